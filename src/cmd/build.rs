@@ -1,0 +1,44 @@
+//! CLI: `stepbook build`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{BookDir, Ui};
+use crate::{Book, BuildOptions, Error};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub book: BookDir,
+    /// Write the output here instead of `build-dir` from book.toml.
+    #[arg(long, short = 'd', value_name = "DEST")]
+    pub dest_dir: Option<PathBuf>,
+    /// Treat warnings as errors: build nothing and exit 2 if there are any.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+    let start = Instant::now();
+    let book = Book::open(&args.book.dir)?;
+    let opts = BuildOptions {
+        dest_dir: args.dest_dir,
+        deny_warnings: args.deny_warnings,
+    };
+    let report = crate::build(&book, &opts)?;
+    ui.report(&report.diagnostics, &report.sources);
+    let shown = report
+        .dest
+        .strip_prefix(std::env::current_dir().unwrap_or_default())
+        .unwrap_or(&report.dest)
+        .to_path_buf();
+    ui.status(&format!(
+        "built {} guide{} ({} files) into `{}` in {:.0?}",
+        report.guides,
+        if report.guides == 1 { "" } else { "s" },
+        report.files,
+        shown.display(),
+        start.elapsed()
+    ));
+    Ok(())
+}

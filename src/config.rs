@@ -1,0 +1,407 @@
+//! Config: `book.toml`, checked against the schema of these types (every problem at its place,
+//! with "did you mean" for misspelt keys) and then deserialised.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::node;
+use crate::shape::{self, Flavor};
+
+pub const CONFIG_FILE: &str = "book.toml";
+/// A book.toml larger than this is not a configuration file.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The whole `book.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Metadata of the book.
+    pub book: BookTable,
+    /// Where and how the book is built.
+    #[serde(default)]
+    pub build: BuildTable,
+    /// Which outputs to write. No `[output.*]` table means all of them.
+    #[serde(default)]
+    pub output: OutputTable,
+}
+
+/// `[book]`
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BookTable {
+    /// Title of the book, shown on the index page.
+    pub title: String,
+    /// Names of the authors.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Language of the content, as a BCP 47 tag (`lang` attribute of the pages).
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// One sentence shown under the title on the index page.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Folder, relative to book.toml, holding the guide files (`*.yaml`, `*.yml`).
+    #[serde(default = "default_src")]
+    pub src: PathBuf,
+}
+
+/// `[build]`
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BuildTable {
+    /// Folder, relative to book.toml, the outputs are written to.
+    #[serde(default = "default_build_dir")]
+    pub build_dir: PathBuf,
+}
+
+impl Default for BuildTable {
+    fn default() -> Self {
+        BuildTable {
+            build_dir: default_build_dir(),
+        }
+    }
+}
+
+/// `[output]`
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OutputTable {
+    /// The static HTML site: `<build-dir>/html/`.
+    #[serde(default)]
+    pub html: Option<HtmlOutput>,
+    /// GitHub-flavoured Markdown: `<build-dir>/markdown/`.
+    #[serde(default)]
+    pub markdown: Option<MarkdownOutput>,
+    /// Printable checklists: `<build-dir>/checklist/`.
+    #[serde(default)]
+    pub checklist: Option<ChecklistOutput>,
+}
+
+/// `[output.html]`
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HtmlOutput {
+    /// Theme: `default`, or the name of a folder under `themes/` whose files override the default
+    /// theme's file by file.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// URL prefix the site is served under, e.g. `/guides/`. Empty: links are relative.
+    #[serde(default)]
+    pub base_url: String,
+}
+
+impl Default for HtmlOutput {
+    fn default() -> Self {
+        HtmlOutput {
+            theme: default_theme(),
+            base_url: String::new(),
+        }
+    }
+}
+
+/// `[output.markdown]`
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MarkdownOutput {}
+
+/// `[output.checklist]`
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ChecklistOutput {
+    /// Paper size of the printed checklist.
+    #[serde(default)]
+    pub paper: Paper,
+}
+
+/// Paper sizes for printed checklists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+impl Paper {
+    /// The CSS `@page` size.
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_src() -> PathBuf {
+    "content".into()
+}
+fn default_build_dir() -> PathBuf {
+    "book".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+
+impl Config {
+    /// The outputs to write: those configured, or all three when none is.
+    pub fn outputs(&self) -> OutputTable {
+        let o = &self.output;
+        if o.html.is_none() && o.markdown.is_none() && o.checklist.is_none() {
+            OutputTable {
+                html: Some(HtmlOutput::default()),
+                markdown: Some(MarkdownOutput::default()),
+                checklist: Some(ChecklistOutput::default()),
+            }
+        } else {
+            o.clone()
+        }
+    }
+
+    pub fn theme(&self) -> String {
+        self.outputs().html.map_or_else(default_theme, |h| h.theme)
+    }
+}
+
+/// A problem with the configuration: either the file is missing or unreadable (plain message),
+/// or it has problems at places (diagnostics).
+#[derive(Debug)]
+pub enum ConfigError {
+    Missing {
+        path: PathBuf,
+    },
+    Unreadable {
+        path: PathBuf,
+        message: String,
+    },
+    Invalid {
+        diagnostics: Diagnostics,
+        sources: Sources,
+    },
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Missing { path } => write!(
+                f,
+                "no `{CONFIG_FILE}` in `{}`\n  = help: run `stepbook init {}` to create a book there, or write `{}` with a [book] table holding at least `title = \"...\"`",
+                path.display(),
+                path.display(),
+                path.join(CONFIG_FILE).display()
+            ),
+            ConfigError::Unreadable { path, message } => {
+                write!(f, "cannot read `{}`: {message}", path.display())
+            }
+            ConfigError::Invalid {
+                diagnostics,
+                sources,
+            } => f.write_str(diagnostics.render(sources, false).trim_end()),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The JSON Schema of book.toml.
+pub fn config_schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    serde_json::to_value(generator.into_root_schema_for::<Config>()).unwrap_or_default()
+}
+
+/// Reads and checks `<root>/book.toml`. `shown` is the root as the user wrote it, used in messages.
+pub fn load(root: &Path, shown: &Path) -> Result<Config, ConfigError> {
+    let path = root.join(CONFIG_FILE);
+    let display = crate::shown_path(shown, Path::new(CONFIG_FILE));
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ConfigError::Missing {
+                path: shown.to_path_buf(),
+            });
+        }
+        Err(e) => {
+            return Err(ConfigError::Unreadable {
+                path: display,
+                message: e.to_string(),
+            });
+        }
+    };
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(ConfigError::Unreadable {
+            path: display,
+            message: format!("it is {} bytes; a book.toml is at most 1 MiB", meta.len()),
+        });
+    }
+    let bytes = std::fs::read(&path).map_err(|e| ConfigError::Unreadable {
+        path: display.clone(),
+        message: e.to_string(),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| ConfigError::Unreadable {
+        path: display.clone(),
+        message: format!(
+            "it is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    parse(&text, &display, root)
+}
+
+/// Checks config text; `display` is the path shown in diagnostics, `root` the book folder.
+pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigError> {
+    let mut sources = Sources::default();
+    sources.insert(display, Arc::from(text));
+    let mut diags = Vec::new();
+    let invalid = |diags: Vec<Diagnostic>, sources: Sources| {
+        let mut d = Diagnostics::default();
+        d.extend(diags);
+        d.sort();
+        ConfigError::Invalid {
+            diagnostics: d,
+            sources,
+        }
+    };
+    let tree = match node::parse_toml(text) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("E101", display, format!("invalid TOML: {}", e.message))
+                    .at(e.span)
+                    .help("see https://toml.io for the syntax"),
+            );
+            return Err(invalid(diags, sources));
+        }
+    };
+    shape::check(&tree, &config_schema(), display, Flavor::Toml, &mut diags);
+    if !diags.is_empty() {
+        return Err(invalid(diags, sources));
+    }
+    let config: Config = toml::from_str(text).map_err(|e| {
+        invalid(
+            vec![
+                Diagnostic::error("E101", display, e.message().to_owned())
+                    .at(e.span().unwrap_or(0..0)),
+            ],
+            sources.clone(),
+        )
+    })?;
+    // Rules the schema cannot express.
+    let find = |key: &str| value_span(&tree, key);
+    let src = root.join(&config.book.src);
+    if !src.is_dir() {
+        diags.push(
+            Diagnostic::error(
+                "E102",
+                display,
+                format!(
+                    "the guides folder `{}` does not exist",
+                    config.book.src.display()
+                ),
+            )
+            .at(find("src").unwrap_or(0..0))
+            .help(format!(
+                "create `{}` and put guide files (`*.yaml`) in it, or set `src` in [book]",
+                config.book.src.display()
+            )),
+        );
+    }
+    let theme = config.theme();
+    if theme != "default" && !root.join("themes").join(&theme).is_dir() {
+        diags.push(
+            Diagnostic::error("E103", display, format!("theme `{theme}` not found"))
+                .at(find("theme").unwrap_or(0..0))
+                .help(format!(
+                    "create `themes/{theme}/` (its files override the default theme's), or use `theme = \"default\"`"
+                )),
+        );
+    }
+    if diags.is_empty() {
+        Ok(config)
+    } else {
+        Err(invalid(diags, sources))
+    }
+}
+
+/// The span of the first value under a key with this name, anywhere in the tree.
+fn value_span(tree: &node::Node, key: &str) -> Option<std::ops::Range<usize>> {
+    match &tree.value {
+        node::Value::Map(entries) => entries.iter().find_map(|(k, v)| {
+            if k.name == key {
+                Some(v.span.clone())
+            } else {
+                value_span(v, key)
+            }
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errs(text: &str) -> Vec<(&'static str, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        match parse(text, Path::new("book.toml"), dir.path()) {
+            Ok(_) => vec![],
+            Err(ConfigError::Invalid { diagnostics, .. }) => diagnostics
+                .items
+                .into_iter()
+                .map(|d| (d.code, d.help.unwrap_or_default()))
+                .collect(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let c = parse(
+            "[book]\ntitle = \"T\"\n",
+            Path::new("book.toml"),
+            dir.path(),
+        )
+        .unwrap();
+        assert_eq!(c.book.src, PathBuf::from("content"));
+        assert_eq!(c.build.build_dir, PathBuf::from("book"));
+        let o = c.outputs();
+        assert!(o.html.is_some() && o.markdown.is_some() && o.checklist.is_some());
+    }
+
+    #[test]
+    fn only_configured_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let text = "[book]\ntitle = \"T\"\n[output.checklist]\npaper = \"letter\"\n";
+        let c = parse(text, Path::new("book.toml"), dir.path()).unwrap();
+        let o = c.outputs();
+        assert!(o.html.is_none() && o.markdown.is_none());
+        assert_eq!(o.checklist.unwrap().paper, Paper::Letter);
+    }
+
+    #[test]
+    fn all_problems_with_suggestions() {
+        let e =
+            errs("[book]\ntitel = \"T\"\n[build]\nbuild_dir = \"x\"\n[output.html]\ntheme = 3\n");
+        let codes: Vec<_> = e.iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes, ["E002", "E004", "E002", "E003"], "{e:?}");
+        assert_eq!(e[0].1, "did you mean `title`?");
+        assert_eq!(e[2].1, "did you mean `build-dir`?");
+    }
+
+    #[test]
+    fn bad_paper_and_missing_theme() {
+        let e = errs("[book]\ntitle = \"T\"\n[output.checklist]\npaper = \"a5\"\n");
+        assert_eq!(e[0].0, "E006");
+        let e = errs("[book]\ntitle = \"T\"\n[output.html]\ntheme = \"dark\"\n");
+        assert_eq!(e[0].0, "E103");
+    }
+}

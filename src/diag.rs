@@ -1,0 +1,298 @@
+//! Diagnostics: typed problems in the user's content (severity, code, file, span, message, help),
+//! collected by every stage and rendered rustc-style with annotate-snippets.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+/// How bad a problem is. Errors stop a build; warnings do not unless `--deny-warnings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in a file the user wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable code, e.g. `E010`. Documented in the README.
+    pub code: &'static str,
+    /// Path of the file, as shown to the user (relative to the book root where possible).
+    pub file: PathBuf,
+    /// Byte range in the file's text, when the problem has a place.
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    /// Short text under the caret.
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: file.into(),
+            span: None,
+            message: message.into(),
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, message)
+        }
+    }
+
+    pub fn at(mut self, span: Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The text of every file diagnostics may point into, keyed by the path shown to the user.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: HashMap<PathBuf, Arc<str>>,
+}
+
+impl Sources {
+    pub fn insert(&mut self, path: impl Into<PathBuf>, text: Arc<str>) {
+        self.files.insert(path.into(), text);
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&str> {
+        self.files.get(path).map(|s| &**s)
+    }
+
+    pub fn extend(&mut self, other: Sources) {
+        self.files.extend(other.files);
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// Byte offset of a 1-based line and character column; clamps to the text.
+pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line.max(1) {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = &text[start..];
+    let line_end = line_text.find('\n').unwrap_or(line_text.len());
+    line_text[..line_end]
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(start + line_end, |(i, _)| start + i)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A list of diagnostics from one run.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn errors(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.items.len() - self.errors()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Stable order: by file, then position, then code.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (
+                &a.file,
+                a.span.as_ref().map(|s| s.start),
+                a.code,
+                &a.message,
+            )
+                .cmp(&(
+                    &b.file,
+                    b.span.as_ref().map(|s| s.start),
+                    b.code,
+                    &b.message,
+                ))
+        });
+        self.items.dedup();
+    }
+
+    /// Renders every diagnostic, rustc-style, followed by a one-line summary.
+    pub fn render(&self, sources: &Sources, color: bool) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            out.push_str(&render_one(d, sources, color));
+            out.push_str("\n\n");
+        }
+        let (e, w) = (self.errors(), self.warnings());
+        if e + w > 0 {
+            let _ = write!(out, "{}", summary(e, w));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// "2 errors, 1 warning" style summary.
+pub fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, w) => format!("found {}", plural(w, "warning")),
+        (e, 0) => format!("found {}", plural(e, "error")),
+        (e, w) => format!("found {} and {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+/// Renders one diagnostic to text.
+pub fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let path = d.file.display().to_string();
+    let title = level.primary_title(d.message.as_str()).id(d.code);
+    let mut group: Group = match (sources.get(&d.file), &d.span) {
+        (Some(text), Some(span)) => {
+            let start = floor_char_boundary(text, span.start.min(text.len()));
+            let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+            let mut ann = AnnotationKind::Primary.span(start..end);
+            if let Some(label) = &d.label {
+                ann = ann.label(label.as_str());
+            }
+            title.element(Snippet::source(text).path(path.as_str()).annotation(ann))
+        }
+        (text, span) => {
+            let mut origin = Origin::path(path.as_str());
+            if let (Some(text), Some(span)) = (text, span) {
+                let (line, col) = line_col(text, span.start);
+                origin = origin.line(line).char_column(col);
+            }
+            title.element(origin)
+        }
+    };
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    renderer.render(&[group])
+}
+
+/// Levenshtein-closest candidate, if it is close enough to be a plausible typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let t = "ab\ncé x\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        let x = t.find('x').unwrap();
+        assert_eq!(line_col(t, x), (2, 4));
+        assert_eq!(offset_of(t, 2, 4), x);
+        assert_eq!(offset_of(t, 9, 1), t.len());
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let keys = ["title", "sections", "summary"];
+        assert_eq!(did_you_mean("titel", keys), Some("title"));
+        assert_eq!(did_you_mean("section", keys), Some("sections"));
+        assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn renders_rustc_style() {
+        let mut s = Sources::default();
+        s.insert("g.yaml", Arc::from("title: x\nbad: 1\n"));
+        let d = Diagnostic::error("E002", "g.yaml", "unknown field `bad`")
+            .at(9..12)
+            .label("not a guide field")
+            .help("remove it");
+        let out = render_one(&d, &s, false);
+        assert!(out.contains("error[E002]: unknown field `bad`"), "{out}");
+        assert!(out.contains("--> g.yaml:2:1"), "{out}");
+        assert!(out.contains("^^^ not a guide field"), "{out}");
+        assert!(out.contains("help: remove it"), "{out}");
+    }
+}

@@ -1,0 +1,309 @@
+//! Render helper: Markdown fields to safe HTML, safe Markdown and plain text (pulldown-cmark;
+//! ammonia for text that carries raw HTML). Untrusted input: no raw `<script>`, no
+//! `javascript:`/`data:` URL survives.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+}
+
+/// What validation needs to know about a Markdown field.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// Byte ranges of raw HTML.
+    pub raw_html: Vec<Range<usize>>,
+    /// Link and image URLs with a scheme that is not allowed, and their ranges.
+    pub unsafe_urls: Vec<(String, Range<usize>)>,
+}
+
+/// Is `url` safe to put in an `href`/`src`? Relative URLs, fragments, http(s), mailto and tel.
+pub fn is_safe_url(url: &str) -> bool {
+    // Browsers ignore whitespace and control characters inside the scheme: `java\tscript:`.
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(32)
+        .collect();
+    match scheme(&cleaned) {
+        None => true,
+        Some(s) => matches!(
+            s.to_ascii_lowercase().as_str(),
+            "http" | "https" | "mailto" | "tel"
+        ),
+    }
+}
+
+/// The URL's scheme, if it has one (`https` in `https://x`); `C:` is not a scheme.
+pub fn scheme(url: &str) -> Option<&str> {
+    let colon = url.find(':')?;
+    let s = &url[..colon];
+    let valid = s.len() > 1
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(s)
+}
+
+/// Finds raw HTML and unsafe URLs in a Markdown field.
+pub fn inspect(text: &str) -> Findings {
+    let mut f = Findings::default();
+    // Fast path: without these characters there can be neither HTML nor a link with a scheme.
+    if !text.contains(['<', ':']) {
+        return f;
+    }
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => f.raw_html.push(range),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !is_safe_url(&dest_url) =>
+            {
+                f.unsafe_urls.push((dest_url.into_string(), range));
+            }
+            _ => {}
+        }
+    }
+    f
+}
+
+/// Renders a Markdown field to HTML that is safe to embed in a page.
+pub fn to_html(text: &str) -> String {
+    let mut raw_html = false;
+    let events: Vec<Event> = autolink(Parser::new_ext(text, options()))
+        .map(|e| match e {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                e
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !is_safe_url(&dest_url) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::Borrowed("#"),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !is_safe_url(&dest_url) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::Borrowed(""),
+                title,
+                id,
+            }),
+            e => e,
+        })
+        .collect();
+    let mut html = String::with_capacity(text.len() + text.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if raw_html {
+        // Text that carries raw HTML goes through a whitelist sanitiser; everything else was
+        // escaped by pulldown-cmark and had its URLs checked above.
+        ammonia::Builder::default()
+            .url_schemes(["http", "https", "mailto", "tel"].into())
+            .clean(&html)
+            .to_string()
+    } else {
+        html
+    }
+}
+
+/// Renders a short field (a title, a label) to inline HTML: no surrounding `<p>`.
+pub fn to_inline_html(text: &str) -> String {
+    let html = to_html(text);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => html,
+    }
+}
+
+/// The Markdown field with raw HTML removed and unsafe URLs replaced by `#`, for the Markdown
+/// output.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    let f = inspect(text);
+    if f.raw_html.is_empty() && f.unsafe_urls.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut cuts: Vec<(Range<usize>, &str)> = f.raw_html.into_iter().map(|r| (r, "")).collect();
+    for (url, range) in &f.unsafe_urls {
+        if let Some(i) = text[range.clone()].find(url.as_str()) {
+            let start = range.start + i;
+            cuts.push((start..start + url.len(), "#"));
+        }
+    }
+    cuts.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for (r, with) in cuts {
+        if r.start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..r.start]);
+        out.push_str(with);
+        pos = r.end;
+    }
+    out.push_str(&text[pos..]);
+    Cow::Owned(out)
+}
+
+/// The text of a Markdown field without markup: for labels, titles and alt text.
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push(' '),
+            _ => {}
+        }
+    }
+    let collapsed: Vec<&str> = out.split_whitespace().collect();
+    collapsed.join(" ")
+}
+
+/// The first sentence of plain text, for a default checklist label; at most about 100
+/// characters.
+pub fn first_sentence(plain: &str) -> String {
+    let mut end = plain.len();
+    let bytes = plain.as_bytes();
+    for (i, c) in plain.char_indices() {
+        if matches!(c, '.' | '!' | '?') && bytes.get(i + 1).is_none_or(|b| *b == b' ') {
+            end = i + 1;
+            break;
+        }
+    }
+    let sentence = plain[..end].trim();
+    if sentence.chars().count() <= 100 {
+        return sentence.to_owned();
+    }
+    let cut: String = sentence.chars().take(99).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', ';', ':']))
+}
+
+/// Turns bare `http(s)://` URLs in text into links, as GitHub does.
+fn autolink<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut in_link = 0usize;
+    events.flat_map(move |e| {
+        let out: Vec<Event<'a>> = match e {
+            Event::Start(Tag::Link { .. }) => {
+                in_link += 1;
+                vec![e]
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                vec![e]
+            }
+            Event::Text(t) if in_link == 0 && t.contains("http") => split_urls(t),
+            e => vec![e],
+        };
+        out.into_iter()
+    })
+}
+
+fn split_urls(t: CowStr<'_>) -> Vec<Event<'_>> {
+    let s: &str = &t;
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("https://").or_else(|| rest.find("http://")) {
+        let tail = &rest[i..];
+        let len = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+            .unwrap_or(tail.len());
+        let url = tail[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
+        if url.len() <= "https://".len() {
+            break;
+        }
+        if i > 0 {
+            out.push(Event::Text(CowStr::from(rest[..i].to_owned())));
+        }
+        out.push(Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url: CowStr::from(url.to_owned()),
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        }));
+        out.push(Event::Text(CowStr::from(url.to_owned())));
+        out.push(Event::End(TagEnd::Link));
+        rest = &rest[i + url.len()..];
+    }
+    if out.is_empty() {
+        return vec![Event::Text(t)];
+    }
+    if !rest.is_empty() {
+        out.push(Event::Text(CowStr::from(rest.to_owned())));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_javascript_urls_never_survive() {
+        let html = to_html(
+            "Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        let html = to_html("[x](JaVa\tScRiPt:alert(1)) ![i](data:text/html,x)");
+        assert!(!html.to_lowercase().contains("script:"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+    }
+
+    #[test]
+    fn plain_markdown_is_escaped_and_linked() {
+        let html = to_html("Go to: https://example.com/a. Then **click** & wait.");
+        assert!(
+            html.contains(r#"<a href="https://example.com/a">https://example.com/a</a>."#),
+            "{html}"
+        );
+        assert!(html.contains("<strong>click</strong> &amp; wait"), "{html}");
+    }
+
+    #[test]
+    fn inspect_finds_html_and_bad_links() {
+        let f = inspect("a <b>x</b> [l](javascript:x)");
+        assert_eq!(f.raw_html.len(), 2);
+        assert_eq!(f.unsafe_urls[0].0, "javascript:x");
+        assert_eq!(inspect("plain text"), Findings::default());
+    }
+
+    #[test]
+    fn sanitize_markdown() {
+        assert_eq!(sanitize("a <b>x</b> [l](javascript:x)"), "a x [l](#)");
+        assert!(matches!(sanitize("fine"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn sentences() {
+        assert_eq!(
+            first_sentence("Open a browser and navigate to: https://www.x.com/ now. Then more."),
+            "Open a browser and navigate to: https://www.x.com/ now."
+        );
+        assert_eq!(
+            plain("Select **“Sign In”**.\nNext"),
+            "Select “Sign In”. Next"
+        );
+        let long = "word ".repeat(40);
+        assert!(first_sentence(&long).ends_with('…'));
+    }
+}

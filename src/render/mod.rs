@@ -1,0 +1,285 @@
+//! Render: the validated book through Tera templates into the HTML site, Markdown and
+//! checklists. Built-in templates and the default theme are embedded; a book's `templates/`
+//! and `themes/<name>/` override them file by file. Renderers never re-read or re-validate
+//! content: they take what [`crate::validate`] resolved.
+
+pub mod checklist;
+pub mod html;
+pub mod markdown;
+pub mod view;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::validate::Checked;
+use crate::{Book, Error};
+
+/// Built-in templates: (name, text).
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("guide.html", include_str!("../../templates/guide.html")),
+    (
+        "checklist.html",
+        include_str!("../../templates/checklist.html"),
+    ),
+    ("guide.md", include_str!("../../templates/guide.md")),
+    ("checklist.md", include_str!("../../templates/checklist.md")),
+];
+
+/// Files of the built-in `default` theme: (name, bytes).
+pub const THEME: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../themes/default/style.css")),
+    (
+        "checklist.css",
+        include_str!("../../themes/default/checklist.css"),
+    ),
+];
+
+/// Templates and theme files, with the user's overrides applied.
+pub struct Engine {
+    tera: tera::Tera,
+    /// Template name → (path shown in messages, text), for template error diagnostics.
+    origins: BTreeMap<String, (PathBuf, Arc<str>)>,
+    /// Theme file name → contents.
+    pub theme: BTreeMap<String, Vec<u8>>,
+}
+
+impl Engine {
+    /// Loads the built-in templates and theme, then the book's overrides.
+    pub fn new(book: &Book) -> Result<Engine, Error> {
+        let mut texts: BTreeMap<String, (PathBuf, Arc<str>)> = TEMPLATES
+            .iter()
+            .map(|(n, t)| {
+                (
+                    n.to_string(),
+                    (
+                        PathBuf::from(format!("(built-in)/templates/{n}")),
+                        Arc::from(*t),
+                    ),
+                )
+            })
+            .collect();
+        let user_templates = book.root.join("templates");
+        for (name, path) in files_under(&user_templates)? {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("failed to read template `{}`", path.display()))?;
+            let shown = crate::shown_path(
+                &book.shown_root,
+                Path::new("templates").join(&name).as_path(),
+            );
+            texts.insert(name, (shown, Arc::from(text)));
+        }
+        let mut tera = tera::Tera::new();
+        let mut diags = Diagnostics::default();
+        let mut sources = Sources::default();
+        for (shown, text) in texts.values() {
+            sources.insert(shown.clone(), text.clone());
+        }
+        let raw: Vec<(&str, &str)> = texts.iter().map(|(n, (_, t))| (n.as_str(), &**t)).collect();
+        if let Err(e) = tera.add_raw_templates(raw) {
+            diags.push(template_diagnostic(&e, &texts));
+            return Err(Error::Content {
+                diagnostics: diags,
+                sources,
+            });
+        }
+        let mut theme: BTreeMap<String, Vec<u8>> = THEME
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+            .collect();
+        let mut names = vec!["default".to_owned()];
+        let chosen = book.config.theme();
+        if chosen != "default" {
+            names.push(chosen);
+        }
+        for name in names {
+            for (file, path) in files_under(&book.root.join("themes").join(name))? {
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("failed to read theme file `{}`", path.display()))?;
+                theme.insert(file, bytes);
+            }
+        }
+        Ok(Engine {
+            tera,
+            origins: texts,
+            theme,
+        })
+    }
+
+    /// Renders a template; errors become diagnostics pointing into the template.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_diagnostic(&e, &self.origins))
+    }
+
+    pub fn sources(&self) -> Sources {
+        let mut s = Sources::default();
+        for (shown, text) in self.origins.values() {
+            s.insert(shown.clone(), text.clone());
+        }
+        s
+    }
+}
+
+/// Every regular file under `dir` (recursively), as (name relative to `dir` with `/`, path).
+/// A missing folder has no files; symlinks are not followed.
+fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("failed to list `{}`", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
+            continue;
+        }
+        out.push((name, entry.into_path()));
+    }
+    Ok(out)
+}
+
+fn template_diagnostic(
+    e: &tera::Error,
+    origins: &BTreeMap<String, (PathBuf, Arc<str>)>,
+) -> Diagnostic {
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let message = match report {
+        Some(r) => r.message().to_owned(),
+        None => e.to_string(),
+    };
+    let mut origin = report.and_then(|r| origins.get(r.filename()));
+    if origin.is_none() {
+        // A message like "Template 'x' not found" names no file: find one that mentions it.
+        origin = origins.values().next().filter(|_| false);
+    }
+    match (report, origin) {
+        (Some(r), Some((shown, _))) => Diagnostic::error("E020", shown, format!("template error: {message}"))
+            .at(r.span().range.clone())
+            .help("fix the template, or delete it to use the built-in one (`stepbook init --theme` writes the built-ins out)"),
+        _ => Diagnostic::error("E020", "templates", format!("template error: {message}"))
+            .help("fix the template, or delete it to use the built-in one"),
+    }
+}
+
+/// Renders every configured output of the checked book into `out`. Returns the number of files
+/// written.
+pub fn render_all(
+    book: &Book,
+    checked: &Checked,
+    engine: &Engine,
+    out: &Path,
+) -> Result<usize, Error> {
+    let outputs = book.config.outputs();
+    let views = view::build(book, checked);
+    let mut files: Vec<OutFile> = Vec::new();
+    let mut diags = Vec::new();
+    let mut collect = |r: Result<Vec<OutFile>, Diagnostic>| match r {
+        Ok(f) => files.extend(f),
+        Err(d) => diags.push(d),
+    };
+    if let Some(html) = &outputs.html {
+        collect(html::render(engine, &views, html));
+    }
+    if outputs.markdown.is_some() {
+        collect(markdown::render(engine, &views));
+    }
+    if let Some(cl) = &outputs.checklist {
+        collect(checklist::render(engine, &views, cl));
+    }
+    if !diags.is_empty() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.extend(diags);
+        diagnostics.sort();
+        return Err(Error::Content {
+            diagnostics,
+            sources: engine.sources(),
+        });
+    }
+    // Local screenshots: copied once per output that shows images.
+    let mut media_dirs = Vec::new();
+    if outputs.html.is_some() {
+        media_dirs.push("html/media");
+    }
+    if outputs.markdown.is_some() {
+        media_dirs.push("markdown/media");
+    }
+    for dir in media_dirs {
+        for asset in &checked.assets {
+            files.push(OutFile::Copy {
+                to: format!("{dir}/{}", asset.out),
+                from: asset.path.clone(),
+            });
+        }
+    }
+    let count = files.len();
+    write_all(out, files)?;
+    Ok(count)
+}
+
+/// One file of the output.
+pub enum OutFile {
+    Text { to: String, text: String },
+    Bytes { to: String, bytes: Vec<u8> },
+    Copy { to: String, from: PathBuf },
+}
+
+fn write_all(out: &Path, files: Vec<OutFile>) -> anyhow::Result<()> {
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| {
+            let to = match f {
+                OutFile::Text { to, .. } | OutFile::Bytes { to, .. } | OutFile::Copy { to, .. } => {
+                    to
+                }
+            };
+            out.join(to).parent().map(Path::to_path_buf)
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d)
+            .with_context(|| format!("failed to create `{}`", d.display()))?;
+    }
+    files
+        .into_par_iter()
+        .try_for_each(|f| -> anyhow::Result<()> {
+            match f {
+                OutFile::Text { to, text } => {
+                    let p = out.join(to);
+                    std::fs::write(&p, text)
+                        .with_context(|| format!("failed to write `{}`", p.display()))
+                }
+                OutFile::Bytes { to, bytes } => {
+                    let p = out.join(to);
+                    std::fs::write(&p, bytes)
+                        .with_context(|| format!("failed to write `{}`", p.display()))
+                }
+                OutFile::Copy { to, from } => {
+                    let p = out.join(to);
+                    std::fs::copy(&from, &p).map(|_| ()).with_context(|| {
+                        format!("failed to copy `{}` to `{}`", from.display(), p.display())
+                    })
+                }
+            }
+        })
+}

@@ -1,0 +1,320 @@
+//! Render: the serialisable view of the book every template receives. Markdown fields arrive
+//! both as safe HTML (`*_html`) and as sanitised Markdown (`*_md`); nothing here reads files.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::Book;
+use crate::markdown;
+use crate::model::{Guide, Note, NoteKind, Screenshot, Sp, Step};
+use crate::validate::{Asset, Checked, Image, Resolved, ResolvedStep};
+
+#[derive(Debug, Serialize)]
+pub struct BookView {
+    pub title: String,
+    pub description: Option<String>,
+    pub language: String,
+    pub authors: Vec<String>,
+    pub generator: &'static str,
+    pub guides: Vec<GuideView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GuideView {
+    pub id: String,
+    pub title: String,
+    pub title_md: String,
+    pub summary_html: Option<String>,
+    pub summary_md: Option<String>,
+    pub summary_plain: Option<String>,
+    pub audience: Option<String>,
+    pub duration: Option<String>,
+    pub total_wait: Option<String>,
+    pub step_count: usize,
+    pub prerequisites: Vec<Rich>,
+    pub notes: Vec<NoteView>,
+    /// Notes of kind important, warning or caution: what a printed checklist must keep.
+    pub key_notes: Vec<NoteView>,
+    pub sections: Vec<SectionView>,
+    pub source: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Rich {
+    pub html: String,
+    pub md: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionView {
+    pub anchor: String,
+    pub title: String,
+    pub title_html: String,
+    pub title_md: String,
+    pub intro_html: Option<String>,
+    pub intro_md: Option<String>,
+    pub steps: Vec<StepView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StepView {
+    pub anchor: String,
+    pub number: String,
+    pub text_html: String,
+    pub text_md: String,
+    /// Plain label for the checklist.
+    pub check: String,
+    pub notes: Vec<NoteView>,
+    pub screenshots: Vec<ShotView>,
+    pub result_html: Option<String>,
+    pub result_md: Option<String>,
+    pub wait: Option<String>,
+    pub optional: bool,
+    pub substeps: Vec<StepView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoteView {
+    pub kind: NoteKind,
+    pub label: &'static str,
+    pub html: String,
+    /// The whole callout as a Markdown blockquote: `> **Note:** ...`.
+    pub md_quote: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ShotView {
+    pub remote: bool,
+    /// URL relative to a page at `html/<id>/index.html`.
+    pub src_html: String,
+    /// URL relative to `markdown/<id>.md`.
+    pub src_md: String,
+    pub alt: String,
+    pub caption_html: Option<String>,
+    pub caption_md: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The image as Markdown: `![alt](src)`.
+    pub md: String,
+}
+
+pub fn build(book: &Book, checked: &Checked) -> BookView {
+    let guides = checked
+        .guides
+        .par_iter()
+        .map(|(g, r)| guide(&g.guide, r, &checked.assets, &g.rel.to_string_lossy()))
+        .collect();
+    BookView {
+        title: book.config.book.title.clone(),
+        description: book.config.book.description.clone(),
+        language: book.config.book.language.clone(),
+        authors: book.config.book.authors.clone(),
+        generator: concat!("stepbook ", env!("CARGO_PKG_VERSION")),
+        guides,
+    }
+}
+
+fn rich(s: &Option<Sp<String>>) -> (Option<String>, Option<String>) {
+    match s {
+        Some(s) if !s.trim().is_empty() => (
+            Some(markdown::to_html(s)),
+            Some(markdown::sanitize(s).into_owned()),
+        ),
+        _ => (None, None),
+    }
+}
+
+fn guide(g: &Guide, r: &Resolved, assets: &[Asset], source: &str) -> GuideView {
+    let (summary_html, summary_md) = rich(&g.summary);
+    let notes: Vec<NoteView> = g.notes.iter().map(|n| note(n)).collect();
+    let key_notes = g
+        .notes
+        .iter()
+        .filter(|n| {
+            matches!(
+                n.kind.value,
+                NoteKind::Important | NoteKind::Warning | NoteKind::Caution
+            )
+        })
+        .map(|n| note(n))
+        .collect();
+    let sections = g
+        .sections
+        .iter()
+        .zip(&r.sections)
+        .map(|(s, rs)| {
+            let (intro_html, intro_md) = rich(&s.intro);
+            SectionView {
+                anchor: rs.anchor.clone(),
+                title: markdown::plain(&s.title),
+                title_html: markdown::to_inline_html(&s.title),
+                title_md: single_line(&markdown::sanitize(&s.title)),
+                intro_html,
+                intro_md,
+                steps: s
+                    .steps
+                    .iter()
+                    .zip(&rs.steps)
+                    .map(|(st, rst)| step(st, rst, assets))
+                    .collect(),
+            }
+        })
+        .collect();
+    GuideView {
+        id: r.id.clone(),
+        title: markdown::plain(&g.title),
+        title_md: single_line(&markdown::sanitize(&g.title)),
+        summary_plain: g.summary.as_ref().map(|s| markdown::plain(s)),
+        summary_html,
+        summary_md,
+        audience: g.audience.as_ref().map(|a| a.value.clone()),
+        duration: r.duration.map(|d| d.to_string()),
+        total_wait: (r.total_wait.0 > 0).then(|| r.total_wait.to_string()),
+        step_count: r.step_count,
+        prerequisites: g
+            .prerequisites
+            .iter()
+            .map(|p| Rich {
+                html: markdown::to_inline_html(p),
+                md: single_line(&markdown::sanitize(p)),
+            })
+            .collect(),
+        notes,
+        key_notes,
+        sections,
+        source: source.replace('\\', "/"),
+    }
+}
+
+fn single_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn note(n: &Note) -> NoteView {
+    let md = markdown::sanitize(&n.text);
+    let label = n.kind.label();
+    let mut quote = format!("> **{label}:**");
+    for (i, line) in md.trim().lines().enumerate() {
+        if i == 0 {
+            quote.push(' ');
+            quote.push_str(line);
+        } else if line.trim().is_empty() {
+            quote.push_str("\n>");
+        } else {
+            quote.push_str("\n> ");
+            quote.push_str(line);
+        }
+    }
+    NoteView {
+        kind: n.kind.value,
+        label,
+        html: markdown::to_html(&n.text),
+        md_quote: quote,
+    }
+}
+
+fn step(s: &Step, r: &ResolvedStep, assets: &[Asset]) -> StepView {
+    let (result_html, result_md) = rich(&s.result);
+    let check = match &s.check {
+        Some(c) if !c.trim().is_empty() => single_line(&markdown::plain(c)),
+        _ => markdown::first_sentence(&markdown::plain(&s.text)),
+    };
+    StepView {
+        anchor: r.anchor.clone(),
+        number: r.number.clone(),
+        text_html: markdown::to_html(&s.text),
+        text_md: markdown::sanitize(s.text.trim()).into_owned(),
+        check,
+        notes: s.notes.iter().map(|n| note(n)).collect(),
+        screenshots: s
+            .screenshots
+            .iter()
+            .zip(&r.screenshots)
+            .filter_map(|(shot, img)| screenshot(shot, img, assets))
+            .collect(),
+        result_html,
+        result_md,
+        wait: r.wait.map(|w| w.to_string()),
+        optional: s.optional,
+        substeps: s
+            .substeps
+            .iter()
+            .zip(&r.substeps)
+            .map(|(st, rst)| step(st, rst, assets))
+            .collect(),
+    }
+}
+
+fn screenshot(s: &Screenshot, img: &Image, assets: &[Asset]) -> Option<ShotView> {
+    let (remote, src_html, src_md, width, height) = match img {
+        Image::Remote(url) => (true, url.clone(), url.clone(), None, None),
+        Image::Local(i) => {
+            let a = &assets[*i];
+            let path = encode_path(&a.out);
+            (
+                false,
+                format!("../media/{path}"),
+                format!("media/{path}"),
+                a.width,
+                a.height,
+            )
+        }
+        Image::Invalid => return None,
+    };
+    let (caption_html, caption_md) = rich(&s.caption);
+    let alt = s.alt.as_ref().map(|a| single_line(a)).unwrap_or_default();
+    let md = format!("![{}]({})", md_escape_alt(&alt), md_url(&src_md));
+    Some(ShotView {
+        md,
+        remote,
+        src_html,
+        src_md,
+        alt,
+        caption_html,
+        caption_md,
+        width,
+        height,
+    })
+}
+
+/// Escapes the characters that would end or confuse Markdown image alt text.
+fn md_escape_alt(alt: &str) -> String {
+    let mut out = String::with_capacity(alt.len());
+    for c in alt.chars() {
+        if matches!(c, '[' | ']' | '\\' | '*' | '_' | '`' | '<') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A URL as a Markdown link destination: in `<...>` when it has spaces or parentheses.
+fn md_url(url: &str) -> String {
+    if url.contains([' ', '(', ')']) {
+        format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        url.to_owned()
+    }
+}
+
+/// Percent-encodes a relative path for use in a URL, keeping `/`.
+pub fn encode_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encodes_paths() {
+        assert_eq!(super::encode_path("a b/ü.png"), "a%20b/%C3%BC.png");
+    }
+}

@@ -1,0 +1,639 @@
+//! Validate: the rules the schema cannot express (ids, durations, screenshot paths, alt text,
+//! raw HTML), all collected in one pass; resolves ids, anchors, waits and images for rendering.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::duration::{Duration, Wait};
+use crate::load::LoadedGuide;
+use crate::markdown;
+use crate::model::{Note, Sp, Step};
+
+/// Facts about a guide that rendering needs and validation already worked out.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub id: String,
+    pub duration: Option<Duration>,
+    pub sections: Vec<ResolvedSection>,
+    /// Sum of the longest waits of every step.
+    pub total_wait: Duration,
+    pub step_count: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResolvedSection {
+    pub anchor: String,
+    pub steps: Vec<ResolvedStep>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResolvedStep {
+    pub anchor: String,
+    /// `3`, or `3.a` for a substep.
+    pub number: String,
+    pub wait: Option<Wait>,
+    pub screenshots: Vec<Image>,
+    pub substeps: Vec<ResolvedStep>,
+}
+
+/// Where a screenshot comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Image {
+    Remote(String),
+    /// Index into [`Checked::assets`].
+    Local(usize),
+    /// The screenshot had an error; it is not rendered (only reachable after a failed check).
+    Invalid,
+}
+
+/// A local file used by one or more guides; copied into the output once.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Absolute path of the file.
+    pub path: PathBuf,
+    /// Path inside each output's `media/` folder.
+    pub out: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// The validated book: guides in book order with their resolved facts.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub guides: Vec<(LoadedGuide, Resolved)>,
+    pub assets: Vec<Asset>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Validates every loaded guide. `root` and `src` are canonical paths.
+pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checked {
+    guides.sort_by(|a, b| (a.guide.weight, &a.rel).cmp(&(b.guide.weight, &b.rel)));
+    let per_guide: Vec<(Resolved, Vec<Diagnostic>, Vec<PathBuf>)> = guides
+        .par_iter()
+        .map(|g| {
+            let mut v = GuideValidator {
+                g,
+                root,
+                diags: Vec::new(),
+                locals: Vec::new(),
+                anchors: HashMap::new(),
+            };
+            let r = v.run();
+            (r, v.diags, v.locals)
+        })
+        .collect();
+
+    let mut checked = Checked::default();
+    let mut asset_index: HashMap<PathBuf, usize> = HashMap::new();
+    let mut ids: HashMap<String, &LoadedGuide> = HashMap::new();
+    let mut pairs = Vec::new();
+    for (g, (mut resolved, diags, locals)) in guides.iter().zip(per_guide) {
+        checked.diagnostics.extend(diags);
+        if let Some(first) = ids.get(&resolved.id) {
+            let (span, what) = match &g.guide.id {
+                Some(id) => (id.loc.range(&g.text), "this id"),
+                None => (0..0, "the id taken from the file name"),
+            };
+            checked.diagnostics.push(
+                Diagnostic::error(
+                    "E009",
+                    &g.shown,
+                    format!("duplicate guide id `{}`", resolved.id),
+                )
+                .at(span)
+                .label(format!("{what} is already used"))
+                .help(format!(
+                    "`{}` uses it too; guide ids name the output files and must be unique",
+                    first.shown.display()
+                )),
+            );
+        } else {
+            ids.insert(resolved.id.clone(), g);
+        }
+        // Give each distinct file one asset index.
+        let mut map = Vec::with_capacity(locals.len());
+        for path in locals {
+            let next = asset_index.len();
+            let idx = *asset_index.entry(path.clone()).or_insert(next);
+            if idx == next {
+                checked.assets.push(Asset {
+                    out: output_name(&path, root, src),
+                    path,
+                    width: None,
+                    height: None,
+                });
+            }
+            map.push(idx);
+        }
+        for section in &mut resolved.sections {
+            for step in &mut section.steps {
+                renumber_assets(step, &map);
+            }
+        }
+        pairs.push(resolved);
+    }
+    checked
+        .assets
+        .par_iter_mut()
+        .for_each(|a| match image_size(&a.path) {
+            Some((w, h)) => {
+                a.width = Some(w);
+                a.height = Some(h);
+            }
+            None => {}
+        });
+    checked.guides = guides.into_iter().zip(pairs).collect();
+    checked
+}
+
+fn renumber_assets(step: &mut ResolvedStep, map: &[usize]) {
+    for img in &mut step.screenshots {
+        if let Image::Local(i) = img {
+            *i = map[*i];
+        }
+    }
+    for s in &mut step.substeps {
+        renumber_assets(s, map);
+    }
+}
+
+/// Width and height from the image header, without decoding the pixels.
+pub fn image_size(path: &Path) -> Option<(u32, u32)> {
+    image::ImageReader::open(path)
+        .ok()?
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
+/// Where an asset goes inside `media/`: its path under `src`, or under `_root/` when it lives
+/// elsewhere in the book.
+fn output_name(path: &Path, root: &Path, src: &Path) -> String {
+    let rel = match path.strip_prefix(src) {
+        Ok(r) => r.to_path_buf(),
+        Err(_) => Path::new("_root").join(path.strip_prefix(root).unwrap_or(path)),
+    };
+    rel.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Lowercase ASCII slug: `Step 1: Redeem!` → `step-1-redeem`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+struct GuideValidator<'a> {
+    g: &'a LoadedGuide,
+    root: &'a Path,
+    diags: Vec<Diagnostic>,
+    /// Canonical paths of local screenshots, in order of use; `Image::Local(i)` indexes this.
+    locals: Vec<PathBuf>,
+    /// Anchor → where it was defined, to report duplicates.
+    anchors: HashMap<String, String>,
+}
+
+impl GuideValidator<'_> {
+    fn error(&mut self, code: &'static str, at: &Sp<impl Sized>, message: String) -> Pending<'_> {
+        let span = at.loc.range(&self.g.text);
+        Pending {
+            out: &mut self.diags,
+            d: Some(Diagnostic::error(code, &self.g.shown, message).at(span)),
+        }
+    }
+
+    fn warning(&mut self, code: &'static str, at: &Sp<impl Sized>, message: String) -> Pending<'_> {
+        let mut p = self.error(code, at, message);
+        if let Some(d) = &mut p.d {
+            d.severity = crate::diag::Severity::Warning;
+        }
+        p
+    }
+
+    fn run(&mut self) -> Resolved {
+        let guide = &self.g.guide;
+        let id = match &guide.id {
+            Some(id) => {
+                self.check_id(id, "guide");
+                id.value.clone()
+            }
+            None => {
+                let stem = self
+                    .g
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let s = slug(&stem);
+                if s.is_empty() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E008",
+                            &self.g.shown,
+                            format!("cannot make a guide id from the file name `{stem}`"),
+                        )
+                        .help("add `id: my-guide` (lowercase letters, digits and `-`)"),
+                    );
+                }
+                s
+            }
+        };
+        let duration = guide
+            .duration
+            .as_ref()
+            .and_then(|d| self.duration(d, Duration::parse));
+        self.markdown(guide.summary.as_ref(), "summary");
+        for p in &guide.prerequisites {
+            self.markdown(Some(p), "prerequisites");
+        }
+        self.notes(&guide.notes);
+        let mut sections = Vec::new();
+        let mut total_wait = Duration(0);
+        let mut step_count = 0;
+        for (si, section) in guide.sections.iter().enumerate() {
+            let anchor = match &section.id {
+                Some(id) => {
+                    self.check_id(id, "section");
+                    id.value.clone()
+                }
+                None => {
+                    let s = slug(&section.title);
+                    if s.is_empty() {
+                        format!("section-{}", si + 1)
+                    } else {
+                        s
+                    }
+                }
+            };
+            self.claim_anchor(
+                &anchor,
+                section.id.as_ref().unwrap_or(&section.title),
+                "section",
+            );
+            self.markdown(section.intro.as_ref(), "intro");
+            let mut steps = Vec::new();
+            for (i, step) in section.steps.iter().enumerate() {
+                let r = self.step(step, &anchor, (i + 1).to_string());
+                step_count += 1;
+                total_wait.0 += waits(&r);
+                steps.push(r);
+            }
+            sections.push(ResolvedSection { anchor, steps });
+        }
+        Resolved {
+            id,
+            duration,
+            sections,
+            total_wait,
+            step_count,
+        }
+    }
+
+    fn step(&mut self, step: &Sp<Step>, parent: &str, number: String) -> ResolvedStep {
+        let anchor = match &step.id {
+            Some(id) => {
+                self.check_id(id, "step");
+                id.value.clone()
+            }
+            None => format!("{parent}-{}", number.replace('.', "-")),
+        };
+        self.claim_anchor(&anchor, step.id.as_ref().unwrap_or(&step.text), "step");
+        self.markdown(Some(&step.text), "text");
+        self.markdown(step.result.as_ref(), "result");
+        self.notes(&step.notes);
+        let wait = step
+            .wait
+            .as_ref()
+            .and_then(|w| self.duration(w, Wait::parse));
+        let mut screenshots = Vec::new();
+        for shot in &step.screenshots {
+            screenshots.push(self.screenshot_src(&shot.src));
+            match &shot.alt {
+                None => {
+                    self.warning("W001", shot, "screenshot has no alt text".into())
+                        .label("this screenshot")
+                        .help("add `alt:` describing what the screenshot shows, for readers who cannot see it");
+                }
+                Some(alt) if alt.trim().is_empty() => {
+                    self.warning("W002", alt, "screenshot alt text is empty".into())
+                        .help("describe what the screenshot shows, for readers who cannot see it");
+                }
+                Some(_) => {}
+            }
+            self.markdown(shot.caption.as_ref(), "caption");
+        }
+        let substeps = step
+            .substeps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let letter = sub_label(i);
+                let n = format!("{number}.{letter}");
+                self.step(s, parent, n)
+            })
+            .collect();
+        ResolvedStep {
+            anchor,
+            number,
+            wait,
+            screenshots,
+            substeps,
+        }
+    }
+
+    fn notes(&mut self, notes: &[Sp<Note>]) {
+        for n in notes {
+            self.markdown(Some(&n.text), "text");
+        }
+    }
+
+    fn check_id(&mut self, id: &Sp<String>, what: &str) {
+        if !valid_id(id) {
+            let suggestion = slug(id);
+            let d = self
+                .error("E008", id, format!("invalid {what} id `{}`", id.value))
+                .label("only lowercase letters, digits and `-` are allowed");
+            if !suggestion.is_empty() {
+                d.help(format!("write `{suggestion}`"));
+            }
+        }
+    }
+
+    fn claim_anchor(&mut self, anchor: &str, at: &Sp<String>, what: &str) {
+        if let Some(first) = self.anchors.get(anchor) {
+            let first = first.clone();
+            self.error("E009", at, format!("duplicate {what} id `{anchor}`"))
+                .label("already used in this guide")
+                .help(format!(
+                    "{first} has the same id; ids of sections and steps are anchors of the guide's page and must be unique; set `id:` on one of them"
+                ));
+        } else {
+            let (line, _) = crate::diag::line_col(&self.g.text, at.loc.range(&self.g.text).start);
+            self.anchors
+                .insert(anchor.to_owned(), format!("the {what} at line {line}"));
+        }
+    }
+
+    fn duration<T>(
+        &mut self,
+        s: &Sp<String>,
+        parse: fn(&str) -> Result<T, crate::duration::DurationError>,
+    ) -> Option<T> {
+        match parse(s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error("E007", s, format!("malformed duration `{}`", s.value))
+                    .label(e.0)
+                    .help("write a duration like `90s`, `5m` or `1h30m`; a wait may be a range like `2m-5m`");
+                None
+            }
+        }
+    }
+
+    fn markdown(&mut self, text: Option<&Sp<String>>, field: &str) {
+        let Some(text) = text else { return };
+        let f = markdown::inspect(text);
+        if !f.raw_html.is_empty() {
+            self.warning(
+                "W003",
+                text,
+                format!("raw HTML in `{field}` will be removed"),
+            )
+            .label("contains HTML")
+            .help("use Markdown instead; HTML in guides is sanitised in every output");
+        }
+        for (url, _) in f.unsafe_urls {
+            self.warning(
+                "W004",
+                text,
+                format!("unsafe link `{url}` in `{field}` will be removed"),
+            )
+            .label("link with a forbidden scheme")
+            .help("links may use http, https, mailto or tel, or be relative");
+        }
+    }
+
+    /// Classifies a screenshot `src`; local paths must stay inside the book root.
+    fn screenshot_src(&mut self, src: &Sp<String>) -> Image {
+        let s = src.trim();
+        if s.is_empty() {
+            self.error("E010", src, "screenshot `src` is empty".into())
+                .help("give the path of an image file relative to this guide, or an https:// URL");
+            return Image::Invalid;
+        }
+        if let Some(scheme) = markdown::scheme(s) {
+            let lower = scheme.to_ascii_lowercase();
+            if (lower == "https" || lower == "http") && remote_ok(s) {
+                return Image::Remote(s.to_owned());
+            }
+            self.error("E016", src, format!("unsupported screenshot URL `{s}`"))
+                .label(format!("`{scheme}:` is not allowed here"))
+                .help("use an https:// URL with a host, or a path relative to this guide");
+            return Image::Invalid;
+        }
+        if s.starts_with("//") {
+            self.error("E016", src, format!("unsupported screenshot URL `{s}`"))
+                .help(format!("write the scheme: `https:{s}`"));
+            return Image::Invalid;
+        }
+        let base = self.g.path.parent().unwrap_or(self.root);
+        let candidates = candidates(s);
+        let mut outside = false;
+        for cand in &candidates {
+            let Some(joined) = lexical_join(base, cand) else {
+                outside = true;
+                continue;
+            };
+            if !joined.starts_with(self.root) {
+                outside = true;
+                continue;
+            }
+            // Resolve symlinks only for paths that are lexically inside; a link out is refused.
+            match std::fs::canonicalize(&joined) {
+                Ok(real) if real.starts_with(self.root) && real.is_file() => {
+                    self.locals.push(real);
+                    return Image::Local(self.locals.len() - 1);
+                }
+                Ok(real) if !real.starts_with(self.root) => outside = true,
+                _ => {}
+            }
+        }
+        if outside {
+            self.error("E011", src, format!("screenshot `{s}` is outside the book"))
+                .label("resolves outside the book's root")
+                .help("copy the image into the book (e.g. next to the guide) and point `src` at the copy");
+        } else {
+            let shown =
+                crate::shown_path(self.g.shown.parent().unwrap_or(Path::new("")), Path::new(s));
+            self.error("E010", src, format!("screenshot `{s}` not found"))
+                .label(format!("no file at `{}`", shown.display()))
+                .help("paths are relative to the guide file; check the spelling and the folder");
+        }
+        Image::Invalid
+    }
+}
+
+/// A diagnostic being built; it is added to the list when dropped.
+struct Pending<'a> {
+    out: &'a mut Vec<Diagnostic>,
+    d: Option<Diagnostic>,
+}
+
+impl Pending<'_> {
+    fn label(mut self, label: impl Into<String>) -> Self {
+        self.d = self.d.take().map(|d| d.label(label));
+        self
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.d = self.d.take().map(|d| d.help(help));
+        self
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        if let Some(d) = self.d.take() {
+            self.out.push(d);
+        }
+    }
+}
+
+fn remote_ok(s: &str) -> bool {
+    let Some((_, rest)) = s.split_once("://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The path as written, and percent-decoded when that differs (`My%20Image.png`).
+fn candidates(s: &str) -> Vec<String> {
+    let mut v = vec![s.to_owned()];
+    if s.contains('%')
+        && let Some(decoded) = percent_decode(s)
+        && decoded != s
+    {
+        v.push(decoded);
+    }
+    v
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Joins a relative path onto `base`, resolving `.` and `..` without touching the file system.
+/// `None` for absolute paths or paths that climb above the file system root.
+fn lexical_join(base: &Path, rel: &str) -> Option<PathBuf> {
+    let rel = Path::new(rel);
+    if rel.is_absolute() || rel.has_root() || rel.starts_with("\\") {
+        return None;
+    }
+    let mut out = base.to_path_buf();
+    for c in rel.components() {
+        match c {
+            Component::Normal(s) => out.push(s),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+fn sub_label(i: usize) -> String {
+    let letters = b"abcdefghijklmnopqrstuvwxyz";
+    if i < 26 {
+        (letters[i] as char).to_string()
+    } else {
+        format!("{}{}", letters[i / 26 - 1] as char, letters[i % 26] as char)
+    }
+}
+
+fn waits(s: &ResolvedStep) -> u64 {
+    s.wait.map_or(0, |w| w.max.0) + s.substeps.iter().map(waits).sum::<u64>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slug("Step 1: Redeeming a Promo Code:"),
+            "step-1-redeeming-a-promo-code"
+        );
+        assert_eq!(slug("¿¡!"), "");
+        assert!(valid_id("azure-pass-2"));
+        assert!(!valid_id("Azure"));
+    }
+
+    #[test]
+    fn lexical_paths_never_escape_silently() {
+        let base = Path::new("/book/content");
+        assert_eq!(
+            lexical_join(base, "img/a.png"),
+            Some(PathBuf::from("/book/content/img/a.png"))
+        );
+        assert_eq!(
+            lexical_join(base, "../../etc/passwd"),
+            Some(PathBuf::from("/etc/passwd"))
+        );
+        assert_eq!(lexical_join(base, "/etc/passwd"), None);
+        assert_eq!(lexical_join(Path::new("/"), "../x"), None);
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(
+            percent_decode("My%20Image.png").as_deref(),
+            Some("My Image.png")
+        );
+        assert_eq!(percent_decode("100%").as_deref(), Some("100%"));
+        assert_eq!(percent_decode("%zz"), None);
+    }
+}
