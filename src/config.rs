@@ -392,8 +392,8 @@ mod tests {
         let e =
             errs("[book]\ntitel = \"T\"\n[build]\nbuild_dir = \"x\"\n[output.html]\ntheme = 3\n");
         let codes: Vec<_> = e.iter().map(|(c, _)| *c).collect();
-        assert_eq!(codes, ["E002", "E004", "E002", "E003"], "{e:?}");
-        assert_eq!(e[0].1, "did you mean `title`?");
+        assert_eq!(codes, ["E004", "E002", "E002", "E003"], "{e:?}");
+        assert_eq!(e[1].1, "did you mean `title`?");
         assert_eq!(e[2].1, "did you mean `build-dir`?");
     }
 

@@ -99,6 +99,46 @@ impl fmt::Display for Duration {
     }
 }
 
+/// Rewrites a duration written in words (`15 minutes`, `1 hour 30 min`, `2-5 minutes`) into
+/// the short form, when that parses; for "did you mean" help.
+pub fn suggest(s: &str) -> Option<String> {
+    let lower = s.to_lowercase().replace(" to ", "-").replace('–', "-");
+    let (range_end, range_start) = match lower.split_once('-') {
+        Some((a, b)) => (b.to_owned(), Some(a.to_owned())),
+        None => (lower.clone(), None),
+    };
+    let short = |part: &str| -> Option<String> {
+        let mut out = String::new();
+        let mut words = part.split_whitespace().peekable();
+        while let Some(w) = words.next() {
+            let (num, unit) = match w.find(|c: char| !c.is_ascii_digit()) {
+                Some(0) => return None,
+                Some(i) => (&w[..i], w[i..].to_owned()),
+                None => (w, words.next()?.to_owned()),
+            };
+            let u = match unit.trim_end_matches('.') {
+                "h" | "hr" | "hrs" | "hour" | "hours" => "h",
+                "m" | "min" | "mins" | "minute" | "minutes" => "m",
+                "s" | "sec" | "secs" | "second" | "seconds" => "s",
+                _ => return None,
+            };
+            out.push_str(num);
+            out.push_str(u);
+        }
+        Some(out)
+    };
+    let end = short(&range_end)?;
+    let candidate = match range_start {
+        // `2-5 minutes`: the unit of the end applies to a bare start number.
+        Some(a) if a.trim().chars().all(|c| c.is_ascii_digit()) => {
+            format!("{}{}-{end}", a.trim(), end.chars().last()?)
+        }
+        Some(a) => format!("{}-{end}", short(&a)?),
+        None => end,
+    };
+    Wait::parse(&candidate).ok().map(|_| candidate)
+}
+
 impl Wait {
     pub fn parse(s: &str) -> Result<Wait, DurationError> {
         match s.split_once('-') {
@@ -157,6 +197,14 @@ mod tests {
         ] {
             assert!(Duration::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("15 minutes").as_deref(), Some("15m"));
+        assert_eq!(suggest("1 hour 30 min").as_deref(), Some("1h30m"));
+        assert_eq!(suggest("2-5 minutes").as_deref(), Some("2m-5m"));
+        assert_eq!(suggest("a while"), None);
     }
 
     #[test]

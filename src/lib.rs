@@ -6,6 +6,7 @@
 
 pub mod cmd;
 pub mod config;
+pub mod convert;
 pub mod diag;
 pub mod duration;
 pub mod load;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::convert::FromNode;
 use crate::diag::{Diagnostic, Sources, line_col};
 use crate::model::Guide;
 use crate::node::{self, Value};
@@ -161,28 +162,16 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
         Flavor::Yaml,
         &mut diags,
     );
-    if !diags.is_empty() {
-        return (None, diags, source);
-    }
-    match serde_saphyr::from_str_with_options::<Guide>(text_ref, node::yaml_options()) {
-        Ok(guide) => (
-            Some(LoadedGuide {
-                path: path.to_path_buf(),
-                rel,
-                shown,
-                text: text.clone(),
-                guide,
-            }),
-            diags,
-            source,
-        ),
-        Err(e) => {
-            // The shape check should have caught this; report it rather than lose it.
-            let e = node::yaml_error(text_ref, &e);
-            diags.push(Diagnostic::error("E003", &shown, e.message).at(e.span));
-            (None, diags, source)
-        }
-    }
+    // Build the model even when the shape check found problems, so validation reports the
+    // rest of them too; the parts of the wrong shape are left out.
+    let guide = Guide::from_node(&tree).map(|guide| LoadedGuide {
+        path: path.to_path_buf(),
+        rel,
+        shown,
+        text: text.clone(),
+        guide,
+    });
+    (guide, diags, source)
 }
 
 fn yaml_help(message: &str) -> String {

@@ -264,8 +264,9 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
-        let html = to_html("[x](JaVa\tScRiPt:alert(1)) ![i](data:text/html,x)");
-        assert!(!html.to_lowercase().contains("script:"), "{html}");
+        let html =
+            to_html("[x](JaVaScRiPt:alert(1)) [y](<java\tscript:alert(1)>) ![i](data:text/html,x)");
+        assert!(!html.to_lowercase().contains("href=\"java"), "{html}");
         assert!(!html.contains("data:"), "{html}");
     }
 

@@ -1,68 +1,25 @@
-//! Model: the guide types every `*.yaml` under the book's `src` deserialises into.
+//! Model: the guide types every `*.yaml` under the book's `src` is read into.
 //!
-//! The same types generate the JSON Schema (`stepbook schema`) that the loader checks each file
-//! against first, so the schema, the shape check and the deserialiser cannot drift apart.
+//! The serde attributes on these types (`deny_unknown_fields`, `default`, names) generate the
+//! JSON Schema (`stepbook schema`) that the loader checks every file against, reporting every
+//! problem at its place; [`crate::load`] then builds these types from the checked tree, keeping
+//! each value's span. Schema, check and model cannot drift apart.
 
 use std::borrow::Cow;
 use std::ops::Range;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Deserializer};
 
-/// A value with the place it came from in its YAML file.
+/// A value with the bytes of its YAML file it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sp<T> {
     pub value: T,
-    pub loc: Loc,
-}
-
-/// Where a value is in its file: 1-based line and character column, and the length of its
-/// token; resolved to a byte range with [`Loc::range`] against the file's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Loc {
-    pub line: u32,
-    pub col: u32,
-    pub byte: Option<(u32, u32)>,
-    pub chars: u32,
-}
-
-impl Loc {
-    pub fn from_saphyr(l: &serde_saphyr::Location) -> Self {
-        let span = l.span();
-        Loc {
-            line: l.line() as u32,
-            col: l.column() as u32,
-            byte: match (span.byte_offset(), span.byte_len()) {
-                (Some(o), Some(n)) => Some((o as u32, n as u32)),
-                _ => None,
-            },
-            chars: span.len() as u32,
-        }
-    }
-
-    /// Byte range of the token in `text`.
-    pub fn range(&self, text: &str) -> Range<usize> {
-        if let Some((o, n)) = self.byte {
-            let (o, n) = (o as usize, n as usize);
-            if o + n <= text.len() && text.is_char_boundary(o) && text.is_char_boundary(o + n) {
-                return o..o + n;
-            }
-        }
-        let start = crate::diag::offset_of(text, self.line as usize, self.col as usize);
-        let end = text[start..]
-            .char_indices()
-            .nth(self.chars.max(1) as usize)
-            .map_or(text.len(), |(i, _)| start + i);
-        start..end
-    }
+    pub span: Range<usize>,
 }
 
 impl<T> Sp<T> {
-    pub fn new(value: T) -> Self {
-        Sp {
-            value,
-            loc: Loc::default(),
-        }
+    pub fn new(value: T, span: Range<usize>) -> Self {
+        Sp { value, span }
     }
 }
 
@@ -70,16 +27,6 @@ impl<T> std::ops::Deref for Sp<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.value
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
-        Ok(Sp {
-            loc: Loc::from_saphyr(&s.referenced),
-            value: s.value,
-        })
     }
 }
 
@@ -99,7 +46,7 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
 }
 
 /// One step-by-step guide: one YAML file.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Guide {
     /// The guide's title, shown as its heading.
@@ -132,7 +79,7 @@ pub struct Guide {
 }
 
 /// A callout: a note, tip, important point, warning or caution.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     /// One of `note`, `tip`, `important`, `warning`, `caution`.
@@ -142,7 +89,7 @@ pub struct Note {
 }
 
 /// The kind of a callout, which decides how it is styled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NoteKind {
     Note,
@@ -153,7 +100,16 @@ pub enum NoteKind {
 }
 
 impl NoteKind {
-    pub const ALL: [&'static str; 5] = ["note", "tip", "important", "warning", "caution"];
+    pub fn parse(s: &str) -> Option<NoteKind> {
+        Some(match s {
+            "note" => NoteKind::Note,
+            "tip" => NoteKind::Tip,
+            "important" => NoteKind::Important,
+            "warning" => NoteKind::Warning,
+            "caution" => NoteKind::Caution,
+            _ => return None,
+        })
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -178,7 +134,7 @@ impl NoteKind {
 }
 
 /// A group of numbered steps under one heading.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     /// The section heading.
@@ -195,7 +151,7 @@ pub struct Section {
 }
 
 /// One action the reader performs.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// Markdown: the action, one step.
@@ -227,7 +183,7 @@ pub struct Step {
 }
 
 /// An image that shows a step.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Screenshot {
     /// An `https://` URL, or a path relative to the guide file inside the book.

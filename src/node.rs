@@ -6,8 +6,6 @@ use std::ops::Range;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::model::Loc;
-
 /// A value and the bytes of the file it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -48,6 +46,24 @@ impl Value {
 }
 
 // ---- YAML ---------------------------------------------------------------------------------
+
+/// Byte range of a serde-saphyr location in `text`. Locations carry byte offsets for string
+/// input; when one does not, the range is computed from its line and character column.
+fn range_of(l: &serde_saphyr::Location, text: &str) -> Range<usize> {
+    let span = l.span();
+    if let (Some(o), Some(n)) = (span.byte_offset(), span.byte_len()) {
+        let (o, n) = (o as usize, n as usize);
+        if o + n <= text.len() && text.is_char_boundary(o) && text.is_char_boundary(o + n) {
+            return o..o + n;
+        }
+    }
+    let start = crate::diag::offset_of(text, l.line() as usize, l.column() as usize);
+    let end = text[start..]
+        .char_indices()
+        .nth((span.len() as usize).max(1))
+        .map_or(text.len(), |(i, _)| start + i);
+    start..end
+}
 
 /// The tree serde-saphyr hands us, before locations become byte ranges.
 enum Raw {
@@ -133,10 +149,7 @@ pub fn yaml_options() -> serde_saphyr::Options {
 
 /// Turns a serde-saphyr error into a message and a span in `text`.
 pub fn yaml_error(text: &str, e: &serde_saphyr::Error) -> YamlError {
-    let span = e
-        .location()
-        .map(|l| Loc::from_saphyr(&l).range(text))
-        .unwrap_or(0..0);
+    let span = e.location().map(|l| range_of(&l, text)).unwrap_or(0..0);
     let mut message = e.to_string();
     // serde-saphyr appends " at line L, column C ..."; the diagnostic shows the place itself.
     if let Some(i) = message.find(" at line ") {
@@ -160,7 +173,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
 }
 
 fn convert(text: &str, raw: serde_saphyr::Spanned<Raw>) -> Node {
-    let span = Loc::from_saphyr(&raw.referenced).range(text);
+    let span = range_of(&raw.referenced, text);
     let value = match raw.value {
         Raw::Null => Value::Null,
         Raw::Bool(b) => Value::Bool(b),
@@ -173,7 +186,7 @@ fn convert(text: &str, raw: serde_saphyr::Spanned<Raw>) -> Node {
                 .into_iter()
                 .map(|(k, v)| {
                     let key = Key {
-                        span: Loc::from_saphyr(&k.referenced).range(text),
+                        span: range_of(&k.referenced, text),
                         name: k.value,
                     };
                     (key, convert(text, v))

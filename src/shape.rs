@@ -141,13 +141,15 @@ impl<'a> Checker<'a> {
             Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
             _ => return true,
         };
+        let yaml = self.flavor == Flavor::Yaml;
         let fits = |t: &str| match (&node.value, t) {
             (Value::Null, "null") | (Value::Bool(_), "boolean") | (Value::Int(_), "integer") => {
                 true
             }
             (Value::Int(_) | Value::Float(_), "number") => true,
             // A plain scalar such as `2024` or `1.5` is text where text is expected.
-            (Value::Str(_) | Value::Int(_) | Value::Float(_), "string") => true,
+            (Value::Str(_), "string") => true,
+            (Value::Int(_) | Value::Float(_), "string") => yaml,
             (Value::Seq(_), "array") | (Value::Map(_), "object") => true,
             _ => false,
         };

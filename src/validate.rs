@@ -94,7 +94,7 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
         checked.diagnostics.extend(diags);
         if let Some(first) = ids.get(&resolved.id) {
             let (span, what) = match &g.guide.id {
-                Some(id) => (id.loc.range(&g.text), "this id"),
+                Some(id) => (id.span.clone(), "this id"),
                 None => (0..0, "the id taken from the file name"),
             };
             checked.diagnostics.push(
@@ -220,7 +220,7 @@ struct GuideValidator<'a> {
 
 impl GuideValidator<'_> {
     fn error(&mut self, code: &'static str, at: &Sp<impl Sized>, message: String) -> Pending<'_> {
-        let span = at.loc.range(&self.g.text);
+        let span = at.span.clone();
         Pending {
             out: &mut self.diags,
             d: Some(Diagnostic::error(code, &self.g.shown, message).at(span)),
@@ -393,7 +393,7 @@ impl GuideValidator<'_> {
                     "{first} has the same id; ids of sections and steps are anchors of the guide's page and must be unique; set `id:` on one of them"
                 ));
         } else {
-            let (line, _) = crate::diag::line_col(&self.g.text, at.loc.range(&self.g.text).start);
+            let (line, _) = crate::diag::line_col(&self.g.text, at.span.start);
             self.anchors
                 .insert(anchor.to_owned(), format!("the {what} at line {line}"));
         }
@@ -407,9 +407,13 @@ impl GuideValidator<'_> {
         match parse(s) {
             Ok(d) => Some(d),
             Err(e) => {
+                let help = match crate::duration::suggest(s) {
+                    Some(short) => format!("write `{short}`"),
+                    None => "write a duration like `90s`, `5m` or `1h30m`; a wait may be a range like `2m-5m`".into(),
+                };
                 self.error("E007", s, format!("malformed duration `{}`", s.value))
                     .label(e.0)
-                    .help("write a duration like `90s`, `5m` or `1h30m`; a wait may be a range like `2m-5m`");
+                    .help(help);
                 None
             }
         }

@@ -1,0 +1,196 @@
+//! Load helper: builds the [`crate::model`] types from a parsed [`Node`] tree, keeping every
+//! value's span. Lenient by design: a value of the wrong shape (already reported by the shape
+//! check) is skipped or left empty, so validation can still report every other problem.
+
+use std::ops::Range;
+
+use crate::model::{Guide, Note, NoteKind, Screenshot, Section, Sp, Step};
+use crate::node::{Node, Value};
+
+/// Builds a model value from a node; `None` when the node has the wrong shape.
+pub trait FromNode: Sized {
+    fn from_node(node: &Node) -> Option<Self>;
+}
+
+impl FromNode for String {
+    fn from_node(node: &Node) -> Option<Self> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl FromNode for bool {
+    fn from_node(node: &Node) -> Option<Self> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+impl FromNode for i64 {
+    fn from_node(node: &Node) -> Option<Self> {
+        match node.value {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+impl FromNode for NoteKind {
+    fn from_node(node: &Node) -> Option<Self> {
+        match &node.value {
+            Value::Str(s) => NoteKind::parse(s),
+            _ => None,
+        }
+    }
+}
+
+impl<T: FromNode> FromNode for Sp<T> {
+    fn from_node(node: &Node) -> Option<Self> {
+        T::from_node(node).map(|v| Sp::new(v, node.span.clone()))
+    }
+}
+
+impl<T: FromNode> FromNode for Vec<T> {
+    fn from_node(node: &Node) -> Option<Self> {
+        match &node.value {
+            Value::Seq(items) => Some(items.iter().filter_map(T::from_node).collect()),
+            _ => None,
+        }
+    }
+}
+
+/// The entries of a mapping node.
+struct Fields<'a> {
+    entries: &'a [(crate::node::Key, Node)],
+    span: Range<usize>,
+}
+
+impl<'a> Fields<'a> {
+    fn of(node: &'a Node) -> Option<Self> {
+        match &node.value {
+            Value::Map(entries) => Some(Fields {
+                entries,
+                span: node.span.start..node.span.start,
+            }),
+            _ => None,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
+    }
+
+    /// An optional field; absent, null or of the wrong shape gives `None`.
+    fn opt<T: FromNode>(&self, key: &str) -> Option<T> {
+        self.get(key).and_then(T::from_node)
+    }
+
+    /// A field with a default when absent or wrong.
+    fn or_default<T: FromNode + Default>(&self, key: &str) -> T {
+        self.opt(key).unwrap_or_default()
+    }
+
+    /// A required text field; when missing, an empty value at the mapping's start.
+    fn text(&self, key: &str) -> Sp<String> {
+        self.opt(key)
+            .unwrap_or_else(|| Sp::new(String::new(), self.span.clone()))
+    }
+
+    /// A required list; when missing, empty.
+    fn list<T: FromNode>(&self, key: &str) -> Sp<Vec<T>> {
+        self.opt(key)
+            .unwrap_or_else(|| Sp::new(Vec::new(), self.span.clone()))
+    }
+}
+
+impl FromNode for Guide {
+    fn from_node(node: &Node) -> Option<Self> {
+        let f = Fields::of(node)?;
+        Some(Guide {
+            title: f.text("title"),
+            id: f.opt("id"),
+            weight: f.or_default("weight"),
+            summary: f.opt("summary"),
+            duration: f.opt("duration"),
+            audience: f.opt("audience"),
+            prerequisites: f.or_default("prerequisites"),
+            notes: f.or_default("notes"),
+            sections: f.list("sections"),
+        })
+    }
+}
+
+impl FromNode for Note {
+    fn from_node(node: &Node) -> Option<Self> {
+        let f = Fields::of(node)?;
+        Some(Note {
+            kind: f.opt("kind")?,
+            text: f.text("text"),
+        })
+    }
+}
+
+impl FromNode for Section {
+    fn from_node(node: &Node) -> Option<Self> {
+        let f = Fields::of(node)?;
+        Some(Section {
+            title: f.text("title"),
+            id: f.opt("id"),
+            intro: f.opt("intro"),
+            steps: f.list("steps"),
+        })
+    }
+}
+
+impl FromNode for Step {
+    fn from_node(node: &Node) -> Option<Self> {
+        let f = Fields::of(node)?;
+        Some(Step {
+            text: f.text("text"),
+            id: f.opt("id"),
+            check: f.opt("check"),
+            notes: f.or_default("notes"),
+            screenshots: f.or_default("screenshots"),
+            result: f.opt("result"),
+            wait: f.opt("wait"),
+            optional: f.or_default("optional"),
+            substeps: f.or_default("substeps"),
+        })
+    }
+}
+
+impl FromNode for Screenshot {
+    fn from_node(node: &Node) -> Option<Self> {
+        let f = Fields::of(node)?;
+        Some(Screenshot {
+            src: f.opt("src")?,
+            alt: f.opt("alt"),
+            caption: f.opt("caption"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::parse_yaml;
+
+    #[test]
+    fn keeps_spans_and_skips_bad_parts() {
+        let text = "title: T\nsections:\n  - title: S\n    steps:\n      - text: a\n        wait: 5m\n      - 42\n";
+        let g = Guide::from_node(&parse_yaml(text).unwrap()).unwrap();
+        assert_eq!(&text[g.title.span.clone()], "T");
+        let steps = &g.sections[0].steps;
+        assert_eq!(steps.len(), 1, "the non-mapping step is skipped");
+        assert_eq!(&text[steps[0].wait.as_ref().unwrap().span.clone()], "5m");
+    }
+}
