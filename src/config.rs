@@ -279,67 +279,62 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
         }
     };
     shape::check(&tree, &config_schema(), display, Flavor::Toml, &mut diags);
-    if !diags.is_empty() {
-        return Err(invalid(diags, sources));
-    }
-    let config: Config = toml::from_str(text).map_err(|e| {
-        invalid(
-            vec![
-                Diagnostic::error("E101", display, e.message().to_owned())
-                    .at(e.span().unwrap_or(0..0)),
-            ],
-            sources.clone(),
-        )
-    })?;
-    // Rules the schema cannot express.
-    let find = |key: &str| value_span(&tree, key);
-    let src = root.join(&config.book.src);
-    if !src.is_dir() {
+    // Rules the schema cannot express; checked on the tree so they are reported together with
+    // the shape problems.
+    let table = |name: &str| match &tree.value {
+        node::Value::Map(m) => m.iter().find(|(k, _)| k.name == name).map(|(_, v)| v),
+        _ => None,
+    };
+    let string_in = |t: Option<&node::Node>, key: &str| match t.map(|t| &t.value) {
+        Some(node::Value::Map(m)) => m.iter().find_map(|(k, v)| match &v.value {
+            node::Value::Str(s) if k.name == key => Some((s.clone(), v.span.clone())),
+            _ => None,
+        }),
+        _ => None,
+    };
+    let (src, src_span) =
+        string_in(table("book"), "src").unwrap_or_else(|| ("content".into(), 0..0));
+    if !root.join(&src).is_dir() {
         diags.push(
             Diagnostic::error(
                 "E102",
                 display,
-                format!(
-                    "the guides folder `{}` does not exist",
-                    config.book.src.display()
-                ),
+                format!("the guides folder `{src}` does not exist"),
             )
-            .at(find("src").unwrap_or(0..0))
+            .at(src_span)
             .help(format!(
-                "create `{}` and put guide files (`*.yaml`) in it, or set `src` in [book]",
-                config.book.src.display()
+                "create `{src}` and put guide files (`*.yaml`) in it, or set `src` in [book]"
             )),
         );
     }
-    let theme = config.theme();
-    if theme != "default" && !root.join("themes").join(&theme).is_dir() {
+    let html = match table("output").map(|o| &o.value) {
+        Some(node::Value::Map(m)) => m.iter().find(|(k, _)| k.name == "html").map(|(_, v)| v),
+        _ => None,
+    };
+    if let Some((theme, span)) = string_in(html, "theme")
+        && theme != "default"
+        && !root.join("themes").join(&theme).is_dir()
+    {
         diags.push(
             Diagnostic::error("E103", display, format!("theme `{theme}` not found"))
-                .at(find("theme").unwrap_or(0..0))
+                .at(span)
                 .help(format!(
                     "create `themes/{theme}/` (its files override the default theme's), or use `theme = \"default\"`"
                 )),
         );
     }
-    if diags.is_empty() {
-        Ok(config)
-    } else {
-        Err(invalid(diags, sources))
+    if !diags.is_empty() {
+        return Err(invalid(diags, sources));
     }
-}
-
-/// The span of the first value under a key with this name, anywhere in the tree.
-fn value_span(tree: &node::Node, key: &str) -> Option<std::ops::Range<usize>> {
-    match &tree.value {
-        node::Value::Map(entries) => entries.iter().find_map(|(k, v)| {
-            if k.name == key {
-                Some(v.span.clone())
-            } else {
-                value_span(v, key)
-            }
-        }),
-        _ => None,
-    }
+    toml::from_str(text).map_err(|e| {
+        invalid(
+            vec![
+                Diagnostic::error("E101", display, e.message().to_owned())
+                    .at(e.span().unwrap_or(0..0)),
+            ],
+            sources,
+        )
+    })
 }
 
 #[cfg(test)]

@@ -167,7 +167,11 @@ impl fmt::Display for Wait {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.min {
             None => write!(f, "up to {}", self.max),
-            Some(min) if min.0 % 60 == 0 && self.max.0 % 60 == 0 && self.max.0 < 3600 => {
+            Some(min)
+                if min.0.is_multiple_of(60)
+                    && self.max.0.is_multiple_of(60)
+                    && self.max.0 < 3600 =>
+            {
                 write!(f, "{}–{} min", min.0 / 60, self.max.0 / 60)
             }
             Some(min) => write!(f, "{min} – {}", self.max),

@@ -105,8 +105,17 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
     let bytes = match read_limited(path, MAX_GUIDE_BYTES) {
         Ok(Some(b)) => b,
         Ok(None) => {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
             return fail(
-                Diagnostic::error("E014", &shown, "guide file is too large").help(format!(
+                Diagnostic::error(
+                    "E014",
+                    &shown,
+                    format!(
+                        "guide file is too large ({:.1} MiB)",
+                        size as f64 / 1048576.0
+                    ),
+                )
+                .help(format!(
                     "a guide file may be at most {} MiB; split it into several guides",
                     MAX_GUIDE_BYTES / 1024 / 1024
                 )),
@@ -175,7 +184,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
 }
 
 fn yaml_help(message: &str) -> String {
-    if message.contains("budget") {
+    if message.starts_with("the document has") {
         "the file expands to too many values (an alias bomb?); write the values out instead of \
          using many nested aliases"
             .into()

@@ -18,6 +18,10 @@ fn main() {
                     diagnostics,
                     sources,
                 } => eprint!("{}", diagnostics.render(sources, color)),
+                Error::Config(stepbook::config::ConfigError::Invalid {
+                    diagnostics,
+                    sources,
+                }) => eprint!("{}", diagnostics.render(sources, color)),
                 Error::Config(c) => eprintln!("error: {c}"),
                 Error::Other(err) => eprintln!("error: {err:#}"),
             }

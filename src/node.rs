@@ -155,7 +155,18 @@ pub fn yaml_error(text: &str, e: &serde_saphyr::Error) -> YamlError {
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
-    if message.starts_with("duplicate mapping key") {
+    if let Some(detail) = message.strip_prefix("budget breached: ") {
+        let what = if detail.starts_with("Nodes") {
+            "more values than a guide may have (250,000) once aliases are expanded"
+        } else if detail.starts_with("Depth") {
+            "values nested too deeply"
+        } else if detail.starts_with("Alias") {
+            "too many aliases"
+        } else {
+            "more than a guide may hold"
+        };
+        message = format!("the document has {what}");
+    } else if message.starts_with("duplicate mapping key") {
         message = message
             .split(", set DuplicateKeyPolicy")
             .next()
@@ -290,7 +301,11 @@ mod tests {
             text.push_str(&format!("{}: &{} [{refs}]\n", w[1], w[1]));
         }
         let e = parse_yaml(&text).unwrap_err();
-        assert!(e.message.contains("budget"), "{}", e.message);
+        assert!(
+            e.message.contains("once aliases are expanded"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -135,16 +135,12 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
         }
         pairs.push(resolved);
     }
-    checked
-        .assets
-        .par_iter_mut()
-        .for_each(|a| match image_size(&a.path) {
-            Some((w, h)) => {
-                a.width = Some(w);
-                a.height = Some(h);
-            }
-            None => {}
-        });
+    checked.assets.par_iter_mut().for_each(|a| {
+        if let Some((w, h)) = image_size(&a.path) {
+            a.width = Some(w);
+            a.height = Some(h);
+        }
+    });
     checked.guides = guides.into_iter().zip(pairs).collect();
     checked
 }

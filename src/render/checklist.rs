@@ -14,14 +14,14 @@ pub fn render(
     engine: &Engine,
     book: &BookView,
     cfg: &ChecklistOutput,
-) -> Result<Vec<OutFile>, Diagnostic> {
+) -> Result<Vec<OutFile>, Box<Diagnostic>> {
     let meta = BookMeta::of(book);
     let css = engine
         .theme
         .get("checklist.css")
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
-    let pairs: Result<Vec<[OutFile; 2]>, Diagnostic> = book
+    let pairs: Result<Vec<[OutFile; 2]>, Box<Diagnostic>> = book
         .guides
         .par_iter()
         .map(|g| {

@@ -56,7 +56,7 @@ pub fn render(
     engine: &Engine,
     book: &BookView,
     cfg: &HtmlOutput,
-) -> Result<Vec<OutFile>, Diagnostic> {
+) -> Result<Vec<OutFile>, Box<Diagnostic>> {
     let meta = BookMeta::of(book);
     let index_root = root(cfg, "");
     let cards: Vec<GuideCard> = book
@@ -82,7 +82,7 @@ pub fn render(
         text: engine.render("index.html", &ctx)?,
     }];
     let guide_root = root(cfg, "../");
-    let pages: Result<Vec<OutFile>, Diagnostic> = book
+    let pages: Result<Vec<OutFile>, Box<Diagnostic>> = book
         .guides
         .par_iter()
         .map(|g| page(engine, &meta, g, &guide_root))
@@ -102,7 +102,7 @@ fn page(
     meta: &BookMeta,
     g: &GuideView,
     root: &str,
-) -> Result<OutFile, Diagnostic> {
+) -> Result<OutFile, Box<Diagnostic>> {
     let mut ctx = tera::Context::new();
     ctx.insert("book", meta);
     ctx.insert("guide", g);

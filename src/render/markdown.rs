@@ -7,7 +7,7 @@ use super::view::BookView;
 use super::{Engine, OutFile};
 use crate::diag::Diagnostic;
 
-pub fn render(engine: &Engine, book: &BookView) -> Result<Vec<OutFile>, Diagnostic> {
+pub fn render(engine: &Engine, book: &BookView) -> Result<Vec<OutFile>, Box<Diagnostic>> {
     let meta = BookMeta::of(book);
     book.guides
         .par_iter()

@@ -113,10 +113,10 @@ impl Engine {
     }
 
     /// Renders a template; errors become diagnostics pointing into the template.
-    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Box<Diagnostic>> {
         self.tera
             .render(name, ctx)
-            .map_err(|e| template_diagnostic(&e, &self.origins))
+            .map_err(|e| Box::new(template_diagnostic(&e, &self.origins)))
     }
 
     pub fn sources(&self) -> Sources {
@@ -158,25 +158,47 @@ fn template_diagnostic(
     e: &tera::Error,
     origins: &BTreeMap<String, (PathBuf, Arc<str>)>,
 ) -> Diagnostic {
-    let report = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
+    const HELP: &str = "fix the template, or delete it to use the built-in one";
+    // Syntax and rendering errors carry their place; problems found while checking references
+    // (an unknown filter, a missing include) arrive as one message holding rendered reports.
+    let (message, place) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+            r.message().to_owned(),
+            origins
+                .get(r.filename())
+                .map(|(shown, _)| (shown, r.span().range.clone())),
+        ),
+        _ => {
+            let text = e.to_string();
+            let message = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("error: "))
+                .unwrap_or(text.lines().next().unwrap_or_default())
+                .to_owned();
+            let place = text.lines().find_map(|l| {
+                let loc = l.trim().strip_prefix("--> ")?;
+                let mut parts = loc.rsplitn(3, ':');
+                let col: usize = parts.next()?.parse().ok()?;
+                let line: usize = parts.next()?.parse().ok()?;
+                let (shown, src) = origins.get(parts.next()?)?;
+                let start = crate::diag::offset_of(src, line, col);
+                let end = src[start..]
+                    .find(|c: char| c.is_whitespace() || c == '}')
+                    .map_or(src.len(), |i| start + i.max(1));
+                Some((shown, start..end))
+            });
+            (message, place)
+        }
     };
-    let message = match report {
-        Some(r) => r.message().to_owned(),
-        None => e.to_string(),
-    };
-    let mut origin = report.and_then(|r| origins.get(r.filename()));
-    if origin.is_none() {
-        // A message like "Template 'x' not found" names no file: find one that mentions it.
-        origin = origins.values().next().filter(|_| false);
-    }
-    match (report, origin) {
-        (Some(r), Some((shown, _))) => Diagnostic::error("E020", shown, format!("template error: {message}"))
-            .at(r.span().range.clone())
-            .help("fix the template, or delete it to use the built-in one (`stepbook init --theme` writes the built-ins out)"),
-        _ => Diagnostic::error("E020", "templates", format!("template error: {message}"))
-            .help("fix the template, or delete it to use the built-in one"),
+    match place {
+        Some((shown, span)) => {
+            Diagnostic::error("E020", shown, format!("template error: {message}"))
+                .at(span)
+                .help(HELP)
+        }
+        None => {
+            Diagnostic::error("E020", "templates", format!("template error: {message}")).help(HELP)
+        }
     }
 }
 
@@ -192,9 +214,9 @@ pub fn render_all(
     let views = view::build(book, checked);
     let mut files: Vec<OutFile> = Vec::new();
     let mut diags = Vec::new();
-    let mut collect = |r: Result<Vec<OutFile>, Diagnostic>| match r {
+    let mut collect = |r: Result<Vec<OutFile>, Box<Diagnostic>>| match r {
         Ok(f) => files.extend(f),
-        Err(d) => diags.push(d),
+        Err(d) => diags.push(*d),
     };
     if let Some(html) = &outputs.html {
         collect(html::render(engine, &views, html));

@@ -1,0 +1,299 @@
+//! What a build writes: every step, note and screenshot of the bundled guide in each output,
+//! local images copied once, overrides, and the previous output surviving a failed build.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::Book;
+
+const SCREENSHOT_PREFIX: &str =
+    "https://lodmanuals.blob.core.windows.net/manuals/LODS%20Media/Azure%20Pass%20How-To/";
+
+/// The 13 step texts of the seed guide, in order.
+const STEPS: [&str; 13] = [
+    "Open a browser and navigate to: ",
+    "Select the start button to get started.",
+    "Enter your account login information and select “Sign In”.",
+    "Select “Confirm” if the correct email address is listed.",
+    "Enter your Azure Pass promo code in the Promo code box and select “Claim Promo Code”.",
+    "It may take up to 5 minutes to process the redemption.",
+    "When the redemption process is completed, it will redirect to the sign up page.",
+    "Enter your account information and select “Next”.",
+    "Check the agreement check box and select the Sign up button.",
+    "Enter your account information and select “Submit”.",
+    "It may take a few minutes to process the request.",
+    "Your subscription is ready.",
+    "You can check the balance of your Azure Pass Credits on ",
+];
+
+fn in_order(haystack: &str, needles: &[&str]) {
+    let mut pos = 0;
+    for n in needles {
+        match haystack[pos..].find(n) {
+            Some(i) => pos += i + n.len(),
+            None => panic!("`{n}` missing or out of order in:\n{haystack}"),
+        }
+    }
+}
+
+#[test]
+fn bundled_guide_html_has_every_step_note_and_screenshot() {
+    let book = Book::bundled();
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = book.read("book/html/azure-pass/index.html");
+    in_order(&html, &STEPS);
+    assert_eq!(html.matches("<li class=\"step").count(), 13);
+    assert_eq!(html.matches(r#"<figure class="screenshot">"#).count(), 11);
+    assert_eq!(html.matches(SCREENSHOT_PREFIX).count(), 11);
+    assert_eq!(html.matches("loading=\"lazy\"").count(), 11);
+    assert!(html.contains("callout callout-important"));
+    assert!(html.contains("callout callout-note"));
+    assert!(html.contains("In-Private Browser session"));
+    assert_eq!(html.matches("class=\"wait\"").count(), 2);
+    assert!(
+        html.contains("href=\"../../checklist/azure-pass.html\""),
+        "guide links its checklist"
+    );
+    assert!(html.contains(r#"<a href="https://www.microsoftazurepass.com/">"#));
+    for anchor in [
+        "id=\"redeem\"",
+        "id=\"activate\"",
+        "id=\"open-site\"",
+        "id=\"activate-7\"",
+    ] {
+        assert!(html.contains(anchor), "{anchor}");
+    }
+    let index = book.read("book/html/index.html");
+    assert!(index.contains("Creating a Microsoft Azure Pass Subscription"));
+    assert!(index.contains("13 steps"));
+    assert!(index.contains("about 15 min"));
+    assert!(index.contains("azure-pass/index.html"));
+    assert!(index.contains("../checklist/azure-pass.html"));
+    let css = book.read("book/html/theme/style.css");
+    assert!(css.contains("prefers-color-scheme: dark"));
+    assert!(css.contains("@media print"));
+}
+
+#[test]
+fn bundled_guide_markdown_in_the_seed_style() {
+    let book = Book::bundled();
+    assert_eq!(book.run(&["build"]).code, 0);
+    let md = book.read("book/markdown/azure-pass.md");
+    in_order(&md, &STEPS);
+    assert!(md.starts_with("# Creating a Microsoft Azure Pass Subscription\n"));
+    assert!(md.contains("\n## Redeeming a Microsoft Azure Pass Promo Code\n"));
+    assert!(md.contains("\n## Activate your subscription\n"));
+    assert_eq!(
+        md.lines().filter(|l| l.starts_with("1. ")).count(),
+        13 + 2,
+        "13 steps + 2 summary items"
+    );
+    assert!(md.contains("\n    > **Note:** It is recommended you close all browsers"));
+    assert!(md.contains("> **Important:** Please create and use a New Microsoft Live ID"));
+    let images: Vec<&str> = md.lines().filter(|l| l.starts_with("    ![")).collect();
+    assert_eq!(images.len(), 11, "indented images");
+    assert!(images.iter().all(|l| l.contains(SCREENSHOT_PREFIX)));
+}
+
+#[test]
+fn bundled_checklist_has_exactly_13_boxes() {
+    let book = Book::bundled();
+    assert_eq!(book.run(&["build"]).code, 0);
+    let html = book.read("book/checklist/azure-pass.html");
+    assert_eq!(html.matches("☐").count(), 13);
+    assert!(html.contains("@page { size: A4;"));
+    assert!(
+        html.contains("Please create and use a New Microsoft Live ID"),
+        "important note kept"
+    );
+    assert!(html.contains("wait up to 5 min") && html.contains("wait 2–5 min"));
+    assert!(html.contains("about 15 min"));
+    let md = book.read("book/checklist/azure-pass.md");
+    assert_eq!(md.lines().filter(|l| l.starts_with("- [ ] ")).count(), 13);
+    assert!(md.contains("- [ ] Wait for the redemption to finish (⏱ up to 5 min)"));
+}
+
+#[test]
+fn local_images_are_copied_once_with_their_size() {
+    let book = Book::fixture("local-images");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let one = book.read("book/html/one/index.html");
+    assert!(one.contains(r#"<img src="../media/media/start.png" alt="The start screen" loading="lazy" decoding="async" width="64" height="48">"#), "{one}");
+    assert!(one.contains(r#"src="../media/_root/shared/logo.png""#));
+    assert!(one.contains(r#"width="32" height="20""#));
+    let two = book.read("book/html/two/index.html");
+    assert!(two.contains("../media/media/start.png"));
+    let media: Vec<_> = walkdir::WalkDir::new(book.path().join("book/html/media"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    assert_eq!(media.len(), 2, "one copy per distinct image");
+    assert!(
+        book.path()
+            .join("book/markdown/media/media/start.png")
+            .exists()
+    );
+    let md = book.read("book/markdown/one.md");
+    assert!(
+        md.contains("![The start screen](media/media/start.png)"),
+        "{md}"
+    );
+    // Weight orders the index: guide two (weight 1) before guide one (weight 2).
+    let index = book.read("book/html/index.html");
+    assert!(index.find("Guide two").unwrap() < index.find("Guide one").unwrap());
+}
+
+#[test]
+fn overrides_replace_one_template_and_one_theme_file() {
+    let book = Book::fixture("overrides");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = book.read("book/html/g/index.html");
+    assert!(
+        page.contains(r#"<h1 class="custom-guide">CUSTOM Overridden</h1>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains("theme/style.css"),
+        "the built-in base.html is still used"
+    );
+    assert_eq!(
+        book.read("book/html/theme/style.css"),
+        "body { background: rebeccapurple; }\n"
+    );
+    assert!(
+        book.read("book/html/index.html").contains("Overridden"),
+        "index is the built-in one"
+    );
+    assert!(book.read("book/checklist/g.html").contains("☐"));
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_intact() {
+    let book = Book::bundled();
+    assert_eq!(book.run(&["build"]).code, 0);
+    let before = snapshot(&book.path().join("book"));
+    assert!(before.len() >= 6);
+    // Content error.
+    let good = book.read("content/azure-pass.yaml");
+    book.write(
+        "content/azure-pass.yaml",
+        &good.replace("duration: 15m", "duration: soon"),
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(snapshot(&book.path().join("book")), before);
+    // Template error.
+    book.write("content/azure-pass.yaml", &good);
+    book.write("templates/checklist.html", "{% if %}");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(snapshot(&book.path().join("book")), before);
+    // No staging folders are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(book.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("stepbook"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // And a good build replaces it.
+    std::fs::remove_file(book.path().join("templates/checklist.html")).unwrap();
+    book.write(
+        "content/azure-pass.yaml",
+        &good.replace("duration: 15m", "duration: 20m"),
+    );
+    assert_eq!(book.run(&["build"]).code, 0);
+    assert!(book.read("book/html/index.html").contains("about 20 min"));
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let book = Book::bundled();
+    book.write("precious/notes.txt", "keep me");
+    let r = book.run(&["build", "--dest-dir", "precious"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("refusing to replace `precious`"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(book.read("precious/notes.txt"), "keep me");
+    let r = book.run(&["build", "--dest-dir", "."]);
+    assert_ne!(r.code, 0);
+    assert!(book.path().join("content/azure-pass.yaml").exists());
+    let r = book.run(&["build", "--dest-dir", "content/out"]);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn only_configured_outputs_are_written() {
+    let book = Book::bundled();
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"T\"\n[output.checklist]\npaper = \"letter\"\n",
+    );
+    assert_eq!(book.run(&["build"]).code, 0);
+    assert!(!book.path().join("book/html").exists());
+    assert!(!book.path().join("book/markdown").exists());
+    assert!(
+        book.read("book/checklist/azure-pass.html")
+            .contains("@page { size: letter;")
+    );
+}
+
+#[test]
+fn check_writes_nothing() {
+    let book = Book::bundled();
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("checked 1 guide: no errors"));
+    assert!(!book.path().join("book").exists());
+}
+
+#[test]
+fn untrusted_markdown_is_sanitised_in_every_output() {
+    let book = Book::bundled();
+    book.write(
+        "content/evil.yaml",
+        "title: Evil <script>alert(1)</script>\nsummary: '[x](javascript:alert(1)) <img src=x onerror=alert(2)>'\nsections:\n  - title: S\n    steps:\n      - text: '<script>alert(3)</script> Click [here](jAvAsCrIpT:alert(4))'\n",
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[W003]"));
+    for f in [
+        "book/html/evil/index.html",
+        "book/html/index.html",
+        "book/markdown/evil.md",
+        "book/checklist/evil.html",
+        "book/checklist/evil.md",
+    ] {
+        let text = book.read(f).to_lowercase();
+        assert!(!text.contains("<script>alert"), "{f}: {text}");
+        for link in ["href=\"javascript", "src=\"javascript", "onerror="] {
+            assert!(!text.contains(link), "{f} has {link}: {text}");
+        }
+        if f.ends_with(".md") {
+            assert!(!text.contains("](javascript"), "{f}: {text}");
+        }
+    }
+}
