@@ -16,8 +16,7 @@ impl FromNode for String {
     fn from_node(node: &Node) -> Option<Self> {
         match &node.value {
             Value::Str(s) => Some(s.clone()),
-            Value::Int(i) => Some(i.to_string()),
-            Value::Float(f) => Some(f.to_string()),
+            Value::Num { text, .. } => Some(text.clone()),
             _ => None,
         }
     }
@@ -34,8 +33,8 @@ impl FromNode for bool {
 
 impl FromNode for i64 {
     fn from_node(node: &Node) -> Option<Self> {
-        match node.value {
-            Value::Int(i) => Some(i),
+        match &node.value {
+            Value::Num { text, int: true } => text.parse().ok(),
             _ => None,
         }
     }

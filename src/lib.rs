@@ -105,8 +105,12 @@ impl Book {
     /// Loads and validates every guide. Errors in the content are in the returned diagnostics;
     /// `Err` is for failures that are not the content's fault.
     pub fn check(&self) -> Result<Checked, Error> {
-        let loaded = load::load_all(&self.root, &self.shown_root, &self.src)?;
-        let mut checked = validate::validate(loaded.guides, &self.root, &self.src);
+        let loaded = timed("load", || {
+            load::load_all(&self.root, &self.shown_root, &self.src)
+        })?;
+        let mut checked = timed("validate", || {
+            validate::validate(loaded.guides, &self.root, &self.src)
+        });
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(loaded.diagnostics);
         diagnostics.extend(std::mem::take(&mut checked.diagnostics));
@@ -184,8 +188,10 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
     output::guard_dest(&dest, book)?;
     let engine = render::Engine::new(book)?;
     let staging = output::Staging::new(&dest)?;
-    let files = render::render_all(book, &checked.book, &engine, staging.path())?;
-    staging.commit()?;
+    let files = timed("render", || {
+        render::render_all(book, &checked.book, &engine, staging.path())
+    })?;
+    timed("swap", || staging.commit())?;
     Ok(BuildReport {
         dest,
         guides: checked.book.guides.len(),
@@ -202,6 +208,18 @@ pub fn shown_path(shown: &Path, rel: &Path) -> PathBuf {
         Ok(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => joined,
     }
+}
+
+/// Runs `f`; with `STEPBOOK_TIMINGS` set, prints how long it took to stderr (for profiling).
+pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+    static ON: OnceLock<bool> = OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("STEPBOOK_TIMINGS").is_some()) {
+        return f();
+    }
+    let start = std::time::Instant::now();
+    let out = f();
+    eprintln!("timing: {stage}: {:.1?}", start.elapsed());
+    out
 }
 
 /// The guide schema, generated once.

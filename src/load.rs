@@ -184,7 +184,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
 }
 
 fn yaml_help(message: &str) -> String {
-    if message.starts_with("the document has") {
+    if message.starts_with("the document has") || message.contains("nested more than") {
         "the file expands to too many values (an alias bomb?); write the values out instead of \
          using many nested aliases"
             .into()

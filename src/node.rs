@@ -1,10 +1,7 @@
 //! Load helper: a format-neutral tree of values with byte spans, parsed from YAML (guides) or
 //! TOML (book.toml), so one shape check can report every problem in a file at its place.
 
-use std::fmt;
 use std::ops::Range;
-
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// A value and the bytes of the file it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,8 +14,11 @@ pub struct Node {
 pub enum Value {
     Null,
     Bool(bool),
-    Int(i64),
-    Float(f64),
+    /// A number, with the text it was written as (`007` stays `007` where text is expected).
+    Num {
+        text: String,
+        int: bool,
+    },
     Str(String),
     Seq(Vec<Node>),
     Map(Vec<(Key, Node)>),
@@ -36,8 +36,8 @@ impl Value {
         match self {
             Value::Null => "nothing (null)",
             Value::Bool(_) => "a boolean",
-            Value::Int(_) => "an integer",
-            Value::Float(_) => "a number",
+            Value::Num { int: true, .. } => "an integer",
+            Value::Num { .. } => "a number",
             Value::Str(_) => "a string",
             Value::Seq(_) => "a list",
             Value::Map(_) => "a mapping",
@@ -47,165 +47,201 @@ impl Value {
 
 // ---- YAML ---------------------------------------------------------------------------------
 
-/// Byte range of a serde-saphyr location in `text`. Locations carry byte offsets for string
-/// input; when one does not, the range is computed from its line and character column.
-fn range_of(l: &serde_saphyr::Location, text: &str) -> Range<usize> {
-    let span = l.span();
-    if let (Some(o), Some(n)) = (span.byte_offset(), span.byte_len()) {
-        let (o, n) = (o as usize, n as usize);
-        if o + n <= text.len() && text.is_char_boundary(o) && text.is_char_boundary(o + n) {
-            return o..o + n;
-        }
-    }
-    let start = crate::diag::offset_of(text, l.line() as usize, l.column() as usize);
-    let end = text[start..]
-        .char_indices()
-        .nth((span.len() as usize).max(1))
-        .map_or(text.len(), |(i, _)| start + i);
-    start..end
-}
+/// Limits that keep hostile YAML (alias bombs, deep nesting) from exhausting memory or stack.
+pub const MAX_NODES: usize = 250_000;
+pub const MAX_DEPTH: usize = 128;
 
-/// The tree serde-saphyr hands us, before locations become byte ranges.
-enum Raw {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<serde_saphyr::Spanned<Raw>>),
-    Map(Vec<(serde_saphyr::Spanned<String>, serde_saphyr::Spanned<Raw>)>),
-}
-
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Raw;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any YAML value")
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
-                Ok(Raw::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
-                Ok(Raw::Int(v))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
-                Ok(i64::try_from(v).map_or(Raw::Float(v as f64), Raw::Int))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
-                Ok(Raw::Float(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
-                Ok(Raw::Str(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Raw, E> {
-                Ok(Raw::Str(v))
-            }
-            fn visit_unit<E>(self) -> Result<Raw, E> {
-                Ok(Raw::Null)
-            }
-            fn visit_none<E>(self) -> Result<Raw, E> {
-                Ok(Raw::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
-                Raw::deserialize(d)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
-                let mut v = Vec::new();
-                while let Some(x) = a.next_element()? {
-                    v.push(x);
-                }
-                Ok(Raw::Seq(v))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
-                let mut v = Vec::new();
-                while let Some(k) = a.next_key::<serde_saphyr::Spanned<String>>()? {
-                    let val = a.next_value()?;
-                    v.push((k, val));
-                }
-                Ok(Raw::Map(v))
-            }
-            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Raw, E> {
-                Err(E::custom("binary values are not supported"))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A YAML error with its message (no location suffix) and byte span.
+/// A YAML error with its message and byte span.
 #[derive(Debug)]
 pub struct YamlError {
     pub message: String,
     pub span: Range<usize>,
 }
 
-/// The parser options every guide is read with: duplicate keys are errors; alias expansion,
-/// nesting depth and node counts are bounded (serde-saphyr's default budget).
-pub fn yaml_options() -> serde_saphyr::Options {
-    serde_saphyr::options! { with_snippet: false }
-}
-
-/// Turns a serde-saphyr error into a message and a span in `text`.
-pub fn yaml_error(text: &str, e: &serde_saphyr::Error) -> YamlError {
-    let span = e.location().map(|l| range_of(&l, text)).unwrap_or(0..0);
-    let mut message = e.to_string();
-    // serde-saphyr appends " at line L, column C ..."; the diagnostic shows the place itself.
-    if let Some(i) = message.find(" at line ") {
-        message.truncate(i);
-    }
-    if let Some(detail) = message.strip_prefix("budget breached: ") {
-        let what = if detail.starts_with("Nodes") {
-            "more values than a guide may have (250,000) once aliases are expanded"
-        } else if detail.starts_with("Depth") {
-            "values nested too deeply"
-        } else if detail.starts_with("Alias") {
-            "too many aliases"
-        } else {
-            "more than a guide may hold"
-        };
-        message = format!("the document has {what}");
-    } else if message.starts_with("duplicate mapping key") {
-        message = message
-            .split(", set DuplicateKeyPolicy")
-            .next()
-            .unwrap_or(&message)
-            .to_owned();
-    }
-    YamlError { message, span }
-}
-
 /// Parses YAML text into a spanned tree.
+///
+/// Built from serde-saphyr's event parser (granit-parser) rather than through serde: it keeps
+/// the byte span of every value for half the cost of `Spanned<T>` deserialisation (measured in
+/// benches/README.md). YAML 1.2 core schema for plain scalars; one document per file; duplicate
+/// keys are errors; aliases are expanded within a budget of [`MAX_NODES`] values and nesting is
+/// limited to [`MAX_DEPTH`] levels.
 pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
-    let raw: serde_saphyr::Spanned<Raw> = serde_saphyr::from_str_with_options(text, yaml_options())
-        .map_err(|e| yaml_error(text, &e))?;
-    Ok(convert(text, raw))
+    use serde_saphyr::granit_parser::{Event, Parser};
+
+    enum Open {
+        Seq(Vec<Node>, usize, Range<usize>),
+        Map(Vec<(Key, Node)>, Option<Key>, usize, Range<usize>),
+    }
+    let err = |message: String, span: Range<usize>| YamlError { message, span };
+    let mut stack: Vec<Open> = Vec::new();
+    let mut anchors: std::collections::HashMap<usize, Node> = std::collections::HashMap::new();
+    let mut root: Option<Node> = None;
+    let mut nodes = 0usize;
+    let mut documents = 0;
+    for ev in Parser::new_from_str(text) {
+        let (event, span) = ev.map_err(|e| {
+            let m = e.marker();
+            let at = m
+                .byte_offset()
+                .unwrap_or_else(|| crate::diag::offset_of(text, m.line(), m.col() + 1));
+            let message = match e.info() {
+                m if m.contains("recursion limit") => {
+                    format!("values nested more than {MAX_DEPTH} levels deep")
+                }
+                m => m,
+            };
+            err(message, at..(at + 1).min(text.len()))
+        })?;
+        let range = span.start.byte_offset().unwrap_or(0)..span.end.byte_offset().unwrap_or(0);
+        let complete: Option<(Node, usize)> = match event {
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(err(
+                        "a guide file holds one YAML document; found a second one".into(),
+                        range,
+                    ));
+                }
+                None
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let plain =
+                    style == serde_saphyr::granit_parser::ScalarStyle::Plain && tag.is_none();
+                let value = if plain {
+                    resolve_plain(&value)
+                } else {
+                    Value::Str(value.into_owned())
+                };
+                Some((Node { span: range, value }, anchor))
+            }
+            Event::Alias(id) => {
+                let node = anchors
+                    .get(&id)
+                    .ok_or_else(|| err("alias to an unknown anchor".into(), range.clone()))?;
+                let size = count(node);
+                nodes += size;
+                if nodes > MAX_NODES {
+                    return Err(err(
+                        format!(
+                            "the document has more values than a guide may have ({MAX_NODES}) once aliases are expanded"
+                        ),
+                        range,
+                    ));
+                }
+                let mut copy = node.clone();
+                copy.span = range;
+                Some((copy, 0))
+            }
+            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(err(
+                        format!("values nested more than {MAX_DEPTH} levels deep"),
+                        range,
+                    ));
+                }
+                stack.push(match event {
+                    Event::SequenceStart(..) => Open::Seq(Vec::new(), anchor, range),
+                    _ => Open::Map(Vec::new(), None, anchor, range),
+                });
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Open::Seq(items, anchor, span)) => Some((
+                    Node {
+                        span,
+                        value: Value::Seq(items),
+                    },
+                    anchor,
+                )),
+                Some(Open::Map(entries, _, anchor, span)) => Some((
+                    Node {
+                        span,
+                        value: Value::Map(entries),
+                    },
+                    anchor,
+                )),
+                None => None,
+            },
+            _ => None,
+        };
+        let Some((node, anchor)) = complete else {
+            continue;
+        };
+        nodes += 1;
+        if nodes > MAX_NODES {
+            return Err(err(
+                format!("the document has more values than a guide may have ({MAX_NODES})"),
+                node.span,
+            ));
+        }
+        if anchor != 0 {
+            anchors.insert(anchor, node.clone());
+        }
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Open::Seq(items, ..)) => items.push(node),
+            Some(Open::Map(entries, key, ..)) => match key.take() {
+                None => {
+                    let name = match &node.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Null => String::new(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Num { text, .. } => text.clone(),
+                        _ => return Err(err("keys must be plain text".into(), node.span)),
+                    };
+                    if entries.iter().any(|(k, _)| k.name == name) {
+                        return Err(err(format!("duplicate key `{name}`"), node.span));
+                    }
+                    *key = Some(Key {
+                        name,
+                        span: node.span,
+                    });
+                }
+                Some(k) => entries.push((k, node)),
+            },
+        }
+    }
+    Ok(root.unwrap_or(Node {
+        span: 0..0,
+        value: Value::Null,
+    }))
 }
 
-fn convert(text: &str, raw: serde_saphyr::Spanned<Raw>) -> Node {
-    let span = range_of(&raw.referenced, text);
-    let value = match raw.value {
-        Raw::Null => Value::Null,
-        Raw::Bool(b) => Value::Bool(b),
-        Raw::Int(i) => Value::Int(i),
-        Raw::Float(f) => Value::Float(f),
-        Raw::Str(s) => Value::Str(s),
-        Raw::Seq(items) => Value::Seq(items.into_iter().map(|r| convert(text, r)).collect()),
-        Raw::Map(entries) => Value::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| {
-                    let key = Key {
-                        span: range_of(&k.referenced, text),
-                        name: k.value,
-                    };
-                    (key, convert(text, v))
-                })
-                .collect(),
-        ),
-    };
-    Node { span, value }
+fn count(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(count).sum(),
+        Value::Map(entries) => entries.iter().map(|(_, v)| 1 + count(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// YAML 1.2 core schema resolution of a plain scalar.
+fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Value::Num {
+            text: s.to_owned(),
+            int: s.parse::<i64>().is_ok(),
+        };
+    }
+    let is_float = digits.bytes().any(|b| b.is_ascii_digit())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && s.parse::<f64>().is_ok();
+    if is_float || matches!(digits, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN") {
+        return Value::Num {
+            text: s.to_owned(),
+            int: false,
+        };
+    }
+    Value::Str(s.to_owned())
 }
 
 // ---- TOML ---------------------------------------------------------------------------------
@@ -242,16 +278,14 @@ fn toml_value(v: toml::Spanned<toml::de::DeValue<'_>>) -> Node {
     let span = v.span();
     let value = match v.into_inner() {
         DeValue::String(s) => Value::Str(s.into_owned()),
-        DeValue::Integer(i) => i
-            .to_string()
-            .replace('_', "")
-            .parse()
-            .map_or_else(|_| Value::Str(i.to_string()), Value::Int),
-        DeValue::Float(f) => f
-            .to_string()
-            .replace('_', "")
-            .parse()
-            .map_or_else(|_| Value::Str(f.to_string()), Value::Float),
+        DeValue::Integer(i) => Value::Num {
+            text: i.to_string(),
+            int: true,
+        },
+        DeValue::Float(f) => Value::Num {
+            text: f.to_string(),
+            int: false,
+        },
         DeValue::Boolean(b) => Value::Bool(b),
         DeValue::Datetime(d) => Value::Str(d.to_string()),
         DeValue::Array(a) => Value::Seq(a.into_iter().map(toml_value).collect()),
@@ -280,7 +314,13 @@ mod tests {
         let Value::Seq(steps) = &sec[0].1.value else {
             panic!()
         };
-        assert_eq!(steps[1].value, Value::Int(5));
+        assert_eq!(
+            steps[1].value,
+            Value::Num {
+                text: "5".into(),
+                int: true
+            }
+        );
         assert_eq!(&text[steps[1].span.clone()], "5");
     }
 
@@ -288,7 +328,7 @@ mod tests {
     fn yaml_errors_have_a_place() {
         let text = "title: x\ntitle: y\n";
         let e = parse_yaml(text).unwrap_err();
-        assert_eq!(e.message, "duplicate mapping key: title");
+        assert_eq!(e.message, "duplicate key `title`");
         assert_eq!(e.span.start, 9);
     }
 
@@ -306,6 +346,36 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn deep_nesting_and_aliases() {
+        let deep = format!("{}{}", "[".repeat(500), "]".repeat(500));
+        let e = parse_yaml(&deep).unwrap_err();
+        assert!(e.message.contains("nested"), "{}", e.message);
+        let text = "base: &b {kind: note, text: hi}\nnotes: [*b, *b]\n";
+        let n = parse_yaml(text).unwrap();
+        let Value::Map(m) = &n.value else { panic!() };
+        let Value::Seq(notes) = &m[1].1.value else {
+            panic!()
+        };
+        assert_eq!(notes.len(), 2);
+        assert_eq!(&text[notes[0].span.clone()], "*b");
+        assert!(parse_yaml("a: 1\n---\nb: 2\n").is_err());
+    }
+
+    #[test]
+    fn core_schema_scalars() {
+        assert_eq!(resolve_plain("~"), Value::Null);
+        assert_eq!(resolve_plain("True"), Value::Bool(true));
+        assert!(matches!(resolve_plain("-12"), Value::Num { int: true, .. }));
+        assert!(matches!(
+            resolve_plain("1.5e3"),
+            Value::Num { int: false, .. }
+        ));
+        assert_eq!(resolve_plain("15m"), Value::Str("15m".into()));
+        assert_eq!(resolve_plain("1.2.3"), Value::Str("1.2.3".into()));
+        assert_eq!(resolve_plain("yes"), Value::Str("yes".into()));
     }
 
     #[test]

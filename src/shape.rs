@@ -143,13 +143,12 @@ impl<'a> Checker<'a> {
         };
         let yaml = self.flavor == Flavor::Yaml;
         let fits = |t: &str| match (&node.value, t) {
-            (Value::Null, "null") | (Value::Bool(_), "boolean") | (Value::Int(_), "integer") => {
-                true
-            }
-            (Value::Int(_) | Value::Float(_), "number") => true,
+            (Value::Null, "null") | (Value::Bool(_), "boolean") => true,
+            (Value::Num { int, .. }, "integer") => *int,
+            (Value::Num { .. }, "number") => true,
             // A plain scalar such as `2024` or `1.5` is text where text is expected.
             (Value::Str(_), "string") => true,
-            (Value::Int(_) | Value::Float(_), "string") => yaml,
+            (Value::Num { .. }, "string") => yaml,
             (Value::Seq(_), "array") | (Value::Map(_), "object") => true,
             _ => false,
         };

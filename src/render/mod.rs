@@ -211,7 +211,7 @@ pub fn render_all(
     out: &Path,
 ) -> Result<usize, Error> {
     let outputs = book.config.outputs();
-    let views = view::build(book, checked);
+    let views = crate::timed("render: views", || view::build(book, checked));
     let mut files: Vec<OutFile> = Vec::new();
     let mut diags = Vec::new();
     let mut collect = |r: Result<Vec<OutFile>, Box<Diagnostic>>| match r {
@@ -219,13 +219,19 @@ pub fn render_all(
         Err(d) => diags.push(*d),
     };
     if let Some(html) = &outputs.html {
-        collect(html::render(engine, &views, html));
+        collect(crate::timed("render: html", || {
+            html::render(engine, &views, html)
+        }));
     }
     if outputs.markdown.is_some() {
-        collect(markdown::render(engine, &views));
+        collect(crate::timed("render: markdown", || {
+            markdown::render(engine, &views)
+        }));
     }
     if let Some(cl) = &outputs.checklist {
-        collect(checklist::render(engine, &views, cl));
+        collect(crate::timed("render: checklist", || {
+            checklist::render(engine, &views, cl)
+        }));
     }
     if !diags.is_empty() {
         let mut diagnostics = Diagnostics::default();
@@ -253,7 +259,7 @@ pub fn render_all(
         }
     }
     let count = files.len();
-    write_all(out, files)?;
+    crate::timed("render: write", || write_all(out, files))?;
     Ok(count)
 }
 
