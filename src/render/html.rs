@@ -1,44 +1,32 @@
-//! Render: the static HTML site, `html/index.html` and `html/<id>/index.html`, plus the theme.
+//! Render: the static HTML site, `html/index.html` and `html/<id>/index.html`.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::view::{BookView, GuideView};
+use super::view::GuideView;
 use super::{Engine, OutFile};
 use crate::config::HtmlOutput;
 use crate::diag::Diagnostic;
 
 /// What the index page shows of each guide.
 #[derive(Serialize)]
-struct GuideCard<'a> {
-    id: &'a str,
-    title: &'a str,
-    summary_html: &'a Option<String>,
+pub struct GuideCard {
+    id: String,
+    title: String,
+    summary_html: Option<String>,
     step_count: usize,
-    duration: &'a Option<String>,
-    total_wait: &'a Option<String>,
-    href: String,
-    checklist_href: String,
+    duration: Option<String>,
+    total_wait: Option<String>,
 }
 
-/// Book-level fields every page gets (without the guides, which can be many).
-#[derive(Serialize)]
-pub struct BookMeta<'a> {
-    pub title: &'a str,
-    pub description: &'a Option<String>,
-    pub language: &'a str,
-    pub authors: &'a [String],
-    pub generator: &'a str,
-}
-
-impl<'a> BookMeta<'a> {
-    pub fn of(b: &'a BookView) -> Self {
-        BookMeta {
-            title: &b.title,
-            description: &b.description,
-            language: &b.language,
-            authors: &b.authors,
-            generator: b.generator,
+impl GuideCard {
+    pub fn of(g: &GuideView) -> GuideCard {
+        GuideCard {
+            id: g.id.clone(),
+            title: g.title.clone(),
+            summary_html: g.summary_html.clone(),
+            step_count: g.step_count,
+            duration: g.duration.clone(),
+            total_wait: g.total_wait.clone(),
         }
     }
 }
@@ -52,67 +40,52 @@ fn root(cfg: &HtmlOutput, relative: &str) -> String {
     }
 }
 
-pub fn render(
-    engine: &Engine,
-    book: &BookView,
-    cfg: &HtmlOutput,
-) -> Result<Vec<OutFile>, Box<Diagnostic>> {
-    let meta = BookMeta::of(book);
-    let index_root = root(cfg, "");
-    let cards: Vec<GuideCard> = book
-        .guides
-        .iter()
-        .map(|g| GuideCard {
-            id: &g.id,
-            title: &g.title,
-            summary_html: &g.summary_html,
-            step_count: g.step_count,
-            duration: &g.duration,
-            total_wait: &g.total_wait,
-            href: format!("{index_root}{}/index.html", g.id),
-            checklist_href: format!("{index_root}../checklist/{}.html", g.id),
-        })
-        .collect();
-    let mut ctx = tera::Context::new();
-    ctx.insert("book", &meta);
-    ctx.insert("guides", &cards);
-    ctx.insert("root", &index_root);
-    let mut files = vec![OutFile::Text {
-        to: "html/index.html".into(),
-        text: engine.render("index.html", &ctx)?,
-    }];
-    let guide_root = root(cfg, "../");
-    let pages: Result<Vec<OutFile>, Box<Diagnostic>> = book
-        .guides
-        .par_iter()
-        .map(|g| page(engine, &meta, g, &guide_root))
-        .collect();
-    files.extend(pages?);
-    for (name, bytes) in &engine.theme {
-        files.push(OutFile::Bytes {
-            to: format!("html/theme/{name}"),
-            bytes: bytes.clone(),
-        });
-    }
-    Ok(files)
+#[derive(Serialize)]
+struct CardLinks<'a> {
+    #[serde(flatten)]
+    card: &'a GuideCard,
+    href: String,
+    checklist_href: String,
 }
 
-fn page(
+pub fn index(
     engine: &Engine,
-    meta: &BookMeta,
-    g: &GuideView,
-    root: &str,
+    base: &tera::Context,
+    cards: &[GuideCard],
+    cfg: &HtmlOutput,
 ) -> Result<OutFile, Box<Diagnostic>> {
-    let mut ctx = tera::Context::new();
-    ctx.insert("book", meta);
-    ctx.insert("guide", g);
-    ctx.insert("root", root);
-    ctx.insert(
-        "checklist_href",
-        &format!("{root}../checklist/{}.html", g.id),
-    );
+    let root = root(cfg, "");
+    let links: Vec<CardLinks> = cards
+        .iter()
+        .map(|card| CardLinks {
+            card,
+            href: format!("{root}{}/index.html", card.id),
+            checklist_href: format!("{root}../checklist/{}.html", card.id),
+        })
+        .collect();
+    let mut ctx = base.clone();
+    ctx.insert("guides", &links);
+    ctx.insert("root", &root);
     Ok(OutFile::Text {
-        to: format!("html/{}/index.html", g.id),
+        to: "html/index.html".into(),
+        text: engine.render("index.html", &ctx)?,
+    })
+}
+
+pub fn page(
+    engine: &Engine,
+    base: &tera::Context,
+    guide: &tera::Value,
+    id: &str,
+    cfg: &HtmlOutput,
+) -> Result<OutFile, Box<Diagnostic>> {
+    let root = root(cfg, "../");
+    let mut ctx = base.clone();
+    ctx.insert_value("guide", guide.clone());
+    ctx.insert("checklist_href", &format!("{root}../checklist/{id}.html"));
+    ctx.insert("root", &root);
+    Ok(OutFile::Text {
+        to: format!("html/{id}/index.html"),
         text: engine.render("guide.html", &ctx)?,
     })
 }

@@ -1,27 +1,21 @@
 //! Render: GitHub-flavoured Markdown, `markdown/<id>.md`, in the seed's own style.
 
-use rayon::prelude::*;
-
-use super::html::BookMeta;
-use super::view::BookView;
 use super::{Engine, OutFile};
 use crate::diag::Diagnostic;
 
-pub fn render(engine: &Engine, book: &BookView) -> Result<Vec<OutFile>, Box<Diagnostic>> {
-    let meta = BookMeta::of(book);
-    book.guides
-        .par_iter()
-        .map(|g| {
-            let mut ctx = tera::Context::new();
-            ctx.insert("book", &meta);
-            ctx.insert("guide", g);
-            let text = engine.render("guide.md", &ctx)?;
-            Ok(OutFile::Text {
-                to: format!("markdown/{}.md", g.id),
-                text: tidy(&text),
-            })
-        })
-        .collect()
+pub fn page(
+    engine: &Engine,
+    base: &tera::Context,
+    guide: &tera::Value,
+    id: &str,
+) -> Result<OutFile, Box<Diagnostic>> {
+    let mut ctx = base.clone();
+    ctx.insert_value("guide", guide.clone());
+    let text = engine.render("guide.md", &ctx)?;
+    Ok(OutFile::Text {
+        to: format!("markdown/{id}.md"),
+        text: tidy(&text),
+    })
 }
 
 /// Collapses runs of blank lines left by template conditionals and trailing spaces, and ends

@@ -202,8 +202,9 @@ fn template_diagnostic(
     }
 }
 
-/// Renders every configured output of the checked book into `out`. Returns the number of files
-/// written.
+/// Renders every configured output of the checked book into `out`: each guide's pages are
+/// rendered and written in one pass (in parallel across guides), so no output is held in
+/// memory for longer than it takes to write it. Returns the number of files written.
 pub fn render_all(
     book: &Book,
     checked: &Checked,
@@ -211,56 +212,111 @@ pub fn render_all(
     out: &Path,
 ) -> Result<usize, Error> {
     let outputs = book.config.outputs();
-    let views = crate::timed("render: views", || view::build(book, checked));
-    let mut files: Vec<OutFile> = Vec::new();
-    let mut diags = Vec::new();
-    let mut collect = |r: Result<Vec<OutFile>, Box<Diagnostic>>| match r {
-        Ok(f) => files.extend(f),
-        Err(d) => diags.push(*d),
-    };
-    if let Some(html) = &outputs.html {
-        collect(crate::timed("render: html", || {
-            html::render(engine, &views, html)
-        }));
+    let meta = view::BookMeta::of(book);
+    let mut base = tera::Context::new();
+    base.insert("book", &meta);
+    let checklist_css = engine
+        .theme
+        .get("checklist.css")
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let enabled = [
+        (outputs.html.is_some(), "html"),
+        (outputs.markdown.is_some(), "markdown"),
+        (outputs.checklist.is_some(), "checklist"),
+    ];
+    for dir in enabled.iter().filter(|(on, _)| *on).map(|(_, d)| d) {
+        let p = out.join(dir);
+        std::fs::create_dir_all(&p)
+            .with_context(|| format!("failed to create `{}`", p.display()))?;
     }
-    if outputs.markdown.is_some() {
-        collect(crate::timed("render: markdown", || {
-            markdown::render(engine, &views)
-        }));
+    let results: Vec<Result<(html::GuideCard, usize), Failed>> = checked
+        .guides
+        .par_iter()
+        .map(|(g, r)| {
+            let view = view::guide(&g.guide, r, &checked.assets, &g.rel.to_string_lossy());
+            let value = tera::Value::from_serializable(&view);
+            let mut files: Vec<OutFile> = Vec::with_capacity(4);
+            let mut errors = Vec::new();
+            let mut keep = |r: Result<OutFile, Box<Diagnostic>>| match r {
+                Ok(f) => files.push(f),
+                Err(d) => errors.push(*d),
+            };
+            if let Some(cfg) = &outputs.html {
+                keep(html::page(engine, &base, &value, &view.id, cfg));
+            }
+            if outputs.markdown.is_some() {
+                keep(markdown::page(engine, &base, &value, &view.id));
+            }
+            if let Some(cfg) = &outputs.checklist {
+                let ctx = checklist::context(&base, &value, &view.id, cfg, &checklist_css);
+                keep(checklist::html(engine, &ctx, &view.id));
+                keep(checklist::markdown(engine, &ctx, &view.id));
+            }
+            if !errors.is_empty() {
+                return Err(Failed::Templates(errors));
+            }
+            let n = files.len();
+            write_files(out, files).map_err(Failed::Io)?;
+            Ok((html::GuideCard::of(&view), n))
+        })
+        .collect();
+    let mut cards = Vec::with_capacity(results.len());
+    let mut count = 0;
+    let mut diagnostics = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok((card, n)) => {
+                cards.push(card);
+                count += n;
+            }
+            Err(Failed::Templates(d)) => diagnostics.extend(d),
+            Err(Failed::Io(e)) => return Err(Error::Other(e)),
+        }
     }
-    if let Some(cl) = &outputs.checklist {
-        collect(crate::timed("render: checklist", || {
-            checklist::render(engine, &views, cl)
-        }));
-    }
-    if !diags.is_empty() {
-        let mut diagnostics = Diagnostics::default();
-        diagnostics.extend(diags);
+    if !diagnostics.is_empty() {
         diagnostics.sort();
         return Err(Error::Content {
             diagnostics,
             sources: engine.sources(),
         });
     }
-    // Local screenshots: copied once per output that shows images.
-    let mut media_dirs = Vec::new();
-    if outputs.html.is_some() {
-        media_dirs.push("html/media");
-    }
-    if outputs.markdown.is_some() {
-        media_dirs.push("markdown/media");
-    }
-    for dir in media_dirs {
-        for asset in &checked.assets {
-            files.push(OutFile::Copy {
-                to: format!("{dir}/{}", asset.out),
-                from: asset.path.clone(),
+    let mut files = Vec::new();
+    if let Some(cfg) = &outputs.html {
+        files.push(
+            html::index(engine, &base, &cards, cfg).map_err(|d| Error::Content {
+                diagnostics: Diagnostics { items: vec![*d] },
+                sources: engine.sources(),
+            })?,
+        );
+        for (name, bytes) in &engine.theme {
+            files.push(OutFile::Bytes {
+                to: format!("html/theme/{name}"),
+                bytes: bytes.clone(),
             });
         }
     }
-    let count = files.len();
-    crate::timed("render: write", || write_all(out, files))?;
+    // Local screenshots: copied once into each output that shows images.
+    for (enabled, dir) in [
+        (outputs.html.is_some(), "html/media"),
+        (outputs.markdown.is_some(), "markdown/media"),
+    ] {
+        if enabled {
+            files.extend(checked.assets.iter().map(|a| OutFile::Copy {
+                to: format!("{dir}/{}", a.out),
+                from: a.path.clone(),
+            }));
+        }
+    }
+    count += files.len();
+    write_files(out, files)?;
     Ok(count)
+}
+
+/// Why one guide's pages could not be written.
+enum Failed {
+    Templates(Vec<Diagnostic>),
+    Io(anyhow::Error),
 }
 
 /// One file of the output.
@@ -270,17 +326,19 @@ pub enum OutFile {
     Copy { to: String, from: PathBuf },
 }
 
-fn write_all(out: &Path, files: Vec<OutFile>) -> anyhow::Result<()> {
+impl OutFile {
+    fn to(&self) -> &str {
+        match self {
+            OutFile::Text { to, .. } | OutFile::Bytes { to, .. } | OutFile::Copy { to, .. } => to,
+        }
+    }
+}
+
+/// Writes files under `out`, creating their folders; in parallel.
+fn write_files(out: &Path, files: Vec<OutFile>) -> anyhow::Result<()> {
     let mut dirs: Vec<PathBuf> = files
         .iter()
-        .filter_map(|f| {
-            let to = match f {
-                OutFile::Text { to, .. } | OutFile::Bytes { to, .. } | OutFile::Copy { to, .. } => {
-                    to
-                }
-            };
-            out.join(to).parent().map(Path::to_path_buf)
-        })
+        .filter_map(|f| out.join(f.to()).parent().map(Path::to_path_buf))
         .collect();
     dirs.sort();
     dirs.dedup();
@@ -288,26 +346,18 @@ fn write_all(out: &Path, files: Vec<OutFile>) -> anyhow::Result<()> {
         std::fs::create_dir_all(d)
             .with_context(|| format!("failed to create `{}`", d.display()))?;
     }
-    files
-        .into_par_iter()
-        .try_for_each(|f| -> anyhow::Result<()> {
-            match f {
-                OutFile::Text { to, text } => {
-                    let p = out.join(to);
-                    std::fs::write(&p, text)
-                        .with_context(|| format!("failed to write `{}`", p.display()))
-                }
-                OutFile::Bytes { to, bytes } => {
-                    let p = out.join(to);
-                    std::fs::write(&p, bytes)
-                        .with_context(|| format!("failed to write `{}`", p.display()))
-                }
-                OutFile::Copy { to, from } => {
-                    let p = out.join(to);
-                    std::fs::copy(&from, &p).map(|_| ()).with_context(|| {
-                        format!("failed to copy `{}` to `{}`", from.display(), p.display())
-                    })
-                }
-            }
-        })
+    let write = |f: OutFile| -> anyhow::Result<()> {
+        let p = out.join(f.to());
+        match f {
+            OutFile::Text { text, .. } => std::fs::write(&p, text),
+            OutFile::Bytes { bytes, .. } => std::fs::write(&p, bytes),
+            OutFile::Copy { from, .. } => std::fs::copy(&from, &p).map(|_| ()),
+        }
+        .with_context(|| format!("failed to write `{}`", p.display()))
+    };
+    if files.len() < 8 {
+        files.into_iter().try_for_each(write)
+    } else {
+        files.into_par_iter().try_for_each(write)
+    }
 }

@@ -1,22 +1,34 @@
 //! Render: the serialisable view of the book every template receives. Markdown fields arrive
 //! both as safe HTML (`*_html`) and as sanitised Markdown (`*_md`); nothing here reads files.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::Book;
 use crate::markdown;
 use crate::model::{Guide, Note, NoteKind, Screenshot, Sp, Step};
-use crate::validate::{Asset, Checked, Image, Resolved, ResolvedStep};
+use crate::validate::{Asset, Image, Resolved, ResolvedStep};
 
+/// Book-level fields every page gets.
 #[derive(Debug, Serialize)]
-pub struct BookView {
-    pub title: String,
-    pub description: Option<String>,
-    pub language: String,
-    pub authors: Vec<String>,
+pub struct BookMeta<'a> {
+    pub title: &'a str,
+    pub description: &'a Option<String>,
+    pub language: &'a str,
+    pub authors: &'a [String],
     pub generator: &'static str,
-    pub guides: Vec<GuideView>,
+}
+
+impl<'a> BookMeta<'a> {
+    pub fn of(book: &'a Book) -> Self {
+        let b = &book.config.book;
+        BookMeta {
+            title: &b.title,
+            description: &b.description,
+            language: &b.language,
+            authors: &b.authors,
+            generator: concat!("stepbook ", env!("CARGO_PKG_VERSION")),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -98,22 +110,6 @@ pub struct ShotView {
     pub md: String,
 }
 
-pub fn build(book: &Book, checked: &Checked) -> BookView {
-    let guides = checked
-        .guides
-        .par_iter()
-        .map(|(g, r)| guide(&g.guide, r, &checked.assets, &g.rel.to_string_lossy()))
-        .collect();
-    BookView {
-        title: book.config.book.title.clone(),
-        description: book.config.book.description.clone(),
-        language: book.config.book.language.clone(),
-        authors: book.config.book.authors.clone(),
-        generator: concat!("stepbook ", env!("CARGO_PKG_VERSION")),
-        guides,
-    }
-}
-
 fn rich(s: &Option<Sp<String>>) -> (Option<String>, Option<String>) {
     match s {
         Some(s) if !s.trim().is_empty() => (
@@ -124,7 +120,8 @@ fn rich(s: &Option<Sp<String>>) -> (Option<String>, Option<String>) {
     }
 }
 
-fn guide(g: &Guide, r: &Resolved, assets: &[Asset], source: &str) -> GuideView {
+/// The view of one guide, built from the model and what validation resolved.
+pub fn guide(g: &Guide, r: &Resolved, assets: &[Asset], source: &str) -> GuideView {
     let (summary_html, summary_md) = rich(&g.summary);
     let notes: Vec<NoteView> = g.notes.iter().map(|n| note(n)).collect();
     let key_notes = g
