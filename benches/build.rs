@@ -46,13 +46,10 @@ fn opts() -> Opts {
 
 /// A small valid PNG of the given size (solid colour).
 fn png(w: u32, h: u32, seed: u8) -> Vec<u8> {
-    let mut raw = Vec::new();
-    for _ in 0..h {
-        raw.push(0);
-        for x in 0..w {
-            raw.extend_from_slice(&[seed, (x % 256) as u8, 128]);
-        }
-    }
+    let row: Vec<u8> = std::iter::once(0)
+        .chain((0..w).flat_map(|x| [seed, (x % 256) as u8, 128]))
+        .collect();
+    let raw = row.repeat(h as usize);
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
     let chunk = |out: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
