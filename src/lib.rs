@@ -189,7 +189,11 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
     let engine = render::Engine::new(book)?;
     let staging = output::Staging::new(&dest)?;
     let files = timed("render", || {
-        render::render_all(book, &checked.book, &engine, staging.path())
+        let target = output::Target {
+            dir: staging.path(),
+            previous: staging.previous(),
+        };
+        render::render_all(book, &checked.book, &engine, target)
     })?;
     timed("swap", || staging.commit())?;
     Ok(BuildReport {

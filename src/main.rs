@@ -30,3 +30,8 @@ fn main() {
     };
     std::process::exit(code);
 }
+
+/// mimalloc: the build allocates many small strings on every core; glibc's malloc spent ~15% of
+/// the benchmark in malloc/free (benches/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

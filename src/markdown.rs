@@ -54,8 +54,9 @@ pub fn scheme(url: &str) -> Option<&str> {
 /// Finds raw HTML and unsafe URLs in a Markdown field.
 pub fn inspect(text: &str) -> Findings {
     let mut f = Findings::default();
-    // Fast path: without these characters there can be neither HTML nor a link with a scheme.
-    if !text.contains(['<', ':']) {
+    // Fast path: HTML needs `<`; a link destination needs `](` (inline), `]:` (reference) or
+    // `<` (autolink).
+    if !text.contains('<') && !text.contains("](") && !text.contains("]:") {
         return f;
     }
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {

@@ -113,6 +113,15 @@ impl Staging {
         self.dir.path()
     }
 
+    /// The output this build replaces, when there is one stepbook wrote: unchanged files are
+    /// hard-linked from it instead of written again.
+    pub fn previous(&self) -> Option<&Path> {
+        self.dest
+            .join(MARKER)
+            .is_file()
+            .then_some(self.dest.as_path())
+    }
+
     /// Swaps the staged folder into place and removes the previous output.
     pub fn commit(self) -> anyhow::Result<()> {
         let parent = self.dest.parent().expect("checked in new");
@@ -145,15 +154,144 @@ impl Staging {
             );
         }
         if let Some(old) = old {
-            let _ = std::fs::remove_dir_all(old);
+            remove_tree(&old);
         }
         Ok(())
     }
 }
 
+/// Where a build writes: the staging folder, and the previous output to reuse files from.
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    pub dir: &'a Path,
+    pub previous: Option<&'a Path>,
+}
+
+impl Target<'_> {
+    /// Writes `bytes` at `rel`; when the previous output has the same bytes there, links that
+    /// file instead. Creating thousands of new inodes (and freeing the old ones) is most of a
+    /// rebuild's cost on ext4; a link costs neither. The old output is private to stepbook, so
+    /// sharing its inodes with the new one cannot touch the user's files.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let dest = self.dir.join(rel);
+        if let Some(prev) = self.previous {
+            let old = prev.join(rel);
+            if same_content(&old, bytes) && std::fs::hard_link(&old, &dest).is_ok() {
+                return Ok(());
+            }
+        }
+        std::fs::write(&dest, bytes)
+            .with_context(|| format!("failed to write `{}`", dest.display()))
+    }
+
+    /// Copies `from` to `rel`, or links the previous output's copy when it is identical.
+    pub fn copy(&self, from: &Path, rel: &str) -> anyhow::Result<()> {
+        let dest = self.dir.join(rel);
+        if let Some(prev) = self.previous {
+            let old = prev.join(rel);
+            let same = match (std::fs::metadata(from), std::fs::metadata(&old)) {
+                (Ok(a), Ok(b)) if a.len() == b.len() => std::fs::read(from)
+                    .ok()
+                    .is_some_and(|src| same_content(&old, &src)),
+                _ => false,
+            };
+            if same && std::fs::hard_link(&old, &dest).is_ok() {
+                return Ok(());
+            }
+        }
+        std::fs::copy(from, &dest).map(|_| ()).with_context(|| {
+            format!(
+                "failed to copy `{}` to `{}`",
+                from.display(),
+                dest.display()
+            )
+        })
+    }
+}
+
+/// Does the file at `path` hold exactly `bytes`? (A regular file, not a symlink.)
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Removes a folder tree, its subfolders in parallel (an output holds a folder per guide).
+/// Best effort: what cannot be removed is left for the next build's error to name.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .flat_map(|e| {
+            let p = e.path();
+            let children: Vec<PathBuf> = std::fs::read_dir(&p)
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .filter(|c| c.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|c| c.path())
+                .collect();
+            children.into_iter().chain(std::iter::once(p))
+        })
+        .collect();
+    // Children come before their parent in each group; remove the deepest first, in parallel.
+    let (leaves, parents): (Vec<_>, Vec<_>) =
+        subdirs.into_iter().partition(|p| p.parent() != Some(dir));
+    leaves.par_iter().for_each(|p| {
+        let _ = std::fs::remove_dir_all(p);
+    });
+    parents.par_iter().for_each(|p| {
+        let _ = std::fs::remove_dir_all(p);
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_output() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (prev, next) = (dir.path().join("prev"), dir.path().join("next"));
+        std::fs::create_dir_all(&prev).unwrap();
+        std::fs::create_dir_all(&next).unwrap();
+        std::fs::write(prev.join("same.html"), "same").unwrap();
+        std::fs::write(prev.join("changed.html"), "old!").unwrap();
+        let t = Target {
+            dir: &next,
+            previous: Some(&prev),
+        };
+        t.write("same.html", b"same").unwrap();
+        t.write("changed.html", b"new!").unwrap();
+        t.write("added.html", b"added").unwrap();
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        assert_eq!(ino(&prev.join("same.html")), ino(&next.join("same.html")));
+        assert_ne!(
+            ino(&prev.join("changed.html")),
+            ino(&next.join("changed.html"))
+        );
+        assert_eq!(
+            std::fs::read_to_string(next.join("changed.html")).unwrap(),
+            "new!"
+        );
+        assert_eq!(
+            std::fs::read_to_string(prev.join("changed.html")).unwrap(),
+            "old!"
+        );
+        assert_eq!(
+            std::fs::read_to_string(next.join("added.html")).unwrap(),
+            "added"
+        );
+    }
 
     #[test]
     fn uncommitted_staging_leaves_nothing_and_commit_replaces() {

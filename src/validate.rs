@@ -80,6 +80,7 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
                 diags: Vec::new(),
                 locals: Vec::new(),
                 anchors: HashMap::new(),
+                dirs: HashMap::new(),
             };
             let r = v.run();
             (r, v.diags, v.locals)
@@ -210,8 +211,10 @@ struct GuideValidator<'a> {
     diags: Vec<Diagnostic>,
     /// Canonical paths of local screenshots, in order of use; `Image::Local(i)` indexes this.
     locals: Vec<PathBuf>,
-    /// Anchor → where it was defined, to report duplicates.
-    anchors: HashMap<String, String>,
+    /// Anchor → where it was defined (byte offset, "section" or "step"), to report duplicates.
+    anchors: HashMap<String, (usize, &'static str)>,
+    /// Folder → its canonical path (`None`: missing), so each folder is resolved once.
+    dirs: HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl GuideValidator<'_> {
@@ -380,18 +383,18 @@ impl GuideValidator<'_> {
         }
     }
 
-    fn claim_anchor(&mut self, anchor: &str, at: &Sp<String>, what: &str) {
-        if let Some(first) = self.anchors.get(anchor) {
-            let first = first.clone();
+    fn claim_anchor(&mut self, anchor: &str, at: &Sp<String>, what: &'static str) {
+        if let Some(&(first_at, first_what)) = self.anchors.get(anchor) {
+            let (line, _) = crate::diag::line_col(&self.g.text, first_at);
+            let first = format!("the {first_what} at line {line}");
             self.error("E009", at, format!("duplicate {what} id `{anchor}`"))
                 .label("already used in this guide")
                 .help(format!(
                     "{first} has the same id; ids of sections and steps are anchors of the guide's page and must be unique; set `id:` on one of them"
                 ));
         } else {
-            let (line, _) = crate::diag::line_col(&self.g.text, at.span.start);
             self.anchors
-                .insert(anchor.to_owned(), format!("the {what} at line {line}"));
+                .insert(anchor.to_owned(), (at.span.start, what));
         }
     }
 
@@ -474,13 +477,13 @@ impl GuideValidator<'_> {
                 continue;
             }
             // Resolve symlinks only for paths that are lexically inside; a link out is refused.
-            match std::fs::canonicalize(&joined) {
-                Ok(real) if real.starts_with(self.root) && real.is_file() => {
+            match self.real_path(&joined) {
+                Some(real) if real.starts_with(self.root) => {
                     self.locals.push(real);
                     return Image::Local(self.locals.len() - 1);
                 }
-                Ok(real) if !real.starts_with(self.root) => outside = true,
-                _ => {}
+                Some(_) => outside = true,
+                None => {}
             }
         }
         if outside {
@@ -520,6 +523,28 @@ impl Drop for Pending<'_> {
     fn drop(&mut self) {
         if let Some(d) = self.d.take() {
             self.out.push(d);
+        }
+    }
+}
+
+impl GuideValidator<'_> {
+    /// The canonical path of an existing regular file (symlinks resolved), with each folder
+    /// resolved once per guide: one `lstat` per screenshot instead of one per path component.
+    fn real_path(&mut self, path: &Path) -> Option<PathBuf> {
+        let (dir, name) = (path.parent()?, path.file_name()?);
+        let real_dir = self
+            .dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| std::fs::canonicalize(dir).ok())
+            .clone()?;
+        let candidate = real_dir.join(name);
+        let meta = std::fs::symlink_metadata(&candidate).ok()?;
+        if meta.file_type().is_symlink() {
+            std::fs::canonicalize(&candidate)
+                .ok()
+                .filter(|p| p.is_file())
+        } else {
+            meta.is_file().then_some(candidate)
         }
     }
 }

@@ -16,6 +16,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::output::Target;
 use crate::validate::Checked;
 use crate::{Book, Error};
 
@@ -209,8 +210,9 @@ pub fn render_all(
     book: &Book,
     checked: &Checked,
     engine: &Engine,
-    out: &Path,
+    target: Target,
 ) -> Result<usize, Error> {
+    let out = target.dir;
     let outputs = book.config.outputs();
     let meta = view::BookMeta::of(book);
     let mut base = tera::Context::new();
@@ -257,7 +259,7 @@ pub fn render_all(
                 return Err(Failed::Templates(errors));
             }
             let n = files.len();
-            write_files(out, files).map_err(Failed::Io)?;
+            write_files(target, files).map_err(Failed::Io)?;
             Ok((html::GuideCard::of(&view), n))
         })
         .collect();
@@ -309,7 +311,7 @@ pub fn render_all(
         }
     }
     count += files.len();
-    write_files(out, files)?;
+    write_files(target, files)?;
     Ok(count)
 }
 
@@ -334,11 +336,11 @@ impl OutFile {
     }
 }
 
-/// Writes files under `out`, creating their folders; in parallel.
-fn write_files(out: &Path, files: Vec<OutFile>) -> anyhow::Result<()> {
+/// Writes files into the target, creating their folders; in parallel.
+fn write_files(target: Target, files: Vec<OutFile>) -> anyhow::Result<()> {
     let mut dirs: Vec<PathBuf> = files
         .iter()
-        .filter_map(|f| out.join(f.to()).parent().map(Path::to_path_buf))
+        .filter_map(|f| target.dir.join(f.to()).parent().map(Path::to_path_buf))
         .collect();
     dirs.sort();
     dirs.dedup();
@@ -347,13 +349,11 @@ fn write_files(out: &Path, files: Vec<OutFile>) -> anyhow::Result<()> {
             .with_context(|| format!("failed to create `{}`", d.display()))?;
     }
     let write = |f: OutFile| -> anyhow::Result<()> {
-        let p = out.join(f.to());
         match f {
-            OutFile::Text { text, .. } => std::fs::write(&p, text),
-            OutFile::Bytes { bytes, .. } => std::fs::write(&p, bytes),
-            OutFile::Copy { from, .. } => std::fs::copy(&from, &p).map(|_| ()),
+            OutFile::Text { to, text } => target.write(&to, text.as_bytes()),
+            OutFile::Bytes { to, bytes } => target.write(&to, &bytes),
+            OutFile::Copy { to, from } => target.copy(&from, &to),
         }
-        .with_context(|| format!("failed to write `{}`", p.display()))
     };
     if files.len() < 8 {
         files.into_iter().try_for_each(write)
