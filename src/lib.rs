@@ -180,7 +180,12 @@ pub struct BuildReport {
 /// Validates the book and writes every configured output into the destination, replacing the
 /// previous output only when everything succeeded.
 pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
-    let checked = book.check()?.fail_on(opts.deny_warnings)?;
+    let Checked {
+        book: checked,
+        diagnostics,
+        sources,
+    } = book.check()?.fail_on(opts.deny_warnings)?;
+    let guides = checked.guides.len();
     let dest = match &opts.dest_dir {
         Some(d) => d.clone(),
         None => book.root.join(&book.config.build.build_dir),
@@ -189,19 +194,16 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
     let engine = render::Engine::new(book)?;
     let staging = output::Staging::new(&dest)?;
     let files = timed("render", || {
-        let target = output::Target {
-            dir: staging.path(),
-            previous: staging.previous(),
-        };
-        render::render_all(book, &checked.book, &engine, target)
+        render::render_all(book, checked, &engine, staging.target())
     })?;
+    timed("prune", || staging.prune(&files.written))?;
     timed("swap", || staging.commit())?;
     Ok(BuildReport {
         dest,
-        guides: checked.book.guides.len(),
-        files,
-        diagnostics: checked.diagnostics,
-        sources: checked.sources,
+        guides,
+        files: files.written.len(),
+        diagnostics,
+        sources,
     })
 }
 
@@ -222,7 +224,18 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     }
     let start = std::time::Instant::now();
     let out = f();
-    eprintln!("timing: {stage}: {:.1?}", start.elapsed());
+    let hwm = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l[6..].trim().to_owned())
+        })
+        .unwrap_or_default();
+    eprintln!(
+        "timing: {stage}: {:.1?} (peak memory so far: {hwm})",
+        start.elapsed()
+    );
     out
 }
 

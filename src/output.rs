@@ -2,6 +2,7 @@
 //! place only when everything succeeded, so a failed or interrupted build leaves the previous
 //! output as it was.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
@@ -78,11 +79,21 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     Ok(out)
 }
 
-/// A folder beside the destination that becomes the destination on [`Staging::commit`];
-/// dropped without commit, it is removed.
+/// The folder a build writes into, beside the destination; [`Staging::commit`] swaps it into
+/// place.
+///
+/// The output a build replaces is kept as a *spare* (`.<name>.stepbook-spare`, beside the
+/// destination) and becomes the next build's staging folder: only the files whose content
+/// changed are rewritten in it and the ones no longer produced are removed, so a rebuild creates
+/// and deletes almost no files or folders (on ext4 without a journal, allocating inodes right
+/// after freeing many dominated rebuild time). Dropped without commit, a fresh staging folder is
+/// removed; a reused spare is kept for the next build.
 pub struct Staging {
-    dir: tempfile::TempDir,
+    dir: PathBuf,
     dest: PathBuf,
+    spare: PathBuf,
+    reused: bool,
+    committed: bool,
 }
 
 impl Staging {
@@ -97,39 +108,84 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "book".into());
+        let spare = parent.join(format!(".{name}.stepbook-spare"));
+        if spare.join(MARKER).is_file() && !spare.is_symlink() {
+            return Ok(Staging {
+                dir: spare.clone(),
+                dest,
+                spare,
+                reused: true,
+                committed: false,
+            });
+        }
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.stepbook-new-"))
             .tempdir_in(parent)
-            .with_context(|| format!("failed to create a folder in `{}`", parent.display()))?;
+            .with_context(|| format!("failed to create a folder in `{}`", parent.display()))?
+            .keep();
         std::fs::write(
-            dir.path().join(MARKER),
+            dir.join(MARKER),
             "written by stepbook; replaced on every build\n",
         )
         .context("failed to write the output marker")?;
-        Ok(Staging { dir, dest })
+        Ok(Staging {
+            dir,
+            dest,
+            spare,
+            reused: false,
+            committed: false,
+        })
     }
 
-    pub fn path(&self) -> &Path {
-        self.dir.path()
+    /// Where to write, and what to reuse.
+    pub fn target(&self) -> Target<'_> {
+        Target {
+            dir: &self.dir,
+            previous: if self.reused {
+                None
+            } else {
+                self.dest
+                    .join(MARKER)
+                    .is_file()
+                    .then_some(self.dest.as_path())
+            },
+            in_place: self.reused,
+        }
     }
 
-    /// The output this build replaces, when there is one stepbook wrote: unchanged files are
-    /// hard-linked from it instead of written again.
-    pub fn previous(&self) -> Option<&Path> {
-        self.dest
-            .join(MARKER)
-            .is_file()
-            .then_some(self.dest.as_path())
+    /// Removes every file and folder of a reused staging folder that this build did not write.
+    pub fn prune(&self, written: &HashSet<String>) -> anyhow::Result<()> {
+        if !self.reused {
+            return Ok(());
+        }
+        let mut dirs = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.dir)
+            .min_depth(1)
+            .contents_first(true)
+        {
+            let entry = entry.context("failed to list the staging folder")?;
+            let rel = rel_name(&self.dir, entry.path());
+            if entry.file_type().is_dir() {
+                dirs.push(entry.into_path());
+            } else if rel != MARKER && !written.contains(&rel) {
+                std::fs::remove_file(entry.path())
+                    .with_context(|| format!("failed to remove `{}`", entry.path().display()))?;
+            }
+        }
+        for d in dirs {
+            // Only empty folders go; `remove_dir` fails on the others, which is what we want.
+            let _ = std::fs::remove_dir(d);
+        }
+        Ok(())
     }
 
-    /// Swaps the staged folder into place and removes the previous output.
-    pub fn commit(self) -> anyhow::Result<()> {
-        let parent = self.dest.parent().expect("checked in new");
-        let staged = self.dir.keep();
+    /// Swaps the staged folder into place; the previous output becomes the spare.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        let parent = self.dest.parent().expect("checked in new").to_path_buf();
         let old = if self.dest.exists() {
             let old = tempfile::Builder::new()
                 .prefix(".stepbook-old-")
-                .tempdir_in(parent)
+                .tempdir_in(&parent)
                 .context("failed to make room for the previous output")?
                 .keep();
             std::fs::remove_dir(&old).ok();
@@ -143,38 +199,68 @@ impl Staging {
         } else {
             None
         };
-        if let Err(e) = std::fs::rename(&staged, &self.dest) {
+        if let Err(e) = std::fs::rename(&self.dir, &self.dest) {
             if let Some(old) = &old {
                 let _ = std::fs::rename(old, &self.dest);
             }
-            let _ = std::fs::remove_dir_all(&staged);
             bail!(
                 "failed to move the new output into `{}`: {e}",
                 self.dest.display()
             );
         }
+        self.committed = true;
         if let Some(old) = old {
-            remove_tree(&old);
+            let keep = old.join(MARKER).is_file() && !self.spare.exists();
+            if !(keep && std::fs::rename(&old, &self.spare).is_ok()) {
+                remove_tree(&old);
+            }
         }
         Ok(())
     }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed && !self.reused {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// `path` relative to `base`, with `/` separators.
+fn rel_name(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Where a build writes: the staging folder, and the previous output to reuse files from.
 #[derive(Clone, Copy)]
 pub struct Target<'a> {
     pub dir: &'a Path,
+    /// The live output, whose unchanged files are hard-linked into a fresh staging folder.
     pub previous: Option<&'a Path>,
+    /// The staging folder is a reused spare: files already holding the right bytes stay.
+    pub in_place: bool,
 }
 
 impl Target<'_> {
-    /// Writes `bytes` at `rel`; when the previous output has the same bytes there, links that
-    /// file instead. Creating thousands of new inodes (and freeing the old ones) is most of a
-    /// rebuild's cost on ext4; a link costs neither. The old output is private to stepbook, so
-    /// sharing its inodes with the new one cannot touch the user's files.
+    /// Writes `bytes` at `rel`, unless the file already holds them (a reused spare) or the
+    /// previous output has them (then that file is hard-linked). Creating thousands of new inodes
+    /// and freeing the old ones is most of a rebuild's cost; skipping and linking cost neither.
+    /// The old output is private to stepbook, so sharing its inodes cannot touch user files; a
+    /// changed file is replaced by a new one (never written through a shared inode).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let dest = self.dir.join(rel);
-        if let Some(prev) = self.previous {
+        if self.in_place {
+            if same_content(&dest, bytes) {
+                return Ok(());
+            }
+            let _ = std::fs::remove_file(&dest);
+        } else if let Some(prev) = self.previous {
             let old = prev.join(rel);
             if same_content(&old, bytes) && std::fs::hard_link(&old, &dest).is_ok() {
                 return Ok(());
@@ -184,18 +270,24 @@ impl Target<'_> {
             .with_context(|| format!("failed to write `{}`", dest.display()))
     }
 
-    /// Copies `from` to `rel`, or links the previous output's copy when it is identical.
+    /// Copies `from` to `rel`, with the same reuse as [`Target::write`].
     pub fn copy(&self, from: &Path, rel: &str) -> anyhow::Result<()> {
         let dest = self.dir.join(rel);
-        if let Some(prev) = self.previous {
-            let old = prev.join(rel);
-            let same = match (std::fs::metadata(from), std::fs::metadata(&old)) {
+        let same_as =
+            |candidate: &Path| match (std::fs::metadata(from), std::fs::metadata(candidate)) {
                 (Ok(a), Ok(b)) if a.len() == b.len() => std::fs::read(from)
                     .ok()
-                    .is_some_and(|src| same_content(&old, &src)),
+                    .is_some_and(|src| same_content(candidate, &src)),
                 _ => false,
             };
-            if same && std::fs::hard_link(&old, &dest).is_ok() {
+        if self.in_place {
+            if same_as(&dest) {
+                return Ok(());
+            }
+            let _ = std::fs::remove_file(&dest);
+        } else if let Some(prev) = self.previous {
+            let old = prev.join(rel);
+            if same_as(&old) && std::fs::hard_link(&old, &dest).is_ok() {
                 return Ok(());
             }
         }
@@ -269,6 +361,7 @@ mod tests {
         let t = Target {
             dir: &next,
             previous: Some(&prev),
+            in_place: false,
         };
         t.write("same.html", b"same").unwrap();
         t.write("changed.html", b"new!").unwrap();
@@ -301,15 +394,60 @@ mod tests {
         std::fs::write(dest.join("old.txt"), "old").unwrap();
         {
             let s = Staging::new(&dest).unwrap();
-            std::fs::write(s.path().join("new.txt"), "new").unwrap();
+            s.target().write("new.txt", b"new").unwrap();
         }
         assert!(dest.join("old.txt").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         let s = Staging::new(&dest).unwrap();
-        std::fs::write(s.path().join("new.txt"), "new").unwrap();
+        s.target().write("new.txt", b"new").unwrap();
         s.commit().unwrap();
         assert!(!dest.join("old.txt").exists());
         assert!(dest.join("new.txt").exists());
+        // The replaced output was not written by stepbook (no marker), so it is not kept.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn the_replaced_output_becomes_the_next_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("book");
+        let build = |files: &[(&str, &str)]| {
+            let s = Staging::new(&dest).unwrap();
+            let t = s.target();
+            let mut written = HashSet::new();
+            for (name, text) in files {
+                if let Some(p) = Path::new(name).parent() {
+                    std::fs::create_dir_all(t.dir.join(p)).unwrap();
+                }
+                t.write(name, text.as_bytes()).unwrap();
+                written.insert(name.to_string());
+            }
+            s.prune(&written).unwrap();
+            s.commit().unwrap();
+        };
+        build(&[("a/index.html", "A1"), ("b/index.html", "B1")]);
+        build(&[("a/index.html", "A2"), ("b/index.html", "B1")]);
+        assert!(
+            dir.path()
+                .join(".book.stepbook-spare")
+                .join(MARKER)
+                .exists()
+        );
+        // The third build reuses the first one's folder: stale files and folders go.
+        build(&[("a/index.html", "A3")]);
+        assert_eq!(
+            std::fs::read_to_string(dest.join("a/index.html")).unwrap(),
+            "A3"
+        );
+        assert!(!dest.join("b").exists(), "pruned");
+        let spare = dir.path().join(".book.stepbook-spare");
+        assert_eq!(
+            std::fs::read_to_string(spare.join("a/index.html")).unwrap(),
+            "A2"
+        );
+        assert_eq!(
+            std::fs::read_to_string(spare.join("b/index.html")).unwrap(),
+            "B1"
+        );
     }
 }

@@ -8,7 +8,7 @@ pub mod html;
 pub mod markdown;
 pub mod view;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -208,10 +208,10 @@ fn template_diagnostic(
 /// memory for longer than it takes to write it. Returns the number of files written.
 pub fn render_all(
     book: &Book,
-    checked: &Checked,
+    checked: Checked,
     engine: &Engine,
     target: Target,
-) -> Result<usize, Error> {
+) -> Result<Rendered, Error> {
     let out = target.dir;
     let outputs = book.config.outputs();
     let meta = view::BookMeta::of(book);
@@ -232,11 +232,14 @@ pub fn render_all(
         std::fs::create_dir_all(&p)
             .with_context(|| format!("failed to create `{}`", p.display()))?;
     }
-    let results: Vec<Result<(html::GuideCard, usize), Failed>> = checked
+    let assets = &checked.assets;
+    // Each guide's model is dropped as soon as its pages are written, which keeps the peak
+    // memory of a big book down.
+    let results: Vec<Result<(html::GuideCard, Vec<String>), Failed>> = checked
         .guides
-        .par_iter()
+        .into_par_iter()
         .map(|(g, r)| {
-            let view = view::guide(&g.guide, r, &checked.assets, &g.rel.to_string_lossy());
+            let view = view::guide(&g.guide, &r, assets, &g.rel.to_string_lossy());
             let value = tera::Value::from_serializable(&view);
             let mut files: Vec<OutFile> = Vec::with_capacity(4);
             let mut errors = Vec::new();
@@ -258,19 +261,19 @@ pub fn render_all(
             if !errors.is_empty() {
                 return Err(Failed::Templates(errors));
             }
-            let n = files.len();
+            let names = files.iter().map(|f| f.to().to_owned()).collect();
             write_files(target, files).map_err(Failed::Io)?;
-            Ok((html::GuideCard::of(&view), n))
+            Ok((html::GuideCard::of(&view), names))
         })
         .collect();
     let mut cards = Vec::with_capacity(results.len());
-    let mut count = 0;
+    let mut written = HashSet::new();
     let mut diagnostics = Diagnostics::default();
     for r in results {
         match r {
-            Ok((card, n)) => {
+            Ok((card, names)) => {
                 cards.push(card);
-                count += n;
+                written.extend(names);
             }
             Err(Failed::Templates(d)) => diagnostics.extend(d),
             Err(Failed::Io(e)) => return Err(Error::Other(e)),
@@ -310,9 +313,14 @@ pub fn render_all(
             }));
         }
     }
-    count += files.len();
+    written.extend(files.iter().map(|f| f.to().to_owned()));
     write_files(target, files)?;
-    Ok(count)
+    Ok(Rendered { written })
+}
+
+/// What a render wrote: every file, relative to the output folder with `/`.
+pub struct Rendered {
+    pub written: HashSet<String>,
 }
 
 /// Why one guide's pages could not be written.
