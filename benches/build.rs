@@ -209,7 +209,11 @@ fn main() {
                 .output()
                 .unwrap();
             let elapsed = t.elapsed();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             eprintln!("{label} run {run}: {:.3} s", elapsed.as_secs_f64());
             times.push(elapsed.as_secs_f64());
         }
