@@ -9,12 +9,14 @@ pub mod config;
 pub mod convert;
 pub mod diag;
 pub mod duration;
+pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod node;
 pub mod output;
 pub mod render;
+pub mod schema;
 pub mod shape;
 pub mod validate;
 

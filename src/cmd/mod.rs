@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
+pub mod schema;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -49,6 +51,11 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new book: book.toml, an example guide that uses every field, the JSON Schema
+    /// for editors and a .gitignore.
+    ///
+    /// Refuses to overwrite existing files unless --force.
+    Init(init::Args),
     /// Validate the book and write the HTML site, Markdown and checklists.
     ///
     /// Output goes to `build-dir` (default `book/`): html/, markdown/ and checklist/. The new
@@ -57,6 +64,12 @@ pub enum Command {
     Build(build::Args),
     /// Validate the book and report every problem; write nothing.
     Check(check::Args),
+    /// Print the JSON Schema (draft 2020-12) of guide files, for editors.
+    ///
+    /// Generated from stepbook's own types, so it always matches what `check` accepts. VS Code's
+    /// YAML extension uses it when a guide starts with
+    /// `# yaml-language-server: $schema=<path to the schema>` (`stepbook init` sets this up).
+    Schema(schema::Args),
 }
 
 /// Settings every command shares.
@@ -97,8 +110,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         quiet: cli.quiet,
     };
     match cli.command {
+        Command::Init(args) => init::run(args, ui),
         Command::Build(args) => build::run(args, ui),
         Command::Check(args) => check::run(args, ui),
+        Command::Schema(args) => schema::run(args, ui),
     }
 }
 

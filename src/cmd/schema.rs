@@ -1,0 +1,23 @@
+//! CLI: `stepbook schema`: the JSON Schema of guide files (or of book.toml), for editors.
+
+use super::Ui;
+use crate::Error;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print the schema of book.toml instead of the guide files'.
+    #[arg(long)]
+    pub config: bool,
+}
+
+pub fn run(args: Args, _ui: Ui) -> Result<(), Error> {
+    let schema = if args.config {
+        crate::config::config_schema()
+    } else {
+        crate::schema::guide_schema_document()
+    };
+    let text = serde_json::to_string_pretty(&schema)
+        .map_err(|e| Error::Other(anyhow::anyhow!("failed to print the schema: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
