@@ -301,6 +301,49 @@ impl Target<'_> {
     }
 }
 
+/// One file of the output.
+pub enum OutFile {
+    Text { to: String, text: String },
+    Bytes { to: String, bytes: Vec<u8> },
+    Copy { to: String, from: PathBuf },
+}
+
+impl OutFile {
+    /// The path relative to the output folder, with `/`.
+    pub fn to(&self) -> &str {
+        match self {
+            OutFile::Text { to, .. } | OutFile::Bytes { to, .. } | OutFile::Copy { to, .. } => to,
+        }
+    }
+}
+
+/// Writes files into the target, creating their folders; in parallel.
+pub fn write_files(target: Target, files: Vec<OutFile>) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| target.dir.join(f.to()).parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d)
+            .with_context(|| format!("failed to create `{}`", d.display()))?;
+    }
+    let write = |f: OutFile| -> anyhow::Result<()> {
+        match f {
+            OutFile::Text { to, text } => target.write(&to, text.as_bytes()),
+            OutFile::Bytes { to, bytes } => target.write(&to, &bytes),
+            OutFile::Copy { to, from } => target.copy(&from, &to),
+        }
+    };
+    if files.len() < 8 {
+        files.into_iter().try_for_each(write)
+    } else {
+        files.into_par_iter().try_for_each(write)
+    }
+}
+
 /// Does the file at `path` hold exactly `bytes`? (A regular file, not a symlink.)
 fn same_content(path: &Path, bytes: &[u8]) -> bool {
     match std::fs::symlink_metadata(path) {

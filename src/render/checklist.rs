@@ -1,10 +1,11 @@
 //! Render: printable checklists for event handouts, `checklist/<id>.html` (one page, `@page`
 //! size from `paper`) and `checklist/<id>.md` (a GitHub task list).
 
+use super::Engine;
 use super::markdown::tidy;
-use super::{Engine, OutFile};
 use crate::config::ChecklistOutput;
 use crate::diag::Diagnostic;
+use crate::output::OutFile;
 
 /// The context both checklist templates receive.
 pub fn context(

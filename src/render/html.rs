@@ -2,13 +2,14 @@
 
 use serde::Serialize;
 
+use super::Engine;
 use super::view::GuideView;
-use super::{Engine, OutFile};
 use crate::config::HtmlOutput;
 use crate::diag::Diagnostic;
+use crate::output::OutFile;
 
 /// What the index page shows of each guide.
-#[derive(Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct GuideCard {
     id: String,
     title: String,
@@ -19,6 +20,10 @@ pub struct GuideCard {
 }
 
 impl GuideCard {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     pub fn of(g: &GuideView) -> GuideCard {
         GuideCard {
             id: g.id.clone(),
@@ -51,7 +56,7 @@ struct CardLinks<'a> {
 pub fn index(
     engine: &Engine,
     base: &tera::Context,
-    cards: &[GuideCard],
+    cards: &[&GuideCard],
     cfg: &HtmlOutput,
 ) -> Result<OutFile, Box<Diagnostic>> {
     let root = root(cfg, "");

@@ -1,7 +1,8 @@
 //! Render: GitHub-flavoured Markdown, `markdown/<id>.md`, in the seed's own style.
 
-use super::{Engine, OutFile};
+use super::Engine;
 use crate::diag::Diagnostic;
+use crate::output::OutFile;
 
 pub fn page(
     engine: &Engine,

@@ -6,18 +6,18 @@
 pub mod checklist;
 pub mod html;
 pub mod markdown;
+mod pages;
 pub mod view;
 
-use std::collections::{BTreeMap, HashSet};
+pub use pages::{GuideOut, Pages, Rendered, render_all};
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
-use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Sources};
-use crate::output::Target;
-use crate::validate::Checked;
 use crate::{Book, Error};
 
 /// Built-in templates: (name, text).
@@ -200,172 +200,5 @@ fn template_diagnostic(
         None => {
             Diagnostic::error("E020", "templates", format!("template error: {message}")).help(HELP)
         }
-    }
-}
-
-/// Renders every configured output of the checked book into `out`: each guide's pages are
-/// rendered and written in one pass (in parallel across guides), so no output is held in
-/// memory for longer than it takes to write it. Returns the number of files written.
-pub fn render_all(
-    book: &Book,
-    checked: Checked,
-    engine: &Engine,
-    target: Target,
-) -> Result<Rendered, Error> {
-    let out = target.dir;
-    let outputs = book.config.outputs();
-    let meta = view::BookMeta::of(book);
-    let mut base = tera::Context::new();
-    base.insert("book", &meta);
-    let checklist_css = engine
-        .theme
-        .get("checklist.css")
-        .map(|b| String::from_utf8_lossy(b).into_owned())
-        .unwrap_or_default();
-    let enabled = [
-        (outputs.html.is_some(), "html"),
-        (outputs.markdown.is_some(), "markdown"),
-        (outputs.checklist.is_some(), "checklist"),
-    ];
-    for dir in enabled.iter().filter(|(on, _)| *on).map(|(_, d)| d) {
-        let p = out.join(dir);
-        std::fs::create_dir_all(&p)
-            .with_context(|| format!("failed to create `{}`", p.display()))?;
-    }
-    let assets = &checked.assets;
-    // Each guide's model is dropped as soon as its pages are written, which keeps the peak
-    // memory of a big book down.
-    let results: Vec<Result<(html::GuideCard, Vec<String>), Failed>> = checked
-        .guides
-        .into_par_iter()
-        .map(|(g, r)| {
-            let view = view::guide(&g.guide, &r, assets, &g.rel.to_string_lossy());
-            let value = tera::Value::from_serializable(&view);
-            let mut files: Vec<OutFile> = Vec::with_capacity(4);
-            let mut errors = Vec::new();
-            let mut keep = |r: Result<OutFile, Box<Diagnostic>>| match r {
-                Ok(f) => files.push(f),
-                Err(d) => errors.push(*d),
-            };
-            if let Some(cfg) = &outputs.html {
-                keep(html::page(engine, &base, &value, &view.id, cfg));
-            }
-            if outputs.markdown.is_some() {
-                keep(markdown::page(engine, &base, &value, &view.id));
-            }
-            if let Some(cfg) = &outputs.checklist {
-                let ctx = checklist::context(&base, &value, &view.id, cfg, &checklist_css);
-                keep(checklist::html(engine, &ctx, &view.id));
-                keep(checklist::markdown(engine, &ctx, &view.id));
-            }
-            if !errors.is_empty() {
-                return Err(Failed::Templates(errors));
-            }
-            let names = files.iter().map(|f| f.to().to_owned()).collect();
-            write_files(target, files).map_err(Failed::Io)?;
-            Ok((html::GuideCard::of(&view), names))
-        })
-        .collect();
-    let mut cards = Vec::with_capacity(results.len());
-    let mut written = HashSet::new();
-    let mut diagnostics = Diagnostics::default();
-    for r in results {
-        match r {
-            Ok((card, names)) => {
-                cards.push(card);
-                written.extend(names);
-            }
-            Err(Failed::Templates(d)) => diagnostics.extend(d),
-            Err(Failed::Io(e)) => return Err(Error::Other(e)),
-        }
-    }
-    if !diagnostics.is_empty() {
-        diagnostics.sort();
-        return Err(Error::Content {
-            diagnostics,
-            sources: engine.sources(),
-        });
-    }
-    let mut files = Vec::new();
-    if let Some(cfg) = &outputs.html {
-        files.push(
-            html::index(engine, &base, &cards, cfg).map_err(|d| Error::Content {
-                diagnostics: Diagnostics { items: vec![*d] },
-                sources: engine.sources(),
-            })?,
-        );
-        for (name, bytes) in &engine.theme {
-            files.push(OutFile::Bytes {
-                to: format!("html/theme/{name}"),
-                bytes: bytes.clone(),
-            });
-        }
-    }
-    // Local screenshots: copied once into each output that shows images.
-    for (enabled, dir) in [
-        (outputs.html.is_some(), "html/media"),
-        (outputs.markdown.is_some(), "markdown/media"),
-    ] {
-        if enabled {
-            files.extend(checked.assets.iter().map(|a| OutFile::Copy {
-                to: format!("{dir}/{}", a.out),
-                from: a.path.clone(),
-            }));
-        }
-    }
-    written.extend(files.iter().map(|f| f.to().to_owned()));
-    write_files(target, files)?;
-    Ok(Rendered { written })
-}
-
-/// What a render wrote: every file, relative to the output folder with `/`.
-pub struct Rendered {
-    pub written: HashSet<String>,
-}
-
-/// Why one guide's pages could not be written.
-enum Failed {
-    Templates(Vec<Diagnostic>),
-    Io(anyhow::Error),
-}
-
-/// One file of the output.
-pub enum OutFile {
-    Text { to: String, text: String },
-    Bytes { to: String, bytes: Vec<u8> },
-    Copy { to: String, from: PathBuf },
-}
-
-impl OutFile {
-    fn to(&self) -> &str {
-        match self {
-            OutFile::Text { to, .. } | OutFile::Bytes { to, .. } | OutFile::Copy { to, .. } => to,
-        }
-    }
-}
-
-/// Writes files into the target, creating their folders; in parallel.
-fn write_files(target: Target, files: Vec<OutFile>) -> anyhow::Result<()> {
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| target.dir.join(f.to()).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d)
-            .with_context(|| format!("failed to create `{}`", d.display()))?;
-    }
-    let write = |f: OutFile| -> anyhow::Result<()> {
-        match f {
-            OutFile::Text { to, text } => target.write(&to, text.as_bytes()),
-            OutFile::Bytes { to, bytes } => target.write(&to, &bytes),
-            OutFile::Copy { to, from } => target.copy(&from, &to),
-        }
-    };
-    if files.len() < 8 {
-        files.into_iter().try_for_each(write)
-    } else {
-        files.into_par_iter().try_for_each(write)
     }
 }
