@@ -17,8 +17,10 @@ pub mod node;
 pub mod output;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod shape;
 pub mod validate;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -104,6 +106,14 @@ impl Book {
         })
     }
 
+    /// The output folder: `dest_dir` if given, else `build-dir` from book.toml.
+    pub fn dest(&self, dest_dir: Option<&Path>) -> PathBuf {
+        match dest_dir {
+            Some(d) => d.to_path_buf(),
+            None => self.root.join(&self.config.build.build_dir),
+        }
+    }
+
     /// Loads and validates every guide. Errors in the content are in the returned diagnostics;
     /// `Err` is for failures that are not the content's fault.
     pub fn check(&self) -> Result<Checked, Error> {
@@ -175,6 +185,8 @@ pub struct BuildReport {
     pub dest: PathBuf,
     pub guides: usize,
     pub files: usize,
+    /// Each guide's pages, for a watcher that later re-renders one guide.
+    pub pages: Vec<render::GuideOut>,
     pub diagnostics: Diagnostics,
     pub sources: Sources,
 }
@@ -188,10 +200,7 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
         sources,
     } = book.check()?.fail_on(opts.deny_warnings)?;
     let guides = checked.guides.len();
-    let dest = match &opts.dest_dir {
-        Some(d) => d.clone(),
-        None => book.root.join(&book.config.build.build_dir),
-    };
+    let dest = book.dest(opts.dest_dir.as_deref());
     output::guard_dest(&dest, book)?;
     let engine = render::Engine::new(book)?;
     let staging = output::Staging::new(&dest)?;
@@ -204,6 +213,7 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
         dest,
         guides,
         files: files.written.len(),
+        pages: files.guides,
         diagnostics,
         sources,
     })

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use stepbook::cmd::{self, Cli, ColorChoice};
-use stepbook::{Error, exit};
+use stepbook::exit;
 
 fn main() {
     // Return freed memory to the OS at once instead of after 10 ms: the peak memory of a
@@ -17,18 +17,7 @@ fn main() {
     let code = match cmd::run(cli) {
         Ok(()) => exit::OK,
         Err(e) => {
-            match &e {
-                Error::Content {
-                    diagnostics,
-                    sources,
-                } => eprint!("{}", diagnostics.render(sources, color)),
-                Error::Config(stepbook::config::ConfigError::Invalid {
-                    diagnostics,
-                    sources,
-                }) => eprint!("{}", diagnostics.render(sources, color)),
-                Error::Config(c) => eprintln!("error: {c}"),
-                Error::Other(err) => eprintln!("error: {err:#}"),
-            }
+            eprint!("{}", cmd::error_text(&e, color));
             e.exit_code()
         }
     };

@@ -284,7 +284,7 @@ impl Target<'_> {
             if same_as(&dest) {
                 return Ok(());
             }
-            let _ = std::fs::remove_file(&dest);
+            return replace(&dest, |tmp| std::fs::copy(from, tmp).map(|_| ()));
         } else if let Some(prev) = self.previous {
             let old = prev.join(rel);
             if same_as(&old) && std::fs::hard_link(&old, &dest).is_ok() {
@@ -299,6 +299,23 @@ impl Target<'_> {
             )
         })
     }
+}
+
+/// Replaces `dest` atomically: writes a temporary file beside it, then renames it over `dest`.
+/// Readers (a browser on `serve`) see the old file or the new one, never a partial one, and a
+/// file whose inode is shared with another output is never written through.
+fn replace(dest: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> anyhow::Result<()> {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dest.with_file_name(format!(".{name}.stepbook-tmp"));
+    write(&tmp)
+        .and_then(|()| std::fs::rename(&tmp, dest))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+        .with_context(|| format!("failed to write `{}`", dest.display()))
 }
 
 /// One file of the output.

@@ -4,6 +4,8 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod schema;
+pub mod serve;
+pub mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -64,6 +66,18 @@ pub enum Command {
     Build(build::Args),
     /// Validate the book and report every problem; write nothing.
     Check(check::Args),
+    /// Rebuild whenever book.toml, a guide, a template, a theme file or a screenshot changes.
+    ///
+    /// An edit to one guide re-renders that guide's pages and the index; anything else rebuilds
+    /// everything. Problems are printed and the last good output stays until the next good
+    /// build.
+    Watch(watch::Args),
+    /// Serve the output on http://127.0.0.1:3000, rebuild on every change and reload open pages.
+    ///
+    /// Like `watch`, plus a web server for the output (the HTML site and the checklists). Open
+    /// pages reload by themselves after each good build; after a bad one they show the problems
+    /// in an overlay and keep showing the last good output.
+    Serve(serve::Args),
     /// Print the JSON Schema (draft 2020-12) of guide files, for editors.
     ///
     /// Generated from stepbook's own types, so it always matches what `check` accepts. VS Code's
@@ -84,6 +98,20 @@ impl Ui {
     pub fn report(&self, diagnostics: &Diagnostics, sources: &Sources) {
         if !diagnostics.is_empty() {
             eprint!("{}", diagnostics.render(sources, self.color));
+        }
+    }
+
+    /// One line per rebuild with its time, or the problems that stopped it.
+    pub fn rebuilt(&self, outcome: &Result<crate::watch::Rebuilt, Error>) {
+        match outcome {
+            Ok(r) => {
+                self.report(&r.diagnostics, &r.sources);
+                self.status(&format!("rebuilt: {} in {:.1?}", r.what, r.elapsed));
+            }
+            Err(e) => {
+                eprint!("{}", error_text(e, self.color));
+                eprintln!("build failed: keeping the last good output");
+            }
         }
     }
 
@@ -114,7 +142,61 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Build(args) => build::run(args, ui),
         Command::Check(args) => check::run(args, ui),
         Command::Schema(args) => schema::run(args, ui),
+        Command::Watch(args) => watch::run(args, ui),
+        Command::Serve(args) => serve::run(args, ui),
     }
+}
+
+/// The text stepbook prints for an error (diagnostics rustc-style, others as `error: ...`).
+pub fn error_text(e: &Error, color: bool) -> String {
+    match e {
+        Error::Content {
+            diagnostics,
+            sources,
+        }
+        | Error::Config(crate::config::ConfigError::Invalid {
+            diagnostics,
+            sources,
+        }) => diagnostics.render(sources, color),
+        Error::Config(c) => format!("error: {c}\n"),
+        Error::Other(err) => format!("error: {err:#}\n"),
+    }
+}
+
+/// A flag set when the user presses Ctrl-C (SIGINT) or the process gets SIGTERM, so long-running
+/// commands can finish what they are writing and stop cleanly.
+pub fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let flag = std::sync::Arc::new(AtomicBool::new(false));
+    let set = flag.clone();
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{SignalKind, signal};
+                let (Ok(mut int), Ok(mut term)) = (
+                    signal(SignalKind::interrupt()),
+                    signal(SignalKind::terminate()),
+                ) else {
+                    return;
+                };
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = tokio::signal::ctrl_c().await;
+        });
+        set.store(true, Ordering::Relaxed);
+    });
+    flag
 }
 
 /// The book folder argument every command takes.

@@ -9,7 +9,7 @@ pub mod markdown;
 mod pages;
 pub mod view;
 
-pub use pages::{GuideOut, Pages, Rendered, render_all};
+pub use pages::{Failed, GuideOut, Pages, Rendered, render_all};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

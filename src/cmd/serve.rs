@@ -1,0 +1,44 @@
+//! CLI: `stepbook serve`.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use super::{BookDir, Ui};
+use crate::Error;
+use crate::serve::ServeOptions;
+use crate::watch::WatchOptions;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub book: BookDir,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, short, default_value_t = 3000)]
+    pub port: u16,
+    /// Address to listen on. The default serves this machine only; use 0.0.0.0 to let others
+    /// on the network see the book.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Open the book in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Write the output here instead of `build-dir` from book.toml.
+    #[arg(long, short = 'd', value_name = "DEST")]
+    pub dest_dir: Option<PathBuf>,
+    /// Poll for changes instead of using file system events.
+    #[arg(long)]
+    pub poll: bool,
+}
+
+pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+    let opts = ServeOptions {
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        watch: WatchOptions {
+            poll: args.poll,
+            dest_dir: args.dest_dir,
+        },
+    };
+    crate::serve::serve(&args.book.dir, &opts, ui, |_| {})
+}

@@ -1,0 +1,38 @@
+//! CLI: `stepbook watch`.
+
+use std::path::PathBuf;
+
+use super::{BookDir, Ui};
+use crate::Error;
+use crate::watch::WatchOptions;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub book: BookDir,
+    /// Write the output here instead of `build-dir` from book.toml.
+    #[arg(long, short = 'd', value_name = "DEST")]
+    pub dest_dir: Option<PathBuf>,
+    /// Poll for changes instead of using file system events (for network drives, containers
+    /// and other file systems where events are unreliable).
+    #[arg(long)]
+    pub poll: bool,
+}
+
+pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+    let opts = WatchOptions {
+        poll: args.poll,
+        dest_dir: args.dest_dir,
+    };
+    let stop = super::ctrl_c_flag();
+    ui.status(&format!(
+        "watching `{}` (Ctrl-C to stop)",
+        args.book.dir.display()
+    ));
+    crate::watch::run(
+        &args.book.dir,
+        &opts,
+        |outcome| ui.rebuilt(outcome),
+        || stop.load(std::sync::atomic::Ordering::Relaxed),
+    )
+}

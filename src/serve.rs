@@ -1,0 +1,355 @@
+//! Serve: the output folder over HTTP (axum) with live reload. Every HTML page gets a small
+//! script that listens to `/__stepbook/events` (server-sent events): after a good rebuild the
+//! page reloads, after a bad one it shows the diagnostics in an overlay over the last good page.
+//! Only files inside the output folder can be read: `..` segments, encoded dots, backslashes and
+//! symlinks that lead out are refused.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Serialize;
+use tokio::sync::watch;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::WatchStream;
+
+use crate::Error;
+use crate::watch::{Rebuilt, WatchOptions};
+
+/// Options of `stepbook serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub open: bool,
+    pub watch: WatchOptions,
+}
+
+/// The state every open page is told about.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BuildState {
+    /// Increases with every rebuild, good or bad.
+    pub version: u64,
+    pub ok: bool,
+    /// The diagnostics of a failed build, as printed in the terminal.
+    pub message: String,
+}
+
+#[derive(Clone)]
+struct App {
+    dest: PathBuf,
+    state: watch::Receiver<BuildState>,
+}
+
+const EVENTS: &str = "/__stepbook/events";
+const SCRIPT: &str = "/__stepbook/live.js";
+const LIVE_JS: &str = include_str!("serve_live.js");
+
+/// Serves the book in `dir` until Ctrl-C; `on_ready` gets the address actually bound.
+pub fn serve(
+    dir: &Path,
+    opts: &ServeOptions,
+    ui: crate::cmd::Ui,
+    on_ready: impl FnOnce(SocketAddr),
+) -> Result<(), Error> {
+    // Where the output goes: known from book.toml; `book/` if it cannot be read yet (the
+    // watcher reports why and keeps trying).
+    let dest = match crate::Book::open(dir) {
+        Ok(book) => book.dest(opts.watch.dest_dir.as_deref()),
+        Err(_) => opts
+            .watch
+            .dest_dir
+            .clone()
+            .unwrap_or_else(|| dir.join("book")),
+    };
+    let dest = std::path::absolute(&dest)
+        .map_err(|e| anyhow::anyhow!("failed to resolve `{}`: {e}", dest.display()))?;
+    let (tx, rx) = watch::channel(BuildState {
+        version: 0,
+        ok: true,
+        message: String::new(),
+    });
+    let stop = crate::cmd::ctrl_c_flag();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("failed to start the server: {e}"))?;
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind((opts.bind, opts.port)))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {}:{}: {e}\n  = help: choose another port with --port, or --port 0 for any free one",
+                opts.bind,
+                opts.port
+            )
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| anyhow::anyhow!("failed to read the server address: {e}"))?;
+
+    // The watcher runs on its own thread; each outcome is printed and published.
+    let watch_stop = stop.clone();
+    let dir_owned = dir.to_path_buf();
+    let watch_opts = opts.watch.clone();
+    let watcher = std::thread::spawn(move || {
+        let mut version = 0;
+        crate::watch::run(
+            &dir_owned,
+            &watch_opts,
+            |outcome: &Result<Rebuilt, Error>| {
+                ui.rebuilt(outcome);
+                version += 1;
+                let (ok, message) = match outcome {
+                    Ok(_) => (true, String::new()),
+                    Err(e) => (false, crate::cmd::error_text(e, false)),
+                };
+                let _ = tx.send(BuildState {
+                    version,
+                    ok,
+                    message,
+                });
+            },
+            || watch_stop.load(Ordering::Relaxed),
+        )
+    });
+
+    let app = App { dest, state: rx };
+    let router = Router::new()
+        .route(EVENTS, get(events))
+        .route(SCRIPT, get(script))
+        .route(
+            "/",
+            get(|| async { Redirect::temporary("/html/index.html") }),
+        )
+        .fallback(get(file))
+        .with_state(app);
+    let url = format!("http://{addr}/");
+    eprintln!("serving {url} (Ctrl-C to stop)");
+    on_ready(addr);
+    if opts.open {
+        open_browser(&url);
+    }
+    let server_stop = stop.clone();
+    let result = rt.block_on(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                while !server_stop.load(Ordering::Relaxed) {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+            })
+            .await
+    });
+    stop.store(true, Ordering::Relaxed);
+    // Open event streams end with the runtime.
+    rt.shutdown_timeout(std::time::Duration::from_millis(500));
+    let watched = watcher
+        .join()
+        .unwrap_or_else(|_| Err(Error::Other(anyhow::anyhow!("the watcher panicked"))));
+    result.map_err(|e| anyhow::anyhow!("the server stopped: {e}"))?;
+    watched
+}
+
+async fn events(
+    State(app): State<App>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    let stream = WatchStream::new(app.state).map(|s| {
+        Ok(Event::default()
+            .event("build")
+            .data(serde_json::to_string(&s).unwrap_or_default()))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        LIVE_JS,
+    )
+        .into_response()
+}
+
+/// Maps a request path to a file inside `root`, or `None` when it must not be served.
+pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(request_path)?;
+    let mut rel = PathBuf::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s if s.contains(['\\', '\0']) || s.contains(':') => return None,
+            s => rel.push(s),
+        }
+    }
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let real_root = std::fs::canonicalize(root).ok()?;
+    let mut path = std::fs::canonicalize(real_root.join(&rel)).ok()?;
+    if !path.starts_with(&real_root) {
+        return None; // a symlink out of the tree
+    }
+    if path.is_dir() {
+        path = std::fs::canonicalize(path.join("index.html")).ok()?;
+        if !path.starts_with(&real_root) {
+            return None;
+        }
+    }
+    path.is_file().then_some(path)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+async fn file(State(app): State<App>, uri: Uri) -> Response {
+    let raw = uri.path();
+    if percent_decode(raw).is_none() {
+        return (StatusCode::BAD_REQUEST, "bad request path").into_response();
+    }
+    let Some(path) = resolve(&app.dest, raw) else {
+        return not_found();
+    };
+    let Ok(bytes) = tokio::fs::read(&path).await else {
+        return not_found();
+    };
+    let mime = mime_of(&path);
+    let body = if mime.starts_with("text/html") {
+        let version = app.state.borrow().version;
+        Body::from(inject(&String::from_utf8_lossy(&bytes), version))
+    } else {
+        Body::from(bytes)
+    };
+    let mut resp = Response::new(body);
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found").into_response()
+}
+
+/// Adds the live-reload script (and the build version the page was served at) to a page.
+pub fn inject(html: &str, version: u64) -> String {
+    let tag = format!(
+        "<script>window.__stepbookVersion={version};</script><script src=\"{SCRIPT}\"></script>"
+    );
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &html[..i], &html[i..]),
+        None => format!("{html}{tag}"),
+    }
+}
+
+fn mime_of(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("html" | "htm") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("md") => "text/markdown; charset=utf-8",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_err()
+    {
+        eprintln!("could not open a browser; open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_inside_the_root_resolve() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("book");
+        std::fs::create_dir_all(root.join("html/g")).unwrap();
+        std::fs::write(root.join("html/g/index.html"), "x").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "s").unwrap();
+        assert!(resolve(&root, "/html/g/index.html").is_some());
+        assert!(
+            resolve(&root, "/html/g/").is_some(),
+            "folders serve index.html"
+        );
+        assert!(resolve(&root, "/html/g%2Findex.html").is_some());
+        for bad in [
+            "/../secret.txt",
+            "/html/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/html/%2E%2E/%2e%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/..\\secret.txt",
+            "/html/%00",
+            "/%zz",
+        ] {
+            assert!(resolve(&root, bad).is_none(), "{bad}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt"))
+                .unwrap();
+            assert!(
+                resolve(&root, "/link.txt").is_none(),
+                "symlink out of the tree"
+            );
+        }
+    }
+
+    #[test]
+    fn injects_before_body_end() {
+        let out = inject("<html><body>x</body></html>", 3);
+        assert!(out.contains(
+            "__stepbookVersion=3;</script><script src=\"/__stepbook/live.js\"></script></body>"
+        ));
+    }
+}

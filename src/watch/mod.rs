@@ -1,0 +1,273 @@
+//! Watch: notices changes to book.toml, the guides, templates, themes and screenshots
+//! (notify, debounced ~100 ms; a polling fallback) and rebuilds what they touch. A problem never
+//! stops the loop: the last good output stays, the problem is reported, the next good build
+//! replaces it.
+
+mod session;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher as _};
+
+pub use session::{Rebuilt, Session};
+
+use crate::Error;
+
+/// How long file events are gathered before a rebuild.
+pub const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// Options of `watch` and `serve`.
+#[derive(Debug, Clone, Default)]
+pub struct WatchOptions {
+    /// Poll the file system instead of relying on its events (network drives, containers).
+    pub poll: bool,
+    /// Write the output here instead of `build-dir`.
+    pub dest_dir: Option<PathBuf>,
+}
+
+/// What a batch of changed paths calls for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// book.toml, a template, a theme file or a screenshot: rebuild everything.
+    Full,
+    /// These guide files changed (edited, created or deleted).
+    Guides(BTreeSet<PathBuf>),
+    /// Nothing stepbook reads (editor temp files, the output itself).
+    Nothing,
+}
+
+/// Editor temporaries and swap files: vim (`.x.swp`, `4913`, `x~`), emacs (`#x#`, `.#x`),
+/// JetBrains (`x___jb_tmp___`), Kate, gedit and our own `*.stepbook-tmp`.
+pub fn is_editor_temp(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return true;
+    };
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name == "4913"
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".kate-swp")
+        || name.contains("___jb_")
+        || name.ends_with(".stepbook-tmp")
+}
+
+fn is_image(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" | "avif"
+        )
+    })
+}
+
+/// Sorts changed paths into what to rebuild. `dest` is the output folder (ignored).
+pub fn classify(paths: &[PathBuf], root: &Path, src: &Path, dest: &Path) -> Change {
+    let mut guides = BTreeSet::new();
+    let spare = dest.with_file_name(format!(
+        ".{}.stepbook-spare",
+        dest.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    ));
+    for p in paths {
+        if p.starts_with(dest) || p.starts_with(&spare) || is_editor_temp(p) {
+            continue;
+        }
+        if p.components().any(|c| {
+            let s = c.as_os_str().to_string_lossy();
+            s.starts_with('.') && s != "." && s != ".."
+        }) && !p.starts_with(src)
+        {
+            continue;
+        }
+        if p.starts_with(src) && crate::load::is_guide_file(p) {
+            guides.insert(p.clone());
+        } else if p == &root.join(crate::config::CONFIG_FILE)
+            || p.starts_with(root.join("templates"))
+            || p.starts_with(root.join("themes"))
+            || is_image(p)
+        {
+            // A screenshot may be used by any guide (its size is in the pages): rebuild all.
+            return Change::Full;
+        }
+    }
+    if guides.is_empty() {
+        Change::Nothing
+    } else {
+        Change::Guides(guides)
+    }
+}
+
+/// A file watcher on the folders a book reads, with its own debounce.
+///
+/// notify-debouncer-mini was tried first: it reports paths without event kinds, and inotify
+/// reports every *open* of a watched file, so each build's own reads of book.toml and the guides
+/// triggered the next build, forever. Here reads (access events) and metadata-only changes are
+/// dropped before debouncing.
+pub struct Watcher {
+    watcher: Box<dyn notify::Watcher + Send>,
+    events: mpsc::Receiver<notify::Result<notify::Event>>,
+    watched: BTreeSet<PathBuf>,
+}
+
+fn relevant(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::ModifyKind;
+    !matches!(
+        kind,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
+    )
+}
+
+impl Watcher {
+    pub fn new(poll: bool) -> anyhow::Result<Watcher> {
+        let (tx, events) = mpsc::channel();
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+        let watcher: Box<dyn notify::Watcher + Send> = if poll {
+            Box::new(notify::PollWatcher::new(tx, config)?)
+        } else {
+            Box::new(notify::RecommendedWatcher::new(tx, config)?)
+        };
+        Ok(Watcher {
+            watcher,
+            events,
+            watched: BTreeSet::new(),
+        })
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> anyhow::Result<()> {
+        if self.watched.insert(path.to_path_buf()) {
+            self.watcher
+                .watch(path, mode)
+                .map_err(|e| anyhow::anyhow!("failed to watch `{}`: {e}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Watches what the book reads: its folder (book.toml; new templates/ or themes/), the
+    /// guides folder, templates/ and themes/.
+    pub fn follow(&mut self, session: &Session) -> anyhow::Result<()> {
+        let Some(book) = session.book() else {
+            return Ok(());
+        };
+        self.watch(&book.root.clone(), RecursiveMode::NonRecursive)?;
+        self.watch(&book.src.clone(), RecursiveMode::Recursive)?;
+        for sub in ["templates", "themes"] {
+            let p = book.root.join(sub);
+            if p.is_dir() {
+                self.watch(&p, RecursiveMode::Recursive)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits up to `timeout` for a change, then gathers changes until none came for
+    /// [`DEBOUNCE`]. Returns the changed paths (empty after a quiet `timeout`), or `None` when
+    /// the watcher stopped.
+    pub fn next(&self, timeout: Duration) -> Option<Vec<PathBuf>> {
+        let mut paths = BTreeSet::new();
+        let mut wait = timeout;
+        loop {
+            match self.events.recv_timeout(wait) {
+                Ok(Ok(event)) => {
+                    if relevant(&event.kind) {
+                        paths.extend(event.paths);
+                        wait = DEBOUNCE;
+                    }
+                }
+                Ok(Err(e)) => eprintln!("warning: file watcher: {e}"),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        Some(paths.into_iter().collect())
+    }
+}
+
+/// Runs the watch loop until `stop` returns true: a full build first, then a rebuild per batch
+/// of changes. Every outcome (good or bad) is passed to `report`.
+pub fn run(
+    dir: &Path,
+    opts: &WatchOptions,
+    mut report: impl FnMut(&Result<Rebuilt, Error>),
+    stop: impl Fn() -> bool,
+) -> Result<(), Error> {
+    let mut session = Session::new(dir, opts.dest_dir.clone());
+    let mut watcher = Watcher::new(opts.poll)?;
+    let first = session.full();
+    report(&first);
+    // Without a readable book.toml there is nothing to watch but the folder itself.
+    let root = std::fs::canonicalize(dir)
+        .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", dir.display()))?;
+    if session.book().is_none() {
+        watcher.watch(&root, RecursiveMode::NonRecursive)?;
+    }
+    watcher.follow(&session)?;
+    while !stop() {
+        let Some(paths) = watcher.next(Duration::from_millis(200)) else {
+            break;
+        };
+        if paths.is_empty() {
+            continue;
+        }
+        let change = match session.book() {
+            Some(book) => classify(
+                &paths,
+                &book.root,
+                &book.src,
+                &session.dest().unwrap_or_default(),
+            ),
+            None => Change::Full,
+        };
+        match change {
+            Change::Nothing => {}
+            Change::Full => {
+                report(&session.full());
+                watcher.follow(&session)?;
+            }
+            Change::Guides(guides) => {
+                for g in guides {
+                    report(&session.guide(&g));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_changes() {
+        let root = Path::new("/b");
+        let (src, dest) = (root.join("content"), root.join("book"));
+        let c = |p: &str| classify(&[PathBuf::from(p)], root, &src, &dest);
+        assert_eq!(
+            c("/b/content/a.yaml"),
+            Change::Guides([PathBuf::from("/b/content/a.yaml")].into())
+        );
+        assert_eq!(c("/b/content/.a.yaml.swp"), Change::Nothing);
+        assert_eq!(c("/b/content/a.yaml~"), Change::Nothing);
+        assert_eq!(c("/b/content/4913"), Change::Nothing);
+        assert_eq!(c("/b/book/html/index.html"), Change::Nothing);
+        assert_eq!(c("/b/.book.stepbook-spare/x"), Change::Nothing);
+        assert_eq!(c("/b/book.toml"), Change::Full);
+        assert_eq!(c("/b/templates/guide.html"), Change::Full);
+        assert_eq!(c("/b/themes/default/style.css"), Change::Full);
+        assert_eq!(c("/b/content/img/shot.png"), Change::Full);
+        assert_eq!(c("/b/README.md"), Change::Nothing);
+        assert_eq!(
+            c("/b/content/sedX1b2c3"),
+            Change::Nothing,
+            "sed -i's temporary file"
+        );
+    }
+}
