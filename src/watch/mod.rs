@@ -79,10 +79,11 @@ pub fn classify(paths: &[PathBuf], root: &Path, src: &Path, dest: &Path) -> Chan
         if p.starts_with(dest) || p.starts_with(&spare) || is_editor_temp(p) {
             continue;
         }
-        if p.components().any(|c| {
-            let s = c.as_os_str().to_string_lossy();
-            s.starts_with('.') && s != "." && s != ".."
-        }) && !p.starts_with(src)
+        // Hidden folders of the book (.git, our staging folders) are not content.
+        let rel = p.strip_prefix(root).unwrap_or(p);
+        if rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
         {
             continue;
         }
@@ -141,30 +142,34 @@ impl Watcher {
         })
     }
 
-    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> anyhow::Result<()> {
-        if self.watched.insert(path.to_path_buf()) {
-            self.watcher
-                .watch(path, mode)
-                .map_err(|e| anyhow::anyhow!("failed to watch `{}`: {e}", path.display()))?;
+    /// Starts watching `path`; `true` if it was not watched before.
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> anyhow::Result<bool> {
+        if !self.watched.insert(path.to_path_buf()) {
+            return Ok(false);
         }
-        Ok(())
+        self.watcher
+            .watch(path, mode)
+            .map_err(|e| anyhow::anyhow!("failed to watch `{}`: {e}", path.display()))?;
+        Ok(true)
     }
 
     /// Watches what the book reads: its folder (book.toml; new templates/ or themes/), the
-    /// guides folder, templates/ and themes/.
-    pub fn follow(&mut self, session: &Session) -> anyhow::Result<()> {
-        let Some(book) = session.book() else {
-            return Ok(());
+    /// guides folder, templates/ and themes/. Returns whether a folder that existed before
+    /// the last build started being watched only now (its files may have changed unseen).
+    pub fn follow(&mut self, book: Option<&crate::Book>) -> anyhow::Result<bool> {
+        let Some(book) = book else {
+            return Ok(false);
         };
-        self.watch(&book.root.clone(), RecursiveMode::NonRecursive)?;
-        self.watch(&book.src.clone(), RecursiveMode::Recursive)?;
+        let first = self.watched.is_empty();
+        let mut added = self.watch(&book.root.clone(), RecursiveMode::NonRecursive)?;
+        added |= self.watch(&book.src.clone(), RecursiveMode::Recursive)?;
         for sub in ["templates", "themes"] {
             let p = book.root.join(sub);
             if p.is_dir() {
-                self.watch(&p, RecursiveMode::Recursive)?;
+                added |= self.watch(&p, RecursiveMode::Recursive)?;
             }
         }
-        Ok(())
+        Ok(added && !first)
     }
 
     /// Waits up to `timeout` for a change, then gathers changes until none came for
@@ -200,15 +205,15 @@ pub fn run(
 ) -> Result<(), Error> {
     let mut session = Session::new(dir, opts.dest_dir.clone());
     let mut watcher = Watcher::new(opts.poll)?;
-    let first = session.full();
-    report(&first);
-    // Without a readable book.toml there is nothing to watch but the folder itself.
+    // Watch before the first build, so no change made while it runs is missed. Without a
+    // readable book.toml there is nothing to watch but the folder itself.
     let root = std::fs::canonicalize(dir)
         .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", dir.display()))?;
-    if session.book().is_none() {
-        watcher.watch(&root, RecursiveMode::NonRecursive)?;
-    }
-    watcher.follow(&session)?;
+    watcher.watch(&root, RecursiveMode::NonRecursive)?;
+    watcher.follow(crate::Book::open(dir).ok().as_ref())?;
+    let first = session.full();
+    watcher.follow(session.book())?;
+    report(&first);
     while !stop() {
         let Some(paths) = watcher.next(Duration::from_millis(200)) else {
             break;
@@ -229,7 +234,11 @@ pub fn run(
             Change::Nothing => {}
             Change::Full => {
                 report(&session.full());
-                watcher.follow(&session)?;
+                // A folder created just now (templates/, a new src) may have received files
+                // before its watch was in place: build once more to include them.
+                if watcher.follow(session.book())? {
+                    report(&session.full());
+                }
             }
             Change::Guides(guides) => {
                 for g in guides {
@@ -247,9 +256,19 @@ mod tests {
 
     #[test]
     fn classifies_changes() {
-        let root = Path::new("/b");
+        let root = Path::new("/tmp/.tmpX/b");
         let (src, dest) = (root.join("content"), root.join("book"));
-        let c = |p: &str| classify(&[PathBuf::from(p)], root, &src, &dest);
+        let c = |p: &str| {
+            let p = p.replace("/b/", "/tmp/.tmpX/b/");
+            match classify(&[PathBuf::from(&p)], root, &src, &dest) {
+                Change::Guides(g) => Change::Guides(
+                    g.into_iter()
+                        .map(|p| PathBuf::from(p.to_string_lossy().replace("/tmp/.tmpX", "")))
+                        .collect(),
+                ),
+                other => other,
+            }
+        };
         assert_eq!(
             c("/b/content/a.yaml"),
             Change::Guides([PathBuf::from("/b/content/a.yaml")].into())
@@ -259,6 +278,7 @@ mod tests {
         assert_eq!(c("/b/content/4913"), Change::Nothing);
         assert_eq!(c("/b/book/html/index.html"), Change::Nothing);
         assert_eq!(c("/b/.book.stepbook-spare/x"), Change::Nothing);
+        assert_eq!(c("/b/.git/index"), Change::Nothing);
         assert_eq!(c("/b/book.toml"), Change::Full);
         assert_eq!(c("/b/templates/guide.html"), Change::Full);
         assert_eq!(c("/b/themes/default/style.css"), Change::Full);

@@ -4,6 +4,7 @@ mod browser;
 mod build;
 mod diagnostics;
 mod docs;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
