@@ -123,10 +123,9 @@ pub fn events(addr: SocketAddr) -> mpsc::Receiver<serde_json::Value> {
                 event = e.to_owned();
             } else if let Some(data) = line.strip_prefix("data: ")
                 && event == "build"
+                && tx.send(serde_json::from_str(data).unwrap()).is_err()
             {
-                if tx.send(serde_json::from_str(data).unwrap()).is_err() {
-                    return;
-                }
+                return;
             }
         }
     });
