@@ -147,3 +147,169 @@ fn letter_paper_prints_on_letter() {
         "{size}"
     );
 }
+
+/// A headless Chromium driven over the DevTools protocol (a WebSocket on loopback).
+struct Cdp {
+    child: std::process::Child,
+    ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>,
+    next_id: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Cdp {
+    fn open(browser: &str, url: &str) -> Cdp {
+        let profile = tempfile::tempdir().unwrap();
+        let child = Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--remote-debugging-port=0",
+                "--remote-allow-origins=*",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let port_file = profile.path().join("DevToolsActivePort");
+        let start = std::time::Instant::now();
+        let port: u16 = loop {
+            if let Ok(text) = std::fs::read_to_string(&port_file)
+                && let Some(p) = text.lines().next().and_then(|l| l.parse().ok())
+            {
+                break p;
+            }
+            assert!(
+                start.elapsed().as_secs() < 30,
+                "chromium did not open its DevTools port"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let ws_url = loop {
+            let (_, _, body) = crate::serve::get(addr, "/json/list");
+            let pages: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            if let Some(url) = pages
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["type"] == "page")
+                .and_then(|p| p["webSocketDebuggerUrl"].as_str())
+            {
+                break url.to_owned();
+            }
+            assert!(start.elapsed().as_secs() < 30, "no page in chromium");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let (ws, _) = tungstenite::connect(ws_url).unwrap();
+        Cdp {
+            child,
+            ws,
+            next_id: 0,
+            _profile: profile,
+        }
+    }
+
+    /// Evaluates a JavaScript expression in the page and returns its value.
+    fn eval(&mut self, expression: &str) -> serde_json::Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let msg = serde_json::json!({
+            "id": id,
+            "method": "Runtime.evaluate",
+            "params": {"expression": expression, "returnByValue": true}
+        });
+        self.ws
+            .send(tungstenite::Message::text(msg.to_string()))
+            .unwrap();
+        loop {
+            let reply = self.ws.read().unwrap();
+            let Ok(text) = reply.to_text() else { continue };
+            let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            if v["id"] == id {
+                return v["result"]["result"]["value"].clone();
+            }
+        }
+    }
+
+    /// Waits until `expression` is true in the page.
+    fn wait_for(&mut self, expression: &str, what: &str) {
+        let start = std::time::Instant::now();
+        while start.elapsed().as_secs() < 20 {
+            if self.eval(expression) == serde_json::Value::Bool(true) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let body = self.eval("document.body ? document.body.innerText.slice(0, 500) : ''");
+        panic!("timed out waiting for {what}; page shows: {body}");
+    }
+}
+
+impl Drop for Cdp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn served_guide_reloads_itself_after_an_edit_and_shows_the_overlay_on_errors() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    let server = crate::serve::Server::start(&book);
+    let url = format!("http://{}/html/azure-pass/index.html", server.addr);
+    let mut page = Cdp::open(browser, &url);
+    page.wait_for(
+        "document.querySelector('h1') && document.querySelector('h1').textContent.includes('Creating a Microsoft Azure Pass')",
+        "the served guide",
+    );
+    // Mark this page load; a reload forgets the mark.
+    page.eval("window.__beforeEdit = true");
+    let guide = book.read("content/azure-pass.yaml");
+    book.write(
+        "content/azure-pass.yaml",
+        &guide.replace(
+            "title: Creating a Microsoft Azure Pass Subscription",
+            "title: Redeem your Azure Pass",
+        ),
+    );
+    page.wait_for(
+        "document.querySelector('h1') && document.querySelector('h1').textContent === 'Redeem your Azure Pass' && window.__beforeEdit === undefined",
+        "the new title after a reload",
+    );
+    // A broken edit: the page keeps the last good output under an overlay with the problem.
+    book.write(
+        "content/azure-pass.yaml",
+        &guide.replace("kind: important", "kind: urgent"),
+    );
+    page.wait_for(
+        "!!document.getElementById('stepbook-overlay') && document.getElementById('stepbook-overlay').innerText.includes('content/azure-pass.yaml:')",
+        "the error overlay",
+    );
+    let overlay = page.eval("document.getElementById('stepbook-overlay').innerText");
+    assert!(
+        overlay
+            .as_str()
+            .unwrap()
+            .contains("unknown note kind `urgent`"),
+        "{overlay}"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('h1').textContent"),
+        "Redeem your Azure Pass"
+    );
+    // Fixed: the overlay goes with the reload.
+    book.write("content/azure-pass.yaml", &guide);
+    page.wait_for(
+        "!document.getElementById('stepbook-overlay') && document.querySelector('h1') && document.querySelector('h1').textContent.includes('Creating a Microsoft Azure Pass')",
+        "the fixed page without the overlay",
+    );
+}
