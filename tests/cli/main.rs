@@ -4,6 +4,7 @@ mod browser;
 mod build;
 mod diagnostics;
 mod docs;
+mod schema;
 mod serve;
 
 use std::path::{Path, PathBuf};
