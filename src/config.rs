@@ -27,6 +27,123 @@ pub struct Config {
     /// Which outputs to write. No `[output.*]` table means all of them.
     #[serde(default)]
     pub output: OutputTable,
+    /// Settings of `stepbook lint`; command-line flags override them.
+    #[serde(default)]
+    pub lint: LintTable,
+}
+
+/// `[lint]`
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LintTable {
+    /// Seconds to wait for a connection.
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout: u64,
+    /// Seconds one request may take in all.
+    #[serde(default = "default_timeout")]
+    pub timeout: u64,
+    /// Requests in flight at once.
+    #[serde(default = "default_concurrency")]
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    #[serde(default = "default_per_host")]
+    pub per_host: usize,
+    /// Retries after a timeout, a 429 or a 5xx answer (with backoff; `Retry-After` honoured).
+    #[serde(default = "default_retries")]
+    pub retries: u32,
+    /// Redirects followed before giving up.
+    #[serde(default = "default_max_redirects")]
+    pub max_redirects: u32,
+    /// Status codes that count as success besides 2xx (e.g. `[403]` for a site that blocks
+    /// robots).
+    #[serde(default)]
+    pub accept: Vec<u16>,
+    /// URLs not checked: patterns where `*` matches any text, e.g. `https://intranet/*`.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// A local screenshot larger than this many bytes is reported.
+    #[serde(default = "default_max_image_bytes")]
+    pub max_image_bytes: u64,
+    /// A local screenshot with more pixels than this (width × height) is reported.
+    #[serde(default = "default_max_image_pixels")]
+    pub max_image_pixels: u64,
+    /// The User-Agent header of every request.
+    #[serde(default = "default_user_agent")]
+    pub user_agent: String,
+    /// Folder, relative to book.toml, that keeps the results of earlier runs.
+    #[serde(default = "default_cache_dir")]
+    pub cache_dir: PathBuf,
+    /// How long a good result stays valid in the cache: `1h`, `24h`, `30m`.
+    #[serde(default = "default_cache_max_age")]
+    pub cache_max_age: String,
+    /// Severity of each lint problem by code: `"error"`, `"warning"` or `"off"`, e.g.
+    /// `{ L003 = "error" }`.
+    #[serde(default)]
+    pub severity: std::collections::BTreeMap<String, LintLevel>,
+}
+
+/// What a lint problem counts as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LintLevel {
+    Error,
+    Warning,
+    Off,
+}
+
+impl Default for LintTable {
+    fn default() -> Self {
+        LintTable {
+            connect_timeout: default_connect_timeout(),
+            timeout: default_timeout(),
+            concurrency: default_concurrency(),
+            per_host: default_per_host(),
+            retries: default_retries(),
+            max_redirects: default_max_redirects(),
+            accept: Vec::new(),
+            exclude: Vec::new(),
+            max_image_bytes: default_max_image_bytes(),
+            max_image_pixels: default_max_image_pixels(),
+            user_agent: default_user_agent(),
+            cache_dir: default_cache_dir(),
+            cache_max_age: default_cache_max_age(),
+            severity: Default::default(),
+        }
+    }
+}
+
+fn default_connect_timeout() -> u64 {
+    5
+}
+fn default_timeout() -> u64 {
+    20
+}
+fn default_concurrency() -> usize {
+    128
+}
+fn default_per_host() -> usize {
+    64
+}
+fn default_retries() -> u32 {
+    2
+}
+fn default_max_redirects() -> u32 {
+    5
+}
+fn default_max_image_bytes() -> u64 {
+    10 * 1024 * 1024
+}
+fn default_max_image_pixels() -> u64 {
+    40_000_000
+}
+fn default_user_agent() -> String {
+    concat!("stepbook/", env!("CARGO_PKG_VERSION"), " (link checker)").into()
+}
+fn default_cache_dir() -> PathBuf {
+    ".stepbook-cache".into()
+}
+fn default_cache_max_age() -> String {
+    "24h".into()
 }
 
 /// `[book]`

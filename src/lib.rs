@@ -10,6 +10,7 @@ pub mod convert;
 pub mod diag;
 pub mod duration;
 pub mod init;
+pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -47,13 +48,15 @@ pub enum Error {
     },
     /// Anything else: I/O, a bug (exit 1).
     Other(anyhow::Error),
+    /// Problems found and already printed (e.g. by `lint` in its output format): exit 2.
+    Reported,
 }
 
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Config(_) => exit::CONFIG,
-            Error::Content { .. } => exit::CONTENT,
+            Error::Content { .. } | Error::Reported => exit::CONTENT,
             Error::Other(_) => exit::FAILURE,
         }
     }

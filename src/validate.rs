@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -71,12 +72,14 @@ pub struct Checked {
 /// Validates every loaded guide. `root` and `src` are canonical paths.
 pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checked {
     guides.sort_by(|a, b| (a.guide.weight, &a.rel).cmp(&(b.guide.weight, &b.rel)));
+    let files = OnceLock::new();
     let per_guide: Vec<(Resolved, Vec<Diagnostic>, Vec<PathBuf>)> = guides
         .par_iter()
         .map(|g| {
             let mut v = GuideValidator {
                 g,
                 root,
+                files: &files,
                 diags: Vec::new(),
                 locals: Vec::new(),
                 anchors: HashMap::new(),
@@ -208,6 +211,8 @@ fn valid_id(s: &str) -> bool {
 struct GuideValidator<'a> {
     g: &'a LoadedGuide,
     root: &'a Path,
+    /// Every file in the book by lowercase name, built the first time a screenshot is missing.
+    files: &'a OnceLock<FileIndex>,
     diags: Vec<Diagnostic>,
     /// Canonical paths of local screenshots, in order of use; `Image::Local(i)` indexes this.
     locals: Vec<PathBuf>,
@@ -493,9 +498,17 @@ impl GuideValidator<'_> {
         } else {
             let shown =
                 crate::shown_path(self.g.shown.parent().unwrap_or(Path::new("")), Path::new(s));
+            let help = match self.suggest(s) {
+                Some(path) => {
+                    format!("did you mean `{path}`? (paths are relative to the guide file)")
+                }
+                None => {
+                    "paths are relative to the guide file; check the spelling and the folder".into()
+                }
+            };
             self.error("E010", src, format!("screenshot `{s}` not found"))
                 .label(format!("no file at `{}`", shown.display()))
-                .help("paths are relative to the guide file; check the spelling and the folder");
+                .help(help);
         }
         Image::Invalid
     }
@@ -528,6 +541,20 @@ impl Drop for Pending<'_> {
 }
 
 impl GuideValidator<'_> {
+    /// A file elsewhere in the book with the same name as a missing screenshot (or the same
+    /// name but for case), as a path relative to the guide.
+    fn suggest(&self, src: &str) -> Option<String> {
+        let name = Path::new(src).file_name()?.to_string_lossy().into_owned();
+        let index = self.files.get_or_init(|| FileIndex::build(self.root));
+        let found = index.by_name.get(&name.to_lowercase())?;
+        let best = found.iter().min_by_key(|p| {
+            let exact = p.file_name().is_some_and(|n| n.to_string_lossy() == name);
+            (!exact, p.components().count())
+        })?;
+        let base = self.g.path.parent()?;
+        Some(relative_path(base, best))
+    }
+
     /// The canonical path of an existing regular file (symlinks resolved), with each folder
     /// resolved once per guide: one `lstat` per screenshot instead of one per path component.
     fn real_path(&mut self, path: &Path) -> Option<PathBuf> {
@@ -547,6 +574,47 @@ impl GuideValidator<'_> {
             meta.is_file().then_some(candidate)
         }
     }
+}
+
+/// Files of the book by lowercase file name (hidden folders skipped; at most 100,000 files).
+#[derive(Debug, Default)]
+struct FileIndex {
+    by_name: HashMap<String, Vec<PathBuf>>,
+}
+
+impl FileIndex {
+    fn build(root: &Path) -> FileIndex {
+        let mut index = FileIndex::default();
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker.filter_map(Result::ok).take(100_000) {
+            if entry.file_type().is_file() {
+                let name = entry.file_name().to_string_lossy().to_lowercase();
+                index
+                    .by_name
+                    .entry(name)
+                    .or_default()
+                    .push(entry.into_path());
+            }
+        }
+        index
+    }
+}
+
+/// `to` relative to the folder `from`, with `/` (both absolute): `../Media/x.png`.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to_c: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
+    parts.extend(
+        to_c[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 fn remote_ok(s: &str) -> bool {
@@ -650,6 +718,18 @@ mod tests {
         );
         assert_eq!(lexical_join(base, "/etc/passwd"), None);
         assert_eq!(lexical_join(Path::new("/"), "../x"), None);
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("/b/c/d"), Path::new("/b/Media/x.png")),
+            "../../Media/x.png"
+        );
+        assert_eq!(
+            relative_path(Path::new("/b/c"), Path::new("/b/c/img/x.png")),
+            "img/x.png"
+        );
     }
 
     #[test]

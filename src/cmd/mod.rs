@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod lint;
 pub mod schema;
 pub mod serve;
 pub mod watch;
@@ -66,6 +67,14 @@ pub enum Command {
     Build(build::Args),
     /// Validate the book and report every problem; write nothing.
     Check(check::Args),
+    /// Find broken screenshots and links: everything `check` finds, plus local images that are
+    /// not images, too large or misnamed, remote screenshots and links that fail, redirect or
+    /// are not images, and #anchors that lead nowhere.
+    ///
+    /// Remote URLs are checked concurrently (HEAD, then GET if refused), each once, with
+    /// retries; good results are cached in .stepbook-cache/ so an unchanged book makes no
+    /// requests. Exit 0: no errors; 2: problems found; 3: bad configuration.
+    Lint(lint::Args),
     /// Rebuild whenever book.toml, a guide, a template, a theme file or a screenshot changes.
     ///
     /// An edit to one guide re-renders that guide's pages and the index; anything else rebuilds
@@ -143,6 +152,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Check(args) => check::run(args, ui),
         Command::Schema(args) => schema::run(args, ui),
         Command::Watch(args) => watch::run(args, ui),
+        Command::Lint(args) => lint::run(args, ui),
         Command::Serve(args) => serve::run(args, ui),
     }
 }
@@ -160,6 +170,7 @@ pub fn error_text(e: &Error, color: bool) -> String {
         }) => diagnostics.render(sources, color),
         Error::Config(c) => format!("error: {c}\n"),
         Error::Other(err) => format!("error: {err:#}\n"),
+        Error::Reported => String::new(),
     }
 }
 

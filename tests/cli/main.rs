@@ -4,6 +4,7 @@ mod browser;
 mod build;
 mod diagnostics;
 mod docs;
+mod lint;
 mod schema;
 mod serve;
 

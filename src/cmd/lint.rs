@@ -1,0 +1,72 @@
+//! CLI: `stepbook lint`.
+
+use std::io::IsTerminal;
+
+use super::{BookDir, Ui};
+use crate::lint::LintOptions;
+use crate::lint::format::{self, Format};
+use crate::{Book, Error};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub book: BookDir,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Do not use the network: check everything local, skip remote URLs.
+    #[arg(long)]
+    pub offline: bool,
+    /// Check every URL again, ignoring (but then refreshing) the results of earlier runs.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Seconds one request may take (default: `timeout` in [lint], 20).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Requests in flight at once (default: `concurrency` in [lint], 128).
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Requests in flight at once to one host (default: `per-host` in [lint], 64).
+    #[arg(long, value_name = "N")]
+    pub per_host: Option<usize>,
+    /// Retries after a timeout, 429 or 5xx (default: `retries` in [lint], 2).
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Do not check URLs matching this pattern (`*` matches anything); may be repeated.
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+    /// Treat warnings as problems: exit 2 if there are any.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+    let book = Book::open(&args.book.dir)?;
+    let opts = LintOptions {
+        offline: args.offline,
+        no_cache: args.no_cache,
+        timeout: args.timeout,
+        concurrency: args.concurrency,
+        per_host: args.per_host,
+        retries: args.retries,
+        exclude: args.exclude,
+        progress: args.format == Format::Human && !ui.quiet && std::io::stderr().is_terminal(),
+    };
+    let report = crate::lint::lint(&book, &opts)?;
+    match args.format {
+        Format::Human => {
+            ui.report(&report.diagnostics, &report.sources);
+            ui.status(&format::summary(&report));
+        }
+        Format::Json => print!("{}", format::json(&report)),
+        Format::Github => print!("{}", format::github(&report)),
+        Format::Junit => print!("{}", format::junit(&report)),
+    }
+    let failed =
+        report.diagnostics.has_errors() || (args.deny_warnings && !report.diagnostics.is_empty());
+    if failed {
+        // The problems were printed in the chosen format; only the exit code is left to set.
+        return Err(Error::Reported);
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! Lint: report formats. `human` (rustc-style, to stderr), `json` (a stable schema, documented in
+//! the README), `github` (workflow commands that annotate the pull request's lines) and `junit`.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{LintReport, Stats};
+use crate::diag::{Diagnostic, Severity, Sources, line_col};
+
+/// How `stepbook lint` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics on stderr, grouped by guide.
+    Human,
+    /// One JSON document on stdout (schema: README, "lint --format json").
+    Json,
+    /// GitHub Actions workflow commands on stdout: annotations on the lines of a pull request.
+    Github,
+    /// A JUnit XML report on stdout: one test case per guide file.
+    Junit,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    /// Version of this schema; changes only when a field is removed or changes meaning.
+    version: u32,
+    summary: JsonSummary<'a>,
+    problems: Vec<JsonProblem<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary<'a> {
+    errors: usize,
+    warnings: usize,
+    #[serde(flatten)]
+    stats: &'a Stats,
+}
+
+#[derive(Serialize)]
+struct JsonProblem<'a> {
+    severity: Severity,
+    code: &'a str,
+    file: String,
+    /// 1-based; absent when the problem has no place in the file.
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+/// Where a diagnostic is: 1-based line and column.
+fn place(d: &Diagnostic, sources: &Sources) -> Option<(usize, usize)> {
+    let span = d.span.as_ref()?;
+    let text = sources.get(&d.file)?;
+    Some(line_col(text, span.start))
+}
+
+pub fn json(r: &LintReport) -> String {
+    let problems = r
+        .diagnostics
+        .items
+        .iter()
+        .map(|d| {
+            let at = place(d, &r.sources);
+            JsonProblem {
+                severity: d.severity,
+                code: d.code,
+                file: d.file.display().to_string(),
+                line: at.map(|p| p.0),
+                column: at.map(|p| p.1),
+                message: &d.message,
+                help: d.help.as_deref(),
+            }
+        })
+        .collect();
+    let report = JsonReport {
+        version: 1,
+        summary: JsonSummary {
+            errors: r.diagnostics.errors(),
+            warnings: r.diagnostics.warnings(),
+            stats: &r.stats,
+        },
+        problems,
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+}
+
+/// Escapes for workflow command data (`%`, CR, LF) and properties (also `:` and `,`).
+fn gh_escape(s: &str, property: bool) -> String {
+    let mut out = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+pub fn github(r: &LintReport) -> String {
+    let mut out = String::new();
+    for d in &r.diagnostics.items {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = format!("file={}", gh_escape(&d.file.display().to_string(), true));
+        if let Some((line, col)) = place(d, &r.sources) {
+            let _ = write!(props, ",line={line},col={col}");
+        }
+        let _ = write!(
+            props,
+            ",title={}",
+            gh_escape(&format!("stepbook {}", d.code), true)
+        );
+        let mut message = d.message.clone();
+        if let Some(h) = &d.help {
+            let _ = write!(message, "\nhelp: {h}");
+        }
+        let _ = writeln!(out, "::{kind} {props}::{}", gh_escape(&message, false));
+    }
+    out
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+pub fn junit(r: &LintReport) -> String {
+    let mut cases = String::new();
+    let mut failures = 0;
+    let mut files: Vec<String> = r.files.iter().map(|f| f.display().to_string()).collect();
+    for d in &r.diagnostics.items {
+        let f = d.file.display().to_string();
+        if !files.contains(&f) {
+            files.push(f);
+        }
+    }
+    for file in &files {
+        let problems: Vec<&Diagnostic> = r
+            .diagnostics
+            .items
+            .iter()
+            .filter(|d| d.file.display().to_string() == *file && d.severity == Severity::Error)
+            .collect();
+        let _ = write!(
+            cases,
+            "    <testcase classname=\"stepbook.lint\" name=\"{}\"",
+            xml(file)
+        );
+        if problems.is_empty() {
+            cases.push_str("/>\n");
+            continue;
+        }
+        failures += 1;
+        cases.push_str(">\n");
+        for d in problems {
+            let at = place(d, &r.sources)
+                .map(|(l, c)| format!("{}:{l}:{c}", d.file.display()))
+                .unwrap_or_else(|| d.file.display().to_string());
+            let _ = writeln!(
+                cases,
+                "      <failure type=\"{}\" message=\"{}\">{at}: {}{}</failure>",
+                d.code,
+                xml(&d.message),
+                xml(&d.message),
+                d.help
+                    .as_deref()
+                    .map(|h| format!("\nhelp: {}", xml(h)))
+                    .unwrap_or_default()
+            );
+        }
+        cases.push_str("    </testcase>\n");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"stepbook lint\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n{cases}  </testsuite>\n</testsuites>\n",
+        files.len()
+    )
+}
+
+/// The one-line summary of the human format.
+pub fn summary(r: &LintReport) -> String {
+    let s = &r.stats;
+    let mut line = format!(
+        "linted {} guide{}: {} local screenshot{}, {} remote screenshot{}, {} link{}",
+        s.guides,
+        plural(s.guides),
+        s.local_images,
+        plural(s.local_images),
+        s.remote_images,
+        plural(s.remote_images),
+        s.links,
+        plural(s.links)
+    );
+    if s.skipped_offline > 0 {
+        let _ = write!(line, " ({} URLs not checked: --offline)", s.skipped_offline);
+    } else {
+        let _ = write!(
+            line,
+            " ({} URLs: {} from the cache, {} requests)",
+            s.urls, s.from_cache, s.requests
+        );
+    }
+    line
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

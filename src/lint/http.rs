@@ -1,0 +1,360 @@
+//! Lint: checks remote URLs over HTTP (ureq): HEAD first, GET when a server refuses HEAD,
+//! redirects followed one by one (bounded) so the final URL can be reported, retries with backoff
+//! for timeouts, 429 and 5xx (honouring `Retry-After`), a limit of requests in flight per host,
+//! and at most a few KiB of any body read (to sniff an image header).
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// What a URL turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Answered 2xx (or an accepted status); for images, with an image.
+    Ok { status: u16 },
+    /// Good, but only after redirects: the guide should use `to`.
+    Redirected { to: String, status: u16 },
+    /// Answered with an error status.
+    Status { status: u16 },
+    /// An image was expected; the server sent something else.
+    NotImage { content_type: String },
+    /// Too many redirects, or a redirect without a usable Location.
+    RedirectLoop { last: String },
+    /// No answer in time (after the retries).
+    Timeout,
+    /// Could not connect, bad URL, TLS error...
+    Failed { reason: String },
+}
+
+impl Verdict {
+    /// Good results may be cached; failures never are.
+    pub fn is_good(&self) -> bool {
+        matches!(self, Verdict::Ok { .. } | Verdict::Redirected { .. })
+    }
+}
+
+/// Settings of the checker.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    pub per_host: usize,
+    pub retries: u32,
+    pub max_redirects: u32,
+    pub accept: Vec<u16>,
+    pub user_agent: String,
+    /// Upper bound on one `Retry-After` wait.
+    pub max_retry_after: Duration,
+}
+
+/// Checks URLs; safe to share between worker threads.
+pub struct Checker {
+    agent: ureq::Agent,
+    opts: HttpOptions,
+    in_flight: Mutex<HashMap<String, usize>>,
+    freed: Condvar,
+    /// Requests sent (for the report; the cache test expects zero on a second run).
+    pub requests: AtomicUsize,
+}
+
+/// How much of a body is read to recognise an image.
+const SNIFF_BYTES: u64 = 64;
+
+impl Checker {
+    pub fn new(opts: HttpOptions) -> Checker {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(opts.connect_timeout))
+            .timeout_global(Some(opts.timeout))
+            .user_agent(opts.user_agent.as_str())
+            .max_idle_connections_per_host(opts.per_host.max(1))
+            .max_idle_connections(opts.per_host.max(1) * 4)
+            .build();
+        Checker {
+            agent: config.into(),
+            opts,
+            in_flight: Mutex::new(HashMap::new()),
+            freed: Condvar::new(),
+            requests: AtomicUsize::new(0),
+        }
+    }
+
+    /// Checks a URL; `image` asks for an image (content type and, with a body, its first bytes).
+    pub fn check(&self, url: &str, image: bool) -> Verdict {
+        let mut current = url.to_owned();
+        let mut redirected = false;
+        for _ in 0..=self.opts.max_redirects {
+            match self.check_one(&current, image) {
+                Step::Done(v) if redirected => {
+                    return match v {
+                        Verdict::Ok { status } => Verdict::Redirected {
+                            to: current,
+                            status,
+                        },
+                        other => other,
+                    };
+                }
+                Step::Done(v) => return v,
+                Step::Redirect(location) => match join_url(&current, &location) {
+                    Some(next) => {
+                        current = next;
+                        redirected = true;
+                    }
+                    None => return Verdict::RedirectLoop { last: current },
+                },
+            }
+        }
+        Verdict::RedirectLoop { last: current }
+    }
+
+    /// One URL (no redirect following), with retries.
+    fn check_one(&self, url: &str, image: bool) -> Step {
+        let host = host_of(url).unwrap_or_default();
+        let mut attempt = 0;
+        loop {
+            let outcome = {
+                let _slot = self.slot(&host);
+                self.request(url, image)
+            };
+            let retry_after = match &outcome {
+                Attempt::Timeout => Some(None),
+                Attempt::Answer {
+                    status,
+                    retry_after,
+                    ..
+                } if *status == 429 || (500..600).contains(status) => Some(*retry_after),
+                _ => None,
+            };
+            match retry_after {
+                Some(wait) if attempt < self.opts.retries => {
+                    let backoff = Duration::from_millis(250 * (1 << attempt));
+                    std::thread::sleep(wait.unwrap_or(backoff).min(self.opts.max_retry_after));
+                    attempt += 1;
+                }
+                _ => return self.verdict(outcome, image),
+            }
+        }
+    }
+
+    fn verdict(&self, outcome: Attempt, image: bool) -> Step {
+        match outcome {
+            Attempt::Timeout => Step::Done(Verdict::Timeout),
+            Attempt::Failed(reason) => Step::Done(Verdict::Failed { reason }),
+            Attempt::Answer {
+                status,
+                location,
+                content_type,
+                head,
+                ..
+            } => {
+                if (300..400).contains(&status) && status != 304 {
+                    return match location {
+                        Some(l) => Step::Redirect(l),
+                        None => Step::Done(Verdict::Failed {
+                            reason: format!("redirect ({status}) without a Location"),
+                        }),
+                    };
+                }
+                let good = (200..300).contains(&status) || self.opts.accept.contains(&status);
+                if !good {
+                    return Step::Done(Verdict::Status { status });
+                }
+                if image && (200..300).contains(&status) {
+                    let ct = content_type.unwrap_or_default();
+                    let sniffed_image = head.as_deref().map(|h| image::guess_format(h).is_ok());
+                    let declared_image = ct.to_ascii_lowercase().starts_with("image/");
+                    if !declared_image || sniffed_image == Some(false) {
+                        let shown = if ct.is_empty() {
+                            "no Content-Type".into()
+                        } else {
+                            ct
+                        };
+                        return Step::Done(Verdict::NotImage {
+                            content_type: if declared_image {
+                                format!("{shown}, but the body is not an image")
+                            } else {
+                                shown
+                            },
+                        });
+                    }
+                }
+                Step::Done(Verdict::Ok { status })
+            }
+        }
+    }
+
+    /// HEAD, then GET when the server refuses HEAD.
+    fn request(&self, url: &str, image: bool) -> Attempt {
+        let head = self.send(url, false, image);
+        match &head {
+            Attempt::Answer {
+                status: 405 | 403 | 501,
+                ..
+            } => self.send(url, true, image),
+            _ => head,
+        }
+    }
+
+    fn send(&self, url: &str, get: bool, image: bool) -> Attempt {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let result = if get {
+            self.agent.get(url).call()
+        } else {
+            self.agent.head(url).call()
+        };
+        match result {
+            Ok(mut resp) => {
+                let status = resp.status().as_u16();
+                let header = |name: &str| {
+                    resp.headers()
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                };
+                let location = header("location");
+                let content_type = header("content-type");
+                let retry_after = header("retry-after")
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs);
+                let head = if get && image && (200..300).contains(&status) {
+                    let mut buf = Vec::new();
+                    let _ = resp
+                        .body_mut()
+                        .as_reader()
+                        .take(SNIFF_BYTES)
+                        .read_to_end(&mut buf);
+                    Some(buf)
+                } else {
+                    None
+                };
+                Attempt::Answer {
+                    status,
+                    location,
+                    content_type,
+                    retry_after,
+                    head,
+                }
+            }
+            Err(ureq::Error::Timeout(_)) => Attempt::Timeout,
+            Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => Attempt::Timeout,
+            Err(e) => Attempt::Failed(e.to_string()),
+        }
+    }
+
+    /// Waits for a free slot for `host`; the slot is given back when the guard drops.
+    fn slot(&self, host: &str) -> SlotGuard<'_> {
+        let mut map = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        while *map.get(host).unwrap_or(&0) >= self.opts.per_host.max(1) {
+            map = self.freed.wait(map).unwrap_or_else(|e| e.into_inner());
+        }
+        *map.entry(host.to_owned()).or_insert(0) += 1;
+        SlotGuard {
+            checker: self,
+            host: host.to_owned(),
+        }
+    }
+}
+
+struct SlotGuard<'a> {
+    checker: &'a Checker,
+    host: String,
+}
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        let mut map = self
+            .checker
+            .in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = map.get_mut(&self.host) {
+            *n -= 1;
+        }
+        self.checker.freed.notify_all();
+    }
+}
+
+enum Attempt {
+    Answer {
+        status: u16,
+        location: Option<String>,
+        content_type: Option<String>,
+        retry_after: Option<Duration>,
+        head: Option<Vec<u8>>,
+    },
+    Timeout,
+    Failed(String),
+}
+
+enum Step {
+    Done(Verdict),
+    Redirect(String),
+}
+
+/// `scheme://host[:port]` of a URL, lowercased.
+pub fn host_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?;
+    (!host.is_empty()).then(|| {
+        format!(
+            "{}://{}",
+            scheme.to_ascii_lowercase(),
+            host.to_ascii_lowercase()
+        )
+    })
+}
+
+/// Resolves a redirect's Location against the URL that sent it.
+pub fn join_url(base: &str, location: &str) -> Option<String> {
+    let location = location.trim();
+    if location.starts_with("http://") || location.starts_with("https://") {
+        return Some(location.to_owned());
+    }
+    let origin = host_of(base)?;
+    if let Some(rest) = location.strip_prefix("//") {
+        let scheme = base.split("://").next()?;
+        return Some(format!("{scheme}://{rest}"));
+    }
+    if location.starts_with('/') {
+        return Some(format!("{origin}{location}"));
+    }
+    let path = base[origin.len()..].split(['?', '#']).next().unwrap_or("/");
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    Some(format!("{origin}{dir}/{location}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            host_of("https://User@Example.com:8080/a?b").as_deref(),
+            Some("https://example.com:8080")
+        );
+        assert_eq!(
+            join_url("http://h/a/b.png", "/c.png").as_deref(),
+            Some("http://h/c.png")
+        );
+        assert_eq!(
+            join_url("http://h/a/b.png", "c.png").as_deref(),
+            Some("http://h/a/c.png")
+        );
+        assert_eq!(
+            join_url("http://h/a/b.png", "https://o/x").as_deref(),
+            Some("https://o/x")
+        );
+        assert_eq!(
+            join_url("https://h/a", "//cdn/x").as_deref(),
+            Some("https://cdn/x")
+        );
+    }
+}

@@ -1,0 +1,626 @@
+//! Lint: everything `check` checks, plus what rots: local screenshots that are not images, are
+//! too large or have the wrong extension; remote screenshots and links that no longer answer, are
+//! not images, or redirect; `#anchors` to steps that do not exist; alt text that is a file name.
+
+mod cache;
+pub mod format;
+pub mod http;
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use rayon::prelude::*;
+
+use crate::config::{LintLevel, LintTable};
+use crate::diag::{Diagnostic, Diagnostics, Severity, Sources};
+use crate::load::LoadedGuide;
+use crate::model::{Screenshot, Sp, Step};
+use crate::validate::{Image, Resolved, ResolvedStep};
+use crate::{Book, Error};
+
+use http::{Checker, HttpOptions, Verdict};
+
+/// Options of `stepbook lint`; `None` fields come from book.toml's `[lint]`.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    pub offline: bool,
+    pub no_cache: bool,
+    pub timeout: Option<u64>,
+    pub concurrency: Option<usize>,
+    pub per_host: Option<usize>,
+    pub retries: Option<u32>,
+    pub exclude: Vec<String>,
+    /// Show a progress bar (the caller decides: stderr is a terminal).
+    pub progress: bool,
+}
+
+/// The outcome of a lint run.
+#[derive(Debug)]
+pub struct LintReport {
+    pub diagnostics: Diagnostics,
+    pub sources: Sources,
+    /// Guide files linted (shown paths), for reports that list clean files too.
+    pub files: Vec<PathBuf>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Stats {
+    pub guides: usize,
+    pub local_images: usize,
+    pub remote_images: usize,
+    pub links: usize,
+    /// Distinct URLs (image or link) that needed a check.
+    pub urls: usize,
+    pub from_cache: usize,
+    pub requests: usize,
+    pub skipped_offline: usize,
+    pub excluded: usize,
+}
+
+/// A URL found in a guide, where it was found, and whether it must be an image.
+#[derive(Debug, Clone)]
+struct UrlUse {
+    url: String,
+    image: bool,
+    file: PathBuf,
+    span: Range<usize>,
+}
+
+/// Lints the book.
+pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
+    let cfg = &book.config.lint;
+    let checked = book.check()?;
+    let mut diagnostics = checked.diagnostics;
+    let mut stats = Stats {
+        guides: checked.book.guides.len(),
+        ..Stats::default()
+    };
+    let files: Vec<PathBuf> = checked
+        .book
+        .guides
+        .iter()
+        .map(|(g, _)| g.shown.clone())
+        .collect();
+
+    // Local screenshots (each file once) and the URLs to check.
+    let mut uses = Vec::new();
+    let mut local = Vec::new();
+    for (g, r) in &checked.book.guides {
+        collect(g, r, &mut uses, &mut local, &mut diagnostics);
+    }
+    stats.local_images = local.len();
+    diagnostics.extend(local_problems(&local, &checked.book.assets, cfg));
+    stats.remote_images = uses.iter().filter(|u| u.image).count();
+    stats.links = uses.len() - stats.remote_images;
+
+    // Remote URLs: each once, however often it is used; as an image if any use is one (a
+    // link to an image is fine, whatever it is).
+    let mut exclude = cfg.exclude.clone();
+    exclude.extend(opts.exclude.iter().cloned());
+    let mut distinct: BTreeMap<String, bool> = BTreeMap::new();
+    for u in &uses {
+        if exclude.iter().any(|p| glob_match(p, &u.url)) {
+            continue;
+        }
+        *distinct.entry(u.url.clone()).or_default() |= u.image;
+    }
+    stats.excluded = uses
+        .iter()
+        .filter(|u| exclude.iter().any(|p| glob_match(p, &u.url)))
+        .count();
+    stats.urls = distinct.len();
+    let verdicts = if opts.offline {
+        stats.skipped_offline = distinct.len();
+        BTreeMap::new()
+    } else {
+        check_remote(book, cfg, opts, distinct.into_iter().collect(), &mut stats)?
+    };
+    for u in &uses {
+        if let Some(v) = verdicts.get(&u.url) {
+            diagnostics.extend(remote_problem(u, v));
+        }
+    }
+    apply_levels(&mut diagnostics, cfg);
+    diagnostics.sort();
+    Ok(LintReport {
+        diagnostics,
+        sources: checked.sources,
+        files,
+        stats,
+    })
+}
+
+/// Severity overrides from `[lint.severity]`; `off` drops the problem.
+fn apply_levels(d: &mut Diagnostics, cfg: &LintTable) {
+    d.items
+        .retain_mut(|diag| match cfg.severity.get(diag.code) {
+            Some(LintLevel::Off) => false,
+            Some(LintLevel::Error) => {
+                diag.severity = Severity::Error;
+                true
+            }
+            Some(LintLevel::Warning) => {
+                diag.severity = Severity::Warning;
+                true
+            }
+            None => true,
+        });
+}
+
+/// `*` matches any text (including none); everything else matches itself.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
+            rest = r;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+/// A local screenshot use: which asset, and where its `src` is written.
+struct LocalUse {
+    asset: usize,
+    file: PathBuf,
+    src: Range<usize>,
+}
+
+fn collect(
+    g: &LoadedGuide,
+    r: &Resolved,
+    uses: &mut Vec<UrlUse>,
+    local: &mut Vec<LocalUse>,
+    diags: &mut Diagnostics,
+) {
+    let guide = &g.guide;
+    let mut fields: Vec<&Sp<String>> = Vec::new();
+    let mut shots: Vec<(&Screenshot, &Image)> = Vec::new();
+    fields.extend(guide.summary.iter());
+    fields.extend(&guide.prerequisites);
+    fields.extend(guide.notes.iter().map(|n| &n.text));
+    for (section, rs) in guide.sections.iter().zip(&r.sections) {
+        fields.extend(section.intro.iter());
+        for (step, rstep) in section.steps.iter().zip(&rs.steps) {
+            walk(step, rstep, &mut fields, &mut shots);
+        }
+    }
+    let anchors = anchors_of(r);
+    for field in fields {
+        for (url, span) in links(&g.text, field) {
+            if let Some(anchor) = url.strip_prefix('#') {
+                if !anchor.is_empty() && !anchors.contains(anchor) {
+                    diags.push(
+                        Diagnostic::error(
+                            "L015",
+                            &g.shown,
+                            format!("link to `#{anchor}`, which is not an id in this guide"),
+                        )
+                        .at(span)
+                        .help(format!("ids in this guide: {}", preview(&anchors))),
+                    );
+                }
+            } else if url.starts_with("http://") || url.starts_with("https://") {
+                uses.push(UrlUse {
+                    url,
+                    image: false,
+                    file: g.shown.clone(),
+                    span,
+                });
+            }
+        }
+    }
+    for (shot, img) in shots {
+        match img {
+            Image::Remote(url) => uses.push(UrlUse {
+                url: url.clone(),
+                image: true,
+                file: g.shown.clone(),
+                span: shot.src.span.clone(),
+            }),
+            Image::Local(i) => local.push(LocalUse {
+                asset: *i,
+                file: g.shown.clone(),
+                src: shot.src.span.clone(),
+            }),
+            Image::Invalid => {}
+        }
+        // Alt text that only repeats the file name says nothing.
+        if let Some(alt) = &shot.alt {
+            let name = shot.src.rsplit('/').next().unwrap_or(&shot.src);
+            let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+            let a = alt.trim().to_lowercase();
+            if !a.is_empty() && (a == name.to_lowercase() || a == stem.to_lowercase()) {
+                diags.push(
+                    Diagnostic::warning(
+                        "L014",
+                        &g.shown,
+                        format!("alt text `{}` is just the file name", alt.trim()),
+                    )
+                    .at(alt.span.clone())
+                    .help("describe what the screenshot shows, for readers who cannot see it"),
+                );
+            }
+        }
+    }
+}
+
+/// The Markdown fields and screenshots of a step and its substeps.
+fn walk<'a>(
+    s: &'a Sp<Step>,
+    r: &'a ResolvedStep,
+    fields: &mut Vec<&'a Sp<String>>,
+    shots: &mut Vec<(&'a Screenshot, &'a Image)>,
+) {
+    fields.push(&s.text);
+    fields.extend(s.result.iter());
+    fields.extend(s.notes.iter().map(|n| &n.text));
+    for (shot, img) in s.screenshots.iter().zip(&r.screenshots) {
+        fields.extend(shot.caption.iter());
+        shots.push((shot, img));
+    }
+    for (sub, rsub) in s.substeps.iter().zip(&r.substeps) {
+        walk(sub, rsub, fields, shots);
+    }
+}
+
+fn anchors_of(r: &Resolved) -> HashSet<String> {
+    fn steps(s: &ResolvedStep, out: &mut HashSet<String>) {
+        out.insert(s.anchor.clone());
+        for sub in &s.substeps {
+            steps(sub, out);
+        }
+    }
+    let mut out = HashSet::new();
+    for s in &r.sections {
+        out.insert(s.anchor.clone());
+        for st in &s.steps {
+            steps(st, &mut out);
+        }
+    }
+    out
+}
+
+fn preview(anchors: &HashSet<String>) -> String {
+    let mut v: Vec<&String> = anchors.iter().collect();
+    v.sort();
+    let shown: Vec<String> = v.iter().take(8).map(|a| format!("`#{a}`")).collect();
+    let more = if v.len() > 8 {
+        format!(" and {} more", v.len() - 8)
+    } else {
+        String::new()
+    };
+    format!("{}{more}", shown.join(", "))
+}
+
+/// Links in a Markdown field (`[text](url)`, `<url>`, bare `http(s)://` URLs), each with the
+/// best span in the file: the URL itself when it can be found in the field's source, else the
+/// field.
+fn links(source: &str, field: &Sp<String>) -> Vec<(String, Range<usize>)> {
+    let text = &field.value;
+    let mut out: Vec<String> = Vec::new();
+    if !text.contains("http") && !text.contains("](") && !text.contains('<') && !text.contains("]:")
+    {
+        return Vec::new();
+    }
+    let mut in_link = 0;
+    for event in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_GFM) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                in_link += 1;
+                out.push(dest_url.into_string());
+            }
+            Event::End(pulldown_cmark::TagEnd::Link) => in_link -= 1,
+            Event::Text(t) if in_link == 0 => {
+                let mut rest: &str = &t;
+                while let Some(i) = rest.find("https://").or_else(|| rest.find("http://")) {
+                    let tail = &rest[i..];
+                    let len = tail
+                        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+                        .unwrap_or(tail.len());
+                    let url =
+                        tail[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
+                    if url.len() > "https://".len() {
+                        out.push(url.to_owned());
+                    }
+                    rest = &tail[len..];
+                }
+            }
+            _ => {}
+        }
+    }
+    let field_src = source.get(field.span.clone()).unwrap_or("");
+    out.into_iter()
+        .map(|url| {
+            let span = match field_src.find(&url) {
+                Some(i) => field.span.start + i..field.span.start + i + url.len(),
+                None => field.span.clone(),
+            };
+            (url, span)
+        })
+        .collect()
+}
+
+/// Problems of local screenshots: not an image, extension that lies, too large.
+fn local_problems(
+    uses: &[LocalUse],
+    assets: &[crate::validate::Asset],
+    cfg: &LintTable,
+) -> Vec<Diagnostic> {
+    // Each file is inspected once; every use of a bad file is reported at its line.
+    let verdicts: Vec<Vec<(&'static str, Severity, String, String)>> = assets
+        .par_iter()
+        .map(|a| inspect_local(&a.path, cfg))
+        .collect();
+    let mut out = Vec::new();
+    for u in uses {
+        for (code, sev, message, help) in &verdicts[u.asset] {
+            let d = match sev {
+                Severity::Error => Diagnostic::error(code, &u.file, message.clone()),
+                Severity::Warning => Diagnostic::warning(code, &u.file, message.clone()),
+            };
+            out.push(d.at(u.src.clone()).help(help.clone()));
+        }
+    }
+    out
+}
+
+fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(&'static str, Severity, String, String)> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+    if bytes > cfg.max_image_bytes {
+        out.push((
+            "L011",
+            Severity::Warning,
+            format!("screenshot `{name}` is {:.1} MiB", bytes as f64 / 1048576.0),
+            format!(
+                "the limit is {:.1} MiB (`max-image-bytes` in [lint]); save it as a smaller JPEG/WebP or crop it",
+                cfg.max_image_bytes as f64 / 1048576.0
+            ),
+        ));
+    }
+    let reader = image::ImageReader::open(path).and_then(|r| r.with_guessed_format());
+    let (format, dims) = match reader {
+        Ok(r) => (r.format(), r.into_dimensions()),
+        Err(e) => {
+            out.push((
+                "L010",
+                Severity::Error,
+                format!("cannot read screenshot `{name}`: {e}"),
+                "check the file's permissions".into(),
+            ));
+            return out;
+        }
+    };
+    match dims {
+        Err(_) => {
+            out.push((
+                "L010",
+                Severity::Error,
+                format!("screenshot `{name}` is not an image stepbook can read"),
+                "use a PNG, JPEG, GIF or WebP file; this one may be damaged or of another kind"
+                    .into(),
+            ));
+            return out;
+        }
+        Ok((w, h)) if (w as u64) * (h as u64) > cfg.max_image_pixels => out.push((
+            "L012",
+            Severity::Warning,
+            format!("screenshot `{name}` is {w}×{h} pixels"),
+            format!(
+                "the limit is {} pixels (`max-image-pixels` in [lint]); scale it down",
+                cfg.max_image_pixels
+            ),
+        )),
+        Ok(_) => {}
+    }
+    let by_ext = image::ImageFormat::from_path(path).ok();
+    if let (Some(real), Some(ext)) = (format, by_ext)
+        && real != ext
+    {
+        let real_ext = real.extensions_str().first().copied().unwrap_or("?");
+        out.push((
+            "L013",
+            Severity::Warning,
+            format!(
+                "screenshot `{name}` is a {} file with the extension of a {} file",
+                format!("{real:?}").to_uppercase(),
+                format!("{ext:?}").to_uppercase()
+            ),
+            format!(
+                "rename it to end in `.{real_ext}` (some browsers and tools trust the extension)"
+            ),
+        ));
+    }
+    out
+}
+
+fn remote_problem(u: &UrlUse, v: &Verdict) -> Option<Diagnostic> {
+    let what = if u.image { "screenshot" } else { "link" };
+    let url = &u.url;
+    let d = match v {
+        Verdict::Ok { .. } => return None,
+        // Checked as an image for another use; as a link it answered, which is all a link needs.
+        Verdict::NotImage { .. } if !u.image => return None,
+        Verdict::Redirected { to, .. } => Diagnostic::warning("L003", &u.file, format!("{what} `{url}` redirects"))
+            .label("redirects")
+            .help(format!("use the final URL: `{to}`")),
+        Verdict::Status { status } => Diagnostic::error(
+            if u.image { "L001" } else { "L005" },
+            &u.file,
+            format!("{what} `{url}` answers {status}{}", status_text(*status)),
+        )
+        .label(format!("HTTP {status}"))
+        .help(if *status == 404 || *status == 410 {
+            "the file is gone: find its new address, or replace it".to_owned()
+        } else {
+            "check the URL in a browser; add the status to `accept` in [lint] if it is expected".to_owned()
+        }),
+        Verdict::NotImage { content_type } => Diagnostic::error(
+            "L002",
+            &u.file,
+            format!("screenshot `{url}` is not an image ({content_type})"),
+        )
+        .label("not an image")
+        .help("the URL must lead to the image itself, not to a page that shows it"),
+        Verdict::RedirectLoop { last } => Diagnostic::error(
+            "L006",
+            &u.file,
+            format!("{what} `{url}` redirects too often or nowhere"),
+        )
+        .help(format!("the last address tried was `{last}`")),
+        Verdict::Timeout => Diagnostic::error("L004", &u.file, format!("{what} `{url}` did not answer in time"))
+            .label("timed out")
+            .help("the server may be down or slow; raise `timeout` in [lint] or `--timeout` if it is just slow"),
+        Verdict::Failed { reason } => Diagnostic::error("L004", &u.file, format!("{what} `{url}` cannot be reached"))
+            .label("unreachable")
+            .help(reason.clone()),
+    };
+    Some(d.at(u.span.clone()))
+}
+
+fn status_text(status: u16) -> &'static str {
+    match status {
+        400 => " (Bad Request)",
+        401 => " (Unauthorized)",
+        403 => " (Forbidden)",
+        404 => " (Not Found)",
+        410 => " (Gone)",
+        429 => " (Too Many Requests)",
+        500 => " (Internal Server Error)",
+        502 => " (Bad Gateway)",
+        503 => " (Service Unavailable)",
+        _ => "",
+    }
+}
+
+fn check_remote(
+    book: &Book,
+    cfg: &LintTable,
+    opts: &LintOptions,
+    urls: Vec<(String, bool)>,
+    stats: &mut Stats,
+) -> Result<BTreeMap<String, Verdict>, Error> {
+    let max_age = crate::duration::Duration::parse(&cfg.cache_max_age)
+        .map(|d| Duration::from_secs(d.0))
+        .unwrap_or(Duration::from_secs(24 * 3600));
+    let mut cache =
+        (!opts.no_cache).then(|| cache::Cache::open(&book.root.join(&cfg.cache_dir), max_age));
+    let mut results = BTreeMap::new();
+    let mut todo = Vec::new();
+    for (url, image) in urls {
+        match cache.as_ref().and_then(|c| c.get(&url, image)) {
+            Some(v) => {
+                stats.from_cache += 1;
+                results.insert(url, v);
+            }
+            None => todo.push((url, image)),
+        }
+    }
+    let checker = Checker::new(HttpOptions {
+        connect_timeout: Duration::from_secs(cfg.connect_timeout),
+        timeout: Duration::from_secs(opts.timeout.unwrap_or(cfg.timeout)),
+        per_host: opts.per_host.unwrap_or(cfg.per_host),
+        retries: opts.retries.unwrap_or(cfg.retries),
+        max_redirects: cfg.max_redirects,
+        accept: cfg.accept.clone(),
+        user_agent: cfg.user_agent.clone(),
+        max_retry_after: Duration::from_secs(30),
+    });
+    let bar = if opts.progress && !todo.is_empty() {
+        let b = indicatif::ProgressBar::new(todo.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} checking URLs {pos}/{len} {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let queue = Mutex::new(todo);
+    let done = Mutex::new(Vec::new());
+    let workers = opts
+        .concurrency
+        .unwrap_or(cfg.concurrency)
+        .clamp(1, 1024)
+        .min(queue.lock().map_or(1, |q| q.len()).max(1));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
+                    let Some((url, image)) = next else { break };
+                    let v = checker.check(&url, image);
+                    bar.inc(1);
+                    done.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(((url, image), v));
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    stats.requests = checker.requests.load(std::sync::atomic::Ordering::Relaxed);
+    for ((url, image), v) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        if let Some(c) = cache.as_mut() {
+            c.put(&url, image, &v);
+        }
+        results.insert(url, v);
+    }
+    if let Some(c) = cache.as_mut() {
+        c.save()?;
+    }
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("https://intranet/*", "https://intranet/a/b"));
+        assert!(glob_match("*example.com*", "https://www.example.com/x"));
+        assert!(glob_match("https://a/x", "https://a/x"));
+        assert!(!glob_match("https://a/x", "https://a/xy"));
+        assert!(!glob_match("https://intranet/*", "https://internet/a"));
+        assert!(glob_match("*.png", "http://h/a.png"));
+    }
+
+    #[test]
+    fn links_in_markdown_fields_with_spans() {
+        let src = "text: See [docs](https://d.example/a) and https://bare.example/b. Or #x\n";
+        let field = Sp::new(src[6..src.len() - 1].to_owned(), 6..src.len() - 1);
+        let found = links(src, &field);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].0, "https://d.example/a");
+        assert_eq!(&src[found[0].1.clone()], "https://d.example/a");
+        assert_eq!(found[1].0, "https://bare.example/b");
+        let anchors = Sp::new("[step](#open-site)".to_owned(), 0..18);
+        assert_eq!(links("[step](#open-site)", &anchors)[0].0, "#open-site");
+    }
+}

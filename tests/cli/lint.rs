@@ -1,0 +1,422 @@
+//! `stepbook lint` against a real HTTP server on 127.0.0.1 (images, 404s, redirects, an HTML page
+//! where an image should be, a server that refuses HEAD, a 429 with Retry-After, one that never
+//! answers), the cache, the output formats, and the local checks.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::{Book, locations};
+
+/// A tiny HTTP/1.1 server on a free loopback port; counts requests per path.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub hits: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82";
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        TestServer::with_delay(Duration::ZERO)
+    }
+
+    /// Every answer waits `delay` first (the benchmark's slow server).
+    pub fn with_delay(delay: Duration) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+        let h = hits.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let h = h.clone();
+                std::thread::spawn(move || serve(stream, &h, delay));
+            }
+        });
+        TestServer { addr, hits }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn total_hits(&self) -> usize {
+        self.hits.lock().unwrap().values().sum()
+    }
+}
+
+fn serve(stream: TcpStream, hits: &Mutex<HashMap<String, usize>>, delay: Duration) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut stream = stream;
+    loop {
+        let mut request = String::new();
+        if reader.read_line(&mut request).unwrap_or(0) == 0 {
+            return;
+        }
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+        }
+        let mut parts = request.split_whitespace();
+        let (method, path) = (
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or("").to_owned(),
+        );
+        let n = {
+            let mut h = hits.lock().unwrap();
+            let c = h.entry(path.clone()).or_insert(0);
+            *c += 1;
+            *c
+        };
+        std::thread::sleep(delay);
+        let head = method == "HEAD";
+        let (status, headers, body): (u16, Vec<(&str, String)>, Vec<u8>) = match path.as_str() {
+            p if p.starts_with("/img") => (
+                200,
+                vec![("Content-Type", "image/png".into())],
+                PNG.to_vec(),
+            ),
+            "/missing.png" => (
+                404,
+                vec![("Content-Type", "text/plain".into())],
+                b"not found".to_vec(),
+            ),
+            "/moved.png" => (301, vec![("Location", "/img.png".into())], vec![]),
+            "/loop.png" => (302, vec![("Location", "/loop.png".into())], vec![]),
+            "/page.html" => (
+                200,
+                vec![("Content-Type", "text/html".into())],
+                b"<html><body>a gallery</body></html>".to_vec(),
+            ),
+            "/no-head.png" if head => (405, vec![], vec![]),
+            "/no-head.png" => (
+                200,
+                vec![("Content-Type", "image/png".into())],
+                PNG.to_vec(),
+            ),
+            "/lying.png" if head => (405, vec![], vec![]),
+            "/lying.png" => (
+                200,
+                vec![("Content-Type", "image/png".into())],
+                b"<!doctype html><p>sorry</p>".to_vec(),
+            ),
+            "/busy.png" if n == 1 => (429, vec![("Retry-After", "1".into())], vec![]),
+            "/busy.png" => (
+                200,
+                vec![("Content-Type", "image/png".into())],
+                PNG.to_vec(),
+            ),
+            "/slow.png" => {
+                std::thread::sleep(Duration::from_secs(30));
+                return;
+            }
+            "/docs" => (
+                200,
+                vec![("Content-Type", "text/html".into())],
+                b"<html>docs</html>".to_vec(),
+            ),
+            _ => (404, vec![], vec![]),
+        };
+        let mut out = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
+        for (k, v) in headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str("\r\n");
+        let mut bytes = out.into_bytes();
+        if !head {
+            bytes.extend_from_slice(&body);
+        }
+        if stream.write_all(&bytes).is_err() {
+            return;
+        }
+    }
+}
+
+fn lint_book(server: &TestServer) -> Book {
+    let book = Book::fixture("screenshots");
+    std::fs::remove_dir_all(book.path().join("content")).unwrap();
+    let u = |p: &str| server.url(p);
+    book.write(
+        "content/remote.yaml",
+        &format!(
+            r#"title: Remote screenshots
+summary: Read [the docs]({docs}) and [a missing page]({missing}).
+sections:
+  - title: Remote
+    steps:
+      - text: Good image
+        screenshots:
+          - src: {img}
+            alt: A good image
+      - text: Gone
+        screenshots:
+          - src: {missing}
+            alt: A missing image
+      - text: Moved
+        screenshots:
+          - src: {moved}
+            alt: A moved image
+      - text: A page, not an image
+        screenshots:
+          - src: {page}
+            alt: A gallery page
+      - text: Refuses HEAD
+        screenshots:
+          - src: {nohead}
+            alt: An image behind a server without HEAD
+      - text: Says it is an image, sends HTML
+        screenshots:
+          - src: {lying}
+            alt: An image that is not
+      - text: Busy at first
+        screenshots:
+          - src: {busy}
+            alt: An image from a busy server
+      - text: Never answers
+        screenshots:
+          - src: {slow}
+            alt: An image from a dead server
+      - text: Redirects forever
+        screenshots:
+          - src: {looping}
+            alt: An image that loops
+      - text: The same good image again, checked once
+        screenshots:
+          - src: {img}
+            alt: The good image again
+"#,
+            docs = u("/docs"),
+            missing = u("/missing.png"),
+            img = u("/img.png"),
+            moved = u("/moved.png"),
+            page = u("/page.html"),
+            nohead = u("/no-head.png"),
+            lying = u("/lying.png"),
+            busy = u("/busy.png"),
+            slow = u("/slow.png"),
+            looping = u("/loop.png"),
+        ),
+    );
+    book
+}
+
+#[test]
+fn each_remote_verdict_at_its_line_then_from_the_cache() {
+    let server = TestServer::start();
+    let book = lint_book(&server);
+    let r = book.run(&["lint", "--timeout", "1", "--retries", "1"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let got: Vec<(String, String)> = locations(&r.stderr);
+    let got: Vec<(&str, &str)> = got.iter().map(|(c, l)| (c.as_str(), l.as_str())).collect();
+    // The broken link's column depends on the port's digits: find it in the file.
+    let text = book.read("content/remote.yaml");
+    let line2 = text.lines().nth(1).unwrap();
+    let col = line2.rfind(&server.url("/missing.png")).unwrap() + 1;
+    let link_at = format!("content/remote.yaml:2:{col}");
+    assert_eq!(
+        got,
+        [
+            ("L005", link_at.as_str()),
+            ("L001", "content/remote.yaml:12:18"),
+            ("L003", "content/remote.yaml:16:18"),
+            ("L002", "content/remote.yaml:20:18"),
+            ("L002", "content/remote.yaml:28:18"),
+            ("L004", "content/remote.yaml:36:18"),
+            ("L006", "content/remote.yaml:40:18"),
+        ],
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains(&format!("use the final URL: `{}`", server.url("/img.png")))
+    );
+    assert!(r.stderr.contains("answers 404 (Not Found)"));
+    assert!(r.stderr.contains("(text/html)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("image/png, but the body is not an image"),
+        "{}",
+        r.stderr
+    );
+    let hits = server.hits.lock().unwrap().clone();
+    assert_eq!(
+        hits["/img.png"], 2,
+        "HEAD for /img.png once, then the redirect's target; {hits:?}"
+    );
+    assert_eq!(hits["/no-head.png"], 2, "HEAD refused, then GET");
+    assert_eq!(
+        hits["/busy.png"], 2,
+        "429 with Retry-After, then the retry succeeds"
+    );
+    assert_eq!(hits["/slow.png"], 2, "timed out once, retried once");
+    let first_run = server.total_hits();
+
+    // Second run: good results come from the cache; failures are checked again.
+    let r = book.run(&[
+        "lint",
+        "--timeout",
+        "1",
+        "--retries",
+        "0",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 2);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["summary"]["from_cache"], 5, "{}", report["summary"]);
+    let again = server.total_hits() - first_run;
+    assert_eq!(
+        report["summary"]["requests"].as_u64().unwrap() as usize,
+        again
+    );
+    let hits = server.hits.lock().unwrap().clone();
+    assert_eq!(hits["/img.png"], 2, "cached: not asked again");
+    assert_eq!(
+        hits["/missing.png"], 2,
+        "one check per run (link and screenshot share it); failures are not cached as success"
+    );
+
+    // --no-cache asks everything again.
+    let before = server.total_hits();
+    book.run(&[
+        "lint",
+        "--timeout",
+        "1",
+        "--retries",
+        "0",
+        "--no-cache",
+        "--exclude",
+        "*slow*",
+    ]);
+    assert!(server.hits.lock().unwrap()["/img.png"] > 2);
+    assert!(server.total_hits() > before);
+    assert_eq!(
+        server.hits.lock().unwrap()["/slow.png"],
+        3,
+        "--exclude skips it (2 + 1 from the second run)"
+    );
+}
+
+#[test]
+fn a_clean_book_needs_no_requests_the_second_time() {
+    let server = TestServer::start();
+    let book = Book::fixture("screenshots");
+    std::fs::remove_dir_all(book.path().join("content")).unwrap();
+    let mut guide = String::from("title: Clean\nsections:\n  - title: S\n    steps:\n");
+    for i in 0..20 {
+        guide.push_str(&format!(
+            "      - text: Step {i}, see {}\n        screenshots:\n          - src: {}\n            alt: Image {i}\n",
+            server.url("/docs"),
+            server.url(&format!("/img-{i}.png"))
+        ));
+    }
+    book.write("content/clean.yaml", &guide);
+    let r = book.run(&["lint"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("(21 URLs: 0 from the cache, 21 requests)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        server.total_hits(),
+        21,
+        "each URL checked once however often it is used"
+    );
+    let r = book.run(&["lint"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr
+            .contains("(21 URLs: 21 from the cache, 0 requests)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(server.total_hits(), 21, "zero requests");
+}
+
+#[test]
+fn offline_checks_everything_local_and_no_url() {
+    let server = TestServer::start();
+    let book = lint_book(&server);
+    let r = book.run(&["lint", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(server.total_hits(), 0);
+    assert!(r.stderr.contains("not checked: --offline"), "{}", r.stderr);
+
+    let book = Book::fixture("lint-local");
+    let r = book.run(&["lint", "--offline"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    insta::assert_snapshot!("lint_local", r.stderr);
+}
+
+#[test]
+fn machine_formats() {
+    let book = Book::fixture("lint-local");
+    let r = book.run(&["lint", "--offline", "--format", "json"]);
+    assert_eq!(r.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["summary"]["errors"], 3);
+    assert_eq!(v["summary"]["warnings"], 3);
+    let p = &v["problems"][0];
+    assert_eq!(p["code"], "L015");
+    assert_eq!(p["file"], "content/guide.yaml");
+    assert_eq!(
+        (p["line"].as_u64(), p["column"].as_u64()),
+        (Some(6), Some(93))
+    );
+    assert_eq!(p["severity"], "error");
+
+    let r = book.run(&["lint", "--offline", "--format", "github"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.lines().any(|l| l.starts_with("::error file=content/guide.yaml,line=24,col=18,title=stepbook E010::screenshot `img/moved.png` not found%0Ahelp: did you mean `../Media/moved.png`?")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("::warning file=content/guide.yaml,line=20,col=18,title=stepbook L013::")
+    );
+
+    let r = book.run(&["lint", "--offline", "--format", "junit"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout
+            .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>")
+    );
+    assert!(
+        r.stdout
+            .contains("<testsuite name=\"stepbook lint\" tests=\"1\" failures=\"1\""),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("<failure type=\"L010\""));
+}
+
+#[test]
+fn severity_can_be_configured() {
+    let book = Book::fixture("lint-local");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}[lint.severity]\nL010 = \"warning\"\nL015 = \"off\"\nE010 = \"warning\"\nL014 = \"error\"\n"),
+    );
+    let r = book.run(&["lint", "--offline", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["summary"]["errors"], 1,
+        "only L014 is an error now: {}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("L015"));
+    assert_eq!(r.code, 2);
+    book.write("book.toml", &format!("{toml}[lint]\nconcurency = 3\n"));
+    let r = book.run(&["lint"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+}
