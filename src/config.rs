@@ -122,7 +122,7 @@ fn default_concurrency() -> usize {
     128
 }
 fn default_per_host() -> usize {
-    64
+    128
 }
 fn default_retries() -> u32 {
     2

@@ -26,7 +26,7 @@ pub struct Args {
     /// Requests in flight at once (default: `concurrency` in [lint], 128).
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
-    /// Requests in flight at once to one host (default: `per-host` in [lint], 64).
+    /// Requests in flight at once to one host (default: `per-host` in [lint], 128).
     #[arg(long, value_name = "N")]
     pub per_host: Option<usize>,
     /// Retries after a timeout, 429 or 5xx (default: `retries` in [lint], 2).

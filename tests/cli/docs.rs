@@ -57,7 +57,9 @@ fn readme_documents_every_diagnostic_code() {
         for (i, _) in code.match_indices('"') {
             let candidate = &code[i + 1..];
             if candidate.len() >= 5
-                && (candidate.starts_with('E') || candidate.starts_with('W'))
+                && (candidate.starts_with('E')
+                    || candidate.starts_with('W')
+                    || candidate.starts_with('L'))
                 && candidate[1..4].chars().all(|c| c.is_ascii_digit())
                 && candidate.as_bytes()[4] == b'"'
             {
