@@ -9,6 +9,7 @@ pub mod config;
 pub mod convert;
 pub mod diag;
 pub mod duration;
+pub mod import;
 pub mod init;
 pub mod lint;
 pub mod load;

@@ -21,6 +21,13 @@ pub struct Findings {
     pub raw_html: Vec<Range<usize>>,
     /// Link and image URLs with a scheme that is not allowed, and their ranges.
     pub unsafe_urls: Vec<(String, Range<usize>)>,
+    /// Images with a local path (`![alt](../media/x.png)`), and their ranges.
+    pub local_images: Vec<(String, Range<usize>)>,
+}
+
+/// A URL without a scheme that is not an anchor: a path to a local file.
+pub fn is_local(url: &str) -> bool {
+    !url.is_empty() && scheme(url).is_none() && !url.starts_with('#') && !url.starts_with("//")
 }
 
 /// Is `url` safe to put in an `href`/`src`? Relative URLs, fragments, http(s), mailto and tel.
@@ -67,6 +74,9 @@ pub fn inspect(text: &str) -> Findings {
             {
                 f.unsafe_urls.push((dest_url.into_string(), range));
             }
+            Event::Start(Tag::Image { dest_url, .. }) if is_local(&dest_url) => {
+                f.local_images.push((dest_url.into_string(), range));
+            }
             _ => {}
         }
     }
@@ -75,6 +85,11 @@ pub fn inspect(text: &str) -> Findings {
 
 /// Renders a Markdown field to HTML that is safe to embed in a page.
 pub fn to_html(text: &str) -> String {
+    to_html_with(text, &|_| None)
+}
+
+/// Like [`to_html`], with local image paths replaced by what `images` returns for them.
+pub fn to_html_with(text: &str, images: &dyn Fn(&str) -> Option<String>) -> String {
     let mut raw_html = false;
     let events: Vec<Event> = autolink(Parser::new_ext(text, options()))
         .map(|e| match e {
@@ -104,6 +119,17 @@ pub fn to_html(text: &str) -> String {
                 title,
                 id,
             }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if is_local(&dest_url) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: images(&dest_url).map_or(dest_url, CowStr::from),
+                title,
+                id,
+            }),
             e => e,
         })
         .collect();
@@ -123,7 +149,12 @@ pub fn to_html(text: &str) -> String {
 
 /// Renders a short field (a title, a label) to inline HTML: no surrounding `<p>`.
 pub fn to_inline_html(text: &str) -> String {
-    let html = to_html(text);
+    to_inline_html_with(text, &|_| None)
+}
+
+/// Like [`to_inline_html`], with local image paths replaced.
+pub fn to_inline_html_with(text: &str, images: &dyn Fn(&str) -> Option<String>) -> String {
+    let html = to_html_with(text, images);
     let trimmed = html.trim_end();
     match trimmed
         .strip_prefix("<p>")
@@ -137,15 +168,29 @@ pub fn to_inline_html(text: &str) -> String {
 /// The Markdown field with raw HTML removed and unsafe URLs replaced by `#`, for the Markdown
 /// output.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
+    sanitize_with(text, &|_| None)
+}
+
+/// Like [`sanitize`], with local image paths replaced by what `images` returns for them.
+pub fn sanitize_with<'t>(text: &'t str, images: &dyn Fn(&str) -> Option<String>) -> Cow<'t, str> {
     let f = inspect(text);
-    if f.raw_html.is_empty() && f.unsafe_urls.is_empty() {
+    if f.raw_html.is_empty() && f.unsafe_urls.is_empty() && f.local_images.is_empty() {
         return Cow::Borrowed(text);
     }
-    let mut cuts: Vec<(Range<usize>, &str)> = f.raw_html.into_iter().map(|r| (r, "")).collect();
-    for (url, range) in &f.unsafe_urls {
-        if let Some(i) = text[range.clone()].find(url.as_str()) {
+    let mut cuts: Vec<(Range<usize>, String)> =
+        f.raw_html.into_iter().map(|r| (r, String::new())).collect();
+    let mut replace = |url: &str, range: &Range<usize>, with: String| {
+        if let Some(i) = text[range.clone()].rfind(url) {
             let start = range.start + i;
-            cuts.push((start..start + url.len(), "#"));
+            cuts.push((start..start + url.len(), with));
+        }
+    };
+    for (url, range) in &f.unsafe_urls {
+        replace(url, range, "#".into());
+    }
+    for (url, range) in &f.local_images {
+        if let Some(new) = images(url) {
+            replace(url, range, new);
         }
     }
     cuts.sort_by_key(|(r, _)| r.start);
@@ -156,7 +201,7 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
             continue;
         }
         out.push_str(&text[pos..r.start]);
-        out.push_str(with);
+        out.push_str(&with);
         pos = r.end;
     }
     out.push_str(&text[pos..]);

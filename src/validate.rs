@@ -21,6 +21,8 @@ pub struct Resolved {
     pub sections: Vec<ResolvedSection>,
     /// Sum of the longest waits of every step.
     pub total_wait: Duration,
+    /// Local images inside Markdown fields (`![alt](img/x.png)`), by the path as written.
+    pub inline: HashMap<String, Image>,
     pub step_count: usize,
 }
 
@@ -84,6 +86,7 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
                 locals: Vec::new(),
                 anchors: HashMap::new(),
                 dirs: HashMap::new(),
+                inline: HashMap::new(),
             };
             let r = v.run();
             (r, v.diags, v.locals)
@@ -135,6 +138,11 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
         for section in &mut resolved.sections {
             for step in &mut section.steps {
                 renumber_assets(step, &map);
+            }
+        }
+        for img in resolved.inline.values_mut() {
+            if let Image::Local(i) = img {
+                *i = map[*i];
             }
         }
         pairs.push(resolved);
@@ -220,6 +228,8 @@ struct GuideValidator<'a> {
     anchors: HashMap<String, (usize, &'static str)>,
     /// Folder → its canonical path (`None`: missing), so each folder is resolved once.
     dirs: HashMap<PathBuf, Option<PathBuf>>,
+    /// Local images in Markdown fields, resolved.
+    inline: HashMap<String, Image>,
 }
 
 impl GuideValidator<'_> {
@@ -315,6 +325,7 @@ impl GuideValidator<'_> {
             sections,
             total_wait,
             step_count,
+            inline: std::mem::take(&mut self.inline),
         }
     }
 
@@ -435,6 +446,18 @@ impl GuideValidator<'_> {
             .label("contains HTML")
             .help("use Markdown instead; HTML in guides is sanitised in every output");
         }
+        let field_src = self.g.text.get(text.span.clone()).unwrap_or("");
+        for (dest, _) in &f.local_images {
+            if self.inline.contains_key(dest) {
+                continue;
+            }
+            let span = match field_src.find(dest.as_str()) {
+                Some(i) => text.span.start + i..text.span.start + i + dest.len(),
+                None => text.span.clone(),
+            };
+            let img = self.local_src(&Sp::new(dest.clone(), span), "image");
+            self.inline.insert(dest.clone(), img);
+        }
         for (url, _) in f.unsafe_urls {
             self.warning(
                 "W004",
@@ -469,6 +492,13 @@ impl GuideValidator<'_> {
                 .help(format!("write the scheme: `https:{s}`"));
             return Image::Invalid;
         }
+        self.local_src(src, "screenshot")
+    }
+
+    /// Resolves a local path (a screenshot's `src` or an image in Markdown); it must stay inside
+    /// the book root.
+    fn local_src(&mut self, src: &Sp<String>, noun: &str) -> Image {
+        let s = src.trim();
         let base = self.g.path.parent().unwrap_or(self.root);
         let candidates = candidates(s);
         let mut outside = false;
@@ -492,7 +522,7 @@ impl GuideValidator<'_> {
             }
         }
         if outside {
-            self.error("E011", src, format!("screenshot `{s}` is outside the book"))
+            self.error("E011", src, format!("{noun} `{s}` is outside the book"))
                 .label("resolves outside the book's root")
                 .help("copy the image into the book (e.g. next to the guide) and point `src` at the copy");
         } else {
@@ -506,7 +536,7 @@ impl GuideValidator<'_> {
                     "paths are relative to the guide file; check the spelling and the folder".into()
                 }
             };
-            self.error("E010", src, format!("screenshot `{s}` not found"))
+            self.error("E010", src, format!("{noun} `{s}` not found"))
                 .label(format!("no file at `{}`", shown.display()))
                 .help(help);
         }
@@ -637,7 +667,7 @@ fn candidates(s: &str) -> Vec<String> {
     v
 }
 
-fn percent_decode(s: &str) -> Option<String> {
+pub fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod lint;
 pub mod schema;
@@ -87,6 +88,13 @@ pub enum Command {
     /// pages reload by themselves after each good build; after a bad one they show the problems
     /// in an overlay and keep showing the last good output.
     Serve(serve::Args),
+    /// Turn Markdown lab guides into guide YAML.
+    ///
+    /// The first `#` heading becomes the title, headings over numbered lists become sections,
+    /// list items steps (nested numbered lists substeps), images in them screenshots, `> **Note:**`
+    /// and `> [!NOTE]` callouts notes. Anything without a field stays as Markdown in the nearest
+    /// step; what cannot be mapped is reported with its line.
+    Import(import::Args),
     /// Print the JSON Schema (draft 2020-12) of guide files, for editors.
     ///
     /// Generated from stepbook's own types, so it always matches what `check` accepts. VS Code's
@@ -153,6 +161,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Schema(args) => schema::run(args, ui),
         Command::Watch(args) => watch::run(args, ui),
         Command::Lint(args) => lint::run(args, ui),
+        Command::Import(args) => import::run(args, ui),
         Command::Serve(args) => serve::run(args, ui),
     }
 }

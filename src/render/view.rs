@@ -110,20 +110,51 @@ pub struct ShotView {
     pub md: String,
 }
 
-fn rich(s: &Option<Sp<String>>) -> (Option<String>, Option<String>) {
+/// Renders Markdown fields of one guide, pointing its local images at their copies.
+struct Md<'a> {
+    assets: &'a [Asset],
+    inline: &'a std::collections::HashMap<String, Image>,
+}
+
+impl Md<'_> {
+    fn image(&self, dest: &str, prefix: &str) -> Option<String> {
+        match self.inline.get(dest)? {
+            Image::Local(i) => Some(format!(
+                "{prefix}media/{}",
+                encode_path(&self.assets[*i].out)
+            )),
+            _ => None,
+        }
+    }
+
+    fn html(&self, s: &str) -> String {
+        markdown::to_html_with(s, &|d| self.image(d, "../"))
+    }
+
+    fn inline_html(&self, s: &str) -> String {
+        markdown::to_inline_html_with(s, &|d| self.image(d, "../"))
+    }
+
+    fn md(&self, s: &str) -> String {
+        markdown::sanitize_with(s, &|d| self.image(d, "")).into_owned()
+    }
+}
+
+fn rich(m: &Md, s: &Option<Sp<String>>) -> (Option<String>, Option<String>) {
     match s {
-        Some(s) if !s.trim().is_empty() => (
-            Some(markdown::to_html(s)),
-            Some(markdown::sanitize(s).into_owned()),
-        ),
+        Some(s) if !s.trim().is_empty() => (Some(m.html(s)), Some(m.md(s))),
         _ => (None, None),
     }
 }
 
 /// The view of one guide, built from the model and what validation resolved.
 pub fn guide(g: &Guide, r: &Resolved, assets: &[Asset], source: &str) -> GuideView {
-    let (summary_html, summary_md) = rich(&g.summary);
-    let notes: Vec<NoteView> = g.notes.iter().map(|n| note(n)).collect();
+    let m = &Md {
+        assets,
+        inline: &r.inline,
+    };
+    let (summary_html, summary_md) = rich(m, &g.summary);
+    let notes: Vec<NoteView> = g.notes.iter().map(|n| note(m, n)).collect();
     let key_notes = g
         .notes
         .iter()
@@ -133,26 +164,26 @@ pub fn guide(g: &Guide, r: &Resolved, assets: &[Asset], source: &str) -> GuideVi
                 NoteKind::Important | NoteKind::Warning | NoteKind::Caution
             )
         })
-        .map(|n| note(n))
+        .map(|n| note(m, n))
         .collect();
     let sections = g
         .sections
         .iter()
         .zip(&r.sections)
         .map(|(s, rs)| {
-            let (intro_html, intro_md) = rich(&s.intro);
+            let (intro_html, intro_md) = rich(m, &s.intro);
             SectionView {
                 anchor: rs.anchor.clone(),
                 title: markdown::plain(&s.title),
-                title_html: markdown::to_inline_html(&s.title),
-                title_md: single_line(&markdown::sanitize(&s.title)),
+                title_html: m.inline_html(&s.title),
+                title_md: single_line(&m.md(&s.title)),
                 intro_html,
                 intro_md,
                 steps: s
                     .steps
                     .iter()
                     .zip(&rs.steps)
-                    .map(|(st, rst)| step(st, rst, assets))
+                    .map(|(st, rst)| step(m, st, rst))
                     .collect(),
             }
         })
@@ -160,7 +191,7 @@ pub fn guide(g: &Guide, r: &Resolved, assets: &[Asset], source: &str) -> GuideVi
     GuideView {
         id: r.id.clone(),
         title: markdown::plain(&g.title),
-        title_md: single_line(&markdown::sanitize(&g.title)),
+        title_md: single_line(&m.md(&g.title)),
         summary_plain: g.summary.as_ref().map(|s| markdown::plain(s)),
         summary_html,
         summary_md,
@@ -172,8 +203,8 @@ pub fn guide(g: &Guide, r: &Resolved, assets: &[Asset], source: &str) -> GuideVi
             .prerequisites
             .iter()
             .map(|p| Rich {
-                html: markdown::to_inline_html(p),
-                md: single_line(&markdown::sanitize(p)),
+                html: m.inline_html(p),
+                md: single_line(&m.md(p)),
             })
             .collect(),
         notes,
@@ -187,8 +218,8 @@ fn single_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn note(n: &Note) -> NoteView {
-    let md = markdown::sanitize(&n.text);
+fn note(m: &Md, n: &Note) -> NoteView {
+    let md = m.md(&n.text);
     let label = n.kind.label();
     let mut quote = format!("> **{label}:**");
     for (i, line) in md.trim().lines().enumerate() {
@@ -205,13 +236,13 @@ fn note(n: &Note) -> NoteView {
     NoteView {
         kind: n.kind.value,
         label,
-        html: markdown::to_html(&n.text),
+        html: m.html(&n.text),
         md_quote: quote,
     }
 }
 
-fn step(s: &Step, r: &ResolvedStep, assets: &[Asset]) -> StepView {
-    let (result_html, result_md) = rich(&s.result);
+fn step(m: &Md, s: &Step, r: &ResolvedStep) -> StepView {
+    let (result_html, result_md) = rich(m, &s.result);
     let check = match &s.check {
         Some(c) if !c.trim().is_empty() => single_line(&markdown::plain(c)),
         _ => markdown::first_sentence(&markdown::plain(&s.text)),
@@ -219,15 +250,15 @@ fn step(s: &Step, r: &ResolvedStep, assets: &[Asset]) -> StepView {
     StepView {
         anchor: r.anchor.clone(),
         number: r.number.clone(),
-        text_html: markdown::to_html(&s.text),
-        text_md: markdown::sanitize(s.text.trim()).into_owned(),
+        text_html: m.html(&s.text),
+        text_md: m.md(s.text.trim()),
         check,
-        notes: s.notes.iter().map(|n| note(n)).collect(),
+        notes: s.notes.iter().map(|n| note(m, n)).collect(),
         screenshots: s
             .screenshots
             .iter()
             .zip(&r.screenshots)
-            .filter_map(|(shot, img)| screenshot(shot, img, assets))
+            .filter_map(|(shot, img)| screenshot(m, shot, img))
             .collect(),
         result_html,
         result_md,
@@ -237,16 +268,16 @@ fn step(s: &Step, r: &ResolvedStep, assets: &[Asset]) -> StepView {
             .substeps
             .iter()
             .zip(&r.substeps)
-            .map(|(st, rst)| step(st, rst, assets))
+            .map(|(st, rst)| step(m, st, rst))
             .collect(),
     }
 }
 
-fn screenshot(s: &Screenshot, img: &Image, assets: &[Asset]) -> Option<ShotView> {
+fn screenshot(m: &Md, s: &Screenshot, img: &Image) -> Option<ShotView> {
     let (remote, src_html, src_md, width, height) = match img {
         Image::Remote(url) => (true, url.clone(), url.clone(), None, None),
         Image::Local(i) => {
-            let a = &assets[*i];
+            let a = &m.assets[*i];
             let path = encode_path(&a.out);
             (
                 false,
@@ -258,8 +289,13 @@ fn screenshot(s: &Screenshot, img: &Image, assets: &[Asset]) -> Option<ShotView>
         }
         Image::Invalid => return None,
     };
-    let (caption_html, caption_md) = rich(&s.caption);
-    let alt = s.alt.as_ref().map(|a| single_line(a)).unwrap_or_default();
+    let (caption_html, caption_md) = rich(m, &s.caption);
+    // Alt text is kept as written (a line break becomes a space).
+    let alt = s
+        .alt
+        .as_ref()
+        .map(|a| a.replace('\n', " "))
+        .unwrap_or_default();
     let md = format!("![{}]({})", md_escape_alt(&alt), md_url(&src_md));
     Some(ShotView {
         md,

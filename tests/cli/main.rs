@@ -2,6 +2,7 @@
 
 mod browser;
 mod build;
+mod corpus;
 mod diagnostics;
 mod docs;
 mod lint;
