@@ -82,8 +82,8 @@ fn bundled_guide_markdown_in_the_seed_style() {
     let md = book.read("book/markdown/azure-pass.md");
     in_order(&md, &STEPS);
     assert!(md.starts_with("# Creating a Microsoft Azure Pass Subscription\n"));
-    assert!(md.contains("\n## Redeeming a Microsoft Azure Pass Promo Code\n"));
-    assert!(md.contains("\n## Activate your subscription\n"));
+    assert!(md.contains("\n## Step 1: Redeeming a Microsoft Azure Pass Promo Code\n"));
+    assert!(md.contains("\n## Step 2: Activate your subscription\n"));
     assert_eq!(
         md.lines().filter(|l| l.starts_with("1. ")).count(),
         13 + 2,

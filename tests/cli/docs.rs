@@ -59,7 +59,8 @@ fn readme_documents_every_diagnostic_code() {
             if candidate.len() >= 5
                 && (candidate.starts_with('E')
                     || candidate.starts_with('W')
-                    || candidate.starts_with('L'))
+                    || candidate.starts_with('L')
+                    || candidate.starts_with('I'))
                 && candidate[1..4].chars().all(|c| c.is_ascii_digit())
                 && candidate.as_bytes()[4] == b'"'
             {

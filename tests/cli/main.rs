@@ -5,6 +5,7 @@ mod build;
 mod corpus;
 mod diagnostics;
 mod docs;
+mod import;
 mod lint;
 mod schema;
 mod serve;

@@ -1,0 +1,191 @@
+//! `stepbook import`: the seed, the bundled guide's relation to it, lab dialects, and what it
+//! refuses to do.
+
+use stepbook::node::{Node, Value, parse_yaml};
+
+use crate::{Book, repo, run_in};
+
+fn get<'a>(n: &'a Node, key: &str) -> Option<&'a Node> {
+    match &n.value {
+        Value::Map(m) => m.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn text(n: Option<&Node>) -> String {
+    match n.map(|n| &n.value) {
+        Some(Value::Str(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn items(n: Option<&Node>) -> &[Node] {
+    match n.map(|n| &n.value) {
+        Some(Value::Seq(s)) => s,
+        _ => &[],
+    }
+}
+
+#[test]
+fn the_bundled_guide_is_the_import_of_the_seed_plus_hand_written_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = repo().join("tests/fixtures/import/azure-pass.md");
+    let r = run_in(dir.path(), &["import", seed.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let imported = parse_yaml(&r.stdout).unwrap();
+    let bundled =
+        parse_yaml(&std::fs::read_to_string(repo().join("content/azure-pass.yaml")).unwrap())
+            .unwrap();
+    assert_eq!(text(get(&imported, "title")), text(get(&bundled, "title")));
+    // The summary: the import's, less its third list item, which became the important note.
+    let summary = text(get(&imported, "summary"));
+    let (kept, advice) = summary.rsplit_once("\n1. ").unwrap();
+    assert_eq!(
+        kept.trim_end(),
+        text(get(&bundled, "summary"))
+            .trim_end()
+            .replace("Code\n", "Code  \n")
+    );
+    let note = &items(get(&bundled, "notes"))[0];
+    assert_eq!(text(get(note, "kind")), "important");
+    assert_eq!(
+        text(get(note, "text"))
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        advice.split_whitespace().collect::<Vec<_>>()
+    );
+    let (a, b) = (
+        items(get(&imported, "sections")),
+        items(get(&bundled, "sections")),
+    );
+    assert_eq!(a.len(), b.len());
+    for (sa, sb) in a.iter().zip(b) {
+        assert_eq!(text(get(sa, "title")), text(get(sb, "title")));
+        let (ta, tb) = (items(get(sa, "steps")), items(get(sb, "steps")));
+        assert_eq!(ta.len(), tb.len());
+        for (x, y) in ta.iter().zip(tb) {
+            assert_eq!(text(get(x, "text")), text(get(y, "text")));
+            let srcs = |n: &Node| {
+                items(get(n, "screenshots"))
+                    .iter()
+                    .map(|s| text(get(s, "src")))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(srcs(x), srcs(y));
+            let notes = |n: &Node| {
+                items(get(n, "notes"))
+                    .iter()
+                    .map(|s| (text(get(s, "kind")), text(get(s, "text"))))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(notes(x), notes(y));
+            if get(x, "wait").is_some() {
+                assert_eq!(
+                    text(get(x, "wait")),
+                    text(get(y, "wait")),
+                    "a wait the importer found is kept"
+                );
+            }
+            for s in items(get(y, "screenshots")) {
+                assert!(text(get(s, "alt")).len() > 20, "hand-written alt text");
+            }
+        }
+    }
+}
+
+#[test]
+fn imports_lab_dialects_and_reports_what_it_cannot_map() {
+    let book = Book::bundled();
+    std::fs::create_dir_all(book.path().join("labs/media")).unwrap();
+    std::fs::write(
+        book.path().join("labs/media/shot one.png"),
+        crate::lint::PNG,
+    )
+    .unwrap();
+    let md = [
+        "---",
+        "title: From front matter",
+        "duration: 20 minutes",
+        "module: Week 1",
+        "---",
+        "",
+        "# Exercise 1: Set up",
+        "",
+        "## Task 1: Sign in",
+        "",
+        "1. [] Type +++admin+++ and press Enter.",
+        "",
+        "\t> [!TIP]",
+        "\t> Use the *lab* account.",
+        "",
+        "1. Open the portal.",
+        "",
+        "!IMAGE[The portal](media/shot%20one.png)",
+        "",
+        "1. It can take up to 3 minutes.",
+        "    1. Wait.",
+        "    1. Refresh.",
+        "",
+        "| a | b |",
+        "|---|---|",
+        "| 1 | 2 |",
+        "",
+        "<div>raw</div>",
+        "",
+    ]
+    .join("\r\n");
+    book.write("labs/lab1.md", &md);
+    let r = book.run(&["import", "labs/lab1.md"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("imported labs/lab1.md"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning[I001]: raw HTML kept in the step's text"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--> labs/lab1.md:28:1"), "{}", r.stderr);
+    let yaml = book.read("content/lab1.yaml");
+    let g = parse_yaml(&yaml).unwrap();
+    assert_eq!(text(get(&g, "title")), "Exercise 1: Set up");
+    assert_eq!(text(get(&g, "duration")), "20m");
+    assert!(
+        yaml.contains("#   module: Week 1"),
+        "unmapped front matter is kept as a comment:\n{yaml}"
+    );
+    let section = &items(get(&g, "sections"))[0];
+    assert_eq!(text(get(section, "title")), "Task 1: Sign in");
+    let steps = items(get(section, "steps"));
+    assert_eq!(steps.len(), 3);
+    assert_eq!(
+        text(get(&steps[0], "text")),
+        "Type `admin` and press Enter."
+    );
+    let tip = &items(get(&steps[0], "notes"))[0];
+    assert_eq!(
+        (text(get(tip, "kind")), text(get(tip, "text"))),
+        ("tip".into(), "Use the *lab* account.".into())
+    );
+    let shot = &items(get(&steps[1], "screenshots"))[0];
+    assert_eq!(
+        text(get(shot, "src")),
+        "../labs/media/shot one.png",
+        "an image at column 0 belongs to the step above"
+    );
+    assert_eq!(text(get(shot, "alt")), "The portal");
+    assert_eq!(text(get(&steps[2], "wait")), "3m");
+    assert_eq!(items(get(&steps[2], "substeps")).len(), 2);
+    assert!(
+        text(get(&steps[2], "text")).contains("| a | b |"),
+        "the table stays with its step"
+    );
+    // The imported guide builds.
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // No overwrite without --force.
+    let r = book.run(&["import", "labs/lab1.md"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    assert_eq!(book.read("content/lab1.yaml"), yaml);
+    assert_eq!(book.run(&["import", "labs/lab1.md", "--force"]).code, 0);
+}
