@@ -242,7 +242,11 @@ fn an_invalid_edit_keeps_the_old_page_and_reports_to_the_overlay() {
         message.contains("error[E007]: malformed duration `soon`"),
         "{message}"
     );
-    let line = guide.lines().position(|l| l.starts_with("duration:")).unwrap() + 1;
+    let line = guide
+        .lines()
+        .position(|l| l.starts_with("duration:"))
+        .unwrap()
+        + 1;
     assert!(
         message.contains(&format!("--> content/azure-pass.yaml:{line}:11")),
         "{message}"

@@ -1,0 +1,319 @@
+//! Import helpers: front matter, lab-platform dialects, callout labels, list markers and
+//! indentation, and waits read from step text.
+
+use super::Imported;
+
+/// Removes YAML front matter and maps the keys stepbook knows; returns its title.
+pub(super) fn front_matter(text: &mut String, out: &mut Imported) -> Option<String> {
+    let rest = text.strip_prefix("---\n")?;
+    let end = rest
+        .find("\n---\n")
+        .or_else(|| rest.strip_suffix("\n---").map(|r| r.len()))?;
+    let yaml = rest[..end].to_owned();
+    let lines = yaml.lines().count() + 2;
+    let after = rest.get(end + 5..).unwrap_or("").to_owned();
+    // Keep the line numbers of the body right: the front matter becomes blank lines.
+    *text = format!("{}{after}", "\n".repeat(lines));
+    let tree = crate::node::parse_yaml(&yaml).ok()?;
+    let mut unmapped = false;
+    let mut title = None;
+    let mut walk = |key: &str, v: &crate::node::Node, line: usize, out: &mut Imported| {
+        let s = match &v.value {
+            crate::node::Value::Str(s) => s.clone(),
+            crate::node::Value::Num { text, .. } => text.clone(),
+            _ => return false,
+        };
+        match key {
+            "title" => title = Some(s),
+            "description" | "summary" => out.summary = Some(s),
+            "duration" => match crate::duration::suggest(&s).or_else(|| crate::duration::Duration::parse(&s).ok().map(|_| s.clone())) {
+                Some(d) => out.duration = Some(d),
+                None => out.warnings.push((line, format!("front matter `duration: {s}` is not a duration stepbook understands; not imported"))),
+            },
+            _ => return false,
+        }
+        true
+    };
+    if let crate::node::Value::Map(entries) = &tree.value {
+        for (k, v) in entries {
+            let line = yaml[..k.span.start].matches('\n').count() + 2;
+            if walk(&k.name, v, line, out) {
+                continue;
+            }
+            // Nested `wts:` / `lab:` tables of lab platforms hold the same keys.
+            if let crate::node::Value::Map(inner) = &v.value {
+                for (ik, iv) in inner {
+                    let line = yaml[..ik.span.start].matches('\n').count() + 2;
+                    unmapped |= !walk(&ik.name, iv, line, out);
+                }
+            } else {
+                unmapped = true;
+            }
+        }
+    }
+    // Keys with no field in the model are kept, with the whole front matter, as comments.
+    if unmapped {
+        out.kept_front_matter = yaml.lines().map(str::to_owned).collect();
+    }
+    title
+}
+
+/// Lab-platform dialects, rewritten line by line (line numbers stay): `!IMAGE[alt](url)`
+/// images, `1. []` checkbox items and `+++text+++` type-this text.
+pub(super) fn dialects(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut l = line.replace("!IMAGE[", "![").replace("!image[", "![");
+        while let Some(start) = l.find("+++") {
+            let Some(len) = l[start + 3..].find("+++") else {
+                break;
+            };
+            let inner = l[start + 3..start + 3 + len].to_owned();
+            l = format!("{}`{inner}`{}", &l[..start], &l[start + 6 + len..]);
+        }
+        let trimmed = l.trim_start();
+        let indent = &l[..l.len() - trimmed.len()];
+        let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 {
+            let rest = &trimmed[digits..];
+            for marker in [". [] ", ". [ ] ", ") [] ", ") [ ] "] {
+                if let Some(after) = rest.strip_prefix(marker) {
+                    l = format!("{indent}{}{} {after}", &trimmed[..digits], &marker[..1]);
+                    break;
+                }
+            }
+        }
+        out.push_str(&l);
+    }
+    out
+}
+
+/// A callout's kind from its label (`Note`, `Tip`, ...), case-insensitive.
+fn callout_kind(label: &str) -> Option<&'static str> {
+    match label.trim().to_ascii_lowercase().as_str() {
+        "note" => Some("note"),
+        "tip" | "hint" => Some("tip"),
+        "important" => Some("important"),
+        "warning" => Some("warning"),
+        "caution" => Some("caution"),
+        _ => None,
+    }
+}
+
+/// `**Note:**`, `**Note**:`, `**Note**`, `Note:` at the start of Markdown: (kind, the rest).
+pub(super) fn strip_label(md: &str) -> Option<(&'static str, String)> {
+    let s = md.trim_start();
+    let (label, rest) = if let Some(r) = s.strip_prefix("**") {
+        let end = r.find("**")?;
+        let inner = &r[..end];
+        let rest = &r[end + 2..];
+        let label = inner.trim_end_matches(':');
+        let rest = rest.strip_prefix(':').unwrap_or(rest);
+        if !inner.ends_with(':')
+            && !r[end + 2..].starts_with(':')
+            && !rest.starts_with(char::is_whitespace)
+        {
+            return None;
+        }
+        (label, rest)
+    } else {
+        let colon = s.find(':')?;
+        (&s[..colon], &s[colon + 1..])
+    };
+    let kind = callout_kind(label)?;
+    Some((kind, rest.trim().to_owned()))
+}
+
+/// The content of a blockquote: each line without its `>` (and the space after it).
+pub(super) fn unquote(md: &str) -> String {
+    md.lines()
+        .map(|l| {
+            let t = l.trim_start();
+            match t.strip_prefix('>') {
+                Some(rest) => rest.strip_prefix(' ').unwrap_or(rest),
+                None => t,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Removes the `1.` marker of an item's first line and the item's indentation from the rest.
+pub(super) fn strip_marker(own: &str, text: &str, start: usize) -> String {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let first_line_end = own.find('\n').unwrap_or(own.len());
+    let first = &own[..first_line_end];
+    let after_digits = first
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_digit());
+    let after_marker = after_digits
+        .strip_prefix('.')
+        .or_else(|| after_digits.strip_prefix(')'))
+        .unwrap_or(after_digits);
+    let content = after_marker.trim_start();
+    // Continuation lines are indented to where the content starts (authors often indent one to
+    // three columns deeper, e.g. 4 spaces under `1. `; that is still the item's content).
+    let marker = (start - line_start) + (first.len() - content.len());
+    let indent_of = |l: &str| {
+        l.chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .fold(0, |c, ch| if ch == '\t' { c + 4 - c % 4 } else { c + 1 })
+    };
+    let first_cont = own[first_line_end..]
+        .split('\n')
+        .skip(1)
+        .find(|l| !l.trim().is_empty())
+        .map(indent_of);
+    let marker_cols = match first_cont {
+        Some(i) if i > marker && i <= marker + 3 => i,
+        _ => marker,
+    };
+    let mut out = content.to_owned();
+    for line in own[first_line_end..].split('\n').skip(1) {
+        out.push('\n');
+        let mut cols = 0;
+        let mut idx = 0;
+        for (i, ch) in line.char_indices() {
+            if cols >= marker_cols {
+                idx = i;
+                break;
+            }
+            match ch {
+                ' ' => cols += 1,
+                '\t' => cols += 4 - cols % 4,
+                _ => {
+                    idx = i;
+                    break;
+                }
+            }
+            idx = i + ch.len_utf8();
+        }
+        out.push_str(&line[idx.min(line.len())..]);
+    }
+    out
+}
+
+/// Trims trailing spaces and runs of blank lines.
+pub(super) fn tidy(s: &str) -> String {
+    let mut out = String::new();
+    let mut blank = 0;
+    for line in s.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+pub(super) fn merge(a: Option<String>, b: String) -> String {
+    match a {
+        Some(a) if !a.trim().is_empty() => format!("{}\n\n{}", a.trim_end(), b.trim()),
+        _ => b.trim().to_owned(),
+    }
+}
+
+/// "It may take up to 5 minutes", "can take 2-3 minutes", "might take between 5 and 10 minutes"
+/// → `5m`, `2m-3m`, `5m-10m`. Words ("a few", "five to seven") are ambiguous: no wait.
+pub fn wait_of(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let at = lower.find(" take ")?;
+    let words: Vec<&str> = lower[at + 6..].split_whitespace().take(8).collect();
+    let mut k = 0;
+    while k < words.len()
+        && matches!(
+            words[k],
+            "up" | "to" | "about" | "around" | "approximately" | "between" | "roughly"
+        )
+    {
+        k += 1;
+    }
+    let num = |w: &str| {
+        w.trim_matches(|c: char| !c.is_ascii_digit() && c != '-')
+            .to_owned()
+    };
+    let first = num(words.get(k)?);
+    let unit_of = |w: &str| match w.trim_end_matches(['.', ',', ';', ')']) {
+        "second" | "seconds" | "secs" => Some("s"),
+        "minute" | "minutes" | "mins" | "min" => Some("m"),
+        "hour" | "hours" => Some("h"),
+        _ => None,
+    };
+    if let Some((a, b)) = first.split_once('-') {
+        let unit = unit_of(words.get(k + 1)?)?;
+        (a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok())
+            .then(|| format!("{a}{unit}-{b}{unit}"))
+    } else if first.parse::<u32>().is_ok() {
+        if matches!(words.get(k + 1), Some(&"and") | Some(&"to")) {
+            let second = num(words.get(k + 2)?);
+            let unit = unit_of(words.get(k + 3)?)?;
+            second.parse::<u32>().ok()?;
+            Some(format!("{first}{unit}-{second}{unit}"))
+        } else {
+            let unit = unit_of(words.get(k + 1)?)?;
+            Some(format!("{first}{unit}"))
+        }
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits() {
+        assert_eq!(
+            wait_of("It may take up to 5 minutes to process.").as_deref(),
+            Some("5m")
+        );
+        assert_eq!(
+            wait_of("It might take between 5 and 10 minutes.").as_deref(),
+            Some("5m-10m")
+        );
+        assert_eq!(
+            wait_of("This can take 2-3 minutes").as_deref(),
+            Some("2m-3m")
+        );
+        assert_eq!(
+            wait_of("It may take a few minutes to process the request."),
+            None
+        );
+        assert_eq!(wait_of("anywhere from five to seven minutes"), None);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(strip_label("**Note:** text"), Some(("note", "text".into())));
+        assert_eq!(strip_label("**Note**: text"), Some(("note", "text".into())));
+        assert_eq!(
+            strip_label("**IMPORTANT** text"),
+            Some(("important", "text".into()))
+        );
+        assert_eq!(strip_label("**Did you know?** text"), None);
+        assert_eq!(strip_label("**Bold** words"), None);
+        assert_eq!(
+            strip_label("**Note**\nThe text"),
+            Some(("note", "The text".into()))
+        );
+        assert_eq!(
+            unquote(">**Note**\n> The text\n>\n> More"),
+            "**Note**\nThe text\n\nMore"
+        );
+    }
+
+    #[test]
+    fn dialect_rewrites() {
+        assert_eq!(
+            dialects("1. [] Type +++abc+++ now\n!IMAGE[x](y.png)\n"),
+            "1. Type `abc` now\n![x](y.png)\n"
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! Validate: screenshot and image paths. Local paths must stay inside the book root (resolved
+//! lexically first, then with symlinks, each folder once); a missing file gets a "did you mean"
+//! from an index of the book's files.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use super::{GuideValidator, Image};
+use crate::markdown;
+use crate::model::Sp;
+
+impl GuideValidator<'_> {
+    /// Classifies a screenshot `src`; local paths must stay inside the book root.
+    pub(super) fn screenshot_src(&mut self, src: &Sp<String>) -> Image {
+        let s = src.trim();
+        if s.is_empty() {
+            self.error("E010", src, "screenshot `src` is empty".into())
+                .help("give the path of an image file relative to this guide, or an https:// URL");
+            return Image::Invalid;
+        }
+        if let Some(scheme) = markdown::scheme(s) {
+            let lower = scheme.to_ascii_lowercase();
+            if (lower == "https" || lower == "http") && remote_ok(s) {
+                return Image::Remote(s.to_owned());
+            }
+            self.error("E016", src, format!("unsupported screenshot URL `{s}`"))
+                .label(format!("`{scheme}:` is not allowed here"))
+                .help("use an https:// URL with a host, or a path relative to this guide");
+            return Image::Invalid;
+        }
+        if s.starts_with("//") {
+            self.error("E016", src, format!("unsupported screenshot URL `{s}`"))
+                .help(format!("write the scheme: `https:{s}`"));
+            return Image::Invalid;
+        }
+        self.local_src(src, "screenshot")
+    }
+
+    /// Resolves a local path (a screenshot's `src` or an image in Markdown); it must stay inside
+    /// the book root.
+    pub(super) fn local_src(&mut self, src: &Sp<String>, noun: &str) -> Image {
+        let s = src.trim();
+        let base = self.g.path.parent().unwrap_or(self.root);
+        let candidates = candidates(s);
+        let mut outside = false;
+        for cand in &candidates {
+            let Some(joined) = lexical_join(base, cand) else {
+                outside = true;
+                continue;
+            };
+            if !joined.starts_with(self.root) {
+                outside = true;
+                continue;
+            }
+            // Resolve symlinks only for paths that are lexically inside; a link out is refused.
+            match self.real_path(&joined) {
+                Some(real) if real.starts_with(self.root) => {
+                    self.locals.push(real);
+                    return Image::Local(self.locals.len() - 1);
+                }
+                Some(_) => outside = true,
+                None => {}
+            }
+        }
+        if outside {
+            self.error("E011", src, format!("{noun} `{s}` is outside the book"))
+                .label("resolves outside the book's root")
+                .help("copy the image into the book (e.g. next to the guide) and point `src` at the copy");
+        } else {
+            let shown =
+                crate::shown_path(self.g.shown.parent().unwrap_or(Path::new("")), Path::new(s));
+            let help = match self.suggest(s) {
+                Some(path) => {
+                    format!("did you mean `{path}`? (paths are relative to the guide file)")
+                }
+                None => {
+                    "paths are relative to the guide file; check the spelling and the folder".into()
+                }
+            };
+            self.error("E010", src, format!("{noun} `{s}` not found"))
+                .label(format!("no file at `{}`", shown.display()))
+                .help(help);
+        }
+        Image::Invalid
+    }
+}
+
+impl GuideValidator<'_> {
+    /// A file elsewhere in the book with the same name as a missing screenshot (or the same
+    /// name but for case), as a path relative to the guide.
+    fn suggest(&self, src: &str) -> Option<String> {
+        let name = Path::new(src).file_name()?.to_string_lossy().into_owned();
+        let index = self.files.get_or_init(|| FileIndex::build(self.root));
+        let found = index.by_name.get(&name.to_lowercase())?;
+        let best = found.iter().min_by_key(|p| {
+            let exact = p.file_name().is_some_and(|n| n.to_string_lossy() == name);
+            (!exact, p.components().count())
+        })?;
+        let base = self.g.path.parent()?;
+        Some(relative_path(base, best))
+    }
+
+    /// The canonical path of an existing regular file (symlinks resolved), with each folder
+    /// resolved once per guide: one `lstat` per screenshot instead of one per path component.
+    fn real_path(&mut self, path: &Path) -> Option<PathBuf> {
+        let (dir, name) = (path.parent()?, path.file_name()?);
+        let real_dir = self
+            .dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| std::fs::canonicalize(dir).ok())
+            .clone()?;
+        let candidate = real_dir.join(name);
+        let meta = std::fs::symlink_metadata(&candidate).ok()?;
+        if meta.file_type().is_symlink() {
+            std::fs::canonicalize(&candidate)
+                .ok()
+                .filter(|p| p.is_file())
+        } else {
+            meta.is_file().then_some(candidate)
+        }
+    }
+}
+
+/// Files of the book by lowercase file name (hidden folders skipped; at most 100,000 files).
+#[derive(Debug, Default)]
+pub(super) struct FileIndex {
+    by_name: HashMap<String, Vec<PathBuf>>,
+}
+
+impl FileIndex {
+    fn build(root: &Path) -> FileIndex {
+        let mut index = FileIndex::default();
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker.filter_map(Result::ok).take(100_000) {
+            if entry.file_type().is_file() {
+                let name = entry.file_name().to_string_lossy().to_lowercase();
+                index
+                    .by_name
+                    .entry(name)
+                    .or_default()
+                    .push(entry.into_path());
+            }
+        }
+        index
+    }
+}
+
+/// `to` relative to the folder `from`, with `/` (both absolute): `../Media/x.png`.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to_c: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
+    parts.extend(
+        to_c[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+fn remote_ok(s: &str) -> bool {
+    let Some((_, rest)) = s.split_once("://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The path as written, and percent-decoded when that differs (`My%20Image.png`).
+fn candidates(s: &str) -> Vec<String> {
+    let mut v = vec![s.to_owned()];
+    if s.contains('%')
+        && let Some(decoded) = percent_decode(s)
+        && decoded != s
+    {
+        v.push(decoded);
+    }
+    v
+}
+
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Joins a relative path onto `base`, resolving `.` and `..` without touching the file system.
+/// `None` for absolute paths or paths that climb above the file system root.
+fn lexical_join(base: &Path, rel: &str) -> Option<PathBuf> {
+    let rel = Path::new(rel);
+    if rel.is_absolute() || rel.has_root() || rel.starts_with("\\") {
+        return None;
+    }
+    let mut out = base.to_path_buf();
+    for c in rel.components() {
+        match c {
+            Component::Normal(s) => out.push(s),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_paths_never_escape_silently() {
+        let base = Path::new("/book/content");
+        assert_eq!(
+            lexical_join(base, "img/a.png"),
+            Some(PathBuf::from("/book/content/img/a.png"))
+        );
+        assert_eq!(
+            lexical_join(base, "../../etc/passwd"),
+            Some(PathBuf::from("/etc/passwd"))
+        );
+        assert_eq!(lexical_join(base, "/etc/passwd"), None);
+        assert_eq!(lexical_join(Path::new("/"), "../x"), None);
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("/b/c/d"), Path::new("/b/Media/x.png")),
+            "../../Media/x.png"
+        );
+        assert_eq!(
+            relative_path(Path::new("/b/c"), Path::new("/b/c/img/x.png")),
+            "img/x.png"
+        );
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(
+            percent_decode("My%20Image.png").as_deref(),
+            Some("My Image.png")
+        );
+        assert_eq!(percent_decode("100%").as_deref(), Some("100%"));
+        assert_eq!(percent_decode("%zz"), None);
+    }
+}
