@@ -191,6 +191,8 @@ pub struct BuildReport {
     pub files: usize,
     /// Each guide's pages, for a watcher that later re-renders one guide.
     pub pages: Vec<render::GuideOut>,
+    /// The folders of the local screenshots and images the guides use.
+    pub asset_dirs: Vec<PathBuf>,
     pub diagnostics: Diagnostics,
     pub sources: Sources,
 }
@@ -204,6 +206,13 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
         sources,
     } = book.check()?.fail_on(opts.deny_warnings)?;
     let guides = checked.guides.len();
+    let mut asset_dirs: Vec<PathBuf> = checked
+        .assets
+        .iter()
+        .filter_map(|a| a.path.parent().map(Path::to_path_buf))
+        .collect();
+    asset_dirs.sort();
+    asset_dirs.dedup();
     let dest = book.dest(opts.dest_dir.as_deref());
     output::guard_dest(&dest, book)?;
     let engine = render::Engine::new(book)?;
@@ -218,6 +227,7 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
         guides,
         files: files.written.len(),
         pages: files.guides,
+        asset_dirs,
         diagnostics,
         sources,
     })

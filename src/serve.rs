@@ -180,7 +180,7 @@ async fn script() -> Response {
 
 /// Maps a request path to a file inside `root`, or `None` when it must not be served.
 pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(request_path)?;
+    let decoded = crate::validate::percent_decode(request_path)?;
     let mut rel = PathBuf::new();
     for seg in decoded.split('/') {
         match seg {
@@ -207,26 +207,9 @@ pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 async fn file(State(app): State<App>, uri: Uri) -> Response {
     let raw = uri.path();
-    if percent_decode(raw).is_none() {
+    if crate::validate::percent_decode(raw).is_none() {
         return (StatusCode::BAD_REQUEST, "bad request path").into_response();
     }
     let Some(path) = resolve(&app.dest, raw) else {

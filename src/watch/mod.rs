@@ -154,9 +154,14 @@ impl Watcher {
     }
 
     /// Watches what the book reads: its folder (book.toml; new templates/ or themes/), the
-    /// guides folder, templates/ and themes/. Returns whether a folder that existed before
-    /// the last build started being watched only now (its files may have changed unseen).
-    pub fn follow(&mut self, book: Option<&crate::Book>) -> anyhow::Result<bool> {
+    /// guides folder, templates/, themes/ and the folders of screenshots outside the guides
+    /// folder. Returns whether a folder that existed before the last build started being watched
+    /// only now (its files may have changed unseen).
+    pub fn follow(
+        &mut self,
+        book: Option<&crate::Book>,
+        asset_dirs: &[PathBuf],
+    ) -> anyhow::Result<bool> {
         let Some(book) = book else {
             return Ok(false);
         };
@@ -168,6 +173,11 @@ impl Watcher {
             if p.is_dir() {
                 added |= self.watch(&p, RecursiveMode::Recursive)?;
             }
+        }
+        for dir in asset_dirs.iter().filter(|d| !d.starts_with(&book.src)) {
+            // A screenshot folder is watched as long as it exists; new screenshot folders
+            // are picked up after the next full build.
+            self.watch(dir, RecursiveMode::NonRecursive)?;
         }
         Ok(added && !first)
     }
@@ -210,9 +220,9 @@ pub fn run(
     let root = std::fs::canonicalize(dir)
         .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", dir.display()))?;
     watcher.watch(&root, RecursiveMode::NonRecursive)?;
-    watcher.follow(crate::Book::open(dir).ok().as_ref())?;
+    watcher.follow(crate::Book::open(dir).ok().as_ref(), &[])?;
     let first = session.full();
-    watcher.follow(session.book())?;
+    watcher.follow(session.book(), session.asset_dirs())?;
     report(&first);
     while !stop() {
         let Some(paths) = watcher.next(Duration::from_millis(200)) else {
@@ -236,7 +246,7 @@ pub fn run(
                 report(&session.full());
                 // A folder created just now (templates/, a new src) may have received files
                 // before its watch was in place: build once more to include them.
-                if watcher.follow(session.book())? {
+                if watcher.follow(session.book(), session.asset_dirs())? {
                     report(&session.full());
                 }
             }

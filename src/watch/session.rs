@@ -31,6 +31,8 @@ pub struct Session {
     engine: Option<Engine>,
     /// Guide file → its pages in the live output; `None` until a full build succeeds.
     pages: Option<BTreeMap<PathBuf, GuideOut>>,
+    /// Folders of the screenshots the last good build used.
+    asset_dirs: Vec<PathBuf>,
 }
 
 impl Session {
@@ -41,7 +43,13 @@ impl Session {
             book: None,
             engine: None,
             pages: None,
+            asset_dirs: Vec::new(),
         }
+    }
+
+    /// Folders of the local screenshots and images the guides use.
+    pub fn asset_dirs(&self) -> &[PathBuf] {
+        &self.asset_dirs
     }
 
     /// The book as last opened (after a successful config read).
@@ -73,6 +81,7 @@ impl Session {
                 .map(|p| (p.path.clone(), p))
                 .collect(),
         );
+        self.asset_dirs = report.asset_dirs;
         Ok(Rebuilt {
             what: format!(
                 "full build ({} guide{})",

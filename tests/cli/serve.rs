@@ -340,3 +340,18 @@ fn ctrl_c_stops_the_server_cleanly() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_changed_screenshot_outside_the_guides_folder_rebuilds() {
+    let book = Book::fixture("local-images");
+    let server = Server::start(&book);
+    let rx = events(server.addr);
+    next_event(&rx, &server);
+    let (_, _, page) = get(server.addr, "/html/one/index.html");
+    assert!(page.contains(r#"width="32" height="20""#), "{page}");
+    std::fs::write(book.path().join("shared/logo.png"), crate::lint::PNG).unwrap();
+    let ev = wait_event(&rx, &server, |e| e["ok"] == true);
+    assert_eq!(ev["ok"], true);
+    let (_, _, page) = get(server.addr, "/html/one/index.html");
+    assert!(page.contains(r#"width="1" height="1""#), "{page}");
+}
