@@ -215,6 +215,9 @@ pub fn slug(s: &str) -> String {
     out
 }
 
+/// Folder names of the HTML output that a guide id (a folder too) must not take.
+const RESERVED_IDS: [&str; 2] = ["media", "theme"];
+
 fn valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -268,7 +271,10 @@ impl GuideValidator<'_> {
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let s = slug(&stem);
+                let mut s = slug(&stem);
+                if RESERVED_IDS.contains(&s.as_str()) {
+                    s.push_str("-guide");
+                }
                 if s.is_empty() {
                     self.diags.push(
                         Diagnostic::error(
@@ -401,6 +407,10 @@ impl GuideValidator<'_> {
             if !suggestion.is_empty() {
                 d.help(format!("write `{suggestion}`"));
             }
+        } else if what == "guide" && RESERVED_IDS.contains(&id.as_str()) {
+            self.error("E008", id, format!("guide id `{}` is reserved", id.value))
+                .label("the site uses this folder name")
+                .help(format!("choose another id, e.g. `{}-guide`", id.value));
         }
     }
 

@@ -152,3 +152,33 @@ fn template_errors_point_into_the_template() {
     assert!(r.stderr.contains("templates/guide.html:3:"), "{}", r.stderr);
     insta::assert_snapshot!("template_error", r.stderr);
 }
+
+#[test]
+fn guide_ids_cannot_take_the_sites_own_folders() {
+    let book = Book::bundled();
+    book.write(
+        "content/a.yaml",
+        "title: T\nid: media\nsections:\n  - title: S\n    steps:\n      - text: x\n",
+    );
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("error[E008]: guide id `media` is reserved"),
+        "{}",
+        r.stderr
+    );
+    // A file named after one gets a different default id.
+    std::fs::remove_file(book.path().join("content/a.yaml")).unwrap();
+    book.write(
+        "content/theme.yaml",
+        "title: T\nsections:\n  - title: S\n    steps:\n      - text: x\n",
+    );
+    assert_eq!(book.run(&["build"]).code, 0);
+    assert!(
+        book.path()
+            .join("book/html/theme-guide/index.html")
+            .exists()
+    );
+    assert!(book.path().join("book/html/theme/style.css").exists());
+}
