@@ -29,23 +29,25 @@ fn chromium() -> Option<&'static str> {
         })
 }
 
-/// Runs headless Chromium with a fresh profile and the flags it needs as root on a closed
-/// network.
+/// The flags headless Chromium needs as root on a closed network.
+const FLAGS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+];
+
+/// Runs headless Chromium with a fresh profile.
 fn headless(browser: &str, extra: &[&str], url: &str) -> std::process::Output {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new("timeout")
         .arg("120")
         .arg(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-        ])
+        .args(FLAGS)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(extra)
         .arg(url)
@@ -160,18 +162,8 @@ impl Cdp {
     fn open(browser: &str, url: &str) -> Cdp {
         let profile = tempfile::tempdir().unwrap();
         let child = Command::new(browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-                "--remote-debugging-port=0",
-                "--remote-allow-origins=*",
-            ])
+            .args(FLAGS)
+            .args(["--remote-debugging-port=0", "--remote-allow-origins=*"])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg(url)
             .stdout(std::process::Stdio::null())

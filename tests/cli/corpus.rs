@@ -224,7 +224,7 @@ fn corpus_round_trip_and_lint() {
         for missing in &expected {
             let p = root.join(missing);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, crate::lint::PNG).unwrap();
+            std::fs::write(&p, crate::lint_server::PNG).unwrap();
         }
         {
             let r = run_in(root, &["build"]);

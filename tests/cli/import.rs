@@ -99,7 +99,7 @@ fn imports_lab_dialects_and_reports_what_it_cannot_map() {
     std::fs::create_dir_all(book.path().join("labs/media")).unwrap();
     std::fs::write(
         book.path().join("labs/media/shot one.png"),
-        crate::lint::PNG,
+        crate::lint_server::PNG,
     )
     .unwrap();
     let md = [

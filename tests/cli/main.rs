@@ -7,6 +7,7 @@ mod diagnostics;
 mod docs;
 mod import;
 mod lint;
+pub mod lint_server;
 mod schema;
 mod serve;
 

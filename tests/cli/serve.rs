@@ -349,7 +349,7 @@ fn a_changed_screenshot_outside_the_guides_folder_rebuilds() {
     next_event(&rx, &server);
     let (_, _, page) = get(server.addr, "/html/one/index.html");
     assert!(page.contains(r#"width="32" height="20""#), "{page}");
-    std::fs::write(book.path().join("shared/logo.png"), crate::lint::PNG).unwrap();
+    std::fs::write(book.path().join("shared/logo.png"), crate::lint_server::PNG).unwrap();
     let ev = wait_event(&rx, &server, |e| e["ok"] == true);
     assert_eq!(ev["ok"], true);
     let (_, _, page) = get(server.addr, "/html/one/index.html");
