@@ -591,8 +591,11 @@ fn check_remote(
         }
         results.insert(url, v);
     }
-    if let Some(c) = cache.as_mut() {
-        c.save()?;
+    if let Some(c) = cache.as_mut()
+        && let Err(e) = c.save()
+    {
+        // A read-only checkout still gets its report; only the next run is slower.
+        eprintln!("warning: the link cache was not saved: {e:#}");
     }
     Ok(results)
 }
