@@ -14,12 +14,14 @@ pub fn context(
     id: &str,
     cfg: &ChecklistOutput,
     css: &str,
+    html: bool,
 ) -> tera::Context {
     let mut ctx = base.clone();
     ctx.insert_value("guide", guide.clone());
     ctx.insert("paper", cfg.paper.css());
     ctx.insert("css", css);
-    ctx.insert("guide_href", &format!("../html/{id}/index.html"));
+    let guide = html.then(|| format!("../html/{id}/index.html"));
+    ctx.insert("guide_href", &guide);
     ctx
 }
 

@@ -50,7 +50,8 @@ struct CardLinks<'a> {
     #[serde(flatten)]
     card: &'a GuideCard,
     href: String,
-    checklist_href: String,
+    /// `None` when the checklist output is off.
+    checklist_href: Option<String>,
 }
 
 pub fn index(
@@ -58,6 +59,7 @@ pub fn index(
     base: &tera::Context,
     cards: &[&GuideCard],
     cfg: &HtmlOutput,
+    checklists: bool,
 ) -> Result<OutFile, Box<Diagnostic>> {
     let root = root(cfg, "");
     let links: Vec<CardLinks> = cards
@@ -65,7 +67,7 @@ pub fn index(
         .map(|card| CardLinks {
             card,
             href: format!("{root}{}/index.html", card.id),
-            checklist_href: format!("{root}../checklist/{}.html", card.id),
+            checklist_href: checklists.then(|| format!("{root}../checklist/{}.html", card.id)),
         })
         .collect();
     let mut ctx = base.clone();
@@ -83,11 +85,13 @@ pub fn page(
     guide: &tera::Value,
     id: &str,
     cfg: &HtmlOutput,
+    checklists: bool,
 ) -> Result<OutFile, Box<Diagnostic>> {
     let root = root(cfg, "../");
     let mut ctx = base.clone();
     ctx.insert_value("guide", guide.clone());
-    ctx.insert("checklist_href", &format!("{root}../checklist/{id}.html"));
+    let checklist = checklists.then(|| format!("{root}../checklist/{id}.html"));
+    ctx.insert("checklist_href", &checklist);
     ctx.insert("root", &root);
     Ok(OutFile::Text {
         to: format!("html/{id}/index.html"),

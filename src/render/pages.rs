@@ -98,13 +98,21 @@ impl<'a> Pages<'a> {
         };
         let (engine, base, id) = (self.engine, &self.base, &view.id);
         if let Some(cfg) = &self.outputs.html {
-            keep(html::page(engine, base, &value, id, cfg));
+            keep(html::page(
+                engine,
+                base,
+                &value,
+                id,
+                cfg,
+                self.outputs.checklist.is_some(),
+            ));
         }
         if self.outputs.markdown.is_some() {
             keep(markdown::page(engine, base, &value, id));
         }
         if let Some(cfg) = &self.outputs.checklist {
-            let ctx = checklist::context(base, &value, id, cfg, &self.checklist_css);
+            let html = self.outputs.html.is_some();
+            let ctx = checklist::context(base, &value, id, cfg, &self.checklist_css, html);
             keep(checklist::html(engine, &ctx, id));
             keep(checklist::markdown(engine, &ctx, id));
         }
@@ -131,7 +139,14 @@ impl<'a> Pages<'a> {
         let mut files = Vec::new();
         if let Some(cfg) = &self.outputs.html {
             let cards: Vec<&html::GuideCard> = cards.into_iter().collect();
-            files.push(html::index(self.engine, &self.base, &cards, cfg)?);
+            let checklists = self.outputs.checklist.is_some();
+            files.push(html::index(
+                self.engine,
+                &self.base,
+                &cards,
+                cfg,
+                checklists,
+            )?);
             for (name, bytes) in &self.engine.theme {
                 files.push(OutFile::Bytes {
                     to: format!("html/theme/{name}"),
