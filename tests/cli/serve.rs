@@ -355,3 +355,34 @@ fn a_changed_screenshot_outside_the_guides_folder_rebuilds() {
     let (_, _, page) = get(server.addr, "/html/one/index.html");
     assert!(page.contains(r#"width="1" height="1""#), "{page}");
 }
+
+#[test]
+fn renamed_and_deleted_guides_leave_no_stale_pages() {
+    let book = Book::fixture("local-images");
+    let server = Server::start(&book);
+    let rx = events(server.addr);
+    next_event(&rx, &server);
+    assert_eq!(get(server.addr, "/html/two/index.html").0, 200);
+    // A new id: the old pages go, the new ones come, the index follows.
+    let two = book.read("content/two.yaml");
+    book.write("content/two.yaml", &format!("id: second\n{two}"));
+    wait_event(&rx, &server, |e| e["ok"] == true);
+    assert_eq!(get(server.addr, "/html/two/index.html").0, 404);
+    assert_eq!(get(server.addr, "/checklist/two.html").0, 404);
+    assert_eq!(get(server.addr, "/html/second/index.html").0, 200);
+    assert!(
+        get(server.addr, "/html/index.html")
+            .2
+            .contains("second/index.html")
+    );
+    // Deleted: its pages and its card go.
+    std::fs::remove_file(book.path().join("content/two.yaml")).unwrap();
+    wait_event(&rx, &server, |e| e["ok"] == true);
+    assert_eq!(get(server.addr, "/html/second/index.html").0, 404);
+    let index = get(server.addr, "/html/index.html").2;
+    assert!(
+        !index.contains("Guide two") && index.contains("Guide one"),
+        "{index}"
+    );
+    server.wait_log("rebuilt: removed content/two.yaml", Duration::from_secs(5));
+}
