@@ -210,7 +210,8 @@ fn serves_pages_with_the_reload_script_and_rebuilds_on_edit() {
         "content/azure-pass.yaml",
         &guide.replace("Select the start button", "Press the big start button"),
     );
-    let ev = next_event(&rx, &server);
+    // A write may reach the watcher in two parts; wait for the good build.
+    let ev = wait_event(&rx, &server, |e| e["ok"] == true);
     assert_eq!(ev["ok"], true, "{ev}");
     assert!(ev["version"].as_u64() > first["version"].as_u64());
     let (_, _, page) = get(server.addr, "/html/azure-pass/index.html");
@@ -235,7 +236,9 @@ fn an_invalid_edit_keeps_the_old_page_and_reports_to_the_overlay() {
         "content/azure-pass.yaml",
         &guide.replace("duration: 15m", "duration: soon"),
     );
-    let ev = next_event(&rx, &server);
+    let ev = wait_event(&rx, &server, |e| {
+        e["message"].as_str().is_some_and(|m| m.contains("E007"))
+    });
     assert_eq!(ev["ok"], false, "{ev}");
     let message = ev["message"].as_str().unwrap();
     assert!(
@@ -262,7 +265,7 @@ fn an_invalid_edit_keeps_the_old_page_and_reports_to_the_overlay() {
         "content/azure-pass.yaml",
         &guide.replace("duration: 15m", "duration: 25m"),
     );
-    let ev = next_event(&rx, &server);
+    let ev = wait_event(&rx, &server, |e| e["ok"] == true);
     assert_eq!(ev["ok"], true, "{ev}");
     let (_, _, page) = get(server.addr, "/html/azure-pass/index.html");
     assert!(page.contains("about 25 min"));
@@ -278,7 +281,7 @@ fn template_changes_rebuild_everything() {
         "templates/index.html",
         "{% extends \"base.html\" %}{% block content %}<p>CUSTOM INDEX</p>{% endblock content %}",
     );
-    let ev = next_event(&rx, &server);
+    let ev = wait_event(&rx, &server, |e| e["ok"] == true);
     assert_eq!(ev["ok"], true, "{ev}");
     // Creating templates/ may cause a second full build (its watch starts after the first).
     let (_, _, page) = get(server.addr, "/html/index.html");
