@@ -481,6 +481,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn setext_headings_and_paren_numbers() {
+        let md = "Guide\n=====\n\nTask one\n--------\n\n1) Do this.\n2) Then that.\n";
+        let g = import(md, Path::new("g.md"), Path::new("content"));
+        assert_eq!(g.title, "Guide");
+        assert_eq!(g.sections[0].title, "Task one");
+        assert_eq!(g.sections[0].steps.len(), 2);
+        assert_eq!(g.sections[0].steps[1].text, "Then that.");
+    }
+
+    #[test]
     fn the_seed() {
         let seed = include_str!("../../tests/fixtures/import/azure-pass.md");
         let g = import(seed, Path::new("seed/azure-pass.md"), Path::new("content"));
