@@ -182,3 +182,29 @@ fn guide_ids_cannot_take_the_sites_own_folders() {
     );
     assert!(book.path().join("book/html/theme/style.css").exists());
 }
+
+#[test]
+fn a_misspelt_field_in_a_template_is_an_error_not_an_empty_string() {
+    let book = Book::fixture("overrides");
+    book.write(
+        "templates/guide.html",
+        "{% extends \"base.html\" %}\n{% block content %}<h1>{{ guide.titel }}</h1>{% endblock content %}\n",
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error[E020]: template error: Field `titel` is not defined"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("--> templates/guide.html:2:33"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("title"),
+        "the available fields are listed"
+    );
+}
