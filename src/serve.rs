@@ -178,8 +178,24 @@ async fn script() -> Response {
         .into_response()
 }
 
+/// What a request path leads to inside the output folder.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    File(PathBuf),
+    /// A folder without an index.html: served as a list of its entries.
+    Folder(PathBuf),
+}
+
 /// Maps a request path to a file inside `root`, or `None` when it must not be served.
 pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
+    match resolve_target(root, request_path)? {
+        Target::File(p) => Some(p),
+        Target::Folder(_) => None,
+    }
+}
+
+/// Like [`resolve`], but a folder without an index.html is a [`Target::Folder`].
+pub fn resolve_target(root: &Path, request_path: &str) -> Option<Target> {
     let decoded = crate::validate::percent_decode(request_path)?;
     let mut rel = PathBuf::new();
     for seg in decoded.split('/') {
@@ -199,12 +215,60 @@ pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
         return None; // a symlink out of the tree
     }
     if path.is_dir() {
-        path = std::fs::canonicalize(path.join("index.html")).ok()?;
+        let index = path.join("index.html");
+        if !index.exists() {
+            return Some(Target::Folder(path));
+        }
+        path = std::fs::canonicalize(index).ok()?;
         if !path.starts_with(&real_root) {
             return None;
         }
     }
-    path.is_file().then_some(path)
+    path.is_file().then_some(Target::File(path))
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A page listing a folder's entries (the checklists, the Markdown files), hidden ones left out.
+fn listing(dir: &Path, request_path: &str) -> String {
+    let mut names: Vec<(String, bool)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| {
+            let dir = e.file_type().is_ok_and(|t| t.is_dir());
+            (e.file_name().to_string_lossy().into_owned(), dir)
+        })
+        .filter(|(n, _)| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    let base = if request_path.ends_with('/') {
+        request_path.to_owned()
+    } else {
+        format!("{request_path}/")
+    };
+    let mut items = String::new();
+    for (name, is_dir) in names {
+        let shown = format!("{name}{}", if is_dir { "/" } else { "" });
+        let href = format!(
+            "{}{}",
+            crate::render::view::encode_path(&name),
+            if is_dir { "/" } else { "" }
+        );
+        items.push_str(&format!(
+            "<li><a href=\"{href}\">{}</a></li>\n",
+            html_escape(&shown)
+        ));
+    }
+    let title = html_escape(&base);
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1>\n<ul>\n{items}</ul>\n</body></html>\n"
+    )
 }
 
 async fn file(State(app): State<App>, uri: Uri) -> Response {
@@ -212,8 +276,14 @@ async fn file(State(app): State<App>, uri: Uri) -> Response {
     if crate::validate::percent_decode(raw).is_none() {
         return (StatusCode::BAD_REQUEST, "bad request path").into_response();
     }
-    let Some(path) = resolve(&app.dest, raw) else {
-        return not_found();
+    let path = match resolve_target(&app.dest, raw) {
+        Some(Target::File(p)) => p,
+        Some(Target::Folder(dir)) => {
+            let version = app.state.borrow().version;
+            let page = inject(&listing(&dir, raw), version);
+            return ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
+        }
+        None => return not_found(),
     };
     let Ok(bytes) = tokio::fs::read(&path).await else {
         return not_found();

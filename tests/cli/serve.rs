@@ -197,6 +197,12 @@ fn serves_pages_with_the_reload_script_and_rebuilds_on_edit() {
     );
     let (status, _, checklist) = get(server.addr, "/checklist/azure-pass.html");
     assert_eq!(status, 200, "checklists are served too");
+    let (status, _, list) = get(server.addr, "/checklist/");
+    assert_eq!(status, 200, "a folder without index.html lists its files");
+    assert!(
+        list.contains(r#"<a href="azure-pass.html">azure-pass.html</a>"#),
+        "{list}"
+    );
     assert!(checklist.contains("☐"));
     let (status, head, js) = get(server.addr, "/__stepbook/live.js");
     assert_eq!(status, 200);
