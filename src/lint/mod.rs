@@ -5,15 +5,15 @@
 mod cache;
 pub mod format;
 pub mod http;
+mod local;
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
-use rayon::prelude::*;
 
 use crate::config::{LintLevel, LintTable};
 use crate::diag::{Diagnostic, Diagnostics, Severity, Sources};
@@ -94,7 +94,7 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         collect(g, r, &mut uses, &mut local, &mut diagnostics);
     }
     stats.local_images = local.len();
-    diagnostics.extend(local_problems(&local, &checked.book.assets, cfg));
+    diagnostics.extend(local::problems(&local, &checked.book.assets, cfg));
     stats.remote_images = uses.iter().filter(|u| u.image).count();
     stats.links = uses.len() - stats.remote_images;
 
@@ -357,104 +357,6 @@ fn links(source: &str, field: &Sp<String>) -> Vec<(String, Range<usize>)> {
             (url, span)
         })
         .collect()
-}
-
-/// Problems of local screenshots: not an image, extension that lies, too large.
-fn local_problems(
-    uses: &[LocalUse],
-    assets: &[crate::validate::Asset],
-    cfg: &LintTable,
-) -> Vec<Diagnostic> {
-    // Each file is inspected once; every use of a bad file is reported at its line.
-    let verdicts: Vec<Vec<(&'static str, Severity, String, String)>> = assets
-        .par_iter()
-        .map(|a| inspect_local(&a.path, cfg))
-        .collect();
-    let mut out = Vec::new();
-    for u in uses {
-        for (code, sev, message, help) in &verdicts[u.asset] {
-            let d = match sev {
-                Severity::Error => Diagnostic::error(code, &u.file, message.clone()),
-                Severity::Warning => Diagnostic::warning(code, &u.file, message.clone()),
-            };
-            out.push(d.at(u.src.clone()).help(help.clone()));
-        }
-    }
-    out
-}
-
-fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(&'static str, Severity, String, String)> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
-    if bytes > cfg.max_image_bytes {
-        out.push((
-            "L011",
-            Severity::Warning,
-            format!("screenshot `{name}` is {:.1} MiB", bytes as f64 / 1048576.0),
-            format!(
-                "the limit is {:.1} MiB (`max-image-bytes` in [lint]); save it as a smaller JPEG/WebP or crop it",
-                cfg.max_image_bytes as f64 / 1048576.0
-            ),
-        ));
-    }
-    let reader = image::ImageReader::open(path).and_then(|r| r.with_guessed_format());
-    let (format, dims) = match reader {
-        Ok(r) => (r.format(), r.into_dimensions()),
-        Err(e) => {
-            out.push((
-                "L010",
-                Severity::Error,
-                format!("cannot read screenshot `{name}`: {e}"),
-                "check the file's permissions".into(),
-            ));
-            return out;
-        }
-    };
-    match dims {
-        Err(_) => {
-            out.push((
-                "L010",
-                Severity::Error,
-                format!("screenshot `{name}` is not an image stepbook can read"),
-                "use a PNG, JPEG, GIF or WebP file; this one may be damaged or of another kind"
-                    .into(),
-            ));
-            return out;
-        }
-        Ok((w, h)) if (w as u64) * (h as u64) > cfg.max_image_pixels => out.push((
-            "L012",
-            Severity::Warning,
-            format!("screenshot `{name}` is {w}×{h} pixels"),
-            format!(
-                "the limit is {} pixels (`max-image-pixels` in [lint]); scale it down",
-                cfg.max_image_pixels
-            ),
-        )),
-        Ok(_) => {}
-    }
-    let by_ext = image::ImageFormat::from_path(path).ok();
-    if let (Some(real), Some(ext)) = (format, by_ext)
-        && real != ext
-    {
-        let real_ext = real.extensions_str().first().copied().unwrap_or("?");
-        out.push((
-            "L013",
-            Severity::Warning,
-            format!(
-                "screenshot `{name}` is a {} file with the extension of a {} file",
-                format!("{real:?}").to_uppercase(),
-                format!("{ext:?}").to_uppercase()
-            ),
-            format!(
-                "rename it to end in `.{real_ext}` (some browsers and tools trust the extension)"
-            ),
-        ));
-    }
-    out
 }
 
 fn remote_problem(u: &UrlUse, v: &Verdict) -> Option<Diagnostic> {
