@@ -183,6 +183,56 @@ mod tests {
     use super::*;
     use crate::node::parse_yaml;
 
+    /// Mutated guides never panic the loader: they parse, or fail with a message and a span
+    /// inside the text.
+    #[test]
+    fn mutated_guides_never_panic() {
+        let base = include_str!("../content/azure-pass.yaml");
+        let pieces = [
+            ":", "- ", "[", "]", "{", "}", "&a ", "*a", "!!str ", "|", ">", "'", "\"", "#", ",",
+            "\n", "\t", "  ", "~", "é", "---\n", "? ",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..300 {
+            let mut text: Vec<char> = base.chars().collect();
+            for _ in 0..1 + next(10) {
+                let at = next(text.len());
+                if next(2) == 0 {
+                    for (k, c) in pieces[next(pieces.len())].chars().enumerate() {
+                        text.insert(at + k, c);
+                    }
+                } else {
+                    text.remove(at);
+                }
+            }
+            let text: String = text.into_iter().collect();
+            match parse_yaml(&text) {
+                Ok(tree) => {
+                    let mut out = Vec::new();
+                    crate::shape::check(
+                        &tree,
+                        crate::guide_schema(),
+                        std::path::Path::new("g"),
+                        crate::shape::Flavor::Yaml,
+                        &mut out,
+                    );
+                    let _ = Guide::from_node(&tree);
+                    for d in out {
+                        let span = d.span.clone().expect("every shape problem has a place");
+                        assert!(span.end <= text.len(), "{d:?}");
+                    }
+                }
+                Err(e) => assert!(e.span.end <= text.len() && !e.message.is_empty()),
+            }
+        }
+    }
+
     #[test]
     fn keeps_spans_and_skips_bad_parts() {
         let text = "title: T\nsections:\n  - title: S\n    steps:\n      - text: a\n        wait: 5m\n      - 42\n";

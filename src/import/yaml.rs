@@ -204,3 +204,90 @@ mod tests {
         assert_eq!(m[0].1.value, crate::node::Value::Str(text.into()), "{out}");
     }
 }
+
+#[cfg(test)]
+mod property {
+    use super::*;
+
+    /// Whatever Markdown goes in, the YAML that comes out parses and has the model's shape.
+    #[test]
+    fn mutated_guides_always_give_well_formed_yaml() {
+        let seed = include_str!("../../tests/fixtures/import/azure-pass.md");
+        let pieces = [
+            ":",
+            "- ",
+            "[",
+            "]",
+            "{",
+            "}",
+            "&a ",
+            "*a",
+            "!",
+            "|",
+            ">",
+            "'",
+            "\"",
+            "%",
+            "@",
+            "`",
+            "#",
+            ",",
+            "\n",
+            "\t",
+            "    ",
+            "\\",
+            "1. ",
+            "> **Note:** ",
+            "\r\n",
+            "é",
+            "---\n",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..300 {
+            let mut text: Vec<char> = seed.chars().collect();
+            for _ in 0..1 + next(15) {
+                let at = next(text.len());
+                match next(3) {
+                    0 => {
+                        let piece = pieces[next(pieces.len())];
+                        for (k, c) in piece.chars().enumerate() {
+                            text.insert(at + k, c);
+                        }
+                    }
+                    1 => {
+                        text.remove(at);
+                    }
+                    _ => text[at] = pieces[next(pieces.len())].chars().next().unwrap_or(' '),
+                }
+            }
+            let md: String = text.into_iter().collect();
+            let g = crate::import::import(
+                &md,
+                std::path::Path::new("g.md"),
+                std::path::Path::new("content"),
+            );
+            let yaml = to_yaml(&g, None, "g.md");
+            let tree =
+                crate::node::parse_yaml(&yaml).unwrap_or_else(|e| panic!("{}: {yaml}", e.message));
+            let mut problems = Vec::new();
+            crate::shape::check(
+                &tree,
+                crate::guide_schema(),
+                std::path::Path::new("g.yaml"),
+                crate::shape::Flavor::Yaml,
+                &mut problems,
+            );
+            let wrong: Vec<_> = problems
+                .iter()
+                .filter(|d| matches!(d.code, "E002" | "E003" | "E006"))
+                .collect();
+            assert!(wrong.is_empty(), "{wrong:?}\n{yaml}");
+        }
+    }
+}
