@@ -102,6 +102,10 @@ fn bundled_checklist_has_exactly_13_boxes() {
     assert_eq!(book.run(&["build"]).code, 0);
     let html = book.read("book/checklist/azure-pass.html");
     assert_eq!(html.matches("☐").count(), 13);
+    assert!(
+        html.contains(r#"<span class="num">7.</span> Check your credit balance"#),
+        "steps are numbered as in the guide"
+    );
     assert!(html.contains("@page { size: A4;"));
     assert!(
         html.contains("Please create and use a New Microsoft Live ID"),
