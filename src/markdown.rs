@@ -263,37 +263,56 @@ fn autolink<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item =
     })
 }
 
-fn split_urls(t: CowStr<'_>) -> Vec<Event<'_>> {
-    let s: &str = &t;
+/// Bare `http(s)://` URLs in text, as GitHub links them: byte ranges of each URL, without the
+/// punctuation that ends a sentence.
+pub fn bare_urls(s: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut rest = s;
-    while let Some(i) = rest.find("https://").or_else(|| rest.find("http://")) {
-        let tail = &rest[i..];
+    let mut pos = 0;
+    while let Some(i) = [s[pos..].find("https://"), s[pos..].find("http://")]
+        .into_iter()
+        .flatten()
+        .min()
+    {
+        let start = pos + i;
+        let tail = &s[start..];
         let len = tail
             .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
             .unwrap_or(tail.len());
         let url = tail[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
-        if url.len() <= "https://".len() {
-            break;
+        // Something after the scheme: `http://` alone is text.
+        if url.len() > url.find("://").map_or(usize::MAX, |k| k + 3) {
+            out.push(start..start + url.len());
         }
-        if i > 0 {
-            out.push(Event::Text(CowStr::from(rest[..i].to_owned())));
+        pos = start + len.max(1);
+    }
+    out
+}
+
+fn split_urls(t: CowStr<'_>) -> Vec<Event<'_>> {
+    let s: &str = &t;
+    let urls = bare_urls(s);
+    if urls.is_empty() {
+        return vec![Event::Text(t)];
+    }
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for r in urls {
+        if r.start > pos {
+            out.push(Event::Text(CowStr::from(s[pos..r.start].to_owned())));
         }
+        let url = s[r.clone()].to_owned();
         out.push(Event::Start(Tag::Link {
             link_type: LinkType::Autolink,
-            dest_url: CowStr::from(url.to_owned()),
+            dest_url: CowStr::from(url.clone()),
             title: CowStr::Borrowed(""),
             id: CowStr::Borrowed(""),
         }));
-        out.push(Event::Text(CowStr::from(url.to_owned())));
+        out.push(Event::Text(CowStr::from(url)));
         out.push(Event::End(TagEnd::Link));
-        rest = &rest[i + url.len()..];
+        pos = r.end;
     }
-    if out.is_empty() {
-        return vec![Event::Text(t)];
-    }
-    if !rest.is_empty() {
-        out.push(Event::Text(CowStr::from(rest.to_owned())));
+    if pos < s.len() {
+        out.push(Event::Text(CowStr::from(s[pos..].to_owned())));
     }
     out
 }
@@ -324,6 +343,13 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<strong>click</strong> &amp; wait"), "{html}");
+    }
+
+    #[test]
+    fn bare_urls_in_order() {
+        let t = "see http://a.example/x, then https://b.example/y. Not http:// alone.";
+        let found: Vec<&str> = bare_urls(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(found, ["http://a.example/x", "https://b.example/y"]);
     }
 
     #[test]

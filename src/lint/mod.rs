@@ -330,19 +330,11 @@ fn links(source: &str, field: &Sp<String>) -> Vec<(String, Range<usize>)> {
             }
             Event::End(pulldown_cmark::TagEnd::Link) => in_link -= 1,
             Event::Text(t) if in_link == 0 => {
-                let mut rest: &str = &t;
-                while let Some(i) = rest.find("https://").or_else(|| rest.find("http://")) {
-                    let tail = &rest[i..];
-                    let len = tail
-                        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
-                        .unwrap_or(tail.len());
-                    let url =
-                        tail[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
-                    if url.len() > "https://".len() {
-                        out.push(url.to_owned());
-                    }
-                    rest = &tail[len..];
-                }
+                out.extend(
+                    crate::markdown::bare_urls(&t)
+                        .into_iter()
+                        .map(|r| t[r].to_owned()),
+                );
             }
             _ => {}
         }
