@@ -317,6 +317,26 @@ fn split_urls(t: CowStr<'_>) -> Vec<Event<'_>> {
     out
 }
 
+/// Markdown text without trailing spaces, leading or trailing blank lines, or runs of blank
+/// lines (one blank line stays: it separates paragraphs).
+pub fn tidy_lines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    for line in s.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,10 +17,11 @@ pub mod yaml;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::markdown::tidy_lines as tidy;
 use parse::{Block, Kind, line_of, source};
 use pulldown_cmark::BlockQuoteKind;
 pub use text::wait_of;
-use text::{dialects, front_matter, merge, strip_label, strip_marker, tidy, unquote};
+use text::{dialects, front_matter, merge, strip_label, strip_marker, unquote};
 
 /// A guide read from Markdown, in the model's shape.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -193,25 +193,6 @@ pub(super) fn strip_marker(own: &str, text: &str, start: usize) -> String {
     out
 }
 
-/// Trims trailing spaces and runs of blank lines.
-pub(super) fn tidy(s: &str) -> String {
-    let mut out = String::new();
-    let mut blank = 0;
-    for line in s.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            blank += 1;
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
-        }
-        blank = 0;
-        out.push_str(line);
-    }
-    out
-}
-
 pub(super) fn merge(a: Option<String>, b: String) -> String {
     match a {
         Some(a) if !a.trim().is_empty() => format!("{}\n\n{}", a.trim_end(), b.trim()),

@@ -22,23 +22,7 @@ pub fn page(
 /// Collapses runs of blank lines left by template conditionals and trailing spaces, and ends
 /// the file with one newline.
 pub fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut blank = 0;
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            blank += 1;
-            if blank > 1 {
-                continue;
-            }
-        } else {
-            blank = 0;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    let trimmed = out.trim_matches('\n');
-    format!("{trimmed}\n")
+    format!("{}\n", crate::markdown::tidy_lines(text))
 }
 
 #[cfg(test)]
