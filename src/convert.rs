@@ -192,26 +192,9 @@ mod tests {
             ":", "- ", "[", "]", "{", "}", "&a ", "*a", "!!str ", "|", ">", "'", "\"", "#", ",",
             "\n", "\t", "  ", "~", "é", "---\n", "? ",
         ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut m = crate::testing::Mutator::new(0x2545_f491_4f6c_dd1d);
         for _ in 0..300 {
-            let mut text: Vec<char> = base.chars().collect();
-            for _ in 0..1 + next(10) {
-                let at = next(text.len());
-                if next(2) == 0 {
-                    for (k, c) in pieces[next(pieces.len())].chars().enumerate() {
-                        text.insert(at + k, c);
-                    }
-                } else {
-                    text.remove(at);
-                }
-            }
-            let text: String = text.into_iter().collect();
+            let text = m.mutate(base, &pieces, 10);
             match parse_yaml(&text) {
                 Ok(tree) => {
                     let mut out = Vec::new();

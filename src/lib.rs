@@ -21,6 +21,8 @@ pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod shape;
+#[cfg(test)]
+mod testing;
 pub mod validate;
 pub mod watch;
 

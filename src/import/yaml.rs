@@ -242,31 +242,9 @@ mod property {
             "é",
             "---\n",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut m = crate::testing::Mutator::new(0x9e37_79b9_7f4a_7c15);
         for _ in 0..300 {
-            let mut text: Vec<char> = seed.chars().collect();
-            for _ in 0..1 + next(15) {
-                let at = next(text.len());
-                match next(3) {
-                    0 => {
-                        let piece = pieces[next(pieces.len())];
-                        for (k, c) in piece.chars().enumerate() {
-                            text.insert(at + k, c);
-                        }
-                    }
-                    1 => {
-                        text.remove(at);
-                    }
-                    _ => text[at] = pieces[next(pieces.len())].chars().next().unwrap_or(' '),
-                }
-            }
-            let md: String = text.into_iter().collect();
+            let md = m.mutate(seed, &pieces, 15);
             let g = crate::import::import(
                 &md,
                 std::path::Path::new("g.md"),
