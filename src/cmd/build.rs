@@ -1,18 +1,16 @@
 //! CLI: `stepbook build`.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
-use super::{BookDir, Ui};
+use super::{BookDir, DestDir, Ui};
 use crate::{Book, BuildOptions, Error};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub book: BookDir,
-    /// Write the output here instead of `build-dir` from book.toml.
-    #[arg(long, short = 'd', value_name = "DEST")]
-    pub dest_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub dest: DestDir,
     /// Treat warnings as errors: build nothing and exit 2 if there are any.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -22,7 +20,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let start = Instant::now();
     let book = Book::open(&args.book.dir)?;
     let opts = BuildOptions {
-        dest_dir: args.dest_dir,
+        dest_dir: args.dest.dest_dir,
         deny_warnings: args.deny_warnings,
     };
     let report = crate::build(&book, &opts)?;

@@ -219,6 +219,14 @@ pub fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     flag
 }
 
+/// The `--dest-dir` option of the commands that write the output.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DestDir {
+    /// Write the output here instead of `build-dir` from book.toml.
+    #[arg(long, short = 'd', value_name = "DEST")]
+    pub dest_dir: Option<PathBuf>,
+}
+
 /// The book folder argument every command takes.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BookDir {

@@ -1,12 +1,10 @@
 //! CLI: `stepbook serve`.
 
-use std::net::IpAddr;
-use std::path::PathBuf;
-
-use super::{BookDir, Ui};
+use super::{BookDir, DestDir, Ui};
 use crate::Error;
 use crate::serve::ServeOptions;
 use crate::watch::WatchOptions;
+use std::net::IpAddr;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,9 +20,8 @@ pub struct Args {
     /// Open the book in the default browser.
     #[arg(long)]
     pub open: bool,
-    /// Write the output here instead of `build-dir` from book.toml.
-    #[arg(long, short = 'd', value_name = "DEST")]
-    pub dest_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub dest: DestDir,
     /// Poll for changes instead of using file system events.
     #[arg(long)]
     pub poll: bool,
@@ -37,7 +34,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         open: args.open,
         watch: WatchOptions {
             poll: args.poll,
-            dest_dir: args.dest_dir,
+            dest_dir: args.dest.dest_dir,
         },
     };
     crate::serve::serve(&args.book.dir, &opts, ui, |_| {})

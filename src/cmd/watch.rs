@@ -1,8 +1,6 @@
 //! CLI: `stepbook watch`.
 
-use std::path::PathBuf;
-
-use super::{BookDir, Ui};
+use super::{BookDir, DestDir, Ui};
 use crate::Error;
 use crate::watch::WatchOptions;
 
@@ -10,9 +8,8 @@ use crate::watch::WatchOptions;
 pub struct Args {
     #[command(flatten)]
     pub book: BookDir,
-    /// Write the output here instead of `build-dir` from book.toml.
-    #[arg(long, short = 'd', value_name = "DEST")]
-    pub dest_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub dest: DestDir,
     /// Poll for changes instead of using file system events (for network drives, containers
     /// and other file systems where events are unreliable).
     #[arg(long)]
@@ -22,7 +19,7 @@ pub struct Args {
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let opts = WatchOptions {
         poll: args.poll,
-        dest_dir: args.dest_dir,
+        dest_dir: args.dest.dest_dir,
     };
     let stop = super::ctrl_c_flag();
     ui.status(&format!(
