@@ -1,7 +1,7 @@
 //! The `stepbook` binary: parse flags, run the command, map the outcome to an exit code.
 
 use clap::Parser;
-use stepbook::cmd::{self, Cli, ColorChoice};
+use stepbook::cmd::{self, Cli};
 use stepbook::exit;
 
 fn main() {
@@ -10,10 +10,7 @@ fn main() {
     // SAFETY: sets a process-wide allocator option; no allocation is in flight.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let cli = Cli::parse();
-    let color = cli.color == ColorChoice::Always
-        || (cli.color == ColorChoice::Auto
-            && std::io::IsTerminal::is_terminal(&std::io::stderr())
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    let color = cli.color.enabled();
     let code = match cmd::run(cli) {
         Ok(()) => exit::OK,
         Err(e) => {

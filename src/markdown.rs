@@ -317,6 +317,15 @@ fn split_urls(t: CowStr<'_>) -> Vec<Event<'_>> {
     out
 }
 
+/// Text escaped for HTML and XML content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
 /// Markdown text without trailing spaces, leading or trailing blank lines, or runs of blank
 /// lines (one blank line stays: it separates paragraphs).
 pub fn tidy_lines(s: &str) -> String {

@@ -227,13 +227,6 @@ pub fn resolve_target(root: &Path, request_path: &str) -> Option<Target> {
     path.is_file().then_some(Target::File(path))
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// A page listing a folder's entries (the checklists, the Markdown files), hidden ones left out.
 fn listing(dir: &Path, request_path: &str) -> String {
     let mut names: Vec<(String, bool)> = std::fs::read_dir(dir)
@@ -262,10 +255,10 @@ fn listing(dir: &Path, request_path: &str) -> String {
         );
         items.push_str(&format!(
             "<li><a href=\"{href}\">{}</a></li>\n",
-            html_escape(&shown)
+            crate::markdown::escape_html(&shown)
         ));
     }
-    let title = html_escape(&base);
+    let title = crate::markdown::escape_html(&base);
     format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1>\n<ul>\n{items}</ul>\n</body></html>\n"
     )

@@ -53,6 +53,20 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// Whether diagnostics on stderr get colour.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new book: book.toml, an example guide that uses every field, the JSON Schema
@@ -142,16 +156,8 @@ impl Ui {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
     let ui = Ui {
-        color,
+        color: cli.color.enabled(),
         quiet: cli.quiet,
     };
     match cli.command {

@@ -123,14 +123,6 @@ pub fn github(r: &LintReport) -> String {
     out
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
 pub fn junit(r: &LintReport) -> String {
     let mut cases = String::new();
     let mut failures = 0;
@@ -151,7 +143,7 @@ pub fn junit(r: &LintReport) -> String {
         let _ = write!(
             cases,
             "    <testcase classname=\"stepbook.lint\" name=\"{}\"",
-            xml(file)
+            crate::markdown::escape_html(file)
         );
         if problems.is_empty() {
             cases.push_str("/>\n");
@@ -167,11 +159,11 @@ pub fn junit(r: &LintReport) -> String {
                 cases,
                 "      <failure type=\"{}\" message=\"{}\">{at}: {}{}</failure>",
                 d.code,
-                xml(&d.message),
-                xml(&d.message),
+                crate::markdown::escape_html(&d.message),
+                crate::markdown::escape_html(&d.message),
                 d.help
                     .as_deref()
-                    .map(|h| format!("\nhelp: {}", xml(h)))
+                    .map(|h| format!("\nhelp: {}", crate::markdown::escape_html(h)))
                     .unwrap_or_default()
             );
         }
