@@ -202,6 +202,14 @@ pub struct BuildReport {
 /// Validates the book and writes every configured output into the destination, replacing the
 /// previous output only when everything succeeded.
 pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
+    build_keeping_engine(book, opts).map(|(report, _)| report)
+}
+
+/// [`build`], also returning the templates it rendered with (a watcher re-renders with them).
+pub fn build_keeping_engine(
+    book: &Book,
+    opts: &BuildOptions,
+) -> Result<(BuildReport, render::Engine), Error> {
     let Checked {
         book: checked,
         diagnostics,
@@ -224,7 +232,7 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
     })?;
     timed("prune", || staging.prune(&files.written))?;
     timed("swap", || staging.commit())?;
-    Ok(BuildReport {
+    let report = BuildReport {
         dest,
         guides,
         files: files.written.len(),
@@ -232,7 +240,8 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
         asset_dirs,
         diagnostics,
         sources,
-    })
+    };
+    Ok((report, engine))
 }
 
 /// `shown` joined with `rel`, without a leading `./`.

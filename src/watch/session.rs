@@ -72,8 +72,8 @@ impl Session {
             dest_dir: self.dest_dir.clone(),
             deny_warnings: false,
         };
-        let report = crate::build(&book, &opts)?;
-        self.engine = Some(Engine::new(&book)?);
+        let (report, engine) = crate::build_keeping_engine(&book, &opts)?;
+        self.engine = Some(engine);
         self.pages = Some(
             report
                 .pages
