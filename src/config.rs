@@ -350,22 +350,18 @@ pub fn load(root: &Path, shown: &Path) -> Result<Config, ConfigError> {
             });
         }
     };
-    if meta.len() > MAX_CONFIG_BYTES {
+    if !meta.is_file() {
         return Err(ConfigError::Unreadable {
             path: display,
-            message: format!("it is {} bytes; a book.toml is at most 1 MiB", meta.len()),
+            message: "it is not a regular file".into(),
         });
     }
-    let bytes = std::fs::read(&path).map_err(|e| ConfigError::Unreadable {
-        path: display.clone(),
-        message: e.to_string(),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| ConfigError::Unreadable {
-        path: display.clone(),
-        message: format!(
-            "it is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-            e.utf8_error().valid_up_to()
-        ),
+    // A FIFO, a device or a file that grows while read cannot hang or exhaust memory.
+    let text = crate::safe_fs::read_regular_text(&path, MAX_CONFIG_BYTES).map_err(|e| {
+        ConfigError::Unreadable {
+            path: display.clone(),
+            message: format!("{e}; a book.toml is a UTF-8 text file of at most 1 MiB"),
+        }
     })?;
     parse(&text, &display, root)
 }
@@ -411,7 +407,37 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
     };
     let (src, src_span) =
         string_in(table("book"), "src").unwrap_or_else(|| ("content".into(), 0..0));
-    if !root.join(&src).is_dir() {
+    // Paths a book names must stay inside it: a cloned book must not make stepbook read, write
+    // or delete anything else (`--dest-dir` on the command line may point anywhere).
+    let paths = [
+        (table("book"), "src", "the guides folder"),
+        (table("build"), "build-dir", "the output folder"),
+        (table("lint"), "cache-dir", "the cache folder"),
+    ];
+    for (t, key, what) in paths {
+        if let Some((value, span)) = string_in(t, key)
+            && let Err(why) = inside_book(root, &value)
+        {
+            diags.push(
+                Diagnostic::error("E104", display, format!("`{key}` {why}"))
+                    .at(span)
+                    .help(format!(
+                        "{what} must be a relative path inside the book, like `{}`{}",
+                        match key {
+                            "src" => "content",
+                            "build-dir" => "book",
+                            _ => ".stepbook-cache",
+                        },
+                        if key == "build-dir" {
+                            "; to write elsewhere, pass `--dest-dir`"
+                        } else {
+                            ""
+                        }
+                    )),
+            );
+        }
+    }
+    if inside_book(root, &src).is_ok() && !root.join(&src).is_dir() {
         diags.push(
             Diagnostic::error(
                 "E102",
@@ -428,9 +454,22 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
         Some(node::Value::Map(m)) => m.iter().find(|(k, _)| k.name == "html").map(|(_, v)| v),
         _ => None,
     };
-    if let Some((theme, span)) = string_in(html, "theme")
+    let theme = string_in(html, "theme");
+    if let Some((theme, span)) = &theme
+        && !plain_name(theme)
+    {
+        diags.push(
+            Diagnostic::error(
+                "E103",
+                display,
+                format!("theme `{}` is not a plain folder name", theme.escape_debug()),
+            )
+            .at(span.clone())
+            .help("a theme is the name of a folder under `themes/`, like `dark`: letters, digits, `-`, `_` and `.`, not starting with `.`"),
+        );
+    } else if let Some((theme, span)) = theme
         && theme != "default"
-        && !root.join("themes").join(&theme).is_dir()
+        && !real_dir_inside(root, &root.join("themes").join(&theme))
     {
         diags.push(
             Diagnostic::error("E103", display, format!("theme `{theme}` not found"))
@@ -452,6 +491,60 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
             sources,
         )
     })
+}
+
+/// A name that stands for one folder: no separators, no `..`, nothing hidden or odd.
+pub fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Is `dir` a folder that is really inside `root` (after following links)?
+pub fn real_dir_inside(root: &Path, dir: &Path) -> bool {
+    std::fs::canonicalize(dir).is_ok_and(|d| d.is_dir() && d.starts_with(root))
+}
+
+/// Checks that `rel`, a path from book.toml, names a place inside the book `root`: relative,
+/// no `..` that climbs out, and no link on the way that leads out. `Err` says what is wrong.
+pub fn inside_book(root: &Path, rel: &str) -> Result<(), String> {
+    use std::path::Component;
+    let path = Path::new(rel);
+    if rel.trim().is_empty() {
+        return Err("is empty".into());
+    }
+    if rel.contains(['\0', '\n', '\r']) {
+        return Err("holds a control character".into());
+    }
+    if path.has_root()
+        || path.is_absolute()
+        || matches!(path.components().next(), Some(Component::Prefix(_)))
+    {
+        return Err(format!("is an absolute path (`{}`)", rel.escape_debug()));
+    }
+    let mut depth = 0usize;
+    for c in path.components() {
+        match c {
+            Component::ParentDir if depth == 0 => {
+                return Err(format!("`{}` leads out of the book", rel.escape_debug()));
+            }
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            _ => {}
+        }
+    }
+    match crate::output::absolute(&root.join(path)) {
+        Ok(abs) if abs.starts_with(root) => Ok(()),
+        Ok(abs) => Err(format!(
+            "`{}` leads out of the book through a link (to `{}`)",
+            rel.escape_debug(),
+            abs.display()
+        )),
+        Err(e) => Err(format!("cannot be resolved: {e:#}")),
+    }
 }
 
 #[cfg(test)]

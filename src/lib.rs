@@ -18,6 +18,7 @@ pub mod model;
 pub mod node;
 pub mod output;
 pub mod render;
+pub mod safe_fs;
 pub mod schema;
 pub mod serve;
 pub mod shape;
@@ -224,7 +225,7 @@ pub fn build_keeping_engine(
     asset_dirs.sort();
     asset_dirs.dedup();
     let dest = book.dest(opts.dest_dir.as_deref());
-    output::guard_dest(&dest, book)?;
+    output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
     let engine = render::Engine::new(book)?;
     let staging = output::Staging::new(&dest)?;
     let files = timed("render", || {

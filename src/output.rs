@@ -14,8 +14,17 @@ use crate::{Book, Error};
 pub const MARKER: &str = ".stepbook-output";
 
 /// Refuses destinations whose replacement would destroy the book or someone else's files.
-pub fn guard_dest(dest: &Path, book: &Book) -> Result<(), Error> {
+/// `from_config`: the destination is `build-dir` from book.toml, which must stay inside the book
+/// (a destination given on the command line may be anywhere).
+pub fn guard_dest(dest: &Path, book: &Book, from_config: bool) -> Result<(), Error> {
     let abs = absolute(dest)?;
+    if from_config && !abs.starts_with(&book.root) {
+        return Err(Error::Other(anyhow!(
+            "refusing to build into `{}`: `build-dir` leads out of the book (to `{}`)\n  = help: set `build-dir` to a folder inside the book, or pass --dest-dir",
+            dest.display(),
+            abs.display()
+        )));
+    }
     let protected = [
         (&book.root, "the book itself"),
         (&book.src, "the guides folder"),
@@ -57,24 +66,34 @@ pub fn guard_dest(dest: &Path, book: &Book) -> Result<(), Error> {
     Ok(())
 }
 
-/// `path` made absolute and with symlinks resolved as far as it exists.
-fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+/// `path` made absolute, with `.` and `..` applied and every symlink resolved, component by
+/// component, as far as the path exists: the one name of the folder a destination really is.
+///
+/// `..` is applied after the component before it is resolved, as the file system would, so
+/// `q/../book` is `book` and `out/link/..` is the parent of the link's target. Checks made on
+/// this path cannot be fooled by spelling.
+pub fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     let abs = std::path::absolute(path)
         .with_context(|| format!("failed to resolve `{}`", path.display()))?;
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
+    let mut out = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            std::path::Component::Prefix(_) | std::path::Component::RootDir => {
+                out.push(part.as_os_str())
             }
-            _ => break,
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::Normal(name) => {
+                out.push(name);
+                if std::fs::symlink_metadata(&out).is_ok() {
+                    out = std::fs::canonicalize(&out).with_context(|| {
+                        format!("failed to resolve `{}` (a broken link?)", out.display())
+                    })?;
+                }
+            }
         }
-    }
-    let mut out = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
-    for name in rest.into_iter().rev() {
-        out.push(name);
     }
     Ok(out)
 }
@@ -94,6 +113,10 @@ pub struct Staging {
     spare: PathBuf,
     reused: bool,
     committed: bool,
+    /// Files a reused spare held before this build (relative, with `/`), for [`Staging::prune`].
+    old_files: Vec<String>,
+    /// The live output is stepbook's and holds only files and folders.
+    previous_plain: bool,
 }
 
 impl Staging {
@@ -110,13 +133,22 @@ impl Staging {
             .unwrap_or_else(|| "book".into());
         let spare = parent.join(format!(".{name}.stepbook-spare"));
         if spare.join(MARKER).is_file() && !spare.is_symlink() {
-            return Ok(Staging {
-                dir: spare.clone(),
-                dest,
-                spare,
-                reused: true,
-                committed: false,
-            });
+            // A spare holding a link (or anything but files and folders) could make this build
+            // write outside it: it is not reused but removed, and a fresh folder is made.
+            match plain_tree(&spare) {
+                Some(files) => {
+                    return Ok(Staging {
+                        dir: spare.clone(),
+                        dest,
+                        spare,
+                        reused: true,
+                        committed: false,
+                        old_files: files,
+                        previous_plain: false,
+                    });
+                }
+                None => remove_tree(&spare),
+            }
         }
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.stepbook-new-"))
@@ -128,12 +160,17 @@ impl Staging {
             "written by stepbook; replaced on every build\n",
         )
         .context("failed to write the output marker")?;
+        // Unchanged files are hard-linked from the live output, but only from one that holds
+        // nothing but files and folders: a link planted in it must not be followed.
+        let previous_plain = dest.join(MARKER).is_file() && plain_tree(&dest).is_some();
         Ok(Staging {
             dir,
             dest,
             spare,
             reused: false,
             committed: false,
+            old_files: Vec::new(),
+            previous_plain,
         })
     }
 
@@ -141,14 +178,7 @@ impl Staging {
     pub fn target(&self) -> Target<'_> {
         Target {
             dir: &self.dir,
-            previous: if self.reused {
-                None
-            } else {
-                self.dest
-                    .join(MARKER)
-                    .is_file()
-                    .then_some(self.dest.as_path())
-            },
+            previous: (!self.reused && self.previous_plain).then_some(self.dest.as_path()),
             in_place: self.reused,
         }
     }
@@ -158,23 +188,30 @@ impl Staging {
         if !self.reused {
             return Ok(());
         }
-        let mut dirs = Vec::new();
-        for entry in walkdir::WalkDir::new(&self.dir)
-            .min_depth(1)
-            .contents_first(true)
-        {
-            let entry = entry.context("failed to list the staging folder")?;
-            let rel = rel_name(&self.dir, entry.path());
-            if entry.file_type().is_dir() {
-                dirs.push(entry.into_path());
-            } else if rel != MARKER && !written.contains(&rel) {
-                std::fs::remove_file(entry.path())
-                    .with_context(|| format!("failed to remove `{}`", entry.path().display()))?;
+        let mut dirs = HashSet::new();
+        for rel in &self.old_files {
+            if rel != MARKER && !written.contains(rel) {
+                let path = self.dir.join(rel);
+                match std::fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(e)
+                            .with_context(|| format!("failed to remove `{}`", path.display()));
+                    }
+                }
+                let mut up = Path::new(rel).parent();
+                while let Some(d) = up.filter(|d| !d.as_os_str().is_empty()) {
+                    dirs.insert(d.to_path_buf());
+                    up = d.parent();
+                }
             }
         }
+        // Deepest first; only empty folders go (`remove_dir` fails on the others, as it should).
+        let mut dirs: Vec<PathBuf> = dirs.into_iter().collect();
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
         for d in dirs {
-            // Only empty folders go; `remove_dir` fails on the others, which is what we want.
-            let _ = std::fs::remove_dir(d);
+            let _ = std::fs::remove_dir(self.dir.join(d));
         }
         Ok(())
     }
@@ -227,6 +264,26 @@ impl Drop for Staging {
     }
 }
 
+/// The files under `dir` (relative, with `/`) when the tree holds nothing but regular files and
+/// folders, and `dir` itself is not a link; `None` when it holds a symlink, a FIFO, a device or
+/// anything else a build must not write through or into.
+fn plain_tree(dir: &Path) -> Option<Vec<String>> {
+    if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.ok()?;
+        let t = entry.file_type();
+        if t.is_file() {
+            files.push(rel_name(dir, entry.path()));
+        } else if !t.is_dir() {
+            return None;
+        }
+    }
+    Some(files)
+}
+
 /// `path` relative to `base`, with `/` separators.
 fn rel_name(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)
@@ -259,7 +316,8 @@ impl Target<'_> {
             if same_content(&dest, bytes) {
                 return Ok(());
             }
-            let _ = std::fs::remove_file(&dest);
+            // The folder may be live (`watch`, `serve`): readers see the old file or the new.
+            return replace(&dest, |tmp| std::io::Write::write_all(tmp, bytes));
         } else if let Some(prev) = self.previous {
             let old = prev.join(rel);
             if same_content(&old, bytes) && std::fs::hard_link(&old, &dest).is_ok() {
@@ -284,7 +342,9 @@ impl Target<'_> {
             if same_as(&dest) {
                 return Ok(());
             }
-            return replace(&dest, |tmp| std::fs::copy(from, tmp).map(|_| ()));
+            return replace(&dest, |tmp| {
+                std::io::copy(&mut std::fs::File::open(from)?, tmp).map(|_| ())
+            });
         } else if let Some(prev) = self.previous {
             let old = prev.join(rel);
             if same_as(&old) && std::fs::hard_link(&old, &dest).is_ok() {
@@ -301,20 +361,27 @@ impl Target<'_> {
     }
 }
 
-/// Replaces `dest` atomically: writes a temporary file beside it, then renames it over `dest`.
-/// Readers (a browser on `serve`) see the old file or the new one, never a partial one, and a
-/// file whose inode is shared with another output is never written through.
-fn replace(dest: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> anyhow::Result<()> {
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dest.with_file_name(format!(".{name}.stepbook-tmp"));
-    write(&tmp)
-        .and_then(|()| std::fs::rename(&tmp, dest))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
+/// Replaces `dest` atomically: writes a new temporary file beside it (created exclusively,
+/// under a random name, so a planted link is never written through), then renames it over
+/// `dest`. Readers (a browser on `serve`) see the old file or the new one, never a partial one
+/// or none, and a file whose inode is shared with another output is never written through.
+fn replace(
+    dest: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let parent = dest.parent().unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".stepbook-tmp-");
+    // Published files are readable by all (a web server's user), as `fs::write` makes them;
+    // the umask still applies.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder
+        .tempfile_in(parent)
+        .with_context(|| format!("failed to write `{}`", dest.display()))?;
+    write(tmp.as_file_mut()).with_context(|| format!("failed to write `{}`", dest.display()))?;
+    tmp.persist(dest)
+        .map(|_| ())
         .with_context(|| format!("failed to write `{}`", dest.display()))
 }
 

@@ -178,6 +178,13 @@ async fn script() -> Response {
         .into_response()
 }
 
+/// Does `dest` (after links) hold the marker of a stepbook build, as a regular file?
+fn written_by_stepbook(dest: &Path) -> bool {
+    std::fs::canonicalize(dest)
+        .and_then(|d| std::fs::symlink_metadata(d.join(crate::output::MARKER)))
+        .is_ok_and(|m| m.is_file())
+}
+
 /// What a request path leads to inside the output folder.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Target {
@@ -202,6 +209,8 @@ pub fn resolve_target(root: &Path, request_path: &str) -> Option<Target> {
         match seg {
             "" | "." => {}
             ".." => return None,
+            // Hidden files (the build marker, editors' and stepbook's temporaries) stay private.
+            s if s.starts_with('.') => return None,
             s if s.contains(['\\', '\0']) || s.contains(':') => return None,
             s => rel.push(s),
         }
@@ -268,6 +277,15 @@ async fn file(State(app): State<App>, uri: Uri) -> Response {
     let raw = uri.path();
     if crate::validate::percent_decode(raw).is_none() {
         return (StatusCode::BAD_REQUEST, "bad request path").into_response();
+    }
+    if !written_by_stepbook(&app.dest) {
+        // Only a folder a build wrote is served: a `build-dir` that a build refused (the book
+        // itself, `/`, a link to a home folder) must not be published by the server either.
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "nothing built yet: the output folder was not written by stepbook (see the terminal)",
+        )
+            .into_response();
     }
     let path = match resolve_target(&app.dest, raw) {
         Some(Target::File(p)) => p,

@@ -11,6 +11,12 @@ use super::http::Verdict;
 
 const FILE: &str = "links.json";
 const VERSION: u32 = 1;
+/// A cache larger than this is not read (it would be slow to parse; a real one is far smaller:
+/// about 200 bytes a URL).
+const MAX_BYTES: u64 = 32 << 20;
+/// How far in the future a result's time may be (clock skew between machines) before the entry
+/// is not trusted: a forged `checked` must not keep a broken URL hidden forever.
+const SKEW: u64 = 300;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Stored {
@@ -45,11 +51,13 @@ pub fn key(url: &str, image: bool) -> String {
 }
 
 impl Cache {
-    /// Opens the cache in `dir`; a missing, unreadable or old-format file is an empty cache.
+    /// Opens the cache in `dir`; a missing, unreadable, oversized or old-format file, or one
+    /// that is not a regular file, is an empty cache. A `dir` that is a link is not read.
     pub fn open(dir: &Path, max_age: Duration) -> Cache {
         let path = dir.join(FILE);
-        let stored = std::fs::read(&path)
-            .ok()
+        let stored = (!is_link(dir))
+            .then(|| crate::safe_fs::read_regular(&path, MAX_BYTES).ok())
+            .flatten()
             .and_then(|b| serde_json::from_slice::<Stored>(&b).ok())
             .filter(|s| s.version == VERSION)
             .unwrap_or_default();
@@ -63,7 +71,7 @@ impl Cache {
     /// A good result younger than the maximum age.
     pub fn get(&self, url: &str, image: bool) -> Option<Verdict> {
         let e = self.stored.entries.get(&key(url, image))?;
-        (now().saturating_sub(e.checked) <= self.max_age.as_secs() && e.verdict.is_good())
+        (fresh(e.checked, now(), self.max_age.as_secs()) && e.verdict.is_good())
             .then(|| e.verdict.clone())
     }
 
@@ -89,17 +97,31 @@ impl Cache {
         let max = self.max_age.as_secs();
         let t = now();
         self.stored.version = VERSION;
-        self.stored
-            .entries
-            .retain(|_, e| t.saturating_sub(e.checked) <= max);
+        self.stored.entries.retain(|_, e| fresh(e.checked, t, max));
         let dir = self.path.parent().expect("a file in a folder");
+        if is_link(dir) {
+            anyhow::bail!(
+                "`{}` is a link; the cache is written only into a real folder inside the book",
+                dir.display()
+            );
+        }
         std::fs::create_dir_all(dir)
             .with_context(|| format!("failed to create `{}`", dir.display()))?;
-        let tmp = self.path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(&self.stored)?)
-            .and_then(|()| std::fs::rename(&tmp, &self.path))
+        // A new file renamed over the old one: a link or FIFO planted at either name is
+        // replaced, never written through.
+        crate::safe_fs::write_new(&self.path, &serde_json::to_vec_pretty(&self.stored)?, true)
             .with_context(|| format!("failed to write `{}`", self.path.display()))
     }
+}
+
+/// Is a result checked at `checked` still good at `now`? Not when older than `max_age`, nor
+/// when dated in the future beyond clock skew.
+fn fresh(checked: u64, now: u64, max_age: u64) -> bool {
+    checked <= now.saturating_add(SKEW) && now.saturating_sub(checked) <= max_age
+}
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 #[cfg(test)]
@@ -124,5 +146,23 @@ mod tests {
             "checked as an image, not as a link"
         );
         assert_eq!(c.get("http://a/404", false), None);
+    }
+
+    #[test]
+    fn results_dated_in_the_future_are_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = |t: u64| format!(r#"{{"checked":{t},"verdict":"ok","status":200}}"#);
+        let forged = format!(
+            r#"{{"version":{VERSION},"entries":{{"link http://a/now":{},"link http://a/x":{}}}}}"#,
+            entry(now()),
+            entry(u64::MAX)
+        );
+        std::fs::write(dir.path().join(FILE), forged).unwrap();
+        let c = Cache::open(dir.path(), Duration::from_secs(3600));
+        assert_eq!(
+            c.get("http://a/now", false),
+            Some(Verdict::Ok { status: 200 })
+        );
+        assert_eq!(c.get("http://a/x", false), None);
     }
 }

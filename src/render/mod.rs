@@ -67,7 +67,7 @@ impl Engine {
             })
             .collect();
         let user_templates = book.root.join("templates");
-        for (name, path) in files_under(&user_templates)? {
+        for (name, path) in files_under(&book.root, &user_templates)? {
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("failed to read template `{}`", path.display()))?;
             let shown = crate::shown_path(
@@ -100,7 +100,7 @@ impl Engine {
             names.push(chosen);
         }
         for name in names {
-            for (file, path) in files_under(&book.root.join("themes").join(name))? {
+            for (file, path) in files_under(&book.root, &book.root.join("themes").join(name))? {
                 let bytes = std::fs::read(&path)
                     .with_context(|| format!("failed to read theme file `{}`", path.display()))?;
                 theme.insert(file, bytes);
@@ -130,10 +130,17 @@ impl Engine {
 }
 
 /// Every regular file under `dir` (recursively), as (name relative to `dir` with `/`, path).
-/// A missing folder has no files; symlinks are not followed.
-fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
-    if !dir.is_dir() {
+/// A missing folder has no files; symlinks are not followed, and a folder that is a link out of
+/// the book `root` is refused (its files would be published).
+fn files_under(root: &Path, dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    if std::fs::symlink_metadata(dir).is_err() {
         return Ok(Vec::new());
+    }
+    if !crate::config::real_dir_inside(root, dir) {
+        anyhow::bail!(
+            "`{}` is not a folder inside the book (a link that leads out of it?)\n  = help: make it a real folder inside the book, or remove it",
+            dir.strip_prefix(root).unwrap_or(dir).display()
+        );
     }
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {

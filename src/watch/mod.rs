@@ -40,7 +40,7 @@ pub enum Change {
 }
 
 /// Editor temporaries and swap files: vim (`.x.swp`, `4913`, `x~`), emacs (`#x#`, `.#x`),
-/// JetBrains (`x___jb_tmp___`), Kate, gedit and our own `*.stepbook-tmp`.
+/// JetBrains (`x___jb_tmp___`), Kate, gedit and our own (hidden) `.stepbook-tmp-*`.
 pub fn is_editor_temp(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return true;
@@ -54,7 +54,6 @@ pub fn is_editor_temp(path: &Path) -> bool {
         || name.ends_with(".tmp")
         || name.ends_with(".kate-swp")
         || name.contains("___jb_")
-        || name.ends_with(".stepbook-tmp")
 }
 
 fn is_image(p: &Path) -> bool {

@@ -102,6 +102,11 @@ impl Session {
         };
         let start = Instant::now();
         let dest = book.dest(self.dest_dir.as_deref());
+        if !dest.join(crate::output::MARKER).is_file() {
+            // The output was deleted or replaced behind our back: writing one guide's pages
+            // into it would leave a partial output that later builds refuse to replace.
+            return self.full();
+        }
         let target = Target {
             dir: &dest,
             previous: None,

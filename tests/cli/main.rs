@@ -5,11 +5,12 @@ mod build;
 mod corpus;
 mod diagnostics;
 mod docs;
+mod hostile;
 mod import;
 mod lint;
 pub mod lint_server;
 mod schema;
-mod serve;
+pub mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -19,6 +19,11 @@ pub struct Server {
 
 impl Server {
     pub fn start(book: &Book) -> Server {
+        Server::start_waiting(book, "rebuilt: full build")
+    }
+
+    /// Starts `serve` and waits until its log holds `needle` (the first build's outcome).
+    pub fn start_waiting(book: &Book, needle: &str) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_stepbook"))
             .args(["serve", "--port", "0"])
             .current_dir(book.path())
@@ -48,7 +53,7 @@ impl Server {
             .parse()
             .unwrap();
         let server = Server { child, addr, log };
-        server.wait_log("rebuilt: full build", Duration::from_secs(20));
+        server.wait_log(needle, Duration::from_secs(20));
         server
     }
 
