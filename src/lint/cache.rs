@@ -148,6 +148,53 @@ mod tests {
         assert_eq!(c.get("http://a/404", false), None);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn links_planted_in_the_cache_are_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let cache = dir.path().join("cache");
+        std::fs::create_dir(&cache).unwrap();
+        std::os::unix::fs::symlink(&victim, cache.join(FILE)).unwrap();
+        std::os::unix::fs::symlink(&victim, cache.join("links.json.tmp")).unwrap();
+        let mut c = Cache::open(&cache, Duration::from_secs(3600));
+        c.put("http://a/x.png", true, &Verdict::Ok { status: 200 });
+        c.save().unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(
+            std::fs::symlink_metadata(cache.join(FILE))
+                .unwrap()
+                .is_file()
+        );
+        // A cache folder that is itself a link is neither read nor written.
+        let linked = dir.path().join("linked");
+        std::os::unix::fs::symlink(&cache, &linked).unwrap();
+        let mut c = Cache::open(&linked, Duration::from_secs(3600));
+        assert_eq!(c.get("http://a/x.png", true), None);
+        assert!(c.save().unwrap_err().to_string().contains("is a link"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_fifo_or_device_as_the_cache_file_is_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join(FILE);
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let c = Cache::open(dir.path(), Duration::from_secs(3600));
+        assert!(c.stored.entries.is_empty());
+        std::fs::remove_file(&fifo).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &fifo).unwrap();
+        let c = Cache::open(dir.path(), Duration::from_secs(3600));
+        assert!(c.stored.entries.is_empty());
+    }
+
     #[test]
     fn results_dated_in_the_future_are_not_trusted() {
         let dir = tempfile::tempdir().unwrap();

@@ -100,6 +100,7 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
 
     let mut checked = Checked::default();
     let mut asset_index: HashMap<PathBuf, usize> = HashMap::new();
+    let mut out_names: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut ids: HashMap<String, &LoadedGuide> = HashMap::new();
     let mut pairs = Vec::new();
     for (g, (mut resolved, diags, locals)) in guides.iter().zip(per_guide) {
@@ -125,14 +126,26 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
         } else {
             ids.insert(resolved.id.clone(), g);
         }
-        // Give each distinct file one asset index.
+        // Give each distinct file one asset index, and one output name no other file has
+        // (names that are not UTF-8 can meet after their lossy conversion).
         let mut map = Vec::with_capacity(locals.len());
         for path in locals {
             let next = asset_index.len();
             let idx = *asset_index.entry(path.clone()).or_insert(next);
             if idx == next {
+                let name = output_name(&path, root, src);
+                let (stem, ext) = match name.rfind('.') {
+                    Some(i) if !name[i..].contains('/') => name.split_at(i),
+                    _ => (name.as_str(), ""),
+                };
+                let mut out = name.clone();
+                let mut n = 1;
+                while !out_names.insert(out.clone()) {
+                    n += 1;
+                    out = format!("{stem}-{n}{ext}");
+                }
                 checked.assets.push(Asset {
-                    out: output_name(&path, root, src),
+                    out,
                     path,
                     width: None,
                     height: None,
@@ -184,19 +197,27 @@ pub fn image_size(path: &Path) -> Option<(u32, u32)> {
 }
 
 /// Where an asset goes inside `media/`: its path under `src`, or under `_root/` when it lives
-/// elsewhere in the book.
+/// elsewhere in the book. The mapping is one-to-one: a path under `src` whose first folder starts
+/// with `_` gets one more (`content/_root/x.png` → `__root/x.png`), so it never meets the
+/// `_root/` of a file outside `src`.
 fn output_name(path: &Path, root: &Path, src: &Path) -> String {
-    let rel = match path.strip_prefix(src) {
-        Ok(r) => r.to_path_buf(),
-        Err(_) => Path::new("_root").join(path.strip_prefix(root).unwrap_or(path)),
+    let (prefix, rel) = match path.strip_prefix(src) {
+        Ok(r) => (None, r),
+        Err(_) => (Some("_root"), path.strip_prefix(root).unwrap_or(path)),
     };
-    rel.components()
+    let mut parts: Vec<String> = rel
+        .components()
         .filter_map(|c| match c {
             Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
             _ => None,
         })
-        .collect::<Vec<_>>()
-        .join("/")
+        .collect();
+    match (prefix, parts.first_mut()) {
+        (Some(p), _) => parts.insert(0, p.to_owned()),
+        (None, Some(first)) if first.starts_with('_') => first.insert(0, '_'),
+        _ => {}
+    }
+    parts.join("/")
 }
 
 /// Lowercase ASCII slug: `Step 1: Redeem!` → `step-1-redeem`.

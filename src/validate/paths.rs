@@ -55,6 +55,12 @@ impl GuideValidator<'_> {
             // Resolve symlinks only for paths that are lexically inside; a link out is refused.
             match self.real_path(&joined) {
                 Some(real) if real.starts_with(self.root) => {
+                    if let Err(why) = publishable(&real, self.root) {
+                        self.error("E017", src, format!("{noun} `{s}` cannot be published"))
+                            .label(why)
+                            .help("only PNG, JPEG, GIF and WebP images outside hidden folders are copied into the output; convert the file, or point `src` at an image");
+                        return Image::Invalid;
+                    }
                     self.locals.push(real);
                     return Image::Local(self.locals.len() - 1);
                 }
@@ -117,6 +123,41 @@ impl GuideValidator<'_> {
                 .filter(|p| p.is_file())
         } else {
             meta.is_file().then_some(candidate)
+        }
+    }
+}
+
+/// Whether the file at `real` (canonical, inside `root`) may be copied into the output: not
+/// hidden or in a hidden folder (`.env`, `.git/config`), and its first bytes are those of a
+/// PNG, JPEG, GIF or WebP image (`book.toml`, a page or an SVG with a script are not). `Err`
+/// says why not.
+fn publishable(real: &Path, root: &Path) -> Result<(), String> {
+    use std::io::Read;
+    let rel = real.strip_prefix(root).unwrap_or(real);
+    if rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
+        return Err("hidden files and files in hidden folders are never published".into());
+    }
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(real)
+        .and_then(|f| f.take(64).read_to_end(&mut head))
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    match image::guess_format(&head) {
+        Ok(
+            image::ImageFormat::Png
+            | image::ImageFormat::Jpeg
+            | image::ImageFormat::Gif
+            | image::ImageFormat::WebP,
+        ) => Ok(()),
+        _ => {
+            let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+            if text.contains("<svg") || text.contains("<?xml") {
+                Err("SVG images can carry scripts and are not published; export it as PNG".into())
+            } else {
+                Err("its bytes are not a PNG, JPEG, GIF or WebP image".into())
+            }
         }
     }
 }

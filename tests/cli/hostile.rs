@@ -2,3 +2,4 @@
 //! written or deleted, whatever the command line, book.toml, a planted link or the content says.
 
 mod data_loss;
+mod publishing;

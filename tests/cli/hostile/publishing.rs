@@ -1,0 +1,108 @@
+//! Reading and publishing what should stay private: any file of the book named as a screenshot
+//! or image, and output names that two files share.
+
+use crate::{Book, locations};
+
+/// A guide whose screenshots and Markdown images name `srcs`, one step each.
+fn guide_with_images(srcs: &[&str]) -> String {
+    let mut steps = String::new();
+    for (i, src) in srcs.iter().enumerate() {
+        steps.push_str(&format!(
+            "      - text: \"Step {i}: ![inline](../{src})\"\n        screenshots:\n          - src: ../{src}\n            alt: Picture {i}\n"
+        ));
+    }
+    format!("title: Leaky\nsections:\n  - title: Look\n    steps:\n{steps}")
+}
+
+#[test]
+fn only_real_images_outside_hidden_folders_are_published() {
+    let book = Book::bundled();
+    let png =
+        std::fs::read(crate::repo().join("tests/fixtures/screenshots/content/img/ok.png")).unwrap();
+    book.write(".env", "SECRET=1");
+    book.write(".git/config", "[core]");
+    book.write(
+        "shots/evil.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+    );
+    book.write("shots/page.html", "<html><script>alert(1)</script></html>");
+    std::fs::create_dir_all(book.path().join(".hidden")).unwrap();
+    std::fs::write(book.path().join(".hidden/ok.png"), &png).unwrap();
+    std::fs::write(book.path().join("shots/renamed.png.txt"), &png).unwrap();
+    let bad = [
+        ".env",
+        "book.toml",
+        ".git/config",
+        "shots/evil.svg",
+        "shots/page.html",
+        ".hidden/ok.png",
+    ];
+    let mut all = bad.to_vec();
+    all.push("shots/renamed.png.txt");
+    book.write("content/leaky.yaml", &guide_with_images(&all));
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let e017: Vec<_> = locations(&r.stderr)
+        .into_iter()
+        .filter(|(c, _)| c == "E017")
+        .collect();
+    // Each bad file twice (the screenshot and the image in the step's text).
+    assert_eq!(e017.len(), bad.len() * 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("SVG images can carry scripts"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("hidden files"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not a PNG, JPEG, GIF or WebP"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(book.run(&["build"]).code, 2);
+    assert!(!book.path().join("book").exists());
+
+    // A real image with an odd name is published: it is the bytes that count.
+    book.write(
+        "content/leaky.yaml",
+        &guide_with_images(&["shots/renamed.png.txt"]),
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        book.path()
+            .join("book/html/media/_root/shots/renamed.png.txt")
+            .is_file()
+    );
+}
+
+#[test]
+fn two_images_never_share_an_output_name() {
+    let book = Book::bundled();
+    let png =
+        std::fs::read(crate::repo().join("tests/fixtures/screenshots/content/img/ok.png")).unwrap();
+    let mut other = png.clone();
+    other.extend_from_slice(b"trailing bytes make a different file");
+    std::fs::create_dir_all(book.path().join("content/_root/img")).unwrap();
+    std::fs::create_dir_all(book.path().join("img")).unwrap();
+    std::fs::write(book.path().join("content/_root/img/shot.png"), &png).unwrap();
+    std::fs::write(book.path().join("img/shot.png"), &other).unwrap();
+    book.write(
+        "content/two.yaml",
+        "title: Two\nsections:\n  - title: Look\n    steps:\n      - text: Inside\n        screenshots:\n          - src: _root/img/shot.png\n            alt: Inside the guides folder\n      - text: Outside\n        screenshots:\n          - src: ../img/shot.png\n            alt: Outside the guides folder\n",
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let media = book.path().join("book/html/media");
+    assert_eq!(
+        std::fs::read(media.join("__root/img/shot.png")).unwrap(),
+        png
+    );
+    assert_eq!(
+        std::fs::read(media.join("_root/img/shot.png")).unwrap(),
+        other
+    );
+    let html = book.read("book/html/two/index.html");
+    assert!(html.contains("../media/__root/img/shot.png"), "{html}");
+    assert!(html.contains("../media/_root/img/shot.png"), "{html}");
+}
