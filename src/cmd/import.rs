@@ -28,12 +28,11 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         .map_err(|e| anyhow::anyhow!("failed to resolve `{}`: {e}", args.out_dir.display()))?;
     let mut jobs = Vec::new();
     for file in &args.files {
-        let bytes = std::fs::read(file)
-            .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", file.display()))?;
-        let text = String::from_utf8(bytes).map_err(|_| {
+        let text = crate::safe_fs::read_regular_text(file, MAX_MARKDOWN_BYTES).map_err(|e| {
             anyhow::anyhow!(
-                "`{}` is not UTF-8 text; save it as UTF-8 and import it again",
-                file.display()
+                "cannot import `{}`: {e}\n  = help: import a UTF-8 Markdown file of at most {}",
+                file.display(),
+                crate::safe_fs::human_bytes(MAX_MARKDOWN_BYTES)
             )
         })?;
         let stem = file
@@ -47,10 +46,12 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         let target = out_dir.join(format!("{name}.yaml"));
         jobs.push((file.clone(), text, target));
     }
+    same_targets(&jobs)?;
     if !args.dry_run && !args.force {
         let existing: Vec<String> = jobs
             .iter()
-            .filter(|(_, _, t)| t.exists())
+            // A link counts as existing even when it dangles: it is never written through.
+            .filter(|(_, _, t)| std::fs::symlink_metadata(t).is_ok())
             .map(|(_, _, t)| format!("  {}", t.display()))
             .collect();
         if !existing.is_empty() {
@@ -87,7 +88,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;
             }
-            std::fs::write(target, &yaml)
+            crate::safe_fs::write_new(target, yaml.as_bytes(), args.force)
                 .map_err(|e| anyhow::anyhow!("failed to write `{}`: {e}", target.display()))?;
             let steps: usize = guide.sections.iter().map(|s| s.steps.len()).sum();
             ui.status(&format!(
@@ -102,6 +103,40 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     warnings.sort();
     ui.report(&warnings, &sources);
     Ok(())
+}
+
+/// A Markdown file larger than this is not a lab guide (the corpus's largest is 60 KB).
+const MAX_MARKDOWN_BYTES: u64 = 8 << 20;
+
+/// Refuses an import where two files would be written to the same guide file (`my guide.md`
+/// and `My_Guide.md` both make `my-guide.yaml`): one would silently replace the other.
+fn same_targets(jobs: &[(PathBuf, String, PathBuf)]) -> Result<(), Error> {
+    let mut by_target: std::collections::BTreeMap<&Path, Vec<&Path>> = Default::default();
+    for (file, _, target) in jobs {
+        by_target.entry(target).or_default().push(file);
+    }
+    let clashes: Vec<String> = by_target
+        .iter()
+        .filter(|(_, files)| files.len() > 1)
+        .map(|(target, files)| {
+            let names: Vec<String> = files
+                .iter()
+                .map(|f| format!("`{}`", f.display().to_string().escape_debug()))
+                .collect();
+            format!(
+                "  {} would all become `{}`",
+                names.join(", "),
+                target.display()
+            )
+        })
+        .collect();
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Other(anyhow::anyhow!(
+        "these files would be written to the same guide file; nothing was written:\n{}\n  = help: rename all but one of them, or import them in separate runs with different --out-dir",
+        clashes.join("\n")
+    )))
 }
 
 fn shown(p: &Path) -> String {

@@ -11,6 +11,17 @@ pub fn to_yaml(g: &Imported, schema: Option<&str>, source: &str) -> String {
     if let Some(s) = schema {
         let _ = writeln!(out, "{}", crate::schema::modeline(s));
     }
+    // The file name is untrusted: a newline in it must not start a YAML line of its own.
+    let source: String = source
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     let _ = writeln!(out, "# Imported from {source} by `stepbook import`.");
     if !g.kept_front_matter.is_empty() {
         out.push_str(

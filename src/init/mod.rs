@@ -54,7 +54,8 @@ pub fn init(dir: &Path, opts: &InitOptions) -> anyhow::Result<Vec<PathBuf>> {
     if !opts.force {
         let existing: Vec<String> = files
             .iter()
-            .filter(|(p, _)| dir.join(p).exists())
+            // A link counts as existing even when it dangles: it is never written through.
+            .filter(|(p, _)| std::fs::symlink_metadata(dir.join(p)).is_ok())
             .map(|(p, _)| format!("  {}", crate::shown_path(dir, p).display()))
             .collect();
         if !existing.is_empty() {
@@ -71,7 +72,7 @@ pub fn init(dir: &Path, opts: &InitOptions) -> anyhow::Result<Vec<PathBuf>> {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("failed to create `{}`", parent.display()))?;
         }
-        std::fs::write(&path, bytes)
+        crate::safe_fs::write_new(&path, &bytes, opts.force)
             .with_context(|| format!("failed to write `{}`", path.display()))?;
         written.push(rel);
     }

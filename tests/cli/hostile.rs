@@ -3,3 +3,4 @@
 
 mod data_loss;
 mod publishing;
+mod writes;

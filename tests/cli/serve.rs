@@ -57,6 +57,21 @@ impl Server {
         server
     }
 
+    /// Waits until the log holds `needle` at least `count` times.
+    pub fn wait_log_count(&self, needle: &str, count: usize, timeout: Duration) {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if self.log.lock().unwrap().matches(needle).count() >= count {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!(
+            "`{needle}` not {count} times in the log:\n{}",
+            self.log.lock().unwrap()
+        );
+    }
+
     pub fn wait_log(&self, needle: &str, timeout: Duration) {
         let start = Instant::now();
         while start.elapsed() < timeout {
