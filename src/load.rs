@@ -1,7 +1,6 @@
 //! Load: finds every guide file under the book's `src`, reads it with size and encoding checks,
 //! parses the YAML with spans, checks its shape against the model's schema and deserialises it.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -51,36 +50,90 @@ pub fn is_guide_file(path: &Path) -> bool {
     )
 }
 
+/// The guide files under `src`, and the entries that could not be looked at.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Guide files, sorted by path.
+    pub files: Vec<PathBuf>,
+    /// Folders or files that could not be listed or read, with the reason.
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// `*.yaml` files whose names are not UTF-8 (they cannot be named in links or ids).
+    pub not_utf8: Vec<PathBuf>,
+    /// Guide files that are links, which are not followed.
+    pub links: Vec<PathBuf>,
+}
+
 /// Lists the guide files under `src`, sorted by path. Hidden folders are skipped; symlinks are
-/// not followed (a link could lead out of the book).
-pub fn find_guides(src: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// not followed (a link could lead out of the book). An unreadable folder or a file name that is
+/// not UTF-8 is recorded, not fatal, so every other guide is still checked.
+pub fn find_guides(src: &Path) -> Found {
+    let mut found = Found::default();
     let walker = walkdir::WalkDir::new(src)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-        });
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry =
-            entry.map_err(|e| anyhow::anyhow!("failed to list `{}`: {e}", src.display()))?;
-        if entry.file_type().is_file() && is_guide_file(entry.path()) {
-            files.push(entry.into_path());
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(src).to_path_buf();
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), |io| io.to_string());
+                found.unreadable.push((path, why));
+                continue;
+            }
+        };
+        if entry.file_type().is_symlink() && is_guide_file(entry.path()) {
+            found.links.push(entry.into_path());
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if entry.file_name().to_str().is_none() {
+            let lossy = entry.file_name().to_string_lossy();
+            if !lossy.starts_with('.') && (lossy.ends_with(".yaml") || lossy.ends_with(".yml")) {
+                found.not_utf8.push(entry.into_path());
+            }
+        } else if is_guide_file(entry.path()) {
+            found.files.push(entry.into_path());
         }
     }
-    Ok(files)
+    found
 }
 
 /// Loads every guide file under `src`. `root` is the book folder; `shown_root` is how the user
 /// wrote it, so diagnostics show paths they can click.
 pub fn load_all(root: &Path, shown_root: &Path, src: &Path) -> anyhow::Result<Loaded> {
-    let files = find_guides(src)?;
-    let results: Vec<_> = files
+    let found = find_guides(src);
+    let results: Vec<_> = found
+        .files
         .par_iter()
         .map(|path| load_one(root, shown_root, path))
         .collect();
     let mut loaded = Loaded::default();
+    let shown = |p: &Path| crate::shown_path(shown_root, p.strip_prefix(root).unwrap_or(p));
+    for (path, why) in &found.unreadable {
+        loaded.diagnostics.push(
+            Diagnostic::error("E015", shown(path), format!("cannot read: {why}"))
+                .help("fix its permissions, or move it out of the guides folder"),
+        );
+    }
+    for path in &found.not_utf8 {
+        loaded.diagnostics.push(
+            Diagnostic::warning("W011", shown(path), "guide file name is not UTF-8; skipped").help(
+                "rename the file using UTF-8 characters (its name becomes the guide's id and URL)",
+            ),
+        );
+    }
+    for path in &found.links {
+        loaded.diagnostics.push(
+            Diagnostic::warning("W012", shown(path), "guide file is a link; skipped")
+                .help("links are not followed (one could lead out of the book); move or copy the guide into the guides folder"),
+        );
+    }
     for (guide, diags, source) in results {
         if let Some((shown, text)) = source {
             loaded.sources.insert(shown, text);
@@ -89,6 +142,12 @@ pub fn load_all(root: &Path, shown_root: &Path, src: &Path) -> anyhow::Result<Lo
         loaded.guides.extend(guide);
     }
     Ok(loaded)
+}
+
+/// Is `path` a guide file the build reads: a regular file, not a link (which could lead out of
+/// the book)? `watch` asks this of every changed path, so it reads what `build` reads.
+pub fn is_plain_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
 }
 
 type LoadResult = (
@@ -102,6 +161,12 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let shown = crate::shown_path(shown_root, &rel);
     let fail = |d: Diagnostic| (None, vec![d], None);
+    if !is_plain_file(path) {
+        return fail(
+            Diagnostic::error("E015", &shown, "cannot read guide file: it is not a regular file")
+                .help("guide files are read only as regular files inside the guides folder; links are not followed"),
+        );
+    }
     let bytes = match read_limited(path, MAX_GUIDE_BYTES) {
         Ok(Some(b)) => b,
         Ok(None) => {
@@ -197,17 +262,12 @@ fn yaml_help(message: &str) -> String {
     }
 }
 
-/// Reads at most `limit` bytes; `Ok(None)` when the file is larger.
+/// Reads a regular file of at most `limit` bytes; `Ok(None)` when it is larger. A FIFO or a
+/// device is an error (it is never waited on or read without end).
 pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len > limit {
-        return Ok(None);
+    match crate::safe_fs::read_regular(path, limit) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Ok(None),
+        Err(e) => Err(e),
     }
-    let mut buf = Vec::with_capacity(len as usize);
-    file.take(limit + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > limit {
-        return Ok(None);
-    }
-    Ok(Some(buf))
 }

@@ -46,7 +46,7 @@ pub fn read_regular_text(path: &Path, max: u64) -> std::io::Result<String> {
 
 fn too_large(len: u64, max: u64) -> std::io::Error {
     std::io::Error::new(
-        std::io::ErrorKind::InvalidData,
+        std::io::ErrorKind::FileTooLarge,
         format!(
             "it is larger than {} (at least {} bytes)",
             human_bytes(max),

@@ -118,7 +118,7 @@ impl Session {
             &book.shown_root,
             path.strip_prefix(&book.root).unwrap_or(path),
         );
-        if !path.is_file() {
+        if !load::is_plain_file(path) {
             // Deleted (or renamed away): its pages go, the index changes.
             if let Some(old) = old {
                 remove_files(&dest, &old.files);

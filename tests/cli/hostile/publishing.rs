@@ -106,3 +106,42 @@ fn two_images_never_share_an_output_name() {
     assert!(html.contains("../media/__root/img/shot.png"), "{html}");
     assert!(html.contains("../media/_root/img/shot.png"), "{html}");
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_does_not_follow_a_guide_that_links_out_of_the_book() {
+    let book = Book::bundled();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("passwd");
+    std::fs::write(&secret, "root:x:0:0:secret-line:/root:/bin/bash\n").unwrap();
+    let server = crate::serve::Server::start(&book);
+    std::os::unix::fs::symlink(&secret, book.path().join("content/p.yaml")).unwrap();
+    server.wait_log("removed content/p.yaml", std::time::Duration::from_secs(20));
+    // An edit of the real guide rebuilds without the link.
+    let guide = book.read("content/azure-pass.yaml");
+    book.write("content/azure-pass.yaml", &format!("{guide}\n"));
+    server.wait_log("rebuilt: guide", std::time::Duration::from_secs(20));
+    assert!(!server.log.lock().unwrap().contains("secret-line"));
+    // `build` and `check` say what they skipped, without its contents.
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[W012]"), "{}", r.stderr);
+    assert!(!r.stderr.contains("secret-line"), "{}", r.stderr);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_guide_file_name_that_is_not_utf8_is_reported_not_silently_skipped() {
+    use std::os::unix::ffi::OsStrExt;
+    let book = Book::bundled();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.yaml");
+    std::fs::write(
+        book.path().join("content").join(name),
+        book.read("content/azure-pass.yaml"),
+    )
+    .unwrap();
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[W011]"), "{}", r.stderr);
+    assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
+}
