@@ -221,6 +221,8 @@ pub fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
             let _ = tokio::signal::ctrl_c().await;
         });
         set.store(true, Ordering::Relaxed);
+        // A render running now (a slow template) ends at once instead of holding up the stop.
+        crate::render::cancel_all();
     });
     flag
 }

@@ -25,6 +25,11 @@ pub struct Args {
     /// Poll for changes instead of using file system events.
     #[arg(long)]
     pub poll: bool,
+    /// Also answer requests for this host name (repeatable), e.g. the machine's name on the
+    /// network with `--bind 0.0.0.0`. IP addresses and localhost always work; other names are
+    /// refused so a web page cannot read the book through DNS rebinding.
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
 }
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
@@ -36,6 +41,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
             poll: args.poll,
             dest_dir: args.dest.dest_dir,
         },
+        allow_hosts: args.allow_host,
     };
     crate::serve::serve(&args.book.dir, &opts, ui, |_| {})
 }

@@ -3,7 +3,10 @@
 //! and `themes/<name>/` override them file by file. Renderers never re-read or re-validate
 //! content: they take what [`crate::validate`] resolved.
 
+mod budget;
 pub mod checklist;
+
+pub use budget::{PAGE_BUDGET, cancel_all};
 pub mod html;
 pub mod markdown;
 mod pages;
@@ -77,6 +80,7 @@ impl Engine {
             texts.insert(name, (shown, Arc::from(text)));
         }
         let mut tera = tera::Tera::new();
+        tera.register_function("range", budget::range);
         let mut diags = Diagnostics::default();
         let mut sources = Sources::default();
         for (shown, text) in texts.values() {
@@ -115,8 +119,13 @@ impl Engine {
 
     /// Renders a template; errors become diagnostics pointing into the template.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Box<Diagnostic>> {
-        self.tera
-            .render(name, ctx)
+        if budget::cancelled() {
+            return Err(Box::new(
+                Diagnostic::error("E020", "templates", "stopped: the build was cancelled")
+                    .help("the command was interrupted (Ctrl-C); the previous output is unchanged"),
+            ));
+        }
+        budget::with_deadline(|| self.tera.render(name, ctx))
             .map_err(|e| Box::new(template_diagnostic(&e, &self.origins)))
     }
 

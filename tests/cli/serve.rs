@@ -24,8 +24,14 @@ impl Server {
 
     /// Starts `serve` and waits until its log holds `needle` (the first build's outcome).
     pub fn start_waiting(book: &Book, needle: &str) -> Server {
+        Server::start_with(book, &[], needle)
+    }
+
+    /// Starts `serve --port 0` with more arguments.
+    pub fn start_with(book: &Book, args: &[&str], needle: &str) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_stepbook"))
             .args(["serve", "--port", "0"])
+            .args(args)
             .current_dir(book.path())
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -57,6 +63,10 @@ impl Server {
         server
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits until the log holds `needle` at least `count` times.
     pub fn wait_log_count(&self, needle: &str, count: usize, timeout: Duration) {
         let start = Instant::now();
@@ -84,8 +94,17 @@ impl Server {
     }
 
     /// Sends SIGINT (Ctrl-C) and waits for the exit status.
-    pub fn interrupt(mut self) -> std::process::ExitStatus {
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
+    pub fn interrupt(self) -> std::process::ExitStatus {
+        self.signal(libc::SIGINT)
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    pub fn terminate(self) -> std::process::ExitStatus {
+        self.signal(libc::SIGTERM)
+    }
+
+    fn signal(mut self, signal: i32) -> std::process::ExitStatus {
+        unsafe { libc::kill(self.child.id() as i32, signal) };
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {

@@ -24,6 +24,9 @@ use tokio_stream::wrappers::WatchStream;
 use crate::Error;
 use crate::watch::{Rebuilt, WatchOptions};
 
+mod conn;
+pub use conn::{AllowedHosts, HEADER_TIMEOUT, MAX_CONNECTIONS};
+
 /// Options of `stepbook serve`.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -32,6 +35,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub open: bool,
     pub watch: WatchOptions,
+    /// Host names requests may use besides IP addresses and localhost (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 /// The state every open page is told about.
@@ -52,7 +57,7 @@ struct App {
 
 const EVENTS: &str = "/__stepbook/events";
 const SCRIPT: &str = "/__stepbook/live.js";
-const LIVE_JS: &str = include_str!("serve_live.js");
+const LIVE_JS: &str = include_str!("live.js");
 
 /// Serves the book in `dir` until Ctrl-C; `on_ready` gets the address actually bound.
 pub fn serve(
@@ -132,31 +137,30 @@ pub fn serve(
             get(|| async { Redirect::temporary("/html/index.html") }),
         )
         .fallback(get(file))
-        .with_state(app);
+        .with_state(app)
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(AllowedHosts {
+                names: opts
+                    .allow_hosts
+                    .iter()
+                    .map(|h| h.to_ascii_lowercase())
+                    .collect(),
+            }),
+            conn::check_host,
+        ));
     let url = format!("http://{addr}/");
     eprintln!("serving {url} (Ctrl-C to stop)");
     on_ready(addr);
     if opts.open {
         open_browser(&url);
     }
-    let server_stop = stop.clone();
-    let result = rt.block_on(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                while !server_stop.load(Ordering::Relaxed) {
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                }
-            })
-            .await
-    });
+    rt.block_on(conn::run(listener, router, stop.clone()));
     stop.store(true, Ordering::Relaxed);
     // Open event streams end with the runtime.
     rt.shutdown_timeout(std::time::Duration::from_millis(500));
-    let watched = watcher
+    watcher
         .join()
-        .unwrap_or_else(|_| Err(Error::Other(anyhow::anyhow!("the watcher panicked"))));
-    result.map_err(|e| anyhow::anyhow!("the server stopped: {e}"))?;
-    watched
+        .unwrap_or_else(|_| Err(Error::Other(anyhow::anyhow!("the watcher panicked"))))
 }
 
 async fn events(
@@ -296,15 +300,30 @@ async fn file(State(app): State<App>, uri: Uri) -> Response {
         }
         None => return not_found(),
     };
-    let Ok(bytes) = tokio::fs::read(&path).await else {
+    let Ok(file) = tokio::fs::File::open(&path).await else {
+        return not_found();
+    };
+    let Ok(meta) = file.metadata().await else {
         return not_found();
     };
     let mime = mime_of(&path);
-    let body = if mime.starts_with("text/html") {
+    // Files are streamed, so a large screenshot costs a small buffer per reader, not its size;
+    // only pages get the reload script, and a page too large for that is streamed as it is.
+    let body = if mime.starts_with("text/html") && meta.len() <= MAX_INJECTED_BYTES {
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        use tokio::io::AsyncReadExt;
+        if file
+            .take(MAX_INJECTED_BYTES)
+            .read_to_end(&mut bytes)
+            .await
+            .is_err()
+        {
+            return not_found();
+        }
         let version = app.state.borrow().version;
         Body::from(inject(&String::from_utf8_lossy(&bytes), version))
     } else {
-        Body::from(bytes)
+        Body::from_stream(tokio_util::io::ReaderStream::new(file))
     };
     let mut resp = Response::new(body);
     resp.headers_mut()
@@ -313,6 +332,9 @@ async fn file(State(app): State<App>, uri: Uri) -> Response {
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }
+
+/// Pages up to this size get the live-reload script (a real page is well under 1 MiB).
+const MAX_INJECTED_BYTES: u64 = 8 << 20;
 
 fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
