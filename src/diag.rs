@@ -80,16 +80,62 @@ impl Diagnostic {
 /// The text of every file diagnostics may point into, keyed by the path shown to the user.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
-    files: HashMap<PathBuf, Arc<str>>,
+    files: HashMap<PathBuf, Source>,
+}
+
+/// A file's text and, once a diagnostic needs it, where each of its lines starts.
+#[derive(Debug, Clone)]
+struct Source {
+    text: Arc<str>,
+    lines: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl Source {
+    /// The byte offsets at which lines start (built once, so each diagnostic finds its line by
+    /// binary search instead of a scan of the file).
+    fn line_starts(&self) -> &[usize] {
+        self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
 }
 
 impl Sources {
     pub fn insert(&mut self, path: impl Into<PathBuf>, text: Arc<str>) {
-        self.files.insert(path.into(), text);
+        self.files.insert(
+            path.into(),
+            Source {
+                text,
+                lines: std::sync::OnceLock::new(),
+            },
+        );
     }
 
     pub fn get(&self, path: &Path) -> Option<&str> {
-        self.files.get(path).map(|s| &**s)
+        self.files.get(path).map(|s| &*s.text)
+    }
+
+    /// The lines around `span` in the file at `path`: (text of those lines, number of the
+    /// first, span relative to that text).
+    fn excerpt(&self, path: &Path, span: &Range<usize>) -> Option<(&str, usize, Range<usize>)> {
+        let src = self.files.get(path)?;
+        let text = &*src.text;
+        let starts = src.line_starts();
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+        let first = starts.partition_point(|&o| o <= start).saturating_sub(1);
+        // A long span is shown by its first lines; the rest would only scroll.
+        let last = starts
+            .partition_point(|&o| o <= end.saturating_sub(1).max(start))
+            .saturating_sub(1)
+            .min(first + 5);
+        let from = starts[first];
+        let to = starts.get(last + 1).map_or(text.len(), |&o| o);
+        let to = to.max(from);
+        let rel_end = end.min(to).max(start) - from;
+        Some((&text[from..to], first + 1, start - from..rel_end))
     }
 
     pub fn extend(&mut self, other: Sources) {
@@ -184,9 +230,28 @@ impl Diagnostics {
     /// Renders every diagnostic, rustc-style, followed by a one-line summary.
     pub fn render(&self, sources: &Sources, color: bool) -> String {
         let mut out = String::new();
-        for d in &self.items {
-            out.push_str(&render_one(d, sources, color));
-            out.push_str("\n\n");
+        let mut i = 0;
+        while i < self.items.len() {
+            // The diagnostics of one file are together (sorted); at most MAX_SHOWN_PER_FILE
+            // of them are shown, then how many more there are.
+            let file = &self.items[i].file;
+            let n = self.items[i..]
+                .iter()
+                .take_while(|d| &d.file == file)
+                .count();
+            for d in &self.items[i..i + n.min(MAX_SHOWN_PER_FILE)] {
+                out.push_str(&render_one(d, sources, color));
+                out.push_str("\n\n");
+            }
+            if n > MAX_SHOWN_PER_FILE {
+                let _ = writeln!(
+                    out,
+                    "note: {} more problems in `{}` are not shown; fix these first\n",
+                    n - MAX_SHOWN_PER_FILE,
+                    file.display()
+                );
+            }
+            i += n;
         }
         let (e, w) = (self.errors(), self.warnings());
         if e + w > 0 {
@@ -198,6 +263,10 @@ impl Diagnostics {
 }
 
 /// "2 errors, 1 warning" style summary.
+/// Diagnostics shown for one file; a file with thousands of problems (a generated or
+/// mangled file) would otherwise bury the terminal and take long to print.
+pub const MAX_SHOWN_PER_FILE: usize = 50;
+
 pub fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
@@ -215,19 +284,26 @@ pub fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     };
     let path = d.file.display().to_string();
     let title = level.primary_title(d.message.as_str()).id(d.code);
-    let mut group: Group = match (sources.get(&d.file), &d.span) {
-        (Some(text), Some(span)) => {
-            let start = floor_char_boundary(text, span.start.min(text.len()));
-            let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
-            let mut ann = AnnotationKind::Primary.span(start..end);
+    let excerpt = d
+        .span
+        .as_ref()
+        .and_then(|span| sources.excerpt(&d.file, span));
+    let mut group: Group = match (excerpt, &d.span) {
+        (Some((text, line, span)), Some(_)) => {
+            let mut ann = AnnotationKind::Primary.span(span);
             if let Some(label) = &d.label {
                 ann = ann.label(label.as_str());
             }
-            title.element(Snippet::source(text).path(path.as_str()).annotation(ann))
+            title.element(
+                Snippet::source(text)
+                    .line_start(line)
+                    .path(path.as_str())
+                    .annotation(ann),
+            )
         }
-        (text, span) => {
+        (_, span) => {
             let mut origin = Origin::path(path.as_str());
-            if let (Some(text), Some(span)) = (text, span) {
+            if let (Some(text), Some(span)) = (sources.get(&d.file), span) {
                 let (line, col) = line_col(text, span.start);
                 origin = origin.line(line).char_column(col);
             }

@@ -268,13 +268,15 @@ fn autolink<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item =
 pub fn bare_urls(s: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut pos = 0;
-    while let Some(i) = [s[pos..].find("https://"), s[pos..].find("http://")]
-        .into_iter()
-        .flatten()
-        .min()
-    {
+    // One scan: each `http` found is looked at once (searching for `https://` and `http://`
+    // separately rescanned the rest of the text for each URL: quadratic).
+    while let Some(i) = s[pos..].find("http") {
         let start = pos + i;
         let tail = &s[start..];
+        if !(tail.starts_with("https://") || tail.starts_with("http://")) {
+            pos = start + 4;
+            continue;
+        }
         let len = tail
             .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
             .unwrap_or(tail.len());

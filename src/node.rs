@@ -50,6 +50,9 @@ impl Value {
 /// Limits that keep hostile YAML (alias bombs, deep nesting) from exhausting memory or stack.
 pub const MAX_NODES: usize = 250_000;
 pub const MAX_DEPTH: usize = 128;
+/// Text (keys and scalars) a document may hold once aliases are expanded, and text copied for
+/// anchors: a node budget alone lets one 1 MB anchor aliased 20,000 times need 20 GB.
+pub const MAX_EXPANDED_BYTES: usize = 16 << 20;
 
 /// A YAML error with its message and byte span.
 #[derive(Debug)]
@@ -63,20 +66,39 @@ pub struct YamlError {
 /// Built from serde-saphyr's event parser (granit-parser) rather than through serde: it keeps
 /// the byte span of every value for half the cost of `Spanned<T>` deserialisation (measured in
 /// benches/README.md). YAML 1.2 core schema for plain scalars; one document per file; duplicate
-/// keys are errors; aliases are expanded within a budget of [`MAX_NODES`] values and nesting is
-/// limited to [`MAX_DEPTH`] levels.
+/// keys are errors; aliases are expanded within a budget of [`MAX_NODES`] values and
+/// [`MAX_EXPANDED_BYTES`] of text, and nesting is limited to [`MAX_DEPTH`] levels. Duplicate keys
+/// are found with a set per mapping, so a mapping of many keys costs linear time.
 pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
     use serde_saphyr::granit_parser::{Event, Parser};
 
     enum Open {
         Seq(Vec<Node>, usize, Range<usize>),
-        Map(Vec<(Key, Node)>, Option<Key>, usize, Range<usize>),
+        Map(
+            Vec<(Key, Node)>,
+            Option<Key>,
+            std::collections::HashSet<String>,
+            usize,
+            Range<usize>,
+        ),
     }
     let err = |message: String, span: Range<usize>| YamlError { message, span };
     let mut stack: Vec<Open> = Vec::new();
-    let mut anchors: std::collections::HashMap<usize, Node> = std::collections::HashMap::new();
+    // Each anchor with its size in values and bytes, counted once when it is defined.
+    let mut anchors: std::collections::HashMap<usize, (Node, usize, usize)> =
+        std::collections::HashMap::new();
     let mut root: Option<Node> = None;
     let mut nodes = 0usize;
+    let mut bytes = 0usize;
+    let too_big = |range: Range<usize>| {
+        err(
+            format!(
+                "the document holds more text than a guide may have ({} MiB) once aliases are expanded",
+                MAX_EXPANDED_BYTES >> 20
+            ),
+            range,
+        )
+    };
     let mut documents = 0;
     for ev in Parser::new_from_str(text) {
         let (event, span) = ev.map_err(|e| {
@@ -105,6 +127,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
                 None
             }
             Event::Scalar(value, style, anchor, tag) => {
+                bytes += value.len();
                 let plain =
                     style == serde_saphyr::granit_parser::ScalarStyle::Plain && tag.is_none();
                 let value = if plain {
@@ -115,11 +138,14 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
                 Some((Node { span: range, value }, anchor))
             }
             Event::Alias(id) => {
-                let node = anchors
+                let (node, size, weight) = anchors
                     .get(&id)
                     .ok_or_else(|| err("alias to an unknown anchor".into(), range.clone()))?;
-                let size = count(node);
                 nodes += size;
+                bytes += weight;
+                if bytes > MAX_EXPANDED_BYTES {
+                    return Err(too_big(range));
+                }
                 if nodes > MAX_NODES {
                     return Err(err(
                         format!(
@@ -141,7 +167,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
                 }
                 stack.push(match event {
                     Event::SequenceStart(..) => Open::Seq(Vec::new(), anchor, range),
-                    _ => Open::Map(Vec::new(), None, anchor, range),
+                    _ => Open::Map(Vec::new(), None, Default::default(), anchor, range),
                 });
                 None
             }
@@ -153,7 +179,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
                     },
                     anchor,
                 )),
-                Some(Open::Map(entries, _, anchor, span)) => Some((
+                Some(Open::Map(entries, _, _, anchor, span)) => Some((
                     Node {
                         span,
                         value: Value::Map(entries),
@@ -175,12 +201,18 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
             ));
         }
         if anchor != 0 {
-            anchors.insert(anchor, node.clone());
+            // Anchors nested in anchors copy their text again: that counts too.
+            let (size, weight) = measure(&node);
+            bytes += weight;
+            if bytes > MAX_EXPANDED_BYTES {
+                return Err(too_big(node.span));
+            }
+            anchors.insert(anchor, (node.clone(), size, weight));
         }
         match stack.last_mut() {
             None => root = Some(node),
             Some(Open::Seq(items, ..)) => items.push(node),
-            Some(Open::Map(entries, key, ..)) => match key.take() {
+            Some(Open::Map(entries, key, names, ..)) => match key.take() {
                 None => {
                     let name = match &node.value {
                         Value::Str(s) => s.clone(),
@@ -189,7 +221,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
                         Value::Num { text, .. } => text.clone(),
                         _ => return Err(err("keys must be plain text".into(), node.span)),
                     };
-                    if entries.iter().any(|(k, _)| k.name == name) {
+                    if !names.insert(name.clone()) {
                         return Err(err(format!("duplicate key `{name}`"), node.span));
                     }
                     *key = Some(Key {
@@ -207,12 +239,32 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
     }))
 }
 
-fn count(node: &Node) -> usize {
-    1 + match &node.value {
-        Value::Seq(items) => items.iter().map(count).sum(),
-        Value::Map(entries) => entries.iter().map(|(_, v)| 1 + count(v)).sum(),
+/// A tree's size: (values, bytes of text in keys and scalars).
+fn measure(node: &Node) -> (usize, usize) {
+    let own = match &node.value {
+        Value::Str(s) => s.len(),
+        Value::Num { text, .. } => text.len(),
         _ => 0,
+    };
+    let (mut values, mut bytes) = (1, own);
+    match &node.value {
+        Value::Seq(items) => {
+            for item in items {
+                let (v, b) = measure(item);
+                values += v;
+                bytes += b;
+            }
+        }
+        Value::Map(entries) => {
+            for (k, item) in entries {
+                let (v, b) = measure(item);
+                values += v + 1;
+                bytes += b + k.name.len();
+            }
+        }
+        _ => {}
     }
+    (values, bytes)
 }
 
 /// YAML 1.2 core schema resolution of a plain scalar.
@@ -345,6 +397,38 @@ mod tests {
             e.message.contains("once aliases are expanded"),
             "{}",
             e.message
+        );
+    }
+
+    #[test]
+    fn alias_bombs_of_text_are_refused() {
+        let big = "x".repeat(1 << 20);
+        let mut text = format!("a: &a {big}\nb: [");
+        text.push_str(&vec!["*a"; 20_000].join(","));
+        text.push_str("]\n");
+        let e = parse_yaml(&text).unwrap_err();
+        assert!(
+            e.message.contains("more text than a guide"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn many_keys_and_a_duplicate_among_them() {
+        let mut text = String::new();
+        for i in 0..120_000 {
+            text.push_str(&format!("k{i}: 1\n"));
+        }
+        let n = parse_yaml(&text).unwrap();
+        let Value::Map(m) = &n.value else { panic!() };
+        assert_eq!(m.len(), 120_000);
+        text.push_str("k5: 2\n");
+        assert!(
+            parse_yaml(&text)
+                .unwrap_err()
+                .message
+                .contains("duplicate key `k5`")
         );
     }
 

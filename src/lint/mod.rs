@@ -340,10 +340,20 @@ fn links(source: &str, field: &Sp<String>) -> Vec<(String, Range<usize>)> {
         }
     }
     let field_src = source.get(field.span.clone()).unwrap_or("");
+    // Links come in the order they are written: look for each after the one before, so many
+    // links cost linear time (one the source spells otherwise, escaped, gets the field's span).
+    let mut from = 0;
     out.into_iter()
         .map(|url| {
-            let span = match field_src.find(&url) {
-                Some(i) => field.span.start + i..field.span.start + i + url.len(),
+            let found = field_src
+                .get(from..)
+                .and_then(|rest| rest.find(&url))
+                .map(|i| from + i);
+            let span = match found {
+                Some(i) => {
+                    from = i + url.len();
+                    field.span.start + i..field.span.start + i + url.len()
+                }
                 None => field.span.clone(),
             };
             (url, span)

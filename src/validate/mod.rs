@@ -394,6 +394,25 @@ impl GuideValidator<'_> {
             }
             self.markdown(shot.caption.as_ref(), "caption");
         }
+        let depth = number.matches('.').count();
+        if depth >= MAX_SUBSTEP_DEPTH
+            && let Some(first) = step.substeps.first()
+        {
+            self.error(
+                "E018",
+                first,
+                format!("substeps nested more than {MAX_SUBSTEP_DEPTH} levels deep"),
+            )
+            .label("one level too deep")
+            .help("make these substeps steps of their own, or of a new section");
+            return ResolvedStep {
+                anchor,
+                number,
+                wait,
+                screenshots,
+                substeps: Vec::new(),
+            };
+        }
         let substeps = step
             .substeps
             .iter()
@@ -532,14 +551,23 @@ impl Drop for Pending<'_> {
     }
 }
 
-fn sub_label(i: usize) -> String {
-    let letters = b"abcdefghijklmnopqrstuvwxyz";
-    if i < 26 {
-        (letters[i] as char).to_string()
-    } else {
-        format!("{}{}", letters[i / 26 - 1] as char, letters[i % 26] as char)
+/// The letter of the `i`th substep (from 0): a…z, then aa…zz, aaa…, like spreadsheet columns.
+fn sub_label(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'a' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
     }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
+
+/// How deep substeps may nest (`1.a.i…`); real guides use two or three levels, and every
+/// output's templates must be able to render them.
+pub const MAX_SUBSTEP_DEPTH: usize = 8;
 
 fn waits(s: &ResolvedStep) -> u64 {
     s.wait.map_or(0, |w| w.max.0) + s.substeps.iter().map(waits).sum::<u64>()
@@ -556,6 +584,8 @@ mod tests {
             "step-1-redeeming-a-promo-code"
         );
         assert_eq!(slug("¿¡!"), "");
+        let labels: Vec<String> = [0, 25, 26, 51, 701, 702, 703].map(sub_label).into();
+        assert_eq!(labels, ["a", "z", "aa", "az", "zz", "aaa", "aab"]);
         assert!(valid_id("azure-pass-2"));
         assert!(!valid_id("Azure"));
     }
