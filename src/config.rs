@@ -392,6 +392,9 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
         }
     };
     shape::check(&tree, &config_schema(), display, Flavor::Toml, &mut diags);
+    for (span, c) in node::control_chars(&tree) {
+        diags.push(node::control_char_error(display, span, c));
+    }
     // Rules the schema cannot express; checked on the tree so they are reported together with
     // the shape problems.
     let table = |name: &str| match &tree.value {
@@ -454,6 +457,15 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
         Some(node::Value::Map(m)) => m.iter().find(|(k, _)| k.name == "html").map(|(_, v)| v),
         _ => None,
     };
+    if let Some((url, span)) = string_in(html, "base-url")
+        && !base_url_ok(&url)
+    {
+        diags.push(
+            Diagnostic::error("E006", display, format!("`base-url` `{}` is not allowed", url.escape_debug()))
+                .at(span)
+                .help("use a path that starts with `/` (like `/guides/`), an http(s):// URL, or leave it empty for relative links"),
+        );
+    }
     let theme = string_in(html, "theme");
     if let Some((theme, span)) = &theme
         && !plain_name(theme)
@@ -491,6 +503,24 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
             sources,
         )
     })
+}
+
+/// A `base-url` the pages can use as a link prefix: empty, a path from the site's root, or an
+/// http(s) URL with a host; no other scheme (`javascript:`), no `//host` without one, nothing
+/// that would break out of an attribute.
+pub fn base_url_ok(url: &str) -> bool {
+    if url.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+    }) {
+        return false;
+    }
+    let lower = url.to_ascii_lowercase();
+    url.is_empty()
+        || (url.starts_with('/') && !url.starts_with("//"))
+        || lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"))
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
 }
 
 /// A name that stands for one folder: no separators, no `..`, nothing hidden or odd.
@@ -600,6 +630,35 @@ mod tests {
         assert_eq!(codes, ["E004", "E002", "E002", "E003"], "{e:?}");
         assert_eq!(e[1].1, "did you mean `title`?");
         assert_eq!(e[2].1, "did you mean `build-dir`?");
+    }
+
+    #[test]
+    fn base_urls() {
+        for ok in [
+            "",
+            "/",
+            "/guides/",
+            "https://example.com/guides/",
+            "http://x",
+        ] {
+            assert!(base_url_ok(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:x",
+            "//evil.example/",
+            "data:text/html,x",
+            "guides/",
+            "/a\" onmouseover=\"x",
+            "https://",
+            "https:///x",
+        ] {
+            assert!(!base_url_ok(bad), "{bad}");
+        }
+        let e = errs("[book]\ntitle = \"T\"\n[output.html]\nbase-url = \"javascript:alert(1)\"\n");
+        assert_eq!(e[0].0, "E006");
+        let e = errs("[book]\ntitle = \"T\\u0000\"\n");
+        assert_eq!(e[0].0, "E019");
     }
 
     #[test]

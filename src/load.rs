@@ -229,6 +229,9 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
         );
         return (None, diags, source);
     }
+    for (span, c) in node::control_chars(&tree) {
+        diags.push(node::control_char_error(&shown, span, c));
+    }
     shape::check(
         &tree,
         crate::guide_schema(),

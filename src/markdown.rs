@@ -172,10 +172,20 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
 }
 
 /// Like [`sanitize`], with local image paths replaced by what `images` returns for them.
+///
+/// Text without raw HTML or unsafe URLs is kept as written (only local image paths are
+/// replaced in place). Text with either is parsed and written out again from its events
+/// (pulldown-cmark-to-cmark): cutting the HTML out of the source is not enough, since
+/// `<<script>script>` leaves `<script>` behind and an entity-encoded `javascript&#58;` is not
+/// found in the source; written from events, raw HTML is gone, text is escaped, and every link is
+/// inline with its checked URL (a reference definition cannot smuggle one in).
 pub fn sanitize_with<'t>(text: &'t str, images: &dyn Fn(&str) -> Option<String>) -> Cow<'t, str> {
     let f = inspect(text);
     if f.raw_html.is_empty() && f.unsafe_urls.is_empty() && f.local_images.is_empty() {
         return Cow::Borrowed(text);
+    }
+    if !f.raw_html.is_empty() || !f.unsafe_urls.is_empty() {
+        return Cow::Owned(rewrite(text, images));
     }
     let mut cuts: Vec<(Range<usize>, String)> =
         f.raw_html.into_iter().map(|r| (r, String::new())).collect();
@@ -206,6 +216,69 @@ pub fn sanitize_with<'t>(text: &'t str, images: &dyn Fn(&str) -> Option<String>)
     }
     out.push_str(&text[pos..]);
     Cow::Owned(out)
+}
+
+/// Markdown from the events of `text`, without raw HTML, with unsafe URLs replaced by `#` and
+/// local images by what `images` returns.
+fn rewrite(text: &str, images: &dyn Fn(&str) -> Option<String>) -> String {
+    let link = |dest_url: CowStr<'_>, image: bool| -> CowStr<'static> {
+        if !is_safe_url(&dest_url) {
+            CowStr::Borrowed(if image { "" } else { "#" })
+        } else if image && is_local(&dest_url) {
+            CowStr::from(images(&dest_url).unwrap_or_else(|| dest_url.to_string()))
+        } else {
+            CowStr::from(dest_url.into_string())
+        }
+    };
+    let events = Parser::new_ext(text, options()).filter_map(|e| match e {
+        Event::Html(_)
+        | Event::InlineHtml(_)
+        | Event::Start(Tag::HtmlBlock)
+        | Event::End(TagEnd::HtmlBlock) => None,
+        Event::Start(Tag::Link {
+            dest_url, title, ..
+        }) => Some(Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: link(dest_url, false),
+            title,
+            id: CowStr::Borrowed(""),
+        })),
+        Event::Start(Tag::Image {
+            dest_url, title, ..
+        }) => Some(Event::Start(Tag::Image {
+            link_type: LinkType::Inline,
+            dest_url: link(dest_url, true),
+            title,
+            id: CowStr::Borrowed(""),
+        })),
+        e => Some(e),
+    });
+    let mut out = String::with_capacity(text.len());
+    if pulldown_cmark_to_cmark::cmark(events, &mut out, options()).is_err() {
+        // Writing to a String cannot fail; if the writer ever refuses, plain text is safe.
+        return md_escape(&plain(text));
+    }
+    out
+}
+
+/// Plain text made safe to put inside a line of Markdown: every character with a meaning there
+/// is escaped, and line breaks become spaces, so a label reads the same as text and can start no
+/// HTML, link, code or emphasis (`<script>` stays the text `<script>`).
+pub fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            // What has a meaning inside a line (a label never starts one).
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The text of a Markdown field without markup: for labels, titles and alt text.

@@ -45,6 +45,47 @@ impl Value {
     }
 }
 
+/// Keys and text values holding a control character other than tab, newline and carriage
+/// return (`"\0"`, an ESC sequence): where, and the first such character. Such text would reach
+/// pages, Markdown files and the terminal.
+pub fn control_chars(node: &Node) -> Vec<(Range<usize>, char)> {
+    fn bad(s: &str) -> Option<char> {
+        s.chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    }
+    fn walk(node: &Node, out: &mut Vec<(Range<usize>, char)>) {
+        match &node.value {
+            Value::Str(s) => out.extend(bad(s).map(|c| (node.span.clone(), c))),
+            Value::Seq(items) => items.iter().for_each(|i| walk(i, out)),
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    out.extend(bad(&k.name).map(|c| (k.span.clone(), c)));
+                    walk(v, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(node, &mut out);
+    out
+}
+
+/// The diagnostic for a control character found by [`control_chars`].
+pub fn control_char_error(
+    file: &std::path::Path,
+    span: Range<usize>,
+    c: char,
+) -> crate::diag::Diagnostic {
+    crate::diag::Diagnostic::error(
+        "E019",
+        file,
+        format!("text holds the control character U+{:04X}", c as u32),
+    )
+    .at(span)
+    .help("remove it: control characters other than tab and line breaks are not allowed in text")
+}
+
 // ---- YAML ---------------------------------------------------------------------------------
 
 /// Limits that keep hostile YAML (alias bombs, deep nesting) from exhausting memory or stack.

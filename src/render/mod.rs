@@ -81,6 +81,12 @@ impl Engine {
         }
         let mut tera = tera::Tera::new();
         tera.register_function("range", budget::range);
+        // `{{ text | md_escape }}`: plain text (a label, the audience) inside a line of the
+        // Markdown outputs, where it must read as text and never as HTML or a link.
+        tera.register_filter(
+            "md_escape",
+            |val: &str, _: tera::Kwargs, _: &tera::State| crate::markdown::md_escape(val),
+        );
         let mut diags = Diagnostics::default();
         let mut sources = Sources::default();
         for (shown, text) in texts.values() {

@@ -3,6 +3,7 @@
 
 mod bounds;
 mod data_loss;
+mod markup;
 mod publishing;
 mod server;
 mod writes;
