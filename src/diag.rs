@@ -277,22 +277,65 @@ pub fn summary(errors: usize, warnings: usize) -> String {
 }
 
 /// Renders one diagnostic to text.
+/// `s` with control characters other than line breaks and tabs written as escapes (`\u{1b}`):
+/// file names and values are untrusted, and a raw ESC sequence could rewrite the terminal, a NUL
+/// or a form feed break a report.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unprintable) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if is_unprintable(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+fn is_unprintable(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\t')
+}
+
 pub fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let path = d.file.display().to_string();
-    let title = level.primary_title(d.message.as_str()).id(d.code);
+    let path = printable(&d.file.to_string_lossy()).into_owned();
+    let message = printable(&d.message);
+    let title = level.primary_title(message.as_ref()).id(d.code);
+    let label = d.label.as_deref().map(printable);
+    let help = d.help.as_deref().map(printable);
     let excerpt = d
         .span
         .as_ref()
         .and_then(|span| sources.excerpt(&d.file, span));
     let mut group: Group = match (excerpt, &d.span) {
         (Some((text, line, span)), Some(_)) => {
+            // The source line as shown: a raw control byte in the file must not reach the
+            // terminal; each is replaced by a character of the same length, so spans still fit.
+            let text: std::borrow::Cow<'_, str> =
+                if text.chars().any(|c| is_unprintable(c) && c != '\r') {
+                    text.chars()
+                        .map(|c| match c {
+                            '\r' => c,
+                            c if is_unprintable(c) && c.len_utf8() == 1 => '?',
+                            c if is_unprintable(c) => '¿',
+                            c => c,
+                        })
+                        .collect::<String>()
+                        .into()
+                } else {
+                    text.into()
+                };
             let mut ann = AnnotationKind::Primary.span(span);
-            if let Some(label) = &d.label {
-                ann = ann.label(label.as_str());
+            if let Some(label) = &label {
+                ann = ann.label(label.as_ref());
             }
             title.element(
                 Snippet::source(text)
@@ -310,8 +353,8 @@ pub fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
             title.element(origin)
         }
     };
-    if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_ref()));
     }
     let renderer = if color {
         Renderer::styled()

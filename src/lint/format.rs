@@ -86,9 +86,10 @@ pub fn json(r: &LintReport) -> String {
     serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
 }
 
-/// Escapes for workflow command data (`%`, CR, LF) and properties (also `:` and `,`).
+/// Escapes for workflow command data (`%`, CR, LF) and properties (also `:` and `,`); other
+/// control characters are written as escapes.
 fn gh_escape(s: &str, property: bool) -> String {
-    let mut out = s
+    let mut out = crate::diag::printable(s)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A");
@@ -123,6 +124,12 @@ pub fn github(r: &LintReport) -> String {
     out
 }
 
+/// Text for XML 1.0 (attribute or element): markup escaped, and the control characters XML
+/// cannot hold at all (even as references) written as `\u{..}` escapes.
+fn xml(s: &str) -> String {
+    crate::markdown::escape_html(&crate::diag::printable(s))
+}
+
 pub fn junit(r: &LintReport) -> String {
     let mut cases = String::new();
     let mut failures = 0;
@@ -143,7 +150,7 @@ pub fn junit(r: &LintReport) -> String {
         let _ = write!(
             cases,
             "    <testcase classname=\"stepbook.lint\" name=\"{}\"",
-            crate::markdown::escape_html(file)
+            xml(file)
         );
         if problems.is_empty() {
             cases.push_str("/>\n");
@@ -157,13 +164,14 @@ pub fn junit(r: &LintReport) -> String {
                 .unwrap_or_else(|| d.file.display().to_string());
             let _ = writeln!(
                 cases,
-                "      <failure type=\"{}\" message=\"{}\">{at}: {}{}</failure>",
+                "      <failure type=\"{}\" message=\"{}\">{}: {}{}</failure>",
                 d.code,
-                crate::markdown::escape_html(&d.message),
-                crate::markdown::escape_html(&d.message),
+                xml(&d.message),
+                xml(&at),
+                xml(&d.message),
                 d.help
                     .as_deref()
-                    .map(|h| format!("\nhelp: {}", crate::markdown::escape_html(h)))
+                    .map(|h| format!("\nhelp: {}", xml(h)))
                     .unwrap_or_default()
             );
         }

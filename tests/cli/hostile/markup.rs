@@ -108,3 +108,29 @@ fn base_url_must_be_a_path_or_a_web_address() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("error[E006]"), "{}", r.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn escape_sequences_in_names_and_values_never_reach_the_terminal_or_reports() {
+    let book = Book::bundled();
+    let name = "content/\u{1b}[2J\u{1b}[31mred\u{7}.yaml";
+    book.write(
+        name,
+        "title: Red\nsections:\n  - title: S\n    steps:\n      - text: ok\n        wait: \"5 \\e[5m minutes\"\n",
+    );
+    let unprintable = |s: &str| {
+        s.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    };
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("error[E007]"), "{}", r.stderr);
+    assert!(r.stderr.contains("\\u{1b}[31mred"), "{}", r.stderr);
+    assert!(!unprintable(&r.stderr), "{:?}", r.stderr);
+    for format in ["human", "github", "junit", "json"] {
+        let r = book.run(&["lint", "--offline", "--format", format]);
+        assert_eq!(r.code, 2, "{format}: {}", r.stderr);
+        assert!(!unprintable(&r.stdout), "{format}: {:?}", r.stdout);
+        assert!(!unprintable(&r.stderr), "{format}: {:?}", r.stderr);
+    }
+}
