@@ -256,6 +256,8 @@ fn yaml_help(message: &str) -> String {
         "the file expands to too many values (an alias bomb?); write the values out instead of \
          using many nested aliases"
             .into()
+    } else if message.contains("tab is used for indentation") {
+        "replace the tab with spaces (most editors can convert indentation to spaces)".into()
     } else if message.contains("duplicate") {
         "each key may appear once per mapping; remove or rename one of them".into()
     } else {

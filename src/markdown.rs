@@ -401,12 +401,24 @@ pub fn escape_html(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// Markdown text without trailing spaces, leading or trailing blank lines, or runs of blank
-/// lines (one blank line stays: it separates paragraphs).
+/// Trims trailing white space and collapses runs of blank lines to one, outside fenced code
+/// blocks: inside a fence (```` ``` ```` or `~~~`) every line is kept as written, blank lines
+/// included, since they are part of the code.
 pub fn tidy_lines(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut blank = 0;
+    let mut fence: Option<(char, usize)> = None;
     for line in s.lines() {
+        if let Some((c, n)) = fence {
+            out.push('\n');
+            out.push_str(line);
+            if fence_marker(line.trim_start())
+                .is_some_and(|(d, m, info)| d == c && m >= n && info.trim().is_empty())
+            {
+                fence = None;
+            }
+            continue;
+        }
         let line = line.trim_end();
         if line.is_empty() {
             blank += 1;
@@ -417,8 +429,18 @@ pub fn tidy_lines(s: &str) -> String {
         }
         blank = 0;
         out.push_str(line);
+        fence = fence_marker(line.trim_start()).map(|(c, n, _)| (c, n));
     }
     out
+}
+
+/// A code fence opening `line` (without its indentation): its character, length and info text.
+fn fence_marker(line: &str) -> Option<(char, usize, &str)> {
+    let c = line.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let n = line.chars().take_while(|&d| d == c).count();
+    let info = &line[n..];
+    // A backtick fence's info text has no backtick (```` ```code``` ```` is inline code).
+    (n >= 3 && !(c == '`' && info.contains('`'))).then_some((c, n, info))
 }
 
 #[cfg(test)]
@@ -468,6 +490,19 @@ mod tests {
     fn sanitize_markdown() {
         assert_eq!(sanitize("a <b>x</b> [l](javascript:x)"), "a x [l](#)");
         assert!(matches!(sanitize("fine"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn tidy_keeps_code_blocks_as_written() {
+        let text = "a  \n\n\n\nb\n\n```sh\nx  \n\n\ny\n```\n\n\nc\n  ~~~~\n\n\n  ~~~\n\n  ~~~~\nd";
+        assert_eq!(
+            tidy_lines(text),
+            "a\n\nb\n\n```sh\nx  \n\n\ny\n```\n\nc\n  ~~~~\n\n\n  ~~~\n\n  ~~~~\nd"
+        );
+        assert_eq!(
+            tidy_lines("```inline``` text\n\n\nnext"),
+            "```inline``` text\n\nnext"
+        );
     }
 
     #[test]

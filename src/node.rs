@@ -153,6 +153,15 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
                 }
                 m => m,
             };
+            // The parser notices a tab at the end of the value before it; point at the tab.
+            if message.contains("tab")
+                && let Some(tab) = indenting_tab(text, at)
+            {
+                return err(
+                    "a tab is used for indentation; YAML indents with spaces only".into(),
+                    tab..tab + 1,
+                );
+            }
             err(message, at..(at + 1).min(text.len()))
         })?;
         let range = span.start.byte_offset().unwrap_or(0)..span.end.byte_offset().unwrap_or(0);
@@ -278,6 +287,24 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
         span: 0..0,
         value: Value::Null,
     }))
+}
+
+/// The offset of the first tab in the indentation of a line at or after `from` (the error's
+/// line and the two after it).
+fn indenting_tab(text: &str, from: usize) -> Option<usize> {
+    let line_start = text[..from.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let mut start = line_start;
+    for _ in 0..3 {
+        let line = &text[start..];
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(i) = line[..indent].find('\t') {
+            return Some(start + i);
+        }
+        start += line.find('\n')? + 1;
+    }
+    None
 }
 
 /// A tree's size: (values, bytes of text in keys and scalars).
@@ -436,6 +463,18 @@ mod tests {
         let e = parse_yaml(&text).unwrap_err();
         assert!(
             e.message.contains("once aliases are expanded"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn a_tab_in_the_indentation_is_reported_where_it_is() {
+        let text = "title: T\nsections:\n  - title: S\n\tsteps:\n      - text: x\n";
+        let e = parse_yaml(text).unwrap_err();
+        assert_eq!(e.span.start, text.find('\t').unwrap(), "{}", e.message);
+        assert!(
+            e.message.contains("tab is used for indentation"),
             "{}",
             e.message
         );

@@ -1,13 +1,14 @@
 //! Lint: checks remote URLs over HTTP (ureq): HEAD first, GET when a server refuses HEAD,
 //! redirects followed one by one (bounded) so the final URL can be reported, retries with backoff
-//! for timeouts, 429 and 5xx (honouring `Retry-After`), a limit of requests in flight per host,
-//! and at most a few KiB of any body read (to sniff an image header).
+//! for timeouts, 429 and 5xx (honouring `Retry-After`, capped), one deadline for everything a URL
+//! takes, a limit of requests in flight per host, and at most 64 bytes of any body read (to
+//! sniff an image header).
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,8 @@ pub enum Verdict {
     Timeout,
     /// Could not connect, bad URL, TLS error...
     Failed { reason: String },
+    /// Redirects led to `to`, which failed as `then`.
+    AfterRedirect { to: String, then: Box<Verdict> },
 }
 
 impl Verdict {
@@ -75,6 +78,10 @@ impl Checker {
             .user_agent(opts.user_agent.as_str())
             .max_idle_connections_per_host(opts.per_host.max(1))
             .max_idle_connections(opts.per_host.max(1) * 4)
+            // Only headers and a few bytes of a body are read: ureq's 128 KiB buffers for each
+            // connection would be most of the memory of a run with many in flight.
+            .input_buffer_size(64 * 1024)
+            .output_buffer_size(4 * 1024)
             .build();
         Checker {
             agent: config.into(),
@@ -86,18 +93,26 @@ impl Checker {
     }
 
     /// Checks a URL; `image` asks for an image (content type and, with a body, its first bytes).
+    ///
+    /// One deadline covers the whole check of a URL (every redirect, retry and wait): the
+    /// request timeout times the number of tries, so a server answering 429 with a long
+    /// `Retry-After` on every redirect cannot hold the run for minutes.
     pub fn check(&self, url: &str, image: bool) -> Verdict {
+        let deadline = Instant::now() + self.url_budget();
         let mut current = url.to_owned();
         let mut redirected = false;
         for _ in 0..=self.opts.max_redirects {
-            match self.check_one(&current, image) {
+            match self.check_one(&current, image, deadline) {
                 Step::Done(v) if redirected => {
                     return match v {
                         Verdict::Ok { status } => Verdict::Redirected {
                             to: current,
                             status,
                         },
-                        other => other,
+                        other => Verdict::AfterRedirect {
+                            to: current,
+                            then: Box::new(other),
+                        },
                     };
                 }
                 Step::Done(v) => return v,
@@ -113,14 +128,25 @@ impl Checker {
         Verdict::RedirectLoop { last: current }
     }
 
-    /// One URL (no redirect following), with retries.
-    fn check_one(&self, url: &str, image: bool) -> Step {
+    /// The time one URL may take in all.
+    fn url_budget(&self) -> Duration {
+        self.opts
+            .timeout
+            .saturating_mul(self.opts.retries.saturating_add(1))
+    }
+
+    /// One URL (no redirect following), with retries, until `deadline`.
+    fn check_one(&self, url: &str, image: bool, deadline: Instant) -> Step {
         let host = host_of(url).unwrap_or_default();
         let mut attempt = 0;
         loop {
             let outcome = {
                 let _slot = self.slot(&host);
-                self.request(url, image)
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Step::Done(Verdict::Timeout);
+                }
+                self.request(url, image, left.min(self.opts.timeout))
             };
             let retry_after = match &outcome {
                 Attempt::Timeout => Some(None),
@@ -131,10 +157,14 @@ impl Checker {
                 } if *status == 429 || (500..600).contains(status) => Some(*retry_after),
                 _ => None,
             };
-            match retry_after {
-                Some(wait) if attempt < self.opts.retries => {
-                    let backoff = Duration::from_millis(250 * (1 << attempt));
-                    std::thread::sleep(wait.unwrap_or(backoff).min(self.opts.max_retry_after));
+            let wait = retry_after.map(|w| {
+                let backoff = Duration::from_millis(250 * (1 << attempt.min(10)));
+                w.unwrap_or(backoff).min(self.opts.max_retry_after)
+            });
+            match wait {
+                // A wait that would end past the deadline is not worth starting: report now.
+                Some(wait) if attempt < self.opts.retries && Instant::now() + wait < deadline => {
+                    std::thread::sleep(wait);
                     attempt += 1;
                 }
                 _ => return self.verdict(outcome, image),
@@ -189,24 +219,41 @@ impl Checker {
         }
     }
 
-    /// HEAD, then GET when the server refuses HEAD.
-    fn request(&self, url: &str, image: bool) -> Attempt {
-        let head = self.send(url, false, image);
+    /// HEAD, then GET when the server refuses HEAD; both within `timeout`.
+    fn request(&self, url: &str, image: bool, timeout: Duration) -> Attempt {
+        let start = Instant::now();
+        let head = self.send(url, false, image, timeout);
         match &head {
             Attempt::Answer {
                 status: 405 | 403 | 501,
                 ..
-            } => self.send(url, true, image),
+            } => {
+                let left = timeout.saturating_sub(start.elapsed());
+                if left.is_zero() {
+                    return Attempt::Timeout;
+                }
+                self.send(url, true, image, left)
+            }
             _ => head,
         }
     }
 
-    fn send(&self, url: &str, get: bool, image: bool) -> Attempt {
+    fn send(&self, url: &str, get: bool, image: bool, timeout: Duration) -> Attempt {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let result = if get {
-            self.agent.get(url).call()
+            self.agent
+                .get(url)
+                .config()
+                .timeout_global(Some(timeout))
+                .build()
+                .call()
         } else {
-            self.agent.head(url).call()
+            self.agent
+                .head(url)
+                .config()
+                .timeout_global(Some(timeout))
+                .build()
+                .call()
         };
         match result {
             Ok(mut resp) => {

@@ -401,6 +401,13 @@ fn remote_problem(u: &UrlUse, v: &Verdict) -> Option<Diagnostic> {
         Verdict::Failed { reason } => Diagnostic::error("L004", &u.file, format!("{what} `{url}` cannot be reached"))
             .label("unreachable")
             .help(reason.clone()),
+        // The failure belongs to where the redirects led: name it, it may be another host.
+        Verdict::AfterRedirect { to, then } => {
+            let mut d = remote_problem(u, then)?;
+            d.message = format!("{} after redirecting to `{to}`", d.message);
+            d.label = Some("redirects to a failing address".into());
+            return Some(d);
+        }
     };
     Some(d.at(u.span.clone()))
 }
@@ -451,7 +458,7 @@ fn check_remote(
         max_redirects: cfg.max_redirects,
         accept: cfg.accept.clone(),
         user_agent: cfg.user_agent.clone(),
-        max_retry_after: Duration::from_secs(30),
+        max_retry_after: Duration::from_secs(10),
     });
     let bar = if opts.progress && !todo.is_empty() {
         let b = indicatif::ProgressBar::new(todo.len() as u64);
@@ -474,17 +481,24 @@ fn check_remote(
         .min(queue.lock().map_or(1, |q| q.len()).max(1));
     std::thread::scope(|s| {
         for _ in 0..workers {
-            s.spawn(|| {
-                loop {
-                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
-                    let Some((url, image)) = next else { break };
-                    let v = checker.check(&url, image);
-                    bar.inc(1);
-                    done.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(((url, image), v));
-                }
-            });
+            // A worker only waits on one request at a time: a small stack is plenty, and 1,024
+            // workers with the default 2 MiB stacks cost gigabytes.
+            let spawned = std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn_scoped(s, || {
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
+                        let Some((url, image)) = next else { break };
+                        let v = checker.check(&url, image);
+                        bar.inc(1);
+                        done.lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(((url, image), v));
+                    }
+                });
+            if spawned.is_err() {
+                break; // the system refused more threads: the ones running share the queue
+            }
         }
     });
     bar.finish_and_clear();

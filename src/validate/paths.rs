@@ -23,6 +23,25 @@ impl GuideValidator<'_> {
             if (lower == "https" || lower == "http") && remote_ok(s) {
                 return Image::Remote(s.to_owned());
             }
+            if lower == "https" || lower == "http" {
+                // The scheme is fine: say what is wrong with the rest.
+                let spaced = s.chars().any(|c| c.is_whitespace() || c.is_control());
+                let (label, help) = if spaced {
+                    (
+                        "a URL cannot hold spaces",
+                        "write each space as `%20` (the browser's address bar shows the encoded form)",
+                    )
+                } else {
+                    (
+                        "no host after the scheme",
+                        "write the whole address, like `https://example.com/image.png`",
+                    )
+                };
+                self.error("E016", src, format!("malformed screenshot URL `{s}`"))
+                    .label(label)
+                    .help(help);
+                return Image::Invalid;
+            }
             self.error("E016", src, format!("unsupported screenshot URL `{s}`"))
                 .label(format!("`{scheme}:` is not allowed here"))
                 .help("use an https:// URL with a host, or a path relative to this guide");

@@ -113,6 +113,20 @@ fn serve(stream: TcpStream, hits: &Mutex<HashMap<String, usize>>, delay: Duratio
                 std::thread::sleep(Duration::from_secs(30));
                 return;
             }
+            // Always busy, and asks for a wait far longer than any run should take.
+            "/throttled.png" => (429, vec![("Retry-After", "100000".into())], vec![]),
+            // Redirects to another host name (same server), where the file is gone.
+            "/away.png" => (
+                302,
+                vec![(
+                    "Location",
+                    format!(
+                        "http://localhost:{}/gone-elsewhere.png",
+                        stream.local_addr().map_or(0, |a| a.port())
+                    ),
+                )],
+                vec![],
+            ),
             "/docs" => (
                 200,
                 vec![("Content-Type", "text/html".into())],

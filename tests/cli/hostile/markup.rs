@@ -134,3 +134,41 @@ fn escape_sequences_in_names_and_values_never_reach_the_terminal_or_reports() {
         assert!(!unprintable(&r.stderr), "{format}: {:?}", r.stderr);
     }
 }
+
+#[test]
+fn a_tab_in_the_indentation_is_reported_at_the_tab() {
+    let book = Book::bundled();
+    book.write(
+        "content/tab.yaml",
+        "title: T\nsections:\n  - title: S\n\tsteps:\n      - text: x\n",
+    );
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("E001".to_owned(), "content/tab.yaml:4:1".to_owned())]
+    );
+    assert!(
+        r.stderr.contains("replace the tab with spaces"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_space_in_a_screenshot_url_is_named_as_the_problem() {
+    let book = Book::bundled();
+    book.write(
+        "content/space.yaml",
+        "title: T\nsections:\n  - title: S\n    steps:\n      - text: x\n        screenshots:\n          - src: https://example.com/my shot.png\n            alt: A shot\n",
+    );
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("a URL cannot hold spaces"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("%20"), "{}", r.stderr);
+    assert!(!r.stderr.contains("is not allowed"), "{}", r.stderr);
+}

@@ -157,3 +157,13 @@ fn deleting_the_output_while_serving_rebuilds_it_whole() {
     book.write("content/azure-pass.yaml", &guide);
     server.wait_log("rebuilt: guide", std::time::Duration::from_secs(20));
 }
+
+#[test]
+fn import_keeps_blank_lines_inside_fenced_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = "# Lab\n\n## Part\n\n1. Run this:\n\n    ```sh\n    first\n\n\n    second\n    ```\n\n2. Done.\n";
+    std::fs::write(dir.path().join("lab.md"), lab).unwrap();
+    let r = run_in(dir.path(), &["import", "lab.md", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("first\n\n\n"), "{}", r.stdout);
+}
