@@ -218,6 +218,15 @@ impl Staging {
 
     /// Swaps the staged folder into place; the previous output becomes the spare.
     pub fn commit(mut self) -> anyhow::Result<()> {
+        // Where the system can swap two folders in one step, readers (a browser on `serve`,
+        // a web server publishing the folder) never find the destination missing, and an
+        // interrupted build cannot leave it so.
+        if self.dest.is_dir() && exchange(&self.dir, &self.dest).is_ok() {
+            self.committed = true;
+            let old = self.dir.clone();
+            self.settle_old(old);
+            return Ok(());
+        }
         let parent = self.dest.parent().expect("checked in new").to_path_buf();
         let old = if self.dest.exists() {
             let old = tempfile::Builder::new()
@@ -247,13 +256,57 @@ impl Staging {
         }
         self.committed = true;
         if let Some(old) = old {
-            let keep = old.join(MARKER).is_file() && !self.spare.exists();
-            if !(keep && std::fs::rename(&old, &self.spare).is_ok()) {
-                remove_tree(&old);
-            }
+            self.settle_old(old);
         }
         Ok(())
     }
+
+    /// The replaced output (now at `old`) becomes the spare when stepbook wrote it and there is
+    /// no spare yet; otherwise it is removed.
+    fn settle_old(&self, old: PathBuf) {
+        let ours = old.join(MARKER).is_file();
+        if old == self.spare {
+            if !ours {
+                remove_tree(&old);
+            }
+            return;
+        }
+        if !(ours && !self.spare.exists() && std::fs::rename(&old, &self.spare).is_ok()) {
+            remove_tree(&old);
+        }
+    }
+}
+
+/// Swaps two folders atomically (`renameat2` with `RENAME_EXCHANGE`, Linux 3.15+); an error
+/// where the kernel or the file system cannot, and the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both paths are NUL-terminated C strings that outlive the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 impl Drop for Staging {

@@ -90,10 +90,45 @@ fn import_of_a_fifo_or_device_does_not_hang() {
 /// page, never a 404 or a truncated one.
 #[test]
 fn pages_rewritten_while_served_are_never_missing_or_partial() {
+    let book = Book::bundled();
+    let guide = book.read("content/azure-pass.yaml");
+    hammer(&book, 50, "rebuilt: guide", |i| {
+        let edited = guide.replacen(
+            "title: Creating a Microsoft Azure Pass Subscription",
+            &format!("title: Creating a Microsoft Azure Pass Subscription (edit {i})"),
+            1,
+        );
+        assert_ne!(edited, guide);
+        book.write("content/azure-pass.yaml", &edited);
+    });
+}
+
+/// The same while a template changes 15 times: each change is a full build whose output is
+/// swapped in whole, and the folder is never missing in between.
+#[cfg(target_os = "linux")]
+#[test]
+fn outputs_swapped_while_served_are_never_missing() {
+    let book = Book::bundled();
+    let base = stepbook::render::TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "base.html")
+        .unwrap()
+        .1;
+    hammer(&book, 15, "rebuilt: full build", |i| {
+        book.write(
+            "templates/base.html",
+            &base.replace("</body>", &format!("<!-- {i} --></body>")),
+        );
+    });
+}
+
+/// Makes `edit(i)` `times` times, each time waiting for `done` in the log, while four readers
+/// fetch the guide page; no answer may be missing or cut short.
+fn hammer(book: &Book, times: usize, done: &str, edit: impl Fn(usize)) {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Arc, Mutex};
-    let book = Book::bundled();
-    let server = Server::start(&book);
+    let server = Server::start(book);
+    let already = server.log.lock().unwrap().matches(done).count();
     let addr = server.addr;
     let stop = Arc::new(AtomicBool::new(false));
     let bad = Arc::new(Mutex::new(Vec::new()));
@@ -112,22 +147,15 @@ fn pages_rewritten_while_served_are_never_missing_or_partial() {
             })
         })
         .collect();
-    let guide = book.read("content/azure-pass.yaml");
-    for i in 0..50 {
-        let edited = guide.replacen(
-            "title: Creating a Microsoft Azure Pass Subscription",
-            &format!("title: Creating a Microsoft Azure Pass Subscription (edit {i})"),
-            1,
-        );
-        assert_ne!(edited, guide);
-        book.write("content/azure-pass.yaml", &edited);
-        server.wait_log_count("rebuilt: guide", i + 1, std::time::Duration::from_secs(20));
+    for i in 0..times {
+        edit(i);
+        server.wait_log_count(done, already + i + 1, std::time::Duration::from_secs(20));
     }
     stop.store(true, Ordering::Relaxed);
     for r in readers {
         r.join().unwrap();
     }
-    assert!(fetched.load(Ordering::Relaxed) > 50);
+    assert!(fetched.load(Ordering::Relaxed) > times);
     assert_eq!(*bad.lock().unwrap(), vec![], "404s or truncated pages");
 }
 
