@@ -169,7 +169,11 @@ fn files_under(root: &Path, dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
+        // Hidden files and folders at any depth (`sub/.git/config`) are never published.
+        if name.split('/').any(|part| part.starts_with('.'))
+            || name.ends_with('~')
+            || name.ends_with(".swp")
+        {
             continue;
         }
         out.push((name, entry.into_path()));

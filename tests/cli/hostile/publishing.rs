@@ -145,3 +145,24 @@ fn a_guide_file_name_that_is_not_utf8_is_reported_not_silently_skipped() {
     assert!(r.stderr.contains("warning[W011]"), "{}", r.stderr);
     assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
 }
+
+#[test]
+fn hidden_files_in_a_theme_are_never_published() {
+    let book = Book::bundled();
+    book.write("themes/mine/style.css", "body { color: red }");
+    book.write("themes/mine/fonts/.git/config", "[remote] url = secret");
+    book.write("themes/mine/.env", "TOKEN=1");
+    let toml = book
+        .read("book.toml")
+        .replace("theme = \"default\"", "theme = \"mine\"");
+    book.write("book.toml", &toml);
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let theme = book.path().join("book/html/theme");
+    assert_eq!(
+        book.read("book/html/theme/style.css"),
+        "body { color: red }"
+    );
+    assert!(!theme.join(".env").exists());
+    assert!(!theme.join("fonts/.git/config").exists());
+}
