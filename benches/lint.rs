@@ -35,11 +35,12 @@ fn main() {
         std::fs::write(dir.join(format!("content/guide-{g:03}.yaml")), y).unwrap();
     }
     let exe = env!("CARGO_BIN_EXE_stepbook");
-    let run = |label: &str| {
+    let run = |label: &str, extra: &[&str]| {
         let before = server.total_hits();
         let t = Instant::now();
         let out = Command::new(exe)
             .args(["lint", "--quiet"])
+            .args(extra)
             .arg(dir)
             .output()
             .unwrap();
@@ -56,8 +57,28 @@ fn main() {
         );
         (elapsed, requests)
     };
-    let (_, first) = run("first run, default settings");
+    let (_, first) = run("first run, default settings", &[]);
     assert_eq!(first, urls, "each URL once (HEAD)");
-    let (_, second) = run("second run, from the cache");
+    let peak_default = children_max_rss_kib();
+    let (_, second) = run("second run, from the cache", &[]);
     assert_eq!(second, 0, "an unchanged book makes no requests");
+    // Memory with many requests in flight: one worker thread each.
+    let wide = ["--no-cache", "--concurrency", "1024", "--per-host", "1024"];
+    let (_, third) = run("no cache, 1,024 in flight", &wide);
+    assert_eq!(third, urls);
+    println!(
+        "peak RSS: {:.1} MiB with the defaults, {:.1} MiB with 1,024 requests in flight",
+        peak_default as f64 / 1024.0,
+        children_max_rss_kib() as f64 / 1024.0
+    );
+}
+
+/// Peak resident set size of the largest child waited for so far, in KiB (Linux).
+fn children_max_rss_kib() -> i64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given.
+    unsafe {
+        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        usage.assume_init().ru_maxrss
+    }
 }
