@@ -1,6 +1,7 @@
 //! Config: `book.toml`, checked against the schema of these types (every problem at its place,
 //! with "did you mean" for misspelt keys) and then deserialised.
 
+use crate::diag::Code;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -384,7 +385,7 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::error("E101", display, format!("invalid TOML: {}", e.message))
+                Diagnostic::error(Code::E101, display, format!("invalid TOML: {}", e.message))
                     .at(e.span)
                     .help("see https://toml.io for the syntax"),
             );
@@ -422,7 +423,7 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
             && let Err(why) = inside_book(root, &value)
         {
             diags.push(
-                Diagnostic::error("E104", display, format!("`{key}` {why}"))
+                Diagnostic::error(Code::E104, display, format!("`{key}` {why}"))
                     .at(span)
                     .help(format!(
                         "{what} must be a relative path inside the book, like `{}`{}",
@@ -443,7 +444,7 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
     if inside_book(root, &src).is_ok() && !root.join(&src).is_dir() {
         diags.push(
             Diagnostic::error(
-                "E102",
+                Code::E102,
                 display,
                 format!("the guides folder `{src}` does not exist"),
             )
@@ -461,18 +462,19 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
         && !base_url_ok(&url)
     {
         diags.push(
-            Diagnostic::error("E006", display, format!("`base-url` `{}` is not allowed", url.escape_debug()))
+            Diagnostic::error(Code::E006, display, format!("`base-url` `{}` is not allowed", url.escape_debug()))
                 .at(span)
                 .help("use a path that starts with `/` (like `/guides/`), an http(s):// URL, or leave it empty for relative links"),
         );
     }
+    lint_table_values(table("lint"), display, &mut diags);
     let theme = string_in(html, "theme");
     if let Some((theme, span)) = &theme
         && !plain_name(theme)
     {
         diags.push(
             Diagnostic::error(
-                "E103",
+                Code::E103,
                 display,
                 format!("theme `{}` is not a plain folder name", theme.escape_debug()),
             )
@@ -484,7 +486,7 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
         && !real_dir_inside(root, &root.join("themes").join(&theme))
     {
         diags.push(
-            Diagnostic::error("E103", display, format!("theme `{theme}` not found"))
+            Diagnostic::error(Code::E103, display, format!("theme `{theme}` not found"))
                 .at(span)
                 .help(format!(
                     "create `themes/{theme}/` (its files override the default theme's), or use `theme = \"default\"`"
@@ -497,12 +499,70 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
     toml::from_str(text).map_err(|e| {
         invalid(
             vec![
-                Diagnostic::error("E101", display, e.message().to_owned())
+                Diagnostic::error(Code::E101, display, e.message().to_owned())
                     .at(e.span().unwrap_or(0..0)),
             ],
             sources,
         )
     })
+}
+
+/// Checks the `[lint]` values the schema cannot: `cache-max-age` must be a duration, and each
+/// key of `[lint.severity]` a diagnostic code (a misspelt one would silently do nothing).
+fn lint_table_values(lint: Option<&node::Node>, display: &Path, diags: &mut Vec<Diagnostic>) {
+    let Some(node::Value::Map(entries)) = lint.map(|l| &l.value) else {
+        return;
+    };
+    for (key, value) in entries {
+        match (key.name.as_str(), &value.value) {
+            ("cache-max-age", node::Value::Str(s)) => {
+                if let Err(e) = crate::duration::Duration::parse(s) {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::E006,
+                            display,
+                            format!(
+                                "`cache-max-age` `{}` is not a duration: {}",
+                                s.escape_debug(),
+                                e.0
+                            ),
+                        )
+                        .at(value.span.clone())
+                        .help("write it like `24h`, `30m` or `7d`"),
+                    );
+                }
+            }
+            ("severity", node::Value::Map(codes)) => {
+                for (code, _) in codes {
+                    if Code::parse(&code.name).is_some() {
+                        continue;
+                    }
+                    let names = Code::ALL.iter().map(|c| c.as_str());
+                    let help =
+                        match crate::diag::did_you_mean(&code.name.to_ascii_uppercase(), names) {
+                            Some(m) => format!("did you mean `{m}`?"),
+                            None => {
+                                "use a code from the README's table of diagnostics, like `L003`"
+                                    .into()
+                            }
+                        };
+                    diags.push(
+                        Diagnostic::error(
+                            Code::E002,
+                            display,
+                            format!(
+                                "unknown diagnostic code `{}` in [lint.severity]",
+                                code.name.escape_debug()
+                            ),
+                        )
+                        .at(code.span.clone())
+                        .help(help),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A `base-url` the pages can use as a link prefix: empty, a path from the site's root, or an
@@ -581,7 +641,7 @@ pub fn inside_book(root: &Path, rel: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn errs(text: &str) -> Vec<(&'static str, String)> {
+    fn errs(text: &str) -> Vec<(Code, String)> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("content")).unwrap();
         match parse(text, Path::new("book.toml"), dir.path()) {
@@ -627,9 +687,23 @@ mod tests {
         let e =
             errs("[book]\ntitel = \"T\"\n[build]\nbuild_dir = \"x\"\n[output.html]\ntheme = 3\n");
         let codes: Vec<_> = e.iter().map(|(c, _)| *c).collect();
-        assert_eq!(codes, ["E004", "E002", "E002", "E003"], "{e:?}");
+        assert_eq!(
+            codes,
+            [Code::E004, Code::E002, Code::E002, Code::E003],
+            "{e:?}"
+        );
         assert_eq!(e[1].1, "did you mean `title`?");
         assert_eq!(e[2].1, "did you mean `build-dir`?");
+    }
+
+    #[test]
+    fn lint_values_are_checked_when_loaded() {
+        let e = errs(
+            "[book]\ntitle = \"T\"\n[lint]\ncache-max-age = \"forever\"\n[lint.severity]\nL03 = \"off\"\nl003 = \"error\"\nX999 = \"off\"\n",
+        );
+        let codes: Vec<_> = e.iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes, [Code::E006, Code::E002, Code::E002], "{e:?}");
+        assert!(e[1].1.starts_with("did you mean `L0"), "{e:?}");
     }
 
     #[test]
@@ -656,16 +730,16 @@ mod tests {
             assert!(!base_url_ok(bad), "{bad}");
         }
         let e = errs("[book]\ntitle = \"T\"\n[output.html]\nbase-url = \"javascript:alert(1)\"\n");
-        assert_eq!(e[0].0, "E006");
+        assert_eq!(e[0].0, Code::E006);
         let e = errs("[book]\ntitle = \"T\\u0000\"\n");
-        assert_eq!(e[0].0, "E019");
+        assert_eq!(e[0].0, Code::E019);
     }
 
     #[test]
     fn bad_paper_and_missing_theme() {
         let e = errs("[book]\ntitle = \"T\"\n[output.checklist]\npaper = \"a5\"\n");
-        assert_eq!(e[0].0, "E006");
+        assert_eq!(e[0].0, Code::E006);
         let e = errs("[book]\ntitle = \"T\"\n[output.html]\ntheme = \"dark\"\n");
-        assert_eq!(e[0].0, "E103");
+        assert_eq!(e[0].0, Code::E103);
     }
 }

@@ -27,6 +27,7 @@ mod testing;
 pub mod validate;
 pub mod watch;
 
+use crate::diag::Code;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -136,7 +137,7 @@ impl Book {
         if checked.guides.is_empty() && !diagnostics.has_errors() {
             diagnostics.push(
                 diag::Diagnostic::warning(
-                    "W010",
+                    Code::W010,
                     shown_path(&self.shown_root, &self.config.book.src),
                     "no guides found",
                 )

@@ -1,6 +1,7 @@
 //! Load: finds every guide file under the book's `src`, reads it with size and encoding checks,
 //! parses the YAML with spans, checks its shape against the model's schema and deserialises it.
 
+use crate::diag::Code;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -117,20 +118,25 @@ pub fn load_all(root: &Path, shown_root: &Path, src: &Path) -> anyhow::Result<Lo
     let shown = |p: &Path| crate::shown_path(shown_root, p.strip_prefix(root).unwrap_or(p));
     for (path, why) in &found.unreadable {
         loaded.diagnostics.push(
-            Diagnostic::error("E015", shown(path), format!("cannot read: {why}"))
+            Diagnostic::error(Code::E015, shown(path), format!("cannot read: {why}"))
                 .help("fix its permissions, or move it out of the guides folder"),
         );
     }
     for path in &found.not_utf8 {
         loaded.diagnostics.push(
-            Diagnostic::warning("W011", shown(path), "guide file name is not UTF-8; skipped").help(
+            Diagnostic::warning(
+                Code::W011,
+                shown(path),
+                "guide file name is not UTF-8; skipped",
+            )
+            .help(
                 "rename the file using UTF-8 characters (its name becomes the guide's id and URL)",
             ),
         );
     }
     for path in &found.links {
         loaded.diagnostics.push(
-            Diagnostic::warning("W012", shown(path), "guide file is a link; skipped")
+            Diagnostic::warning(Code::W012, shown(path), "guide file is a link; skipped")
                 .help("links are not followed (one could lead out of the book); move or copy the guide into the guides folder"),
         );
     }
@@ -163,7 +169,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
     let fail = |d: Diagnostic| (None, vec![d], None);
     if !is_plain_file(path) {
         return fail(
-            Diagnostic::error("E015", &shown, "cannot read guide file: it is not a regular file")
+            Diagnostic::error(Code::E015, &shown, "cannot read guide file: it is not a regular file")
                 .help("guide files are read only as regular files inside the guides folder; links are not followed"),
         );
     }
@@ -173,7 +179,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
             return fail(
                 Diagnostic::error(
-                    "E014",
+                    Code::E014,
                     &shown,
                     format!(
                         "guide file is too large ({:.1} MiB)",
@@ -188,7 +194,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
         }
         Err(e) => {
             return fail(Diagnostic::error(
-                "E015",
+                Code::E015,
                 &shown,
                 format!("cannot read guide file: {e}"),
             ));
@@ -201,7 +207,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
             let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
             let (line, col) = line_col(&lossy, at);
             let offset = crate::diag::offset_of(&lossy, line, col);
-            let d = Diagnostic::error("E012", &shown, "guide file is not valid UTF-8")
+            let d = Diagnostic::error(Code::E012, &shown, "guide file is not valid UTF-8")
                 .at(offset..offset + 1)
                 .label(format!("invalid byte at offset {at}"))
                 .help("save the file as UTF-8 (most editors: \"Save with encoding\")");
@@ -215,7 +221,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
         Ok(tree) => tree,
         Err(e) => {
             diags.push(
-                Diagnostic::error("E001", &shown, format!("invalid YAML: {}", e.message))
+                Diagnostic::error(Code::E001, &shown, format!("invalid YAML: {}", e.message))
                     .at(e.span)
                     .help(yaml_help(&e.message)),
             );
@@ -224,7 +230,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
     };
     if matches!(tree.value, Value::Null) {
         diags.push(
-            Diagnostic::error("E013", &shown, "guide file is empty")
+            Diagnostic::error(Code::E013, &shown, "guide file is empty")
                 .help("a guide needs at least `title:` and `sections:`; or delete the file"),
         );
         return (None, diags, source);

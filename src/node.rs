@@ -1,6 +1,7 @@
 //! Load helper: a format-neutral tree of values with byte spans, parsed from YAML (guides) or
 //! TOML (book.toml), so one shape check can report every problem in a file at its place.
 
+use crate::diag::Code;
 use std::ops::Range;
 
 /// A value and the bytes of the file it came from.
@@ -78,7 +79,7 @@ pub fn control_char_error(
     c: char,
 ) -> crate::diag::Diagnostic {
     crate::diag::Diagnostic::error(
-        "E019",
+        Code::E019,
         file,
         format!("text holds the control character U+{:04X}", c as u32),
     )

@@ -2,6 +2,7 @@
 //! types and reports *every* unknown field, wrong type, missing field, empty list and bad enum
 //! value at its place, before serde (which stops at the first problem) sees the file.
 
+use crate::diag::Code;
 use std::path::Path;
 
 use serde_json::Value as Json;
@@ -115,7 +116,7 @@ impl<'a> Checker<'a> {
                 {
                     let field = last_key(path);
                     self.out.push(
-                        Diagnostic::error("E005", self.file, format!("`{field}` is empty"))
+                        Diagnostic::error(Code::E005, self.file, format!("`{field}` is empty"))
                             .at(node.span.clone())
                             .label(format!("needs at least {min} item"))
                             .help(format!(
@@ -163,7 +164,7 @@ impl<'a> Checker<'a> {
         let expected = expected.join(" or ");
         let field = last_key(path);
         let mut d = Diagnostic::error(
-            "E003",
+            Code::E003,
             self.file,
             format!(
                 "expected {expected} for `{field}`, found {}",
@@ -206,7 +207,7 @@ impl<'a> Checker<'a> {
             "value"
         };
         self.out.push(
-            Diagnostic::error("E006", self.file, format!("unknown {what} `{s}`"))
+            Diagnostic::error(Code::E006, self.file, format!("unknown {what} `{s}`"))
                 .at(node.span.clone())
                 .label(format!("not a valid `{field}`"))
                 .help(help),
@@ -241,7 +242,7 @@ impl<'a> Checker<'a> {
                 }
                 None if closed => {
                     let mut d = Diagnostic::error(
-                        "E002",
+                        Code::E002,
                         self.file,
                         format!("unknown field `{}` in {what}", key.name),
                     )
@@ -268,7 +269,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let mut d = Diagnostic::error(
-                "E004",
+                Code::E004,
                 self.file,
                 format!("missing required field `{req}` in {what}"),
             )
@@ -338,7 +339,14 @@ mod tests {
         let codes: Vec<_> = out.iter().map(|d| d.code).collect();
         assert_eq!(
             codes,
-            ["E002", "E002", "E004", "E003", "E003", "E004"],
+            [
+                Code::E002,
+                Code::E002,
+                Code::E004,
+                Code::E003,
+                Code::E003,
+                Code::E004
+            ],
             "{out:#?}"
         );
         assert_eq!(out[0].help.as_deref(), Some("did you mean `title`?"));
@@ -348,7 +356,7 @@ mod tests {
     fn empty_lists_and_bad_kinds() {
         let out = run("title: x\nnotes: [{kind: hint, text: t}]\nsections: []\n");
         let codes: Vec<_> = out.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["E006", "E005"], "{out:#?}");
+        assert_eq!(codes, [Code::E006, Code::E005], "{out:#?}");
         assert!(out[0].help.as_deref().unwrap().contains("`tip`"));
     }
 

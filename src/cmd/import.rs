@@ -1,5 +1,6 @@
 //! CLI: `stepbook import`.
 
+use crate::diag::Code;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -77,7 +78,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
             let end = normalized[at..]
                 .find('\n')
                 .map_or(normalized.len(), |i| at + i);
-            warnings.push(Diagnostic::warning("I001", file, message.clone()).at(at..end));
+            warnings.push(Diagnostic::warning(Code::I001, file, message.clone()).at(at..end));
         }
         sources.insert(file.clone(), normalized);
         let yaml = crate::import::yaml::to_yaml(&guide, schema.as_deref(), &shown(file));

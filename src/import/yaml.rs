@@ -219,6 +219,7 @@ mod tests {
 #[cfg(test)]
 mod property {
     use super::*;
+    use crate::diag::Code;
 
     /// Whatever Markdown goes in, the YAML that comes out parses and has the model's shape.
     #[test]
@@ -274,7 +275,7 @@ mod property {
             );
             let wrong: Vec<_> = problems
                 .iter()
-                .filter(|d| matches!(d.code, "E002" | "E003" | "E006"))
+                .filter(|d| matches!(d.code, Code::E002 | Code::E003 | Code::E006))
                 .collect();
             assert!(wrong.is_empty(), "{wrong:?}\n{yaml}");
         }

@@ -65,7 +65,7 @@ pub fn json(r: &LintReport) -> String {
             let at = place(d, &r.sources);
             JsonProblem {
                 severity: d.severity,
-                code: d.code,
+                code: d.code.as_str(),
                 file: d.file.display().to_string(),
                 line: at.map(|p| p.0),
                 column: at.map(|p| p.1),

@@ -1,6 +1,7 @@
 //! Lint: local screenshots, each file inspected once: it decodes as an image, is not too large
 //! in bytes or pixels, and its extension matches its real format.
 
+use crate::diag::Code;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -16,7 +17,7 @@ pub(super) fn problems(
     cfg: &LintTable,
 ) -> Vec<Diagnostic> {
     // Each file is inspected once; every use of a bad file is reported at its line.
-    let verdicts: Vec<Vec<(&'static str, Severity, String, String)>> = assets
+    let verdicts: Vec<Vec<(Code, Severity, String, String)>> = assets
         .par_iter()
         .map(|a| inspect_local(&a.path, cfg))
         .collect();
@@ -24,8 +25,8 @@ pub(super) fn problems(
     for u in uses {
         for (code, sev, message, help) in &verdicts[u.asset] {
             let d = match sev {
-                Severity::Error => Diagnostic::error(code, &u.file, message.clone()),
-                Severity::Warning => Diagnostic::warning(code, &u.file, message.clone()),
+                Severity::Error => Diagnostic::error(*code, &u.file, message.clone()),
+                Severity::Warning => Diagnostic::warning(*code, &u.file, message.clone()),
             };
             out.push(d.at(u.src.clone()).help(help.clone()));
         }
@@ -33,7 +34,7 @@ pub(super) fn problems(
     out
 }
 
-fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(&'static str, Severity, String, String)> {
+fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(Code, Severity, String, String)> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -42,7 +43,7 @@ fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(&'static str, Severity, S
     let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
     if bytes > cfg.max_image_bytes {
         out.push((
-            "L011",
+            Code::L011,
             Severity::Warning,
             format!("screenshot `{name}` is {:.1} MiB", bytes as f64 / 1048576.0),
             format!(
@@ -56,7 +57,7 @@ fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(&'static str, Severity, S
         Ok(r) => (r.format(), r.into_dimensions()),
         Err(e) => {
             out.push((
-                "L010",
+                Code::L010,
                 Severity::Error,
                 format!("cannot read screenshot `{name}`: {e}"),
                 "check the file's permissions".into(),
@@ -67,7 +68,7 @@ fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(&'static str, Severity, S
     match dims {
         Err(_) => {
             out.push((
-                "L010",
+                Code::L010,
                 Severity::Error,
                 format!("screenshot `{name}` is not an image stepbook can read"),
                 "use a PNG, JPEG, GIF or WebP file; this one may be damaged or of another kind"
@@ -76,7 +77,7 @@ fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(&'static str, Severity, S
             return out;
         }
         Ok((w, h)) if (w as u64) * (h as u64) > cfg.max_image_pixels => out.push((
-            "L012",
+            Code::L012,
             Severity::Warning,
             format!("screenshot `{name}` is {w}×{h} pixels"),
             format!(
@@ -92,7 +93,7 @@ fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(&'static str, Severity, S
     {
         let real_ext = real.extensions_str().first().copied().unwrap_or("?");
         out.push((
-            "L013",
+            Code::L013,
             Severity::Warning,
             format!(
                 "screenshot `{name}` is a {} file with the extension of a {} file",

@@ -7,7 +7,8 @@ pub mod format;
 pub mod http;
 mod local;
 
-use std::collections::{BTreeMap, HashSet};
+use crate::diag::Code;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -137,19 +138,24 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
 
 /// Severity overrides from `[lint.severity]`; `off` drops the problem.
 fn apply_levels(d: &mut Diagnostics, cfg: &LintTable) {
-    d.items
-        .retain_mut(|diag| match cfg.severity.get(diag.code) {
-            Some(LintLevel::Off) => false,
-            Some(LintLevel::Error) => {
-                diag.severity = Severity::Error;
-                true
-            }
-            Some(LintLevel::Warning) => {
-                diag.severity = Severity::Warning;
-                true
-            }
-            None => true,
-        });
+    // Keys were checked when book.toml was loaded; any case is accepted (`l003`).
+    let levels: HashMap<Code, LintLevel> = cfg
+        .severity
+        .iter()
+        .filter_map(|(k, v)| Code::parse(k).map(|c| (c, *v)))
+        .collect();
+    d.items.retain_mut(|diag| match levels.get(&diag.code) {
+        Some(LintLevel::Off) => false,
+        Some(LintLevel::Error) => {
+            diag.severity = Severity::Error;
+            true
+        }
+        Some(LintLevel::Warning) => {
+            diag.severity = Severity::Warning;
+            true
+        }
+        None => true,
+    });
 }
 
 /// `*` matches any text (including none); everything else matches itself.
@@ -210,7 +216,7 @@ fn collect(
                 if !anchor.is_empty() && !anchors.contains(anchor) {
                     diags.push(
                         Diagnostic::error(
-                            "L015",
+                            Code::L015,
                             &g.shown,
                             format!("link to `#{anchor}`, which is not an id in this guide"),
                         )
@@ -251,7 +257,7 @@ fn collect(
             if !a.is_empty() && (a == name.to_lowercase() || a == stem.to_lowercase()) {
                 diags.push(
                     Diagnostic::warning(
-                        "L014",
+                        Code::L014,
                         &g.shown,
                         format!("alt text `{}` is just the file name", alt.trim()),
                     )
@@ -368,11 +374,11 @@ fn remote_problem(u: &UrlUse, v: &Verdict) -> Option<Diagnostic> {
         Verdict::Ok { .. } => return None,
         // Checked as an image for another use; as a link it answered, which is all a link needs.
         Verdict::NotImage { .. } if !u.image => return None,
-        Verdict::Redirected { to, .. } => Diagnostic::warning("L003", &u.file, format!("{what} `{url}` redirects"))
+        Verdict::Redirected { to, .. } => Diagnostic::warning(Code::L003, &u.file, format!("{what} `{url}` redirects"))
             .label("redirects")
             .help(format!("use the final URL: `{to}`")),
         Verdict::Status { status } => Diagnostic::error(
-            if u.image { "L001" } else { "L005" },
+            if u.image { Code::L001 } else { Code::L005 },
             &u.file,
             format!("{what} `{url}` answers {status}{}", status_text(*status)),
         )
@@ -383,22 +389,22 @@ fn remote_problem(u: &UrlUse, v: &Verdict) -> Option<Diagnostic> {
             "check the URL in a browser; add the status to `accept` in [lint] if it is expected".to_owned()
         }),
         Verdict::NotImage { content_type } => Diagnostic::error(
-            "L002",
+            Code::L002,
             &u.file,
             format!("screenshot `{url}` is not an image ({content_type})"),
         )
         .label("not an image")
         .help("the URL must lead to the image itself, not to a page that shows it"),
         Verdict::RedirectLoop { last } => Diagnostic::error(
-            "L006",
+            Code::L006,
             &u.file,
             format!("{what} `{url}` redirects too often or nowhere"),
         )
         .help(format!("the last address tried was `{last}`")),
-        Verdict::Timeout => Diagnostic::error("L004", &u.file, format!("{what} `{url}` did not answer in time"))
+        Verdict::Timeout => Diagnostic::error(Code::L004, &u.file, format!("{what} `{url}` did not answer in time"))
             .label("timed out")
             .help("the server may be down or slow; raise `timeout` in [lint] or `--timeout` if it is just slow"),
-        Verdict::Failed { reason } => Diagnostic::error("L004", &u.file, format!("{what} `{url}` cannot be reached"))
+        Verdict::Failed { reason } => Diagnostic::error(Code::L004, &u.file, format!("{what} `{url}` cannot be reached"))
             .label("unreachable")
             .help(reason.clone()),
         // The failure belongs to where the redirects led: name it, it may be another host.
@@ -434,6 +440,7 @@ fn check_remote(
     urls: Vec<(String, bool)>,
     stats: &mut Stats,
 ) -> Result<BTreeMap<String, Verdict>, Error> {
+    // Checked when book.toml was loaded (E006), so the default is never used in place of a typo.
     let max_age = crate::duration::Duration::parse(&cfg.cache_max_age)
         .map(|d| Duration::from_secs(d.0))
         .unwrap_or(Duration::from_secs(24 * 3600));

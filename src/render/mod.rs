@@ -14,6 +14,7 @@ pub mod view;
 
 pub use pages::{Failed, GuideOut, Pages, Rendered, render_all};
 
+use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -127,7 +128,7 @@ impl Engine {
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Box<Diagnostic>> {
         if budget::cancelled() {
             return Err(Box::new(
-                Diagnostic::error("E020", "templates", "stopped: the build was cancelled")
+                Diagnostic::error(Code::E020, "templates", "stopped: the build was cancelled")
                     .help("the command was interrupted (Ctrl-C); the previous output is unchanged"),
             ));
         }
@@ -219,12 +220,15 @@ fn template_diagnostic(
     };
     match place {
         Some((shown, span)) => {
-            Diagnostic::error("E020", shown, format!("template error: {message}"))
+            Diagnostic::error(Code::E020, shown, format!("template error: {message}"))
                 .at(span)
                 .help(HELP)
         }
-        None => {
-            Diagnostic::error("E020", "templates", format!("template error: {message}")).help(HELP)
-        }
+        None => Diagnostic::error(
+            Code::E020,
+            "templates",
+            format!("template error: {message}"),
+        )
+        .help(HELP),
     }
 }

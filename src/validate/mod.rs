@@ -3,6 +3,7 @@
 
 mod paths;
 
+use crate::diag::Code;
 use paths::FileIndex;
 pub use paths::{percent_decode, relative_path};
 
@@ -112,7 +113,7 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
             };
             checked.diagnostics.push(
                 Diagnostic::error(
-                    "E009",
+                    Code::E009,
                     &g.shown,
                     format!("duplicate guide id `{}`", resolved.id),
                 )
@@ -262,20 +263,23 @@ struct GuideValidator<'a> {
 }
 
 impl GuideValidator<'_> {
-    fn error(&mut self, code: &'static str, at: &Sp<impl Sized>, message: String) -> Pending<'_> {
+    /// A problem at `at`, with its code's severity (`error` and `warning` say which is meant).
+    fn problem(&mut self, code: Code, at: &Sp<impl Sized>, message: String) -> Pending<'_> {
         let span = at.span.clone();
         Pending {
             out: &mut self.diags,
-            d: Some(Diagnostic::error(code, &self.g.shown, message).at(span)),
+            d: Some(Diagnostic::new(code, &self.g.shown, message).at(span)),
         }
     }
 
-    fn warning(&mut self, code: &'static str, at: &Sp<impl Sized>, message: String) -> Pending<'_> {
-        let mut p = self.error(code, at, message);
-        if let Some(d) = &mut p.d {
-            d.severity = crate::diag::Severity::Warning;
-        }
-        p
+    fn error(&mut self, code: Code, at: &Sp<impl Sized>, message: String) -> Pending<'_> {
+        debug_assert!(code.default_severity() == crate::diag::Severity::Error);
+        self.problem(code, at, message)
+    }
+
+    fn warning(&mut self, code: Code, at: &Sp<impl Sized>, message: String) -> Pending<'_> {
+        debug_assert!(code.default_severity() == crate::diag::Severity::Warning);
+        self.problem(code, at, message)
     }
 
     fn run(&mut self) -> Resolved {
@@ -299,7 +303,7 @@ impl GuideValidator<'_> {
                 if s.is_empty() {
                     self.diags.push(
                         Diagnostic::error(
-                            "E008",
+                            Code::E008,
                             &self.g.shown,
                             format!("cannot make a guide id from the file name `{stem}`"),
                         )
@@ -382,12 +386,12 @@ impl GuideValidator<'_> {
             screenshots.push(self.screenshot_src(&shot.src));
             match &shot.alt {
                 None => {
-                    self.warning("W001", shot, "screenshot has no alt text".into())
+                    self.warning(Code::W001, shot, "screenshot has no alt text".into())
                         .label("this screenshot")
                         .help("add `alt:` describing what the screenshot shows, for readers who cannot see it");
                 }
                 Some(alt) if alt.trim().is_empty() => {
-                    self.warning("W002", alt, "screenshot alt text is empty".into())
+                    self.warning(Code::W002, alt, "screenshot alt text is empty".into())
                         .help("describe what the screenshot shows, for readers who cannot see it");
                 }
                 Some(_) => {}
@@ -399,7 +403,7 @@ impl GuideValidator<'_> {
             && let Some(first) = step.substeps.first()
         {
             self.error(
-                "E018",
+                Code::E018,
                 first,
                 format!("substeps nested more than {MAX_SUBSTEP_DEPTH} levels deep"),
             )
@@ -442,15 +446,19 @@ impl GuideValidator<'_> {
         if !valid_id(id) {
             let suggestion = slug(id);
             let d = self
-                .error("E008", id, format!("invalid {what} id `{}`", id.value))
+                .error(Code::E008, id, format!("invalid {what} id `{}`", id.value))
                 .label("only lowercase letters, digits and `-` are allowed");
             if !suggestion.is_empty() {
                 d.help(format!("write `{suggestion}`"));
             }
         } else if what == "guide" && RESERVED_IDS.contains(&id.as_str()) {
-            self.error("E008", id, format!("guide id `{}` is reserved", id.value))
-                .label("the site uses this folder name")
-                .help(format!("choose another id, e.g. `{}-guide`", id.value));
+            self.error(
+                Code::E008,
+                id,
+                format!("guide id `{}` is reserved", id.value),
+            )
+            .label("the site uses this folder name")
+            .help(format!("choose another id, e.g. `{}-guide`", id.value));
         }
     }
 
@@ -458,7 +466,7 @@ impl GuideValidator<'_> {
         if let Some(&(first_at, first_what)) = self.anchors.get(anchor) {
             let (line, _) = crate::diag::line_col(&self.g.text, first_at);
             let first = format!("the {first_what} at line {line}");
-            self.error("E009", at, format!("duplicate {what} id `{anchor}`"))
+            self.error(Code::E009, at, format!("duplicate {what} id `{anchor}`"))
                 .label("already used in this guide")
                 .help(format!(
                     "{first} has the same id; ids of sections and steps are anchors of the guide's page and must be unique; set `id:` on one of them"
@@ -481,7 +489,7 @@ impl GuideValidator<'_> {
                     Some(short) => format!("write `{short}`"),
                     None => "write a duration like `90s`, `5m` or `1h30m`; a wait may be a range like `2m-5m`".into(),
                 };
-                self.error("E007", s, format!("malformed duration `{}`", s.value))
+                self.error(Code::E007, s, format!("malformed duration `{}`", s.value))
                     .label(e.0)
                     .help(help);
                 None
@@ -494,7 +502,7 @@ impl GuideValidator<'_> {
         let f = markdown::inspect(text);
         if !f.raw_html.is_empty() {
             self.warning(
-                "W003",
+                Code::W003,
                 text,
                 format!("raw HTML in `{field}` will be removed"),
             )
@@ -515,7 +523,7 @@ impl GuideValidator<'_> {
         }
         for (url, _) in f.unsafe_urls {
             self.warning(
-                "W004",
+                Code::W004,
                 text,
                 format!("unsafe link `{url}` in `{field}` will be removed"),
             )

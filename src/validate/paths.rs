@@ -2,6 +2,7 @@
 //! lexically first, then with symlinks, each folder once); a missing file gets a "did you mean"
 //! from an index of the book's files.
 
+use crate::diag::Code;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -14,7 +15,7 @@ impl GuideValidator<'_> {
     pub(super) fn screenshot_src(&mut self, src: &Sp<String>) -> Image {
         let s = src.trim();
         if s.is_empty() {
-            self.error("E010", src, "screenshot `src` is empty".into())
+            self.error(Code::E010, src, "screenshot `src` is empty".into())
                 .help("give the path of an image file relative to this guide, or an https:// URL");
             return Image::Invalid;
         }
@@ -37,18 +38,18 @@ impl GuideValidator<'_> {
                         "write the whole address, like `https://example.com/image.png`",
                     )
                 };
-                self.error("E016", src, format!("malformed screenshot URL `{s}`"))
+                self.error(Code::E016, src, format!("malformed screenshot URL `{s}`"))
                     .label(label)
                     .help(help);
                 return Image::Invalid;
             }
-            self.error("E016", src, format!("unsupported screenshot URL `{s}`"))
+            self.error(Code::E016, src, format!("unsupported screenshot URL `{s}`"))
                 .label(format!("`{scheme}:` is not allowed here"))
                 .help("use an https:// URL with a host, or a path relative to this guide");
             return Image::Invalid;
         }
         if s.starts_with("//") {
-            self.error("E016", src, format!("unsupported screenshot URL `{s}`"))
+            self.error(Code::E016, src, format!("unsupported screenshot URL `{s}`"))
                 .help(format!("write the scheme: `https:{s}`"));
             return Image::Invalid;
         }
@@ -75,7 +76,7 @@ impl GuideValidator<'_> {
             match self.real_path(&joined) {
                 Some(real) if real.starts_with(self.root) => {
                     if let Err(why) = publishable(&real, self.root) {
-                        self.error("E017", src, format!("{noun} `{s}` cannot be published"))
+                        self.error(Code::E017, src, format!("{noun} `{s}` cannot be published"))
                             .label(why)
                             .help("only PNG, JPEG, GIF and WebP images outside hidden folders are copied into the output; convert the file, or point `src` at an image");
                         return Image::Invalid;
@@ -88,7 +89,7 @@ impl GuideValidator<'_> {
             }
         }
         if outside {
-            self.error("E011", src, format!("{noun} `{s}` is outside the book"))
+            self.error(Code::E011, src, format!("{noun} `{s}` is outside the book"))
                 .label("resolves outside the book's root")
                 .help("copy the image into the book (e.g. next to the guide) and point `src` at the copy");
         } else {
@@ -102,7 +103,7 @@ impl GuideValidator<'_> {
                     "paths are relative to the guide file; check the spelling and the folder".into()
                 }
             };
-            self.error("E010", src, format!("{noun} `{s}` not found"))
+            self.error(Code::E010, src, format!("{noun} `{s}` not found"))
                 .label(format!("no file at `{}`", shown.display()))
                 .help(help);
         }

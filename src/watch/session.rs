@@ -3,6 +3,7 @@
 //! file (each replaced atomically). Anything else (config, templates, theme, screenshots, a
 //! guide id that collides) falls back to a full build, which swaps the whole output.
 
+use crate::diag::Code;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -153,12 +154,16 @@ impl Session {
             && let Some(other) = pages.values().find(|p| p.card.id() == r.id)
         {
             diagnostics.push(
-                Diagnostic::error("E009", &g.shown, format!("duplicate guide id `{}`", r.id))
-                    .at(g.guide.id.as_ref().map_or(0..0, |i| i.span.clone()))
-                    .help(format!(
-                        "`{}` uses it too; guide ids name the output files and must be unique",
-                        crate::shown_path(&book.shown_root, &other.rel).display()
-                    )),
+                Diagnostic::error(
+                    Code::E009,
+                    &g.shown,
+                    format!("duplicate guide id `{}`", r.id),
+                )
+                .at(g.guide.id.as_ref().map_or(0..0, |i| i.span.clone()))
+                .help(format!(
+                    "`{}` uses it too; guide ids name the output files and must be unique",
+                    crate::shown_path(&book.shown_root, &other.rel).display()
+                )),
             );
         }
         diagnostics.sort();

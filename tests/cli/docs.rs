@@ -41,35 +41,32 @@ fn readme_build_command_builds_the_bundled_guide() {
     assert!(r.stderr.contains("built 1 guide"), "{}", r.stderr);
 }
 
+/// The README's table of codes is the registry (`diag::Code`), row for row: every code, in
+/// order, with its summary; and each code's default severity agrees with how the table labels it.
 #[test]
-fn readme_documents_every_diagnostic_code() {
+fn readme_table_of_codes_is_the_registry() {
+    use stepbook::diag::{Code, Severity};
     let text = readme();
-    let src: Vec<std::path::PathBuf> = walkdir::WalkDir::new(repo().join("src"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-        .map(|e| e.into_path())
+    let rows: Vec<(&str, &str)> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once("` | "))
+        .filter(|(code, _)| code.len() == 4)
+        .map(|(code, rest)| (code, rest.strip_suffix(" |").unwrap_or(rest)))
         .collect();
-    for file in &src {
-        let code = std::fs::read_to_string(file).unwrap();
-        for (i, _) in code.match_indices('"') {
-            let candidate = &code[i + 1..];
-            if candidate.len() >= 5
-                && (candidate.starts_with('E')
-                    || candidate.starts_with('W')
-                    || candidate.starts_with('L')
-                    || candidate.starts_with('I'))
-                && candidate[1..4].chars().all(|c| c.is_ascii_digit())
-                && candidate.as_bytes()[4] == b'"'
-            {
-                let code = &candidate[..4];
-                assert!(
-                    text.contains(&format!("`{code}`")),
-                    "README does not document {code} (from {})",
-                    file.display()
-                );
-            }
-        }
+    let registry: Vec<(&str, &str)> = Code::ALL
+        .iter()
+        .map(|c| (c.as_str(), c.summary()))
+        .collect();
+    assert_eq!(rows, registry, "README table != diag::Code");
+    for c in Code::ALL {
+        let warning = c.summary().contains(", warning)") || matches!(&c.as_str()[..1], "W" | "I");
+        let expected = if warning {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        assert_eq!(c.default_severity(), expected, "{c}");
     }
 }
 

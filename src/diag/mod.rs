@@ -1,6 +1,9 @@
 //! Diagnostics: typed problems in the user's content (severity, code, file, span, message, help),
 //! collected by every stage and rendered rustc-style with annotate-snippets.
 
+mod code;
+pub use code::Code;
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -22,7 +25,7 @@ pub enum Severity {
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable code, e.g. `E010`. Documented in the README.
-    pub code: &'static str,
+    pub code: Code,
     /// Path of the file, as shown to the user (relative to the book root where possible).
     pub file: PathBuf,
     /// Byte range in the file's text, when the problem has a place.
@@ -34,7 +37,25 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    /// A problem with its code's default severity.
+    pub fn new(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: code.default_severity(),
+            code,
+            file: file.into(),
+            span: None,
+            message: message.into(),
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn error(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        debug_assert_eq!(
+            code.default_severity(),
+            Severity::Error,
+            "{code} is not an error"
+        );
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -46,14 +67,20 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        file: impl Into<PathBuf>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        debug_assert_eq!(
+            code.default_severity(),
+            Severity::Warning,
+            "{code} is not a warning"
+        );
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(code, file, message)
+            code,
+            file: file.into(),
+            span: None,
+            message: message.into(),
+            label: None,
+            help: None,
         }
     }
 
@@ -308,7 +335,7 @@ pub fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     };
     let path = printable(&d.file.to_string_lossy()).into_owned();
     let message = printable(&d.message);
-    let title = level.primary_title(message.as_ref()).id(d.code);
+    let title = level.primary_title(message.as_ref()).id(d.code.as_str());
     let label = d.label.as_deref().map(printable);
     let help = d.help.as_deref().map(printable);
     let excerpt = d
@@ -404,7 +431,7 @@ mod tests {
     fn renders_rustc_style() {
         let mut s = Sources::default();
         s.insert("g.yaml", Arc::from("title: x\nbad: 1\n"));
-        let d = Diagnostic::error("E002", "g.yaml", "unknown field `bad`")
+        let d = Diagnostic::error(Code::E002, "g.yaml", "unknown field `bad`")
             .at(9..12)
             .label("not a guide field")
             .help("remove it");
