@@ -14,10 +14,13 @@ fn main() {
     let code = match cmd::run(cli) {
         Ok(()) => exit::OK,
         Err(e) => {
-            eprint!("{}", cmd::error_text(&e, color));
+            eprint!("{}", e.render(color));
             e.exit_code()
         }
     };
+    for line in stepbook::pipeline::take_timings() {
+        eprintln!("{line}");
+    }
     std::process::exit(code);
 }
 

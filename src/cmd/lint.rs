@@ -4,8 +4,21 @@ use std::io::IsTerminal;
 
 use super::{BookDir, Ui};
 use crate::lint::LintOptions;
-use crate::lint::format::{self, Format};
+use crate::lint::format;
 use crate::{Book, Error};
+
+/// How `stepbook lint` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics on stderr, grouped by guide.
+    Human,
+    /// One JSON document on stdout (schema: README, "lint --format json").
+    Json,
+    /// GitHub Actions workflow commands on stdout: annotations on the lines of a pull request.
+    Github,
+    /// A JUnit XML report on stdout: one test case per guide file.
+    Junit,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -50,9 +63,28 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         per_host: args.per_host,
         retries: args.retries,
         exclude: args.exclude,
-        progress: args.format == Format::Human && !ui.quiet && std::io::stderr().is_terminal(),
+        progress: None,
     };
-    let report = crate::lint::lint(&book, &opts)?;
+    // A progress bar only on a terminal, and only for the human format.
+    let bar = (args.format == Format::Human && !ui.quiet && std::io::stderr().is_terminal())
+        .then(progress_bar);
+    let opts = LintOptions {
+        progress: bar.clone().map(|b| {
+            std::sync::Arc::new(move |done: u64, total: u64| {
+                b.set_length(total);
+                b.set_position(done);
+            }) as crate::lint::Progress
+        }),
+        ..opts
+    };
+    let report = crate::lint::lint(&book, &opts);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let report = report?;
+    for note in &report.notes {
+        eprintln!("warning: {note}");
+    }
     match args.format {
         Format::Human => {
             ui.report(&report.diagnostics, &report.sources);
@@ -69,4 +101,15 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         return Err(Error::Reported);
     }
     Ok(())
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let b = indicatif::ProgressBar::new(0);
+    b.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} checking URLs {pos}/{len} {wide_bar} {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    b
 }

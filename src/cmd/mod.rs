@@ -140,7 +140,7 @@ impl Ui {
                 self.status(&format!("rebuilt: {} in {:.1?}", r.what, r.elapsed));
             }
             Err(e) => {
-                eprint!("{}", error_text(e, self.color));
+                eprint!("{}", e.render(self.color));
                 eprintln!("build failed: keeping the last good output");
             }
         }
@@ -169,23 +169,6 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Lint(args) => lint::run(args, ui),
         Command::Import(args) => import::run(args, ui),
         Command::Serve(args) => serve::run(args, ui),
-    }
-}
-
-/// The text stepbook prints for an error (diagnostics rustc-style, others as `error: ...`).
-pub fn error_text(e: &Error, color: bool) -> String {
-    match e {
-        Error::Content {
-            diagnostics,
-            sources,
-        }
-        | Error::Config(crate::config::ConfigError::Invalid {
-            diagnostics,
-            sources,
-        }) => diagnostics.render(sources, color),
-        Error::Config(c) => format!("error: {c}\n"),
-        Error::Other(err) => format!("error: {err:#}\n"),
-        Error::Reported => String::new(),
     }
 }
 

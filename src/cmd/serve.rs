@@ -36,12 +36,24 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let opts = ServeOptions {
         bind: args.bind,
         port: args.port,
-        open: args.open,
         watch: WatchOptions {
             poll: args.poll,
             dest_dir: args.dest.dest_dir,
         },
         allow_hosts: args.allow_host,
     };
-    crate::serve::serve(&args.book.dir, &opts, ui, |_| {})
+    let open = args.open;
+    crate::serve::serve(
+        &args.book.dir,
+        &opts,
+        move |outcome| ui.rebuilt(outcome),
+        super::ctrl_c_flag(),
+        |addr| {
+            let url = format!("http://{addr}/");
+            eprintln!("serving {url} (Ctrl-C to stop)");
+            if open && opener::open_browser(&url).is_err() {
+                eprintln!("could not open a browser; open {url} yourself");
+            }
+        },
+    )
 }

@@ -8,19 +8,6 @@ use serde::Serialize;
 use super::{LintReport, Stats};
 use crate::diag::{Diagnostic, Severity, Sources, line_col};
 
-/// How `stepbook lint` prints its findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// rustc-style diagnostics on stderr, grouped by guide.
-    Human,
-    /// One JSON document on stdout (schema: README, "lint --format json").
-    Json,
-    /// GitHub Actions workflow commands on stdout: annotations on the lines of a pull request.
-    Github,
-    /// A JUnit XML report on stdout: one test case per guide file.
-    Junit,
-}
-
 #[derive(Serialize)]
 struct JsonReport<'a> {
     /// Version of this schema; changes only when a field is removed or changes meaning.

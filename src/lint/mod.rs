@@ -26,7 +26,7 @@ use crate::{Book, Error};
 use http::{Checker, HttpOptions, Verdict};
 
 /// Options of `stepbook lint`; `None` fields come from book.toml's `[lint]`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct LintOptions {
     pub offline: bool,
     pub no_cache: bool,
@@ -35,13 +35,19 @@ pub struct LintOptions {
     pub per_host: Option<usize>,
     pub retries: Option<u32>,
     pub exclude: Vec<String>,
-    /// Show a progress bar (the caller decides: stderr is a terminal).
-    pub progress: bool,
+    /// Told (done, total) as remote URLs are checked, e.g. to draw a progress bar.
+    pub progress: Option<Progress>,
 }
+
+/// A progress callback: (URLs checked, URLs to check).
+pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 /// The outcome of a lint run.
 #[derive(Debug)]
 pub struct LintReport {
+    /// Things the user should know that are not problems in the book (the cache was not
+    /// saved), for the caller to print.
+    pub notes: Vec<String>,
     pub diagnostics: Diagnostics,
     pub sources: Sources,
     /// Guide files linted (shown paths), for reports that list clean files too.
@@ -115,11 +121,13 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         .filter(|u| exclude.iter().any(|p| glob_match(p, &u.url)))
         .count();
     stats.urls = distinct.len();
+    let mut notes = Vec::new();
     let verdicts = if opts.offline {
         stats.skipped_offline = distinct.len();
         BTreeMap::new()
     } else {
-        check_remote(book, cfg, opts, distinct.into_iter().collect(), &mut stats)?
+        let urls = distinct.into_iter().collect();
+        check_remote(book, cfg, opts, urls, &mut stats, &mut notes)?
     };
     for u in &uses {
         if let Some(v) = verdicts.get(&u.url) {
@@ -129,6 +137,7 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     apply_levels(&mut diagnostics, cfg);
     diagnostics.sort();
     Ok(LintReport {
+        notes,
         diagnostics,
         sources: checked.sources,
         files,
@@ -439,6 +448,7 @@ fn check_remote(
     opts: &LintOptions,
     urls: Vec<(String, bool)>,
     stats: &mut Stats,
+    notes: &mut Vec<String>,
 ) -> Result<BTreeMap<String, Verdict>, Error> {
     // Checked when book.toml was loaded (E006), so the default is never used in place of a typo.
     let max_age = crate::duration::Duration::parse(&cfg.cache_max_age)
@@ -467,18 +477,8 @@ fn check_remote(
         user_agent: cfg.user_agent.clone(),
         max_retry_after: Duration::from_secs(10),
     });
-    let bar = if opts.progress && !todo.is_empty() {
-        let b = indicatif::ProgressBar::new(todo.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} checking URLs {pos}/{len} {wide_bar} {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let total = todo.len() as u64;
+    let checked = std::sync::atomic::AtomicU64::new(0);
     let queue = Mutex::new(todo);
     let done = Mutex::new(Vec::new());
     let workers = opts
@@ -497,7 +497,10 @@ fn check_remote(
                         let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
                         let Some((url, image)) = next else { break };
                         let v = checker.check(&url, image);
-                        bar.inc(1);
+                        let n = checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        if let Some(p) = &opts.progress {
+                            p(n, total);
+                        }
                         done.lock()
                             .unwrap_or_else(|e| e.into_inner())
                             .push(((url, image), v));
@@ -508,7 +511,6 @@ fn check_remote(
             }
         }
     });
-    bar.finish_and_clear();
     stats.requests = checker.requests.load(std::sync::atomic::Ordering::Relaxed);
     for ((url, image), v) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
         if let Some(c) = cache.as_mut() {
@@ -520,7 +522,7 @@ fn check_remote(
         && let Err(e) = c.save()
     {
         // A read-only checkout still gets its report; only the next run is slower.
-        eprintln!("warning: the link cache was not saved: {e:#}");
+        notes.push(format!("the link cache was not saved: {e:#}"));
     }
     Ok(results)
 }

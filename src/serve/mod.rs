@@ -33,7 +33,6 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
-    pub open: bool,
     pub watch: WatchOptions,
     /// Host names requests may use besides IP addresses and localhost (`--allow-host`).
     pub allow_hosts: Vec<String>,
@@ -59,11 +58,13 @@ const EVENTS: &str = "/__stepbook/events";
 const SCRIPT: &str = "/__stepbook/live.js";
 const LIVE_JS: &str = include_str!("live.js");
 
-/// Serves the book in `dir` until Ctrl-C; `on_ready` gets the address actually bound.
+/// Serves the book in `dir` until `stop` is set; `on_ready` gets the address actually bound,
+/// `report` every rebuild's outcome (as `watch` gives them).
 pub fn serve(
     dir: &Path,
     opts: &ServeOptions,
-    ui: crate::cmd::Ui,
+    mut report: impl FnMut(&Result<Rebuilt, Error>) + Send + 'static,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
     // Where the output goes: known from book.toml; `book/` if it cannot be read yet (the
@@ -83,7 +84,6 @@ pub fn serve(
         ok: true,
         message: String::new(),
     });
-    let stop = crate::cmd::ctrl_c_flag();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -112,11 +112,11 @@ pub fn serve(
             &dir_owned,
             &watch_opts,
             |outcome: &Result<Rebuilt, Error>| {
-                ui.rebuilt(outcome);
+                report(outcome);
                 version += 1;
                 let (ok, message) = match outcome {
                     Ok(_) => (true, String::new()),
-                    Err(e) => (false, crate::cmd::error_text(e, false)),
+                    Err(e) => (false, e.render(false)),
                 };
                 let _ = tx.send(BuildState {
                     version,
@@ -148,12 +148,7 @@ pub fn serve(
             }),
             conn::check_host,
         ));
-    let url = format!("http://{addr}/");
-    eprintln!("serving {url} (Ctrl-C to stop)");
     on_ready(addr);
-    if opts.open {
-        open_browser(&url);
-    }
     rt.block_on(conn::run(listener, router, stop.clone()));
     stop.store(true, Ordering::Relaxed);
     // Open event streams end with the runtime.
@@ -369,25 +364,6 @@ fn mime_of(path: &Path) -> &'static str {
         Some("webp") => "image/webp",
         Some("svg") => "image/svg+xml",
         _ => "application/octet-stream",
-    }
-}
-
-fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    if std::process::Command::new(opener)
-        .arg(url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .is_err()
-    {
-        eprintln!("could not open a browser; open {url} yourself");
     }
 }
 

@@ -104,6 +104,9 @@ pub fn classify(paths: &[PathBuf], root: &Path, src: &Path, dest: &Path) -> Chan
     }
 }
 
+/// Stands for "events were missed" among the changed paths (not a path a file can have).
+const MISSED: &str = "\0missed";
+
 /// A file watcher on the folders a book reads, with its own debounce.
 ///
 /// notify-debouncer-mini was tried first: it reports paths without event kinds, and inotify
@@ -183,7 +186,9 @@ impl Watcher {
 
     /// Waits up to `timeout` for a change, then gathers changes until none came for
     /// [`DEBOUNCE`]. Returns the changed paths (empty after a quiet `timeout`), or `None` when
-    /// the watcher stopped.
+    /// the watcher stopped. A watcher error (the kernel's event queue overflowed, a watch was
+    /// lost) means changes may have been missed: it is returned as a change of the book root,
+    /// which rebuilds everything.
     pub fn next(&self, timeout: Duration) -> Option<Vec<PathBuf>> {
         let mut paths = BTreeSet::new();
         let mut wait = timeout;
@@ -195,7 +200,10 @@ impl Watcher {
                         wait = DEBOUNCE;
                     }
                 }
-                Ok(Err(e)) => eprintln!("warning: file watcher: {e}"),
+                Ok(Err(_)) => {
+                    paths.insert(PathBuf::from(MISSED));
+                    wait = DEBOUNCE;
+                }
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return None,
             }
@@ -231,6 +239,7 @@ pub fn run(
             continue;
         }
         let change = match session.book() {
+            _ if paths.iter().any(|p| p.as_os_str() == MISSED) => Change::Full,
             Some(book) => classify(
                 &paths,
                 &book.root,

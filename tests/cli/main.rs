@@ -1,5 +1,6 @@
 //! Integration tests: the `stepbook` binary run on fixture books copied into temporary folders.
 
+mod architecture;
 mod browser;
 mod build;
 mod corpus;

@@ -1,0 +1,72 @@
+//! Errors: why a command failed, which decides its exit code, and how it is shown.
+
+use crate::config;
+use crate::diag::{Diagnostics, Sources};
+
+/// Exit codes, as documented in the README and `--help`.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FAILURE: i32 = 1;
+    pub const CONTENT: i32 = 2;
+    pub const CONFIG: i32 = 3;
+}
+
+/// Why a command failed, which decides its exit code.
+#[derive(Debug)]
+pub enum Error {
+    /// book.toml is missing or wrong (exit 3).
+    Config(config::ConfigError),
+    /// Problems in the guides or templates (exit 2), with the texts they point into.
+    Content {
+        diagnostics: Diagnostics,
+        sources: Sources,
+    },
+    /// Anything else: I/O, a bug (exit 1).
+    Other(anyhow::Error),
+    /// Problems found and already printed (e.g. by `lint` in its output format): exit 2.
+    Reported,
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Config(_) => exit::CONFIG,
+            Error::Content { .. } | Error::Reported => exit::CONTENT,
+            Error::Other(_) => exit::FAILURE,
+        }
+    }
+}
+
+impl From<anyhow::Error> for Error {
+    fn from(e: anyhow::Error) -> Self {
+        Error::Other(e)
+    }
+}
+
+impl From<config::ConfigError> for Error {
+    fn from(e: config::ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+impl Error {
+    /// The text a command prints for this error: diagnostics rustc-style, others as
+    /// `error: ...`; empty for [`Error::Reported`].
+    pub fn render(&self, color: bool) -> String {
+        match self {
+            Error::Content {
+                diagnostics,
+                sources,
+            }
+            | Error::Config(crate::config::ConfigError::Invalid {
+                diagnostics,
+                sources,
+            }) => diagnostics.render(sources, color),
+            Error::Config(c) => format!("error: {c}\n"),
+            Error::Other(err) => {
+                format!("error: {}\n", crate::diag::printable(&format!("{err:#}")))
+            }
+            Error::Reported => String::new(),
+        }
+    }
+}

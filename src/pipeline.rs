@@ -1,0 +1,223 @@
+//! Pipeline: the one home of check and build — open the book, load and validate every guide,
+//! render every output into staging and swap it in. `build`, `watch` and `serve` all run it.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::diag::{self, Code, Diagnostics, Sources};
+use crate::{Error, config, load, model, output, render, validate};
+
+/// A book opened from its folder: configuration and canonical paths.
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// Canonical path of the folder holding book.toml.
+    pub root: PathBuf,
+    /// The folder as the user wrote it, for messages.
+    pub shown_root: PathBuf,
+    /// Canonical path of the guides folder.
+    pub src: PathBuf,
+    pub config: config::Config,
+}
+
+impl Book {
+    /// Opens the book in `dir`: reads and checks book.toml.
+    pub fn open(dir: &Path) -> Result<Book, Error> {
+        let root = std::fs::canonicalize(dir).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::Config(config::ConfigError::Missing {
+                    path: dir.to_path_buf(),
+                })
+            } else {
+                Error::Other(anyhow::anyhow!("failed to open `{}`: {e}", dir.display()))
+            }
+        })?;
+        let config = config::load(&root, dir)?;
+        let src = std::fs::canonicalize(root.join(&config.book.src))
+            .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", config.book.src.display()))?;
+        Ok(Book {
+            root,
+            shown_root: dir.to_path_buf(),
+            src,
+            config,
+        })
+    }
+
+    /// The output folder: `dest_dir` if given, else `build-dir` from book.toml.
+    pub fn dest(&self, dest_dir: Option<&Path>) -> PathBuf {
+        match dest_dir {
+            Some(d) => d.to_path_buf(),
+            None => self.root.join(&self.config.build.build_dir),
+        }
+    }
+
+    /// Loads and validates every guide. Errors in the content are in the returned diagnostics;
+    /// `Err` is for failures that are not the content's fault.
+    pub fn check(&self) -> Result<Checked, Error> {
+        let loaded = timed("load", || {
+            load::load_all(&self.root, &self.shown_root, &self.src)
+        })?;
+        let mut checked = timed("validate", || {
+            validate::validate(loaded.guides, &self.root, &self.src)
+        });
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.extend(loaded.diagnostics);
+        diagnostics.extend(std::mem::take(&mut checked.diagnostics));
+        if checked.guides.is_empty() && !diagnostics.has_errors() {
+            diagnostics.push(
+                diag::Diagnostic::warning(
+                    Code::W010,
+                    shown_path(&self.shown_root, &self.config.book.src),
+                    "no guides found",
+                )
+                .help(
+                    "add a guide file (`*.yaml`) to this folder; `stepbook init` writes an example",
+                ),
+            );
+        }
+        diagnostics.sort();
+        Ok(Checked {
+            book: checked,
+            diagnostics,
+            sources: loaded.sources,
+        })
+    }
+}
+
+/// The result of loading and validating a book.
+#[derive(Debug)]
+pub struct Checked {
+    pub book: validate::Checked,
+    pub diagnostics: Diagnostics,
+    pub sources: Sources,
+}
+
+impl Checked {
+    /// Turns the diagnostics into an error when they should stop the command.
+    pub fn fail_on(self, deny_warnings: bool) -> Result<Checked, Error> {
+        let stop = self.diagnostics.has_errors() || (deny_warnings && !self.diagnostics.is_empty());
+        if stop {
+            Err(Error::Content {
+                diagnostics: self.diagnostics,
+                sources: self.sources,
+            })
+        } else {
+            Ok(self)
+        }
+    }
+}
+
+/// Options of `stepbook build`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Output folder; default: `build-dir` from book.toml, relative to the book.
+    pub dest_dir: Option<PathBuf>,
+    /// Treat warnings as errors.
+    pub deny_warnings: bool,
+}
+
+/// What a build wrote.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub dest: PathBuf,
+    pub guides: usize,
+    pub files: usize,
+    /// Each guide's pages, for a watcher that later re-renders one guide.
+    pub pages: Vec<render::GuideOut>,
+    /// The folders of the local screenshots and images the guides use.
+    pub asset_dirs: Vec<PathBuf>,
+    pub diagnostics: Diagnostics,
+    pub sources: Sources,
+}
+
+/// Validates the book and writes every configured output into the destination, replacing the
+/// previous output only when everything succeeded.
+pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
+    build_keeping_engine(book, opts).map(|(report, _)| report)
+}
+
+/// [`build`], also returning the templates it rendered with (a watcher re-renders with them).
+pub fn build_keeping_engine(
+    book: &Book,
+    opts: &BuildOptions,
+) -> Result<(BuildReport, render::Engine), Error> {
+    let Checked {
+        book: checked,
+        diagnostics,
+        sources,
+    } = book.check()?.fail_on(opts.deny_warnings)?;
+    let guides = checked.guides.len();
+    let mut asset_dirs: Vec<PathBuf> = checked
+        .assets
+        .iter()
+        .filter_map(|a| a.path.parent().map(Path::to_path_buf))
+        .collect();
+    asset_dirs.sort();
+    asset_dirs.dedup();
+    let dest = book.dest(opts.dest_dir.as_deref());
+    output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
+    let engine = render::Engine::new(book)?;
+    let staging = output::Staging::new(&dest)?;
+    let files = timed("render", || {
+        render::render_all(book, checked, &engine, staging.target())
+    })?;
+    timed("prune", || staging.prune(&files.written))?;
+    timed("swap", || staging.commit())?;
+    let report = BuildReport {
+        dest,
+        guides,
+        files: files.written.len(),
+        pages: files.guides,
+        asset_dirs,
+        diagnostics,
+        sources,
+    };
+    Ok((report, engine))
+}
+
+/// `shown` joined with `rel`, without a leading `./`.
+pub fn shown_path(shown: &Path, rel: &Path) -> PathBuf {
+    let joined = shown.join(rel);
+    match joined.strip_prefix(".") {
+        Ok(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => joined,
+    }
+}
+
+/// Stage timings recorded by [`timed`], for the caller to print.
+static TIMINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// The timings recorded so far (`timing: load: 80.1ms (peak memory so far: …)`), taken.
+pub fn take_timings() -> Vec<String> {
+    std::mem::take(&mut *TIMINGS.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Runs `f`; with `STEPBOOK_TIMINGS` set, records how long it took and the peak memory so far
+/// (for profiling; `stepbook` prints them to stderr when it exits).
+pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+    static ON: OnceLock<bool> = OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("STEPBOOK_TIMINGS").is_some()) {
+        return f();
+    }
+    let start = std::time::Instant::now();
+    let out = f();
+    let hwm = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l[6..].trim().to_owned())
+        })
+        .unwrap_or_default();
+    let line = format!(
+        "timing: {stage}: {:.1?} (peak memory so far: {hwm})",
+        start.elapsed()
+    );
+    TIMINGS.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+    out
+}
+
+/// The guide schema, generated once.
+pub fn guide_schema() -> &'static serde_json::Value {
+    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
+    SCHEMA.get_or_init(model::guide_schema)
+}
