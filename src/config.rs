@@ -532,6 +532,23 @@ fn lint_table_values(lint: Option<&node::Node>, display: &Path, diags: &mut Vec<
                     );
                 }
             }
+            ("exclude", node::Value::Seq(patterns)) => {
+                for p in patterns {
+                    if let node::Value::Str(text) = &p.value
+                        && let Err(why) = exclude_glob(text)
+                    {
+                        diags.push(
+                            Diagnostic::error(
+                                Code::E006,
+                                display,
+                                format!("exclude pattern `{}` is not valid: {why}", text.escape_debug()),
+                            )
+                            .at(p.span.clone())
+                            .help("`*` matches any text and `?` one character; write `\\[` for a literal `[`"),
+                        );
+                    }
+                }
+            }
             ("severity", node::Value::Map(codes)) => {
                 for (code, _) in codes {
                     if Code::parse(&code.name).is_some() {
@@ -563,6 +580,15 @@ fn lint_table_values(lint: Option<&node::Node>, display: &Path, diags: &mut Vec<
             _ => {}
         }
     }
+}
+
+/// One `exclude` pattern as a glob; an `Err` says what is wrong with it.
+pub fn exclude_glob(pattern: &str) -> Result<globset::Glob, String> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .backslash_escape(true)
+        .build()
+        .map_err(|e| e.kind().to_string())
 }
 
 /// A `base-url` the pages can use as a link prefix: empty, a path from the site's root, or an

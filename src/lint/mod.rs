@@ -107,19 +107,15 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
 
     // Remote URLs: each once, however often it is used; as an image if any use is one (a
     // link to an image is fine, whatever it is).
-    let mut exclude = cfg.exclude.clone();
-    exclude.extend(opts.exclude.iter().cloned());
+    let exclude = exclude_set(cfg.exclude.iter().chain(&opts.exclude))?;
     let mut distinct: BTreeMap<String, bool> = BTreeMap::new();
     for u in &uses {
-        if exclude.iter().any(|p| glob_match(p, &u.url)) {
+        if exclude.is_match(&u.url) {
+            stats.excluded += 1;
             continue;
         }
         *distinct.entry(u.url.clone()).or_default() |= u.image;
     }
-    stats.excluded = uses
-        .iter()
-        .filter(|u| exclude.iter().any(|p| glob_match(p, &u.url)))
-        .count();
     stats.urls = distinct.len();
     let mut notes = Vec::new();
     let verdicts = if opts.offline {
@@ -167,29 +163,20 @@ fn apply_levels(d: &mut Diagnostics, cfg: &LintTable) {
     });
 }
 
-/// `*` matches any text (including none); everything else matches itself.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
+/// The `exclude` patterns (book.toml's and `--exclude`) as one matcher (globset). `*` matches
+/// any text, `/` included (`https://intranet/*` covers the whole site), `?` one character.
+pub fn exclude_set<'a>(
+    patterns: impl IntoIterator<Item = &'a String>,
+) -> Result<globset::GlobSet, Error> {
+    let mut set = globset::GlobSetBuilder::new();
+    for p in patterns {
+        set.add(
+            crate::config::exclude_glob(p)
+                .map_err(|e| Error::Other(anyhow::anyhow!("invalid exclude pattern `{p}`: {e}")))?,
+        );
     }
-    let mut rest = text;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else {
-                return false;
-            };
-            rest = r;
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(part);
-        } else {
-            match rest.find(part) {
-                Some(at) => rest = &rest[at + part.len()..],
-                None => return false,
-            }
-        }
-    }
-    true
+    set.build()
+        .map_err(|e| Error::Other(anyhow::anyhow!("invalid exclude patterns: {e}")))
 }
 
 /// A local screenshot use: which asset, and where its `src` is written.
@@ -533,12 +520,19 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_match("https://intranet/*", "https://intranet/a/b"));
-        assert!(glob_match("*example.com*", "https://www.example.com/x"));
-        assert!(glob_match("https://a/x", "https://a/x"));
-        assert!(!glob_match("https://a/x", "https://a/xy"));
-        assert!(!glob_match("https://intranet/*", "https://internet/a"));
-        assert!(glob_match("*.png", "http://h/a.png"));
+        let m = |p: &str, t: &str| {
+            crate::config::exclude_glob(p)
+                .unwrap()
+                .compile_matcher()
+                .is_match(t)
+        };
+        assert!(m("https://intranet/*", "https://intranet/a/b"));
+        assert!(m("*example.com*", "https://www.example.com/x"));
+        assert!(m("https://a/x", "https://a/x"));
+        assert!(!m("https://a/x", "https://a/xy"));
+        assert!(!m("https://intranet/*", "https://internet/a"));
+        assert!(m("*.png", "http://h/a.png"));
+        assert!(crate::config::exclude_glob("https://a/[x").is_err());
     }
 
     #[test]

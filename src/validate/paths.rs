@@ -244,20 +244,19 @@ fn candidates(s: &str) -> Vec<String> {
 }
 
 pub fn percent_decode(s: &str) -> Option<String> {
+    // Strict where the crate is lenient: a `%` followed by two characters that are not hex
+    // (`%zz`) is malformed (serve answers 400), while a `%` near the end (`100%`) is text.
     let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
+    let malformed = s.match_indices('%').any(|(i, _)| {
+        i + 2 < b.len() && !(b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit())
+    });
+    if malformed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 /// Joins a relative path onto `base`, resolving `.` and `..` without touching the file system.
