@@ -12,6 +12,7 @@ pub mod duration;
 pub mod error;
 pub mod import;
 pub mod init;
+pub mod layout;
 pub mod lint;
 pub mod load;
 pub mod markdown;

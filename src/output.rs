@@ -9,9 +9,7 @@ use anyhow::{Context, anyhow, bail};
 
 use crate::{Book, Error};
 
-/// A file stepbook writes into every output folder, so it never replaces a folder it did not
-/// write.
-pub const MARKER: &str = ".stepbook-output";
+pub use crate::layout::MARKER;
 
 /// Refuses destinations whose replacement would destroy the book or someone else's files.
 /// `from_config`: the destination is `build-dir` from book.toml, which must stay inside the book
@@ -37,7 +35,7 @@ pub fn guard_dest(dest: &Path, book: &Book, from_config: bool) -> Result<(), Err
             )));
         }
     }
-    for sub in ["templates", "themes"] {
+    for sub in [crate::layout::TEMPLATES_DIR, crate::layout::THEMES_DIR] {
         if abs.starts_with(book.root.join(sub)) {
             return Err(Error::Other(anyhow!(
                 "refusing to build into `{}`: it is inside `{sub}/`",
@@ -127,11 +125,7 @@ impl Staging {
             .ok_or_else(|| anyhow!("cannot build into `{}`", dest.display()))?;
         std::fs::create_dir_all(parent)
             .with_context(|| format!("failed to create `{}`", parent.display()))?;
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "book".into());
-        let spare = parent.join(format!(".{name}.stepbook-spare"));
+        let spare = crate::layout::spare_of(&dest);
         if spare.join(MARKER).is_file() && !spare.is_symlink() {
             // A spare holding a link (or anything but files and folders) could make this build
             // write outside it: it is not reused but removed, and a fresh folder is made.
@@ -151,7 +145,7 @@ impl Staging {
             }
         }
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.stepbook-new-"))
+            .prefix(&crate::layout::staging_prefix(&dest))
             .tempdir_in(parent)
             .with_context(|| format!("failed to create a folder in `{}`", parent.display()))?
             .keep();
@@ -230,7 +224,7 @@ impl Staging {
         let parent = self.dest.parent().expect("checked in new").to_path_buf();
         let old = if self.dest.exists() {
             let old = tempfile::Builder::new()
-                .prefix(".stepbook-old-")
+                .prefix(crate::layout::OLD_PREFIX)
                 .tempdir_in(&parent)
                 .context("failed to make room for the previous output")?
                 .keep();
@@ -424,7 +418,7 @@ fn replace(
 ) -> anyhow::Result<()> {
     let parent = dest.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".stepbook-tmp-");
+    builder.prefix(crate::layout::TMP_PREFIX);
     // Published files are readable by all (a web server's user), as `fs::write` makes them;
     // the umask still applies.
     #[cfg(unix)]

@@ -111,7 +111,7 @@ pub fn write_new(path: &Path, bytes: &[u8], overwrite: bool) -> std::io::Result<
         _ => Path::new("."),
     };
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".stepbook-tmp-");
+    builder.prefix(crate::layout::TMP_PREFIX);
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let mut tmp = builder.tempfile_in(parent)?;

@@ -5,6 +5,7 @@ use super::Engine;
 use super::markdown::tidy;
 use crate::config::ChecklistOutput;
 use crate::diag::Diagnostic;
+use crate::layout;
 use crate::output::OutFile;
 
 /// The context both checklist templates receive.
@@ -20,14 +21,14 @@ pub fn context(
     ctx.insert_value("guide", guide.clone());
     ctx.insert("paper", cfg.paper.css());
     ctx.insert("css", css);
-    let guide = html.then(|| format!("../html/{id}/index.html"));
+    let guide = html.then(|| layout::guide_href_from_checklist(id));
     ctx.insert("guide_href", &guide);
     ctx
 }
 
 pub fn html(engine: &Engine, ctx: &tera::Context, id: &str) -> Result<OutFile, Box<Diagnostic>> {
     Ok(OutFile::Text {
-        to: format!("checklist/{id}.html"),
+        to: layout::checklist_html(id),
         text: engine.render("checklist.html", ctx)?,
     })
 }
@@ -38,7 +39,7 @@ pub fn markdown(
     id: &str,
 ) -> Result<OutFile, Box<Diagnostic>> {
     Ok(OutFile::Text {
-        to: format!("checklist/{id}.md"),
+        to: layout::checklist_md(id),
         text: tidy(&engine.render("checklist.md", ctx)?),
     })
 }

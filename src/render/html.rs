@@ -6,6 +6,7 @@ use super::Engine;
 use super::view::GuideView;
 use crate::config::HtmlOutput;
 use crate::diag::Diagnostic;
+use crate::layout;
 use crate::output::OutFile;
 
 /// What the index page shows of each guide.
@@ -66,15 +67,15 @@ pub fn index(
         .iter()
         .map(|card| CardLinks {
             card,
-            href: format!("{root}{}/index.html", card.id),
-            checklist_href: checklists.then(|| format!("{root}../checklist/{}.html", card.id)),
+            href: layout::guide_href_from_index(&root, &card.id),
+            checklist_href: checklists.then(|| layout::checklist_href_from_html(&root, &card.id)),
         })
         .collect();
     let mut ctx = base.clone();
     ctx.insert("guides", &links);
     ctx.insert("root", &root);
     Ok(OutFile::Text {
-        to: "html/index.html".into(),
+        to: layout::INDEX_PAGE.into(),
         text: engine.render("index.html", &ctx)?,
     })
 }
@@ -90,11 +91,11 @@ pub fn page(
     let root = root(cfg, "../");
     let mut ctx = base.clone();
     ctx.insert_value("guide", guide.clone());
-    let checklist = checklists.then(|| format!("{root}../checklist/{id}.html"));
+    let checklist = checklists.then(|| layout::checklist_href_from_html(&root, id));
     ctx.insert("checklist_href", &checklist);
     ctx.insert("root", &root);
     Ok(OutFile::Text {
-        to: format!("html/{id}/index.html"),
+        to: layout::guide_page(id),
         text: engine.render("guide.html", &ctx)?,
     })
 }

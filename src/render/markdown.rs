@@ -2,6 +2,7 @@
 
 use super::Engine;
 use crate::diag::Diagnostic;
+use crate::layout;
 use crate::output::OutFile;
 
 pub fn page(
@@ -14,7 +15,7 @@ pub fn page(
     ctx.insert_value("guide", guide.clone());
     let text = engine.render("guide.md", &ctx)?;
     Ok(OutFile::Text {
-        to: format!("markdown/{id}.md"),
+        to: layout::markdown_page(id),
         text: tidy(&text),
     })
 }

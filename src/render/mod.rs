@@ -70,13 +70,15 @@ impl Engine {
                 )
             })
             .collect();
-        let user_templates = book.root.join("templates");
+        let user_templates = book.root.join(crate::layout::TEMPLATES_DIR);
         for (name, path) in files_under(&book.root, &user_templates)? {
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("failed to read template `{}`", path.display()))?;
             let shown = crate::shown_path(
                 &book.shown_root,
-                Path::new("templates").join(&name).as_path(),
+                Path::new(crate::layout::TEMPLATES_DIR)
+                    .join(&name)
+                    .as_path(),
             );
             texts.insert(name, (shown, Arc::from(text)));
         }
@@ -111,7 +113,10 @@ impl Engine {
             names.push(chosen);
         }
         for name in names {
-            for (file, path) in files_under(&book.root, &book.root.join("themes").join(name))? {
+            for (file, path) in files_under(
+                &book.root,
+                &book.root.join(crate::layout::THEMES_DIR).join(name),
+            )? {
                 let bytes = std::fs::read(&path)
                     .with_context(|| format!("failed to read theme file `{}`", path.display()))?;
                 theme.insert(file, bytes);

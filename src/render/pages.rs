@@ -149,19 +149,19 @@ impl<'a> Pages<'a> {
             )?);
             for (name, bytes) in &self.engine.theme {
                 files.push(OutFile::Bytes {
-                    to: format!("html/theme/{name}"),
+                    to: crate::layout::theme_file(name),
                     bytes: bytes.clone(),
                 });
             }
         }
         // Local screenshots: copied once into each output that shows images.
-        for (enabled, dir) in [
-            (self.outputs.html.is_some(), "html/media"),
-            (self.outputs.markdown.is_some(), "markdown/media"),
+        for (enabled, html) in [
+            (self.outputs.html.is_some(), true),
+            (self.outputs.markdown.is_some(), false),
         ] {
             if enabled {
                 files.extend(assets.iter().map(|a| OutFile::Copy {
-                    to: format!("{dir}/{}", a.out),
+                    to: crate::layout::media_file(html, &a.out),
                     from: a.path.clone(),
                 }));
             }

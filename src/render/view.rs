@@ -278,14 +278,8 @@ fn screenshot(m: &Md, s: &Screenshot, img: &Image) -> Option<ShotView> {
         Image::Remote(url) => (true, url.clone(), url.clone(), None, None),
         Image::Local(i) => {
             let a = &m.assets[*i];
-            let path = encode_path(&a.out);
-            (
-                false,
-                format!("../media/{path}"),
-                format!("media/{path}"),
-                a.width,
-                a.height,
-            )
+            let (from_page, from_markdown) = crate::layout::media_hrefs(&encode_path(&a.out));
+            (false, from_page, from_markdown, a.width, a.height)
         }
         Image::Invalid => return None,
     };

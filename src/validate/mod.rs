@@ -204,7 +204,10 @@ pub fn image_size(path: &Path) -> Option<(u32, u32)> {
 fn output_name(path: &Path, root: &Path, src: &Path) -> String {
     let (prefix, rel) = match path.strip_prefix(src) {
         Ok(r) => (None, r),
-        Err(_) => (Some("_root"), path.strip_prefix(root).unwrap_or(path)),
+        Err(_) => (
+            Some(crate::layout::OUTSIDE_SRC),
+            path.strip_prefix(root).unwrap_or(path),
+        ),
     };
     let mut parts: Vec<String> = rel
         .components()
@@ -236,9 +239,6 @@ pub fn slug(s: &str) -> String {
     }
     out
 }
-
-/// Folder names of the HTML output that a guide id (a folder too) must not take.
-const RESERVED_IDS: [&str; 2] = ["media", "theme"];
 
 fn valid_id(s: &str) -> bool {
     !s.is_empty()
@@ -297,7 +297,7 @@ impl GuideValidator<'_> {
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 let mut s = slug(&stem);
-                if RESERVED_IDS.contains(&s.as_str()) {
+                if crate::layout::RESERVED_IDS.contains(&s.as_str()) {
                     s.push_str("-guide");
                 }
                 if s.is_empty() {
@@ -451,7 +451,7 @@ impl GuideValidator<'_> {
             if !suggestion.is_empty() {
                 d.help(format!("write `{suggestion}`"));
             }
-        } else if what == "guide" && RESERVED_IDS.contains(&id.as_str()) {
+        } else if what == "guide" && crate::layout::RESERVED_IDS.contains(&id.as_str()) {
             self.error(
                 Code::E008,
                 id,

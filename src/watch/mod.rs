@@ -39,22 +39,7 @@ pub enum Change {
     Nothing,
 }
 
-/// Editor temporaries and swap files: vim (`.x.swp`, `4913`, `x~`), emacs (`#x#`, `.#x`),
-/// JetBrains (`x___jb_tmp___`), Kate, gedit and our own (hidden) `.stepbook-tmp-*`.
-pub fn is_editor_temp(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return true;
-    };
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name == "4913"
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".kate-swp")
-        || name.contains("___jb_")
-}
+pub use crate::layout::is_editor_temp;
 
 fn is_image(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
@@ -68,12 +53,7 @@ fn is_image(p: &Path) -> bool {
 /// Sorts changed paths into what to rebuild. `dest` is the output folder (ignored).
 pub fn classify(paths: &[PathBuf], root: &Path, src: &Path, dest: &Path) -> Change {
     let mut guides = BTreeSet::new();
-    let spare = dest.with_file_name(format!(
-        ".{}.stepbook-spare",
-        dest.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    ));
+    let spare = crate::layout::spare_of(dest);
     for p in paths {
         if p.starts_with(dest) || p.starts_with(&spare) || is_editor_temp(p) {
             continue;
@@ -89,8 +69,8 @@ pub fn classify(paths: &[PathBuf], root: &Path, src: &Path, dest: &Path) -> Chan
         if p.starts_with(src) && crate::load::is_guide_file(p) {
             guides.insert(p.clone());
         } else if p == &root.join(crate::config::CONFIG_FILE)
-            || p.starts_with(root.join("templates"))
-            || p.starts_with(root.join("themes"))
+            || p.starts_with(root.join(crate::layout::TEMPLATES_DIR))
+            || p.starts_with(root.join(crate::layout::THEMES_DIR))
             || is_image(p)
         {
             // A screenshot may be used by any guide (its size is in the pages): rebuild all.
@@ -170,7 +150,7 @@ impl Watcher {
         let first = self.watched.is_empty();
         let mut added = self.watch(&book.root.clone(), RecursiveMode::NonRecursive)?;
         added |= self.watch(&book.src.clone(), RecursiveMode::Recursive)?;
-        for sub in ["templates", "themes"] {
+        for sub in [crate::layout::TEMPLATES_DIR, crate::layout::THEMES_DIR] {
             let p = book.root.join(sub);
             if p.is_dir() {
                 added |= self.watch(&p, RecursiveMode::Recursive)?;

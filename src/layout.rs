@@ -1,0 +1,148 @@
+//! Layout: every name stepbook gives to what it writes, in one place — the output's files and
+//! folders, the links between outputs, the guide ids they reserve, the staging, spare and
+//! temporary names beside the output, and the book's own input folders. Renderers, the output
+//! writer, `watch` and `serve` ask here instead of spelling paths themselves.
+
+use std::path::{Path, PathBuf};
+
+/// A file stepbook writes into every output folder, so it never replaces a folder it did not
+/// write (and `serve` serves only such a folder).
+pub const MARKER: &str = ".stepbook-output";
+
+/// The book's folders of templates and themes (inputs the output must never replace).
+pub const TEMPLATES_DIR: &str = "templates";
+pub const THEMES_DIR: &str = "themes";
+
+/// Guide ids that would collide with the HTML output's own folders.
+pub const RESERVED_IDS: [&str; 2] = [MEDIA, THEME];
+
+/// The folder of copied screenshots inside each output that shows images.
+const MEDIA: &str = "media";
+/// The folder of theme files inside the HTML output.
+const THEME: &str = "theme";
+/// The folder under `media/` for images outside the guides folder.
+pub const OUTSIDE_SRC: &str = "_root";
+
+/// The HTML site's index page.
+pub const INDEX_PAGE: &str = "html/index.html";
+
+/// A guide's HTML page.
+pub fn guide_page(id: &str) -> String {
+    format!("html/{id}/index.html")
+}
+
+/// A guide's Markdown file.
+pub fn markdown_page(id: &str) -> String {
+    format!("markdown/{id}.md")
+}
+
+/// A guide's printable checklist (HTML).
+pub fn checklist_html(id: &str) -> String {
+    format!("checklist/{id}.html")
+}
+
+/// A guide's checklist as a Markdown task list.
+pub fn checklist_md(id: &str) -> String {
+    format!("checklist/{id}.md")
+}
+
+/// A theme file in the HTML output.
+pub fn theme_file(name: &str) -> String {
+    format!("html/{THEME}/{name}")
+}
+
+/// Where a copied image goes in the HTML output (`html`) or the Markdown output.
+pub fn media_file(html: bool, asset: &str) -> String {
+    format!("{}/{MEDIA}/{asset}", if html { "html" } else { "markdown" })
+}
+
+/// An image's URL from a guide page (one folder below the site's root) and from a Markdown file
+/// (beside `media/`); `asset` is already percent-encoded.
+pub fn media_hrefs(asset: &str) -> (String, String) {
+    (format!("../{MEDIA}/{asset}"), format!("{MEDIA}/{asset}"))
+}
+
+/// A guide page's URL from the index, given the site's root (`""`, or `base-url`).
+pub fn guide_href_from_index(root: &str, id: &str) -> String {
+    format!("{root}{id}/index.html")
+}
+
+/// A guide's checklist from an HTML page whose site root is `root` (the checklists are a
+/// sibling of the site's folder).
+pub fn checklist_href_from_html(root: &str, id: &str) -> String {
+    format!("{root}../checklist/{id}.html")
+}
+
+/// A guide's page from its checklist.
+pub fn guide_href_from_checklist(id: &str) -> String {
+    format!("../html/{id}/index.html")
+}
+
+/// The spare beside an output folder: the output the last build replaced, kept to be the next
+/// build's staging folder (`.book.stepbook-spare`).
+pub fn spare_of(dest: &Path) -> PathBuf {
+    dest.with_file_name(format!(".{}.stepbook-spare", folder_name(dest)))
+}
+
+/// The name prefix of a fresh staging folder beside `dest`.
+pub fn staging_prefix(dest: &Path) -> String {
+    format!(".{}.stepbook-new-", folder_name(dest))
+}
+
+/// The name prefix of a replaced output on its way to be the spare or removed.
+pub const OLD_PREFIX: &str = ".stepbook-old-";
+
+/// The name prefix of a file being written before it is renamed into place.
+pub const TMP_PREFIX: &str = ".stepbook-tmp-";
+
+fn folder_name(dest: &Path) -> String {
+    dest.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "book".into())
+}
+
+/// Files a watcher ignores: editors' temporaries and swap files — vim (`.x.swp`, `4913`, `x~`),
+/// emacs (`#x#`, `.#x`), JetBrains (`x___jb_tmp___`), Kate, gedit — and stepbook's own (hidden)
+/// temporaries.
+pub fn is_editor_temp(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return true;
+    };
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name == "4913"
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".kate-swp")
+        || name.contains("___jb_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_beside_the_output() {
+        let dest = Path::new("/b/book");
+        assert_eq!(spare_of(dest), Path::new("/b/.book.stepbook-spare"));
+        assert_eq!(staging_prefix(dest), ".book.stepbook-new-");
+        assert!(is_editor_temp(Path::new("/b/.stepbook-tmp-x1")));
+        assert!(!is_editor_temp(Path::new("/b/content/guide.yaml")));
+    }
+
+    #[test]
+    fn links_between_outputs_meet_the_files() {
+        // From html/<id>/index.html, `../checklist/…` with the relative root `../` lands in
+        // checklist/ beside html/.
+        let from_page = checklist_href_from_html("../", "g");
+        assert_eq!(from_page, "../../checklist/g.html");
+        assert!(checklist_html("g").ends_with("checklist/g.html"));
+        assert_eq!(guide_href_from_checklist("g"), "../html/g/index.html");
+        assert_eq!(
+            format!("html/{}", guide_href_from_index("", "g")),
+            guide_page("g")
+        );
+    }
+}
