@@ -32,6 +32,5 @@ pub mod watch;
 
 pub use error::{Error, exit};
 pub use pipeline::{
-    Book, BuildOptions, BuildReport, Checked, build, build_keeping_engine, guide_schema,
-    shown_path, timed,
+    Book, BuildOptions, BuildReport, Checked, build, build_kept, guide_schema, shown_path, timed,
 };

@@ -107,23 +107,9 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
     for (g, (mut resolved, diags, locals)) in guides.iter().zip(per_guide) {
         checked.diagnostics.extend(diags);
         if let Some(first) = ids.get(&resolved.id) {
-            let (span, what) = match &g.guide.id {
-                Some(id) => (id.span.clone(), "this id"),
-                None => (0..0, "the id taken from the file name"),
-            };
-            checked.diagnostics.push(
-                Diagnostic::error(
-                    Code::E009,
-                    &g.shown,
-                    format!("duplicate guide id `{}`", resolved.id),
-                )
-                .at(span)
-                .label(format!("{what} is already used"))
-                .help(format!(
-                    "`{}` uses it too; guide ids name the output files and must be unique",
-                    first.shown.display()
-                )),
-            );
+            checked
+                .diagnostics
+                .push(duplicate_guide_id(g, &resolved.id, &first.shown));
         } else {
             ids.insert(resolved.id.clone(), g);
         }
@@ -174,6 +160,21 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
     });
     checked.guides = guides.into_iter().zip(pairs).collect();
     checked
+}
+
+/// The error for a guide whose id `id` the guide shown as `other` has already.
+pub fn duplicate_guide_id(g: &LoadedGuide, id: &str, other: &Path) -> Diagnostic {
+    let (span, what) = match &g.guide.id {
+        Some(id) => (id.span.clone(), "this id"),
+        None => (0..0, "the id taken from the file name"),
+    };
+    Diagnostic::error(Code::E009, &g.shown, format!("duplicate guide id `{id}`"))
+        .at(span)
+        .label(format!("{what} is already used"))
+        .help(format!(
+            "`{}` uses it too; guide ids name the output files and must be unique",
+            other.display()
+        ))
 }
 
 fn renumber_assets(step: &mut ResolvedStep, map: &[usize]) {

@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+mod rebuild;
+pub use rebuild::{Built, GuideRebuilt};
+
 use crate::diag::{self, Code, Diagnostics, Sources};
 use crate::{Error, config, load, model, output, render, validate};
 
@@ -121,10 +124,6 @@ pub struct BuildReport {
     pub dest: PathBuf,
     pub guides: usize,
     pub files: usize,
-    /// Each guide's pages, for a watcher that later re-renders one guide.
-    pub pages: Vec<render::GuideOut>,
-    /// The folders of the local screenshots and images the guides use.
-    pub asset_dirs: Vec<PathBuf>,
     pub diagnostics: Diagnostics,
     pub sources: Sources,
 }
@@ -132,14 +131,12 @@ pub struct BuildReport {
 /// Validates the book and writes every configured output into the destination, replacing the
 /// previous output only when everything succeeded.
 pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
-    build_keeping_engine(book, opts).map(|(report, _)| report)
+    build_kept(book, opts).map(|(report, _)| report)
 }
 
-/// [`build`], also returning the templates it rendered with (a watcher re-renders with them).
-pub fn build_keeping_engine(
-    book: &Book,
-    opts: &BuildOptions,
-) -> Result<(BuildReport, render::Engine), Error> {
+/// [`build`], also keeping what a watcher needs to rebuild one guide at a time later: the
+/// templates, each guide's pages and the folders of the screenshots used.
+pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Built), Error> {
     let Checked {
         book: checked,
         diagnostics,
@@ -163,15 +160,14 @@ pub fn build_keeping_engine(
     timed("prune", || staging.prune(&files.written))?;
     timed("swap", || staging.commit())?;
     let report = BuildReport {
-        dest,
+        dest: dest.clone(),
         guides,
         files: files.written.len(),
-        pages: files.guides,
-        asset_dirs,
         diagnostics,
         sources,
     };
-    Ok((report, engine))
+    let built = Built::new(book.clone(), dest, engine, files.guides, asset_dirs);
+    Ok((report, built))
 }
 
 /// `shown` joined with `rel`, without a leading `./`.

@@ -1,0 +1,231 @@
+//! Pipeline: incremental rebuilds. What a full build produced is kept ([`Built`]), so a change
+//! to one guide file loads, checks and renders that guide alone and rewrites its pages and the
+//! index in the live output, each file replaced atomically. Everything else is a full build.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::load::LoadedGuide;
+use crate::output::{MARKER, Target, write_files};
+use crate::render::{Engine, Failed, GuideOut, Pages};
+use crate::validate::Resolved;
+use crate::{Book, Error, load, validate};
+
+/// A finished build, kept for rebuilding one guide at a time.
+pub struct Built {
+    pub book: Book,
+    /// The live output folder.
+    pub dest: PathBuf,
+    engine: Engine,
+    /// Guide file → its pages in the live output.
+    pages: BTreeMap<PathBuf, GuideOut>,
+    /// Folders of the local screenshots and images the guides use (a watcher watches them).
+    pub asset_dirs: Vec<PathBuf>,
+}
+
+/// What rebuilding one guide did.
+#[derive(Debug)]
+pub struct GuideRebuilt {
+    /// "guide content/x.yaml" or "removed content/x.yaml".
+    pub what: String,
+    /// Warnings (a rebuild with errors is an `Err`).
+    pub diagnostics: Diagnostics,
+    pub sources: Sources,
+}
+
+impl Built {
+    /// Keeps what a full build ([`super::build_kept`]) produced.
+    pub fn new(
+        book: Book,
+        dest: PathBuf,
+        engine: Engine,
+        pages: Vec<GuideOut>,
+        asset_dirs: Vec<PathBuf>,
+    ) -> Built {
+        let pages = pages.into_iter().map(|p| (p.path.clone(), p)).collect();
+        Built {
+            book,
+            dest,
+            engine,
+            pages,
+            asset_dirs,
+        }
+    }
+
+    /// Rebuilds after a change to the guide file at `path` (edited, created or deleted).
+    /// `Ok(None)`: this cannot be done one guide at a time (the output folder was removed or
+    /// replaced behind our back); the caller runs a full build.
+    pub fn rebuild_guide(&mut self, path: &Path) -> Result<Option<GuideRebuilt>, Error> {
+        if !self.dest.join(MARKER).is_file() {
+            // Writing one guide's pages into a missing output would leave a partial one that
+            // later builds refuse to replace.
+            return Ok(None);
+        }
+        let shown = crate::shown_path(
+            &self.book.shown_root,
+            path.strip_prefix(&self.book.root).unwrap_or(path),
+        );
+        let old = self.pages.remove(path);
+        if !load::is_plain_file(path) {
+            // Deleted, renamed away or replaced by a link: its pages go, the index changes.
+            if let Some(old) = old {
+                remove_files(&self.dest, &old.files);
+            }
+            self.write_index(&[])?;
+            return Ok(Some(GuideRebuilt {
+                what: format!("removed {}", shown.display()),
+                diagnostics: Diagnostics::default(),
+                sources: Sources::default(),
+            }));
+        }
+        let result = self.rewrite(path, old.as_ref());
+        match result {
+            Ok((out, diagnostics, sources)) => {
+                self.pages.insert(out.path.clone(), out);
+                Ok(Some(GuideRebuilt {
+                    what: format!("guide {}", shown.display()),
+                    diagnostics,
+                    sources,
+                }))
+            }
+            Err(e) => {
+                // The last good pages stay, and so does what we know of them.
+                if let Some(old) = old {
+                    self.pages.insert(old.path.clone(), old);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Loads, checks and renders the guide at `path` into the live output, then the index.
+    fn rewrite(
+        &self,
+        path: &Path,
+        old: Option<&GuideOut>,
+    ) -> Result<(GuideOut, Diagnostics, Sources), Error> {
+        let (g, r, assets, diagnostics, sources) = self.check(path)?;
+        let renderer = Pages::new(&self.book, &self.engine);
+        let out = match renderer.guide(&g, &r, &assets, self.target()) {
+            Ok(out) => out,
+            Err(Failed::Templates(d)) => {
+                let mut diagnostics = Diagnostics::default();
+                diagnostics.extend(d);
+                return Err(Error::Content {
+                    diagnostics,
+                    sources: self.engine.sources(),
+                });
+            }
+            Err(Failed::Io(e)) => return Err(Error::Other(e)),
+        };
+        if let Some(old) = old {
+            let stale: Vec<String> = old
+                .files
+                .iter()
+                .filter(|f| !out.files.contains(f))
+                .cloned()
+                .collect();
+            remove_files(&self.dest, &stale);
+        }
+        let mut cards: Vec<&GuideOut> = self
+            .pages
+            .values()
+            .filter(|p| p.path != out.path)
+            .chain(std::iter::once(&out))
+            .collect();
+        cards.sort_by(|a, b| (a.weight, &a.rel).cmp(&(b.weight, &b.rel)));
+        let files = renderer
+            .shared_files(cards.into_iter().map(|p| &p.card), &assets)
+            .map_err(|d| content_error(*d, self.engine.sources()))?;
+        write_files(self.target(), files)?;
+        Ok((out, diagnostics, sources))
+    }
+
+    /// Loads and validates one guide as the full build does, and checks its id against the
+    /// other guides'.
+    #[allow(clippy::type_complexity)]
+    fn check(
+        &self,
+        path: &Path,
+    ) -> Result<
+        (
+            LoadedGuide,
+            Resolved,
+            Vec<validate::Asset>,
+            Diagnostics,
+            Sources,
+        ),
+        Error,
+    > {
+        let book = &self.book;
+        let (loaded, diags, source) = load::load_one(&book.root, &book.shown_root, path);
+        let mut sources = Sources::default();
+        if let Some((shown, text)) = source {
+            sources.insert(shown, text);
+        }
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.extend(diags);
+        let mut checked = validate::validate(loaded.into_iter().collect(), &book.root, &book.src);
+        diagnostics.extend(std::mem::take(&mut checked.diagnostics));
+        if let Some((g, r)) = checked.guides.first()
+            && let Some(other) = self.pages.values().find(|p| p.card.id() == r.id)
+        {
+            let other = crate::shown_path(&book.shown_root, &other.rel);
+            diagnostics.push(validate::duplicate_guide_id(g, &r.id, &other));
+        }
+        diagnostics.sort();
+        if diagnostics.has_errors() {
+            return Err(Error::Content {
+                diagnostics,
+                sources,
+            });
+        }
+        let assets = std::mem::take(&mut checked.assets);
+        match checked.guides.into_iter().next() {
+            Some((g, r)) => Ok((g, r, assets, diagnostics, sources)),
+            None => Err(Error::Other(anyhow::anyhow!(
+                "`{}` did not load",
+                path.display()
+            ))),
+        }
+    }
+
+    /// Rewrites the index and shared files from the guides known now.
+    fn write_index(&self, assets: &[validate::Asset]) -> Result<(), Error> {
+        let renderer = Pages::new(&self.book, &self.engine);
+        let files = renderer
+            .shared_files(self.pages.values().map(|p| &p.card), assets)
+            .map_err(|d| content_error(*d, self.engine.sources()))?;
+        write_files(self.target(), files)?;
+        Ok(())
+    }
+
+    fn target(&self) -> Target<'_> {
+        Target {
+            dir: &self.dest,
+            previous: None,
+            in_place: true,
+        }
+    }
+}
+
+fn content_error(d: Diagnostic, sources: Sources) -> Error {
+    Error::Content {
+        diagnostics: Diagnostics { items: vec![d] },
+        sources,
+    }
+}
+
+/// Removes output files (and the folders they leave empty).
+fn remove_files(dest: &Path, files: &[String]) {
+    for f in files {
+        let p = dest.join(f);
+        let _ = std::fs::remove_file(&p);
+        if let Some(parent) = p.parent()
+            && parent != dest
+        {
+            let _ = std::fs::remove_dir(parent);
+        }
+    }
+}
