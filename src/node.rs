@@ -51,6 +51,15 @@ impl Value {
 /// pages, Markdown files and the terminal.
 pub fn control_chars(node: &Node) -> Vec<(Range<usize>, char)> {
     fn bad(s: &str) -> Option<char> {
+        // A byte scan first (control characters are C0 bytes, DEL, or C1 ones led by 0xC2):
+        // nearly all text has none, and this runs over every value of every guide.
+        // (`fold` without an early exit lets the compiler check many bytes at once.)
+        let suspect = s.bytes().fold(false, |found, b| {
+            found | (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0x7f) | (b == 0xc2)
+        });
+        if !suspect {
+            return None;
+        }
         s.chars()
             .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     }
@@ -112,117 +121,113 @@ pub struct YamlError {
 /// [`MAX_EXPANDED_BYTES`] of text, and nesting is limited to [`MAX_DEPTH`] levels. Duplicate keys
 /// are found with a set per mapping, so a mapping of many keys costs linear time.
 pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
-    use serde_saphyr::granit_parser::{Event, Parser};
-
-    enum Open {
-        Seq(Vec<Node>, usize, Range<usize>),
-        Map(
-            Vec<(Key, Node)>,
-            Option<Key>,
-            std::collections::HashSet<String>,
-            usize,
-            Range<usize>,
-        ),
-    }
-    let err = |message: String, span: Range<usize>| YamlError { message, span };
-    let mut stack: Vec<Open> = Vec::new();
-    // Each anchor with its size in values and bytes, counted once when it is defined.
-    let mut anchors: std::collections::HashMap<usize, (Node, usize, usize)> =
-        std::collections::HashMap::new();
-    let mut root: Option<Node> = None;
-    let mut nodes = 0usize;
-    let mut bytes = 0usize;
-    let too_big = |range: Range<usize>| {
-        err(
-            format!(
-                "the document holds more text than a guide may have ({} MiB) once aliases are expanded",
-                MAX_EXPANDED_BYTES >> 20
-            ),
-            range,
-        )
-    };
-    let mut documents = 0;
+    use serde_saphyr::granit_parser::Parser;
+    let mut tree = TreeBuilder::default();
     for ev in Parser::new_from_str(text) {
-        let (event, span) = ev.map_err(|e| {
-            let m = e.marker();
-            let at = m
-                .byte_offset()
-                .unwrap_or_else(|| crate::diag::offset_of(text, m.line(), m.col() + 1));
-            let message = match e.info() {
-                m if m.contains("recursion limit") => {
-                    format!("values nested more than {MAX_DEPTH} levels deep")
-                }
-                m => m,
-            };
-            // The parser notices a tab at the end of the value before it; point at the tab.
-            if message.contains("tab")
-                && let Some(tab) = indenting_tab(text, at)
-            {
-                return err(
-                    "a tab is used for indentation; YAML indents with spaces only".into(),
-                    tab..tab + 1,
-                );
-            }
-            err(message, at..(at + 1).min(text.len()))
-        })?;
+        let (event, span) = ev.map_err(|e| parser_error(text, &e))?;
         let range = span.start.byte_offset().unwrap_or(0)..span.end.byte_offset().unwrap_or(0);
-        let complete: Option<(Node, usize)> = match event {
+        if let Some((node, anchor)) = tree.event(event, range)? {
+            tree.attach(node, anchor)?;
+        }
+    }
+    Ok(tree.root.unwrap_or(Node {
+        span: 0..0,
+        value: Value::Null,
+    }))
+}
+
+fn err(message: String, span: Range<usize>) -> YamlError {
+    YamlError { message, span }
+}
+
+/// The parser's error at its place, in words a guide's author understands.
+fn parser_error(text: &str, e: &serde_saphyr::granit_parser::ScanError) -> YamlError {
+    let m = e.marker();
+    let at = m
+        .byte_offset()
+        .unwrap_or_else(|| crate::diag::offset_of(text, m.line(), m.col() + 1));
+    let message = match e.info() {
+        m if m.contains("recursion limit") => {
+            format!("values nested more than {MAX_DEPTH} levels deep")
+        }
+        m => m,
+    };
+    // The parser notices a tab at the end of the value before it; point at the tab.
+    if message.contains("tab")
+        && let Some(tab) = indenting_tab(text, at)
+    {
+        return err(
+            "a tab is used for indentation; YAML indents with spaces only".into(),
+            tab..tab + 1,
+        );
+    }
+    err(message, at..(at + 1).min(text.len()))
+}
+
+/// A sequence or mapping whose end has not come yet.
+enum Open {
+    Seq(Vec<Node>, usize, Range<usize>),
+    /// Entries, the key waiting for its value, the keys so far (duplicates in linear time).
+    Map(
+        Vec<(Key, Node)>,
+        Option<Key>,
+        std::collections::HashSet<String>,
+        usize,
+        Range<usize>,
+    ),
+}
+
+/// Builds the tree from parser events, within the budgets.
+#[derive(Default)]
+struct TreeBuilder {
+    stack: Vec<Open>,
+    /// Each anchor with its size in values and bytes, counted once when it is defined.
+    anchors: std::collections::HashMap<usize, (Node, usize, usize)>,
+    root: Option<Node>,
+    nodes: usize,
+    bytes: usize,
+    documents: usize,
+}
+
+impl TreeBuilder {
+    /// Takes one event; returns a value that is complete (with its anchor id, 0 for none).
+    fn event(
+        &mut self,
+        event: serde_saphyr::granit_parser::Event<'_>,
+        range: Range<usize>,
+    ) -> Result<Option<(Node, usize)>, YamlError> {
+        use serde_saphyr::granit_parser::{Event, ScalarStyle};
+        Ok(match event {
             Event::DocumentStart(..) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(err(
-                        "a guide file holds one YAML document; found a second one".into(),
-                        range,
-                    ));
+                self.documents += 1;
+                if self.documents > 1 {
+                    let message = "a guide file holds one YAML document; found a second one";
+                    return Err(err(message.into(), range));
                 }
                 None
             }
             Event::Scalar(value, style, anchor, tag) => {
-                bytes += value.len();
-                let plain =
-                    style == serde_saphyr::granit_parser::ScalarStyle::Plain && tag.is_none();
-                let value = if plain {
+                self.bytes += value.len();
+                let value = if style == ScalarStyle::Plain && tag.is_none() {
                     resolve_plain(&value)
                 } else {
                     Value::Str(value.into_owned())
                 };
                 Some((Node { span: range, value }, anchor))
             }
-            Event::Alias(id) => {
-                let (node, size, weight) = anchors
-                    .get(&id)
-                    .ok_or_else(|| err("alias to an unknown anchor".into(), range.clone()))?;
-                nodes += size;
-                bytes += weight;
-                if bytes > MAX_EXPANDED_BYTES {
-                    return Err(too_big(range));
-                }
-                if nodes > MAX_NODES {
-                    return Err(err(
-                        format!(
-                            "the document has more values than a guide may have ({MAX_NODES}) once aliases are expanded"
-                        ),
-                        range,
-                    ));
-                }
-                let mut copy = node.clone();
-                copy.span = range;
-                Some((copy, 0))
-            }
+            Event::Alias(id) => Some((self.alias(id, range)?, 0)),
             Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(err(
-                        format!("values nested more than {MAX_DEPTH} levels deep"),
-                        range,
-                    ));
+                if self.stack.len() >= MAX_DEPTH {
+                    let message = format!("values nested more than {MAX_DEPTH} levels deep");
+                    return Err(err(message, range));
                 }
-                stack.push(match event {
+                self.stack.push(match event {
                     Event::SequenceStart(..) => Open::Seq(Vec::new(), anchor, range),
                     _ => Open::Map(Vec::new(), None, Default::default(), anchor, range),
                 });
                 None
             }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
                 Some(Open::Seq(items, anchor, span)) => Some((
                     Node {
                         span,
@@ -240,30 +245,53 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
                 None => None,
             },
             _ => None,
-        };
-        let Some((node, anchor)) = complete else {
-            continue;
-        };
-        nodes += 1;
-        if nodes > MAX_NODES {
-            return Err(err(
-                format!("the document has more values than a guide may have ({MAX_NODES})"),
-                node.span,
-            ));
+        })
+    }
+
+    /// A copy of an anchored value, counted against the budgets as if written out.
+    fn alias(&mut self, id: usize, range: Range<usize>) -> Result<Node, YamlError> {
+        let (node, size, weight) = self
+            .anchors
+            .get(&id)
+            .ok_or_else(|| err("alias to an unknown anchor".into(), range.clone()))?;
+        self.nodes += size;
+        self.bytes += weight;
+        if self.bytes > MAX_EXPANDED_BYTES {
+            return Err(too_big(range));
+        }
+        if self.nodes > MAX_NODES {
+            let message = format!(
+                "the document has more values than a guide may have ({MAX_NODES}) once aliases are expanded"
+            );
+            return Err(err(message, range));
+        }
+        let mut copy = node.clone();
+        copy.span = range;
+        Ok(copy)
+    }
+
+    /// Puts a complete value where it belongs: the root, a sequence, or a mapping's key or value.
+    fn attach(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            let message =
+                format!("the document has more values than a guide may have ({MAX_NODES})");
+            return Err(err(message, node.span));
         }
         if anchor != 0 {
             // Anchors nested in anchors copy their text again: that counts too.
             let (size, weight) = measure(&node);
-            bytes += weight;
-            if bytes > MAX_EXPANDED_BYTES {
+            self.bytes += weight;
+            if self.bytes > MAX_EXPANDED_BYTES {
                 return Err(too_big(node.span));
             }
-            anchors.insert(anchor, (node.clone(), size, weight));
+            self.anchors.insert(anchor, (node.clone(), size, weight));
         }
-        match stack.last_mut() {
-            None => root = Some(node),
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
             Some(Open::Seq(items, ..)) => items.push(node),
             Some(Open::Map(entries, key, names, ..)) => match key.take() {
+                Some(k) => entries.push((k, node)),
                 None => {
                     let name = match &node.value {
                         Value::Str(s) => s.clone(),
@@ -272,7 +300,17 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
                         Value::Num { text, .. } => text.clone(),
                         _ => return Err(err("keys must be plain text".into(), node.span)),
                     };
-                    if !names.insert(name.clone()) {
+                    // Small mappings (nearly all) are searched; large ones get a set, so a
+                    // mapping of many keys still costs linear time.
+                    let duplicate = if entries.len() < 16 {
+                        entries.iter().any(|(k, _)| k.name == name)
+                    } else {
+                        if names.is_empty() {
+                            names.extend(entries.iter().map(|(k, _)| k.name.clone()));
+                        }
+                        !names.insert(name.clone())
+                    };
+                    if duplicate {
                         return Err(err(format!("duplicate key `{name}`"), node.span));
                     }
                     *key = Some(Key {
@@ -280,14 +318,20 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
                         span: node.span,
                     });
                 }
-                Some(k) => entries.push((k, node)),
             },
         }
+        Ok(())
     }
-    Ok(root.unwrap_or(Node {
-        span: 0..0,
-        value: Value::Null,
-    }))
+}
+
+fn too_big(range: Range<usize>) -> YamlError {
+    err(
+        format!(
+            "the document holds more text than a guide may have ({} MiB) once aliases are expanded",
+            MAX_EXPANDED_BYTES >> 20
+        ),
+        range,
+    )
 }
 
 /// The offset of the first tab in the indentation of a line at or after `from` (the error's

@@ -81,6 +81,7 @@ pub struct Checked {
 pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checked {
     guides.sort_by(|a, b| (a.guide.weight, &a.rel).cmp(&(b.guide.weight, &b.rel)));
     let files = OnceLock::new();
+    let publishable = std::sync::Mutex::new(HashMap::new());
     let per_guide: Vec<(Resolved, Vec<Diagnostic>, Vec<PathBuf>)> = guides
         .par_iter()
         .map(|g| {
@@ -88,6 +89,7 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
                 g,
                 root,
                 files: &files,
+                publishable: &publishable,
                 diags: Vec::new(),
                 locals: Vec::new(),
                 anchors: HashMap::new(),
@@ -252,6 +254,8 @@ struct GuideValidator<'a> {
     root: &'a Path,
     /// Every file in the book by lowercase name, built the first time a screenshot is missing.
     files: &'a OnceLock<FileIndex>,
+    /// Whether each local image may be published (read once per file for the whole book).
+    publishable: &'a std::sync::Mutex<HashMap<PathBuf, Result<(), String>>>,
     diags: Vec<Diagnostic>,
     /// Canonical paths of local screenshots, in order of use; `Image::Local(i)` indexes this.
     locals: Vec<PathBuf>,

@@ -75,7 +75,7 @@ impl GuideValidator<'_> {
             // Resolve symlinks only for paths that are lexically inside; a link out is refused.
             match self.real_path(&joined) {
                 Some(real) if real.starts_with(self.root) => {
-                    if let Err(why) = publishable(&real, self.root) {
+                    if let Err(why) = self.publishable(&real) {
                         self.error(Code::E017, src, format!("{noun} `{s}` cannot be published"))
                             .label(why)
                             .help("only PNG, JPEG, GIF and WebP images outside hidden folders are copied into the output; convert the file, or point `src` at an image");
@@ -124,6 +124,25 @@ impl GuideValidator<'_> {
         })?;
         let base = self.g.path.parent()?;
         Some(relative_path(base, best))
+    }
+
+    /// [`publishable`], asked once per file for the whole book.
+    fn publishable(&self, real: &Path) -> Result<(), String> {
+        let known = self
+            .publishable
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(real)
+            .cloned();
+        if let Some(known) = known {
+            return known;
+        }
+        let verdict = publishable(real, self.root);
+        self.publishable
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(real.to_path_buf(), verdict.clone());
+        verdict
     }
 
     /// The canonical path of an existing regular file (symlinks resolved), with each folder
