@@ -3,7 +3,9 @@
 //! The serde attributes on these types (`deny_unknown_fields`, `default`, names) generate the
 //! JSON Schema (`stepbook schema`) that the loader checks every file against, reporting every
 //! problem at its place; [`crate::load`] then builds these types from the checked tree, keeping
-//! each value's span. Schema, check and model cannot drift apart.
+//! each value's span. The converter (`convert.rs`) spells the keys by hand, so the schema and
+//! the model can disagree if one changes alone: `tests/cli/schema.rs` checks that the schema and
+//! `check` agree on every guide of the repository and the fixtures.
 
 use std::borrow::Cow;
 use std::ops::Range;

@@ -1,5 +1,6 @@
-//! Model: the JSON Schema (draft 2020-12) of guide files, generated from the Rust types so it
-//! cannot drift from them, published for editors (`stepbook schema`, `init`).
+//! Model: the JSON Schema (draft 2020-12) of guide files, generated from the Rust types (a test
+//! checks it agrees with `check` on every guide we have), published for editors
+//! (`stepbook schema`, `init`).
 
 use serde_json::Value;
 

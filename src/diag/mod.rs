@@ -391,7 +391,8 @@ pub fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     renderer.render(&[group])
 }
 
-/// Levenshtein-closest candidate, if it is close enough to be a plausible typo.
+/// The candidate most similar to `word` (Jaro-Winkler), if similar enough (> 0.8) to be a
+/// plausible typo.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,

@@ -61,7 +61,8 @@ pub struct Checker {
     opts: HttpOptions,
     in_flight: Mutex<HashMap<String, usize>>,
     freed: Condvar,
-    /// Requests sent (for the report; the cache test expects zero on a second run).
+    /// Requests sent, for the report (`requests` in the summary: zero when all came from the
+    /// cache).
     pub requests: AtomicUsize,
 }
 

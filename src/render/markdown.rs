@@ -1,4 +1,6 @@
-//! Render: GitHub-flavoured Markdown, `markdown/<id>.md`, in the seed's own style.
+//! Render: GitHub-flavoured Markdown, `markdown/<id>.md`, in the style of the Azure Pass guide
+//! it was first written for (`../shared/seed/azure-pass.md`): `1.` steps, notes as `> **Note:**`
+//! quotes, screenshots as images under their step.
 
 use super::Engine;
 use crate::diag::Diagnostic;
