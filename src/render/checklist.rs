@@ -1,8 +1,8 @@
 //! Render: printable checklists for event handouts, `checklist/<id>.html` (one page, `@page`
 //! size from `paper`) and `checklist/<id>.md` (a GitHub task list).
 
-use super::Engine;
 use super::markdown::tidy;
+use super::{Engine, Output, RenderCx};
 use crate::config::ChecklistOutput;
 use crate::diag::Diagnostic;
 use crate::layout;
@@ -42,4 +42,47 @@ pub fn markdown(
         to: layout::checklist_md(id),
         text: tidy(&engine.render("checklist.md", ctx)?),
     })
+}
+
+/// Printable checklists: an HTML page and a Markdown task list per guide.
+pub struct Checklist {
+    cfg: ChecklistOutput,
+    /// The theme's `checklist.css`, inlined so a printed or mailed page needs no other file.
+    css: String,
+}
+
+impl Checklist {
+    pub fn new(cfg: ChecklistOutput, engine: &Engine) -> Checklist {
+        let css = engine
+            .theme
+            .get("checklist.css")
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        Checklist { cfg, css }
+    }
+}
+
+impl Output for Checklist {
+    fn folder(&self) -> &'static str {
+        "checklist"
+    }
+
+    fn guide(
+        &self,
+        cx: &RenderCx,
+        guide: &tera::Value,
+        id: &str,
+    ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
+        let ctx = context(cx.base, guide, id, &self.cfg, &self.css, cx.html);
+        vec![html(cx.engine, &ctx, id), markdown(cx.engine, &ctx, id)]
+    }
+
+    fn shared(
+        &self,
+        _: &RenderCx,
+        _: &[&super::html::GuideCard],
+        _: &[crate::validate::Asset],
+    ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
+        Ok(Vec::new())
+    }
 }

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::Engine;
 use super::view::GuideView;
+use super::{Engine, Output, RenderCx};
 use crate::config::HtmlOutput;
 use crate::diag::Diagnostic;
 use crate::layout;
@@ -98,4 +98,44 @@ pub fn page(
         to: layout::guide_page(id),
         text: engine.render("guide.html", &ctx)?,
     })
+}
+
+/// The static HTML site: a page per guide, the index, the theme files and the images.
+pub struct Html {
+    pub cfg: HtmlOutput,
+}
+
+impl Output for Html {
+    fn folder(&self) -> &'static str {
+        "html"
+    }
+
+    fn guide(
+        &self,
+        cx: &RenderCx,
+        guide: &tera::Value,
+        id: &str,
+    ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
+        vec![page(cx.engine, cx.base, guide, id, &self.cfg, cx.checklist)]
+    }
+
+    fn shared(
+        &self,
+        cx: &RenderCx,
+        cards: &[&GuideCard],
+        assets: &[crate::validate::Asset],
+    ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
+        let mut files = vec![index(cx.engine, cx.base, cards, &self.cfg, cx.checklist)?];
+        for (name, bytes) in &cx.engine.theme {
+            files.push(OutFile::Bytes {
+                to: layout::theme_file(name),
+                bytes: bytes.clone(),
+            });
+        }
+        files.extend(assets.iter().map(|a| OutFile::Copy {
+            to: layout::media_file(true, &a.out),
+            from: a.path.clone(),
+        }));
+        Ok(files)
+    }
 }

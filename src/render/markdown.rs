@@ -2,7 +2,7 @@
 //! it was first written for (`../shared/seed/azure-pass.md`): `1.` steps, notes as `> **Note:**`
 //! quotes, screenshots as images under their step.
 
-use super::Engine;
+use super::{Engine, Output, RenderCx};
 use crate::diag::Diagnostic;
 use crate::layout;
 use crate::output::OutFile;
@@ -20,6 +20,39 @@ pub fn page(
         to: layout::markdown_page(id),
         text: tidy(&text),
     })
+}
+
+/// GitHub-flavoured Markdown: a file per guide and the images it shows.
+pub struct Markdown;
+
+impl Output for Markdown {
+    fn folder(&self) -> &'static str {
+        "markdown"
+    }
+
+    fn guide(
+        &self,
+        cx: &RenderCx,
+        guide: &tera::Value,
+        id: &str,
+    ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
+        vec![page(cx.engine, cx.base, guide, id)]
+    }
+
+    fn shared(
+        &self,
+        _: &RenderCx,
+        _: &[&super::html::GuideCard],
+        assets: &[crate::validate::Asset],
+    ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
+        Ok(assets
+            .iter()
+            .map(|a| OutFile::Copy {
+                to: layout::media_file(false, &a.out),
+                from: a.path.clone(),
+            })
+            .collect())
+    }
 }
 
 /// Collapses runs of blank lines left by template conditionals and trailing spaces, and ends

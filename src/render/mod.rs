@@ -7,6 +7,55 @@ mod budget;
 pub mod checklist;
 
 pub use budget::{PAGE_BUDGET, cancel_all};
+
+/// What every output renders with: the templates, the book-level context, and which outputs
+/// are on (pages link to the other outputs only when those are written).
+pub struct RenderCx<'a> {
+    pub engine: &'a Engine,
+    pub base: &'a tera::Context,
+    pub html: bool,
+    pub checklist: bool,
+}
+
+/// One output format, like mdBook's `Renderer`: the files of one guide, and the files shared by
+/// all guides. It returns files and does no I/O; [`Pages`] writes them. Adding an output is one
+/// file implementing this and one line in [`outputs`].
+pub trait Output: Send + Sync {
+    /// Its folder in the output (made even when no guide puts a file in it).
+    fn folder(&self) -> &'static str;
+
+    /// One guide's files; `guide` is the guide's view model as a template value.
+    fn guide(
+        &self,
+        cx: &RenderCx,
+        guide: &tera::Value,
+        id: &str,
+    ) -> Vec<Result<crate::output::OutFile, Box<Diagnostic>>>;
+
+    /// Files shared by all guides (an index, theme files, copied images).
+    fn shared(
+        &self,
+        cx: &RenderCx,
+        cards: &[&html::GuideCard],
+        assets: &[crate::validate::Asset],
+    ) -> Result<Vec<crate::output::OutFile>, Box<Diagnostic>>;
+}
+
+/// The outputs book.toml turns on, in the order they are written.
+pub fn outputs(config: &crate::config::Config, engine: &Engine) -> Vec<Box<dyn Output>> {
+    let o = config.outputs();
+    let mut out: Vec<Box<dyn Output>> = Vec::new();
+    if let Some(cfg) = o.html {
+        out.push(Box::new(html::Html { cfg }));
+    }
+    if o.markdown.is_some() {
+        out.push(Box::new(markdown::Markdown));
+    }
+    if let Some(cfg) = o.checklist {
+        out.push(Box::new(checklist::Checklist::new(cfg, engine)));
+    }
+    out
+}
 pub mod html;
 pub mod markdown;
 mod pages;

@@ -7,8 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use rayon::prelude::*;
 
-use super::{Engine, checklist, html, markdown, view};
-use crate::config::OutputTable;
+use super::{Engine, Output, RenderCx, html, view};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::LoadedGuide;
 use crate::output::{OutFile, Target, write_files};
@@ -41,39 +40,43 @@ pub enum Failed {
     Io(anyhow::Error),
 }
 
-/// The templates, book-level context and settings every page is rendered with.
+/// The templates, book-level context and the outputs every page is rendered with.
 pub struct Pages<'a> {
     engine: &'a Engine,
     base: tera::Context,
-    outputs: OutputTable,
-    checklist_css: String,
+    outputs: Vec<Box<dyn Output>>,
+    /// Which outputs are on, for the links between them.
+    html: bool,
+    checklist: bool,
 }
 
 impl<'a> Pages<'a> {
     pub fn new(book: &Book, engine: &'a Engine) -> Self {
         let mut base = tera::Context::new();
         base.insert("book", &view::BookMeta::of(book));
+        let on = book.config.outputs();
         Pages {
             engine,
             base,
-            outputs: book.config.outputs(),
-            checklist_css: engine
-                .theme
-                .get("checklist.css")
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default(),
+            outputs: super::outputs(&book.config, engine),
+            html: on.html.is_some(),
+            checklist: on.checklist.is_some(),
+        }
+    }
+
+    fn cx(&self) -> RenderCx<'_> {
+        RenderCx {
+            engine: self.engine,
+            base: &self.base,
+            html: self.html,
+            checklist: self.checklist,
         }
     }
 
     /// Creates the folder of each configured output.
     pub fn create_dirs(&self, target: Target) -> anyhow::Result<()> {
-        let enabled = [
-            (self.outputs.html.is_some(), "html"),
-            (self.outputs.markdown.is_some(), "markdown"),
-            (self.outputs.checklist.is_some(), "checklist"),
-        ];
-        for dir in enabled.iter().filter(|(on, _)| *on).map(|(_, d)| d) {
-            let p = target.dir.join(dir);
+        for out in &self.outputs {
+            let p = target.dir.join(out.folder());
             std::fs::create_dir_all(&p)
                 .with_context(|| format!("failed to create `{}`", p.display()))?;
         }
@@ -90,31 +93,16 @@ impl<'a> Pages<'a> {
     ) -> Result<GuideOut, Failed> {
         let view = view::guide(&g.guide, r, assets, &g.rel.to_string_lossy());
         let value = tera::Value::from_serializable(&view);
+        let cx = self.cx();
         let mut files: Vec<OutFile> = Vec::with_capacity(4);
         let mut errors = Vec::new();
-        let mut keep = |r: Result<OutFile, Box<Diagnostic>>| match r {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(*d),
-        };
-        let (engine, base, id) = (self.engine, &self.base, &view.id);
-        if let Some(cfg) = &self.outputs.html {
-            keep(html::page(
-                engine,
-                base,
-                &value,
-                id,
-                cfg,
-                self.outputs.checklist.is_some(),
-            ));
-        }
-        if self.outputs.markdown.is_some() {
-            keep(markdown::page(engine, base, &value, id));
-        }
-        if let Some(cfg) = &self.outputs.checklist {
-            let html = self.outputs.html.is_some();
-            let ctx = checklist::context(base, &value, id, cfg, &self.checklist_css, html);
-            keep(checklist::html(engine, &ctx, id));
-            keep(checklist::markdown(engine, &ctx, id));
+        for out in &self.outputs {
+            for r in out.guide(&cx, &value, &view.id) {
+                match r {
+                    Ok(f) => files.push(f),
+                    Err(d) => errors.push(*d),
+                }
+            }
         }
         if !errors.is_empty() {
             return Err(Failed::Templates(errors));
@@ -130,41 +118,18 @@ impl<'a> Pages<'a> {
         })
     }
 
-    /// The index page, the theme files and the local screenshots.
+    /// The files shared by all guides: the index page, the theme files and the local
+    /// screenshots copied into each output that shows images.
     pub fn shared_files<'c>(
         &self,
         cards: impl IntoIterator<Item = &'c html::GuideCard>,
         assets: &[Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
+        let cards: Vec<&html::GuideCard> = cards.into_iter().collect();
+        let cx = self.cx();
         let mut files = Vec::new();
-        if let Some(cfg) = &self.outputs.html {
-            let cards: Vec<&html::GuideCard> = cards.into_iter().collect();
-            let checklists = self.outputs.checklist.is_some();
-            files.push(html::index(
-                self.engine,
-                &self.base,
-                &cards,
-                cfg,
-                checklists,
-            )?);
-            for (name, bytes) in &self.engine.theme {
-                files.push(OutFile::Bytes {
-                    to: crate::layout::theme_file(name),
-                    bytes: bytes.clone(),
-                });
-            }
-        }
-        // Local screenshots: copied once into each output that shows images.
-        for (enabled, html) in [
-            (self.outputs.html.is_some(), true),
-            (self.outputs.markdown.is_some(), false),
-        ] {
-            if enabled {
-                files.extend(assets.iter().map(|a| OutFile::Copy {
-                    to: crate::layout::media_file(html, &a.out),
-                    from: a.path.clone(),
-                }));
-            }
+        for out in &self.outputs {
+            files.extend(out.shared(&cx, &cards, assets)?);
         }
         Ok(files)
     }
