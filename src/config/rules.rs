@@ -1,0 +1,287 @@
+//! Config: the rules of book.toml that its schema cannot express — paths that must stay inside
+//! the book, plain theme names, a safe `base-url`, `[lint]` values parsed when loaded — each an
+//! error at its place, reported together with the shape problems.
+
+use std::path::Path;
+
+use crate::diag::{Code, Diagnostic};
+use crate::node;
+
+/// Checks the rules on book.toml's tree; `root` is the book folder (canonical).
+pub fn check(tree: &node::Node, display: &Path, root: &Path, diags: &mut Vec<Diagnostic>) {
+    let table = |name: &str| match &tree.value {
+        node::Value::Map(m) => m.iter().find(|(k, _)| k.name == name).map(|(_, v)| v),
+        _ => None,
+    };
+    paths(
+        table("book"),
+        table("build"),
+        table("lint"),
+        display,
+        root,
+        diags,
+    );
+    let html = match table("output").map(|o| &o.value) {
+        Some(node::Value::Map(m)) => m.iter().find(|(k, _)| k.name == "html").map(|(_, v)| v),
+        _ => None,
+    };
+    html_values(html, display, root, diags);
+    lint_table_values(table("lint"), display, diags);
+}
+
+/// The string value of `key` in table `t`, with its span.
+fn string_in(t: Option<&node::Node>, key: &str) -> Option<(String, std::ops::Range<usize>)> {
+    match t.map(|t| &t.value) {
+        Some(node::Value::Map(m)) => m.iter().find_map(|(k, v)| match &v.value {
+            node::Value::Str(s) if k.name == key => Some((s.clone(), v.span.clone())),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Paths a book names must stay inside it: a cloned book must not make stepbook read, write or
+/// delete anything else (`--dest-dir` on the command line may point anywhere).
+fn paths(
+    book: Option<&node::Node>,
+    build: Option<&node::Node>,
+    lint: Option<&node::Node>,
+    display: &Path,
+    root: &Path,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let (src, src_span) = string_in(book, "src").unwrap_or_else(|| ("content".into(), 0..0));
+    let paths = [
+        (book, "src", "the guides folder", "content", ""),
+        (
+            build,
+            "build-dir",
+            "the output folder",
+            "book",
+            "; to write elsewhere, pass `--dest-dir`",
+        ),
+        (lint, "cache-dir", "the cache folder", ".stepbook-cache", ""),
+    ];
+    for (t, key, what, example, more) in paths {
+        if let Some((value, span)) = string_in(t, key)
+            && let Err(why) = inside_book(root, &value)
+        {
+            diags.push(
+                Diagnostic::error(Code::E104, display, format!("`{key}` {why}"))
+                    .at(span)
+                    .help(format!(
+                        "{what} must be a relative path inside the book, like `{example}`{more}"
+                    )),
+            );
+        }
+    }
+    if inside_book(root, &src).is_ok() && !root.join(&src).is_dir() {
+        diags.push(
+            Diagnostic::error(
+                Code::E102,
+                display,
+                format!("the guides folder `{src}` does not exist"),
+            )
+            .at(src_span)
+            .help(format!(
+                "create `{src}` and put guide files (`*.yaml`) in it, or set `src` in [book]"
+            )),
+        );
+    }
+}
+
+/// `[output.html]`: a safe `base-url`, a theme that is a plain name of a folder in the book.
+fn html_values(
+    html: Option<&node::Node>,
+    display: &Path,
+    root: &Path,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some((url, span)) = string_in(html, "base-url")
+        && !base_url_ok(&url)
+    {
+        diags.push(
+            Diagnostic::error(Code::E006, display, format!("`base-url` `{}` is not allowed", url.escape_debug()))
+                .at(span)
+                .help("use a path that starts with `/` (like `/guides/`), an http(s):// URL, or leave it empty for relative links"),
+        );
+    }
+    let Some((theme, span)) = string_in(html, "theme") else {
+        return;
+    };
+    if !plain_name(&theme) {
+        diags.push(
+            Diagnostic::error(
+                Code::E103,
+                display,
+                format!("theme `{}` is not a plain folder name", theme.escape_debug()),
+            )
+            .at(span)
+            .help("a theme is the name of a folder under `themes/`, like `dark`: letters, digits, `-`, `_` and `.`, not starting with `.`"),
+        );
+    } else if theme != "default" && !real_dir_inside(root, &root.join("themes").join(&theme)) {
+        diags.push(
+            Diagnostic::error(Code::E103, display, format!("theme `{theme}` not found"))
+                .at(span)
+                .help(format!(
+                    "create `themes/{theme}/` (its files override the default theme's), or use `theme = \"default\"`"
+                )),
+        );
+    }
+}
+
+/// Checks the `[lint]` values the schema cannot: `cache-max-age` must be a duration, and each
+/// key of `[lint.severity]` a diagnostic code (a misspelt one would silently do nothing).
+fn lint_table_values(lint: Option<&node::Node>, display: &Path, diags: &mut Vec<Diagnostic>) {
+    let Some(node::Value::Map(entries)) = lint.map(|l| &l.value) else {
+        return;
+    };
+    for (key, value) in entries {
+        match (key.name.as_str(), &value.value) {
+            ("cache-max-age", node::Value::Str(s)) => {
+                if let Err(e) = crate::duration::Duration::parse(s) {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::E006,
+                            display,
+                            format!(
+                                "`cache-max-age` `{}` is not a duration: {}",
+                                s.escape_debug(),
+                                e.0
+                            ),
+                        )
+                        .at(value.span.clone())
+                        .help("write it like `24h`, `30m` or `7d`"),
+                    );
+                }
+            }
+            ("exclude", node::Value::Seq(patterns)) => {
+                for p in patterns {
+                    if let node::Value::Str(text) = &p.value
+                        && let Err(why) = exclude_glob(text)
+                    {
+                        diags.push(
+                            Diagnostic::error(
+                                Code::E006,
+                                display,
+                                format!("exclude pattern `{}` is not valid: {why}", text.escape_debug()),
+                            )
+                            .at(p.span.clone())
+                            .help("`*` matches any text and `?` one character; write `\\[` for a literal `[`"),
+                        );
+                    }
+                }
+            }
+            ("severity", node::Value::Map(codes)) => {
+                for (code, _) in codes {
+                    if Code::parse(&code.name).is_some() {
+                        continue;
+                    }
+                    let names = Code::ALL.iter().map(|c| c.as_str());
+                    let help =
+                        match crate::diag::did_you_mean(&code.name.to_ascii_uppercase(), names) {
+                            Some(m) => format!("did you mean `{m}`?"),
+                            None => {
+                                "use a code from the README's table of diagnostics, like `L003`"
+                                    .into()
+                            }
+                        };
+                    diags.push(
+                        Diagnostic::error(
+                            Code::E002,
+                            display,
+                            format!(
+                                "unknown diagnostic code `{}` in [lint.severity]",
+                                code.name.escape_debug()
+                            ),
+                        )
+                        .at(code.span.clone())
+                        .help(help),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One `exclude` pattern as a glob; an `Err` says what is wrong with it.
+pub fn exclude_glob(pattern: &str) -> Result<globset::Glob, String> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .backslash_escape(true)
+        .build()
+        .map_err(|e| e.kind().to_string())
+}
+
+/// A `base-url` the pages can use as a link prefix: empty, a path from the site's root, or an
+/// http(s) URL with a host; no other scheme (`javascript:`), no `//host` without one, nothing
+/// that would break out of an attribute.
+pub fn base_url_ok(url: &str) -> bool {
+    if url.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+    }) {
+        return false;
+    }
+    let lower = url.to_ascii_lowercase();
+    url.is_empty()
+        || (url.starts_with('/') && !url.starts_with("//"))
+        || lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"))
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+}
+
+/// A name that stands for one folder: no separators, no `..`, nothing hidden or odd.
+pub fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Is `dir` a folder that is really inside `root` (after following links)?
+pub fn real_dir_inside(root: &Path, dir: &Path) -> bool {
+    std::fs::canonicalize(dir).is_ok_and(|d| d.is_dir() && d.starts_with(root))
+}
+
+/// Checks that `rel`, a path from book.toml, names a place inside the book `root`: relative,
+/// no `..` that climbs out, and no link on the way that leads out. `Err` says what is wrong.
+pub fn inside_book(root: &Path, rel: &str) -> Result<(), String> {
+    use std::path::Component;
+    let path = Path::new(rel);
+    if rel.trim().is_empty() {
+        return Err("is empty".into());
+    }
+    if rel.contains(['\0', '\n', '\r']) {
+        return Err("holds a control character".into());
+    }
+    if path.has_root()
+        || path.is_absolute()
+        || matches!(path.components().next(), Some(Component::Prefix(_)))
+    {
+        return Err(format!("is an absolute path (`{}`)", rel.escape_debug()));
+    }
+    let mut depth = 0usize;
+    for c in path.components() {
+        match c {
+            Component::ParentDir if depth == 0 => {
+                return Err(format!("`{}` leads out of the book", rel.escape_debug()));
+            }
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            _ => {}
+        }
+    }
+    match crate::output::absolute(&root.join(path)) {
+        Ok(abs) if abs.starts_with(root) => Ok(()),
+        Ok(abs) => Err(format!(
+            "`{}` leads out of the book through a link (to `{}`)",
+            rel.escape_debug(),
+            abs.display()
+        )),
+        Err(e) => Err(format!("cannot be resolved: {e:#}")),
+    }
+}
