@@ -63,7 +63,7 @@ const LIVE_JS: &str = include_str!("live.js");
 pub fn serve(
     dir: &Path,
     opts: &ServeOptions,
-    mut report: impl FnMut(&Result<Rebuilt, Error>) + Send + 'static,
+    report: impl FnMut(&Result<Rebuilt, Error>) + Send + 'static,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
@@ -102,14 +102,32 @@ pub fn serve(
         .local_addr()
         .map_err(|e| anyhow::anyhow!("failed to read the server address: {e}"))?;
 
-    // The watcher runs on its own thread; each outcome is printed and published.
-    let watch_stop = stop.clone();
-    let dir_owned = dir.to_path_buf();
+    let watcher = spawn_watcher(dir, opts, report, tx, stop.clone());
+    let router = router(App { dest, state: rx }, &opts.allow_hosts);
+    on_ready(addr);
+    rt.block_on(conn::run(listener, router, stop.clone()));
+    stop.store(true, Ordering::Relaxed);
+    // Open event streams end with the runtime.
+    rt.shutdown_timeout(std::time::Duration::from_millis(500));
+    watcher
+        .join()
+        .unwrap_or_else(|_| Err(Error::Other(anyhow::anyhow!("the watcher panicked"))))
+}
+
+/// The watcher on its own thread: each outcome goes to `report` and to every open page.
+fn spawn_watcher(
+    dir: &Path,
+    opts: &ServeOptions,
+    mut report: impl FnMut(&Result<Rebuilt, Error>) + Send + 'static,
+    tx: watch::Sender<BuildState>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::thread::JoinHandle<Result<(), Error>> {
+    let dir = dir.to_path_buf();
     let watch_opts = opts.watch.clone();
-    let watcher = std::thread::spawn(move || {
+    std::thread::spawn(move || {
         let mut version = 0;
         crate::watch::run(
-            &dir_owned,
+            &dir,
             &watch_opts,
             |outcome: &Result<Rebuilt, Error>| {
                 report(outcome);
@@ -124,12 +142,18 @@ pub fn serve(
                     message,
                 });
             },
-            || watch_stop.load(Ordering::Relaxed),
+            || stop.load(Ordering::Relaxed),
         )
-    });
+    })
+}
 
-    let app = App { dest, state: rx };
-    let router = Router::new()
+/// The routes: live-reload events and script, the output's files; requests for other hosts
+/// are refused before any of them.
+fn router(app: App, allow_hosts: &[String]) -> Router {
+    let allowed = AllowedHosts {
+        names: allow_hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
+    };
+    Router::new()
         .route(EVENTS, get(events))
         .route(SCRIPT, get(script))
         .route(
@@ -139,23 +163,9 @@ pub fn serve(
         .fallback(get(file))
         .with_state(app)
         .layer(axum::middleware::from_fn_with_state(
-            std::sync::Arc::new(AllowedHosts {
-                names: opts
-                    .allow_hosts
-                    .iter()
-                    .map(|h| h.to_ascii_lowercase())
-                    .collect(),
-            }),
+            std::sync::Arc::new(allowed),
             conn::check_host,
-        ));
-    on_ready(addr);
-    rt.block_on(conn::run(listener, router, stop.clone()));
-    stop.store(true, Ordering::Relaxed);
-    // Open event streams end with the runtime.
-    rt.shutdown_timeout(std::time::Duration::from_millis(500));
-    watcher
-        .join()
-        .unwrap_or_else(|_| Err(Error::Other(anyhow::anyhow!("the watcher panicked"))))
+        ))
 }
 
 async fn events(
