@@ -199,8 +199,81 @@ pub struct Screenshot {
 }
 
 /// The JSON Schema (draft 2020-12) of a guide file, with a description for every field.
+/// A Markdown field of a guide: its text and the field's name (`summary`, `text`, `caption`…).
+#[derive(Debug, Clone, Copy)]
+pub struct MarkdownField<'a> {
+    pub text: &'a Sp<String>,
+    pub name: &'static str,
+}
+
+impl Guide {
+    /// Every Markdown field of the guide in document order: summary, prerequisites, notes, then
+    /// each section's intro and its steps' text, result, notes and captions (substeps after
+    /// their step). The one walk validate and lint share.
+    pub fn markdown_fields(&self) -> Vec<MarkdownField<'_>> {
+        let mut out: Vec<MarkdownField<'_>> = Vec::new();
+        let mut add = |text, name| out.push(MarkdownField { text, name });
+        self.summary.iter().for_each(|t| add(t, "summary"));
+        self.prerequisites
+            .iter()
+            .for_each(|t| add(t, "prerequisites"));
+        self.notes.iter().for_each(|n| add(&n.text, "text"));
+        for section in self.sections.iter() {
+            section.intro.iter().for_each(|t| add(t, "intro"));
+            for step in section.steps.iter() {
+                step.markdown_fields(&mut add);
+            }
+        }
+        out
+    }
+}
+
+impl Step {
+    fn markdown_fields<'a>(&'a self, add: &mut impl FnMut(&'a Sp<String>, &'static str)) {
+        add(&self.text, "text");
+        self.result.iter().for_each(|t| add(t, "result"));
+        self.notes.iter().for_each(|n| add(&n.text, "text"));
+        for shot in &self.screenshots {
+            shot.caption.iter().for_each(|t| add(t, "caption"));
+        }
+        for sub in &self.substeps {
+            sub.markdown_fields(add);
+        }
+    }
+}
+
 pub fn guide_schema() -> serde_json::Value {
     let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
     let schema = generator.into_root_schema_for::<Guide>();
     serde_json::to_value(schema).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::convert::FromNode;
+
+    #[test]
+    fn markdown_fields_in_document_order() {
+        let yaml = "title: T\nsummary: S\nprerequisites: [P]\nnotes:\n  - {kind: note, text: N}\nsections:\n  - title: A\n    intro: I\n    steps:\n      - text: X\n        result: R\n        notes: [{kind: tip, text: XN}]\n        screenshots: [{src: a.png, alt: a, caption: C}]\n        substeps:\n          - text: Y\n";
+        let tree = crate::node::parse_yaml(yaml).unwrap();
+        let guide = super::Guide::from_node(&tree).unwrap();
+        let fields: Vec<(String, &str)> = guide
+            .markdown_fields()
+            .iter()
+            .map(|f| (f.text.value.clone(), f.name))
+            .collect();
+        let want = [
+            ("S", "summary"),
+            ("P", "prerequisites"),
+            ("N", "text"),
+            ("I", "intro"),
+            ("X", "text"),
+            ("R", "result"),
+            ("XN", "text"),
+            ("C", "caption"),
+            ("Y", "text"),
+        ];
+        let want: Vec<(String, &str)> = want.iter().map(|(t, n)| (t.to_string(), *n)).collect();
+        assert_eq!(fields, want);
+    }
 }

@@ -194,20 +194,15 @@ fn collect(
     diags: &mut Diagnostics,
 ) {
     let guide = &g.guide;
-    let mut fields: Vec<&Sp<String>> = Vec::new();
     let mut shots: Vec<(&Screenshot, &Image)> = Vec::new();
-    fields.extend(guide.summary.iter());
-    fields.extend(&guide.prerequisites);
-    fields.extend(guide.notes.iter().map(|n| &n.text));
     for (section, rs) in guide.sections.iter().zip(&r.sections) {
-        fields.extend(section.intro.iter());
         for (step, rstep) in section.steps.iter().zip(&rs.steps) {
-            walk(step, rstep, &mut fields, &mut shots);
+            screenshots(step, rstep, &mut shots);
         }
     }
     let anchors = anchors_of(r);
-    for field in fields {
-        for (url, span) in links(&g.text, field) {
+    for field in guide.markdown_fields() {
+        for (url, span) in links(&g.text, field.text) {
             if let Some(anchor) = url.strip_prefix('#') {
                 if !anchor.is_empty() && !anchors.contains(anchor) {
                     diags.push(
@@ -266,21 +261,15 @@ fn collect(
 }
 
 /// The Markdown fields and screenshots of a step and its substeps.
-fn walk<'a>(
+/// Each screenshot of a step and its substeps, with what validation resolved it to.
+fn screenshots<'a>(
     s: &'a Sp<Step>,
     r: &'a ResolvedStep,
-    fields: &mut Vec<&'a Sp<String>>,
     shots: &mut Vec<(&'a Screenshot, &'a Image)>,
 ) {
-    fields.push(&s.text);
-    fields.extend(s.result.iter());
-    fields.extend(s.notes.iter().map(|n| &n.text));
-    for (shot, img) in s.screenshots.iter().zip(&r.screenshots) {
-        fields.extend(shot.caption.iter());
-        shots.push((shot, img));
-    }
+    shots.extend(s.screenshots.iter().map(|s| &s.value).zip(&r.screenshots));
     for (sub, rsub) in s.substeps.iter().zip(&r.substeps) {
-        walk(sub, rsub, fields, shots);
+        screenshots(sub, rsub, shots);
     }
 }
 

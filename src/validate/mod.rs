@@ -17,7 +17,7 @@ use crate::diag::Diagnostic;
 use crate::duration::{Duration, Wait};
 use crate::load::LoadedGuide;
 use crate::markdown;
-use crate::model::{Note, Sp, Step};
+use crate::model::{Sp, Step};
 
 /// Facts about a guide that rendering needs and validation already worked out.
 #[derive(Debug, Clone)]
@@ -322,11 +322,10 @@ impl GuideValidator<'_> {
             .duration
             .as_ref()
             .and_then(|d| self.duration(d, Duration::parse));
-        self.markdown(guide.summary.as_ref(), "summary");
-        for p in &guide.prerequisites {
-            self.markdown(Some(p), "prerequisites");
+        // Every Markdown field, by the walk lint shares.
+        for field in guide.markdown_fields() {
+            self.markdown(Some(field.text), field.name);
         }
-        self.notes(&guide.notes);
         let mut sections = Vec::new();
         let mut total_wait = Duration(0);
         let mut step_count = 0;
@@ -350,7 +349,6 @@ impl GuideValidator<'_> {
                 section.id.as_ref().unwrap_or(&section.title),
                 "section",
             );
-            self.markdown(section.intro.as_ref(), "intro");
             let mut steps = Vec::new();
             for (i, step) in section.steps.iter().enumerate() {
                 let r = self.step(step, &anchor, (i + 1).to_string());
@@ -379,9 +377,6 @@ impl GuideValidator<'_> {
             None => format!("{parent}-{}", number.replace('.', "-")),
         };
         self.claim_anchor(&anchor, step.id.as_ref().unwrap_or(&step.text), "step");
-        self.markdown(Some(&step.text), "text");
-        self.markdown(step.result.as_ref(), "result");
-        self.notes(&step.notes);
         let wait = step
             .wait
             .as_ref()
@@ -401,7 +396,6 @@ impl GuideValidator<'_> {
                 }
                 Some(_) => {}
             }
-            self.markdown(shot.caption.as_ref(), "caption");
         }
         let depth = number.matches('.').count();
         if depth >= MAX_SUBSTEP_DEPTH
@@ -438,12 +432,6 @@ impl GuideValidator<'_> {
             wait,
             screenshots,
             substeps,
-        }
-    }
-
-    fn notes(&mut self, notes: &[Sp<Note>]) {
-        for n in notes {
-            self.markdown(Some(&n.text), "text");
         }
     }
 
