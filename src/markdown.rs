@@ -401,9 +401,9 @@ pub fn escape_html(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// Trims trailing white space and collapses runs of blank lines to one, outside fenced code
-/// blocks: inside a fence (```` ``` ```` or `~~~`) every line is kept as written, blank lines
-/// included, since they are part of the code.
+/// Trims trailing white space, and collapses runs of blank lines to one outside fenced code
+/// blocks: inside a fence (```` ``` ```` or `~~~`) every line is kept, blank lines included,
+/// since they are part of the code.
 pub fn tidy_lines(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut blank = 0;
@@ -411,7 +411,7 @@ pub fn tidy_lines(s: &str) -> String {
     for line in s.lines() {
         if let Some((c, n)) = fence {
             out.push('\n');
-            out.push_str(line);
+            out.push_str(line.trim_end());
             if fence_marker(line.trim_start())
                 .is_some_and(|(d, m, info)| d == c && m >= n && info.trim().is_empty())
             {
@@ -497,7 +497,7 @@ mod tests {
         let text = "a  \n\n\n\nb\n\n```sh\nx  \n\n\ny\n```\n\n\nc\n  ~~~~\n\n\n  ~~~\n\n  ~~~~\nd";
         assert_eq!(
             tidy_lines(text),
-            "a\n\nb\n\n```sh\nx  \n\n\ny\n```\n\nc\n  ~~~~\n\n\n  ~~~\n\n  ~~~~\nd"
+            "a\n\nb\n\n```sh\nx\n\n\ny\n```\n\nc\n  ~~~~\n\n\n  ~~~\n\n  ~~~~\nd"
         );
         assert_eq!(
             tidy_lines("```inline``` text\n\n\nnext"),

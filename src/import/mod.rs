@@ -255,42 +255,38 @@ impl Reader<'_> {
 
     fn document(&mut self, doc: &Block, front_title: Option<String>) {
         let blocks = &doc.children;
-        let mut i = 0;
-        // Title: the first level-1 heading (front matter title otherwise).
-        if let Some(pos) = blocks.iter().position(|b| b.kind == Kind::Heading(1)) {
-            self.out.title = blocks[pos].text.clone();
-            if pos > 0 {
-                // Content above the title joins the summary.
-                let before: Vec<String> =
-                    blocks[..pos].iter().map(|b| self.src(&b.range)).collect();
-                self.out.warnings.push((
-                    self.line(blocks[0].range.start),
-                    "text above the title is kept at the start of the summary".into(),
-                ));
-                self.out.summary = Some(merge(self.out.summary.take(), before.join("\n\n")));
+        let i = self.title(blocks, front_title);
+        let first_section = first_section(blocks, i);
+        let j = self.preamble(blocks, i, first_section);
+        self.sections(blocks, j);
+    }
+
+    /// Title: the first level-1 heading (front matter title otherwise). Returns where the rest
+    /// of the document starts.
+    fn title(&mut self, blocks: &[Block], front_title: Option<String>) -> usize {
+        let Some(pos) = blocks.iter().position(|b| b.kind == Kind::Heading(1)) else {
+            if let Some(t) = front_title {
+                self.out.title = t;
             }
-            i = pos + 1;
-        } else if let Some(t) = front_title {
-            self.out.title = t;
+            return 0;
+        };
+        self.out.title = blocks[pos].text.clone();
+        if pos > 0 {
+            // Content above the title joins the summary.
+            let before: Vec<String> = blocks[..pos].iter().map(|b| self.src(&b.range)).collect();
+            self.out.warnings.push((
+                self.line(blocks[0].range.start),
+                "text above the title is kept at the start of the summary".into(),
+            ));
+            self.out.summary = Some(merge(self.out.summary.take(), before.join("\n\n")));
         }
-        // Which headings start sections: those followed (before the next heading) by a list of
-        // numbered steps.
-        let mut has_steps = vec![false; blocks.len()];
-        let mut current = None;
-        for (j, b) in blocks.iter().enumerate().skip(i) {
-            match b.kind {
-                Kind::Heading(_) => current = Some(j),
-                Kind::OrderedList => {
-                    if let Some(h) = current {
-                        has_steps[h] = true;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let first_section = (i..blocks.len()).find(|&j| has_steps[j]);
-        // Before the first section: summary and notes. Numbered lists there (no heading above
-        // them) become a section named after the guide.
+        pos + 1
+    }
+
+    /// Before the first section (`first_section`): summary and notes. Numbered lists there (no
+    /// heading above them) are left for a section named after the guide. Returns where the
+    /// sections start.
+    fn preamble(&mut self, blocks: &[Block], i: usize, first_section: Option<usize>) -> usize {
         let preamble_end = first_section.unwrap_or(blocks.len());
         let mut summary = Vec::new();
         let mut j = i;
@@ -314,7 +310,12 @@ impl Reader<'_> {
         if !summary.is_empty() {
             self.out.summary = Some(merge(self.out.summary.take(), summary.join("\n\n")));
         }
-        // Sections.
+        j
+    }
+
+    /// The sections from block `j` on: each heading with numbered steps below it; headings
+    /// without steps are group headings (prefixed to the titles below) or carried text.
+    fn sections(&mut self, blocks: &[Block], mut j: usize) {
         let mut prefix: Vec<(u8, String)> = Vec::new();
         let mut carried: Vec<String> = Vec::new();
         while j < blocks.len() {
@@ -328,25 +329,19 @@ impl Reader<'_> {
                 .find(|&k| matches!(blocks[k].kind, Kind::Heading(_)))
                 .unwrap_or(blocks.len());
             prefix.retain(|(l, _)| *l < level.max(1));
-            let steps_here = blocks[body_start..body_end]
-                .iter()
-                .any(|x| x.kind == Kind::OrderedList);
-            if !steps_here {
+            let body = &blocks[body_start..body_end];
+            if !body.iter().any(|x| x.kind == Kind::OrderedList) {
                 let deeper_next = blocks
                     .get(body_end)
                     .is_some_and(|n| matches!(n.kind, Kind::Heading(l) if l > level));
-                if body_start == body_end && deeper_next && level > 0 {
+                if body.is_empty() && deeper_next && level > 0 {
                     // A group heading (an exercise above its tasks).
                     prefix.push((level, title));
                 } else {
                     if level > 0 {
                         carried.push(format!("**{title}**"));
                     }
-                    carried.extend(
-                        blocks[body_start..body_end]
-                            .iter()
-                            .map(|x| self.src(&x.range)),
-                    );
+                    carried.extend(body.iter().map(|x| self.src(&x.range)));
                 }
                 j = body_end;
                 continue;
@@ -357,28 +352,8 @@ impl Reader<'_> {
                 .chain(std::iter::once(title.as_str()))
                 .collect::<Vec<_>>()
                 .join(" › ");
-            let mut section = Section {
-                title: full_title,
-                intro: None,
-                steps: Vec::new(),
-            };
-            let mut intro = std::mem::take(&mut carried);
-            for x in &blocks[body_start..body_end] {
-                match x.kind {
-                    Kind::OrderedList => {
-                        for item in &x.children {
-                            section.steps.push(self.step(item));
-                        }
-                    }
-                    _ => match section.steps.last_mut() {
-                        None => intro.push(self.src(&x.range)),
-                        Some(last) => self.attach(last, x),
-                    },
-                }
-            }
-            if !intro.is_empty() {
-                section.intro = Some(intro.join("\n\n"));
-            }
+            let intro = std::mem::take(&mut carried);
+            let section = self.section(full_title, body, intro);
             self.out.sections.push(section);
             j = body_end;
         }
@@ -394,6 +369,33 @@ impl Reader<'_> {
                 None => self.out.summary = Some(merge(self.out.summary.take(), rest)),
             }
         }
+    }
+
+    /// One section: its steps from the numbered lists of `body`; what comes before the first
+    /// step joins `intro`, what comes after a step joins that step.
+    fn section(&mut self, title: String, body: &[Block], mut intro: Vec<String>) -> Section {
+        let mut section = Section {
+            title,
+            intro: None,
+            steps: Vec::new(),
+        };
+        for x in body {
+            match x.kind {
+                Kind::OrderedList => {
+                    for item in &x.children {
+                        section.steps.push(self.step(item));
+                    }
+                }
+                _ => match section.steps.last_mut() {
+                    None => intro.push(self.src(&x.range)),
+                    Some(last) => self.attach(last, x),
+                },
+            }
+        }
+        if !intro.is_empty() {
+            section.intro = Some(intro.join("\n\n"));
+        }
+        section
     }
 
     /// A block between steps (a paragraph, an image at column 0, a table...): it belongs to the
@@ -475,6 +477,24 @@ impl Reader<'_> {
         }
         step
     }
+}
+
+/// The first heading from block `i` on that is followed (before the next heading) by a list of
+/// numbered steps: where the sections begin.
+fn first_section(blocks: &[Block], i: usize) -> Option<usize> {
+    let mut current = None;
+    for (j, b) in blocks.iter().enumerate().skip(i) {
+        match b.kind {
+            Kind::Heading(_) => current = Some(j),
+            Kind::OrderedList => {
+                if let Some(h) = current {
+                    return Some(h);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
