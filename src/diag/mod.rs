@@ -50,38 +50,16 @@ impl Diagnostic {
         }
     }
 
+    /// An error (the code's default severity must be error; checked in debug builds).
     pub fn error(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        debug_assert_eq!(
-            code.default_severity(),
-            Severity::Error,
-            "{code} is not an error"
-        );
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            file: file.into(),
-            span: None,
-            message: message.into(),
-            label: None,
-            help: None,
-        }
+        debug_assert_eq!(code.default_severity(), Severity::Error, "{code}");
+        Diagnostic::new(code, file, message)
     }
 
+    /// A warning (the code's default severity must be warning; checked in debug builds).
     pub fn warning(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        debug_assert_eq!(
-            code.default_severity(),
-            Severity::Warning,
-            "{code} is not a warning"
-        );
-        Diagnostic {
-            severity: Severity::Warning,
-            code,
-            file: file.into(),
-            span: None,
-            message: message.into(),
-            label: None,
-            help: None,
-        }
+        debug_assert_eq!(code.default_severity(), Severity::Warning, "{code}");
+        Diagnostic::new(code, file, message)
     }
 
     pub fn at(mut self, span: Range<usize>) -> Self {

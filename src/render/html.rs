@@ -132,10 +132,7 @@ impl Output for Html {
                 bytes: bytes.clone(),
             });
         }
-        files.extend(assets.iter().map(|a| OutFile::Copy {
-            to: layout::media_file(true, &a.out),
-            from: a.path.clone(),
-        }));
+        files.extend(super::copy_assets(assets, true));
         Ok(files)
     }
 }

@@ -45,13 +45,7 @@ impl Output for Markdown {
         _: &[&super::html::GuideCard],
         assets: &[crate::validate::Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
-        Ok(assets
-            .iter()
-            .map(|a| OutFile::Copy {
-                to: layout::media_file(false, &a.out),
-                from: a.path.clone(),
-            })
-            .collect())
+        Ok(super::copy_assets(assets, false).collect())
     }
 }
 

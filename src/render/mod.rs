@@ -41,6 +41,18 @@ pub trait Output: Send + Sync {
     ) -> Result<Vec<crate::output::OutFile>, Box<Diagnostic>>;
 }
 
+/// The local images, copied once into the `media/` folder of the HTML output (`html`) or the
+/// Markdown output.
+pub fn copy_assets(
+    assets: &[crate::validate::Asset],
+    html: bool,
+) -> impl Iterator<Item = crate::output::OutFile> + '_ {
+    assets.iter().map(move |a| crate::output::OutFile::Copy {
+        to: crate::layout::media_file(html, &a.out),
+        from: a.path.clone(),
+    })
+}
+
 /// The outputs book.toml turns on, in the order they are written.
 pub fn outputs(config: &crate::config::Config, engine: &Engine) -> Vec<Box<dyn Output>> {
     let o = config.outputs();
