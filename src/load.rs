@@ -166,58 +166,13 @@ type LoadResult = (
 pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let shown = crate::shown_path(shown_root, &rel);
-    let fail = |d: Diagnostic| (None, vec![d], None);
-    if !is_plain_file(path) {
-        return fail(
-            Diagnostic::error(Code::E015, &shown, "cannot read guide file: it is not a regular file")
-                .help("guide files are read only as regular files inside the guides folder; links are not followed"),
-        );
-    }
-    let bytes = match read_limited(path, MAX_GUIDE_BYTES) {
-        Ok(Some(b)) => b,
-        Ok(None) => {
-            let size = std::fs::metadata(path).map_or(0, |m| m.len());
-            return fail(
-                Diagnostic::error(
-                    Code::E014,
-                    &shown,
-                    format!(
-                        "guide file is too large ({:.1} MiB)",
-                        size as f64 / 1048576.0
-                    ),
-                )
-                .help(format!(
-                    "a guide file may be at most {} MiB; split it into several guides",
-                    MAX_GUIDE_BYTES / 1024 / 1024
-                )),
-            );
-        }
-        Err(e) => {
-            return fail(Diagnostic::error(
-                Code::E015,
-                &shown,
-                format!("cannot read guide file: {e}"),
-            ));
-        }
+    let text = match read_text(path, &shown) {
+        Ok(text) => text,
+        Err((d, lossy)) => return (None, vec![*d], lossy.map(|t| (shown, t))),
     };
-    let text: Arc<str> = match String::from_utf8(bytes) {
-        Ok(t) => Arc::from(t),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
-            let (line, col) = line_col(&lossy, at);
-            let offset = crate::diag::offset_of(&lossy, line, col);
-            let d = Diagnostic::error(Code::E012, &shown, "guide file is not valid UTF-8")
-                .at(offset..offset + 1)
-                .label(format!("invalid byte at offset {at}"))
-                .help("save the file as UTF-8 (most editors: \"Save with encoding\")");
-            return (None, vec![d], Some((shown, lossy)));
-        }
-    };
-    let text_ref: &str = &text;
     let source = Some((shown.clone(), text.clone()));
     let mut diags = Vec::new();
-    let tree = match node::parse_yaml(text_ref) {
+    let tree = match node::parse_yaml(&text) {
         Ok(tree) => tree,
         Err(e) => {
             diags.push(
@@ -251,10 +206,56 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
         path: path.to_path_buf(),
         rel,
         shown,
-        text: text.clone(),
+        text,
         guide,
     });
     (guide, diags, source)
+}
+
+/// The problem with a guide file that could not be read as text, and the text as far as it
+/// could be (for a UTF-8 error, to show the line).
+type Unreadable = (Box<Diagnostic>, Option<Arc<str>>);
+
+/// Reads a guide file as UTF-8 text: a regular file (no link) of at most [`MAX_GUIDE_BYTES`].
+fn read_text(path: &Path, shown: &Path) -> Result<Arc<str>, Unreadable> {
+    let fail = |d: Diagnostic| (Box::new(d), None);
+    if !is_plain_file(path) {
+        return Err(fail(
+            Diagnostic::error(Code::E015, shown, "cannot read guide file: it is not a regular file")
+                .help("guide files are read only as regular files inside the guides folder; links are not followed"),
+        ));
+    }
+    let bytes = match read_limited(path, MAX_GUIDE_BYTES) {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            let message = format!(
+                "guide file is too large ({:.1} MiB)",
+                size as f64 / 1048576.0
+            );
+            return Err(fail(Diagnostic::error(Code::E014, shown, message).help(
+                format!(
+                    "a guide file may be at most {} MiB; split it into several guides",
+                    MAX_GUIDE_BYTES / 1024 / 1024
+                ),
+            )));
+        }
+        Err(e) => {
+            let message = format!("cannot read guide file: {e}");
+            return Err(fail(Diagnostic::error(Code::E015, shown, message)));
+        }
+    };
+    String::from_utf8(bytes).map(Arc::from).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let (line, col) = line_col(&lossy, at);
+        let offset = crate::diag::offset_of(&lossy, line, col);
+        let d = Diagnostic::error(Code::E012, shown, "guide file is not valid UTF-8")
+            .at(offset..offset + 1)
+            .label(format!("invalid byte at offset {at}"))
+            .help("save the file as UTF-8 (most editors: \"Save with encoding\")");
+        (Box::new(d), Some(lossy))
+    })
 }
 
 fn yaml_help(message: &str) -> String {
