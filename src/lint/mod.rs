@@ -418,6 +418,47 @@ fn status_text(status: u16) -> &'static str {
     }
 }
 
+/// Checks `todo` (URL, as an image?) on up to `concurrency` worker threads (ureq is blocking:
+/// one request in flight per worker).
+fn check_all(
+    checker: &Checker,
+    todo: Vec<(String, bool)>,
+    concurrency: usize,
+    progress: Option<&Progress>,
+) -> Vec<((String, bool), Verdict)> {
+    let total = todo.len() as u64;
+    let checked = std::sync::atomic::AtomicU64::new(0);
+    let workers = concurrency.clamp(1, 1024).min(todo.len().max(1));
+    let queue = Mutex::new(todo);
+    let done = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            // A worker only waits on one request at a time: a small stack is plenty, and 1,024
+            // workers with the default 2 MiB stacks cost gigabytes.
+            let spawned = std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn_scoped(s, || {
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
+                        let Some((url, image)) = next else { break };
+                        let v = checker.check(&url, image);
+                        let n = checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        if let Some(p) = progress {
+                            p(n, total);
+                        }
+                        done.lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(((url, image), v));
+                    }
+                });
+            if spawned.is_err() {
+                break; // the system refused more threads: the ones running share the queue
+            }
+        }
+    });
+    done.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
 fn check_remote(
     book: &Book,
     cfg: &LintTable,
@@ -453,42 +494,10 @@ fn check_remote(
         user_agent: cfg.user_agent.clone(),
         max_retry_after: Duration::from_secs(10),
     });
-    let total = todo.len() as u64;
-    let checked = std::sync::atomic::AtomicU64::new(0);
-    let queue = Mutex::new(todo);
-    let done = Mutex::new(Vec::new());
-    let workers = opts
-        .concurrency
-        .unwrap_or(cfg.concurrency)
-        .clamp(1, 1024)
-        .min(queue.lock().map_or(1, |q| q.len()).max(1));
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            // A worker only waits on one request at a time: a small stack is plenty, and 1,024
-            // workers with the default 2 MiB stacks cost gigabytes.
-            let spawned = std::thread::Builder::new()
-                .stack_size(256 * 1024)
-                .spawn_scoped(s, || {
-                    loop {
-                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
-                        let Some((url, image)) = next else { break };
-                        let v = checker.check(&url, image);
-                        let n = checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        if let Some(p) = &opts.progress {
-                            p(n, total);
-                        }
-                        done.lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(((url, image), v));
-                    }
-                });
-            if spawned.is_err() {
-                break; // the system refused more threads: the ones running share the queue
-            }
-        }
-    });
+    let concurrency = opts.concurrency.unwrap_or(cfg.concurrency);
+    let done = check_all(&checker, todo, concurrency, opts.progress.as_ref());
     stats.requests = checker.requests.load(std::sync::atomic::Ordering::Relaxed);
-    for ((url, image), v) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    for ((url, image), v) in done {
         if let Some(c) = cache.as_mut() {
             c.put(&url, image, &v);
         }
