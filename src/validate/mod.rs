@@ -102,8 +102,7 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
         .collect();
 
     let mut checked = Checked::default();
-    let mut asset_index: HashMap<PathBuf, usize> = HashMap::new();
-    let mut out_names: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut table = AssetTable::default();
     let mut ids: HashMap<String, &LoadedGuide> = HashMap::new();
     let mut pairs = Vec::new();
     for (g, (mut resolved, diags, locals)) in guides.iter().zip(per_guide) {
@@ -115,33 +114,10 @@ pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checke
         } else {
             ids.insert(resolved.id.clone(), g);
         }
-        // Give each distinct file one asset index, and one output name no other file has
-        // (names that are not UTF-8 can meet after their lossy conversion).
-        let mut map = Vec::with_capacity(locals.len());
-        for path in locals {
-            let next = asset_index.len();
-            let idx = *asset_index.entry(path.clone()).or_insert(next);
-            if idx == next {
-                let name = output_name(&path, root, src);
-                let (stem, ext) = match name.rfind('.') {
-                    Some(i) if !name[i..].contains('/') => name.split_at(i),
-                    _ => (name.as_str(), ""),
-                };
-                let mut out = name.clone();
-                let mut n = 1;
-                while !out_names.insert(out.clone()) {
-                    n += 1;
-                    out = format!("{stem}-{n}{ext}");
-                }
-                checked.assets.push(Asset {
-                    out,
-                    path,
-                    width: None,
-                    height: None,
-                });
-            }
-            map.push(idx);
-        }
+        let map: Vec<usize> = locals
+            .into_iter()
+            .map(|path| table.index(path, root, src, &mut checked.assets))
+            .collect();
         for section in &mut resolved.sections {
             for step in &mut section.steps {
                 renumber_assets(step, &map);
@@ -177,6 +153,42 @@ pub fn duplicate_guide_id(g: &LoadedGuide, id: &str, other: &Path) -> Diagnostic
             "`{}` uses it too; guide ids name the output files and must be unique",
             other.display()
         ))
+}
+
+/// Gives each distinct local file one asset index, and one output name no other file has
+/// (names that are not UTF-8 can meet after their lossy conversion).
+#[derive(Default)]
+struct AssetTable {
+    index: HashMap<PathBuf, usize>,
+    names: std::collections::HashSet<String>,
+}
+
+impl AssetTable {
+    /// The index of the file at `path` in `assets`, added there if it is new.
+    fn index(&mut self, path: PathBuf, root: &Path, src: &Path, assets: &mut Vec<Asset>) -> usize {
+        if let Some(&i) = self.index.get(&path) {
+            return i;
+        }
+        let name = output_name(&path, root, src);
+        let (stem, ext) = match name.rfind('.') {
+            Some(i) if !name[i..].contains('/') => name.split_at(i),
+            _ => (name.as_str(), ""),
+        };
+        let mut out = name.clone();
+        let mut n = 1;
+        while !self.names.insert(out.clone()) {
+            n += 1;
+            out = format!("{stem}-{n}{ext}");
+        }
+        self.index.insert(path.clone(), assets.len());
+        assets.push(Asset {
+            out,
+            path,
+            width: None,
+            height: None,
+        });
+        assets.len() - 1
+    }
 }
 
 fn renumber_assets(step: &mut ResolvedStep, map: &[usize]) {
