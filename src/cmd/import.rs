@@ -27,26 +27,7 @@ pub struct Args {
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let out_dir = std::path::absolute(&args.out_dir)
         .map_err(|e| anyhow::anyhow!("failed to resolve `{}`: {e}", args.out_dir.display()))?;
-    let mut jobs = Vec::new();
-    for file in &args.files {
-        let text = crate::safe_fs::read_regular_text(file, MAX_MARKDOWN_BYTES).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot import `{}`: {e}\n  = help: import a UTF-8 Markdown file of at most {}",
-                file.display(),
-                crate::safe_fs::human_bytes(MAX_MARKDOWN_BYTES)
-            )
-        })?;
-        let stem = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut name = crate::validate::slug(&stem);
-        if name.is_empty() {
-            name = "guide".into();
-        }
-        let target = out_dir.join(format!("{name}.yaml"));
-        jobs.push((file.clone(), text, target));
-    }
+    let jobs = jobs(&args.files, &out_dir)?;
     same_targets(&jobs)?;
     if !args.dry_run && !args.force {
         let existing: Vec<String> = jobs
@@ -104,6 +85,31 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     warnings.sort();
     ui.report(&warnings, &sources);
     Ok(())
+}
+
+/// Reads each Markdown file and names the guide file it becomes: (file, text, target).
+fn jobs(files: &[PathBuf], out_dir: &Path) -> Result<Vec<(PathBuf, String, PathBuf)>, Error> {
+    let mut jobs = Vec::new();
+    for file in files {
+        let text = crate::safe_fs::read_regular_text(file, MAX_MARKDOWN_BYTES).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot import `{}`: {e}\n  = help: import a UTF-8 Markdown file of at most {}",
+                file.display(),
+                crate::safe_fs::human_bytes(MAX_MARKDOWN_BYTES)
+            )
+        })?;
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut name = crate::validate::slug(&stem);
+        if name.is_empty() {
+            name = "guide".into();
+        }
+        let target = out_dir.join(format!("{name}.yaml"));
+        jobs.push((file.clone(), text, target));
+    }
+    Ok(jobs)
 }
 
 /// A Markdown file larger than this is not a lab guide (the corpus's largest is 60 KB).
