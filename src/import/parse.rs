@@ -40,105 +40,128 @@ pub fn blocks(text: &str) -> Block {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
         | Options::ENABLE_FOOTNOTES;
-    let mut stack = vec![Block::new(Kind::Document, 0..text.len())];
-    let mut in_image: Option<(String, String)> = None;
-    let mut link: Option<String> = None;
-    let mut inline_text_outside_images = false;
+    let mut b = BlockBuilder {
+        stack: vec![Block::new(Kind::Document, 0..text.len())],
+        in_image: None,
+        link: None,
+        inline_text_outside_images: false,
+    };
     for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
         match event {
-            Event::Start(tag) => {
-                let kind = match &tag {
-                    Tag::Paragraph => Some(Kind::Paragraph),
-                    Tag::Heading { level, .. } => Some(Kind::Heading(heading_level(*level))),
-                    Tag::BlockQuote(k) => Some(Kind::BlockQuote(*k)),
-                    Tag::List(Some(_)) => Some(Kind::OrderedList),
-                    Tag::List(None) => Some(Kind::BulletList),
-                    Tag::Item => Some(Kind::Item),
-                    Tag::CodeBlock(_)
-                    | Tag::HtmlBlock
-                    | Tag::Table(_)
-                    | Tag::FootnoteDefinition(_)
-                    | Tag::DefinitionList
-                    | Tag::MetadataBlock(_) => Some(Kind::Other),
-                    Tag::Image { dest_url, .. } => {
-                        in_image = Some((String::new(), dest_url.to_string()));
-                        None
-                    }
-                    Tag::Link { dest_url, .. } => {
-                        link = Some(dest_url.to_string());
-                        None
-                    }
-                    _ => None,
-                };
-                if let Some(kind) = kind {
-                    if kind == Kind::Paragraph {
-                        inline_text_outside_images = false;
-                    }
-                    stack.push(Block::new(kind, range));
-                }
-            }
-            Event::End(end) => match end {
-                TagEnd::Image => {
-                    if let (Some((alt, src)), Some(top)) = (in_image.take(), stack.last_mut()) {
-                        top.images.push((alt, src, link.clone()));
-                    }
-                }
-                TagEnd::Link => link = None,
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::BlockQuote(_)
-                | TagEnd::List(_)
-                | TagEnd::Item
-                | TagEnd::CodeBlock
-                | TagEnd::HtmlBlock
-                | TagEnd::Table
-                | TagEnd::FootnoteDefinition
-                | TagEnd::DefinitionList
-                | TagEnd::MetadataBlock(_) => {
-                    if let Some(mut done) = stack.pop() {
-                        if done.kind == Kind::Paragraph {
-                            done.only_images =
-                                !done.images.is_empty() && !inline_text_outside_images;
-                        }
-                        done.text = done.text.trim().to_owned();
-                        match stack.last_mut() {
-                            Some(parent) => parent.children.push(done),
-                            None => stack.push(done),
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((alt, _)) = in_image.as_mut() {
-                    alt.push_str(&t);
-                } else {
-                    if !t.trim().is_empty()
-                        && !matches!(stack.last().map(|b| &b.kind), Some(Kind::Item))
-                    {
-                        inline_text_outside_images = true;
-                    }
-                    if let Some(top) = stack.last_mut() {
-                        top.text.push_str(&t);
-                    }
-                }
-            }
+            Event::Start(tag) => b.start(&tag, range),
+            Event::End(end) => b.end(end),
+            Event::Text(t) | Event::Code(t) => b.text(&t),
             Event::SoftBreak | Event::HardBreak => {
-                if let Some(top) = stack.last_mut() {
+                if let Some(top) = b.stack.last_mut() {
                     top.text.push(' ');
                 }
             }
             Event::InlineHtml(_) | Event::InlineMath(_) | Event::FootnoteReference(_) => {
-                inline_text_outside_images = true;
+                b.inline_text_outside_images = true;
             }
             _ => {}
         }
     }
+    let mut stack = b.stack;
     while stack.len() > 1 {
         let done = stack.pop().expect("len > 1");
         stack.last_mut().expect("root").children.push(done);
     }
     stack.pop().expect("the document")
+}
+
+/// The blocks open while the events are read.
+struct BlockBuilder {
+    stack: Vec<Block>,
+    /// An image being read: (alt text so far, src).
+    in_image: Option<(String, String)>,
+    /// The link the current events are inside.
+    link: Option<String>,
+    /// The current paragraph holds text besides images.
+    inline_text_outside_images: bool,
+}
+
+impl BlockBuilder {
+    fn start(&mut self, tag: &Tag<'_>, range: std::ops::Range<usize>) {
+        let kind = match tag {
+            Tag::Paragraph => Some(Kind::Paragraph),
+            Tag::Heading { level, .. } => Some(Kind::Heading(heading_level(*level))),
+            Tag::BlockQuote(k) => Some(Kind::BlockQuote(*k)),
+            Tag::List(Some(_)) => Some(Kind::OrderedList),
+            Tag::List(None) => Some(Kind::BulletList),
+            Tag::Item => Some(Kind::Item),
+            Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::Table(_)
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::MetadataBlock(_) => Some(Kind::Other),
+            Tag::Image { dest_url, .. } => {
+                self.in_image = Some((String::new(), dest_url.to_string()));
+                None
+            }
+            Tag::Link { dest_url, .. } => {
+                self.link = Some(dest_url.to_string());
+                None
+            }
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            if kind == Kind::Paragraph {
+                self.inline_text_outside_images = false;
+            }
+            self.stack.push(Block::new(kind, range));
+        }
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        match end {
+            TagEnd::Image => {
+                if let (Some((alt, src)), Some(top)) = (self.in_image.take(), self.stack.last_mut())
+                {
+                    top.images.push((alt, src, self.link.clone()));
+                }
+            }
+            TagEnd::Link => self.link = None,
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::CodeBlock
+            | TagEnd::HtmlBlock
+            | TagEnd::Table
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionList
+            | TagEnd::MetadataBlock(_) => {
+                if let Some(mut done) = self.stack.pop() {
+                    if done.kind == Kind::Paragraph {
+                        done.only_images =
+                            !done.images.is_empty() && !self.inline_text_outside_images;
+                    }
+                    done.text = done.text.trim().to_owned();
+                    match self.stack.last_mut() {
+                        Some(parent) => parent.children.push(done),
+                        None => self.stack.push(done),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if let Some((alt, _)) = self.in_image.as_mut() {
+            alt.push_str(t);
+            return;
+        }
+        if !t.trim().is_empty() && !matches!(self.stack.last().map(|b| &b.kind), Some(Kind::Item)) {
+            self.inline_text_outside_images = true;
+        }
+        if let Some(top) = self.stack.last_mut() {
+            top.text.push_str(t);
+        }
+    }
 }
 
 impl Block {
