@@ -45,7 +45,7 @@ pub struct Args {
     /// Retries after a timeout, 429 or 5xx (default: `retries` in [lint], 2).
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
-    /// Do not check URLs matching this pattern (`*` matches anything); may be repeated.
+    /// Do not check URLs matching this glob (`*` any text, `?` one character); may be repeated.
     #[arg(long, value_name = "PATTERN")]
     pub exclude: Vec<String>,
     /// Treat warnings as problems: exit 2 if there are any.

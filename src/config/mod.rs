@@ -62,7 +62,8 @@ pub struct LintTable {
     /// robots).
     #[serde(default)]
     pub accept: Vec<u16>,
-    /// URLs not checked: patterns where `*` matches any text, e.g. `https://intranet/*`.
+    /// URLs not checked: glob patterns where `*` matches any text (`/` too) and `?` one
+    /// character, e.g. `https://intranet/*`.
     #[serde(default)]
     pub exclude: Vec<String>,
     /// A local screenshot larger than this many bytes is reported.
