@@ -19,8 +19,8 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use crate::config::{LintLevel, LintTable};
 use crate::diag::{Diagnostic, Diagnostics, Severity, Sources};
 use crate::load::LoadedGuide;
-use crate::model::{Screenshot, Sp, Step};
-use crate::validate::{Image, Resolved, ResolvedStep};
+use crate::model::{Screenshot, Sp};
+use crate::validate::{CheckedGuide, CheckedStep, Image, Resolved, ResolvedStep};
 use crate::{Book, Error};
 
 use http::{Checker, HttpOptions, Verdict};
@@ -195,9 +195,9 @@ fn collect(
 ) {
     let guide = &g.guide;
     let mut shots: Vec<(&Screenshot, &Image)> = Vec::new();
-    for (section, rs) in guide.sections.iter().zip(&r.sections) {
-        for (step, rstep) in section.steps.iter().zip(&rs.steps) {
-            screenshots(step, rstep, &mut shots);
+    for section in CheckedGuide::new(guide, r).sections() {
+        for step in section.steps() {
+            screenshots(step, &mut shots);
         }
     }
     let anchors = anchors_of(r);
@@ -262,14 +262,10 @@ fn collect(
 
 /// The Markdown fields and screenshots of a step and its substeps.
 /// Each screenshot of a step and its substeps, with what validation resolved it to.
-fn screenshots<'a>(
-    s: &'a Sp<Step>,
-    r: &'a ResolvedStep,
-    shots: &mut Vec<(&'a Screenshot, &'a Image)>,
-) {
-    shots.extend(s.screenshots.iter().map(|s| &s.value).zip(&r.screenshots));
-    for (sub, rsub) in s.substeps.iter().zip(&r.substeps) {
-        screenshots(sub, rsub, shots);
+fn screenshots<'a>(s: CheckedStep<'a>, shots: &mut Vec<(&'a Screenshot, &'a Image)>) {
+    shots.extend(s.screenshots());
+    for sub in s.substeps() {
+        screenshots(sub, shots);
     }
 }
 

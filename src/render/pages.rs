@@ -91,7 +91,8 @@ impl<'a> Pages<'a> {
         assets: &[Asset],
         target: Target,
     ) -> Result<GuideOut, Failed> {
-        let view = view::guide(&g.guide, r, assets, &g.rel.to_string_lossy());
+        let checked = crate::validate::CheckedGuide::new(&g.guide, r);
+        let view = view::guide(checked, assets, &g.rel.to_string_lossy());
         let value = tera::Value::from_serializable(&view);
         let cx = self.cx();
         let mut files: Vec<OutFile> = Vec::with_capacity(4);

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::Book;
 use crate::markdown;
-use crate::model::{Guide, Note, NoteKind, Screenshot, Sp, Step};
-use crate::validate::{Asset, Image, Resolved, ResolvedStep};
+use crate::model::{Note, NoteKind, Screenshot, Sp};
+use crate::validate::{Asset, CheckedGuide, CheckedStep, Image};
 
 /// Book-level fields every page gets.
 #[derive(Debug, Serialize)]
@@ -148,7 +148,8 @@ fn rich(m: &Md, s: &Option<Sp<String>>) -> (Option<String>, Option<String>) {
 }
 
 /// The view of one guide, built from the model and what validation resolved.
-pub fn guide(g: &Guide, r: &Resolved, assets: &[Asset], source: &str) -> GuideView {
+pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str) -> GuideView {
+    let (g, r) = (c.model, c.resolved);
     let m = &Md {
         assets,
         inline: &r.inline,
@@ -166,25 +167,19 @@ pub fn guide(g: &Guide, r: &Resolved, assets: &[Asset], source: &str) -> GuideVi
         })
         .map(|n| note(m, n))
         .collect();
-    let sections = g
-        .sections
-        .iter()
-        .zip(&r.sections)
-        .map(|(s, rs)| {
+    let sections = c
+        .sections()
+        .map(|cs| {
+            let s = cs.model;
             let (intro_html, intro_md) = rich(m, &s.intro);
             SectionView {
-                anchor: rs.anchor.clone(),
+                anchor: cs.resolved.anchor.clone(),
                 title: markdown::plain(&s.title),
                 title_html: m.inline_html(&s.title),
                 title_md: single_line(&m.md(&s.title)),
                 intro_html,
                 intro_md,
-                steps: s
-                    .steps
-                    .iter()
-                    .zip(&rs.steps)
-                    .map(|(st, rst)| step(m, st, rst))
-                    .collect(),
+                steps: cs.steps().map(|st| step(m, st)).collect(),
             }
         })
         .collect();
@@ -241,7 +236,8 @@ fn note(m: &Md, n: &Note) -> NoteView {
     }
 }
 
-fn step(m: &Md, s: &Step, r: &ResolvedStep) -> StepView {
+fn step(m: &Md, c: CheckedStep) -> StepView {
+    let (s, r) = (c.model, c.resolved);
     let (result_html, result_md) = rich(m, &s.result);
     let check = match &s.check {
         Some(c) if !c.trim().is_empty() => single_line(&markdown::plain(c)),
@@ -254,22 +250,15 @@ fn step(m: &Md, s: &Step, r: &ResolvedStep) -> StepView {
         text_md: m.md(s.text.trim()),
         check,
         notes: s.notes.iter().map(|n| note(m, n)).collect(),
-        screenshots: s
-            .screenshots
-            .iter()
-            .zip(&r.screenshots)
+        screenshots: c
+            .screenshots()
             .filter_map(|(shot, img)| screenshot(m, shot, img))
             .collect(),
         result_html,
         result_md,
         wait: r.wait.map(|w| w.to_string()),
         optional: s.optional,
-        substeps: s
-            .substeps
-            .iter()
-            .zip(&r.substeps)
-            .map(|(st, rst)| step(m, st, rst))
-            .collect(),
+        substeps: c.substeps().map(|st| step(m, st)).collect(),
     }
 }
 

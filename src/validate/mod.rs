@@ -1,7 +1,10 @@
 //! Validate: the rules the schema cannot express (ids, durations, screenshot paths, alt text,
 //! raw HTML), all collected in one pass; resolves ids, anchors, waits and images for rendering.
 
+mod checked;
 mod paths;
+
+pub use checked::{CheckedGuide, CheckedSection, CheckedStep};
 
 use crate::diag::Code;
 use paths::FileIndex;
