@@ -316,6 +316,22 @@ pub fn first_sentence(plain: &str) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':']))
 }
 
+/// Every link target of a Markdown field, in order, as the HTML output links them: written
+/// links, `<autolinks>` and bare `http(s)://` URLs (not images). The linter checks exactly what
+/// readers can click.
+pub fn link_targets(text: &str) -> Vec<String> {
+    if !text.contains("http") && !text.contains("](") && !text.contains('<') && !text.contains("]:")
+    {
+        return Vec::new();
+    }
+    autolink(Parser::new_ext(text, options()))
+        .filter_map(|e| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.into_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Turns bare `http(s)://` URLs in text into links, as GitHub does.
 fn autolink<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
     let mut in_link = 0usize;

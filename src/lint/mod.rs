@@ -14,8 +14,6 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
-
 use crate::config::{LintLevel, LintTable};
 use crate::diag::{Diagnostic, Diagnostics, Severity, Sources};
 use crate::load::LoadedGuide;
@@ -302,30 +300,7 @@ fn preview(anchors: &HashSet<String>) -> String {
 /// best span in the file: the URL itself when it can be found in the field's source, else the
 /// field.
 fn links(source: &str, field: &Sp<String>) -> Vec<(String, Range<usize>)> {
-    let text = &field.value;
-    let mut out: Vec<String> = Vec::new();
-    if !text.contains("http") && !text.contains("](") && !text.contains('<') && !text.contains("]:")
-    {
-        return Vec::new();
-    }
-    let mut in_link = 0;
-    for event in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_GFM) {
-        match event {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                in_link += 1;
-                out.push(dest_url.into_string());
-            }
-            Event::End(pulldown_cmark::TagEnd::Link) => in_link -= 1,
-            Event::Text(t) if in_link == 0 => {
-                out.extend(
-                    crate::markdown::bare_urls(&t)
-                        .into_iter()
-                        .map(|r| t[r].to_owned()),
-                );
-            }
-            _ => {}
-        }
-    }
+    let out = crate::markdown::link_targets(&field.value);
     let field_src = source.get(field.span.clone()).unwrap_or("");
     // Links come in the order they are written: look for each after the one before, so many
     // links cost linear time (one the source spells otherwise, escaped, gets the field's span).
