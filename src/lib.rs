@@ -4,6 +4,7 @@
 //! The pipeline, one way: [`config`] (book.toml) → [`model`] (guide types) → [`load`] (YAML with
 //! spans) → [`validate`] → [`render`] (html, markdown, checklist) → [`output`] (atomic swap).
 
+pub mod book;
 pub mod cmd;
 pub mod config;
 pub mod convert;
@@ -30,7 +31,7 @@ mod testing;
 pub mod validate;
 pub mod watch;
 
+pub use book::{Book, shown_path};
 pub use error::{Error, exit};
-pub use pipeline::{
-    Book, BuildOptions, BuildReport, Checked, build, build_kept, guide_schema, shown_path, timed,
-};
+pub use pipeline::{BuildOptions, BuildReport, Checked, build, build_kept, timed};
+pub use schema::guide_schema;

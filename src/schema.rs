@@ -65,3 +65,9 @@ mod tests {
         assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
     }
 }
+
+/// The guide schema, generated once.
+pub fn guide_schema() -> &'static serde_json::Value {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(crate::model::guide_schema)
+}

@@ -8,51 +8,9 @@ mod rebuild;
 pub use rebuild::{Built, GuideRebuilt};
 
 use crate::diag::{self, Code, Diagnostics, Sources};
-use crate::{Error, config, load, model, output, render, validate};
-
-/// A book opened from its folder: configuration and canonical paths.
-#[derive(Debug, Clone)]
-pub struct Book {
-    /// Canonical path of the folder holding book.toml.
-    pub root: PathBuf,
-    /// The folder as the user wrote it, for messages.
-    pub shown_root: PathBuf,
-    /// Canonical path of the guides folder.
-    pub src: PathBuf,
-    pub config: config::Config,
-}
+use crate::{Book, Error, load, output, render, shown_path, validate};
 
 impl Book {
-    /// Opens the book in `dir`: reads and checks book.toml.
-    pub fn open(dir: &Path) -> Result<Book, Error> {
-        let root = std::fs::canonicalize(dir).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::Config(config::ConfigError::Missing {
-                    path: dir.to_path_buf(),
-                })
-            } else {
-                Error::Other(anyhow::anyhow!("failed to open `{}`: {e}", dir.display()))
-            }
-        })?;
-        let config = config::load(&root, dir)?;
-        let src = std::fs::canonicalize(root.join(&config.book.src))
-            .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", config.book.src.display()))?;
-        Ok(Book {
-            root,
-            shown_root: dir.to_path_buf(),
-            src,
-            config,
-        })
-    }
-
-    /// The output folder: `dest_dir` if given, else `build-dir` from book.toml.
-    pub fn dest(&self, dest_dir: Option<&Path>) -> PathBuf {
-        match dest_dir {
-            Some(d) => d.to_path_buf(),
-            None => self.root.join(&self.config.build.build_dir),
-        }
-    }
-
     /// Loads and validates every guide. Errors in the content are in the returned diagnostics;
     /// `Err` is for failures that are not the content's fault.
     pub fn check(&self) -> Result<Checked, Error> {
@@ -170,15 +128,6 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Buil
     Ok((report, built))
 }
 
-/// `shown` joined with `rel`, without a leading `./`.
-pub fn shown_path(shown: &Path, rel: &Path) -> PathBuf {
-    let joined = shown.join(rel);
-    match joined.strip_prefix(".") {
-        Ok(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => joined,
-    }
-}
-
 /// Stage timings recorded by [`timed`], for the caller to print.
 static TIMINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
@@ -210,10 +159,4 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     );
     TIMINGS.lock().unwrap_or_else(|e| e.into_inner()).push(line);
     out
-}
-
-/// The guide schema, generated once.
-pub fn guide_schema() -> &'static serde_json::Value {
-    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
-    SCHEMA.get_or_init(model::guide_schema)
 }
