@@ -30,6 +30,12 @@ pub fn modeline(relative_path: &str) -> String {
     format!("# yaml-language-server: $schema={relative_path}")
 }
 
+/// The guide schema, generated once.
+pub fn guide_schema() -> &'static serde_json::Value {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(crate::model::guide_schema)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,10 +70,4 @@ mod tests {
         let s = guide_schema_document();
         assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
     }
-}
-
-/// The guide schema, generated once.
-pub fn guide_schema() -> &'static serde_json::Value {
-    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
-    SCHEMA.get_or_init(crate::model::guide_schema)
 }
