@@ -64,37 +64,7 @@ pub fn guard_dest(dest: &Path, book: &Book, from_config: bool) -> Result<(), Err
     Ok(())
 }
 
-/// `path` made absolute, with `.` and `..` applied and every symlink resolved, component by
-/// component, as far as the path exists: the one name of the folder a destination really is.
-///
-/// `..` is applied after the component before it is resolved, as the file system would, so
-/// `q/../book` is `book` and `out/link/..` is the parent of the link's target. Checks made on
-/// this path cannot be fooled by spelling.
-pub fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    let abs = std::path::absolute(path)
-        .with_context(|| format!("failed to resolve `{}`", path.display()))?;
-    let mut out = PathBuf::new();
-    for part in abs.components() {
-        match part {
-            std::path::Component::Prefix(_) | std::path::Component::RootDir => {
-                out.push(part.as_os_str())
-            }
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::Normal(name) => {
-                out.push(name);
-                if std::fs::symlink_metadata(&out).is_ok() {
-                    out = std::fs::canonicalize(&out).with_context(|| {
-                        format!("failed to resolve `{}` (a broken link?)", out.display())
-                    })?;
-                }
-            }
-        }
-    }
-    Ok(out)
-}
+pub use crate::safe_fs::absolute;
 
 /// The folder a build writes into, beside the destination; [`Staging::commit`] swaps it into
 /// place.

@@ -1,9 +1,12 @@
 //! Safe file access for untrusted books: read only regular files, never more than a byte cap
 //! (a FIFO, `/dev/zero` or a huge file cannot hang or exhaust memory), and create files without
-//! following a link planted where the file goes.
+//! following a link planted where the file goes; the one true name of a path (links and `..`
+//! resolved) for checks that must not be fooled by spelling.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 
 /// Reads the regular file at `path`, at most `max` bytes.
 ///
@@ -121,6 +124,38 @@ pub fn write_new(path: &Path, bytes: &[u8], overwrite: bool) -> std::io::Result<
     } else {
         tmp.persist_noclobber(path).map(|_| ()).map_err(|e| e.error)
     }
+}
+
+/// `path` made absolute, with `.` and `..` applied and every symlink resolved, component by
+/// component, as far as the path exists: the one name of the folder a destination really is.
+///
+/// `..` is applied after the component before it is resolved, as the file system would, so
+/// `q/../book` is `book` and `out/link/..` is the parent of the link's target. Checks made on
+/// this path cannot be fooled by spelling.
+pub fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    let abs = std::path::absolute(path)
+        .with_context(|| format!("failed to resolve `{}`", path.display()))?;
+    let mut out = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            std::path::Component::Prefix(_) | std::path::Component::RootDir => {
+                out.push(part.as_os_str())
+            }
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::Normal(name) => {
+                out.push(name);
+                if std::fs::symlink_metadata(&out).is_ok() {
+                    out = std::fs::canonicalize(&out).with_context(|| {
+                        format!("failed to resolve `{}` (a broken link?)", out.display())
+                    })?;
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

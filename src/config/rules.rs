@@ -275,7 +275,7 @@ pub fn inside_book(root: &Path, rel: &str) -> Result<(), String> {
             _ => {}
         }
     }
-    match crate::output::absolute(&root.join(path)) {
+    match crate::safe_fs::absolute(&root.join(path)) {
         Ok(abs) if abs.starts_with(root) => Ok(()),
         Ok(abs) => Err(format!(
             "`{}` leads out of the book through a link (to `{}`)",
