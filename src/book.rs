@@ -1,5 +1,5 @@
-//! Book: a book opened from its folder — book.toml read and checked, the canonical paths of the
-//! book and its guides, and how paths are shown to the user. Everything else takes a `Book`.
+//! Book: a book opened from its folder — book.toml read and checked, and the canonical paths of
+//! the book and its guides. Everything after loading takes a `Book`.
 
 use std::path::{Path, PathBuf};
 
@@ -46,14 +46,5 @@ impl Book {
             Some(d) => d.to_path_buf(),
             None => self.root.join(&self.config.build.build_dir),
         }
-    }
-}
-
-/// `shown` joined with `rel`, without a leading `./`.
-pub fn shown_path(shown: &Path, rel: &Path) -> PathBuf {
-    let joined = shown.join(rel);
-    match joined.strip_prefix(".") {
-        Ok(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => joined,
     }
 }

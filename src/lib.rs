@@ -31,7 +31,8 @@ mod testing;
 pub mod validate;
 pub mod watch;
 
-pub use book::{Book, shown_path};
+pub use book::Book;
+pub use diag::shown_path;
 pub use error::{Error, exit};
 pub use pipeline::{BuildOptions, BuildReport, Checked, build, build_kept, timed};
 pub use schema::guide_schema;

@@ -272,6 +272,15 @@ impl Diagnostics {
 /// mangled file) would otherwise bury the terminal and take long to print.
 pub const MAX_SHOWN_PER_FILE: usize = 50;
 
+/// `shown` joined with `rel`, without a leading `./`.
+pub fn shown_path(shown: &Path, rel: &Path) -> PathBuf {
+    let joined = shown.join(rel);
+    match joined.strip_prefix(".") {
+        Ok(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => joined,
+    }
+}
+
 pub fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {

@@ -104,3 +104,105 @@ fn the_stages_never_import_the_pipeline_or_what_uses_it() {
         found.join("\n")
     );
 }
+
+/// No import circles between the top-level modules (outside the CLI): the graph of
+/// `crate::<module>` references in non-test code has no cycle.
+#[test]
+fn modules_import_each_other_without_circles() {
+    use std::collections::{BTreeMap, BTreeSet};
+    // Names re-exported at the crate root, by the module that defines them.
+    let roots = [
+        ("Book", "book"),
+        ("Error", "error"),
+        ("exit", "error"),
+        ("shown_path", "diag"),
+        ("guide_schema", "schema"),
+        ("BuildOptions", "pipeline"),
+        ("BuildReport", "pipeline"),
+        ("Checked", "pipeline"),
+        ("build", "pipeline"),
+        ("build_kept", "pipeline"),
+        ("timed", "pipeline"),
+    ];
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(repo().join("src")).min_depth(1) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(repo().join("src")).unwrap();
+        let module = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let module = module.trim_end_matches(".rs").to_owned();
+        if !entry.path().extension().is_some_and(|e| e == "rs")
+            || ["main", "lib", "cmd", "testing"].contains(&module.as_str())
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        let code: String = code
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut names = Vec::new();
+        for (i, _) in code.match_indices("crate::") {
+            let rest = &code[i + 7..];
+            if let Some(group) = rest.strip_prefix('{') {
+                let group = &group[..group.find('}').unwrap_or(group.len())];
+                names.extend(
+                    group
+                        .split(',')
+                        .map(|n| n.trim().split("::").next().unwrap_or("").to_owned()),
+                );
+            } else {
+                let end = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                names.push(rest[..end].to_owned());
+            }
+        }
+        let deps = graph.entry(module.clone()).or_default();
+        for n in names {
+            let target = roots
+                .iter()
+                .find(|(r, _)| *r == n)
+                .map_or(n.clone(), |(_, m)| m.to_string());
+            if !target.is_empty() && target != module {
+                deps.insert(target);
+            }
+        }
+    }
+    // Depth-first search for a path back to where it started.
+    fn back(
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        start: &str,
+        at: &str,
+        path: &mut Vec<String>,
+    ) -> bool {
+        for next in graph.get(at).into_iter().flatten() {
+            if next == start {
+                path.push(next.clone());
+                return true;
+            }
+            if !path.contains(next) && path.len() < 12 {
+                path.push(next.clone());
+                if back(graph, start, next, path) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    for start in graph.keys() {
+        let mut path = vec![start.clone()];
+        assert!(
+            !back(&graph, start, start, &mut path),
+            "import circle: {}",
+            path.join(" -> ")
+        );
+    }
+}
