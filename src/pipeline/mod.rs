@@ -1,6 +1,7 @@
 //! Pipeline: the one home of check and build — open the book, load and validate every guide,
 //! render every output into staging and swap it in. `build`, `watch` and `serve` all run it.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -113,7 +114,7 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Buil
     let engine = render::Engine::new(book)?;
     let staging = output::Staging::new(&dest)?;
     let files = timed("render", || {
-        render::render_all(book, checked, &engine, staging.target())
+        write_all(book, checked, &engine, staging.target())
     })?;
     timed("prune", || staging.prune(&files.written))?;
     timed("swap", || staging.commit())?;
@@ -126,6 +127,65 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Buil
     };
     let built = Built::new(book.clone(), dest, engine, files.guides, asset_dirs);
     Ok((report, built))
+}
+
+/// What a build wrote.
+struct Written {
+    /// Every file, relative to the output folder with `/`.
+    written: HashSet<String>,
+    /// Each guide's pages, in book order.
+    guides: Vec<render::GuideOut>,
+}
+
+/// Renders every configured output of the checked book into the target: each guide's files are
+/// rendered and written in one pass, in parallel across guides, and each guide's model is
+/// dropped as soon as its files are written (which keeps the peak memory of a big book down).
+fn write_all(
+    book: &Book,
+    checked: validate::Checked,
+    engine: &render::Engine,
+    target: output::Target,
+) -> Result<Written, Error> {
+    use rayon::prelude::*;
+    let pages = render::Pages::new(book, engine);
+    for folder in pages.folders() {
+        let p = target.dir.join(folder);
+        std::fs::create_dir_all(&p)
+            .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", p.display()))?;
+    }
+    let assets = &checked.assets;
+    let results: Vec<Result<render::GuideOut, Error>> = checked
+        .guides
+        .into_par_iter()
+        .map(|(g, r)| match pages.guide(&g, &r, assets) {
+            Ok((out, files)) => output::write_files(target, files)
+                .map(|()| out)
+                .map_err(Error::Other),
+            Err(d) => Err(pages.content_error(d)),
+        })
+        .collect();
+    let mut guides = Vec::with_capacity(results.len());
+    let mut problems = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok(out) => guides.push(out),
+            Err(Error::Content { diagnostics, .. }) => problems.extend(diagnostics.items),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(pages.content_error(problems.items));
+    }
+    let files = pages
+        .shared_files(guides.iter().map(|g| &g.card), assets)
+        .map_err(|d| pages.content_error(vec![*d]))?;
+    let mut written: HashSet<String> = guides
+        .iter()
+        .flat_map(|g| g.files.iter().cloned())
+        .collect();
+    written.extend(files.iter().map(|f| f.to().to_owned()));
+    output::write_files(target, files)?;
+    Ok(Written { written, guides })
 }
 
 /// Stage timings recorded by [`timed`], for the caller to print.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 use crate::load::LoadedGuide;
 use crate::output::{MARKER, Target, write_files};
-use crate::render::{Engine, Failed, GuideOut, Pages};
+use crate::render::{Engine, GuideOut, Pages};
 use crate::validate::Resolved;
 use crate::{Book, Error, load, validate};
 
@@ -107,18 +107,10 @@ impl Built {
     ) -> Result<(GuideOut, Diagnostics, Sources), Error> {
         let (g, r, assets, diagnostics, sources) = self.check(path)?;
         let renderer = Pages::new(&self.book, &self.engine);
-        let out = match renderer.guide(&g, &r, &assets, self.target()) {
-            Ok(out) => out,
-            Err(Failed::Templates(d)) => {
-                let mut diagnostics = Diagnostics::default();
-                diagnostics.extend(d);
-                return Err(Error::Content {
-                    diagnostics,
-                    sources: self.engine.sources(),
-                });
-            }
-            Err(Failed::Io(e)) => return Err(Error::Other(e)),
-        };
+        let (out, files) = renderer
+            .guide(&g, &r, &assets)
+            .map_err(|d| renderer.content_error(d))?;
+        write_files(self.target(), files)?;
         if let Some(old) = old {
             let stale: Vec<String> = old
                 .files

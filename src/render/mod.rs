@@ -73,7 +73,7 @@ pub mod markdown;
 mod pages;
 pub mod view;
 
-pub use pages::{Failed, GuideOut, Pages, Rendered, render_all};
+pub use pages::{GuideOut, Pages};
 
 use crate::diag::Code;
 use std::collections::BTreeMap;

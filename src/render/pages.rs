@@ -1,17 +1,14 @@
-//! Render: turns validated guides into written pages, one guide at a time (so the watcher can
-//! re-render a single guide) or the whole book in parallel.
+//! Render: turns one validated guide into the files of every configured output, and the book
+//! into the files all guides share. It returns files and does no I/O: the pipeline writes them
+//! (one guide at a time, so the watcher can re-render a single guide).
 
-use std::collections::HashSet;
 use std::path::PathBuf;
-
-use anyhow::Context;
-use rayon::prelude::*;
 
 use super::{Engine, Output, RenderCx, html, view};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::LoadedGuide;
-use crate::output::{OutFile, Target, write_files};
-use crate::validate::{Asset, Checked, Resolved};
+use crate::output::OutFile;
+use crate::validate::{Asset, Resolved};
 use crate::{Book, Error};
 
 /// What rendering one guide produced.
@@ -22,22 +19,8 @@ pub struct GuideOut {
     pub rel: PathBuf,
     pub weight: i64,
     pub card: html::GuideCard,
-    /// Files written, relative to the output folder.
+    /// Its files, relative to the output folder.
     pub files: Vec<String>,
-}
-
-/// What a render wrote.
-pub struct Rendered {
-    /// Every file, relative to the output folder with `/`.
-    pub written: HashSet<String>,
-    /// Each guide's pages, in book order.
-    pub guides: Vec<GuideOut>,
-}
-
-/// Why one guide's pages could not be written.
-pub enum Failed {
-    Templates(Vec<Diagnostic>),
-    Io(anyhow::Error),
 }
 
 /// The templates, book-level context and the outputs every page is rendered with.
@@ -73,14 +56,9 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// Creates the folder of each configured output.
-    pub fn create_dirs(&self, target: Target) -> anyhow::Result<()> {
-        for out in &self.outputs {
-            let p = target.dir.join(out.folder());
-            std::fs::create_dir_all(&p)
-                .with_context(|| format!("failed to create `{}`", p.display()))?;
-        }
-        Ok(())
+    /// The folder of each configured output (made even when no guide puts a file in it).
+    pub fn folders(&self) -> Vec<&'static str> {
+        self.outputs.iter().map(|o| o.folder()).collect()
     }
 
     /// Renders and writes one guide's pages.
@@ -89,8 +67,7 @@ impl<'a> Pages<'a> {
         g: &LoadedGuide,
         r: &Resolved,
         assets: &[Asset],
-        target: Target,
-    ) -> Result<GuideOut, Failed> {
+    ) -> Result<(GuideOut, Vec<OutFile>), Vec<Diagnostic>> {
         let checked = crate::validate::CheckedGuide::new(&g.guide, r);
         let view = view::guide(checked, assets, &g.rel.to_string_lossy());
         let value = tera::Value::from_serializable(&view);
@@ -106,17 +83,17 @@ impl<'a> Pages<'a> {
             }
         }
         if !errors.is_empty() {
-            return Err(Failed::Templates(errors));
+            return Err(errors);
         }
         let names = files.iter().map(|f| f.to().to_owned()).collect();
-        write_files(target, files).map_err(Failed::Io)?;
-        Ok(GuideOut {
+        let out = GuideOut {
             path: g.path.clone(),
             rel: g.rel.clone(),
             weight: g.guide.weight,
             card: html::GuideCard::of(&view),
             files: names,
-        })
+        };
+        Ok((out, files))
     }
 
     /// The files shared by all guides: the index page, the theme files and the local
@@ -135,7 +112,8 @@ impl<'a> Pages<'a> {
         Ok(files)
     }
 
-    fn content_error(&self, diagnostics: Vec<Diagnostic>) -> Error {
+    /// Template problems as the error a build stops with, with the templates as sources.
+    pub fn content_error(&self, diagnostics: Vec<Diagnostic>) -> Error {
         let mut d = Diagnostics::default();
         d.extend(diagnostics);
         d.sort();
@@ -144,45 +122,4 @@ impl<'a> Pages<'a> {
             sources: self.engine.sources(),
         }
     }
-}
-
-/// Renders every configured output of the checked book into the target: each guide's pages are
-/// rendered and written in one pass, in parallel across guides, and each guide's model is
-/// dropped as soon as its pages are written (which keeps the peak memory of a big book down).
-pub fn render_all(
-    book: &Book,
-    checked: Checked,
-    engine: &Engine,
-    target: Target,
-) -> Result<Rendered, Error> {
-    let pages = Pages::new(book, engine);
-    pages.create_dirs(target)?;
-    let assets = &checked.assets;
-    let results: Vec<Result<GuideOut, Failed>> = checked
-        .guides
-        .into_par_iter()
-        .map(|(g, r)| pages.guide(&g, &r, assets, target))
-        .collect();
-    let mut guides = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(out) => guides.push(out),
-            Err(Failed::Templates(d)) => errors.extend(d),
-            Err(Failed::Io(e)) => return Err(Error::Other(e)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(pages.content_error(errors));
-    }
-    let files = pages
-        .shared_files(guides.iter().map(|g| &g.card), assets)
-        .map_err(|d| pages.content_error(vec![*d]))?;
-    let mut written: HashSet<String> = guides
-        .iter()
-        .flat_map(|g| g.files.iter().cloned())
-        .collect();
-    written.extend(files.iter().map(|f| f.to().to_owned()));
-    write_files(target, files)?;
-    Ok(Rendered { written, guides })
 }
