@@ -79,8 +79,13 @@ pub struct LintTable {
     #[serde(default = "default_cache_dir")]
     pub cache_dir: PathBuf,
     /// How long a good result stays valid in the cache: `1h`, `24h`, `30m`.
-    #[serde(default = "default_cache_max_age")]
-    pub cache_max_age: String,
+    #[serde(
+        default = "default_cache_max_age",
+        deserialize_with = "de_duration",
+        serialize_with = "ser_duration"
+    )]
+    #[schemars(with = "String")]
+    pub cache_max_age: std::time::Duration,
     /// Severity of each lint problem by code: `"error"`, `"warning"` or `"off"`, e.g.
     /// `{ L003 = "error" }`.
     #[serde(default)]
@@ -147,8 +152,28 @@ fn default_user_agent() -> String {
 fn default_cache_dir() -> PathBuf {
     ".stepbook-cache".into()
 }
-fn default_cache_max_age() -> String {
-    "24h".into()
+fn default_cache_max_age() -> std::time::Duration {
+    std::time::Duration::from_secs(24 * 3600)
+}
+
+/// A duration written as text (`24h`), parsed when book.toml is loaded (the rules report a bad
+/// one at its line first, with help).
+fn de_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
+    let text = String::deserialize(d)?;
+    crate::duration::Duration::parse(&text)
+        .map(|v| std::time::Duration::from_secs(v.0))
+        .map_err(|e| serde::de::Error::custom(e.0))
+}
+
+fn ser_duration<S: serde::Serializer>(v: &std::time::Duration, s: S) -> Result<S::Ok, S::Error> {
+    let secs = v.as_secs();
+    let text = match secs {
+        0 => "0s".to_owned(),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    };
+    s.serialize_str(&text)
 }
 
 /// `[book]`

@@ -438,10 +438,7 @@ fn check_remote(
     stats: &mut Stats,
     notes: &mut Vec<String>,
 ) -> Result<BTreeMap<String, Verdict>, Error> {
-    // Checked when book.toml was loaded (E006), so the default is never used in place of a typo.
-    let max_age = crate::duration::Duration::parse(&cfg.cache_max_age)
-        .map(|d| Duration::from_secs(d.0))
-        .unwrap_or(Duration::from_secs(24 * 3600));
+    let max_age = cfg.cache_max_age;
     let mut cache =
         (!opts.no_cache).then(|| cache::Cache::open(&book.root.join(&cfg.cache_dir), max_age));
     let mut results = BTreeMap::new();
