@@ -281,6 +281,26 @@ pub fn md_escape(text: &str) -> String {
     out
 }
 
+/// Is `alt` a placeholder that says nothing about the picture at `src`: empty, a generic word
+/// (`image`, `screenshot`, …) or the file's name?
+pub fn placeholder_alt(alt: &str, src: &str) -> bool {
+    const GENERIC: [&str; 9] = [
+        "image",
+        "img",
+        "screenshot",
+        "screen shot",
+        "picture",
+        "pic",
+        "photo",
+        "figure",
+        "alt",
+    ];
+    let a = alt.trim().trim_end_matches('.').to_lowercase();
+    let name = src.rsplit('/').next().unwrap_or(src).to_lowercase();
+    let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+    a.is_empty() || GENERIC.contains(&a.as_str()) || a == name || a == stem
+}
+
 /// The text of a Markdown field without markup: for labels, titles and alt text.
 pub fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

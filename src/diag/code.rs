@@ -285,7 +285,7 @@ impl Code {
             ),
             Code::L014 => (
                 Severity::Warning,
-                r#"(lint, warning) alt text is just the file name"#,
+                r#"(lint, warning) alt text is a placeholder: a generic word (`image`, `screenshot`, …) or the file name"#,
             ),
             Code::L015 => (
                 Severity::Error,

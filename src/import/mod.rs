@@ -239,7 +239,16 @@ impl Reader<'_> {
         crate::validate::relative_path(&self.out_dir, &target)
     }
 
-    fn shots(&self, b: &Block) -> Vec<Shot> {
+    fn shots(&mut self, b: &Block) -> Vec<Shot> {
+        for (alt, src, _) in &b.images {
+            if crate::markdown::placeholder_alt(alt, src) {
+                let line = self.line(b.range.start);
+                self.out.warnings.push((
+                    line,
+                    format!("image alt text `{}` says nothing about the picture; describe what it shows", alt.trim()),
+                ));
+            }
+        }
         b.images
             .iter()
             .map(|(alt, src, link)| Shot {

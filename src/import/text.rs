@@ -193,8 +193,12 @@ pub(super) fn strip_marker(own: &str, text: &str, start: usize) -> String {
     out
 }
 
+/// `a` then `b`, as paragraphs; a text already contained in the other is not repeated (a
+/// front-matter description that the first paragraph also says).
 pub(super) fn merge(a: Option<String>, b: String) -> String {
     match a {
+        Some(a) if b.contains(a.trim()) => b.trim().to_owned(),
+        Some(a) if a.contains(b.trim()) => a.trim().to_owned(),
         Some(a) if !a.trim().is_empty() => format!("{}\n\n{}", a.trim_end(), b.trim()),
         _ => b.trim().to_owned(),
     }

@@ -238,22 +238,21 @@ fn collect(
             }),
             Image::Invalid => {}
         }
-        // Alt text that only repeats the file name says nothing.
-        if let Some(alt) = &shot.alt {
-            let name = shot.src.rsplit('/').next().unwrap_or(&shot.src);
-            let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-            let a = alt.trim().to_lowercase();
-            if !a.is_empty() && (a == name.to_lowercase() || a == stem.to_lowercase()) {
-                diags.push(
-                    Diagnostic::warning(
-                        Code::L014,
-                        &g.shown,
-                        format!("alt text `{}` is just the file name", alt.trim()),
-                    )
-                    .at(alt.span.clone())
-                    .help("describe what the screenshot shows, for readers who cannot see it"),
-                );
-            }
+        // Alt text that is a placeholder (a generic word, the file name) says nothing; an
+        // empty one is W002 already.
+        if let Some(alt) = &shot.alt
+            && !alt.trim().is_empty()
+            && crate::markdown::placeholder_alt(alt, &shot.src)
+        {
+            diags.push(
+                Diagnostic::warning(
+                    Code::L014,
+                    &g.shown,
+                    format!("alt text `{}` says nothing about the picture", alt.trim()),
+                )
+                .at(alt.span.clone())
+                .help("describe what the screenshot shows, for readers who cannot see it"),
+            );
         }
     }
 }

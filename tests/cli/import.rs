@@ -189,3 +189,53 @@ fn imports_lab_dialects_and_reports_what_it_cannot_map() {
     assert_eq!(book.read("content/lab1.yaml"), yaml);
     assert_eq!(book.run(&["import", "labs/lab1.md", "--force"]).code, 0);
 }
+
+#[test]
+fn placeholder_alt_text_is_a_warning_in_import_and_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("Media")).unwrap();
+    std::fs::write(dir.path().join("Media/portal.png"), crate::lint_server::PNG).unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("lab.md"),
+        "# Lab\n\n## Part\n\n1. Open the portal.\n\n    ![image](Media/portal.png)\n\n2. Sign in.\n\n    ![The sign-in page](Media/portal.png)\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["import", "lab.md"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("alt text `image` says nothing about the picture"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("lab.md:7"),
+        "at the image's line: {}",
+        r.stderr
+    );
+    let r = run_in(dir.path(), &["lint", "--offline"]);
+    let l014: Vec<_> = crate::locations(&r.stderr)
+        .into_iter()
+        .filter(|(c, _)| c == "L014")
+        .collect();
+    assert_eq!(l014.len(), 1, "only the placeholder: {}", r.stderr);
+}
+
+#[test]
+fn a_front_matter_description_is_not_repeated_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("lab.md"),
+        "---\ndescription: Deploy a web app to Azure.\n---\n# Lab\n\nDeploy a web app to Azure.\n\n## Part\n\n1. Do it.\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["import", "lab.md", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout.matches("Deploy a web app to Azure.").count(),
+        1,
+        "{}",
+        r.stdout
+    );
+}
