@@ -472,7 +472,21 @@ impl Reader<'_> {
             own.push_str(&self.text[pos..item.range.end]);
         }
         step.text = tidy(&strip_marker(&own, self.text, item.range.start));
-        step.wait = wait_of(&step.text);
+        // A wait said in the step, or in one of its notes ("It might take between 5 and 10
+        // minutes for the policy to take effect"); one said only vaguely is for the author.
+        step.wait = std::iter::once(step.text.as_str())
+            .chain(step.notes.iter().map(|n| n.text.as_str()))
+            .find_map(wait_of);
+        if step.wait.is_none()
+            && let Some(vague) = std::iter::once(step.text.as_str())
+                .chain(step.notes.iter().map(|n| n.text.as_str()))
+                .find_map(text::vague_wait)
+        {
+            self.out.warnings.push((
+                self.line(item.range.start),
+                format!("\"{vague}\" is not a wait stepbook can use: set `wait:` on this step if readers must wait"),
+            ));
+        }
         if step.text.is_empty() {
             step.text = if step.screenshots.is_empty() {
                 "(no text)".into()

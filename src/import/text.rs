@@ -204,49 +204,109 @@ pub(super) fn merge(a: Option<String>, b: String) -> String {
     }
 }
 
-/// "It may take up to 5 minutes", "can take 2-3 minutes", "might take between 5 and 10 minutes"
-/// → `5m`, `2m-3m`, `5m-10m`. Words ("a few", "five to seven") are ambiguous: no wait.
+/// A wait written in a lab's text: "It may take up to 5 minutes", "can take 2-3 minutes",
+/// "might take between 5 and 10 minutes", "should take approximately 5 minutes", "Wait 2 to 3
+/// minutes", "wait for the deployment to complete (about 3 minutes)", "take a minute" → `5m`,
+/// `2m-3m`, `5m-10m`, `3m`, `1m`. Words ("a few", "a couple of", "five to seven") are
+/// ambiguous: no wait (see [`vague_wait`]).
 pub fn wait_of(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
-    let at = lower.find(" take ")?;
-    let words: Vec<&str> = lower[at + 6..].split_whitespace().take(8).collect();
-    let mut k = 0;
-    while k < words.len()
-        && matches!(
-            words[k],
-            "up" | "to" | "about" | "around" | "approximately" | "between" | "roughly"
-        )
-    {
-        k += 1;
+    // Each place a wait may be said: after "take", "wait", or an opening "(about".
+    let triggers = [
+        " take ",
+        "wait ",
+        "(about ",
+        "(approximately ",
+        "(around ",
+        "(roughly ",
+    ];
+    let mut starts: Vec<usize> = triggers
+        .iter()
+        .flat_map(|t| lower.match_indices(t).map(move |(i, _)| i + t.len()))
+        .collect();
+    if lower.starts_with("take ") {
+        starts.push(5);
     }
-    let num = |w: &str| {
-        w.trim_matches(|c: char| !c.is_ascii_digit() && c != '-')
-            .to_owned()
-    };
-    let first = num(words.get(k)?);
-    let unit_of = |w: &str| match w.trim_end_matches(['.', ',', ';', ')']) {
-        "second" | "seconds" | "secs" => Some("s"),
+    starts.sort_unstable();
+    starts
+        .into_iter()
+        .find_map(|at| amount(&lower[at..]))
+        // "take a minute to review the definition" is time to read, not to wait.
+        .filter(|_| {
+            let reading = [
+                "review",
+                "read",
+                "look",
+                "explore",
+                "familiarize",
+                "examine",
+                "study",
+            ];
+            !reading.iter().any(|r| {
+                lower.contains(&format!("minute to {r}"))
+                    || lower.contains(&format!("minutes to {r}"))
+            })
+        })
+}
+
+/// The first amount of time in the next few words: `5 minutes`, `2-3 minutes`, `5 and 10
+/// minutes`, `2 to 3 minutes`, `a minute`.
+fn amount(text: &str) -> Option<String> {
+    // Within the sentence: a number in the next one is about something else.
+    let sentence = text
+        .find(". ")
+        .or_else(|| text.find(['!', '?', ';', '\n']))
+        .map_or(text, |i| &text[..i]);
+    let words: Vec<&str> = sentence.split_whitespace().take(12).collect();
+    let unit_of = |w: &str| match w.trim_matches(|c: char| !c.is_ascii_alphabetic()) {
+        "second" | "seconds" | "secs" | "sec" => Some("s"),
         "minute" | "minutes" | "mins" | "min" => Some("m"),
-        "hour" | "hours" => Some("h"),
+        "hour" | "hours" | "hrs" => Some("h"),
         _ => None,
     };
-    if let Some((a, b)) = first.split_once('-') {
-        let unit = unit_of(words.get(k + 1)?)?;
-        (a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok())
-            .then(|| format!("{a}{unit}-{b}{unit}"))
-    } else if first.parse::<u32>().is_ok() {
-        if matches!(words.get(k + 1), Some(&"and") | Some(&"to")) {
-            let second = num(words.get(k + 2)?);
-            let unit = unit_of(words.get(k + 3)?)?;
-            second.parse::<u32>().ok()?;
-            Some(format!("{first}{unit}-{second}{unit}"))
-        } else {
-            let unit = unit_of(words.get(k + 1)?)?;
-            Some(format!("{first}{unit}"))
+    let num = |w: &str| {
+        let n = w.trim_matches(|c: char| !c.is_ascii_digit() && c != '-');
+        (!n.is_empty() && n.chars().any(|c| c.is_ascii_digit())).then(|| n.to_owned())
+    };
+    for k in 0..words.len() {
+        // "a minute", "an hour": one.
+        if matches!(words[k], "a" | "an")
+            && let Some(unit) = words.get(k + 1).and_then(|w| unit_of(w))
+        {
+            return Some(format!("1{unit}"));
         }
-    } else {
-        None
+        let Some(first) = num(words[k]) else { continue };
+        if let Some((a, b)) = first.split_once('-') {
+            let unit = unit_of(words.get(k + 1)?)?;
+            return (a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok())
+                .then(|| format!("{a}{unit}-{b}{unit}"));
+        }
+        first.parse::<u32>().ok()?;
+        if matches!(words.get(k + 1), Some(&"and") | Some(&"to")) {
+            let second = num(words.get(k + 2)?)?;
+            second.parse::<u32>().ok()?;
+            let unit = unit_of(words.get(k + 3)?)?;
+            return Some(format!("{first}{unit}-{second}{unit}"));
+        }
+        let unit = unit_of(words.get(k + 1)?)?;
+        return Some(format!("{first}{unit}"));
     }
+    None
+}
+
+/// A wait said in words stepbook cannot turn into a duration ("a few minutes", "a couple of
+/// minutes", "several minutes"), for a warning: the author decides.
+pub fn vague_wait(text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    [
+        "a few minutes",
+        "a couple of minutes",
+        "several minutes",
+        "a few seconds",
+        "a while",
+    ]
+    .into_iter()
+    .find(|p| lower.contains(p) && (lower.contains("take") || lower.contains("wait")))
 }
 
 #[cfg(test)]
@@ -272,6 +332,29 @@ mod tests {
             None
         );
         assert_eq!(wait_of("anywhere from five to seven minutes"), None);
+        assert_eq!(
+            wait_of("This should take approximately 5 minutes.").as_deref(),
+            Some("5m")
+        );
+        assert_eq!(
+            wait_of("Wait for the deployment to complete (about 3 minutes).").as_deref(),
+            Some("3m")
+        );
+        assert_eq!(wait_of("Wait 2 to 3 minutes.").as_deref(), Some("2m-3m"));
+        assert_eq!(
+            wait_of("It can take a minute to appear.").as_deref(),
+            Some("1m")
+        );
+        assert_eq!(wait_of("Wait until the status is Succeeded."), None);
+        assert_eq!(
+            wait_of("Select the policy and take a minute to review the definition."),
+            None
+        );
+        assert_eq!(
+            vague_wait("It may take a few minutes."),
+            Some("a few minutes")
+        );
+        assert_eq!(vague_wait("Read a few minutes of docs."), None);
     }
 
     #[test]
