@@ -16,6 +16,11 @@ pub const THEMES_DIR: &str = "themes";
 /// Guide ids that would collide with the HTML output's own folders.
 pub const RESERVED_IDS: [&str; 2] = [MEDIA, THEME];
 
+/// The folders of the three outputs.
+pub const HTML_DIR: &str = "html";
+pub const MARKDOWN_DIR: &str = "markdown";
+pub const CHECKLIST_DIR: &str = "checklist";
+
 /// The folder of copied screenshots inside each output that shows images.
 const MEDIA: &str = "media";
 /// The folder of theme files inside the HTML output.
@@ -28,32 +33,35 @@ pub const INDEX_PAGE: &str = "html/index.html";
 
 /// A guide's HTML page.
 pub fn guide_page(id: &str) -> String {
-    format!("html/{id}/index.html")
+    format!("{HTML_DIR}/{id}/index.html")
 }
 
 /// A guide's Markdown file.
 pub fn markdown_page(id: &str) -> String {
-    format!("markdown/{id}.md")
+    format!("{MARKDOWN_DIR}/{id}.md")
 }
 
 /// A guide's printable checklist (HTML).
 pub fn checklist_html(id: &str) -> String {
-    format!("checklist/{id}.html")
+    format!("{CHECKLIST_DIR}/{id}.html")
 }
 
 /// A guide's checklist as a Markdown task list.
 pub fn checklist_md(id: &str) -> String {
-    format!("checklist/{id}.md")
+    format!("{CHECKLIST_DIR}/{id}.md")
 }
 
 /// A theme file in the HTML output.
 pub fn theme_file(name: &str) -> String {
-    format!("html/{THEME}/{name}")
+    format!("{HTML_DIR}/{THEME}/{name}")
 }
 
 /// Where a copied image goes in the HTML output (`html`) or the Markdown output.
 pub fn media_file(html: bool, asset: &str) -> String {
-    format!("{}/{MEDIA}/{asset}", if html { "html" } else { "markdown" })
+    format!(
+        "{}/{MEDIA}/{asset}",
+        if html { HTML_DIR } else { MARKDOWN_DIR }
+    )
 }
 
 /// An image's URL from a guide page (one folder below the site's root) and from a Markdown file
@@ -70,12 +78,12 @@ pub fn guide_href_from_index(root: &str, id: &str) -> String {
 /// A guide's checklist from an HTML page whose site root is `root` (the checklists are a
 /// sibling of the site's folder).
 pub fn checklist_href_from_html(root: &str, id: &str) -> String {
-    format!("{root}../checklist/{id}.html")
+    format!("{root}../{CHECKLIST_DIR}/{id}.html")
 }
 
 /// A guide's page from its checklist.
 pub fn guide_href_from_checklist(id: &str) -> String {
-    format!("../html/{id}/index.html")
+    format!("../{HTML_DIR}/{id}/index.html")
 }
 
 /// The spare beside an output folder: the output the last build replaced, kept to be the next
@@ -144,5 +152,6 @@ mod tests {
             format!("html/{}", guide_href_from_index("", "g")),
             guide_page("g")
         );
+        assert_eq!(INDEX_PAGE, format!("{HTML_DIR}/index.html"));
     }
 }

@@ -386,15 +386,7 @@ fn replace(
     dest: &Path,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
-    let parent = dest.parent().unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(crate::layout::TMP_PREFIX);
-    // Published files are readable by all (a web server's user), as `fs::write` makes them;
-    // the umask still applies.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut tmp = builder
-        .tempfile_in(parent)
+    let mut tmp = crate::safe_fs::temp_beside(dest)
         .with_context(|| format!("failed to write `{}`", dest.display()))?;
     write(tmp.as_file_mut()).with_context(|| format!("failed to write `{}`", dest.display()))?;
     tmp.persist(dest)

@@ -97,6 +97,21 @@ const fn libc_o_nonblock() -> i32 {
     }
 }
 
+/// A new temporary file in the folder of `path`, to be renamed over it: created exclusively
+/// under a random name (a planted link is never written through), readable by all as a
+/// published file must be (`0644`; the umask still applies).
+pub fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(crate::layout::TMP_PREFIX);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    builder.tempfile_in(parent)
+}
+
 /// Writes `bytes` to a new file at `path`, atomically: a temporary file beside it (created
 /// exclusively, so no planted link is followed) renamed into place. With `overwrite` false, an
 /// existing entry at `path` (a file, or a link even if it dangles) is an error, checked again at
@@ -109,15 +124,7 @@ pub fn write_new(path: &Path, bytes: &[u8], overwrite: bool) -> std::io::Result<
             "it already exists",
         ));
     }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(crate::layout::TMP_PREFIX);
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut tmp = builder.tempfile_in(parent)?;
+    let mut tmp = temp_beside(path)?;
     tmp.write_all(bytes)?;
     if overwrite {
         tmp.persist(path).map(|_| ()).map_err(|e| e.error)

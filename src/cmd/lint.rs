@@ -55,6 +55,9 @@ pub struct Args {
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let book = Book::open(&args.book.dir)?;
+    // A progress bar only on a terminal, and only for the human format.
+    let bar = (args.format == Format::Human && !ui.quiet && std::io::stderr().is_terminal())
+        .then(progress_bar);
     let opts = LintOptions {
         offline: args.offline,
         no_cache: args.no_cache,
@@ -63,19 +66,12 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         per_host: args.per_host,
         retries: args.retries,
         exclude: args.exclude,
-        progress: None,
-    };
-    // A progress bar only on a terminal, and only for the human format.
-    let bar = (args.format == Format::Human && !ui.quiet && std::io::stderr().is_terminal())
-        .then(progress_bar);
-    let opts = LintOptions {
         progress: bar.clone().map(|b| {
             std::sync::Arc::new(move |done: u64, total: u64| {
                 b.set_length(total);
                 b.set_position(done);
             }) as crate::lint::Progress
         }),
-        ..opts
     };
     let report = crate::lint::lint(&book, &opts);
     if let Some(b) = bar {

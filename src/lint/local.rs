@@ -1,14 +1,13 @@
 //! Lint: local screenshots, each file inspected once: it decodes as an image, is not too large
 //! in bytes or pixels, and its extension matches its real format.
 
-use crate::diag::Code;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::LocalUse;
 use crate::config::LintTable;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic};
 
 /// Problems of local screenshots: not an image, extension that lies, too large.
 pub(super) fn problems(
@@ -17,24 +16,22 @@ pub(super) fn problems(
     cfg: &LintTable,
 ) -> Vec<Diagnostic> {
     // Each file is inspected once; every use of a bad file is reported at its line.
-    let verdicts: Vec<Vec<(Code, Severity, String, String)>> = assets
+    let verdicts: Vec<Vec<(Code, String, String)>> = assets
         .par_iter()
         .map(|a| inspect_local(&a.path, cfg))
         .collect();
     let mut out = Vec::new();
     for u in uses {
-        for (code, sev, message, help) in &verdicts[u.asset] {
-            let d = match sev {
-                Severity::Error => Diagnostic::error(*code, &u.file, message.clone()),
-                Severity::Warning => Diagnostic::warning(*code, &u.file, message.clone()),
-            };
+        for (code, message, help) in &verdicts[u.asset] {
+            // Each code's severity is the registry's (L010 error; L011-L013 warnings).
+            let d = Diagnostic::new(*code, &u.file, message.clone());
             out.push(d.at(u.src.clone()).help(help.clone()));
         }
     }
     out
 }
 
-fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(Code, Severity, String, String)> {
+fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(Code, String, String)> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -44,7 +41,6 @@ fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(Code, Severity, String, S
     if bytes > cfg.max_image_bytes {
         out.push((
             Code::L011,
-            Severity::Warning,
             format!("screenshot `{name}` is {:.1} MiB", bytes as f64 / 1048576.0),
             format!(
                 "the limit is {:.1} MiB (`max-image-bytes` in [lint]); save it as a smaller JPEG/WebP or crop it",
@@ -58,7 +54,6 @@ fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(Code, Severity, String, S
         Err(e) => {
             out.push((
                 Code::L010,
-                Severity::Error,
                 format!("cannot read screenshot `{name}`: {e}"),
                 "check the file's permissions".into(),
             ));
@@ -69,7 +64,6 @@ fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(Code, Severity, String, S
         Err(_) => {
             out.push((
                 Code::L010,
-                Severity::Error,
                 format!("screenshot `{name}` is not an image stepbook can read"),
                 "use a PNG, JPEG, GIF or WebP file; this one may be damaged or of another kind"
                     .into(),
@@ -78,7 +72,6 @@ fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(Code, Severity, String, S
         }
         Ok((w, h)) if (w as u64) * (h as u64) > cfg.max_image_pixels => out.push((
             Code::L012,
-            Severity::Warning,
             format!("screenshot `{name}` is {w}×{h} pixels"),
             format!(
                 "the limit is {} pixels (`max-image-pixels` in [lint]); scale it down",
@@ -94,7 +87,6 @@ fn inspect_local(path: &Path, cfg: &LintTable) -> Vec<(Code, Severity, String, S
         let real_ext = real.extensions_str().first().copied().unwrap_or("?");
         out.push((
             Code::L013,
-            Severity::Warning,
             format!(
                 "screenshot `{name}` is a {} file with the extension of a {} file",
                 format!("{real:?}").to_uppercase(),

@@ -154,27 +154,26 @@ fn write_all(
             .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", p.display()))?;
     }
     let assets = &checked.assets;
-    let results: Vec<Result<render::GuideOut, Error>> = checked
+    // Per guide: written pages, or the template problems that stopped them; an I/O failure
+    // stops the build.
+    let results: Vec<anyhow::Result<Result<render::GuideOut, Vec<diag::Diagnostic>>>> = checked
         .guides
         .into_par_iter()
         .map(|(g, r)| match pages.guide(&g, &r, assets) {
-            Ok((out, files)) => output::write_files(target, files)
-                .map(|()| out)
-                .map_err(Error::Other),
-            Err(d) => Err(pages.content_error(d)),
+            Ok((out, files)) => output::write_files(target, files).map(|()| Ok(out)),
+            Err(d) => Ok(Err(d)),
         })
         .collect();
     let mut guides = Vec::with_capacity(results.len());
-    let mut problems = Diagnostics::default();
+    let mut problems = Vec::new();
     for r in results {
-        match r {
+        match r? {
             Ok(out) => guides.push(out),
-            Err(Error::Content { diagnostics, .. }) => problems.extend(diagnostics.items),
-            Err(e) => return Err(e),
+            Err(d) => problems.extend(d),
         }
     }
     if !problems.is_empty() {
-        return Err(pages.content_error(problems.items));
+        return Err(pages.content_error(problems));
     }
     let files = pages
         .shared_files(guides.iter().map(|g| &g.card), assets)

@@ -64,7 +64,7 @@ impl Checklist {
 
 impl Output for Checklist {
     fn folder(&self) -> &'static str {
-        "checklist"
+        layout::CHECKLIST_DIR
     }
 
     fn guide(
@@ -75,14 +75,5 @@ impl Output for Checklist {
     ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
         let ctx = context(cx.base, guide, id, &self.cfg, &self.css, cx.html);
         vec![html(cx.engine, &ctx, id), markdown(cx.engine, &ctx, id)]
-    }
-
-    fn shared(
-        &self,
-        _: &RenderCx,
-        _: &[&super::html::GuideCard],
-        _: &[crate::validate::Asset],
-    ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
-        Ok(Vec::new())
     }
 }

@@ -107,7 +107,7 @@ pub struct Html {
 
 impl Output for Html {
     fn folder(&self) -> &'static str {
-        "html"
+        layout::HTML_DIR
     }
 
     fn guide(

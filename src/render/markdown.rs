@@ -27,7 +27,7 @@ pub struct Markdown;
 
 impl Output for Markdown {
     fn folder(&self) -> &'static str {
-        "markdown"
+        layout::MARKDOWN_DIR
     }
 
     fn guide(

@@ -32,13 +32,15 @@ pub trait Output: Send + Sync {
         id: &str,
     ) -> Vec<Result<crate::output::OutFile, Box<Diagnostic>>>;
 
-    /// Files shared by all guides (an index, theme files, copied images).
+    /// Files shared by all guides (an index, theme files, copied images); none by default.
     fn shared(
         &self,
-        cx: &RenderCx,
-        cards: &[&html::GuideCard],
-        assets: &[crate::validate::Asset],
-    ) -> Result<Vec<crate::output::OutFile>, Box<Diagnostic>>;
+        _cx: &RenderCx,
+        _cards: &[&html::GuideCard],
+        _assets: &[crate::validate::Asset],
+    ) -> Result<Vec<crate::output::OutFile>, Box<Diagnostic>> {
+        Ok(Vec::new())
+    }
 }
 
 /// The local images, copied once into the `media/` folder of the HTML output (`html`) or the

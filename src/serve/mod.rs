@@ -158,7 +158,7 @@ fn router(app: App, allow_hosts: &[String]) -> Router {
         .route(SCRIPT, get(script))
         .route(
             "/",
-            get(|| async { Redirect::temporary("/html/index.html") }),
+            get(|| async { Redirect::temporary(&format!("/{}", crate::layout::INDEX_PAGE)) }),
         )
         .fallback(get(file))
         .with_state(app)
