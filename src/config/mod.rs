@@ -366,8 +366,9 @@ pub fn config_schema() -> serde_json::Value {
 pub fn load(root: &Path, shown: &Path) -> Result<Config, ConfigError> {
     let path = root.join(CONFIG_FILE);
     let display = crate::shown_path(shown, Path::new(CONFIG_FILE));
-    let meta = match std::fs::metadata(&path) {
-        Ok(m) => m,
+    // Missing is told apart: it gets its own help (`stepbook init`).
+    match std::fs::metadata(&path) {
+        Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(ConfigError::Missing {
                 path: shown.to_path_buf(),
@@ -380,12 +381,6 @@ pub fn load(root: &Path, shown: &Path) -> Result<Config, ConfigError> {
             });
         }
     };
-    if !meta.is_file() {
-        return Err(ConfigError::Unreadable {
-            path: display,
-            message: "it is not a regular file".into(),
-        });
-    }
     // A FIFO, a device or a file that grows while read cannot hang or exhaust memory.
     let text = crate::safe_fs::read_regular_text(&path, MAX_CONFIG_BYTES).map_err(|e| {
         ConfigError::Unreadable {

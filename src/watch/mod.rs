@@ -84,9 +84,6 @@ pub fn classify(paths: &[PathBuf], root: &Path, src: &Path, dest: &Path) -> Chan
     }
 }
 
-/// Stands for "events were missed" among the changed paths (not a path a file can have).
-const MISSED: &str = "\0missed";
-
 /// A file watcher on the folders a book reads, with its own debounce.
 ///
 /// notify-debouncer-mini was tried first: it reports paths without event kinds, and inotify
@@ -167,10 +164,10 @@ impl Watcher {
     /// Waits up to `timeout` for a change, then gathers changes until none came for
     /// [`DEBOUNCE`]. Returns the changed paths (empty after a quiet `timeout`), or `None` when
     /// the watcher stopped. A watcher error (the kernel's event queue overflowed, a watch was
-    /// lost) means changes may have been missed: it is returned as a change of the book root,
-    /// which rebuilds everything.
-    pub fn next(&self, timeout: Duration) -> Option<Vec<PathBuf>> {
+    /// lost) means changes may have been missed: [`Batch::missed`], which rebuilds everything.
+    pub fn next(&self, timeout: Duration) -> Option<Batch> {
         let mut paths = BTreeSet::new();
+        let mut missed = false;
         let mut wait = timeout;
         loop {
             match self.events.recv_timeout(wait) {
@@ -181,15 +178,25 @@ impl Watcher {
                     }
                 }
                 Ok(Err(_)) => {
-                    paths.insert(PathBuf::from(MISSED));
+                    missed = true;
                     wait = DEBOUNCE;
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return None,
             }
         }
-        Some(paths.into_iter().collect())
+        Some(Batch {
+            paths: paths.into_iter().collect(),
+            missed,
+        })
     }
+}
+
+/// The changes one debounced wait gathered.
+pub struct Batch {
+    pub paths: Vec<PathBuf>,
+    /// The watcher reported an error: changes may have been missed.
+    pub missed: bool,
 }
 
 /// Runs the watch loop until `stop` returns true: a full build first, then a rebuild per batch
@@ -212,14 +219,14 @@ pub fn run(
     watcher.follow(session.book(), session.asset_dirs())?;
     report(&first);
     while !stop() {
-        let Some(paths) = watcher.next(Duration::from_millis(200)) else {
+        let Some(Batch { paths, missed }) = watcher.next(Duration::from_millis(200)) else {
             break;
         };
-        if paths.is_empty() {
+        if paths.is_empty() && !missed {
             continue;
         }
         let change = match session.book() {
-            _ if paths.iter().any(|p| p.as_os_str() == MISSED) => Change::Full,
+            _ if missed => Change::Full,
             Some(book) => classify(
                 &paths,
                 &book.root,
