@@ -122,8 +122,10 @@ impl FromNode for Guide {
             duration: f.opt("duration"),
             audience: f.opt("audience"),
             prerequisites: f.or_default("prerequisites"),
+            objectives: f.or_default("objectives"),
             notes: f.or_default("notes"),
             sections: f.list("sections"),
+            conclusion: f.opt("conclusion"),
         })
     }
 }
@@ -145,6 +147,7 @@ impl FromNode for Section {
             title: f.text("title"),
             id: f.opt("id"),
             intro: f.opt("intro"),
+            notes: f.or_default("notes"),
             steps: f.list("steps"),
         })
     }

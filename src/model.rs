@@ -72,12 +72,19 @@ pub struct Guide {
     /// Markdown items the reader needs before starting.
     #[serde(default)]
     pub prerequisites: Vec<Sp<String>>,
+    /// Markdown items: what the reader will be able to do after the guide (a lab's objectives
+    /// or job skills).
+    #[serde(default)]
+    pub objectives: Vec<Sp<String>>,
     /// Callouts shown before the first section.
     #[serde(default)]
     pub notes: Vec<Sp<Note>>,
     /// The guide's sections, in order. At least one.
     #[schemars(length(min = 1))]
     pub sections: Sp<Vec<Sp<Section>>>,
+    /// Markdown shown after the last section: what was achieved, cleaning up, further reading.
+    #[serde(default)]
+    pub conclusion: Option<Sp<String>>,
 }
 
 /// A callout: a note, tip, important point, warning or caution.
@@ -147,6 +154,9 @@ pub struct Section {
     /// Markdown shown before the first step.
     #[serde(default)]
     pub intro: Option<Sp<String>>,
+    /// Callouts shown after the intro, before the first step.
+    #[serde(default)]
+    pub notes: Vec<Sp<Note>>,
     /// The numbered steps. At least one.
     #[schemars(length(min = 1))]
     pub steps: Sp<Vec<Sp<Step>>>,
@@ -207,9 +217,9 @@ pub struct MarkdownField<'a> {
 }
 
 impl Guide {
-    /// Every Markdown field of the guide in document order: summary, prerequisites, notes, then
-    /// each section's intro and its steps' text, result, notes and captions (substeps after
-    /// their step). The one walk validate and lint share.
+    /// Every Markdown field of the guide in document order: summary, prerequisites, objectives,
+    /// notes, then each section's intro, notes and its steps' text, result, notes and captions
+    /// (substeps after their step), then the conclusion. The one walk validate and lint share.
     pub fn markdown_fields(&self) -> Vec<MarkdownField<'_>> {
         let mut out: Vec<MarkdownField<'_>> = Vec::new();
         let mut add = |text, name| out.push(MarkdownField { text, name });
@@ -217,13 +227,16 @@ impl Guide {
         self.prerequisites
             .iter()
             .for_each(|t| add(t, "prerequisites"));
+        self.objectives.iter().for_each(|t| add(t, "objectives"));
         self.notes.iter().for_each(|n| add(&n.text, "text"));
         for section in self.sections.iter() {
             section.intro.iter().for_each(|t| add(t, "intro"));
+            section.notes.iter().for_each(|n| add(&n.text, "text"));
             for step in section.steps.iter() {
                 step.markdown_fields(&mut add);
             }
         }
+        self.conclusion.iter().for_each(|t| add(t, "conclusion"));
         out
     }
 }
@@ -254,7 +267,7 @@ mod tests {
 
     #[test]
     fn markdown_fields_in_document_order() {
-        let yaml = "title: T\nsummary: S\nprerequisites: [P]\nnotes:\n  - {kind: note, text: N}\nsections:\n  - title: A\n    intro: I\n    steps:\n      - text: X\n        result: R\n        notes: [{kind: tip, text: XN}]\n        screenshots: [{src: a.png, alt: a, caption: C}]\n        substeps:\n          - text: Y\n";
+        let yaml = "title: T\nsummary: S\nprerequisites: [P]\nobjectives: [O]\nnotes:\n  - {kind: note, text: N}\nconclusion: Z\nsections:\n  - title: A\n    intro: I\n    notes: [{kind: tip, text: SN}]\n    steps:\n      - text: X\n        result: R\n        notes: [{kind: tip, text: XN}]\n        screenshots: [{src: a.png, alt: a, caption: C}]\n        substeps:\n          - text: Y\n";
         let tree = crate::node::parse_yaml(yaml).unwrap();
         let guide = super::Guide::from_node(&tree).unwrap();
         let fields: Vec<(String, &str)> = guide
@@ -265,13 +278,16 @@ mod tests {
         let want = [
             ("S", "summary"),
             ("P", "prerequisites"),
+            ("O", "objectives"),
             ("N", "text"),
             ("I", "intro"),
+            ("SN", "text"),
             ("X", "text"),
             ("R", "result"),
             ("XN", "text"),
             ("C", "caption"),
             ("Y", "text"),
+            ("Z", "conclusion"),
         ];
         let want: Vec<(String, &str)> = want.iter().map(|(t, n)| (t.to_string(), *n)).collect();
         assert_eq!(fields, want);

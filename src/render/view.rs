@@ -44,10 +44,13 @@ pub struct GuideView {
     pub total_wait: Option<String>,
     pub step_count: usize,
     pub prerequisites: Vec<Rich>,
+    pub objectives: Vec<Rich>,
     pub notes: Vec<NoteView>,
     /// Notes of kind important, warning or caution: what a printed checklist must keep.
     pub key_notes: Vec<NoteView>,
     pub sections: Vec<SectionView>,
+    pub conclusion_html: Option<String>,
+    pub conclusion_md: Option<String>,
     pub source: String,
 }
 
@@ -65,6 +68,9 @@ pub struct SectionView {
     pub title_md: String,
     pub intro_html: Option<String>,
     pub intro_md: Option<String>,
+    pub notes: Vec<NoteView>,
+    /// Notes of kind important, warning or caution.
+    pub key_notes: Vec<NoteView>,
     pub steps: Vec<StepView>,
 }
 
@@ -155,18 +161,9 @@ pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str) -> GuideView {
         inline: &r.inline,
     };
     let (summary_html, summary_md) = rich(m, &g.summary);
+    let (conclusion_html, conclusion_md) = rich(m, &g.conclusion);
     let notes: Vec<NoteView> = g.notes.iter().map(|n| note(m, n)).collect();
-    let key_notes = g
-        .notes
-        .iter()
-        .filter(|n| {
-            matches!(
-                n.kind.value,
-                NoteKind::Important | NoteKind::Warning | NoteKind::Caution
-            )
-        })
-        .map(|n| note(m, n))
-        .collect();
+    let key_notes = important(m, &g.notes);
     let sections = c
         .sections()
         .map(|cs| {
@@ -179,6 +176,8 @@ pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str) -> GuideView {
                 title_md: single_line(&m.md(&s.title)),
                 intro_html,
                 intro_md,
+                notes: s.notes.iter().map(|n| note(m, n)).collect(),
+                key_notes: important(m, &s.notes),
                 steps: cs.steps().map(|st| step(m, st)).collect(),
             }
         })
@@ -194,19 +193,39 @@ pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str) -> GuideView {
         duration: r.duration.map(|d| d.to_string()),
         total_wait: (r.total_wait.0 > 0).then(|| r.total_wait.to_string()),
         step_count: r.step_count,
-        prerequisites: g
-            .prerequisites
-            .iter()
-            .map(|p| Rich {
-                html: m.inline_html(p),
-                md: single_line(&m.md(p)),
-            })
-            .collect(),
+        prerequisites: items(m, &g.prerequisites),
+        objectives: items(m, &g.objectives),
         notes,
         key_notes,
         sections,
+        conclusion_html,
+        conclusion_md,
         source: source.replace('\\', "/"),
     }
+}
+
+/// List items (prerequisites, objectives): inline HTML and one line of Markdown each.
+fn items(m: &Md, list: &[Sp<String>]) -> Vec<Rich> {
+    list.iter()
+        .map(|p| Rich {
+            html: m.inline_html(p),
+            md: single_line(&m.md(p)),
+        })
+        .collect()
+}
+
+/// The notes a printed checklist keeps: important, warning and caution.
+fn important(m: &Md, notes: &[Sp<Note>]) -> Vec<NoteView> {
+    notes
+        .iter()
+        .filter(|n| {
+            matches!(
+                n.kind.value,
+                NoteKind::Important | NoteKind::Warning | NoteKind::Caution
+            )
+        })
+        .map(|n| note(m, n))
+        .collect()
 }
 
 fn single_line(s: &str) -> String {
