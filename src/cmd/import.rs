@@ -1,12 +1,12 @@
 //! CLI: `stepbook import`.
 
-use crate::diag::Code;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Ui;
 use crate::Error;
 use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::import::{CopyImages, Imported, Placement};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,9 +19,29 @@ pub struct Args {
     /// Print the YAML to stdout instead of writing files.
     #[arg(long)]
     pub dry_run: bool,
-    /// Overwrite YAML files that exist.
+    /// Overwrite YAML files (and copied images) that exist.
     #[arg(long)]
     pub force: bool,
+    /// Copy every local image into `<out-dir>/media/<guide>/`, also those already inside the
+    /// book. Without it, only images outside the book (which `build` cannot publish) are
+    /// copied.
+    #[arg(long, conflicts_with = "no_copy_images")]
+    pub copy_images: bool,
+    /// Never copy images: an image outside the book is an error and nothing is written.
+    #[arg(long)]
+    pub no_copy_images: bool,
+}
+
+impl Args {
+    fn copy_mode(&self) -> CopyImages {
+        if self.copy_images {
+            CopyImages::All
+        } else if self.no_copy_images {
+            CopyImages::Never
+        } else {
+            CopyImages::Outside
+        }
+    }
 }
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
@@ -48,43 +68,145 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         .map(|p| p.join(crate::schema::SCHEMA_FILE))
         .filter(|p| p.is_file())
         .map(|_| format!("../{}", crate::schema::SCHEMA_FILE));
+    let book_root = book_root(&out_dir);
     let mut warnings = Diagnostics::default();
     let mut sources = Sources::default();
+    let mut guides = Vec::new();
     for (file, text, target) in &jobs {
         let md_path = std::path::absolute(file).unwrap_or_else(|_| file.clone());
-        let guide = crate::import::import(text, &md_path, &out_dir);
+        let placement = Placement {
+            book_root: book_root.clone(),
+            copy: args.copy_mode(),
+            media_dir: media_dir(&out_dir, target),
+        };
+        let guide = crate::import::import_with(text, &md_path, &out_dir, Some(&placement));
         let normalized: Arc<str> = Arc::from(text.replace("\r\n", "\n"));
-        for (line, message) in &guide.warnings {
-            let at = crate::diag::offset_of(&normalized, *line, 1);
+        for w in &guide.warnings {
+            let at = crate::diag::offset_of(&normalized, w.line, 1);
             let end = normalized[at..]
                 .find('\n')
                 .map_or(normalized.len(), |i| at + i);
-            warnings.push(Diagnostic::warning(Code::I001, file, message.clone()).at(at..end));
+            warnings.push(Diagnostic::warning(w.code, file, w.message.clone()).at(at..end));
         }
         sources.insert(file.clone(), normalized);
-        let yaml = crate::import::yaml::to_yaml(&guide, schema.as_deref(), &shown(file));
-        if args.dry_run {
-            println!("# {}\n{yaml}", target.display());
-        } else {
-            if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;
-            }
-            crate::safe_fs::write_new(target, yaml.as_bytes(), args.force)
-                .map_err(|e| anyhow::anyhow!("failed to write `{}`: {e}", target.display()))?;
-            let steps: usize = guide.sections.iter().map(|s| s.steps.len()).sum();
-            ui.status(&format!(
-                "imported {} -> {} ({} section{}, {steps} steps)",
-                file.display(),
-                target.display(),
-                guide.sections.len(),
-                if guide.sections.len() == 1 { "" } else { "s" }
-            ));
-        }
+        guides.push(guide);
     }
     warnings.sort();
     ui.report(&warnings, &sources);
+    refuse_outside_images(&jobs, &guides, &book_root)?;
+    if !args.dry_run && !args.force {
+        refuse_replacing_images(&guides)?;
+    }
+    for ((file, _, target), guide) in jobs.iter().zip(&guides) {
+        let yaml = crate::import::yaml::to_yaml(guide, schema.as_deref(), &shown(file));
+        if args.dry_run {
+            println!("# {}\n{yaml}", target.display());
+            for (from, to, n) in copied_folders(guide) {
+                ui.status(&format!(
+                    "would copy {n} image{} from {from} to {to}",
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+            continue;
+        }
+        crate::import::copy_images(&guide.image_copies, args.force)?;
+        for (from, to, n) in copied_folders(guide) {
+            ui.status(&format!(
+                "copied {n} image{} from {from} to {to}",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;
+        }
+        crate::safe_fs::write_new(target, yaml.as_bytes(), args.force)
+            .map_err(|e| anyhow::anyhow!("failed to write `{}`: {e}", target.display()))?;
+        let steps: usize = guide.sections.iter().map(|s| s.steps.len()).sum();
+        ui.status(&format!(
+            "imported {} -> {} ({} section{}, {steps} steps)",
+            file.display(),
+            target.display(),
+            guide.sections.len(),
+            if guide.sections.len() == 1 { "" } else { "s" }
+        ));
+    }
     Ok(())
+}
+
+/// The book the guides are imported into: the nearest folder at or above `out_dir` with a
+/// book.toml; without one, the folder above `out_dir` (`content`'s book).
+fn book_root(out_dir: &Path) -> PathBuf {
+    out_dir
+        .ancestors()
+        .find(|d| d.join(crate::config::CONFIG_FILE).is_file())
+        .or_else(|| out_dir.parent())
+        .unwrap_or(out_dir)
+        .to_path_buf()
+}
+
+/// Where a guide's copied images go: `<out-dir>/media/<guide>/`.
+fn media_dir(out_dir: &Path, target: &Path) -> PathBuf {
+    let name = target
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out_dir.join("media").join(name)
+}
+
+/// With `--no-copy-images`, images outside the book stop the import before anything is written.
+fn refuse_outside_images(
+    jobs: &[(PathBuf, String, PathBuf)],
+    guides: &[Imported],
+    book_root: &Path,
+) -> Result<(), Error> {
+    let outside: Vec<String> = jobs
+        .iter()
+        .zip(guides)
+        .flat_map(|((file, _, _), g)| {
+            g.outside_images
+                .iter()
+                .map(move |(line, p)| format!("  {}:{line}: {}", file.display(), p.display()))
+        })
+        .collect();
+    if outside.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Other(anyhow::anyhow!(
+        "these images are outside the book (`{}`), where `build` cannot publish them; nothing was written:\n{}\n  = help: import without --no-copy-images to copy them into the book, or move them into it first",
+        book_root.display(),
+        outside.join("\n")
+    )))
+}
+
+/// Copies that would replace a different image stop the import unless `--force`.
+fn refuse_replacing_images(guides: &[Imported]) -> Result<(), Error> {
+    let copies: Vec<_> = guides.iter().flat_map(|g| g.image_copies.clone()).collect();
+    let clashes: Vec<String> = crate::import::conflicting(&copies)
+        .iter()
+        .map(|p| format!("  {}", p.display()))
+        .collect();
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Other(anyhow::anyhow!(
+        "copying the images would replace these different files; nothing was written:\n{}\n  = help: use --force to overwrite them, or --out-dir to import elsewhere",
+        clashes.join("\n")
+    )))
+}
+
+/// The guide's copies by folder: (from, to, how many).
+fn copied_folders(g: &Imported) -> Vec<(String, String, usize)> {
+    let mut out: Vec<(String, String, usize)> = Vec::new();
+    for c in &g.image_copies {
+        let from = c.from.parent().unwrap_or(&c.from).display().to_string();
+        let to = c.to.parent().unwrap_or(&c.to).display().to_string();
+        match out.iter_mut().find(|(f, t, _)| *f == from && *t == to) {
+            Some(entry) => entry.2 += 1,
+            None => out.push((from, to, 1)),
+        }
+    }
+    out
 }
 
 /// Reads each Markdown file and names the guide file it becomes: (file, text, target).

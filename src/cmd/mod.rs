@@ -106,8 +106,11 @@ pub enum Command {
     ///
     /// The first `#` heading becomes the title, headings over numbered lists become sections,
     /// list items steps (nested numbered lists substeps), images in them screenshots, `> **Note:**`
-    /// and `> [!NOTE]` callouts notes. Anything without a field stays as Markdown in the nearest
-    /// step; what cannot be mapped is reported with its line.
+    /// and `> [!NOTE]` callouts notes. A lab's preamble maps to summary (scenario), prerequisites
+    /// (requirements), objectives (job skills) and duration ("Estimated timing: 30 minutes");
+    /// text after the last section is the conclusion. Images outside the book are copied into
+    /// it. Anything without a field stays as Markdown in the nearest step; what cannot be mapped
+    /// is reported with its line.
     Import(import::Args),
     /// Print the JSON Schema (draft 2020-12) of guide files, for editors.
     ///

@@ -51,6 +51,10 @@ pub enum Code {
     L014,
     L015,
     I001,
+    I002,
+    I003,
+    I004,
+    I005,
 }
 
 impl Code {
@@ -100,6 +104,10 @@ impl Code {
         Code::L014,
         Code::L015,
         Code::I001,
+        Code::I002,
+        Code::I003,
+        Code::I004,
+        Code::I005,
     ];
 
     /// The code as written: `E001`.
@@ -149,6 +157,10 @@ impl Code {
             Code::L014 => "L014",
             Code::L015 => "L015",
             Code::I001 => "I001",
+            Code::I002 => "I002",
+            Code::I003 => "I003",
+            Code::I004 => "I004",
+            Code::I005 => "I005",
         }
     }
 
@@ -294,6 +306,22 @@ impl Code {
             Code::I001 => (
                 Severity::Warning,
                 r#"(import, warning) something in the Markdown that has no field: kept as text, or a placeholder"#,
+            ),
+            Code::I002 => (
+                Severity::Warning,
+                r#"(import, warning) image alt text is a placeholder: describe what the picture shows"#,
+            ),
+            Code::I003 => (
+                Severity::Warning,
+                r#"(import, warning) a wait said in words ("a few minutes"): set `wait:` if readers must wait"#,
+            ),
+            Code::I004 => (
+                Severity::Warning,
+                r#"(import, warning) a local image that does not exist"#,
+            ),
+            Code::I005 => (
+                Severity::Warning,
+                r#"(import, warning) a duration that is a range or not understood: check the `duration` imported"#,
             ),
         }
     }

@@ -10,14 +10,18 @@
 //! `**Note**:` and `> [!NOTE]`-style callouts are notes, and "may take up to 5 minutes" is a
 //! wait. Everything else stays as Markdown in the nearest step's or section's text.
 
+mod images;
 mod parse;
+mod preamble;
 mod text;
 pub mod yaml;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::diag::Code;
 use crate::markdown::tidy_lines as tidy;
+pub use images::{CopyImages, ImageCopy, Placement, conflicting, copy_images};
 use parse::{Block, Kind, line_of, source};
 use pulldown_cmark::BlockQuoteKind;
 pub use text::wait_of;
@@ -29,18 +33,44 @@ pub struct Imported {
     pub title: String,
     pub summary: Option<String>,
     pub duration: Option<String>,
+    pub prerequisites: Vec<String>,
+    pub objectives: Vec<String>,
     pub notes: Vec<Note>,
     pub sections: Vec<Section>,
-    /// What could not be mapped: (line in the Markdown file, message).
-    pub warnings: Vec<(usize, String)>,
+    pub conclusion: Option<String>,
+    /// What could not be mapped, or needs the author's eye.
+    pub warnings: Vec<Warning>,
+    /// Images to copy into the book for the guide's paths to hold.
+    pub image_copies: Vec<ImageCopy>,
+    /// Images outside the book, with [`CopyImages::Never`]: (line, path).
+    pub outside_images: Vec<(usize, PathBuf)>,
     /// The front matter, when some of its keys have no field in the model: kept as comments.
     pub kept_front_matter: Vec<String>,
+}
+
+/// A problem found while importing, at a line of the Markdown file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub line: usize,
+    pub code: Code,
+    pub message: String,
+}
+
+impl Imported {
+    fn warn(&mut self, line: usize, code: Code, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            line,
+            code,
+            message: message.into(),
+        });
+    }
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Section {
     pub title: String,
     pub intro: Option<String>,
+    pub notes: Vec<Note>,
     pub steps: Vec<Step>,
 }
 
@@ -67,8 +97,20 @@ pub struct Shot {
 }
 
 /// Reads Markdown `text` from `file`; local image paths are rewritten so that they resolve from
-/// `out_dir`, where the YAML will be written.
+/// `out_dir`, where the YAML will be written. Images are not looked up (see [`import_with`]).
 pub fn import(text: &str, file: &Path, out_dir: &Path) -> Imported {
+    import_with(text, file, out_dir, None)
+}
+
+/// [`import`], with each local image looked up: a missing one is a warning, and one outside
+/// the book (or every one, as `placement` says) is planned for copying into the book, the
+/// guide pointing at the copy.
+pub fn import_with(
+    text: &str,
+    file: &Path,
+    out_dir: &Path,
+    placement: Option<&Placement>,
+) -> Imported {
     let mut text = text
         .trim_start_matches('\u{feff}')
         .replace("\r\n", "\n")
@@ -82,7 +124,11 @@ pub fn import(text: &str, file: &Path, out_dir: &Path) -> Imported {
         md_dir: file.parent().unwrap_or(Path::new("")).to_path_buf(),
         out_dir: out_dir.to_path_buf(),
         out,
+        images: images::Images::default(),
     };
+    if let Some(p) = placement {
+        r.place_images(&doc, p);
+    }
     r.document(&doc, front);
     r.rewrite_images();
     if r.out.title.trim().is_empty() {
@@ -90,17 +136,18 @@ pub fn import(text: &str, file: &Path, out_dir: &Path) -> Imported {
             .file_stem()
             .map(|s| s.to_string_lossy().replace(['_', '-'], " "))
             .unwrap_or_else(|| "Untitled guide".into());
-        r.out.warnings.push((
+        r.out.warn(
             1,
-            "no `#` heading: the title is made from the file name".into(),
-        ));
+            Code::I001,
+            "no `#` heading: the title is made from the file name",
+        );
     }
     if r.out.sections.is_empty() {
-        r.out.warnings.push((
+        r.out.warn(
             1,
-            "no numbered steps found: the guide has no sections and will not pass `stepbook check`"
-                .into(),
-        ));
+            Code::I001,
+            "no numbered steps found: the guide has no sections and will not pass `stepbook check`",
+        );
     }
     r.out
 }
@@ -110,9 +157,48 @@ struct Reader<'a> {
     md_dir: PathBuf,
     out_dir: PathBuf,
     out: Imported,
+    images: images::Images,
 }
 
 impl Reader<'_> {
+    /// Looks up every local image of the document (see [`images`]).
+    fn place_images(&mut self, b: &Block, placement: &Placement) {
+        for (_, src, _) in &b.images {
+            if let Some(target) = self.local_target(src) {
+                let line = self.line(b.range.start);
+                self.images
+                    .place(src, &target, line, &mut self.out, placement);
+            }
+        }
+        for c in &b.children {
+            self.place_images(c, placement);
+        }
+    }
+
+    /// The file a local image path names (`..` applied); `None` for URLs and absolute paths.
+    fn local_target(&self, src: &str) -> Option<PathBuf> {
+        if src.contains("://")
+            || src.starts_with("data:")
+            || src.starts_with('/')
+            || src.starts_with('#')
+            || src.is_empty()
+        {
+            return None;
+        }
+        let decoded = crate::validate::percent_decode(src).unwrap_or_else(|| src.to_owned());
+        let mut target = self.md_dir.clone();
+        for part in decoded.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    target.pop();
+                }
+                p => target.push(p),
+            }
+        }
+        Some(target)
+    }
+
     /// Local images inside Markdown text are rewritten like screenshots, so that they resolve
     /// from the output folder.
     fn rewrite_images(&mut self) {
@@ -216,37 +302,25 @@ impl Reader<'_> {
         }
     }
 
-    /// A local image path, rewritten to resolve from the output folder; URLs stay as they are.
+    /// A local image path, rewritten to resolve from the output folder (or pointing at the
+    /// image's copy in the book); URLs stay as they are.
     fn image_src(&self, src: &str) -> String {
-        if src.contains("://")
-            || src.starts_with("data:")
-            || src.starts_with('/')
-            || src.starts_with('#')
-        {
+        let Some(target) = self.local_target(src) else {
             return src.to_owned();
-        }
-        let decoded = crate::validate::percent_decode(src).unwrap_or_else(|| src.to_owned());
-        let mut target = self.md_dir.clone();
-        for part in decoded.split('/') {
-            match part {
-                "" | "." => {}
-                ".." => {
-                    target.pop();
-                }
-                p => target.push(p),
-            }
-        }
-        crate::validate::relative_path(&self.out_dir, &target)
+        };
+        let target = self.images.moved(&target).unwrap_or(&target);
+        crate::validate::relative_path(&self.out_dir, target)
     }
 
     fn shots(&mut self, b: &Block) -> Vec<Shot> {
         for (alt, src, _) in &b.images {
             if crate::markdown::placeholder_alt(alt, src) {
                 let line = self.line(b.range.start);
-                self.out.warnings.push((
+                self.out.warn(
                     line,
+                    Code::I002,
                     format!("image alt text `{}` says nothing about the picture; describe what it shows", alt.trim()),
-                ));
+                );
             }
         }
         b.images
@@ -266,8 +340,8 @@ impl Reader<'_> {
         let blocks = &doc.children;
         let i = self.title(blocks, front_title);
         let first_section = first_section(blocks, i);
-        let j = self.preamble(blocks, i, first_section);
-        self.sections(blocks, j);
+        let (j, carried) = self.preamble(blocks, i, first_section);
+        self.sections(blocks, j, carried);
     }
 
     /// Title: the first level-1 heading (front matter title otherwise). Returns where the rest
@@ -280,53 +354,62 @@ impl Reader<'_> {
             return 0;
         };
         self.out.title = blocks[pos].text.clone();
+        if let Some((title, d)) = preamble::title_duration(&self.out.title) {
+            let line = self.line(blocks[pos].range.start);
+            self.out.title = title;
+            self.out.found_duration(&d, line);
+        }
         if pos > 0 {
             // Content above the title joins the summary.
             let before: Vec<String> = blocks[..pos].iter().map(|b| self.src(&b.range)).collect();
-            self.out.warnings.push((
-                self.line(blocks[0].range.start),
-                "text above the title is kept at the start of the summary".into(),
-            ));
+            let line = self.line(blocks[0].range.start);
+            self.out.warn(
+                line,
+                Code::I001,
+                "text above the title is kept at the start of the summary",
+            );
             self.out.summary = Some(merge(self.out.summary.take(), before.join("\n\n")));
         }
         pos + 1
     }
 
-    /// Before the first section (`first_section`): summary and notes. Numbered lists there (no
-    /// heading above them) are left for a section named after the guide. Returns where the
-    /// sections start.
-    fn preamble(&mut self, blocks: &[Block], i: usize, first_section: Option<usize>) -> usize {
-        let preamble_end = first_section.unwrap_or(blocks.len());
-        let mut summary = Vec::new();
-        let mut j = i;
-        while j < preamble_end {
-            let b = &blocks[j];
-            if b.kind == Kind::OrderedList
-                && first_section.is_none()
-                && blocks[j..]
-                    .iter()
-                    .all(|x| !matches!(x.kind, Kind::Heading(_)))
-            {
-                break;
-            }
-            if let Some(n) = self.callout(b) {
-                self.out.notes.push(n);
-            } else {
-                summary.push(self.src(&b.range));
-            }
-            j += 1;
+    /// Before the first section (`first_section`): the preamble, mapped to fields (see
+    /// `preamble.rs`). Numbered lists there (no heading above them) are left for a section named
+    /// after the guide; group headings right above the first section (`## Exercise 1`) stay
+    /// with it. Returns where the sections start and what opens the first one's intro.
+    fn preamble(
+        &mut self,
+        blocks: &[Block],
+        i: usize,
+        first_section: Option<usize>,
+    ) -> (usize, Vec<String>) {
+        let mut end = match first_section {
+            Some(f) => f,
+            None => (i..blocks.len())
+                .find(|&j| {
+                    blocks[j].kind == Kind::OrderedList
+                        && blocks[j..]
+                            .iter()
+                            .all(|x| !matches!(x.kind, Kind::Heading(_)))
+                })
+                .unwrap_or(blocks.len()),
+        };
+        while first_section.is_some()
+            && end > i
+            && matches!(blocks[end - 1].kind, Kind::Heading(_))
+            && preamble::part_of(&blocks[end - 1].text) == preamble::Part::Other
+        {
+            end -= 1;
         }
-        if !summary.is_empty() {
-            self.out.summary = Some(merge(self.out.summary.take(), summary.join("\n\n")));
-        }
-        j
+        let carried = self.preamble_parts(&blocks[i..end]);
+        (end, carried)
     }
 
     /// The sections from block `j` on: each heading with numbered steps below it; headings
-    /// without steps are group headings (prefixed to the titles below) or carried text.
-    fn sections(&mut self, blocks: &[Block], mut j: usize) {
+    /// without steps are group headings (prefixed to the titles below) or carried text, which
+    /// opens the next section's intro; what is carried past the last section is the conclusion.
+    fn sections(&mut self, blocks: &[Block], mut j: usize, mut carried: Vec<String>) {
         let mut prefix: Vec<(u8, String)> = Vec::new();
-        let mut carried: Vec<String> = Vec::new();
         while j < blocks.len() {
             let b = &blocks[j];
             let (level, title) = match b.kind {
@@ -361,32 +444,79 @@ impl Reader<'_> {
                 .chain(std::iter::once(title.as_str()))
                 .collect::<Vec<_>>()
                 .join(" › ");
+            // A bold line between steps ("**Scale in rule**") followed by more steps opens a
+            // section of its own, titled under this one.
+            let mut parts = self.split_at_pseudo_headings(body).into_iter();
+            let (_, first) = parts.next().unwrap_or_default();
             let intro = std::mem::take(&mut carried);
-            let section = self.section(full_title, body, intro);
+            let section = self.section(full_title.clone(), first, intro);
             self.out.sections.push(section);
+            for (heading, part) in parts {
+                if part.iter().any(|x| x.kind == Kind::OrderedList) {
+                    let title = format!("{full_title} › {heading}");
+                    let section = self.section(title, part, Vec::new());
+                    self.out.sections.push(section);
+                } else {
+                    carried.push(format!("**{heading}**"));
+                    carried.extend(part.iter().map(|x| self.src(&x.range)));
+                }
+            }
             j = body_end;
         }
         if !carried.is_empty() {
             let rest = carried.join("\n\n");
-            match self
-                .out
-                .sections
-                .last_mut()
-                .and_then(|s| s.steps.last_mut())
-            {
-                Some(step) => step.text = merge(Some(std::mem::take(&mut step.text)), rest),
-                None => self.out.summary = Some(merge(self.out.summary.take(), rest)),
+            if self.out.sections.is_empty() {
+                self.out.summary = Some(merge(self.out.summary.take(), rest));
+            } else {
+                self.out.conclusion = Some(rest);
             }
         }
     }
 
+    /// A section's body cut at each bold-only paragraph that comes after a step: (the bold
+    /// text, the blocks after it). The first part has no heading.
+    fn split_at_pseudo_headings<'b>(&self, body: &'b [Block]) -> Vec<(String, &'b [Block])> {
+        let first_list = body.iter().position(|x| x.kind == Kind::OrderedList);
+        let cuts: Vec<usize> = (0..body.len())
+            .filter(|&k| first_list.is_some_and(|f| k > f))
+            .filter(|&k| self.pseudo_heading(&body[k]).is_some())
+            .collect();
+        let mut parts = Vec::new();
+        let mut from = 0;
+        let mut heading = String::new();
+        for k in cuts {
+            parts.push((std::mem::take(&mut heading), &body[from..k]));
+            heading = self.pseudo_heading(&body[k]).unwrap_or_default();
+            from = k + 1;
+        }
+        parts.push((heading, &body[from..]));
+        parts
+    }
+
+    /// A paragraph that is one bold phrase, not a callout label: `**Scale in rule**`.
+    fn pseudo_heading(&self, b: &Block) -> Option<String> {
+        if b.kind != Kind::Paragraph || !b.images.is_empty() || b.text.len() > 120 {
+            return None;
+        }
+        let src = self.src(&b.range);
+        let inner = src
+            .trim()
+            .strip_prefix("**")
+            .and_then(|r| r.strip_suffix("**"))
+            .or_else(|| src.trim().strip_prefix("__")?.strip_suffix("__"))?;
+        if inner.contains("**") || inner.contains('\n') || strip_label(&src).is_some() {
+            return None;
+        }
+        Some(b.text.trim().trim_end_matches(':').trim().to_owned())
+    }
+
     /// One section: its steps from the numbered lists of `body`; what comes before the first
-    /// step joins `intro`, what comes after a step joins that step.
+    /// step joins `intro` (its callouts are the section's notes), what comes after a step joins
+    /// that step.
     fn section(&mut self, title: String, body: &[Block], mut intro: Vec<String>) -> Section {
         let mut section = Section {
             title,
-            intro: None,
-            steps: Vec::new(),
+            ..Section::default()
         };
         for x in body {
             match x.kind {
@@ -396,7 +526,10 @@ impl Reader<'_> {
                     }
                 }
                 _ => match section.steps.last_mut() {
-                    None => intro.push(self.src(&x.range)),
+                    None => match self.callout(x) {
+                        Some(n) => section.notes.push(n),
+                        None => intro.push(self.src(&x.range)),
+                    },
                     Some(last) => self.attach(last, x),
                 },
             }
@@ -418,11 +551,12 @@ impl Reader<'_> {
             if matches!(b.kind, Kind::Other)
                 && self.text[b.range.clone()].trim_start().starts_with('<')
             {
-                self.out.warnings.push((
-                    self.line(b.range.start),
-                    "raw HTML kept in the step's text; stepbook removes HTML from its output"
-                        .into(),
-                ));
+                let line = self.line(b.range.start);
+                self.out.warn(
+                    line,
+                    Code::I001,
+                    "raw HTML kept in the step's text; stepbook removes HTML from its output",
+                );
             }
             step.text = merge(Some(std::mem::take(&mut step.text)), self.src(&b.range));
         }
@@ -451,11 +585,12 @@ impl Reader<'_> {
             } else if matches!(c.kind, Kind::Other)
                 && self.text[c.range.clone()].trim_start().starts_with('<')
             {
-                self.out.warnings.push((
-                    self.line(c.range.start),
-                    "raw HTML kept in the step's text; stepbook removes HTML from its output"
-                        .into(),
-                ));
+                let line = self.line(c.range.start);
+                self.out.warn(
+                    line,
+                    Code::I001,
+                    "raw HTML kept in the step's text; stepbook removes HTML from its output",
+                );
             }
         }
         // The item's text: its source without the list marker and without what became fields.
@@ -482,10 +617,12 @@ impl Reader<'_> {
                 .chain(step.notes.iter().map(|n| n.text.as_str()))
                 .find_map(text::vague_wait)
         {
-            self.out.warnings.push((
-                self.line(item.range.start),
+            let line = self.line(item.range.start);
+            self.out.warn(
+                line,
+                Code::I003,
                 format!("\"{vague}\" is not a wait stepbook can use: set `wait:` on this step if readers must wait"),
-            ));
+            );
         }
         if step.text.is_empty() {
             step.text = if step.screenshots.is_empty() {
@@ -493,22 +630,29 @@ impl Reader<'_> {
             } else {
                 "See the screenshot.".into()
             };
-            self.out.warnings.push((
-                self.line(item.range.start),
-                "a numbered item with no text: its step text is a placeholder".into(),
-            ));
+            let line = self.line(item.range.start);
+            self.out.warn(
+                line,
+                Code::I001,
+                "a numbered item with no text: its step text is a placeholder",
+            );
         }
         step
     }
 }
 
 /// The first heading from block `i` on that is followed (before the next heading) by a list of
-/// numbered steps: where the sections begin.
+/// numbered steps: where the sections begin. A numbered list under a preamble heading
+/// ("Objectives", "Requirements") is not steps.
 fn first_section(blocks: &[Block], i: usize) -> Option<usize> {
+    use preamble::Part;
     let mut current = None;
     for (j, b) in blocks.iter().enumerate().skip(i) {
         match b.kind {
-            Kind::Heading(_) => current = Some(j),
+            Kind::Heading(_) => {
+                current =
+                    matches!(preamble::part_of(&b.text), Part::Other | Part::Label).then_some(j);
+            }
             Kind::OrderedList => {
                 if let Some(h) = current {
                     return Some(h);

@@ -28,7 +28,7 @@ pub(super) fn front_matter(text: &mut String, out: &mut Imported) -> Option<Stri
             "description" | "summary" => out.summary = Some(s),
             "duration" => match crate::duration::suggest(&s).or_else(|| crate::duration::Duration::parse(&s).ok().map(|_| s.clone())) {
                 Some(d) => out.duration = Some(d),
-                None => out.warnings.push((line, format!("front matter `duration: {s}` is not a duration stepbook understands; not imported"))),
+                None => out.warn(line, crate::diag::Code::I005, format!("front matter `duration: {s}` is not a duration stepbook understands; not imported")),
             },
             _ => return false,
         }
@@ -138,7 +138,7 @@ pub(super) fn unquote(md: &str) -> String {
         .join("\n")
 }
 
-/// Removes the `1.` marker of an item's first line and the item's indentation from the rest.
+/// Removes the `1.` (or bullet) marker of an item's first line and the item's indentation from the rest.
 pub(super) fn strip_marker(own: &str, text: &str, start: usize) -> String {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let first_line_end = own.find('\n').unwrap_or(own.len());
@@ -146,10 +146,18 @@ pub(super) fn strip_marker(own: &str, text: &str, start: usize) -> String {
     let after_digits = first
         .trim_start()
         .trim_start_matches(|c: char| c.is_ascii_digit());
-    let after_marker = after_digits
-        .strip_prefix('.')
-        .or_else(|| after_digits.strip_prefix(')'))
-        .unwrap_or(after_digits);
+    let numbered = after_digits.len() < first.trim_start().len();
+    let after_marker = if numbered {
+        after_digits
+            .strip_prefix('.')
+            .or_else(|| after_digits.strip_prefix(')'))
+            .unwrap_or(after_digits)
+    } else {
+        // A bullet item: `-`, `+` or `*`.
+        after_digits
+            .strip_prefix(['-', '+', '*'])
+            .unwrap_or(after_digits)
+    };
     let content = after_marker.trim_start();
     // Continuation lines are indented to where the content starts (authors often indent one to
     // three columns deeper, e.g. 4 spaces under `1. `; that is still the item's content).
@@ -251,7 +259,7 @@ pub fn wait_of(text: &str) -> Option<String> {
 
 /// The first amount of time in the next few words: `5 minutes`, `2-3 minutes`, `5 and 10
 /// minutes`, `2 to 3 minutes`, `a minute`.
-fn amount(text: &str) -> Option<String> {
+pub(super) fn amount(text: &str) -> Option<String> {
     // Within the sentence: a number in the next one is about something else.
     let sentence = text
         .find(". ")

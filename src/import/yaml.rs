@@ -38,6 +38,8 @@ pub fn to_yaml(g: &Imported, schema: Option<&str>, source: &str) -> String {
     if let Some(d) = &g.duration {
         field(&mut out, 0, "duration", d);
     }
+    items(&mut out, "prerequisites", &g.prerequisites);
+    items(&mut out, "objectives", &g.objectives);
     notes(&mut out, 0, &g.notes);
     out.push_str("sections:\n");
     for s in &g.sections {
@@ -45,12 +47,28 @@ pub fn to_yaml(g: &Imported, schema: Option<&str>, source: &str) -> String {
         if let Some(i) = &s.intro {
             field(&mut out, 4, "intro", i);
         }
+        notes(&mut out, 4, &s.notes);
         out.push_str("    steps:\n");
         for st in &s.steps {
             step(&mut out, 6, st);
         }
     }
+    if let Some(c) = &g.conclusion {
+        field(&mut out, 0, "conclusion", c);
+    }
     out
+}
+
+/// A top-level list of Markdown items.
+fn items(out: &mut String, key: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{key}:");
+    for i in items {
+        let _ = write!(out, "  - ");
+        value_after_key_list(out, i);
+    }
 }
 
 fn step(out: &mut String, indent: usize, s: &Step) {
@@ -112,6 +130,29 @@ fn value_after_key(out: &mut String, indent: usize, key: &str, value: &str) {
         let _ = writeln!(out, "{key}: {value}");
     } else {
         let _ = writeln!(out, "{key}: {}", quoted(value));
+    }
+}
+
+/// A list item's scalar after `  - `: quoted, or a block scalar for several lines.
+fn value_after_key_list(out: &mut String, value: &str) {
+    if value.contains('\n') {
+        let indicator = if value.starts_with([' ', '\n']) {
+            "2"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "|{indicator}-");
+        for line in value.trim_end_matches('\n').split('\n') {
+            if line.is_empty() {
+                out.push('\n');
+            } else {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+    } else if plain_ok(value) {
+        let _ = writeln!(out, "{value}");
+    } else {
+        let _ = writeln!(out, "{}", quoted(value));
     }
 }
 

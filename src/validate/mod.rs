@@ -8,7 +8,7 @@ pub use checked::{CheckedGuide, CheckedSection, CheckedStep};
 
 use crate::diag::Code;
 use paths::FileIndex;
-pub use paths::{percent_decode, relative_path};
+pub use paths::{percent_decode, publishable, relative_path};
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};

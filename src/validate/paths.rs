@@ -170,7 +170,7 @@ impl GuideValidator<'_> {
 /// hidden or in a hidden folder (`.env`, `.git/config`), and its first bytes are those of a
 /// PNG, JPEG, GIF or WebP image (`book.toml`, a page or an SVG with a script are not). `Err`
 /// says why not.
-fn publishable(real: &Path, root: &Path) -> Result<(), String> {
+pub fn publishable(real: &Path, root: &Path) -> Result<(), String> {
     use std::io::Read;
     let rel = real.strip_prefix(root).unwrap_or(real);
     if rel

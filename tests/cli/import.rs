@@ -239,3 +239,216 @@ fn a_front_matter_description_is_not_repeated_in_the_summary() {
         r.stdout
     );
 }
+
+fn strings(n: Option<&Node>) -> Vec<String> {
+    items(n).iter().map(|i| text(Some(i))).collect()
+}
+
+/// The fixture book `import-lab`, its `labs/*.md` imported into `content/`.
+fn imported_lab(args: &[&str]) -> (Book, crate::Run) {
+    let book = Book::fixture("import-lab");
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    let r = book.run(&all);
+    (book, r)
+}
+
+#[test]
+fn a_lab_preamble_maps_to_fields_and_trailing_text_to_the_conclusion() {
+    let (book, r) = imported_lab(&["labs/lab.md", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let g = parse_yaml(&r.stdout).unwrap();
+    // The scenario is the summary; no heading of the preamble is left in it.
+    assert_eq!(
+        text(get(&g, "summary")),
+        "Your organization wants to explore deploying Azure virtual machines."
+    );
+    assert_eq!(text(get(&g, "duration")), "30m");
+    assert_eq!(
+        strings(get(&g, "prerequisites")),
+        ["This lab requires an Azure subscription."]
+    );
+    assert_eq!(
+        strings(get(&g, "objectives")),
+        [
+            "Task 1: Deploy a virtual machine.",
+            "Task 2: Scale it with [rules](https://learn.microsoft.com/azure/autoscale)."
+        ]
+    );
+    let sections = items(get(&g, "sections"));
+    let titles: Vec<String> = sections.iter().map(|s| text(get(s, "title"))).collect();
+    assert_eq!(
+        titles,
+        [
+            "Task 1: Deploy a virtual machine",
+            "Task 2: Scale it",
+            "Task 2: Scale it › Scale in rule"
+        ],
+        "a bold line between steps opens a section of its own"
+    );
+    // Other preamble headings open the first section's intro, demoted; intro callouts are notes.
+    let intro = text(get(&sections[0], "intro"));
+    assert!(intro.starts_with("**Architecture diagram**\n\n![Diagram of the lab's virtual machines.](../labs/media/diagram.png)"), "{intro}");
+    assert!(!intro.contains("Important"), "{intro}");
+    let kinds: Vec<String> = items(get(&sections[0], "notes"))
+        .iter()
+        .map(|n| text(get(n, "kind")))
+        .collect();
+    assert_eq!(kinds, ["important", "note"]);
+    let steps = |i: usize| items(get(&sections[i], "steps")).len();
+    assert_eq!((steps(0), steps(1), steps(2)), (2, 1, 2));
+    let conclusion = text(get(&g, "conclusion"));
+    assert!(
+        conclusion.starts_with("**Review**\n\nIn this lab, you have:"),
+        "{conclusion}"
+    );
+    assert!(conclusion.ends_with("+ Scaled it."), "{conclusion}");
+    let last = items(get(&sections[2], "steps"))
+        .last()
+        .map(|s| text(get(s, "text")));
+    assert_eq!(
+        last.as_deref(),
+        Some("Save the rule."),
+        "not glued onto the last step"
+    );
+    // A heading that only labels the document is left out, and said so at its line.
+    let warned: Vec<_> = crate::locations(&r.stderr);
+    assert!(
+        warned.contains(&("I001".into(), "labs/lab.md:2:1".into())),
+        "{}",
+        r.stderr
+    );
+
+    // The guide it writes passes `check` and shows every field in the outputs.
+    let r = book.run(&["import", "labs/lab.md"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = book.read("book/html/lab/index.html");
+    for want in [
+        "<h2>Before you start</h2>",
+        "<h2>You will</h2>",
+        "Wrapping up",
+        "<strong>Review</strong>",
+        "Use the region your instructor gives you.",
+    ] {
+        assert!(html.contains(want), "{want} in the HTML page");
+    }
+    let md = book.read("book/markdown/lab.md");
+    assert!(
+        md.contains("**You will:**\n\n- Task 1: Deploy a virtual machine."),
+        "{md}"
+    );
+    assert!(md.contains("## Wrapping up\n\n**Review**"), "{md}");
+    assert!(md.contains("> **Important:** Use the region"), "{md}");
+}
+
+#[test]
+fn durations_in_titles_and_ranges() {
+    let (_book, r) = imported_lab(&["labs/walkthrough.md", "labs/broken.md", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs: Vec<&str> = r.stdout.split("\n# /").collect();
+    let walkthrough = parse_yaml(docs[0]).unwrap();
+    assert_eq!(text(get(&walkthrough, "duration")), "60m");
+    assert!(
+        crate::locations(&r.stderr).contains(&("I005".into(), "labs/walkthrough.md:5:1".into())),
+        "a range is reported where it is written: {}",
+        r.stderr
+    );
+    let broken = parse_yaml(&format!("# /{}", docs[1])).unwrap();
+    assert_eq!(text(get(&broken, "title")), "Broken pictures");
+    assert_eq!(text(get(&broken, "duration")), "10m");
+}
+
+#[test]
+fn a_missing_image_is_reported_at_import() {
+    let (_book, r) = imported_lab(&["labs/broken.md", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("I004".to_string(), "labs/broken.md:7:1".to_string())],
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("the image `media/missing.png` does not exist")
+    );
+}
+
+#[test]
+fn images_outside_the_book_are_copied_into_it_or_refused() {
+    let lab = repo().join("tests/fixtures/import-lab/labs/lab.md");
+    let lab = lab.to_str().unwrap();
+    let book = Book {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    book.write("book.toml", "[book]\ntitle = \"Event\"\n");
+
+    // Refused: nothing is written.
+    let r = book.run(&["import", "--no-copy-images", lab]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("outside the book"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("lab.md:23: "),
+        "names the image's line: {}",
+        r.stderr
+    );
+    assert!(!book.path().join("content").exists());
+
+    // Copied by default, one line per folder; the guide points at the copy and builds.
+    let r = book.run(&["import", lab]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("copied 1 image from "), "{}", r.stderr);
+    let copy = book.path().join("content/media/lab/diagram.png");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(repo().join("tests/fixtures/import-lab/labs/media/diagram.png")).unwrap()
+    );
+    assert!(
+        book.read("content/lab.yaml")
+            .contains("](media/lab/diagram.png)")
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // A second import replaces its own copy (same bytes); a different file there is kept
+    // unless --force.
+    assert_eq!(book.run(&["import", "--force", lab]).code, 0);
+    std::fs::write(&copy, b"mine").unwrap();
+    std::fs::remove_file(book.path().join("content/lab.yaml")).unwrap();
+    let r = book.run(&["import", lab]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("would replace these different files"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(&copy).unwrap(), b"mine");
+    assert!(!book.path().join("content/lab.yaml").exists());
+}
+
+#[test]
+fn import_copies_only_real_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.png"), "API_KEY=hunter2\n").unwrap();
+    std::fs::write(
+        outside.join("lab.md"),
+        "# Lab\n\n## Part\n\n1. Open it.\n\n    ![The key](secret.png)\n",
+    )
+    .unwrap();
+    let book = dir.path().join("book");
+    std::fs::create_dir_all(&book).unwrap();
+    std::fs::write(book.join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+    let r = run_in(&book, &["import", outside.join("lab.md").to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the image `secret.png` is not copied: its bytes are not a PNG"),
+        "{}",
+        r.stderr
+    );
+    assert!(!book.join("content/media").exists());
+}
