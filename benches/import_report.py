@@ -18,7 +18,7 @@ with open(os.path.join(corpus, "guides.tsv")) as f:
         d, g = line.rstrip("\n").split("\t")[:2]
         guides.append(os.path.join(corpus, d, g))
 
-c = collections.Counter()
+c = collections.Counter({k: 0 for k in ["guides", "summary holds a heading", "durations", "with prerequisites", "with objectives", "with conclusion", "sections", "section notes", "steps", "waits"]})
 kinds = collections.Counter()
 for path in guides:
     r = subprocess.run([exe, "import", "--dry-run", "--color", "never", path],
@@ -47,8 +47,8 @@ for path in guides:
     for line in r.stderr.splitlines():
         m = re.match(r"\s*warning(?:\[(\w+)\])?: (.*)", line)
         if m:
-            msg = re.sub(r"`[^`]*`|\"[^\"]*\"", "…", m.group(2))
-            kinds[m.group(1) or msg[:70]] += 1
+            msg = re.sub(r"`[^`]*`|\"[^\"]*\"|\([^)]*\)", "…", m.group(2))
+            kinds[f"{m.group(1)}: {msg[:60]}"] += 1
 for k, v in c.items():
     print(f"{k}\t{v}")
 print("warnings by kind:")

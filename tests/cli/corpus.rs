@@ -138,6 +138,8 @@ struct Imported {
     guides: BTreeMap<String, (PathBuf, PathBuf)>,
     dir: tempfile::TempDir,
     warnings_free: usize,
+    /// `path:line` of each image import reported missing (I004).
+    missing: BTreeSet<String>,
 }
 
 fn import_folder(folder: &Path) -> Imported {
@@ -153,12 +155,18 @@ fn import_folder(folder: &Path) -> Imported {
             .unwrap();
     let mut guides = BTreeMap::new();
     let mut warnings_free = 0;
+    let mut missing = BTreeSet::new();
     for g in manifest["guides"].as_array().unwrap() {
         let path = g["path"].as_str().unwrap();
         let r = run_in(dir.path(), &["import", path, "--out-dir", "content"]);
         assert_eq!(r.code, 0, "{path}: {}", r.stderr);
         if !r.stderr.contains("warning[") {
             warnings_free += 1;
+        }
+        for (code, at) in crate::locations(&r.stderr) {
+            if code == "I004" {
+                missing.insert(at.rsplit_once(':').unwrap().0.to_owned());
+            }
         }
         let stem = Path::new(path)
             .file_stem()
@@ -178,6 +186,7 @@ fn import_folder(folder: &Path) -> Imported {
         guides,
         dir,
         warnings_free,
+        missing,
     }
 }
 
@@ -220,6 +229,15 @@ fn corpus_round_trip_and_lint() {
             .map(|l| l.split('\t').nth(5).unwrap().to_owned())
             .collect();
         assert_eq!(found, expected, "{name}: broken links reported by lint");
+        // import reported the same images missing, each at its line.
+        let at_lines: BTreeSet<String> = broken
+            .lines()
+            .skip(1)
+            .map(|l| l.split('\t').collect::<Vec<_>>())
+            .filter(|f| f[0] == name)
+            .map(|f| format!("{}:{}", f[1], f[2]))
+            .collect();
+        assert_eq!(imported.missing, at_lines, "{name}: missing images reported by import");
         // Stand-ins for the missing images (so the book builds), then compare before and after.
         for missing in &expected {
             let p = root.join(missing);
