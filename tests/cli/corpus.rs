@@ -237,7 +237,10 @@ fn corpus_round_trip_and_lint() {
             .filter(|f| f[0] == name)
             .map(|f| format!("{}:{}", f[1], f[2]))
             .collect();
-        assert_eq!(imported.missing, at_lines, "{name}: missing images reported by import");
+        assert_eq!(
+            imported.missing, at_lines,
+            "{name}: missing images reported by import"
+        );
         // Stand-ins for the missing images (so the book builds), then compare before and after.
         for missing in &expected {
             let p = root.join(missing);
