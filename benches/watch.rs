@@ -25,7 +25,7 @@ fn main() {
     eprintln!("corpus: {guides} guides in {}", dir.display());
 
     // 1. The incremental rebuild itself.
-    let mut session = stepbook::watch::Session::new(&dir, None);
+    let mut session = stepbook::watch::Session::new(&dir, None, Default::default());
     let t = Instant::now();
     session.full().expect("full build");
     eprintln!("first full build: {:.3} s", t.elapsed().as_secs_f64());

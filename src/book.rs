@@ -5,6 +5,13 @@ use std::path::{Path, PathBuf};
 
 use crate::{Error, config};
 
+/// What the command line chose to render: profiles (`--profile`) and variables (`--set`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    pub profiles: Vec<String>,
+    pub set: crate::variables::Vars,
+}
+
 /// A book opened from its folder: configuration and canonical paths.
 #[derive(Debug, Clone)]
 pub struct Book {
@@ -15,6 +22,8 @@ pub struct Book {
     /// Canonical path of the guides folder.
     pub src: PathBuf,
     pub config: config::Config,
+    /// What a build renders: one variant per selected profile (at least one).
+    pub variants: Vec<crate::variant::Variant>,
 }
 
 impl Book {
@@ -32,12 +41,42 @@ impl Book {
         let config = config::load(&root, dir)?;
         let src = std::fs::canonicalize(root.join(&config.book.src))
             .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", config.book.src.display()))?;
+        let variants =
+            crate::variant::select(&config, &[], &Default::default()).unwrap_or_else(|_| {
+                vec![crate::variant::Variant::new(
+                    &config,
+                    None,
+                    &Default::default(),
+                )]
+            });
         Ok(Book {
             root,
             shown_root: dir.to_path_buf(),
             src,
             config,
+            variants,
         })
+    }
+
+    /// Opens the book and selects what to render (see [`Book::select`]).
+    pub fn open_with(dir: &Path, selection: &Selection) -> Result<Book, Error> {
+        let mut book = Book::open(dir)?;
+        book.select(selection)?;
+        Ok(book)
+    }
+
+    /// Selects the profiles to render (none named: book.toml's choice) and the `--set`
+    /// variables. A profile book.toml does not declare is a configuration error.
+    pub fn select(&mut self, selection: &Selection) -> Result<(), Error> {
+        self.variants =
+            crate::variant::select(&self.config, &selection.profiles, &selection.set)
+                .map_err(|message| Error::Config(config::ConfigError::Profile { message }))?;
+        Ok(())
+    }
+
+    /// The variant `check` and `watch` use: the first selected.
+    pub fn variant(&self) -> crate::variant::Variant {
+        self.variants.first().cloned().unwrap_or_default()
     }
 
     /// The output folder: `dest_dir` if given, else `build-dir` from book.toml.

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::model::{Guide, Note, NoteKind, Screenshot, Section, Sp, Step};
+use crate::model::{Guide, GuideVars, Note, NoteKind, Screenshot, Section, Sp, Step};
 use crate::node::{Node, Value};
 
 /// Builds a model value from a node; `None` when the node has the wrong shape.
@@ -61,6 +61,39 @@ impl<T: FromNode> FromNode for Vec<T> {
             Value::Seq(items) => Some(items.iter().filter_map(T::from_node).collect()),
             _ => None,
         }
+    }
+}
+
+impl FromNode for GuideVars {
+    /// A `variables:` map, nested maps flattened to dotted names; values that are not text,
+    /// numbers or booleans are left out (the variant stage reports them).
+    fn from_node(node: &Node) -> Option<Self> {
+        fn walk(prefix: &str, node: &Node, out: &mut Vec<(Sp<String>, Sp<String>)>) {
+            let Value::Map(entries) = &node.value else {
+                return;
+            };
+            for (k, v) in entries {
+                let name = if prefix.is_empty() {
+                    k.name.clone()
+                } else {
+                    format!("{prefix}.{}", k.name)
+                };
+                let text = match &v.value {
+                    Value::Str(s) => s.clone(),
+                    Value::Num { text, .. } => text.clone(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Map(_) => {
+                        walk(&name, v, out);
+                        continue;
+                    }
+                    Value::Null | Value::Seq(_) => continue,
+                };
+                out.push((Sp::new(name, k.span.clone()), Sp::new(text, v.span.clone())));
+            }
+        }
+        let mut out = Vec::new();
+        walk("", node, &mut out);
+        Some(GuideVars(out))
     }
 }
 
@@ -126,6 +159,7 @@ impl FromNode for Guide {
             notes: f.or_default("notes"),
             sections: f.list("sections"),
             conclusion: f.opt("conclusion"),
+            variables: f.or_default("variables"),
         })
     }
 }
@@ -136,6 +170,7 @@ impl FromNode for Note {
         Some(Note {
             kind: f.opt("kind")?,
             text: f.text("text"),
+            only: f.or_default("only"),
         })
     }
 }
@@ -149,6 +184,8 @@ impl FromNode for Section {
             intro: f.opt("intro"),
             notes: f.or_default("notes"),
             steps: f.list("steps"),
+            only: f.or_default("only"),
+            origin: 0,
         })
     }
 }
@@ -166,6 +203,8 @@ impl FromNode for Step {
             wait: f.opt("wait"),
             optional: f.or_default("optional"),
             substeps: f.or_default("substeps"),
+            only: f.or_default("only"),
+            origin: 0,
         })
     }
 }
@@ -177,6 +216,7 @@ impl FromNode for Screenshot {
             src: f.opt("src")?,
             alt: f.opt("alt"),
             caption: f.opt("caption"),
+            only: f.or_default("only"),
         })
     }
 }

@@ -29,9 +29,11 @@ pub mod shape;
 #[cfg(test)]
 mod testing;
 pub mod validate;
+pub mod variables;
+pub mod variant;
 pub mod watch;
 
-pub use book::Book;
+pub use book::{Book, Selection};
 pub use diag::shown_path;
 pub use error::{Error, exit};
 pub use pipeline::{BuildOptions, BuildReport, Checked, build, build_kept, timed};

@@ -27,10 +27,13 @@ pub struct LoadedGuide {
     pub shown: PathBuf,
     pub text: Arc<str>,
     pub guide: Guide,
+    /// The variables the guide's text was resolved with (set by [`crate::variant::apply`]),
+    /// for templates.
+    pub variables: crate::variables::Vars,
 }
 
 /// Everything the load stage produced: the guides that parsed, and the problems of the rest.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Loaded {
     pub guides: Vec<LoadedGuide>,
     pub diagnostics: Vec<Diagnostic>,
@@ -208,6 +211,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
         shown,
         text,
         guide,
+        variables: Default::default(),
     });
     (guide, diags, source)
 }

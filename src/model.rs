@@ -85,7 +85,21 @@ pub struct Guide {
     /// Markdown shown after the last section: what was achieved, cleaning up, further reading.
     #[serde(default)]
     pub conclusion: Option<Sp<String>>,
+    /// Values for `{{ name }}` placeholders in this guide: text, or maps that give dotted names
+    /// (`event: {name: …}` is `{{ event.name }}`). They override book.toml's `[variables]`; a
+    /// profile's variables and `--set` override them.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, crate::variables::VarValue>")]
+    pub variables: GuideVars,
 }
+
+/// A guide's `variables:`, flattened to dotted names: (name, value), each with its span.
+#[derive(Debug, Clone, Default)]
+pub struct GuideVars(pub Vec<(Sp<String>, Sp<String>)>);
+
+/// Profile tags of a part of a guide (`only: [instructor]`): the part is shown only in builds
+/// whose profile has one of them. Empty: shown in every build.
+pub type Only = Vec<Sp<String>>;
 
 /// A callout: a note, tip, important point, warning or caution.
 #[derive(Debug, Clone, JsonSchema)]
@@ -95,6 +109,9 @@ pub struct Note {
     pub kind: Sp<NoteKind>,
     /// Markdown text of the callout.
     pub text: Sp<String>,
+    /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
+    #[serde(default)]
+    pub only: Only,
 }
 
 /// The kind of a callout, which decides how it is styled.
@@ -160,6 +177,13 @@ pub struct Section {
     /// The numbered steps. At least one.
     #[schemars(length(min = 1))]
     pub steps: Sp<Vec<Sp<Step>>>,
+    /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
+    #[serde(default)]
+    pub only: Only,
+    /// Position among the guide's sections before a profile filtered them (1-based; 0: not
+    /// filtered), so default anchors stay the same in every profile.
+    #[serde(skip)]
+    pub origin: usize,
 }
 
 /// One action the reader performs.
@@ -192,6 +216,13 @@ pub struct Step {
     /// Steps nested under this one, numbered a, b, c.
     #[serde(default)]
     pub substeps: Vec<Sp<Step>>,
+    /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
+    #[serde(default)]
+    pub only: Only,
+    /// Position among its siblings before a profile filtered them (1-based; 0: not filtered),
+    /// so default anchors stay the same in every profile.
+    #[serde(skip)]
+    pub origin: usize,
 }
 
 /// An image that shows a step.
@@ -206,6 +237,9 @@ pub struct Screenshot {
     /// Markdown caption shown under the image.
     #[serde(default)]
     pub caption: Option<Sp<String>>,
+    /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
+    #[serde(default)]
+    pub only: Only,
 }
 
 /// The JSON Schema (draft 2020-12) of a guide file, with a description for every field.

@@ -228,6 +228,8 @@ impl<'a> Checker<'a> {
             .and_then(Json::as_object)
             .unwrap_or(&empty);
         let closed = schema.get("additionalProperties") == Some(&Json::Bool(false));
+        // A map with values of one schema (`variables:`): each value is checked against it.
+        let values = schema.get("additionalProperties").filter(|v| v.is_object());
         let what = match (name, self.flavor) {
             (Some(n), Flavor::Yaml) => format!("{} {}", n.to_lowercase(), self.path(path)),
             _ => self.path(path),
@@ -238,6 +240,11 @@ impl<'a> Checker<'a> {
                 Some(prop) => {
                     path.push(Seg::Key(key.name.clone()));
                     self.node(value, prop, path, None);
+                    path.pop();
+                }
+                None if values.is_some() => {
+                    path.push(Seg::Key(key.name.clone()));
+                    self.node(value, values.unwrap_or(&Json::Null), path, None);
                     path.pop();
                 }
                 None if closed => {

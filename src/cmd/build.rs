@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use super::{BookDir, DestDir, Ui};
-use crate::{Book, BuildOptions, Error};
+use crate::{BuildOptions, Error};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -18,7 +18,7 @@ pub struct Args {
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let start = Instant::now();
-    let book = Book::open(&args.book.dir)?;
+    let book = args.book.open()?;
     let opts = BuildOptions {
         dest_dir: args.dest.dest_dir,
         deny_warnings: args.deny_warnings,

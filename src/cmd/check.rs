@@ -1,7 +1,7 @@
 //! CLI: `stepbook check`.
 
 use super::{BookDir, Ui};
-use crate::{Book, Error};
+use crate::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -13,12 +13,35 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
-    let book = Book::open(&args.book.dir)?;
-    let checked = book.check()?.fail_on(args.deny_warnings)?;
+    let book = args.book.open()?;
+    // Every selected profile is checked: content tagged for one is only seen in its view.
+    let mut all = book.check_each()?;
+    let n = all.first().map_or(0, |(_, c)| c.book.guides.len());
+    let profiles: Vec<String> = all.iter().filter_map(|(v, _)| v.profile.clone()).collect();
+    let (_, mut checked) = all
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("no profile to check"))?;
+    for (_, c) in all {
+        checked.diagnostics.extend(c.diagnostics.items);
+        checked.sources.extend(c.sources);
+    }
+    checked.diagnostics.sort();
+    let checked = checked.fail_on(args.deny_warnings)?;
     ui.report(&checked.diagnostics, &checked.sources);
-    let n = checked.book.guides.len();
+    let with = match profiles.len() {
+        0 => String::new(),
+        1 => format!(" (profile `{}`)", profiles[0]),
+        _ => format!(
+            " (profiles {})",
+            profiles
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     ui.status(&format!(
-        "checked {n} guide{}: no errors",
+        "checked {n} guide{}{with}: no errors",
         if n == 1 { "" } else { "s" }
     ));
     Ok(())

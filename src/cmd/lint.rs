@@ -54,7 +54,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
-    let book = Book::open(&args.book.dir)?;
+    let book = Book::open_with(&args.book.dir, &args.book.selection_of_one()?)?;
     // A progress bar only on a terminal, and only for the human format.
     let bar = (args.format == Format::Human && !ui.quiet && std::io::stderr().is_terminal())
         .then(progress_bar);

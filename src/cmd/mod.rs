@@ -227,4 +227,40 @@ pub struct BookDir {
     /// The book's folder, holding book.toml.
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
+    /// Render this profile of book.toml's `[profiles]`: content tagged `only: [<tag>]` with one
+    /// of its tags is shown, and its variables apply. Repeat it to build several profiles, each
+    /// into `<build-dir>/<profile>/`. Default: `[build] profiles`, else the profile named
+    /// `default`, else none (untagged content only).
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+    /// Give a variable a value: `--set event.name="Contoso Cloud Day"` (repeatable). It
+    /// overrides the profile's, the guide's and book.toml's value.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = crate::variables::parse_set)]
+    pub set: Vec<(String, String)>,
+}
+
+impl BookDir {
+    /// The profiles and variables chosen on the command line.
+    pub fn selection(&self) -> crate::book::Selection {
+        crate::book::Selection {
+            profiles: self.profiles.clone(),
+            set: self.set.iter().cloned().collect(),
+        }
+    }
+
+    /// [`BookDir::selection`], for commands that show one profile (`watch`, `serve`, `lint`).
+    pub fn selection_of_one(&self) -> Result<crate::book::Selection, crate::Error> {
+        if self.profiles.len() > 1 {
+            return Err(crate::Error::Other(anyhow::anyhow!(
+                "this command shows one profile at a time; `--profile` was given {} times\n  = help: run one per profile, or use `stepbook build` to write several",
+                self.profiles.len()
+            )));
+        }
+        Ok(self.selection())
+    }
+
+    /// Opens the book with the command line's selection.
+    pub fn open(&self) -> Result<crate::Book, crate::Error> {
+        crate::Book::open_with(&self.dir, &self.selection())
+    }
 }

@@ -39,6 +39,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         watch: WatchOptions {
             poll: args.poll,
             dest_dir: args.dest.dest_dir,
+            selection: args.book.selection_of_one()?,
         },
         allow_hosts: args.allow_host,
     };

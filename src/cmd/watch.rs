@@ -20,6 +20,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let opts = WatchOptions {
         poll: args.poll,
         dest_dir: args.dest.dest_dir,
+        selection: args.book.selection_of_one()?,
     };
     let stop = super::ctrl_c_flag();
     ui.status(&format!(

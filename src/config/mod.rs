@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 
+mod profiles;
 mod rules;
 use crate::node;
 use crate::shape::{self, Flavor};
@@ -34,6 +35,27 @@ pub struct Config {
     /// Settings of `stepbook lint`; command-line flags override them.
     #[serde(default)]
     pub lint: LintTable,
+    /// Values for `{{ name }}` placeholders in every guide: text, numbers or booleans; tables
+    /// give dotted names (`[variables.event]` `name = "…"` is `{{ event.name }}`).
+    #[serde(default)]
+    pub variables: std::collections::BTreeMap<String, crate::variables::VarValue>,
+    /// Profiles (`[profiles.instructor]`): which tagged content (`only:`) a build shows, and
+    /// variables of their own.
+    #[serde(default)]
+    pub profiles: std::collections::BTreeMap<String, Profile>,
+}
+
+/// `[profiles.<name>]`
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Profile {
+    /// Content tagged with any of these (`only: [instructor]`) is shown; untagged content
+    /// always is.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Variables of this profile; they override the book's and the guides'.
+    #[serde(default)]
+    pub variables: std::collections::BTreeMap<String, crate::variables::VarValue>,
 }
 
 /// `[lint]`
@@ -203,12 +225,18 @@ pub struct BuildTable {
     /// Folder, relative to book.toml, the outputs are written to.
     #[serde(default = "default_build_dir")]
     pub build_dir: PathBuf,
+    /// Profiles a build renders when `--profile` is not given; with more than one, each goes
+    /// into its own folder, `<build-dir>/<profile>/`. Default: the profile named `default` if
+    /// there is one, else no profile (untagged content only).
+    #[serde(default)]
+    pub profiles: Vec<String>,
 }
 
 impl Default for BuildTable {
     fn default() -> Self {
         BuildTable {
             build_dir: default_build_dir(),
+            profiles: Vec::new(),
         }
     }
 }
@@ -331,6 +359,10 @@ pub enum ConfigError {
         diagnostics: Diagnostics,
         sources: Sources,
     },
+    /// A profile named on the command line that book.toml does not declare.
+    Profile {
+        message: String,
+    },
 }
 
 impl std::fmt::Display for ConfigError {
@@ -350,6 +382,7 @@ impl std::fmt::Display for ConfigError {
                 diagnostics,
                 sources,
             } => f.write_str(diagnostics.render(sources, false).trim_end()),
+            ConfigError::Profile { message } => f.write_str(message),
         }
     }
 }
@@ -423,6 +456,7 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
     // Rules the schema cannot express; checked on the tree so they are reported together with
     // the shape problems.
     rules::check(&tree, display, root, &mut diags);
+    profiles::check(&tree, display, &mut diags);
     if !diags.is_empty() {
         return Err(invalid(diags, sources));
     }

@@ -27,10 +27,14 @@ pub enum Code {
     E018,
     E019,
     E020,
+    E021,
+    E022,
+    E023,
     E101,
     E102,
     E103,
     E104,
+    E105,
     W001,
     W002,
     W003,
@@ -38,6 +42,7 @@ pub enum Code {
     W010,
     W011,
     W012,
+    W013,
     L001,
     L002,
     L003,
@@ -55,6 +60,7 @@ pub enum Code {
     I003,
     I004,
     I005,
+    I006,
 }
 
 impl Code {
@@ -80,10 +86,14 @@ impl Code {
         Code::E018,
         Code::E019,
         Code::E020,
+        Code::E021,
+        Code::E022,
+        Code::E023,
         Code::E101,
         Code::E102,
         Code::E103,
         Code::E104,
+        Code::E105,
         Code::W001,
         Code::W002,
         Code::W003,
@@ -91,6 +101,7 @@ impl Code {
         Code::W010,
         Code::W011,
         Code::W012,
+        Code::W013,
         Code::L001,
         Code::L002,
         Code::L003,
@@ -108,6 +119,7 @@ impl Code {
         Code::I003,
         Code::I004,
         Code::I005,
+        Code::I006,
     ];
 
     /// The code as written: `E001`.
@@ -133,10 +145,14 @@ impl Code {
             Code::E018 => "E018",
             Code::E019 => "E019",
             Code::E020 => "E020",
+            Code::E021 => "E021",
+            Code::E022 => "E022",
+            Code::E023 => "E023",
             Code::E101 => "E101",
             Code::E102 => "E102",
             Code::E103 => "E103",
             Code::E104 => "E104",
+            Code::E105 => "E105",
             Code::W001 => "W001",
             Code::W002 => "W002",
             Code::W003 => "W003",
@@ -144,6 +160,7 @@ impl Code {
             Code::W010 => "W010",
             Code::W011 => "W011",
             Code::W012 => "W012",
+            Code::W013 => "W013",
             Code::L001 => "L001",
             Code::L002 => "L002",
             Code::L003 => "L003",
@@ -161,6 +178,7 @@ impl Code {
             Code::I003 => "I003",
             Code::I004 => "I004",
             Code::I005 => "I005",
+            Code::I006 => "I006",
         }
     }
 
@@ -232,6 +250,18 @@ impl Code {
                 Severity::Error,
                 r#"template error (also: one page took more than 10 s to render, or the build was interrupted)"#,
             ),
+            Code::E021 => (
+                Severity::Error,
+                r#"`{{ name }}` placeholder with no value (did you mean …?)"#,
+            ),
+            Code::E022 => (
+                Severity::Error,
+                r#"a variable's value holds a backtick and is used inside code"#,
+            ),
+            Code::E023 => (
+                Severity::Error,
+                r#"the build's profile leaves a section with no steps"#,
+            ),
             Code::E101 => (Severity::Error, r#"invalid TOML in book.toml"#),
             Code::E102 => (
                 Severity::Error,
@@ -244,6 +274,10 @@ impl Code {
             Code::E104 => (
                 Severity::Error,
                 r#"`src`, `build-dir` or `cache-dir` leads out of the book (absolute, `..`, or a link)"#,
+            ),
+            Code::E105 => (
+                Severity::Error,
+                r#"`[variables]`, `[profiles]` or a profile named by the build is not usable (name, tag, undeclared profile)"#,
             ),
             Code::W001 => (Severity::Warning, r#"screenshot without `alt`"#),
             Code::W002 => (Severity::Warning, r#"screenshot with empty `alt`"#),
@@ -263,6 +297,10 @@ impl Code {
             Code::W012 => (
                 Severity::Warning,
                 r#"a guide file is a link (skipped: links are not followed)"#,
+            ),
+            Code::W013 => (
+                Severity::Warning,
+                r#"`only:` names a tag that no profile declares"#,
             ),
             Code::L001 => (
                 Severity::Error,
@@ -322,6 +360,10 @@ impl Code {
             Code::I005 => (
                 Severity::Warning,
                 r#"(import, warning) a duration that is a range or not understood: check the `duration` imported"#,
+            ),
+            Code::I006 => (
+                Severity::Warning,
+                r#"(import, warning) `@lab.Variable(name)` became a `{{ name }}` placeholder: the book must define these variables"#,
             ),
         }
     }

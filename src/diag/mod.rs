@@ -193,6 +193,11 @@ impl Diagnostics {
         self.items.push(d);
     }
 
+    /// Every diagnostic, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(other);
     }

@@ -57,6 +57,36 @@ pub struct Warning {
 }
 
 impl Imported {
+    /// Calls `f` on every text of the guide (titles, Markdown fields, alt text, captions).
+    fn texts_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        fn step(s: &mut Step, f: &mut dyn FnMut(&mut String)) {
+            f(&mut s.text);
+            s.notes.iter_mut().for_each(|n| f(&mut n.text));
+            for shot in &mut s.screenshots {
+                f(&mut shot.alt);
+                if let Some(c) = &mut shot.caption {
+                    f(c);
+                }
+            }
+            s.substeps.iter_mut().for_each(|x| step(x, f));
+        }
+        f(&mut self.title);
+        for t in self.summary.iter_mut().chain(self.conclusion.iter_mut()) {
+            f(t);
+        }
+        self.prerequisites.iter_mut().for_each(&mut *f);
+        self.objectives.iter_mut().for_each(&mut *f);
+        self.notes.iter_mut().for_each(|n| f(&mut n.text));
+        for sec in &mut self.sections {
+            f(&mut sec.title);
+            if let Some(i) = &mut sec.intro {
+                f(i);
+            }
+            sec.notes.iter_mut().for_each(|n| f(&mut n.text));
+            sec.steps.iter_mut().for_each(|s| step(s, f));
+        }
+    }
+
     fn warn(&mut self, line: usize, code: Code, message: impl Into<String>) {
         self.warnings.push(Warning {
             line,
@@ -131,6 +161,7 @@ pub fn import_with(
     }
     r.document(&doc, front);
     r.rewrite_images();
+    r.placeholders(&text);
     if r.out.title.trim().is_empty() {
         r.out.title = file
             .file_stem()
@@ -161,6 +192,32 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// `{{` in the lab is literal text (an alert template's `{{Computer}}`): it is written
+    /// `\{{`, so stepbook does not read it as a placeholder; `@lab.Variable(name)` tokens of
+    /// lab platforms become `{{ name }}` placeholders, with a warning naming them.
+    fn placeholders(&mut self, source: &str) {
+        let mut names: Vec<String> = Vec::new();
+        self.out.texts_mut(&mut |t: &mut String| {
+            if t.contains("{{") {
+                *t = text::escape_braces(t);
+            }
+            if t.contains("@lab.Variable(") {
+                *t = text::lab_variables(t, &mut names);
+            }
+        });
+        if !names.is_empty() {
+            let line = source.find("@lab.Variable(").map_or(1, |i| self.line(i));
+            self.out.warn(
+                line,
+                Code::I006,
+                format!(
+                    "`@lab.Variable(…)` became `{{{{ name }}}}` placeholders: define {} in book.toml's `[variables]` (or with `--set`)",
+                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+    }
+
     /// Looks up every local image of the document (see [`images`]).
     fn place_images(&mut self, b: &Block, placement: &Placement) {
         for (_, src, _) in &b.images {

@@ -212,6 +212,50 @@ pub(super) fn merge(a: Option<String>, b: String) -> String {
     }
 }
 
+/// `{{` written `\{{` (stepbook's literal braces), unless already escaped.
+pub(super) fn escape_braces(t: &str) -> String {
+    let mut out = String::with_capacity(t.len() + 4);
+    let mut rest = t;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        if !out.ends_with('\\') {
+            out.push('\\');
+        }
+        out.push_str("{{");
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `@lab.Variable(name)` (Skillable / LODS) as a `{{ name }}` placeholder; the names found are
+/// added to `names`. A name stepbook cannot use is left as it is.
+pub(super) fn lab_variables(t: &str, names: &mut Vec<String>) -> String {
+    const TOKEN: &str = "@lab.Variable(";
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(i) = rest.find(TOKEN) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + TOKEN.len()..];
+        match after.find(')') {
+            Some(end) if crate::variables::valid_name(after[..end].trim()) => {
+                let name = after[..end].trim();
+                out.push_str(&format!("{{{{ {name} }}}}"));
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_owned());
+                }
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str(TOKEN);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A wait written in a lab's text: "It may take up to 5 minutes", "can take 2-3 minutes",
 /// "might take between 5 and 10 minutes", "should take approximately 5 minutes", "Wait 2 to 3
 /// minutes", "wait for the deployment to complete (about 3 minutes)", "take a minute" → `5m`,

@@ -9,20 +9,53 @@ mod rebuild;
 pub use rebuild::{Built, GuideRebuilt};
 
 use crate::diag::{self, Code, Diagnostics, Sources};
+use crate::variant::Variant;
 use crate::{Book, Error, load, output, render, shown_path, validate};
 
 impl Book {
-    /// Loads and validates every guide. Errors in the content are in the returned diagnostics;
-    /// `Err` is for failures that are not the content's fault.
+    /// Loads and validates every guide, for the first selected profile. Errors in the content
+    /// are in the returned diagnostics; `Err` is for failures that are not the content's fault.
     pub fn check(&self) -> Result<Checked, Error> {
         let loaded = timed("load", || {
             load::load_all(&self.root, &self.shown_root, &self.src)
         })?;
-        let mut checked = timed("validate", || {
-            validate::validate(loaded.guides, &self.root, &self.src)
-        });
+        Ok(self.check_loaded(loaded, &self.variant()))
+    }
+
+    /// [`Book::check`] for every selected profile, loading the guides once.
+    pub fn check_each(&self) -> Result<Vec<(Variant, Checked)>, Error> {
+        let loaded = timed("load", || {
+            load::load_all(&self.root, &self.shown_root, &self.src)
+        })?;
+        let mut out = Vec::with_capacity(self.variants.len());
+        let mut loaded = Some(loaded);
+        for (i, v) in self.variants.iter().enumerate() {
+            let this = if i + 1 == self.variants.len() {
+                loaded.take().unwrap_or_default()
+            } else {
+                loaded.clone().unwrap_or_default()
+            };
+            out.push((v.clone(), self.check_loaded(this, v)));
+        }
+        Ok(out)
+    }
+
+    fn check_loaded(&self, loaded: load::Loaded, v: &Variant) -> Checked {
+        use rayon::prelude::*;
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(loaded.diagnostics);
+        let guides = timed("variant", || {
+            let (guides, diags): (Vec<_>, Vec<_>) = loaded
+                .guides
+                .into_par_iter()
+                .map(|g| crate::variant::apply(g, v))
+                .unzip();
+            diagnostics.extend(diags.into_iter().flatten());
+            guides
+        });
+        let mut checked = timed("validate", || {
+            validate::validate(guides, &self.root, &self.src)
+        });
         diagnostics.extend(std::mem::take(&mut checked.diagnostics));
         if checked.guides.is_empty() && !diagnostics.has_errors() {
             diagnostics.push(
@@ -37,11 +70,11 @@ impl Book {
             );
         }
         diagnostics.sort();
-        Ok(Checked {
+        Checked {
             book: checked,
             diagnostics,
             sources: loaded.sources,
-        })
+        }
     }
 }
 
@@ -89,8 +122,63 @@ pub struct BuildReport {
 
 /// Validates the book and writes every configured output into the destination, replacing the
 /// previous output only when everything succeeded.
+///
+/// With several profiles selected, each is written into its own folder, `<dest>/<profile>/`,
+/// all in one swap; the guides are loaded once.
 pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
+    if book.variants.len() > 1 {
+        return build_profiles(book, opts);
+    }
     build_kept(book, opts).map(|(report, _)| report)
+}
+
+/// [`build`] of several profiles.
+fn build_profiles(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let all = book.check_each()?;
+    let mut diagnostics = Diagnostics::default();
+    let mut sources = Sources::default();
+    for (_, c) in &all {
+        diagnostics.extend(c.diagnostics.iter().cloned());
+        sources.extend(c.sources.clone());
+    }
+    diagnostics.sort();
+    if diagnostics.has_errors() || (opts.deny_warnings && !diagnostics.is_empty()) {
+        return Err(Error::Content {
+            diagnostics,
+            sources,
+        });
+    }
+    let dest = book.dest(opts.dest_dir.as_deref());
+    output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
+    let engine = render::Engine::new(book)?;
+    let staging = output::Staging::new(&dest)?;
+    let mut written = HashSet::new();
+    let mut guides = 0;
+    for (v, c) in all {
+        let name = v.profile.clone().unwrap_or_default();
+        let whole = staging.target();
+        let dir = whole.dir.join(&name);
+        let previous = whole.previous.map(|p| p.join(&name));
+        let target = output::Target {
+            dir: &dir,
+            previous: previous.as_deref(),
+            in_place: whole.in_place,
+        };
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;
+        guides += c.book.guides.len();
+        let files = timed("render", || write_all(book, c.book, &engine, target, &v))?;
+        written.extend(files.written.iter().map(|f| format!("{name}/{f}")));
+    }
+    timed("prune", || staging.prune(&written))?;
+    timed("swap", || staging.commit())?;
+    Ok(BuildReport {
+        dest,
+        guides,
+        files: written.len(),
+        diagnostics,
+        sources,
+    })
 }
 
 /// [`build`], also keeping what a watcher needs to rebuild one guide at a time later: the
@@ -113,8 +201,9 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Buil
     output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
     let engine = render::Engine::new(book)?;
     let staging = output::Staging::new(&dest)?;
+    let variant = book.variant();
     let files = timed("render", || {
-        write_all(book, checked, &engine, staging.target())
+        write_all(book, checked, &engine, staging.target(), &variant)
     })?;
     timed("prune", || staging.prune(&files.written))?;
     timed("swap", || staging.commit())?;
@@ -145,9 +234,10 @@ fn write_all(
     checked: validate::Checked,
     engine: &render::Engine,
     target: output::Target,
+    variant: &Variant,
 ) -> Result<Written, Error> {
     use rayon::prelude::*;
-    let pages = render::Pages::new(book, engine);
+    let pages = render::Pages::new(book, engine, variant);
     for folder in pages.folders() {
         let p = target.dir.join(folder);
         std::fs::create_dir_all(&p)

@@ -106,7 +106,7 @@ impl Built {
         old: Option<&GuideOut>,
     ) -> Result<(GuideOut, Diagnostics, Sources), Error> {
         let (g, r, assets, diagnostics, sources) = self.check(path)?;
-        let renderer = Pages::new(&self.book, &self.engine);
+        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant());
         let (out, files) = renderer
             .guide(&g, &r, &assets)
             .map_err(|d| renderer.content_error(d))?;
@@ -158,7 +158,16 @@ impl Built {
         }
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(diags);
-        let mut checked = validate::validate(loaded.into_iter().collect(), &book.root, &book.src);
+        let variant = book.variant();
+        let loaded: Vec<LoadedGuide> = loaded
+            .into_iter()
+            .map(|g| {
+                let (g, d) = crate::variant::apply(g, &variant);
+                diagnostics.extend(d);
+                g
+            })
+            .collect();
+        let mut checked = validate::validate(loaded, &book.root, &book.src);
         diagnostics.extend(std::mem::take(&mut checked.diagnostics));
         if let Some((g, r)) = checked.guides.first()
             && let Some(other) = self.pages.values().find(|p| p.card.id() == r.id)
@@ -185,7 +194,7 @@ impl Built {
 
     /// Rewrites the index and shared files from the guides known now.
     fn write_index(&self, assets: &[validate::Asset]) -> Result<(), Error> {
-        let renderer = Pages::new(&self.book, &self.engine);
+        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant());
         let files = renderer
             .shared_files(self.pages.values().map(|p| &p.card), assets)
             .map_err(|d| content_error(*d, self.engine.sources()))?;

@@ -34,9 +34,14 @@ pub struct Pages<'a> {
 }
 
 impl<'a> Pages<'a> {
-    pub fn new(book: &Book, engine: &'a Engine) -> Self {
+    pub fn new(book: &Book, engine: &'a Engine, variant: &crate::variant::Variant) -> Self {
         let mut base = tera::Context::new();
         base.insert("book", &view::BookMeta::of(book));
+        base.insert("profile", &variant.profile);
+        base.insert(
+            "variables",
+            &crate::variables::nested(&variant.book_level()),
+        );
         let on = book.config.outputs();
         Pages {
             engine,
@@ -69,7 +74,8 @@ impl<'a> Pages<'a> {
         assets: &[Asset],
     ) -> Result<(GuideOut, Vec<OutFile>), Vec<Diagnostic>> {
         let checked = crate::validate::CheckedGuide::new(&g.guide, r);
-        let view = view::guide(checked, assets, &g.rel.to_string_lossy());
+        let mut view = view::guide(checked, assets, &g.rel.to_string_lossy());
+        view.variables = crate::variables::nested(&g.variables);
         let value = tera::Value::from_serializable(&view);
         let cx = self.cx();
         let mut files: Vec<OutFile> = Vec::with_capacity(4);

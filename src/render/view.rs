@@ -52,6 +52,8 @@ pub struct GuideView {
     pub conclusion_html: Option<String>,
     pub conclusion_md: Option<String>,
     pub source: String,
+    /// The variables the guide was resolved with, as nested tables (`event.name`).
+    pub variables: serde_json::Value,
 }
 
 #[derive(Debug, Serialize)]
@@ -201,6 +203,7 @@ pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str) -> GuideView {
         conclusion_html,
         conclusion_md,
         source: source.replace('\\', "/"),
+        variables: serde_json::Value::Null,
     }
 }
 

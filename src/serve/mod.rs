@@ -69,7 +69,7 @@ pub fn serve(
 ) -> Result<(), Error> {
     // Where the output goes: known from book.toml; `book/` if it cannot be read yet (the
     // watcher reports why and keeps trying).
-    let dest = match crate::Book::open(dir) {
+    let dest = match crate::Book::open_with(dir, &opts.watch.selection) {
         Ok(book) => book.dest(opts.watch.dest_dir.as_deref()),
         Err(_) => opts
             .watch

@@ -366,7 +366,10 @@ impl GuideValidator<'_> {
             );
             let mut steps = Vec::new();
             for (i, step) in section.steps.iter().enumerate() {
-                let r = self.step(step, &anchor, (i + 1).to_string());
+                // Numbers count what is shown; default anchors count from the step's first
+                // position, so they stay the same in every profile.
+                let first = if step.origin > 0 { step.origin } else { i + 1 };
+                let r = self.step(step, &anchor, (i + 1).to_string(), first.to_string());
                 step_count += 1;
                 total_wait.0 += waits(&r);
                 steps.push(r);
@@ -383,13 +386,19 @@ impl GuideValidator<'_> {
         }
     }
 
-    fn step(&mut self, step: &Sp<Step>, parent: &str, number: String) -> ResolvedStep {
+    fn step(
+        &mut self,
+        step: &Sp<Step>,
+        parent: &str,
+        number: String,
+        place: String,
+    ) -> ResolvedStep {
         let anchor = match &step.id {
             Some(id) => {
                 self.check_id(id, "step");
                 id.value.clone()
             }
-            None => format!("{parent}-{}", number.replace('.', "-")),
+            None => format!("{parent}-{}", place.replace('.', "-")),
         };
         self.claim_anchor(&anchor, step.id.as_ref().unwrap_or(&step.text), "step");
         let wait = step
@@ -436,9 +445,10 @@ impl GuideValidator<'_> {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let letter = sub_label(i);
-                let n = format!("{number}.{letter}");
-                self.step(s, parent, n)
+                let n = format!("{number}.{}", sub_label(i));
+                let first = if s.origin > 0 { s.origin - 1 } else { i };
+                let p = format!("{place}.{}", sub_label(first));
+                self.step(s, parent, n, p)
             })
             .collect();
         ResolvedStep {

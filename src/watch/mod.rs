@@ -26,6 +26,8 @@ pub struct WatchOptions {
     pub poll: bool,
     /// Write the output here instead of `build-dir`.
     pub dest_dir: Option<PathBuf>,
+    /// The profile and variables to render with.
+    pub selection: crate::book::Selection,
 }
 
 /// What a batch of changed paths calls for.
@@ -207,14 +209,17 @@ pub fn run(
     mut report: impl FnMut(&Result<Rebuilt, Error>),
     stop: impl Fn() -> bool,
 ) -> Result<(), Error> {
-    let mut session = Session::new(dir, opts.dest_dir.clone());
+    let mut session = Session::new(dir, opts.dest_dir.clone(), opts.selection.clone());
     let mut watcher = Watcher::new(opts.poll)?;
     // Watch before the first build, so no change made while it runs is missed. Without a
     // readable book.toml there is nothing to watch but the folder itself.
     let root = std::fs::canonicalize(dir)
         .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", dir.display()))?;
     watcher.watch(&root, RecursiveMode::NonRecursive)?;
-    watcher.follow(crate::Book::open(dir).ok().as_ref(), &[])?;
+    watcher.follow(
+        crate::Book::open_with(dir, &opts.selection).ok().as_ref(),
+        &[],
+    )?;
     let first = session.full();
     watcher.follow(session.book(), session.asset_dirs())?;
     report(&first);

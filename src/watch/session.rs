@@ -24,6 +24,7 @@ pub struct Rebuilt {
 pub struct Session {
     dir: PathBuf,
     dest_dir: Option<PathBuf>,
+    selection: crate::book::Selection,
     /// The book as last opened (kept when a build fails, so its folders stay watched).
     book: Option<Book>,
     /// The last good full build; `None` until one succeeds.
@@ -31,10 +32,15 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(dir: &Path, dest_dir: Option<PathBuf>) -> Session {
+    pub fn new(
+        dir: &Path,
+        dest_dir: Option<PathBuf>,
+        selection: crate::book::Selection,
+    ) -> Session {
         Session {
             dir: dir.to_path_buf(),
             dest_dir,
+            selection,
             book: None,
             built: None,
         }
@@ -59,7 +65,7 @@ impl Session {
     pub fn full(&mut self) -> Result<Rebuilt, Error> {
         let start = Instant::now();
         self.built = None;
-        let book = Book::open(&self.dir)?;
+        let book = Book::open_with(&self.dir, &self.selection)?;
         self.book = Some(book.clone());
         let opts = BuildOptions {
             dest_dir: self.dest_dir.clone(),

@@ -1,0 +1,373 @@
+//! Variant: one profile's view of a loaded guide, between `load` and `validate`. Content tagged
+//! for other profiles (`only:`) is left out before anything is numbered, and every `{{ name }}`
+//! placeholder is replaced by its value (`--set` > profile > guide > book), each problem at its
+//! own place: a placeholder with no value (with "did you mean"), a tag no profile declares, a
+//! section the profile leaves without steps.
+
+use std::collections::BTreeSet;
+
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic};
+use crate::load::LoadedGuide;
+use crate::model::{Guide, Note, Only, Screenshot, Sp, Step};
+use crate::variables::{self, Flavor, Problem, Vars};
+
+/// What one build renders: a profile (or none) and the variables it resolves with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Variant {
+    /// The profile's name; `None`: no profile (untagged content only).
+    pub profile: Option<String>,
+    /// Content tagged with any of these is shown.
+    pub tags: BTreeSet<String>,
+    /// book.toml's `[variables]`.
+    pub book: Vars,
+    /// The profile's variables.
+    pub profile_vars: Vars,
+    /// `--set name=value`.
+    pub set: Vars,
+    /// Every tag some profile declares (a tag in `only:` outside it is a warning).
+    pub declared: BTreeSet<String>,
+}
+
+impl Variant {
+    /// The variant of `profile` (declared in `config`; `None` for no profile).
+    pub fn new(config: &Config, profile: Option<&str>, set: &Vars) -> Variant {
+        let p = profile.and_then(|p| config.profiles.get(p));
+        Variant {
+            profile: profile.map(str::to_owned),
+            tags: p
+                .map(|p| p.tags.iter().cloned().collect())
+                .unwrap_or_default(),
+            book: variables::flatten(&config.variables),
+            profile_vars: p
+                .map(|p| variables::flatten(&p.variables))
+                .unwrap_or_default(),
+            set: set.clone(),
+            declared: config
+                .profiles
+                .values()
+                .flat_map(|p| p.tags.iter().cloned())
+                .collect(),
+        }
+    }
+
+    /// The variables a guide's text resolves with: the book's, then the guide's, the
+    /// profile's and `--set`, each overriding the one before.
+    pub fn resolve(&self, guide: &Guide) -> Vars {
+        let mut all = self.book.clone();
+        for (k, v) in &guide.variables.0 {
+            all.insert(k.value.clone(), v.value.clone());
+        }
+        all.extend(self.profile_vars.clone());
+        all.extend(self.set.clone());
+        all
+    }
+
+    /// The variables without a guide's (for the index page).
+    pub fn book_level(&self) -> Vars {
+        let mut all = self.book.clone();
+        all.extend(self.profile_vars.clone());
+        all.extend(self.set.clone());
+        all
+    }
+
+    fn shows(&self, only: &Only) -> bool {
+        only.is_empty() || only.iter().any(|t| self.tags.contains(&t.value))
+    }
+}
+
+/// The profiles a build renders: those named (`--profile`), else `[build] profiles`, else the
+/// profile named `default` if declared, else no profile. A name book.toml does not declare is
+/// an error (`Err` holds the message with "did you mean").
+pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Variant>, String> {
+    let names: Vec<String> = if !named.is_empty() {
+        named.to_vec()
+    } else if !config.build.profiles.is_empty() {
+        config.build.profiles.clone()
+    } else if config.profiles.contains_key("default") {
+        vec!["default".into()]
+    } else {
+        return Ok(vec![Variant::new(config, None, set)]);
+    };
+    let declared: Vec<String> = config.profiles.keys().cloned().collect();
+    let mut out: Vec<Variant> = Vec::new();
+    for n in names {
+        if !config.profiles.contains_key(&n) {
+            let mut msg = format!("no profile `{n}` in book.toml's `[profiles]`");
+            match crate::diag::did_you_mean(&n, declared.iter().map(String::as_str)) {
+                Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
+                None => msg.push_str(&format!(
+                    "\n  = help: declare it as `[profiles.{n}]` with `tags = [\"{n}\"]`"
+                )),
+            }
+            return Err(msg);
+        }
+        if out.iter().all(|v| v.profile.as_deref() != Some(n.as_str())) {
+            out.push(Variant::new(config, Some(&n), set));
+        }
+    }
+    Ok(out)
+}
+
+/// Applies the variant to one guide: filters, then substitutes. A guide with no `only:` and
+/// no `{{` is passed through untouched (the common case costs one scan of its text).
+pub fn apply(mut g: LoadedGuide, v: &Variant) -> (LoadedGuide, Vec<Diagnostic>) {
+    let tagged = g.text.contains("only");
+    let templated = g.text.contains("{{");
+    g.variables = v.resolve(&g.guide);
+    if !tagged && !templated && g.guide.variables.0.is_empty() {
+        return (g, Vec::new());
+    }
+    let mut cx = Cx {
+        text: g.text.clone(),
+        shown: g.shown.clone(),
+        v,
+        diags: Vec::new(),
+    };
+    let mut guide = g.guide.clone();
+    cx.guide_vars(&guide);
+    if tagged {
+        cx.tags(&guide);
+        cx.filter(&mut guide);
+    }
+    if templated {
+        let vars = &g.variables;
+        cx.substitute_guide(&mut guide, vars);
+    }
+    let diags = cx.diags;
+    g.guide = guide;
+    (g, diags)
+}
+
+struct Cx<'a> {
+    text: std::sync::Arc<str>,
+    shown: std::path::PathBuf,
+    v: &'a Variant,
+    diags: Vec<Diagnostic>,
+}
+
+impl Cx<'_> {
+    fn guide_vars(&mut self, guide: &Guide) {
+        for (k, _) in &guide.variables.0 {
+            if !k.split('.').all(variables::valid_name) {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::E105,
+                        &self.shown,
+                        format!("`{}` cannot be used as a variable name", k.value),
+                    )
+                    .at(k.span.clone())
+                    .help("use letters, digits, `_` and `-`, starting with a letter; maps give dotted names"),
+                );
+            }
+        }
+    }
+
+    /// Warns about tags no profile declares, everywhere in the guide (filtered or not).
+    fn tags(&mut self, guide: &Guide) {
+        let mut all: Vec<&Sp<String>> = Vec::new();
+        fn notes<'s>(n: &'s [Sp<Note>], all: &mut Vec<&'s Sp<String>>) {
+            n.iter().for_each(|n| all.extend(&n.only));
+        }
+        fn step<'s>(s: &'s Step, all: &mut Vec<&'s Sp<String>>) {
+            all.extend(&s.only);
+            s.notes.iter().for_each(|n| all.extend(&n.only));
+            s.screenshots.iter().for_each(|x| all.extend(&x.only));
+            s.substeps.iter().for_each(|x| step(x, all));
+        }
+        notes(&guide.notes, &mut all);
+        for sec in guide.sections.iter() {
+            all.extend(&sec.only);
+            notes(&sec.notes, &mut all);
+            sec.steps.iter().for_each(|s| step(s, &mut all));
+        }
+        for t in all {
+            if self.v.declared.contains(&t.value) {
+                continue;
+            }
+            let mut d = Diagnostic::warning(
+                Code::W013,
+                &self.shown,
+                format!("no profile declares the tag `{}`", t.value),
+            )
+            .at(t.span.clone())
+            .label("unknown tag");
+            d = match crate::diag::did_you_mean(&t.value, self.v.declared.iter().map(String::as_str)) {
+                Some(m) => d.help(format!("did you mean `{m}`?")),
+                None => d.help(format!(
+                    "declare it in book.toml: `[profiles.{0}]` with `tags = [\"{0}\"]`; content with only this tag is never shown",
+                    t.value
+                )),
+            };
+            self.diags.push(d);
+        }
+    }
+
+    /// Leaves out what the profile does not show; keeps each part's first position.
+    fn filter(&mut self, guide: &mut Guide) {
+        let v = self.v;
+        guide.notes.retain(|n| v.shows(&n.only));
+        let sections = std::mem::take(&mut guide.sections.value);
+        for (i, mut sec) in sections.into_iter().enumerate() {
+            if !v.shows(&sec.only) {
+                continue;
+            }
+            sec.value.origin = i + 1;
+            sec.value.notes.retain(|n| v.shows(&n.only));
+            let had = sec.steps.len();
+            filter_steps(&mut sec.value.steps.value, v);
+            if had > 0 && sec.steps.is_empty() {
+                let which = match &v.profile {
+                    Some(p) => format!("profile `{p}`"),
+                    None => "a build with no profile".to_owned(),
+                };
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::E023,
+                        &self.shown,
+                        format!(
+                            "{which} shows none of the steps of section `{}`",
+                            sec.title.value
+                        ),
+                    )
+                    .at(sec.title.span.clone())
+                    .label("no step left")
+                    .help(
+                        "tag the section with `only:` as well, or leave one of its steps untagged",
+                    ),
+                );
+            }
+            guide.sections.value.push(sec);
+        }
+    }
+
+    fn substitute_guide(&mut self, g: &mut Guide, vars: &Vars) {
+        let md = Flavor::Markdown;
+        self.field(&mut g.title, md, vars);
+        opt(&mut g.summary, |t| self.field(t, md, vars));
+        opt(&mut g.audience, |t| self.field(t, Flavor::Plain, vars));
+        g.prerequisites
+            .iter_mut()
+            .for_each(|t| self.field(t, md, vars));
+        g.objectives
+            .iter_mut()
+            .for_each(|t| self.field(t, md, vars));
+        self.notes(&mut g.notes, vars);
+        for sec in g.sections.value.iter_mut() {
+            self.field(&mut sec.value.title, md, vars);
+            opt(&mut sec.value.intro, |t| self.field(t, md, vars));
+            self.notes(&mut sec.value.notes, vars);
+            for st in sec.value.steps.value.iter_mut() {
+                self.step(st, vars);
+            }
+        }
+        opt(&mut g.conclusion, |t| self.field(t, md, vars));
+    }
+
+    fn notes(&mut self, notes: &mut [Sp<Note>], vars: &Vars) {
+        for n in notes {
+            self.field(&mut n.value.text, Flavor::Markdown, vars);
+        }
+    }
+
+    fn step(&mut self, s: &mut Sp<Step>, vars: &Vars) {
+        let md = Flavor::Markdown;
+        let s = &mut s.value;
+        self.field(&mut s.text, md, vars);
+        opt(&mut s.check, |t| self.field(t, md, vars));
+        opt(&mut s.result, |t| self.field(t, md, vars));
+        self.notes(&mut s.notes, vars);
+        for shot in &mut s.screenshots {
+            let shot: &mut Screenshot = &mut shot.value;
+            opt(&mut shot.alt, |t| self.field(t, Flavor::Plain, vars));
+            opt(&mut shot.caption, |t| self.field(t, md, vars));
+        }
+        for sub in &mut s.substeps {
+            self.step(sub, vars);
+        }
+    }
+
+    /// Substitutes one field; each problem is reported at its placeholder in the guide file.
+    fn field(&mut self, t: &mut Sp<String>, flavor: Flavor, vars: &Vars) {
+        if !t.value.contains("{{") {
+            return;
+        }
+        let (new, problems) = variables::substitute(&t.value, flavor, &|n| vars.get(n).cloned());
+        t.value = new;
+        let source = self.text.get(t.span.clone()).unwrap_or("");
+        let mut cursor = 0;
+        for p in problems {
+            let (Problem::Undefined(ph) | Problem::BacktickInCode(ph)) = &p;
+            let written = format!("{{{{ {} }}}}", ph.name);
+            // The placeholder as written in the file (spaces may differ: find the name).
+            let at = source[cursor..]
+                .find(&ph.name)
+                .map(|i| cursor + i)
+                .and_then(|i| {
+                    let open = source[..i].rfind("{{")?;
+                    let close = i + source[i..].find("}}")? + 2;
+                    Some(open..close)
+                });
+            let span = match at {
+                Some(r) => {
+                    cursor = r.end;
+                    t.span.start + r.start..t.span.start + r.end
+                }
+                None => t.span.clone(),
+            };
+            let d = match p {
+                Problem::Undefined(_) => {
+                    let mut d = Diagnostic::error(
+                        Code::E021,
+                        &self.shown,
+                        format!("no value for `{written}`"),
+                    )
+                    .at(span)
+                    .label("undefined variable");
+                    d = match crate::diag::did_you_mean(&ph.name, vars.keys().map(String::as_str)) {
+                        Some(m) => d.help(format!("did you mean `{m}`?")),
+                        None => d.help(format!(
+                            "define `{}` in book.toml's `[variables]`, the guide's `variables:`, a profile's `variables`, or with `--set {}=…`; write `\\{{{{` for a literal `{{{{`",
+                            ph.name, ph.name
+                        )),
+                    };
+                    d
+                }
+                Problem::BacktickInCode(_) => Diagnostic::error(
+                    Code::E022,
+                    &self.shown,
+                    format!(
+                        "the value of `{}` holds a backtick, which cannot be shown inside code",
+                        ph.name
+                    ),
+                )
+                .at(span)
+                .label("inside code")
+                .help("move the placeholder out of the code, or use a value without backticks"),
+            };
+            self.diags.push(d);
+        }
+    }
+}
+
+fn opt(t: &mut Option<Sp<String>>, f: impl FnOnce(&mut Sp<String>)) {
+    if let Some(t) = t {
+        f(t);
+    }
+}
+
+/// Leaves out the steps (and their notes, screenshots, substeps) the variant does not show,
+/// recording each kept step's first position.
+fn filter_steps(steps: &mut Vec<Sp<Step>>, v: &Variant) {
+    let all = std::mem::take(steps);
+    for (i, mut s) in all.into_iter().enumerate() {
+        if !v.shows(&s.only) {
+            continue;
+        }
+        s.value.origin = i + 1;
+        s.value.notes.retain(|n| v.shows(&n.only));
+        s.value.screenshots.retain(|x| v.shows(&x.only));
+        filter_steps(&mut s.value.substeps, v);
+        steps.push(s);
+    }
+}
