@@ -17,8 +17,7 @@ pub fn context(
     css: &str,
     html: bool,
 ) -> tera::Context {
-    let mut ctx = base.clone();
-    ctx.insert_value("guide", guide.clone());
+    let mut ctx = super::guide_context(base, guide);
     ctx.insert("paper", cfg.paper.css());
     ctx.insert("css", css);
     let guide = html.then(|| layout::guide_href_from_checklist(id));

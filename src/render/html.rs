@@ -89,8 +89,7 @@ pub fn page(
     checklists: bool,
 ) -> Result<OutFile, Box<Diagnostic>> {
     let root = root(cfg, "../");
-    let mut ctx = base.clone();
-    ctx.insert_value("guide", guide.clone());
+    let mut ctx = super::guide_context(base, guide);
     let checklist = checklists.then(|| layout::checklist_href_from_html(&root, id));
     ctx.insert("checklist_href", &checklist);
     ctx.insert("root", &root);

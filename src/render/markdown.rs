@@ -13,8 +13,7 @@ pub fn page(
     guide: &tera::Value,
     id: &str,
 ) -> Result<OutFile, Box<Diagnostic>> {
-    let mut ctx = base.clone();
-    ctx.insert_value("guide", guide.clone());
+    let ctx = super::guide_context(base, guide);
     let text = engine.render("guide.md", &ctx)?;
     Ok(OutFile::Text {
         to: layout::markdown_page(id),

@@ -56,6 +56,21 @@ pub fn copy_assets(
 }
 
 /// The outputs book.toml turns on, in the order they are written.
+/// The context of a guide's page: the book's, with the guide and the variables it was resolved
+/// with (`variables.event.name`).
+fn guide_context(base: &tera::Context, guide: &tera::Value) -> tera::Context {
+    let mut ctx = base.clone();
+    if let Some(vars) = guide
+        .as_map()
+        .and_then(|m| m.get(&tera::value::Key::from("variables")))
+        .filter(|v| v.is_map())
+    {
+        ctx.insert_value("variables", vars.clone());
+    }
+    ctx.insert_value("guide", guide.clone());
+    ctx
+}
+
 pub fn outputs(config: &crate::config::Config, engine: &Engine) -> Vec<Box<dyn Output>> {
     let o = config.outputs();
     let mut out: Vec<Box<dyn Output>> = Vec::new();

@@ -12,6 +12,7 @@ mod lint;
 pub mod lint_server;
 mod schema;
 pub mod serve;
+mod variables;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
