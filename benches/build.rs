@@ -5,20 +5,22 @@
 //! binary and prints the wall time and peak memory (max RSS) of each run.
 //!
 //! Options (after `--`): `--guides N`, `--runs N`, `--distinct-images` (every screenshot its own
-//! file instead of a shared pool of 100), `--keep DIR` (write the corpus to DIR and keep it).
+//! file instead of a shared pool of 100), `--keep DIR` (write the corpus to DIR and keep it),
+//! `--variables` (also build the same corpus with a `{{ event.name }}` in every step, and compare).
 
 use std::process::Command;
 use std::time::Instant;
 
 #[path = "corpus.rs"]
 mod corpus;
-use corpus::generate;
+use corpus::{generate, generate_with};
 
 struct Opts {
     guides: usize,
     runs: usize,
     distinct: bool,
     keep: Option<String>,
+    variables: bool,
 }
 
 fn opts() -> Opts {
@@ -27,6 +29,7 @@ fn opts() -> Opts {
         runs: 5,
         distinct: false,
         keep: None,
+        variables: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -39,6 +42,7 @@ fn opts() -> Opts {
             }
             "--runs" => o.runs = args.next().and_then(|v| v.parse().ok()).expect("--runs N"),
             "--distinct-images" => o.distinct = true,
+            "--variables" => o.variables = true,
             "--keep" => o.keep = args.next(),
             _ => {} // cargo bench passes `--bench`
         }
@@ -74,13 +78,16 @@ fn main() {
         start.elapsed()
     );
     let exe = env!("CARGO_BIN_EXE_stepbook");
-    let measure = |label: &str, dest: &dyn Fn(usize) -> std::path::PathBuf| {
+    let measure = |label: &str,
+                   dir: &std::path::Path,
+                   dest: &dyn Fn(usize) -> std::path::PathBuf|
+     -> f64 {
         let mut times = Vec::new();
         for run in 0..o.runs {
             let t = Instant::now();
             let out = Command::new(exe)
                 .args(["build", "--quiet"])
-                .arg(&dir)
+                .arg(dir)
                 .arg("--dest-dir")
                 .arg(dest(run))
                 .output()
@@ -102,11 +109,28 @@ fn main() {
             times[0],
             times[times.len() - 1],
         );
+        times[times.len() / 2]
     };
     // A first build: a new destination each time (nothing to replace or reuse).
-    measure("first build", &|run| dir.join(format!("fresh-{run}")));
+    let first = measure("first build", &dir, &|run| dir.join(format!("fresh-{run}")));
     // Rebuilds of an unchanged book into the same destination.
-    measure("rebuild", &|_| dir.join("book"));
+    measure("rebuild", &dir, &|_| dir.join("book"));
+    if o.variables {
+        // The same corpus with a placeholder in every step, built side by side.
+        let vdir = dir.join("with-variables");
+        generate_with(&vdir, o.guides, o.distinct, true);
+        let with = measure(
+            "first build, {{ event.name }} in every step",
+            &vdir,
+            &|run| vdir.join(format!("fresh-{run}")),
+        );
+        println!(
+            "variables: {:.3} s with, {:.3} s without: {:+.1}%",
+            with,
+            first,
+            (with / first - 1.0) * 100.0
+        );
+    }
     let rss_mib = children_max_rss_kib() as f64 / 1024.0;
     println!("peak RSS of any run: {rss_mib:.1} MiB");
 }

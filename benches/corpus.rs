@@ -65,12 +65,28 @@ fn zlib_stored(data: &[u8]) -> Vec<u8> {
 
 /// Writes the corpus: book.toml, content/guide-NNNN.yaml, and the screenshots.
 pub fn generate(dir: &Path, guides: usize, distinct: bool) {
+    generate_with(dir, guides, distinct, false)
+}
+
+/// [`generate`]; with `variables`, every step's text holds a `{{ event.name }}` placeholder
+/// (defined in book.toml's `[variables]`).
+pub fn generate_with(dir: &Path, guides: usize, distinct: bool, variables: bool) {
     std::fs::create_dir_all(dir.join("content/img")).unwrap();
+    let vars = if variables {
+        "[variables.event]\nname = \"Contoso Cloud Day\"\n"
+    } else {
+        ""
+    };
     std::fs::write(
         dir.join("book.toml"),
-        "[book]\ntitle = \"Benchmark corpus\"\n",
+        format!("[book]\ntitle = \"Benchmark corpus\"\n{vars}"),
     )
     .unwrap();
+    let at = if variables {
+        " at {{ event.name }}"
+    } else {
+        ""
+    };
     let pool = 100;
     if !distinct {
         for i in 0..pool {
@@ -108,7 +124,7 @@ pub fn generate(dir: &Path, guides: usize, distinct: bool) {
             writeln!(y, "    steps:").unwrap();
             for st in 0..10 {
                 let n = s * 10 + st;
-                writeln!(y, "      - text: In the portal, select **Resource {n}** and then select `Create`. Enter the name `res-{g}-{n}` and continue.").unwrap();
+                writeln!(y, "      - text: In the portal, select **Resource {n}** and then select `Create`. Enter the name `res-{g}-{n}` and continue{at}.").unwrap();
                 if n % 3 == 0 {
                     writeln!(y, "        notes:\n          - kind: note\n            text: It can take a moment for **Resource {n}** to appear.").unwrap();
                     let src = if distinct {

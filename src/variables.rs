@@ -211,8 +211,63 @@ fn markdown_text(s: &str) -> String {
     out
 }
 
-/// The bytes of `text` inside code spans and code blocks.
+/// The bytes of `text` inside code spans and code blocks. Text without code blocks (the common
+/// case: a step with `inline code`) is scanned for code spans directly; only text that may hold
+/// a block is parsed as Markdown.
 fn code_ranges(text: &str) -> Vec<Range<usize>> {
+    let may_have_blocks = text.contains("```")
+        || text.contains("~~~")
+        || text.starts_with("    ")
+        || text.starts_with('\t')
+        || text.contains("\n    ")
+        || text.contains("\n\t");
+    if may_have_blocks {
+        return parsed_code_ranges(text);
+    }
+    code_spans(text)
+}
+
+/// CommonMark code spans: a run of n backticks (not backslash-escaped) up to the next run of
+/// exactly n backticks.
+fn code_spans(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let run_at = |i: usize| b[i..].iter().take_while(|&&c| c == b'`').count();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'`' => {
+                let n = run_at(i);
+                let mut j = i + n;
+                let mut close = None;
+                while j < b.len() {
+                    if b[j] == b'`' {
+                        let m = run_at(j);
+                        if m == n {
+                            close = Some(j + m);
+                            break;
+                        }
+                        j += m;
+                    } else {
+                        j += 1;
+                    }
+                }
+                match close {
+                    Some(end) => {
+                        out.push(i..end);
+                        i = end;
+                    }
+                    None => i += n,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn parsed_code_ranges(text: &str) -> Vec<Range<usize>> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut out = Vec::new();
     let mut block_start = None;
@@ -332,6 +387,20 @@ mod tests {
         assert_eq!(sub("\\{{ wifi }}", Flavor::Markdown).0, "\\{{ wifi }}");
         assert_eq!(sub("`\\{{ wifi }}`", Flavor::Markdown).0, "`{{ wifi }}`");
         assert_eq!(sub("\\{{ wifi }}", Flavor::Plain).0, "{{ wifi }}");
+    }
+
+    #[test]
+    fn code_spans_match_the_markdown_parser() {
+        for t in [
+            "a `b` c ``d ` e`` f",
+            "no code",
+            "`unclosed and `closed`",
+            "\\`not code\\` but `code`",
+            "``` not a fence in a line ``` x",
+            "`a` `` `b` `` ```c```",
+        ] {
+            assert_eq!(code_spans(t), parsed_code_ranges(t), "{t}");
+        }
     }
 
     #[test]

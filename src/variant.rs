@@ -124,19 +124,15 @@ pub fn apply(mut g: LoadedGuide, v: &Variant) -> (LoadedGuide, Vec<Diagnostic>) 
         v,
         diags: Vec::new(),
     };
-    let mut guide = g.guide.clone();
-    cx.guide_vars(&guide);
+    cx.guide_vars(&g.guide);
     if tagged {
-        cx.tags(&guide);
-        cx.filter(&mut guide);
+        cx.tags(&g.guide);
+        cx.filter(&mut g.guide);
     }
     if templated {
-        let vars = &g.variables;
-        cx.substitute_guide(&mut guide, vars);
+        cx.substitute_guide(&mut g.guide, &g.variables);
     }
-    let diags = cx.diags;
-    g.guide = guide;
-    (g, diags)
+    (g, cx.diags)
 }
 
 struct Cx<'a> {

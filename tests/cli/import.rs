@@ -452,3 +452,45 @@ fn import_copies_only_real_images() {
     );
     assert!(!book.join("content/media").exists());
 }
+
+#[test]
+fn lab_variables_become_placeholders_and_literal_braces_stay_text() {
+    let book = Book {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    book.write("book.toml", "[book]\ntitle = \"T\"\n");
+    book.write(
+        "lab.md",
+        "# Lab\n\n## Sign in\n\n1. Sign in as @lab.Variable(UserName) with @lab.Variable(Password).\n1. Set the alert title to `Alert from {{Computer}}`.\n",
+    );
+    let r = book.run(&["import", "lab.md"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        crate::locations(&r.stderr).contains(&("I006".into(), "lab.md:5:1".into())),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("define `UserName`, `Password`"),
+        "{}",
+        r.stderr
+    );
+    let yaml = book.read("content/lab.yaml");
+    assert!(
+        yaml.contains("Sign in as {{ UserName }} with {{ Password }}."),
+        "{yaml}"
+    );
+    // Without values, check says what is missing; with them the guide builds.
+    assert_eq!(book.run(&["check"]).code, 2);
+    let r = book.run(&[
+        "build",
+        "--set",
+        "UserName=ada",
+        "--set",
+        "Password=Pa$$w0rd",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = book.read("book/markdown/lab.md");
+    assert!(md.contains("Sign in as ada with Pa$$w0rd."), "{md}");
+    assert!(md.contains("`Alert from {{Computer}}`"), "{md}");
+}
