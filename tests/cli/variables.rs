@@ -221,3 +221,33 @@ fn templates_see_the_variables() {
         "# Join Azure Day\n\nEvent: Azure Day, room Hall 3, profile instructor."
     );
 }
+
+#[test]
+fn bad_variable_and_profile_settings_are_config_errors_at_their_place() {
+    let book = Book::fixture("variables");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"T\"\n\n[variables]\n\"my var\" = \"x\"\nlist = [\"a\"]\n\n[profiles.Staff]\ntags = [\"Has Space\"]\n\n[build]\nprofiles = [\"staf\"]\n",
+    );
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let got = locations(&r.stderr);
+    for want in [
+        ("E105", "book.toml:5:1"),
+        ("E003", "book.toml:6:8"),
+        ("E105", "book.toml:8:11"),
+        ("E105", "book.toml:9:9"),
+        ("E105", "book.toml:12:13"),
+    ] {
+        assert!(
+            got.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} in {}",
+            r.stderr
+        );
+    }
+    // watch and serve show one profile at a time.
+    let book = Book::fixture("variables");
+    let r = book.run(&["watch", "--profile", "attendee", "--profile", "instructor"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("one profile at a time"), "{}", r.stderr);
+}
