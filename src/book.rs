@@ -24,6 +24,8 @@ pub struct Book {
     pub config: config::Config,
     /// What a build renders: one variant per selected profile (at least one).
     pub variants: Vec<crate::variant::Variant>,
+    /// Make no network requests (the PDF output's remote images come from the cache only).
+    pub offline: bool,
 }
 
 impl Book {
@@ -55,6 +57,7 @@ impl Book {
             src,
             config,
             variants,
+            offline: false,
         })
     }
 

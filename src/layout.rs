@@ -20,6 +20,23 @@ pub const RESERVED_IDS: [&str; 2] = [MEDIA, THEME];
 pub const HTML_DIR: &str = "html";
 pub const MARKDOWN_DIR: &str = "markdown";
 pub const CHECKLIST_DIR: &str = "checklist";
+/// The PDF output's folder.
+pub const PDF_DIR: &str = "pdf";
+
+/// The whole guide as a PDF, relative to the output folder.
+pub fn pdf_guide(id: &str) -> String {
+    format!("{PDF_DIR}/{id}.pdf")
+}
+
+/// The checklist as a PDF, relative to the output folder.
+pub fn pdf_checklist(id: &str) -> String {
+    format!("{PDF_DIR}/{id}-checklist.pdf")
+}
+
+/// The guide's PDF from its HTML page (`html/<id>/index.html`).
+pub fn pdf_href_from_html(root: &str, id: &str) -> String {
+    format!("{root}../{PDF_DIR}/{id}.pdf")
+}
 
 /// The folder of copied screenshots inside each output that shows images.
 const MEDIA: &str = "media";

@@ -14,11 +14,16 @@ pub struct Args {
     /// Treat warnings as errors: build nothing and exit 2 if there are any.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Make no network requests: the PDF output takes remote screenshots from the cache only
+    /// (a framed placeholder for the others).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let start = Instant::now();
-    let book = args.book.open()?;
+    let mut book = args.book.open()?;
+    book.offline = args.offline;
     let opts = BuildOptions {
         dest_dir: args.dest.dest_dir,
         deny_warnings: args.deny_warnings,

@@ -254,6 +254,18 @@ pub struct OutputTable {
     /// Printable checklists: `<build-dir>/checklist/`.
     #[serde(default)]
     pub checklist: Option<ChecklistOutput>,
+    /// PDF files of each guide and its checklist: `<build-dir>/pdf/`.
+    #[serde(default)]
+    pub pdf: Option<PdfOutput>,
+}
+
+/// `[output.pdf]`
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PdfOutput {
+    /// Paper size; default: the checklist's, else A4.
+    #[serde(default)]
+    pub paper: Option<Paper>,
 }
 
 /// `[output.html]`
@@ -328,11 +340,12 @@ impl Config {
     /// The outputs to write: those configured, or all three when none is.
     pub fn outputs(&self) -> OutputTable {
         let o = &self.output;
-        if o.html.is_none() && o.markdown.is_none() && o.checklist.is_none() {
+        if o.html.is_none() && o.markdown.is_none() && o.checklist.is_none() && o.pdf.is_none() {
             OutputTable {
                 html: Some(HtmlOutput::default()),
                 markdown: Some(MarkdownOutput::default()),
                 checklist: Some(ChecklistOutput::default()),
+                pdf: None,
             }
         } else {
             o.clone()

@@ -43,6 +43,7 @@ pub enum Code {
     W011,
     W012,
     W013,
+    W014,
     L001,
     L002,
     L003,
@@ -102,6 +103,7 @@ impl Code {
         Code::W011,
         Code::W012,
         Code::W013,
+        Code::W014,
         Code::L001,
         Code::L002,
         Code::L003,
@@ -161,6 +163,7 @@ impl Code {
             Code::W011 => "W011",
             Code::W012 => "W012",
             Code::W013 => "W013",
+            Code::W014 => "W014",
             Code::L001 => "L001",
             Code::L002 => "L002",
             Code::L003 => "L003",
@@ -301,6 +304,10 @@ impl Code {
             Code::W013 => (
                 Severity::Warning,
                 r#"`only:` names a tag that no profile declares"#,
+            ),
+            Code::W014 => (
+                Severity::Warning,
+                r#"an image the PDF cannot show (offline, or the fetch failed): a framed placeholder with its alt text is printed"#,
             ),
             Code::L001 => (
                 Severity::Error,

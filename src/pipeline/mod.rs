@@ -169,9 +169,11 @@ fn build_profiles(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error
         guides += c.book.guides.len();
         let files = timed("render", || write_all(book, c.book, &engine, target, &v))?;
         written.extend(files.written.iter().map(|f| format!("{name}/{f}")));
+        diagnostics.extend(files.guides.iter().flat_map(|g| g.warnings.iter().cloned()));
     }
     timed("prune", || staging.prune(&written))?;
     timed("swap", || staging.commit())?;
+    diagnostics.sort();
     Ok(BuildReport {
         dest,
         guides,
@@ -186,7 +188,7 @@ fn build_profiles(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error
 pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Built), Error> {
     let Checked {
         book: checked,
-        diagnostics,
+        mut diagnostics,
         sources,
     } = book.check()?.fail_on(opts.deny_warnings)?;
     let guides = checked.guides.len();
@@ -207,6 +209,8 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Buil
     })?;
     timed("prune", || staging.prune(&files.written))?;
     timed("swap", || staging.commit())?;
+    diagnostics.extend(files.guides.iter().flat_map(|g| g.warnings.iter().cloned()));
+    diagnostics.sort();
     let report = BuildReport {
         dest: dest.clone(),
         guides,

@@ -111,6 +111,8 @@ impl Built {
             .guide(&g, &r, &assets)
             .map_err(|d| renderer.content_error(d))?;
         write_files(self.target(), files)?;
+        let mut diagnostics = diagnostics;
+        diagnostics.extend(out.warnings.iter().cloned());
         if let Some(old) = old {
             let stale: Vec<String> = old
                 .files

@@ -5,6 +5,8 @@
 
 mod budget;
 pub mod checklist;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 
 pub use budget::{PAGE_BUDGET, cancel_all};
 
@@ -15,6 +17,9 @@ pub struct RenderCx<'a> {
     pub base: &'a tera::Context,
     pub html: bool,
     pub checklist: bool,
+    pub pdf: bool,
+    /// The book's local images (the PDF embeds them).
+    pub assets: &'a [crate::validate::Asset],
 }
 
 /// One output format, like mdBook's `Renderer`: the files of one guide, and the files shared by
@@ -24,7 +29,8 @@ pub trait Output: Send + Sync {
     /// Its folder in the output (made even when no guide puts a file in it).
     fn folder(&self) -> &'static str;
 
-    /// One guide's files; `guide` is the guide's view model as a template value.
+    /// One guide's files; `guide` is the guide's view model as a template value. A warning
+    /// (a diagnostic of warning severity) does not stop the build; an error does.
     fn guide(
         &self,
         cx: &RenderCx,
@@ -55,7 +61,6 @@ pub fn copy_assets(
     })
 }
 
-/// The outputs book.toml turns on, in the order they are written.
 /// The context of a guide's page: the book's, with the guide and the variables it was resolved
 /// with (`variables.event.name`).
 fn guide_context(base: &tera::Context, guide: &tera::Value) -> tera::Context {
@@ -71,14 +76,35 @@ fn guide_context(base: &tera::Context, guide: &tera::Value) -> tera::Context {
     ctx
 }
 
-pub fn outputs(config: &crate::config::Config, engine: &Engine) -> Vec<Box<dyn Output>> {
+/// The outputs book.toml turns on, in the order they are written.
+pub fn outputs(book: &Book, engine: &Engine) -> Vec<Box<dyn Output>> {
+    let config = &book.config;
     let o = config.outputs();
     let mut out: Vec<Box<dyn Output>> = Vec::new();
-    if let Some(cfg) = o.html {
+    if let Some(cfg) = o.html.clone() {
         out.push(Box::new(html::Html { cfg }));
     }
     if o.markdown.is_some() {
         out.push(Box::new(markdown::Markdown));
+    }
+    #[cfg(feature = "pdf")]
+    if let Some(cfg) = &o.pdf {
+        out.push(Box::new(pdf::Pdf {
+            paper: cfg
+                .paper
+                .or(o.checklist.as_ref().map(|c| c.paper))
+                .unwrap_or_default(),
+            remote: pdf::images::Remote {
+                cache: pdf::images::cache_dir(&book.root, &config.lint.cache_dir),
+                offline: book.offline,
+            },
+            base_url: o
+                .html
+                .as_ref()
+                .map(|h| h.base_url.clone())
+                .filter(|b| !b.is_empty())
+                .map(|b| format!("{}/", b.trim_end_matches('/'))),
+        }));
     }
     if let Some(cfg) = o.checklist {
         out.push(Box::new(checklist::Checklist::new(cfg, engine)));
@@ -113,6 +139,15 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("guide.md", include_str!("../../templates/guide.md")),
     ("checklist.md", include_str!("../../templates/checklist.md")),
+    #[cfg(feature = "pdf")]
+    ("guide.typ", include_str!("../../templates/guide.typ")),
+    #[cfg(feature = "pdf")]
+    (
+        "checklist.typ",
+        include_str!("../../templates/checklist.typ"),
+    ),
+    #[cfg(feature = "pdf")]
+    ("handout.typ", include_str!("../../templates/handout.typ")),
 ];
 
 /// Files of the built-in `default` theme: (name, bytes).
@@ -127,6 +162,8 @@ pub const THEME: &[(&str, &str)] = &[
 /// Templates and theme files, with the user's overrides applied.
 pub struct Engine {
     tera: tera::Tera,
+    /// The Typst templates (`*.typ`), apart: their values are escaped for Typst markup.
+    typ: tera::Tera,
     /// Template name → (path shown in messages, text), for template error diagnostics.
     origins: BTreeMap<String, (PathBuf, Arc<str>)>,
     /// Theme file name → contents.
@@ -173,9 +210,28 @@ impl Engine {
         for (shown, text) in texts.values() {
             sources.insert(shown.clone(), text.clone());
         }
-        let raw: Vec<(&str, &str)> = texts.iter().map(|(n, (_, t))| (n.as_str(), &**t)).collect();
-        if let Err(e) = tera.add_raw_templates(raw) {
+        let is_typ = |n: &str| n.ends_with(".typ");
+        let raw: Vec<(&str, &str)> = texts
+            .iter()
+            .filter(|(n, _)| !is_typ(n))
+            .map(|(n, (_, t))| (n.as_str(), &**t))
+            .collect();
+        let mut typ = typ_engine();
+        let typ_raw: Vec<(&str, &str)> = texts
+            .iter()
+            .filter(|(n, _)| is_typ(n))
+            .map(|(n, (_, t))| (n.as_str(), &**t))
+            .collect();
+        for e in [
+            tera.add_raw_templates(raw).err(),
+            typ.add_raw_templates(typ_raw).err(),
+        ]
+        .into_iter()
+        .flatten()
+        {
             diags.push(template_diagnostic(&e, &texts));
+        }
+        if !diags.is_empty() {
             return Err(Error::Content {
                 diagnostics: diags,
                 sources,
@@ -202,6 +258,7 @@ impl Engine {
         }
         Ok(Engine {
             tera,
+            typ,
             origins: texts,
             theme,
         })
@@ -215,7 +272,12 @@ impl Engine {
                     .help("the command was interrupted (Ctrl-C); the previous output is unchanged"),
             ));
         }
-        budget::with_deadline(|| self.tera.render(name, ctx))
+        let tera = if name.ends_with(".typ") {
+            &self.typ
+        } else {
+            &self.tera
+        };
+        budget::with_deadline(|| tera.render(name, ctx))
             .map_err(|e| Box::new(template_diagnostic(&e, &self.origins)))
     }
 
@@ -226,6 +288,36 @@ impl Engine {
         }
         s
     }
+}
+
+/// The Tera instance of the Typst templates: every value is escaped for Typst markup, and the
+/// filters `typst` (a Markdown field to markup), `typ_str` (a string literal) and `typ_path`
+/// (an image source to its path in the document) are there. Without the `pdf` feature it holds
+/// no templates.
+fn typ_engine() -> tera::Tera {
+    let mut t = tera::Tera::new();
+    t.register_function("range", budget::range);
+    #[cfg(feature = "pdf")]
+    {
+        t.set_escape_fn(|input, out| out.write_all(pdf::markup::text(input).as_bytes()));
+        t.autoescape_on([".typ"]);
+        t.register_filter("typst", |val: &str, _: tera::Kwargs, _: &tera::State| {
+            pdf::markup::markdown(val, &|src, alt| {
+                format!(
+                    "#sb-image({}, {})",
+                    pdf::markup::string(&pdf::images::doc_path(src)),
+                    pdf::markup::string(alt)
+                )
+            })
+        });
+        t.register_filter("typ_str", |val: &str, _: tera::Kwargs, _: &tera::State| {
+            pdf::markup::string(val)
+        });
+        t.register_filter("typ_path", |val: &str, _: tera::Kwargs, _: &tera::State| {
+            pdf::images::doc_path(val)
+        });
+    }
+    t
 }
 
 /// Every regular file under `dir` (recursively), as (name relative to `dir` with `/`, path).

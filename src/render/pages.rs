@@ -21,6 +21,8 @@ pub struct GuideOut {
     pub card: html::GuideCard,
     /// Its files, relative to the output folder.
     pub files: Vec<String>,
+    /// Problems that did not stop it (an image the PDF could not show).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The templates, book-level context and the outputs every page is rendered with.
@@ -31,6 +33,7 @@ pub struct Pages<'a> {
     /// Which outputs are on, for the links between them.
     html: bool,
     checklist: bool,
+    pdf: bool,
 }
 
 impl<'a> Pages<'a> {
@@ -46,18 +49,21 @@ impl<'a> Pages<'a> {
         Pages {
             engine,
             base,
-            outputs: super::outputs(&book.config, engine),
+            outputs: super::outputs(book, engine),
             html: on.html.is_some(),
             checklist: on.checklist.is_some(),
+            pdf: on.pdf.is_some(),
         }
     }
 
-    fn cx(&self) -> RenderCx<'_> {
+    fn cx<'c>(&'c self, assets: &'c [Asset]) -> RenderCx<'c> {
         RenderCx {
             engine: self.engine,
             base: &self.base,
             html: self.html,
             checklist: self.checklist,
+            pdf: self.pdf,
+            assets,
         }
     }
 
@@ -77,13 +83,15 @@ impl<'a> Pages<'a> {
         let mut view = view::guide(checked, assets, &g.rel.to_string_lossy());
         view.variables = crate::variables::nested(&g.variables);
         let value = tera::Value::from_serializable(&view);
-        let cx = self.cx();
+        let cx = self.cx(assets);
         let mut files: Vec<OutFile> = Vec::with_capacity(4);
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         for out in &self.outputs {
             for r in out.guide(&cx, &value, &view.id) {
                 match r {
                     Ok(f) => files.push(f),
+                    Err(d) if !d.is_error() => warnings.push(*d),
                     Err(d) => errors.push(*d),
                 }
             }
@@ -98,6 +106,7 @@ impl<'a> Pages<'a> {
             weight: g.guide.weight,
             card: html::GuideCard::of(&view),
             files: names,
+            warnings,
         };
         Ok((out, files))
     }
@@ -110,7 +119,7 @@ impl<'a> Pages<'a> {
         assets: &[Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
         let cards: Vec<&html::GuideCard> = cards.into_iter().collect();
-        let cx = self.cx();
+        let cx = self.cx(assets);
         let mut files = Vec::new();
         for out in &self.outputs {
             files.extend(out.shared(&cx, &cards, assets)?);

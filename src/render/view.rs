@@ -98,6 +98,8 @@ pub struct NoteView {
     pub kind: NoteKind,
     pub label: &'static str,
     pub html: String,
+    /// The callout's text as Markdown (without its label).
+    pub md: String,
     /// The whole callout as a Markdown blockquote: `> **Note:** ...`.
     pub md_quote: String,
 }
@@ -255,6 +257,7 @@ fn note(m: &Md, n: &Note) -> NoteView {
         label,
         html: m.html(&n.text),
         md_quote: quote,
+        md,
     }
 }
 

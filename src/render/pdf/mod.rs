@@ -1,0 +1,171 @@
+//! PDF output (`[output.pdf]`): `pdf/<id>.pdf`, the whole guide, and `pdf/<id>-checklist.pdf`,
+//! its checklist. Tera templates (`guide.typ`, `checklist.typ`) write Typst markup, with every
+//! value escaped; the `typst` crate compiles it in-process with embedded fonts. Images come from
+//! the book's files, or from the cache of remote images (fetched once); one that cannot be had
+//! is a framed placeholder with its alt text and a warning, and the build goes on.
+
+pub mod images;
+pub mod markup;
+pub mod world;
+
+use super::{Output, RenderCx};
+use crate::config::Paper;
+use crate::diag::{Code, Diagnostic};
+use crate::layout;
+use crate::output::OutFile;
+
+/// The PDF output.
+pub struct Pdf {
+    pub paper: Paper,
+    pub remote: images::Remote,
+    /// `base-url` of the HTML output (with a trailing `/`), for the URL in the footer.
+    pub base_url: Option<String>,
+}
+
+/// The Typst name of a paper size.
+pub fn typst_paper(p: Paper) -> &'static str {
+    match p {
+        Paper::A4 => "a4",
+        Paper::Letter => "us-letter",
+    }
+}
+
+/// The definitions every generated document starts with: which image paths it has, and
+/// `sb-image`, which shows one or a framed placeholder with its alt text.
+pub fn preamble(files: &world::Files) -> String {
+    let mut have: Vec<&String> = files.keys().collect();
+    have.sort();
+    let list: String = have
+        .iter()
+        .map(|p| format!("{}, ", markup::string(p)))
+        .collect();
+    format!(
+        "#let sb-available = ({list})\n\
+         #let sb-image(path, alt) = if path in sb-available {{\n  \
+           image(path, alt: alt, width: 100%, height: auto, fit: \"contain\")\n\
+         }} else {{\n  \
+           block(width: 100%, inset: 10pt, stroke: (paint: luma(140), dash: \"dashed\"))[#text(fill: luma(80))[Image not available: #alt]]\n\
+         }}\n"
+    )
+}
+
+/// Compiles a rendered template (with the preamble for its images) to PDF bytes; `template`
+/// names it in messages, and image warnings name the guide file `guide_file`. Images that
+/// cannot be shown come back as warnings.
+pub fn compile(
+    template: &str,
+    guide_file: &str,
+    source: String,
+    cx_assets: &[crate::validate::Asset],
+    remote: &images::Remote,
+    extra: world::Files,
+) -> Result<(Vec<u8>, Vec<Diagnostic>), Box<Diagnostic>> {
+    let (mut files, missing) = images::resolve(&source, cx_assets, remote);
+    files.extend(extra);
+    let full = format!("{}{source}", preamble(&files));
+    let warnings = missing
+        .into_iter()
+        .map(|(src, why)| {
+            Diagnostic::warning(
+                Code::W014,
+                guide_file,
+                format!("image `{src}` is not in the PDF ({why}); a framed placeholder with its alt text is printed"),
+            )
+            .help("run the build online once to cache remote images, or use a local screenshot")
+        })
+        .collect();
+    match world::compile(full, &files) {
+        Ok(bytes) => Ok((bytes, warnings)),
+        Err(errors) => {
+            let first = errors.into_iter().next();
+            let (message, line) = first.map_or_else(
+                || ("Typst failed without a message".to_owned(), None),
+                |e| (e.message, e.line),
+            );
+            let mut d = Diagnostic::error(
+                Code::E020,
+                format!("templates/{template}"),
+                format!("the Typst made from `{template}` does not compile: {message}"),
+            );
+            if let Some((n, text)) = line {
+                d = d.help(format!(
+                    "at line {n} of the generated Typst: `{}`",
+                    text.trim().chars().take(120).collect::<String>()
+                ));
+            }
+            Err(Box::new(d))
+        }
+    }
+}
+
+impl Output for Pdf {
+    fn folder(&self) -> &'static str {
+        layout::PDF_DIR
+    }
+
+    fn guide(
+        &self,
+        cx: &RenderCx,
+        guide: &tera::Value,
+        id: &str,
+    ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
+        let mut ctx = super::guide_context(cx.base, guide);
+        ctx.insert("paper", typst_paper(self.paper));
+        ctx.insert("lang", &lang(cx.base));
+        let url = self.base_url.as_ref().map(|b| {
+            format!(
+                "{b}{}",
+                layout::guide_page(id).trim_end_matches("index.html")
+            )
+        });
+        ctx.insert("guide_url", &url);
+        ctx.insert("attendee_fields", &Vec::<String>::new());
+        let source_file = guide
+            .as_map()
+            .and_then(|m| m.get(&tera::value::Key::from("source")))
+            .and_then(|v| v.as_str())
+            .unwrap_or(id)
+            .to_owned();
+        let mut out = Vec::new();
+        for (template, to) in [
+            ("guide.typ", layout::pdf_guide(id)),
+            ("checklist.typ", layout::pdf_checklist(id)),
+        ] {
+            let made = cx.engine.render(template, &ctx).and_then(|source| {
+                compile(
+                    template,
+                    &source_file,
+                    source,
+                    cx.assets,
+                    &self.remote,
+                    world::Files::new(),
+                )
+            });
+            match made {
+                Ok((bytes, warnings)) => {
+                    out.push(Ok(OutFile::Bytes { to, bytes }));
+                    out.extend(warnings.into_iter().map(|w| Err(Box::new(w))));
+                }
+                Err(e) => out.push(Err(e)),
+            }
+        }
+        out
+    }
+}
+
+/// The two-letter language of the book, for Typst's `text(lang:)`.
+fn lang(base: &tera::Context) -> String {
+    base.get("book")
+        .and_then(|b| b.as_map())
+        .and_then(|m| m.get(&tera::value::Key::from("language")))
+        .and_then(|l| l.as_str())
+        .map(|l| {
+            l.chars()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .take(3)
+                .collect::<String>()
+        })
+        .filter(|l| l.len() >= 2)
+        .unwrap_or_else(|| "en".into())
+        .to_lowercase()
+}
