@@ -53,6 +53,11 @@ pub fn guide_page(id: &str) -> String {
     format!("{HTML_DIR}/{id}/index.html")
 }
 
+/// A guide's address under the HTML site's root (`azure-pass/`), for `base-url` + this.
+pub fn guide_url_path(id: &str) -> String {
+    format!("{id}/")
+}
+
 /// A guide's Markdown file.
 pub fn markdown_page(id: &str) -> String {
     format!("{MARKDOWN_DIR}/{id}.md")

@@ -11,6 +11,8 @@ pub mod convert;
 pub mod diag;
 pub mod duration;
 pub mod error;
+#[cfg(feature = "pdf")]
+pub mod handouts;
 pub mod import;
 pub mod init;
 pub mod layout;
@@ -22,6 +24,8 @@ pub mod node;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+#[cfg(feature = "pdf")]
+pub mod roster;
 pub mod safe_fs;
 pub mod schema;
 pub mod serve;

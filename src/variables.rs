@@ -26,6 +26,10 @@ pub enum VarValue {
     Table(BTreeMap<String, VarValue>),
 }
 
+/// What an `{{ attendee.<column> }}` without a value shows: a line to fill in by hand (roster
+/// columns have values only in `stepbook handouts`).
+pub const FILL_IN: &str = "______________";
+
 /// Variables by dotted name, values as text.
 pub type Vars = BTreeMap<String, String>;
 

@@ -288,7 +288,13 @@ impl Cx<'_> {
         if !t.value.contains("{{") {
             return;
         }
-        let (new, problems) = variables::substitute(&t.value, flavor, &|n| vars.get(n).cloned());
+        let (new, problems) = variables::substitute(&t.value, flavor, &|n| {
+            vars.get(n).cloned().or_else(|| {
+                // Roster columns have values only in handouts; elsewhere a line to fill in.
+                n.starts_with("attendee.")
+                    .then(|| variables::FILL_IN.to_owned())
+            })
+        });
         t.value = new;
         let source = self.text.get(t.span.clone()).unwrap_or("");
         let mut cursor = 0;

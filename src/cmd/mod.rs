@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod check;
+#[cfg(feature = "pdf")]
+pub mod handouts;
 pub mod import;
 pub mod init;
 pub mod lint;
@@ -112,6 +114,14 @@ pub enum Command {
     /// it. Anything without a field stays as Markdown in the nearest step; what cannot be mapped
     /// is reported with its line.
     Import(import::Args),
+    /// Print one handout per attendee of a roster into one PDF, for event staff.
+    ///
+    /// Each handout has the event, the attendee's fields, the guide's checklist with their own
+    /// values (`{{ attendee.code }}` in the guide prints each person's code) and a QR code to the
+    /// guide online (`base-url`, or the roster's `url` column). Without `--roster`: one handout
+    /// with lines to fill in. The roster is a CSV file with a header row.
+    #[cfg(feature = "pdf")]
+    Handouts(handouts::Args),
     /// Print the JSON Schema (draft 2020-12) of guide files, for editors.
     ///
     /// Generated from stepbook's own types, so it always matches what `check` accepts. VS Code's
@@ -168,6 +178,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Build(args) => build::run(args, ui),
         Command::Check(args) => check::run(args, ui),
         Command::Schema(args) => schema::run(args, ui),
+        #[cfg(feature = "pdf")]
+        Command::Handouts(args) => handouts::run(args, ui),
         Command::Watch(args) => watch::run(args, ui),
         Command::Lint(args) => lint::run(args, ui),
         Command::Import(args) => import::run(args, ui),

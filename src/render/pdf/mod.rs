@@ -112,12 +112,10 @@ impl Output for Pdf {
         let mut ctx = super::guide_context(cx.base, guide);
         ctx.insert("paper", typst_paper(self.paper));
         ctx.insert("lang", &lang(cx.base));
-        let url = self.base_url.as_ref().map(|b| {
-            format!(
-                "{b}{}",
-                layout::guide_page(id).trim_end_matches("index.html")
-            )
-        });
+        let url = self
+            .base_url
+            .as_ref()
+            .map(|b| format!("{b}{}", layout::guide_url_path(id)));
         ctx.insert("guide_url", &url);
         ctx.insert("attendee_fields", &Vec::<String>::new());
         let source_file = guide

@@ -1,0 +1,358 @@
+//! Handouts: one PDF with a handout per attendee of a roster — a header with the event and the
+//! attendee's fields, the guide's checklist with their own values (`{{ attendee.code }}`), and a
+//! QR code to the guide's page online. The guide is validated once; each row only substitutes
+//! its values, renders `handout.typ`, and all handouts are compiled as one Typst document.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Paper;
+use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
+use crate::load::LoadedGuide;
+use crate::render::pdf::{self, markup, world};
+use crate::variables::Vars;
+use crate::{Book, Error, layout, load, render, validate, variant};
+
+/// What to print.
+#[derive(Debug, Clone, Default)]
+pub struct HandoutOptions {
+    /// The guide: its id, or the path of its file.
+    pub guide: String,
+    pub roster: Option<PathBuf>,
+    pub paper: Option<Paper>,
+    /// Two A5 handouts on each sheet (landscape, two columns).
+    pub two_up: bool,
+}
+
+/// The print run.
+#[derive(Debug)]
+pub struct Handouts {
+    pub pdf: Vec<u8>,
+    pub id: String,
+    pub handouts: usize,
+    pub diagnostics: Diagnostics,
+    pub sources: Sources,
+}
+
+/// Makes the handouts of one guide of `book`.
+pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
+    let loaded = load::load_all(&book.root, &book.shown_root, &book.src)?;
+    let mut sources = loaded.sources;
+    let guide = find(loaded.guides, &opts.guide, book)?;
+    let used = attendee_columns(&guide.text);
+    let mut diagnostics = Diagnostics::default();
+    let roster = match &opts.roster {
+        Some(path) => {
+            let shown = crate::shown_path(&std::env::current_dir().unwrap_or_default(), path);
+            let text = crate::safe_fs::read_regular_text(path, crate::roster::MAX_ROSTER_BYTES)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot read the roster `{}`: {e}\n  = help: give a UTF-8 CSV file (at most 64 MiB) with a header row",
+                        path.display()
+                    )
+                })?;
+            let text = text.trim_start_matches('\u{feff}');
+            sources.insert(shown.clone(), std::sync::Arc::from(text));
+            let roster =
+                crate::roster::parse(text, &shown).map_err(|d| content(d, &sources, None))?;
+            let (errors, warnings) = crate::roster::check(&roster, &used);
+            if !errors.is_empty() {
+                return Err(content(errors, &sources, None));
+            }
+            diagnostics.extend(warnings);
+            Some(roster)
+        }
+        None => None,
+    };
+    // Validated once, with the column names as stand-in values.
+    let base = book.variant();
+    let stand_in: Vars = used
+        .iter()
+        .map(|c| (format!("attendee.{c}"), crate::variables::FILL_IN.to_owned()))
+        .collect();
+    let (checked_guide, d) = variant::apply(guide.clone(), &with(&base, &stand_in));
+    diagnostics.extend(d);
+    let mut checked = validate::validate(vec![checked_guide], &book.root, &book.src);
+    diagnostics.extend(std::mem::take(&mut checked.diagnostics));
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        return Err(Error::Content {
+            diagnostics,
+            sources,
+        });
+    }
+    let Some((g, resolved)) = checked.guides.pop() else {
+        return Err(anyhow::anyhow!("the guide did not load").into());
+    };
+    let id = resolved.id.clone();
+    let engine = render::Engine::new(book)?;
+    let url = base_url(book).map(|b| format!("{b}{}", layout::guide_url_path(&id)));
+    // Each handout's fields, in the roster's column order.
+    let rows: Vec<Vec<(String, String)>> = match &roster {
+        Some(r) => r
+            .rows
+            .iter()
+            .map(|row| {
+                r.columns
+                    .iter()
+                    .cloned()
+                    .zip(row.values.iter().cloned())
+                    .collect()
+            })
+            .collect(),
+        None => vec![used.iter().map(|c| (c.clone(), String::new())).collect()],
+    };
+    let has_url = |r: &Vec<(String, String)>| r.iter().any(|(k, v)| k == "url" && !v.is_empty());
+    if url.is_none() && !rows.iter().any(has_url) {
+        diagnostics.push(
+            Diagnostic::warning(Code::W016, &g.shown, "the handouts have no QR code: the guide has no address online")
+                .help("set `base-url` in `[output.html]` (the site's address), or give the roster a `url` column"),
+        );
+    }
+    let page = Page {
+        book,
+        engine: &engine,
+        guide: &guide,
+        resolved: &resolved,
+        assets: &checked.assets,
+        base: &base,
+        used: &used,
+        url: url.as_deref(),
+    };
+    let bodies: Vec<Result<Rendered, Box<Diagnostic>>> = rows
+        .par_iter()
+        .enumerate()
+        .map(|(i, row)| page.render(i, row))
+        .collect();
+    let mut files = world::Files::new();
+    let mut parts = Vec::with_capacity(bodies.len());
+    for b in bodies {
+        let (body, qr) = b.map_err(|d| content(vec![*d], &engine.sources(), None))?;
+        if let Some((path, svg)) = qr {
+            files.insert(path, world::File::Bytes(svg));
+        }
+        parts.push(body);
+    }
+    let paper = opts
+        .paper
+        .or(book.config.output.pdf.as_ref().and_then(|p| p.paper))
+        .or(book.config.output.checklist.as_ref().map(|c| c.paper))
+        .unwrap_or_default();
+    let source = document(&parts, paper, opts.two_up);
+    let remote = pdf::images::Remote {
+        cache: pdf::images::cache_dir(&book.root, &book.config.lint.cache_dir),
+        offline: book.offline,
+    };
+    let shown = g.shown.display().to_string();
+    let (bytes, warnings) = pdf::compile(
+        "handout.typ",
+        &shown,
+        source,
+        &checked.assets,
+        &remote,
+        files,
+    )
+    .map_err(|d| content(vec![*d], &engine.sources(), None))?;
+    diagnostics.extend(warnings);
+    diagnostics.sort();
+    Ok(Handouts {
+        pdf: bytes,
+        id,
+        handouts: parts.len(),
+        diagnostics,
+        sources,
+    })
+}
+
+/// One handout's Typst, and its QR code (a document path and the SVG), if it has a URL.
+type Rendered = (String, Option<(String, Vec<u8>)>);
+
+/// What every handout is rendered with.
+struct Page<'a> {
+    book: &'a Book,
+    engine: &'a render::Engine,
+    guide: &'a LoadedGuide,
+    resolved: &'a validate::Resolved,
+    assets: &'a [validate::Asset],
+    base: &'a variant::Variant,
+    used: &'a [String],
+    url: Option<&'a str>,
+}
+
+impl Page<'_> {
+    /// One handout.
+    fn render(
+        &self,
+        i: usize,
+        row: &[(String, String)],
+    ) -> Result<Rendered, Box<Diagnostic>> {
+        let values: Vars = row
+            .iter()
+            .map(|(k, v)| {
+                (
+                    format!("attendee.{k}"),
+                    if v.is_empty() {
+                        crate::variables::FILL_IN.to_owned()
+                    } else {
+                        v.clone()
+                    },
+                )
+            })
+            .collect();
+        let (g, _) = variant::apply(self.guide.clone(), &with(self.base, &values));
+        let checked = validate::CheckedGuide::new(&g.guide, self.resolved);
+        let mut view = render::view::guide(checked, self.assets, &g.rel.to_string_lossy());
+        view.variables = crate::variables::nested(&g.variables);
+        let url = row
+            .iter()
+            .find(|(k, v)| k == "url" && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+            .or(self.url);
+        let qr = url.map(|u| (format!("/qr/{i}.svg"), qr_svg(u)));
+        let fields: Vec<serde_json::Value> = row
+            .iter()
+            .filter(|(k, _)| k.as_str() != "url")
+            .map(|(k, v)| serde_json::json!({ "name": k, "value": v }))
+            .collect();
+        let event = g
+            .variables
+            .get("event.name")
+            .cloned()
+            .unwrap_or_else(|| self.book.config.book.title.clone());
+        let mut ctx = tera::Context::new();
+        ctx.insert("book", &render::view::BookMeta::of(self.book));
+        ctx.insert("variables", &view.variables);
+        ctx.insert("guide", &view);
+        ctx.insert("event", &event);
+        ctx.insert("fields", &fields);
+        ctx.insert("used", self.used);
+        ctx.insert("url", &url);
+        ctx.insert("qr", &qr.as_ref().map(|(p, _)| p));
+        let body = self.engine.render("handout.typ", &ctx)?;
+        Ok((body, qr.map(|(p, svg)| (p, svg.into_bytes()))))
+    }
+}
+
+/// The variant with more `--set` values.
+fn with(base: &variant::Variant, more: &Vars) -> variant::Variant {
+    let mut v = base.clone();
+    v.set
+        .extend(more.iter().map(|(k, x)| (k.clone(), x.clone())));
+    v
+}
+
+/// The whole print run: page set-up, then each handout in its own scope, one per page (or one
+/// per half sheet with `two_up`).
+fn document(parts: &[String], paper: Paper, two_up: bool) -> String {
+    let mut s = format!(
+        "#set page(paper: {}, flipped: {two_up}, columns: {}, margin: (x: 12mm, y: 11mm))\n\
+         #set columns(gutter: 16mm)\n\
+         #set text(font: \"DejaVu Sans\", size: {})\n\
+         #show raw: set text(font: \"DejaVu Sans Mono\")\n",
+        markup::string(pdf::typst_paper(paper)),
+        if two_up { 2 } else { 1 },
+        if two_up { "8pt" } else { "9.5pt" },
+    );
+    let brk = if two_up {
+        "#colbreak(weak: true)\n"
+    } else {
+        "#pagebreak(weak: true)\n"
+    };
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            s.push_str(brk);
+        }
+        s.push_str("#[\n");
+        s.push_str(p);
+        s.push_str("\n]\n");
+    }
+    s
+}
+
+/// A QR code of `url` as SVG.
+fn qr_svg(url: &str) -> String {
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(160, 160)
+            .quiet_zone(true)
+            .build(),
+        // Longer than a QR code holds: an empty square (the URL is printed under it).
+        Err(_) => "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>".into(),
+    }
+}
+
+/// The site's address with a trailing `/`, from `base-url` when it is a full URL.
+fn base_url(book: &Book) -> Option<String> {
+    let b = book.config.output.html.as_ref()?.base_url.trim();
+    (b.starts_with("https://") || b.starts_with("http://"))
+        .then(|| format!("{}/", b.trim_end_matches('/')))
+}
+
+/// The attendee columns a guide's text uses: `{{ attendee.code }}` → `code`.
+pub fn attendee_columns(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in crate::variables::scan(text).placeholders {
+        if let Some(c) = p.name.strip_prefix("attendee.")
+            && !out.iter().any(|x| x == c)
+        {
+            out.push(c.to_owned());
+        }
+    }
+    out
+}
+
+/// The guide named by `name`: its id, or its file's path (as given or from the book).
+fn find(guides: Vec<LoadedGuide>, name: &str, book: &Book) -> Result<LoadedGuide, Error> {
+    let wanted = std::path::absolute(name).ok();
+    let ids: Vec<String> = guides.iter().map(guide_id).collect();
+    let hit = guides.iter().position(|g| {
+        guide_id(g) == name
+            || g.rel == std::path::Path::new(name)
+            || wanted
+                .as_ref()
+                .is_some_and(|w| std::fs::canonicalize(w).ok().as_ref() == Some(&g.path))
+    });
+    match hit {
+        Some(i) => Ok(guides.into_iter().nth(i).expect("found")),
+        None => {
+            let mut msg = format!("no guide `{name}` in `{}`", book.shown_root.display());
+            match crate::diag::did_you_mean(name, ids.iter().map(String::as_str)) {
+                Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
+                None => msg.push_str(&format!(
+                    "\n  = help: the guides are {}",
+                    ids.iter()
+                        .map(|i| format!("`{i}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+            Err(anyhow::anyhow!(msg).into())
+        }
+    }
+}
+
+/// A guide's id as validation will make it: its `id`, or its file name as a slug.
+fn guide_id(g: &LoadedGuide) -> String {
+    match &g.guide.id {
+        Some(id) => id.value.clone(),
+        None => validate::slug(
+            &g.path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
+    }
+}
+
+/// Problems as the error a command stops with.
+fn content(diagnostics: Vec<Diagnostic>, sources: &Sources, _roster: Option<()>) -> Error {
+    let mut d = Diagnostics::default();
+    d.extend(diagnostics);
+    d.sort();
+    Error::Content {
+        diagnostics: d,
+        sources: sources.clone(),
+    }
+}

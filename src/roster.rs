@@ -1,0 +1,285 @@
+//! Roster: the attendees of a print run, read from an untrusted CSV file. A header row is
+//! required; UTF-8 with or without a BOM; the delimiter (comma, semicolon or tab) is found from
+//! the header; quoted fields may hold newlines. Each column is a variable `attendee.<column>`.
+//! Problems are diagnostics at `file:line:column`.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use std::sync::Arc;
+
+use crate::diag::{Code, Diagnostic};
+
+/// A roster larger than this is not an attendee list.
+pub const MAX_ROSTER_BYTES: u64 = 64 << 20;
+
+/// One attendee: their values by column, and where each value is in the file.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based line of the row in the file.
+    pub line: usize,
+    pub values: Vec<String>,
+    pub spans: Vec<Range<usize>>,
+}
+
+/// A parsed roster.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    pub shown: PathBuf,
+    pub text: Arc<str>,
+    pub columns: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+impl Roster {
+    /// The value of `column` in `row`, if the roster has that column.
+    pub fn get<'a>(&self, row: &'a Row, column: &str) -> Option<&'a str> {
+        let i = self.columns.iter().position(|c| c == column)?;
+        row.values.get(i).map(String::as_str)
+    }
+}
+
+/// The delimiter of a CSV text: the one of `,` `;` tab found most often in its first line
+/// (outside quotes).
+fn delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' if !quoted => break,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    [b',', b';', b'\t'][best]
+}
+
+/// Parses roster text.
+pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
+    let delim = delimiter(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let err = |span: Range<usize>, msg: String, help: &str| {
+        Diagnostic::error(Code::E024, shown, msg)
+            .at(span)
+            .help(help.to_owned())
+    };
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return Err(vec![err(
+                0..0,
+                format!("the roster's header row cannot be read: {e}"),
+                "the first row names the columns, e.g. `name,code`",
+            )]);
+        }
+    };
+    let mut problems = Vec::new();
+    let columns: Vec<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
+    let header_spans = field_spans(text, 0, delim, columns.len());
+    for (i, c) in columns.iter().enumerate() {
+        if !crate::variables::valid_name(c) || c.contains('.') {
+            problems.push(err(
+                header_spans[i].clone(),
+                format!("column `{c}` cannot be a variable name"),
+                "name columns with letters, digits, `_` and `-`, starting with a letter (`promo_code`)",
+            ));
+        }
+        if columns[..i].contains(c) {
+            problems.push(err(
+                header_spans[i].clone(),
+                format!("column `{c}` appears twice"),
+                "give each column its own name",
+            ));
+        }
+    }
+    if columns.iter().all(String::is_empty) {
+        problems.push(err(
+            0..0,
+            "the roster has no header row".into(),
+            "the first row names the columns, e.g. `name,code`",
+        ));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(r) => {
+                let pos = r.position().cloned().unwrap_or_else(csv::Position::new);
+                let start = pos.byte() as usize;
+                rows.push(Row {
+                    line: pos.line() as usize,
+                    values: r.iter().map(|v| v.trim().to_owned()).collect(),
+                    spans: field_spans(text, start, delim, r.len()),
+                });
+            }
+            Err(e) => {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                let msg = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!(
+                        "this row has {len} field{} where the header has {expected_len}",
+                        if *len == 1 { "" } else { "s" }
+                    ),
+                    _ => format!("this row cannot be read: {e}"),
+                };
+                let end = text[at.min(text.len())..]
+                    .find('\n')
+                    .map_or(text.len(), |i| at + i);
+                problems.push(err(
+                    at..end,
+                    msg,
+                    "every row has one value per column (quote a value that holds the delimiter)",
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Roster {
+        shown: shown.to_path_buf(),
+        text: Arc::from(text),
+        columns,
+        rows,
+    })
+}
+
+/// Where each of the first `n` fields of the record starting at `start` is in the text.
+fn field_spans(text: &str, start: usize, delim: u8, n: usize) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut spans = Vec::with_capacity(n);
+    let mut i = start.min(b.len());
+    let mut field_start = i;
+    let mut quoted = false;
+    while i < b.len() && spans.len() < n {
+        let c = b[i];
+        if c == b'"' {
+            quoted = !quoted;
+        } else if !quoted && (c == delim || c == b'\n' || c == b'\r') {
+            spans.push(field_start..i);
+            if c != delim {
+                break;
+            }
+            field_start = i + 1;
+        }
+        i += 1;
+    }
+    if spans.len() < n {
+        spans.push(field_start..i);
+    }
+    spans.resize(n, i..i);
+    spans
+}
+
+/// Checks the roster against the columns a guide uses (`attendee.<column>`): each must exist,
+/// and no row may leave one empty. Duplicate values in a `code` column are warnings.
+pub fn check(roster: &Roster, used: &[String]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let present = roster
+        .columns
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for u in used {
+        let Some(col) = roster.columns.iter().position(|c| c == u) else {
+            let mut d = Diagnostic::error(
+                Code::E024,
+                &roster.shown,
+                format!(
+                    "the guide uses `{{{{ attendee.{u} }}}}` but the roster has no column `{u}`"
+                ),
+            )
+            .at(0..roster.text.find('\n').unwrap_or(roster.text.len()))
+            .label("the header row");
+            d = match crate::diag::did_you_mean(u, roster.columns.iter().map(String::as_str)) {
+                Some(m) => d.help(format!("did you mean `{m}`? the roster has {present}")),
+                None => d.help(format!("add a column `{u}`; the roster has {present}")),
+            };
+            errors.push(d);
+            continue;
+        };
+        for row in &roster.rows {
+            if row.values.get(col).is_none_or(|v| v.is_empty()) {
+                errors.push(
+                    Diagnostic::error(
+                        Code::E024,
+                        &roster.shown,
+                        format!("row {} has no `{u}`, which the guide prints", row.line),
+                    )
+                    .at(row.spans.get(col).cloned().unwrap_or(0..0))
+                    .label("empty")
+                    .help("fill it in, or remove the row"),
+                );
+            }
+        }
+    }
+    if let Some(col) = roster.columns.iter().position(|c| c == "code") {
+        let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+        for row in &roster.rows {
+            let Some(v) = row.values.get(col).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            if let Some(first) = seen.get(v.as_str()) {
+                warnings.push(
+                    Diagnostic::warning(
+                        Code::W015,
+                        &roster.shown,
+                        format!("code `{v}` is on row {first} and on row {}", row.line),
+                    )
+                    .at(row.spans.get(col).cloned().unwrap_or(0..0))
+                    .label("the same code again")
+                    .help("each attendee needs their own code; check the list you were given"),
+                );
+            } else {
+                seen.insert(v, row.line);
+            }
+        }
+    }
+    (errors, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters_quotes_and_positions() {
+        let text = "\u{feff}name;code\n\"Lovelace; Ada\";A-1\n\"Multi\nline\";B-2\n";
+        let r = parse(text.trim_start_matches('\u{feff}'), Path::new("r.csv")).unwrap();
+        assert_eq!(r.columns, ["name", "code"]);
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.rows[0].values, ["Lovelace; Ada", "A-1"]);
+        assert_eq!(r.rows[1].values[0], "Multi\nline");
+        assert_eq!(r.rows[1].line, 3);
+        let t = text.trim_start_matches('\u{feff}');
+        assert_eq!(&t[r.rows[0].spans[1].clone()], "A-1");
+        assert_eq!(delimiter("a\tb,c\td\n"), b'\t');
+    }
+
+    #[test]
+    fn checks_against_the_guide() {
+        let r = parse("name,code\nAda,X\nBob,\nCy,X\n", Path::new("r.csv")).unwrap();
+        let (errors, warnings) = check(&r, &["code".into(), "cod".into()]);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].message.contains("row 3 has no `code`"));
+        assert!(
+            errors[1]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `code`?")
+        );
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("row 2 and on row 4"));
+    }
+}
