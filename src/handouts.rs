@@ -44,7 +44,7 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
     let mut diagnostics = Diagnostics::default();
     let roster = match &opts.roster {
         Some(path) => {
-            let shown = crate::shown_path(&std::env::current_dir().unwrap_or_default(), path);
+            let shown = path.clone();
             let text = crate::safe_fs::read_regular_text(path, crate::roster::MAX_ROSTER_BYTES)
                 .map_err(|e| {
                     anyhow::anyhow!(
@@ -69,7 +69,12 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
     let base = book.variant();
     let stand_in: Vars = used
         .iter()
-        .map(|c| (format!("attendee.{c}"), crate::variables::FILL_IN.to_owned()))
+        .map(|c| {
+            (
+                format!("attendee.{c}"),
+                crate::variables::FILL_IN.to_owned(),
+            )
+        })
         .collect();
     let (checked_guide, d) = variant::apply(guide.clone(), &with(&base, &stand_in));
     diagnostics.extend(d);
@@ -182,11 +187,7 @@ struct Page<'a> {
 
 impl Page<'_> {
     /// One handout.
-    fn render(
-        &self,
-        i: usize,
-        row: &[(String, String)],
-    ) -> Result<Rendered, Box<Diagnostic>> {
+    fn render(&self, i: usize, row: &[(String, String)]) -> Result<Rendered, Box<Diagnostic>> {
         let values: Vars = row
             .iter()
             .map(|(k, v)| {

@@ -86,12 +86,14 @@ pub fn page(
     guide: &tera::Value,
     id: &str,
     cfg: &HtmlOutput,
-    checklists: bool,
+    (checklists, pdf): (bool, bool),
 ) -> Result<OutFile, Box<Diagnostic>> {
     let root = root(cfg, "../");
     let mut ctx = super::guide_context(base, guide);
     let checklist = checklists.then(|| layout::checklist_href_from_html(&root, id));
     ctx.insert("checklist_href", &checklist);
+    let pdf = pdf.then(|| layout::pdf_href_from_html(&root, id));
+    ctx.insert("pdf_href", &pdf);
     ctx.insert("root", &root);
     Ok(OutFile::Text {
         to: layout::guide_page(id),
@@ -115,7 +117,14 @@ impl Output for Html {
         guide: &tera::Value,
         id: &str,
     ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
-        vec![page(cx.engine, cx.base, guide, id, &self.cfg, cx.checklist)]
+        vec![page(
+            cx.engine,
+            cx.base,
+            guide,
+            id,
+            &self.cfg,
+            (cx.checklist, cx.pdf),
+        )]
     }
 
     fn shared(

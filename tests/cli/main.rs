@@ -10,6 +10,8 @@ mod hostile;
 mod import;
 mod lint;
 pub mod lint_server;
+#[cfg(feature = "pdf")]
+mod pdf;
 mod schema;
 pub mod serve;
 mod variables;
