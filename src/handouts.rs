@@ -125,17 +125,21 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
         used: &used,
         url: url.as_deref(),
     };
-    let bodies: Vec<Result<Rendered, Box<Diagnostic>>> = rows
-        .par_iter()
-        .enumerate()
-        .map(|(i, row)| page.render(i, row))
-        .collect();
+    let bodies: Vec<Result<Rendered, Box<Diagnostic>>> = crate::timed("render", || {
+        rows.par_iter()
+            .enumerate()
+            .map(|(_, row)| page.render(row))
+            .collect()
+    });
     let mut files = world::Files::new();
     let mut parts = Vec::with_capacity(bodies.len());
     for b in bodies {
-        let (body, qr) = b.map_err(|d| content(vec![*d], &engine.sources(), None))?;
-        if let Some((path, svg)) = qr {
-            files.insert(path, world::File::Bytes(svg));
+        let (body, url) = b.map_err(|d| content(vec![*d], &engine.sources(), None))?;
+        // One QR code per address, made once: handouts that share it share the image.
+        if let Some(u) = url {
+            files
+                .entry(qr_path(&u))
+                .or_insert_with(|| world::File::Bytes(qr_png(&u)));
         }
         parts.push(body);
     }
@@ -144,20 +148,32 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
         .or(book.config.output.pdf.as_ref().and_then(|p| p.paper))
         .or(book.config.output.checklist.as_ref().map(|c| c.paper))
         .unwrap_or_default();
-    let source = document(&parts, paper, opts.two_up);
+    // The print run in as many parts as there are cores, laid out in parallel (a part holds
+    // whole sheets: an even number of handouts when two go on a sheet).
+    let per = parts
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
+    let per = if opts.two_up { per + per % 2 } else { per };
+    let documents: Vec<String> = parts
+        .chunks(per)
+        .map(|chunk| document(chunk, paper, opts.two_up))
+        .collect();
     let remote = pdf::images::Remote {
         cache: pdf::images::cache_dir(&book.root, &book.config.lint.cache_dir),
         offline: book.offline,
     };
     let shown = g.shown.display().to_string();
-    let (bytes, warnings) = pdf::compile(
-        "handout.typ",
-        &shown,
-        source,
-        &checked.assets,
-        &remote,
-        files,
-    )
+    let (bytes, warnings) = crate::timed("typst", || {
+        pdf::compile_parts(
+            "handout.typ",
+            &shown,
+            documents,
+            &checked.assets,
+            &remote,
+            files,
+        )
+    })
     .map_err(|d| content(vec![*d], &engine.sources(), None))?;
     diagnostics.extend(warnings);
     diagnostics.sort();
@@ -170,8 +186,8 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
     })
 }
 
-/// One handout's Typst, and its QR code (a document path and the SVG), if it has a URL.
-type Rendered = (String, Option<(String, Vec<u8>)>);
+/// One handout's Typst, and the address its QR code shows, if any.
+type Rendered = (String, Option<String>);
 
 /// What every handout is rendered with.
 struct Page<'a> {
@@ -187,7 +203,7 @@ struct Page<'a> {
 
 impl Page<'_> {
     /// One handout.
-    fn render(&self, i: usize, row: &[(String, String)]) -> Result<Rendered, Box<Diagnostic>> {
+    fn render(&self, row: &[(String, String)]) -> Result<Rendered, Box<Diagnostic>> {
         let values: Vars = row
             .iter()
             .map(|(k, v)| {
@@ -210,7 +226,7 @@ impl Page<'_> {
             .find(|(k, v)| k == "url" && !v.is_empty())
             .map(|(_, v)| v.as_str())
             .or(self.url);
-        let qr = url.map(|u| (format!("/qr/{i}.svg"), qr_svg(u)));
+        let qr = url.map(qr_path);
         let fields: Vec<serde_json::Value> = row
             .iter()
             .filter(|(k, _)| k.as_str() != "url")
@@ -229,9 +245,9 @@ impl Page<'_> {
         ctx.insert("fields", &fields);
         ctx.insert("used", self.used);
         ctx.insert("url", &url);
-        ctx.insert("qr", &qr.as_ref().map(|(p, _)| p));
+        ctx.insert("qr", &qr);
         let body = self.engine.render("handout.typ", &ctx)?;
-        Ok((body, qr.map(|(p, svg)| (p, svg.into_bytes()))))
+        Ok((body, url.map(str::to_owned)))
     }
 }
 
@@ -271,17 +287,38 @@ fn document(parts: &[String], paper: Paper, two_up: bool) -> String {
     s
 }
 
-/// A QR code of `url` as SVG.
-fn qr_svg(url: &str) -> String {
-    match qrcode::QrCode::new(url.as_bytes()) {
-        Ok(code) => code
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(160, 160)
-            .quiet_zone(true)
-            .build(),
-        // Longer than a QR code holds: an empty square (the URL is printed under it).
-        Err(_) => "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>".into(),
+/// The document path of the QR code of `url`.
+fn qr_path(url: &str) -> String {
+    format!("/qr/{:016x}.png", pdf::images::fnv(url))
+}
+
+/// A QR code of `url` as a PNG: 8 pixels a module and a quiet zone of 4 modules (sharp at
+/// 26 mm wide). A raster image is embedded once in the PDF however many handouts show it.
+fn qr_png(url: &str) -> Vec<u8> {
+    const SCALE: u32 = 8;
+    const QUIET: u32 = 4;
+    let Ok(code) = qrcode::QrCode::new(url.as_bytes()) else {
+        // Longer than a QR code holds: no image (the URL is printed under its place).
+        return Vec::new();
+    };
+    let width = code.width() as u32;
+    let colors = code.to_colors();
+    let side = (width + 2 * QUIET) * SCALE;
+    let img = image::GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = (x / SCALE, y / SCALE);
+        let dark = mx >= QUIET
+            && my >= QUIET
+            && mx < width + QUIET
+            && my < width + QUIET
+            && colors[((my - QUIET) * width + (mx - QUIET)) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    let mut png = Vec::new();
+    let encoded = img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png);
+    if encoded.is_err() {
+        return Vec::new();
     }
+    png
 }
 
 /// The site's address with a trailing `/`, from `base-url` when it is a full URL.

@@ -27,6 +27,20 @@ pub fn check(tree: &node::Node, display: &Path, root: &Path, diags: &mut Vec<Dia
     };
     html_values(html, display, root, diags);
     lint_table_values(table("lint"), display, diags);
+    #[cfg(not(feature = "pdf"))]
+    if let Some(node::Value::Map(m)) = table("output").map(|o| &o.value)
+        && let Some((k, _)) = m.iter().find(|(k, _)| k.name == "pdf")
+    {
+        diags.push(
+            Diagnostic::error(
+                Code::E002,
+                display,
+                "`[output.pdf]` needs a stepbook built with the `pdf` feature",
+            )
+            .at(k.span.clone())
+            .help("install stepbook with its default features, or remove `[output.pdf]`"),
+        );
+    }
 }
 
 /// The string value of `key` in table `t`, with its span.

@@ -127,7 +127,7 @@ fn download(url: &str) -> Result<Vec<u8>, String> {
 }
 
 /// FNV-1a: a stable name for a URL's cached copy.
-fn fnv(s: &str) -> u64 {
+pub(crate) fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })

@@ -60,9 +60,22 @@ pub fn compile(
     remote: &images::Remote,
     extra: world::Files,
 ) -> Result<(Vec<u8>, Vec<Diagnostic>), Box<Diagnostic>> {
-    let (mut files, missing) = images::resolve(&source, cx_assets, remote);
+    compile_parts(template, guide_file, vec![source], cx_assets, remote, extra)
+}
+
+/// [`compile`] of a document in parts laid out in parallel (see [`world::compile_parts`]).
+pub fn compile_parts(
+    template: &str,
+    guide_file: &str,
+    sources: Vec<String>,
+    cx_assets: &[crate::validate::Asset],
+    remote: &images::Remote,
+    extra: world::Files,
+) -> Result<(Vec<u8>, Vec<Diagnostic>), Box<Diagnostic>> {
+    let (mut files, missing) = images::resolve(&sources.concat(), cx_assets, remote);
     files.extend(extra);
-    let full = format!("{}{source}", preamble(&files));
+    let preamble = preamble(&files);
+    let full: Vec<String> = sources.iter().map(|s| format!("{preamble}{s}")).collect();
     let warnings = missing
         .into_iter()
         .map(|(src, why)| {
@@ -74,7 +87,7 @@ pub fn compile(
             .help("run the build online once to cache remote images, or use a local screenshot")
         })
         .collect();
-    match world::compile(full, &files) {
+    match world::compile_parts(full, &files) {
         Ok(bytes) => Ok((bytes, warnings)),
         Err(errors) => {
             let first = errors.into_iter().next();

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
+use typst::model::Document as _;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -107,6 +108,57 @@ pub struct CompileError {
 
 /// Compiles Typst `source` (which may read `files`) to PDF bytes.
 pub fn compile(source: String, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
+    compile_parts(vec![source], files)
+}
+
+/// Compiles each source (the parts of one long document, such as a print run of handouts) on
+/// its own thread, then writes their pages, in order, as one PDF. Parts share nothing across
+/// pages (no page numbers counting across parts), which is what lets them lay out in parallel.
+pub fn compile_parts(sources: Vec<String>, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
+    use rayon::prelude::*;
+    let laid_out: Vec<Result<PagedDocument, Vec<CompileError>>> =
+        sources.into_par_iter().map(|s| layout(s, files)).collect();
+    let mut docs = Vec::with_capacity(laid_out.len());
+    for d in laid_out {
+        docs.push(d?);
+    }
+    let several = docs.len() > 1;
+    let doc = if several {
+        let info = docs[0].info().clone();
+        let pages: typst::ecow::EcoVec<_> = docs
+            .iter()
+            .flat_map(|d| d.pages().iter().cloned())
+            .collect();
+        PagedDocument::new(pages, info)
+    } else {
+        docs.pop().ok_or_else(Vec::new)?
+    };
+    let options = typst_pdf::PdfOptions {
+        // A fixed identity and no timestamp: the same input makes the same bytes.
+        ident: typst::foundations::Smart::Custom("stepbook".into()),
+        creator: typst::foundations::Smart::Custom(Some(
+            concat!("stepbook ", env!("CARGO_PKG_VERSION")).into(),
+        )),
+        // The parts' structure trees were made apart; a tagged PDF needs one.
+        tagged: !several,
+        ..Default::default()
+    };
+    let pdf = typst_pdf::pdf(&doc, &options).map_err(|d| {
+        d.iter()
+            .map(|d| CompileError {
+                message: d.message.to_string(),
+                line: None,
+            })
+            .collect::<Vec<_>>()
+    });
+    // Typst memoises across compiles; keep what recent compiles used, drop the rest, so a big
+    // book's memory stays flat.
+    typst::comemo::evict(8);
+    pdf
+}
+
+/// Lays out one source.
+fn layout(source: String, files: &Files) -> Result<PagedDocument, Vec<CompileError>> {
     let id = FileId::new(RootedPath::new(
         VirtualRoot::Project,
         VirtualPath::new("/main.typ").expect("a valid path"),
@@ -115,34 +167,21 @@ pub fn compile(source: String, files: &Files) -> Result<Vec<u8>, Vec<CompileErro
         main: Source::new(id, source),
         files,
     };
-    let result = typst::compile::<PagedDocument>(&world).output;
-    let errors = |diags: typst::ecow::EcoVec<typst::diag::SourceDiagnostic>| {
-        diags
-            .iter()
-            .map(|d| CompileError {
-                message: d.message.to_string(),
-                line: world.range(d.span).map(|r| {
-                    let text = world.main.text();
-                    let start = r.start.min(text.len());
-                    let n = text[..start].matches('\n').count() + 1;
-                    let line = text.lines().nth(n - 1).unwrap_or("").to_owned();
-                    (n, line)
-                }),
-            })
-            .collect::<Vec<_>>()
-    };
-    let doc = result.map_err(errors)?;
-    let options = typst_pdf::PdfOptions {
-        // A fixed identity and no timestamp: the same input makes the same bytes.
-        ident: typst::foundations::Smart::Custom("stepbook".into()),
-        creator: typst::foundations::Smart::Custom(Some(
-            concat!("stepbook ", env!("CARGO_PKG_VERSION")).into(),
-        )),
-        ..Default::default()
-    };
-    let pdf = typst_pdf::pdf(&doc, &options).map_err(errors);
-    // Typst memoises across compiles; keep what recent compiles used, drop the rest, so a big
-    // book's memory stays flat.
-    typst::comemo::evict(8);
-    pdf
+    typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|diags| {
+            diags
+                .iter()
+                .map(|d| CompileError {
+                    message: d.message.to_string(),
+                    line: world.range(d.span).map(|r| {
+                        let text = world.main.text();
+                        let start = r.start.min(text.len());
+                        let n = text[..start].matches('\n').count() + 1;
+                        let line = text.lines().nth(n - 1).unwrap_or("").to_owned();
+                        (n, line)
+                    }),
+                })
+                .collect()
+        })
 }
