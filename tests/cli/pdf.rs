@@ -348,3 +348,31 @@ fn roster_problems_are_reported_at_their_place() {
         r.stderr
     );
 }
+
+#[test]
+fn typst_template_errors_are_reported_at_their_place() {
+    // A Tera error in a `.typ` template: at its line and column, like the other templates.
+    let book = with_pdf("");
+    book.write("templates/checklist.typ", "= {{ guide.title }}\n{% if %}\n");
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        locations(&r.stderr)
+            .iter()
+            .any(|(c, at)| c == "E020" && at.starts_with("templates/checklist.typ:2:")),
+        "{}",
+        r.stderr
+    );
+    // Typst that does not compile: the message and the generated line it is on; nothing is
+    // written.
+    let book = with_pdf("");
+    book.write(
+        "templates/checklist.typ",
+        "= {{ guide.title }}\n#no-such-function()\n",
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("error[E020]: the Typst made from `checklist.typ` does not compile: unknown variable: no-such-function"), "{}", r.stderr);
+    assert!(r.stderr.contains("#no-such-function()"), "{}", r.stderr);
+    assert!(!book.path().join("book").exists());
+}
