@@ -15,9 +15,28 @@ pub struct GuideCard {
     id: String,
     title: String,
     summary_html: Option<String>,
+    /// The summary's first paragraph as plain text (at most 300 characters): what a card shows.
+    lead: Option<String>,
     step_count: usize,
     duration: Option<String>,
     total_wait: Option<String>,
+}
+
+/// The first paragraph of a Markdown summary as plain text, cut at 300 characters.
+fn lead(md: &str) -> Option<String> {
+    // Headings and pictures are not the lead: the first paragraph of text is.
+    let first = md
+        .split("\n\n")
+        .filter(|b| !b.trim_start().starts_with('#'))
+        .map(crate::markdown::plain)
+        .find(|p| !p.trim().is_empty())?;
+    let text = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(if text.chars().count() > 300 {
+        let cut: String = text.chars().take(299).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        text
+    })
 }
 
 impl GuideCard {
@@ -30,6 +49,7 @@ impl GuideCard {
             id: g.id.clone(),
             title: g.title.clone(),
             summary_html: g.summary_html.clone(),
+            lead: g.summary_md.as_deref().and_then(lead),
             step_count: g.step_count,
             duration: g.duration.clone(),
             total_wait: g.total_wait.clone(),
@@ -142,5 +162,25 @@ impl Output for Html {
         }
         files.extend(super::copy_assets(assets, true));
         Ok(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_card_shows_the_first_paragraph_only() {
+        let md = "## Lab scenario\n\nYour organization wants **VMs**.\n\n![diagram](media/x.png)\n\nMore.";
+        assert_eq!(
+            super::lead(md).as_deref(),
+            Some("Your organization wants VMs.")
+        );
+        let md = "Your organization wants **VMs**.\n\nMore.";
+        assert_eq!(
+            super::lead(md).as_deref(),
+            Some("Your organization wants VMs.")
+        );
+        let long = "word ".repeat(100);
+        let cut = super::lead(&long).unwrap();
+        assert!(cut.chars().count() <= 300 && cut.ends_with('…'));
     }
 }

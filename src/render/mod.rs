@@ -157,6 +157,7 @@ pub const THEME: &[(&str, &str)] = &[
         "checklist.css",
         include_str!("../../themes/default/checklist.css"),
     ),
+    ("reader.js", include_str!("../../themes/default/reader.js")),
 ];
 
 /// Templates and theme files, with the user's overrides applied.

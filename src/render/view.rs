@@ -41,6 +41,8 @@ pub struct GuideView {
     pub summary_plain: Option<String>,
     pub audience: Option<String>,
     pub duration: Option<String>,
+    /// The duration in whole minutes, for the reader's "about N min left".
+    pub duration_minutes: Option<u64>,
     pub total_wait: Option<String>,
     pub step_count: usize,
     pub prerequisites: Vec<Rich>,
@@ -195,6 +197,7 @@ pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str) -> GuideView {
         summary_md,
         audience: g.audience.as_ref().map(|a| a.value.clone()),
         duration: r.duration.map(|d| d.to_string()),
+        duration_minutes: r.duration.map(|d| d.minutes_ceil()),
         total_wait: (r.total_wait.0 > 0).then(|| r.total_wait.to_string()),
         step_count: r.step_count,
         prerequisites: items(m, &g.prerequisites),

@@ -209,15 +209,21 @@ impl Cdp {
         }
     }
 
-    /// Evaluates a JavaScript expression in the page and returns its value.
+    /// Evaluates a JavaScript expression in the page (awaiting a promise) and returns its
+    /// value.
     fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let v = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+        );
+        v["result"]["value"].clone()
+    }
+
+    /// Sends a DevTools command and returns its result.
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
         self.next_id += 1;
         let id = self.next_id;
-        let msg = serde_json::json!({
-            "id": id,
-            "method": "Runtime.evaluate",
-            "params": {"expression": expression, "returnByValue": true}
-        });
+        let msg = serde_json::json!({"id": id, "method": method, "params": params});
         self.ws
             .send(tungstenite::Message::text(msg.to_string()))
             .unwrap();
@@ -226,7 +232,7 @@ impl Cdp {
             let Ok(text) = reply.to_text() else { continue };
             let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
             if v["id"] == id {
-                return v["result"]["result"]["value"].clone();
+                return v["result"].clone();
             }
         }
     }
@@ -303,5 +309,91 @@ fn served_guide_reloads_itself_after_an_edit_and_shows_the_overlay_on_errors() {
     page.wait_for(
         "!document.getElementById('stepbook-overlay') && document.querySelector('h1') && document.querySelector('h1').textContent.includes('Creating a Microsoft Azure Pass')",
         "the fixed page without the overlay",
+    );
+}
+
+/// The reader's page in a real browser: ticks survive a reload and count, copy buttons put the
+/// text to type on the clipboard (without a shell prompt), and no page is wider than the
+/// screen at 390 and 1280 pixels.
+#[test]
+fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    book.write(
+        "content/code.yaml",
+        "title: Code\nsections:\n  - title: Shell\n    steps:\n      - text: |-\n          Run `az group create -n rg1` in the shell:\n\n          ```sh\n          $ az vm create --name vm1\n          ```\n      - text: Then wait.\n",
+    );
+    assert_eq!(book.run(&["build"]).code, 0);
+    let page = book.path().join("book/html/azure-pass/index.html");
+    let mut cdp = Cdp::open(browser, &url(&page));
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length === 13",
+        "the ticks",
+    );
+    assert_eq!(
+        cdp.eval("document.querySelector('.progress span').textContent"),
+        "0 of 13 done · about 15 min left"
+    );
+    cdp.eval("document.querySelectorAll('label.tick input')[1].click(); document.querySelectorAll('label.tick input')[4].click(); 1");
+    cdp.call("Page.reload", serde_json::json!({}));
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length === 13",
+        "the ticks after a reload",
+    );
+    assert_eq!(cdp.eval("Array.from(document.querySelectorAll('label.tick input')).map(b => b.checked ? 1 : 0).join('')"), "0100100000000");
+    assert_eq!(
+        cdp.eval("document.querySelector('.progress span').textContent"),
+        "2 of 13 done · about 13 min left"
+    );
+    cdp.eval("document.querySelector('.progress-reset').click(); 1");
+    assert_eq!(
+        cdp.eval("document.querySelector('.progress span').textContent"),
+        "0 of 13 done · about 15 min left"
+    );
+    // No page wider than the screen, on a phone and a laptop.
+    for width in [390, 1280] {
+        cdp.call("Emulation.setDeviceMetricsOverride", serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}));
+        assert_eq!(
+            cdp.eval(
+                "document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
+            ),
+            true,
+            "the page overflows at {width} px: {}",
+            cdp.eval("document.scrollingElement.scrollWidth")
+        );
+    }
+    drop(cdp);
+    // Copy buttons: the code block without its prompt, and inline code.
+    let page = book.path().join("book/html/code/index.html");
+    let mut cdp = Cdp::open(browser, &url(&page));
+    cdp.call(
+        "Browser.grantPermissions",
+        serde_json::json!({"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
+    );
+    cdp.wait_for(
+        "document.querySelectorAll('button.copy').length === 2",
+        "the copy buttons",
+    );
+    cdp.eval("document.querySelector('.code-block button.copy').click(); 1");
+    cdp.wait_for(
+        "document.querySelector('.code-block button.copy').textContent === 'Copied'",
+        "feedback",
+    );
+    assert_eq!(
+        cdp.eval("navigator.clipboard.readText()"),
+        "az vm create --name vm1"
+    );
+    cdp.eval("document.querySelector('button.copy-inline').click(); 1");
+    cdp.wait_for(
+        "document.querySelector('button.copy-inline').textContent === 'Copied'",
+        "feedback",
+    );
+    assert_eq!(
+        cdp.eval("navigator.clipboard.readText()"),
+        "az group create -n rg1"
+    );
+    assert_eq!(
+        cdp.eval("document.querySelector('button.copy-inline').getAttribute('aria-label')"),
+        "Copy az group create -n rg1"
     );
 }

@@ -1,0 +1,155 @@
+/* stepbook reader: tick-off progress (kept per guide in localStorage), copy buttons, the
+   current section in the contents, j/k to move between steps. The page is complete without it:
+   everything here only adds to what the HTML already shows. */
+(function () {
+  "use strict";
+  var guide = document.querySelector("article.guide");
+  if (!guide) return;
+  var id = guide.getAttribute("data-guide");
+  var key = "stepbook:" + id + ":done";
+  var steps = Array.prototype.slice.call(guide.querySelectorAll("li.step"));
+  var top = steps.filter(function (s) { return !s.parentElement.closest("li.step"); });
+  var minutes = parseFloat(guide.getAttribute("data-minutes") || "0");
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
+  }
+  function save(done) {
+    try { localStorage.setItem(key, JSON.stringify(done)); } catch (e) { /* private mode */ }
+  }
+
+  // Progress: a checkbox on every step, and a line that counts them.
+  var status = document.createElement("div");
+  status.className = "progress";
+  status.setAttribute("role", "status");
+  var counter = document.createElement("span");
+  var reset = document.createElement("button");
+  reset.type = "button";
+  reset.textContent = "Reset";
+  reset.className = "progress-reset";
+  status.appendChild(counter);
+  status.appendChild(reset);
+  var meta = guide.querySelector(".meta");
+  if (meta) meta.parentNode.insertBefore(status, meta.nextSibling);
+
+  function update() {
+    var done = load();
+    var n = 0;
+    steps.forEach(function (s) {
+      var box = s.querySelector(":scope > .step-text .tick input, :scope > .tick input");
+      var on = done.indexOf(s.id) >= 0;
+      if (box) box.checked = on;
+      s.classList.toggle("done", on);
+    });
+    top.forEach(function (s) { if (done.indexOf(s.id) >= 0) n++; });
+    var text = n + " of " + top.length + " done";
+    if (minutes > 0 && n < top.length) {
+      var left = Math.max(1, Math.round(minutes * (top.length - n) / top.length));
+      text += " · about " + left + " min left";
+    }
+    counter.textContent = text;
+  }
+  steps.forEach(function (s) {
+    var label = document.createElement("label");
+    label.className = "tick";
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    var num = s.getAttribute("data-number") || "";
+    box.setAttribute("aria-label", "Step " + num + " done");
+    label.appendChild(box);
+    var text = s.querySelector(":scope > .step-text");
+    var host = (text && text.querySelector(":scope > p")) || text || s;
+    host.insertBefore(label, host.firstChild);
+    box.addEventListener("change", function () {
+      var done = load().filter(function (d) { return d !== s.id; });
+      if (box.checked) done.push(s.id);
+      save(done);
+      update();
+    });
+  });
+  reset.addEventListener("click", function () { save([]); update(); });
+  update();
+
+  // Copy buttons: code blocks, and inline code in a step's text (what the reader types).
+  function clean(text) {
+    return text.split("\n").map(function (l) { return l.replace(/^\s*(\$|PS>|PS [^>]*>|>)\s+/, ""); })
+      .join("\n").replace(/\s+$/, "");
+  }
+  function copy(text, button) {
+    function done() {
+      button.textContent = "Copied";
+      button.classList.add("copied");
+      setTimeout(function () { button.textContent = "Copy"; button.classList.remove("copied"); }, 1500);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
+    } else { fallback(text); done(); }
+  }
+  function fallback(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
+    document.body.removeChild(area);
+  }
+  function button(getText, name) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "copy";
+    b.textContent = "Copy";
+    b.setAttribute("aria-label", "Copy " + name);
+    b.addEventListener("click", function () { copy(getText(), b); });
+    return b;
+  }
+  guide.querySelectorAll("pre").forEach(function (pre) {
+    var wrap = document.createElement("div");
+    wrap.className = "code-block";
+    pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(pre);
+    wrap.appendChild(button(function () { return clean(pre.innerText); }, "the code"));
+  });
+  guide.querySelectorAll(".step-text :not(pre) > code").forEach(function (code) {
+    var b = button(function () { return clean(code.textContent); }, code.textContent);
+    b.classList.add("copy-inline");
+    code.parentNode.insertBefore(b, code.nextSibling);
+  });
+
+  // The section being read, marked in the contents.
+  var links = {};
+  document.querySelectorAll("nav.toc a[href^='#']").forEach(function (a) {
+    links[a.getAttribute("href").slice(1)] = a;
+  });
+  if ("IntersectionObserver" in window) {
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        Object.keys(links).forEach(function (k) { links[k].removeAttribute("aria-current"); });
+        var a = links[e.target.id];
+        if (a) a.setAttribute("aria-current", "true");
+      });
+    }, { rootMargin: "0px 0px -70% 0px" });
+    guide.querySelectorAll("section.section").forEach(function (s) { seen.observe(s); });
+  }
+
+  // j / k (or arrow down / up with Alt): next and previous step.
+  document.addEventListener("keydown", function (e) {
+    if (e.target.closest && e.target.closest("input, textarea, select, button")) return;
+    if (e.ctrlKey || e.metaKey) return;
+    var down = e.key === "j" || (e.altKey && e.key === "ArrowDown");
+    var up = e.key === "k" || (e.altKey && e.key === "ArrowUp");
+    if (!down && !up) return;
+    var y = window.scrollY + 10;
+    var target = null;
+    for (var i = 0; i < top.length; i++) {
+      var t = top[i].getBoundingClientRect().top + window.scrollY;
+      if (down && t > y + 5) { target = top[i]; break; }
+      if (up && t < y - 5) target = top[i];
+    }
+    if (target) {
+      e.preventDefault();
+      target.scrollIntoView({ block: "start" });
+      history.replaceState(null, "", "#" + target.id);
+    }
+  });
+})();
