@@ -139,8 +139,10 @@ impl Md<'_> {
         }
     }
 
+    /// A Markdown field as HTML, its headings two levels down (the page's title is its `h1`
+    /// and sections are `h2`: a summary's `# Lab scenario` must not be a second `h1`).
     fn html(&self, s: &str) -> String {
-        markdown::to_html_with(s, &|d| self.image(d, "../"))
+        demote_headings(&markdown::to_html_with(s, &|d| self.image(d, "../")))
     }
 
     fn inline_html(&self, s: &str) -> String {
@@ -234,6 +236,38 @@ fn important(m: &Md, notes: &[Sp<Note>]) -> Vec<NoteView> {
         })
         .map(|n| note(m, n))
         .collect()
+}
+
+/// `<h1>`…`<h6>` moved two levels down (at most `h6`).
+fn demote_headings(html: &str) -> String {
+    if !html.contains("<h") {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<h").or_else(|| rest.find("</h")) {
+        let (at, close) = match rest.find("</h") {
+            Some(c) if c < i => (c, true),
+            _ => (i, false),
+        };
+        let tag_start = at + if close { 3 } else { 2 };
+        let level = rest.as_bytes().get(tag_start).copied();
+        match level {
+            Some(d @ b'1'..=b'6')
+                if matches!(rest.as_bytes().get(tag_start + 1), Some(b'>' | b' ')) =>
+            {
+                out.push_str(&rest[..tag_start]);
+                out.push(char::from(b'0' + (d - b'0' + 2).min(6)));
+                rest = &rest[tag_start + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..tag_start]);
+                rest = &rest[tag_start..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn single_line(s: &str) -> String {
@@ -356,6 +390,14 @@ pub fn encode_path(p: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn headings_in_fields_sit_below_the_page_title() {
+        assert_eq!(
+            super::demote_headings("<h1>A</h1><p>x</p><h2 id=\"b\">B</h2><h5>C</h5><hr>"),
+            "<h3>A</h3><p>x</p><h4 id=\"b\">B</h4><h6>C</h6><hr>"
+        );
+    }
+
     #[test]
     fn encodes_paths() {
         assert_eq!(super::encode_path("a b/ü.png"), "a%20b/%C3%BC.png");

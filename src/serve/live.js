@@ -16,7 +16,9 @@
       title.style.cssText = "font:600 16px system-ui,sans-serif;color:#ff8080;margin:0 0 1rem";
       title.textContent = "stepbook: the last build failed. This page shows the previous good build.";
       var pre = document.createElement("pre");
-      pre.style.cssText = "white-space:pre-wrap;margin:0";
+      // The page's own `pre` style (a light background) must not reach the overlay's text.
+      pre.style.cssText =
+        "white-space:pre-wrap;margin:0;padding:0;border:0;background:none;color:inherit;font:inherit";
       overlay.appendChild(title);
       overlay.appendChild(pre);
       document.body.appendChild(overlay);
