@@ -45,6 +45,9 @@ const THEME: &str = "theme";
 /// The folder under `media/` for images outside the guides folder.
 pub const OUTSIDE_SRC: &str = "_root";
 
+/// The HTML site's search index, a script loaded when a reader first searches.
+pub const SEARCH_INDEX: &str = "html/search-index.js";
+
 /// The HTML site's index page.
 pub const INDEX_PAGE: &str = "html/index.html";
 

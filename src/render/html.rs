@@ -20,6 +20,63 @@ pub struct GuideCard {
     step_count: usize,
     duration: Option<String>,
     total_wait: Option<String>,
+    /// What search finds of the guide: its title and summary, each section and each step.
+    #[serde(skip)]
+    search: Vec<SearchEntry>,
+}
+
+/// One thing search can find in a guide: a label (empty for the guide itself), the anchor on
+/// its page (empty for the page) and its text.
+#[derive(Debug, Clone, Serialize)]
+struct SearchEntry(String, String, String);
+
+/// The search entries of a guide: the guide, its sections, its steps (by their checklist label,
+/// the step's first sentence, which keeps the index small).
+fn search_entries(g: &GuideView) -> Vec<SearchEntry> {
+    let mut out = vec![SearchEntry(
+        String::new(),
+        String::new(),
+        g.summary_plain.clone().unwrap_or_default(),
+    )];
+    fn steps(out: &mut Vec<SearchEntry>, list: &[super::view::StepView]) {
+        for st in list {
+            out.push(SearchEntry(
+                format!("step {}", st.number),
+                st.anchor.clone(),
+                st.check.clone(),
+            ));
+            steps(out, &st.substeps);
+        }
+    }
+    for sec in &g.sections {
+        out.push(SearchEntry(
+            sec.title.clone(),
+            sec.anchor.clone(),
+            String::new(),
+        ));
+        steps(&mut out, &sec.steps);
+    }
+    out
+}
+
+/// The search index as a script: each guide once (`[title, page]`), then its entries as
+/// `[guide, label, anchor, text]` (a `fetch` of JSON does not work from file://).
+fn search_index(cards: &[&GuideCard]) -> String {
+    let guides: Vec<(&str, String)> = cards
+        .iter()
+        .map(|c| (c.title.as_str(), format!("{}/index.html", c.id)))
+        .collect();
+    let entries: Vec<(usize, &str, &str, &str)> = cards
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            c.search
+                .iter()
+                .map(move |e| (i, e.0.as_str(), e.1.as_str(), e.2.as_str()))
+        })
+        .collect();
+    let json = serde_json::json!({ "g": guides, "e": entries }).to_string();
+    format!("window.stepbookIndex = {};\n", json.replace("</", "<\\/"))
 }
 
 /// The first paragraph of a Markdown summary as plain text, cut at 300 characters.
@@ -53,6 +110,7 @@ impl GuideCard {
             step_count: g.step_count,
             duration: g.duration.clone(),
             total_wait: g.total_wait.clone(),
+            search: search_entries(g),
         }
     }
 }
@@ -154,6 +212,10 @@ impl Output for Html {
         assets: &[crate::validate::Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
         let mut files = vec![index(cx.engine, cx.base, cards, &self.cfg, cx.checklist)?];
+        files.push(OutFile::Text {
+            to: layout::SEARCH_INDEX.into(),
+            text: search_index(cards),
+        });
         for (name, bytes) in &cx.engine.theme {
             files.push(OutFile::Bytes {
                 to: layout::theme_file(name),

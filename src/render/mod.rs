@@ -158,6 +158,7 @@ pub const THEME: &[(&str, &str)] = &[
         include_str!("../../themes/default/checklist.css"),
     ),
     ("reader.js", include_str!("../../themes/default/reader.js")),
+    ("search.js", include_str!("../../themes/default/search.js")),
 ];
 
 /// Templates and theme files, with the user's overrides applied.

@@ -362,6 +362,19 @@ fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
             cdp.eval("document.scrollingElement.scrollWidth")
         );
     }
+    // Search, from file://: "promo code" finds the step, and following it lands on the step.
+    cdp.eval("document.querySelector('form.search input').value = 'claim promo code'; document.querySelector('form.search input').dispatchEvent(new Event('input')); 1");
+    cdp.wait_for(
+        "document.querySelectorAll('ol.search-results a').length > 0",
+        "search results",
+    );
+    let first = cdp.eval("document.querySelector('ol.search-results a').textContent");
+    assert_eq!(
+        first, "Creating a Microsoft Azure Pass Subscription · step 5",
+        "{first}"
+    );
+    cdp.eval("document.querySelector('ol.search-results a').click(); 1");
+    cdp.wait_for("location.hash === '#redeem-5'", "the step's anchor");
     drop(cdp);
     // Copy buttons: the code block without its prompt, and inline code.
     let page = book.path().join("book/html/code/index.html");

@@ -1,0 +1,66 @@
+/* stepbook search: the index (search-index.js, written at build time) is loaded the first time
+   the reader searches, as a script so that it also works from file://. Every word typed must
+   appear; results link to the guide, section or step. "/" focuses the box. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.search");
+  if (!form) return;
+  var input = form.querySelector("input");
+  var list = form.querySelector("ol");
+  var root = form.getAttribute("data-root") || "";
+  var loading = false;
+  function load(then) {
+    if (window.stepbookIndex) return then();
+    if (loading) return;
+    loading = true;
+    var s = document.createElement("script");
+    s.src = root + "search-index.js";
+    s.onload = function () { loading = false; then(); };
+    document.head.appendChild(s);
+  }
+  function run() {
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    list.textContent = "";
+    if (!words.length) return;
+    load(function () {
+      var found = 0;
+      var index = window.stepbookIndex || { g: [], e: [] };
+      for (var i = 0; i < index.e.length && found < 20; i++) {
+        var e = index.e[i];
+        var guide = index.g[e[0]];
+        var title = e[1] ? guide[0] + " · " + e[1] : guide[0];
+        var hay = (title + " " + e[3]).toLowerCase();
+        if (!words.every(function (w) { return hay.indexOf(w) >= 0; })) continue;
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = root + guide[1] + (e[2] ? "#" + e[2] : "");
+        a.textContent = title;
+        li.appendChild(a);
+        if (e[3]) {
+          var p = document.createElement("span");
+          p.textContent = " — " + e[3].slice(0, 120);
+          li.appendChild(p);
+        }
+        list.appendChild(li);
+        found++;
+      }
+      if (!found) {
+        var none = document.createElement("li");
+        none.textContent = "Nothing found";
+        list.appendChild(none);
+      }
+    });
+  }
+  input.addEventListener("input", run);
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var first = list.querySelector("a");
+    if (first) location.href = first.href;
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "/" && !(e.target.closest && e.target.closest("input, textarea, select"))) {
+      e.preventDefault();
+      input.focus();
+    }
+  });
+})();
