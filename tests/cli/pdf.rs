@@ -376,3 +376,31 @@ fn typst_template_errors_are_reported_at_their_place() {
     assert!(r.stderr.contains("#no-such-function()"), "{}", r.stderr);
     assert!(!book.path().join("book").exists());
 }
+
+#[test]
+fn local_screenshots_are_embedded() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = crate::run_in(dir.path(), &["init", "."]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        format!("{toml}\n[output.pdf]\n"),
+    )
+    .unwrap();
+    let r = crate::run_in(dir.path(), &["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("W014"), "{}", r.stderr);
+    let out = Command::new("pdfimages")
+        .arg("-list")
+        .arg(dir.path().join("book/pdf/workshop-setup.pdf"))
+        .output()
+        .expect("pdfimages (poppler-utils) is installed");
+    let list = String::from_utf8_lossy(&out.stdout);
+    let images: Vec<&str> = list.lines().skip(2).collect();
+    assert_eq!(images.len(), 1, "{list}");
+    assert!(
+        images[0].contains(" 480 ") && images[0].contains(" 270 "),
+        "at its own size: {list}"
+    );
+}
