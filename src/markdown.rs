@@ -309,11 +309,18 @@ pub fn plain(text: &str) -> String {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push(' '),
+            // Table cells and rows stay apart: "Setting Value; Subscription yours".
+            Event::End(TagEnd::TableCell) => out.push(' '),
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                let trimmed = out.trim_end().len();
+                out.truncate(trimmed);
+                out.push_str("; ");
+            }
             _ => {}
         }
     }
     let collapsed: Vec<&str> = out.split_whitespace().collect();
-    collapsed.join(" ")
+    collapsed.join(" ").trim_end_matches(';').to_owned()
 }
 
 /// The first sentence of plain text, for a default checklist label; at most about 100
@@ -495,6 +502,16 @@ mod tests {
             to_html("[x](JaVaScRiPt:alert(1)) [y](<java\tscript:alert(1)>) ![i](data:text/html,x)");
         assert!(!html.to_lowercase().contains("href=\"java"), "{html}");
         assert!(!html.contains("data:"), "{html}");
+    }
+
+    #[test]
+    fn plain_text_keeps_table_cells_apart() {
+        assert_eq!(
+            plain(
+                "Use these settings:\n\n| Setting | Value |\n| --- | --- |\n| Subscription | yours |\n| Region | East US |\n"
+            ),
+            "Use these settings: Setting Value; Subscription yours; Region East US"
+        );
     }
 
     #[test]

@@ -216,7 +216,13 @@ impl Output for Html {
             to: layout::SEARCH_INDEX.into(),
             text: search_index(cards),
         });
-        for (name, bytes) in &cx.engine.theme {
+        // The checklist's CSS is inlined into each checklist page: the site does not need it.
+        for (name, bytes) in cx
+            .engine
+            .theme
+            .iter()
+            .filter(|(n, _)| *n != "checklist.css")
+        {
             files.push(OutFile::Bytes {
                 to: layout::theme_file(name),
                 bytes: bytes.clone(),
