@@ -91,6 +91,8 @@ pub struct StepView {
     pub result_html: Option<String>,
     pub result_md: Option<String>,
     pub wait: Option<String>,
+    /// The longest wait in seconds, for the reader's countdown.
+    pub wait_seconds: Option<u64>,
     pub optional: bool,
     pub substeps: Vec<StepView>,
 }
@@ -319,6 +321,7 @@ fn step(m: &Md, c: CheckedStep) -> StepView {
         result_html,
         result_md,
         wait: r.wait.map(|w| w.to_string()),
+        wait_seconds: r.wait.map(|w| w.max.0),
         optional: s.optional,
         substeps: c.substeps().map(|st| step(m, st)).collect(),
     }

@@ -346,6 +346,21 @@ fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
         "2 of 13 done · about 13 min left"
     );
     cdp.eval("document.querySelector('.progress-reset').click(); 1");
+    // A wait step offers a countdown from its longest wait (step 1.6: up to 5 min).
+    cdp.eval("document.querySelector('button.timer').click(); 1");
+    assert_eq!(
+        cdp.eval("document.querySelector('.timer-left').textContent"),
+        " 5:00 left"
+    );
+    cdp.wait_for(
+        "document.querySelector('.timer-left').textContent === ' 4:59 left'",
+        "the countdown",
+    );
+    cdp.eval("document.querySelector('button.timer').click(); 1");
+    assert_eq!(
+        cdp.eval("document.querySelector('.timer-left').textContent"),
+        ""
+    );
     assert_eq!(
         cdp.eval("document.querySelector('.progress span').textContent"),
         "0 of 13 done · about 15 min left"

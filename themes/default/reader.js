@@ -115,6 +115,42 @@
     code.parentNode.insertBefore(b, code.nextSibling);
   });
 
+  // Waits: a countdown from the longest wait, started by the reader.
+  guide.querySelectorAll("p.wait[data-seconds]").forEach(function (p) {
+    var total = parseInt(p.getAttribute("data-seconds"), 10);
+    if (!(total > 0)) return;
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "timer";
+    b.textContent = "Start timer";
+    var shown = document.createElement("span");
+    shown.className = "timer-left";
+    shown.setAttribute("role", "timer");
+    p.appendChild(document.createTextNode(" "));
+    p.appendChild(b);
+    p.appendChild(shown);
+    var tick = null;
+    function show(s) {
+      var m = Math.floor(s / 60), r = s % 60;
+      shown.textContent = " " + m + ":" + (r < 10 ? "0" : "") + r + " left";
+    }
+    b.addEventListener("click", function () {
+      if (tick) { clearInterval(tick); tick = null; b.textContent = "Start timer"; shown.textContent = ""; return; }
+      var end = Date.now() + total * 1000;
+      b.textContent = "Stop timer";
+      show(total);
+      tick = setInterval(function () {
+        var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+        show(left);
+        if (left === 0) {
+          clearInterval(tick); tick = null;
+          b.textContent = "Start timer";
+          shown.textContent = " Time is up: check the result before you go on.";
+        }
+      }, 1000);
+    });
+  });
+
   // The section being read, marked in the contents.
   var links = {};
   document.querySelectorAll("nav.toc a[href^='#']").forEach(function (a) {
