@@ -45,7 +45,17 @@ fn bundled_guide_html_has_every_step_note_and_screenshot() {
     in_order(&html, &STEPS);
     assert_eq!(html.matches("<li class=\"step").count(), 13);
     assert_eq!(html.matches(r#"<figure class="screenshot">"#).count(), 11);
-    assert_eq!(html.matches(SCREENSHOT_PREFIX).count(), 11);
+    assert_eq!(
+        html.matches(&format!("<img src=\"{SCREENSHOT_PREFIX}"))
+            .count(),
+        11
+    );
+    // Each opens full size.
+    assert_eq!(
+        html.matches(&format!("<a class=\"zoom\" href=\"{SCREENSHOT_PREFIX}"))
+            .count(),
+        11
+    );
     assert_eq!(html.matches("loading=\"lazy\"").count(), 11);
     assert!(html.contains("callout callout-important"));
     assert!(html.contains("callout callout-note"));
