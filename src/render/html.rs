@@ -19,6 +19,8 @@ pub struct GuideCard {
     lead: Option<String>,
     step_count: usize,
     duration: Option<String>,
+    #[serde(skip)]
+    duration_minutes: Option<u64>,
     total_wait: Option<String>,
     /// What search finds of the guide: its title and summary, each section and each step.
     #[serde(skip)]
@@ -109,6 +111,7 @@ impl GuideCard {
             lead: g.summary_md.as_deref().and_then(lead),
             step_count: g.step_count,
             duration: g.duration.clone(),
+            duration_minutes: g.duration_minutes,
             total_wait: g.total_wait.clone(),
             search: search_entries(g),
         }
@@ -152,6 +155,10 @@ pub fn index(
     let mut ctx = base.clone();
     ctx.insert("guides", &links);
     ctx.insert("root", &root);
+    // The time of every guide that says how long it takes, as "3 h 20 min".
+    let minutes: u64 = cards.iter().filter_map(|c| c.duration_minutes).sum();
+    let total = (minutes > 0).then(|| crate::duration::Duration(minutes * 60).to_string());
+    ctx.insert("total_duration", &total);
     Ok(OutFile::Text {
         to: layout::INDEX_PAGE.into(),
         text: engine.render("index.html", &ctx)?,
