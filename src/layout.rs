@@ -48,6 +48,12 @@ pub const OUTSIDE_SRC: &str = "_root";
 /// The HTML site's search index, a script loaded when a reader first searches.
 pub const SEARCH_INDEX: &str = "html/search-index.js";
 
+/// The HTML site's page for addresses it does not have.
+pub const NOT_FOUND_PAGE: &str = "html/404.html";
+
+/// The HTML site's sitemap (written when `base-url` is a full address).
+pub const SITEMAP: &str = "html/sitemap.xml";
+
 /// The HTML site's index page.
 pub const INDEX_PAGE: &str = "html/index.html";
 

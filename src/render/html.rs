@@ -165,6 +165,41 @@ pub fn index(
     })
 }
 
+/// `404.html`: what a server shows for an address the site does not have. Its links are
+/// absolute when `base-url` is set (it is served at any depth), else relative to the site root.
+fn not_found(
+    engine: &Engine,
+    base: &tera::Context,
+    cfg: &HtmlOutput,
+) -> Result<OutFile, Box<Diagnostic>> {
+    let mut ctx = base.clone();
+    ctx.insert("root", &root(cfg, ""));
+    Ok(OutFile::Text {
+        to: layout::NOT_FOUND_PAGE.into(),
+        text: engine.render("404.html", &ctx)?,
+    })
+}
+
+/// `sitemap.xml`, when `base-url` is a full address (a sitemap lists absolute URLs).
+fn sitemap(cards: &[&GuideCard], cfg: &HtmlOutput) -> Option<String> {
+    let base = cfg.base_url.trim();
+    if !(base.starts_with("https://") || base.starts_with("http://")) {
+        return None;
+    }
+    let base = format!("{}/", base.trim_end_matches('/'));
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let escape = crate::markdown::escape_html;
+    out.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&base)));
+    for c in cards {
+        let loc = format!("{base}{}", layout::guide_url_path(&c.id));
+        out.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&loc)));
+    }
+    out.push_str("</urlset>\n");
+    Some(out)
+}
+
 pub fn page(
     engine: &Engine,
     base: &tera::Context,
@@ -223,6 +258,13 @@ impl Output for Html {
             to: layout::SEARCH_INDEX.into(),
             text: search_index(cards),
         });
+        files.push(not_found(cx.engine, cx.base, &self.cfg)?);
+        if let Some(map) = sitemap(cards, &self.cfg) {
+            files.push(OutFile::Text {
+                to: layout::SITEMAP.into(),
+                text: map,
+            });
+        }
         // The checklist's CSS is inlined into each checklist page: the site does not need it.
         for (name, bytes) in cx
             .engine

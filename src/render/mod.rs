@@ -132,6 +132,7 @@ use crate::{Book, Error};
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
+    ("404.html", include_str!("../../templates/404.html")),
     ("guide.html", include_str!("../../templates/guide.html")),
     (
         "checklist.html",
@@ -159,6 +160,10 @@ pub const THEME: &[(&str, &str)] = &[
     ),
     ("reader.js", include_str!("../../themes/default/reader.js")),
     ("search.js", include_str!("../../themes/default/search.js")),
+    (
+        "favicon.svg",
+        include_str!("../../themes/default/favicon.svg"),
+    ),
 ];
 
 /// Templates and theme files, with the user's overrides applied.

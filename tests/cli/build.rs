@@ -311,3 +311,41 @@ fn untrusted_markdown_is_sanitised_in_every_output() {
         }
     }
 }
+
+#[test]
+fn the_site_has_a_sitemap_a_404_page_a_favicon_and_descriptions() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml").replace(
+        "theme = \"default\"",
+        "theme = \"default\"\nbase-url = \"https://guides.example.org/azure\"",
+    );
+    book.write("book.toml", &toml);
+    assert_eq!(book.run(&["build"]).code, 0);
+    assert_eq!(
+        book.read("book/html/sitemap.xml")
+            .matches("<loc>")
+            .collect::<Vec<_>>()
+            .len(),
+        2
+    );
+    assert!(
+        book.read("book/html/sitemap.xml")
+            .contains("<loc>https://guides.example.org/azure/azure-pass/</loc>")
+    );
+    let not_found = book.read("book/html/404.html");
+    assert!(
+        not_found.contains("Page not found")
+            && not_found.contains("href=\"https://guides.example.org/azure/index.html\"")
+    );
+    assert!(book.read("book/html/theme/favicon.svg").starts_with("<svg"));
+    let page = book.read("book/html/azure-pass/index.html");
+    assert!(page.contains("<meta name=\"description\" content=\"Creating an Azure Pass subscription is a two step process."), "{page}");
+    assert!(page.contains(
+        "<meta property=\"og:title\" content=\"Creating a Microsoft Azure Pass Subscription\">"
+    ));
+    // Without a full address there is no sitemap (it lists absolute URLs).
+    let book = Book::bundled();
+    assert_eq!(book.run(&["build"]).code, 0);
+    assert!(!book.path().join("book/html/sitemap.xml").exists());
+    assert!(book.path().join("book/html/404.html").exists());
+}
