@@ -425,3 +425,53 @@ fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
         "Copy az group create -n rg1"
     );
 }
+
+/// Real labs imported from the corpus (Lab 08, lab-ak-10: wide tables, long URLs, diagrams)
+/// fit the screen at 390 and 1280 pixels.
+#[test]
+fn imported_labs_fit_the_screen() {
+    let Some(browser) = chromium() else { return };
+    let corpus = crate::repo().join("../shared/corpus");
+    if !corpus.join("INDEX.md").is_file() {
+        return;
+    }
+    let labs = [
+        (
+            "AZ-104-MicrosoftAzureAdministrator/Instructions/Labs/LAB_08-Manage_Virtual_Machines.md",
+            "lab-08-manage-virtual-machines",
+        ),
+        (
+            "SC-200T00A-Microsoft-Security-Operations-Analyst/Instructions/Labs/LAB_AK_10_Lab1_Ex01_Hunting_Azure.md",
+            "lab-ak-10-lab1-ex01-hunting-azure",
+        ),
+    ];
+    let book = Book {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    book.write("book.toml", "[book]\ntitle = \"Labs\"\n");
+    for (path, _) in labs {
+        let r = book.run(&["import", corpus.join(path).to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for (_, id) in labs {
+        let page = book.path().join(format!("book/html/{id}/index.html"));
+        let mut cdp = Cdp::open(browser, &url(&page));
+        cdp.wait_for("document.readyState === 'complete'", "the lab");
+        for width in [390, 1280] {
+            cdp.call(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}),
+            );
+            assert_eq!(
+                cdp.eval(
+                    "document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
+                ),
+                true,
+                "{id} overflows at {width} px: {} px wide",
+                cdp.eval("document.scrollingElement.scrollWidth")
+            );
+        }
+    }
+}
