@@ -237,6 +237,32 @@ impl Cdp {
         }
     }
 
+    /// Whether the page fits `width` pixels without scrolling sideways, once the new size has
+    /// taken effect (the emulated size applies asynchronously: polled for up to 5 s).
+    fn fits(&mut self, width: u32) -> Result<(), String> {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}),
+        );
+        let start = std::time::Instant::now();
+        loop {
+            let fits = self.eval(&format!(
+                "window.innerWidth === {width} && document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
+            ));
+            if fits == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            if start.elapsed().as_secs() >= 5 {
+                return Err(format!(
+                    "{} px wide, {} px visible",
+                    self.eval("document.scrollingElement.scrollWidth"),
+                    self.eval("document.scrollingElement.clientWidth")
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// Waits until `expression` is true in the page.
     fn wait_for(&mut self, expression: &str, what: &str) {
         let start = std::time::Instant::now();
@@ -367,15 +393,9 @@ fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
     );
     // No page wider than the screen, on a phone and a laptop.
     for width in [390, 1280] {
-        cdp.call("Emulation.setDeviceMetricsOverride", serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}));
-        assert_eq!(
-            cdp.eval(
-                "document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
-            ),
-            true,
-            "the page overflows at {width} px: {}",
-            cdp.eval("document.scrollingElement.scrollWidth")
-        );
+        if let Err(e) = cdp.fits(width) {
+            panic!("the page overflows at {width} px: {e}");
+        }
     }
     // Search, from file://: "promo code" finds the step, and following it lands on the step.
     cdp.eval("document.querySelector('form.search input').value = 'claim promo code'; document.querySelector('form.search input').dispatchEvent(new Event('input')); 1");
@@ -460,18 +480,9 @@ fn imported_labs_fit_the_screen() {
         let mut cdp = Cdp::open(browser, &url(&page));
         cdp.wait_for("document.readyState === 'complete'", "the lab");
         for width in [390, 1280] {
-            cdp.call(
-                "Emulation.setDeviceMetricsOverride",
-                serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}),
-            );
-            assert_eq!(
-                cdp.eval(
-                    "document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
-                ),
-                true,
-                "{id} overflows at {width} px: {} px wide",
-                cdp.eval("document.scrollingElement.scrollWidth")
-            );
+            if let Err(e) = cdp.fits(width) {
+                panic!("{id} overflows at {width} px: {e}");
+            }
         }
     }
 }
