@@ -54,11 +54,10 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
                 })?;
             let text = text.trim_start_matches('\u{feff}');
             sources.insert(shown.clone(), std::sync::Arc::from(text));
-            let roster =
-                crate::roster::parse(text, &shown).map_err(|d| content(d, &sources, None))?;
+            let roster = crate::roster::parse(text, &shown).map_err(|d| content(d, &sources))?;
             let (errors, warnings) = crate::roster::check(&roster, &used);
             if !errors.is_empty() {
-                return Err(content(errors, &sources, None));
+                return Err(content(errors, &sources));
             }
             diagnostics.extend(warnings);
             Some(roster)
@@ -134,7 +133,7 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
     let mut files = world::Files::new();
     let mut parts = Vec::with_capacity(bodies.len());
     for b in bodies {
-        let (body, url) = b.map_err(|d| content(vec![*d], &engine.sources(), None))?;
+        let (body, url) = b.map_err(|d| content(vec![*d], &engine.sources()))?;
         // One QR code per address, made once: handouts that share it share the image.
         if let Some(u) = url {
             files
@@ -174,7 +173,7 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
             files,
         )
     })
-    .map_err(|d| content(vec![*d], &engine.sources(), None))?;
+    .map_err(|d| content(vec![*d], &engine.sources()))?;
     diagnostics.extend(warnings);
     diagnostics.sort();
     Ok(Handouts {
@@ -375,17 +374,12 @@ fn find(guides: Vec<LoadedGuide>, name: &str, book: &Book) -> Result<LoadedGuide
 fn guide_id(g: &LoadedGuide) -> String {
     match &g.guide.id {
         Some(id) => id.value.clone(),
-        None => validate::slug(
-            &g.path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        ),
+        None => validate::default_id(&g.path),
     }
 }
 
 /// Problems as the error a command stops with.
-fn content(diagnostics: Vec<Diagnostic>, sources: &Sources, _roster: Option<()>) -> Error {
+fn content(diagnostics: Vec<Diagnostic>, sources: &Sources) -> Error {
     let mut d = Diagnostics::default();
     d.extend(diagnostics);
     d.sort();

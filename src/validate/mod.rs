@@ -243,6 +243,20 @@ fn output_name(path: &Path, root: &Path, src: &Path) -> String {
 }
 
 /// Lowercase ASCII slug: `Step 1: Redeem!` → `step-1-redeem`.
+/// The id of a guide without an `id:`: its file name as a slug, with `-guide` after a name
+/// the site's folders use (`media` → `media-guide`); empty when the name has no usable letter.
+pub fn default_id(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut s = slug(&stem);
+    if crate::layout::RESERVED_IDS.contains(&s.as_str()) {
+        s.push_str("-guide");
+    }
+    s
+}
+
 pub fn slug(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -310,17 +324,14 @@ impl GuideValidator<'_> {
                 id.value.clone()
             }
             None => {
-                let stem = self
-                    .g
-                    .path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let mut s = slug(&stem);
-                if crate::layout::RESERVED_IDS.contains(&s.as_str()) {
-                    s.push_str("-guide");
-                }
+                let s = default_id(&self.g.path);
                 if s.is_empty() {
+                    let stem = self
+                        .g
+                        .path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     self.diags.push(
                         Diagnostic::error(
                             Code::E008,
