@@ -91,7 +91,7 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
     };
     let id = resolved.id.clone();
     let engine = render::Engine::new(book)?;
-    let url = base_url(book).map(|b| format!("{b}{}", layout::guide_url_path(&id)));
+    let url = site_url(book).map(|b| format!("{b}{}", layout::guide_url_path(&id)));
     // Each handout's fields, in the roster's column order.
     let rows: Vec<Vec<(String, String)>> = match &roster {
         Some(r) => r
@@ -142,11 +142,7 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
         }
         parts.push(body);
     }
-    let paper = opts
-        .paper
-        .or(book.config.output.pdf.as_ref().and_then(|p| p.paper))
-        .or(book.config.output.checklist.as_ref().map(|c| c.paper))
-        .unwrap_or_default();
+    let paper = opts.paper.unwrap_or_else(|| book.config.pdf_paper());
     // The print run in as many parts as there are cores, laid out in parallel (a part holds
     // whole sheets: an even number of handouts when two go on a sheet).
     let per = parts
@@ -320,11 +316,9 @@ fn qr_png(url: &str) -> Vec<u8> {
     png
 }
 
-/// The site's address with a trailing `/`, from `base-url` when it is a full URL.
-fn base_url(book: &Book) -> Option<String> {
-    let b = book.config.output.html.as_ref()?.base_url.trim();
-    (b.starts_with("https://") || b.starts_with("http://"))
-        .then(|| format!("{}/", b.trim_end_matches('/')))
+/// The site's address (`base-url`, when it is a full URL), for the QR codes.
+fn site_url(book: &Book) -> Option<String> {
+    book.config.output.html.as_ref()?.site_url()
 }
 
 /// The attendee columns a guide's text uses: `{{ attendee.code }}` → `code`.

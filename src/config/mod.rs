@@ -281,6 +281,16 @@ pub struct HtmlOutput {
     pub base_url: String,
 }
 
+impl HtmlOutput {
+    /// The site's address with one trailing `/`, when `base-url` is a full `http(s)://` URL
+    /// (what a sitemap or a QR code needs; a path like `/guides/` is not one).
+    pub fn site_url(&self) -> Option<String> {
+        let b = self.base_url.trim();
+        (b.starts_with("https://") || b.starts_with("http://"))
+            .then(|| format!("{}/", b.trim_end_matches('/')))
+    }
+}
+
 impl Default for HtmlOutput {
     fn default() -> Self {
         HtmlOutput {
@@ -350,6 +360,16 @@ impl Config {
         } else {
             o.clone()
         }
+    }
+
+    /// The paper of PDFs: `[output.pdf]`'s, else the checklist's, else A4.
+    pub fn pdf_paper(&self) -> Paper {
+        let o = &self.output;
+        o.pdf
+            .as_ref()
+            .and_then(|p| p.paper)
+            .or(o.checklist.as_ref().map(|c| c.paper))
+            .unwrap_or_default()
     }
 
     pub fn theme(&self) -> String {

@@ -182,11 +182,7 @@ fn not_found(
 
 /// `sitemap.xml`, when `base-url` is a full address (a sitemap lists absolute URLs).
 fn sitemap(cards: &[&GuideCard], cfg: &HtmlOutput) -> Option<String> {
-    let base = cfg.base_url.trim();
-    if !(base.starts_with("https://") || base.starts_with("http://")) {
-        return None;
-    }
-    let base = format!("{}/", base.trim_end_matches('/'));
+    let base = cfg.site_url()?;
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

@@ -88,12 +88,9 @@ pub fn outputs(book: &Book, engine: &Engine) -> Vec<Box<dyn Output>> {
         out.push(Box::new(markdown::Markdown));
     }
     #[cfg(feature = "pdf")]
-    if let Some(cfg) = &o.pdf {
+    if o.pdf.is_some() {
         out.push(Box::new(pdf::Pdf {
-            paper: cfg
-                .paper
-                .or(o.checklist.as_ref().map(|c| c.paper))
-                .unwrap_or_default(),
+            paper: config.pdf_paper(),
             remote: pdf::images::Remote {
                 cache: pdf::images::cache_dir(&book.root, &config.lint.cache_dir),
                 offline: book.offline,
