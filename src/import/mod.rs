@@ -58,20 +58,18 @@ pub struct Warning {
 }
 
 impl Imported {
-    /// Calls `f` on every text of the guide (titles, Markdown fields, alt text, captions).
-    fn texts_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+    /// Calls `f` on every Markdown field of the guide: summary, prerequisites, objectives,
+    /// notes, section intros and notes, step texts, their notes and captions, the conclusion.
+    fn markdown_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
         fn step(s: &mut Step, f: &mut dyn FnMut(&mut String)) {
             f(&mut s.text);
             s.notes.iter_mut().for_each(|n| f(&mut n.text));
-            for shot in &mut s.screenshots {
-                f(&mut shot.alt);
-                if let Some(c) = &mut shot.caption {
-                    f(c);
-                }
-            }
+            s.screenshots
+                .iter_mut()
+                .filter_map(|shot| shot.caption.as_mut())
+                .for_each(&mut *f);
             s.substeps.iter_mut().for_each(|x| step(x, f));
         }
-        f(&mut self.title);
         for t in self.summary.iter_mut().chain(self.conclusion.iter_mut()) {
             f(t);
         }
@@ -79,12 +77,25 @@ impl Imported {
         self.objectives.iter_mut().for_each(&mut *f);
         self.notes.iter_mut().for_each(|n| f(&mut n.text));
         for sec in &mut self.sections {
-            f(&mut sec.title);
             if let Some(i) = &mut sec.intro {
                 f(i);
             }
             sec.notes.iter_mut().for_each(|n| f(&mut n.text));
             sec.steps.iter_mut().for_each(|s| step(s, f));
+        }
+    }
+
+    /// Calls `f` on every text of the guide: its Markdown fields, titles and alt text.
+    fn texts_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        fn alts(s: &mut Step, f: &mut dyn FnMut(&mut String)) {
+            s.screenshots.iter_mut().for_each(|shot| f(&mut shot.alt));
+            s.substeps.iter_mut().for_each(|x| alts(x, f));
+        }
+        self.markdown_mut(f);
+        f(&mut self.title);
+        for sec in &mut self.sections {
+            f(&mut sec.title);
+            sec.steps.iter_mut().for_each(|s| alts(s, f));
         }
     }
 
@@ -206,6 +217,8 @@ impl Reader<'_> {
                 *t = text::lab_variables(t, &mut names);
             }
         });
+        // Named in the order the lab first uses them.
+        names.sort_by_key(|n| source.find(&format!("@lab.Variable({n})")));
         if !names.is_empty() {
             let line = source.find("@lab.Variable(").map_or(1, |i| self.line(i));
             self.out.warn(
@@ -258,61 +271,39 @@ impl Reader<'_> {
     }
 
     /// Local images inside Markdown text are rewritten like screenshots, so that they resolve
-    /// from the output folder.
+    /// from the output folder: in every Markdown field.
     fn rewrite_images(&mut self) {
-        fn fix(r: &Reader, md: &mut String) {
-            let found = crate::markdown::inspect(md).local_images;
-            let mut cuts: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-            for (dest, range) in found {
-                if let Some(i) = md[range.clone()].rfind(dest.as_str()) {
-                    let new = r.image_src(&dest);
-                    let new = if new.contains([' ', '(', ')']) {
-                        format!("<{new}>")
-                    } else {
-                        new
-                    };
-                    let start = range.start + i;
-                    // `<path with spaces>` as written: replace the brackets too.
-                    let (s, e) = if md[..start].ends_with('<')
-                        && md[start + dest.len()..].starts_with('>')
-                    {
+        let mut out = std::mem::take(&mut self.out);
+        out.markdown_mut(&mut |md| self.rewrite_images_in(md));
+        self.out = out;
+    }
+
+    fn rewrite_images_in(&self, md: &mut String) {
+        let found = crate::markdown::inspect(md).local_images;
+        let mut cuts: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        for (dest, range) in found {
+            if let Some(i) = md[range.clone()].rfind(dest.as_str()) {
+                let new = self.image_src(&dest);
+                let new = if new.contains([' ', '(', ')']) {
+                    format!("<{new}>")
+                } else {
+                    new
+                };
+                let start = range.start + i;
+                // `<path with spaces>` as written: replace the brackets too.
+                let (s, e) =
+                    if md[..start].ends_with('<') && md[start + dest.len()..].starts_with('>') {
                         (start - 1, start + dest.len() + 1)
                     } else {
                         (start, start + dest.len())
                     };
-                    cuts.push((s..e, new));
-                }
-            }
-            cuts.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-            for (range, new) in cuts {
-                md.replace_range(range, &new);
+                cuts.push((s..e, new));
             }
         }
-        fn step(r: &Reader, s: &mut Step) {
-            fix(r, &mut s.text);
-            for n in &mut s.notes {
-                fix(r, &mut n.text);
-            }
-            for sub in &mut s.substeps {
-                step(r, sub);
-            }
+        cuts.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+        for (range, new) in cuts {
+            md.replace_range(range, &new);
         }
-        let mut out = std::mem::take(&mut self.out);
-        if let Some(sm) = &mut out.summary {
-            fix(self, sm);
-        }
-        for n in &mut out.notes {
-            fix(self, &mut n.text);
-        }
-        for sec in &mut out.sections {
-            if let Some(i) = &mut sec.intro {
-                fix(self, i);
-            }
-            for st in &mut sec.steps {
-                step(self, st);
-            }
-        }
-        self.out = out;
     }
 
     fn src(&self, range: &Range<usize>) -> String {
@@ -554,6 +545,17 @@ mod tests {
         assert_eq!(g.sections[0].title, "Task one");
         assert_eq!(g.sections[0].steps.len(), 2);
         assert_eq!(g.sections[0].steps[1].text, "Then that.");
+    }
+
+    #[test]
+    fn images_in_every_markdown_field_resolve_from_the_output_folder() {
+        let md = "# Lab\n\n## Objectives\n\n- See ![a](img/a.png)\n\n## Task\n\n1. Do.\n\n## Review\n\n![b](img/b.png)\n";
+        let g = import(md, Path::new("labs/lab.md"), Path::new("content"));
+        assert_eq!(g.objectives, ["See ![a](../labs/img/a.png)"]);
+        assert_eq!(
+            g.conclusion.as_deref(),
+            Some("**Review**\n\n![b](../labs/img/b.png)")
+        );
     }
 
     #[test]
