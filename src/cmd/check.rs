@@ -15,19 +15,13 @@ pub struct Args {
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let book = args.book.open()?;
     // Every selected profile is checked: content tagged for one is only seen in its view.
-    let mut all = book.check_each()?;
+    let all = book.check_each()?;
     let n = all.first().map_or(0, |(_, c)| c.book.guides.len());
     let profiles: Vec<String> = all.iter().filter_map(|(v, _)| v.profile.clone()).collect();
-    let (_, mut checked) = all
-        .pop()
-        .ok_or_else(|| anyhow::anyhow!("no profile to check"))?;
-    for (_, c) in all {
-        checked.diagnostics.extend(c.diagnostics.items);
-        checked.sources.extend(c.sources);
-    }
-    checked.diagnostics.sort();
-    let checked = checked.fail_on(args.deny_warnings)?;
-    ui.report(&checked.diagnostics, &checked.sources);
+    let (diagnostics, sources) = crate::pipeline::merged(&all);
+    let (diagnostics, sources) =
+        crate::pipeline::stop_on(diagnostics, sources, args.deny_warnings)?;
+    ui.report(&diagnostics, &sources);
     let with = match profiles.len() {
         0 => String::new(),
         1 => format!(" (profile `{}`)", profiles[0]),

@@ -89,16 +89,43 @@ pub struct Checked {
 impl Checked {
     /// Turns the diagnostics into an error when they should stop the command.
     pub fn fail_on(self, deny_warnings: bool) -> Result<Checked, Error> {
-        let stop = self.diagnostics.has_errors() || (deny_warnings && !self.diagnostics.is_empty());
-        if stop {
-            Err(Error::Content {
-                diagnostics: self.diagnostics,
-                sources: self.sources,
-            })
-        } else {
-            Ok(self)
-        }
+        let (diagnostics, sources) = stop_on(self.diagnostics, self.sources, deny_warnings)?;
+        Ok(Checked {
+            book: self.book,
+            diagnostics,
+            sources,
+        })
     }
+}
+
+/// Problems as the error that stops a command (errors, or any warning with `deny_warnings`),
+/// or given back when they do not.
+pub fn stop_on(
+    diagnostics: Diagnostics,
+    sources: Sources,
+    deny_warnings: bool,
+) -> Result<(Diagnostics, Sources), Error> {
+    if diagnostics.has_errors() || (deny_warnings && !diagnostics.is_empty()) {
+        Err(Error::Content {
+            diagnostics,
+            sources,
+        })
+    } else {
+        Ok((diagnostics, sources))
+    }
+}
+
+/// The problems of the checks of several profiles as one list (a problem they share, once,
+/// in order), with the texts they point into.
+pub fn merged(all: &[(Variant, Checked)]) -> (Diagnostics, Sources) {
+    let mut diagnostics = Diagnostics::default();
+    let mut sources = Sources::default();
+    for (_, c) in all {
+        diagnostics.extend(c.diagnostics.iter().cloned());
+        sources.extend(c.sources.clone());
+    }
+    diagnostics.sort();
+    (diagnostics, sources)
 }
 
 /// Options of `stepbook build`.
@@ -135,19 +162,8 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
 /// [`build`] of several profiles.
 fn build_profiles(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
     let all = book.check_each()?;
-    let mut diagnostics = Diagnostics::default();
-    let mut sources = Sources::default();
-    for (_, c) in &all {
-        diagnostics.extend(c.diagnostics.iter().cloned());
-        sources.extend(c.sources.clone());
-    }
-    diagnostics.sort();
-    if diagnostics.has_errors() || (opts.deny_warnings && !diagnostics.is_empty()) {
-        return Err(Error::Content {
-            diagnostics,
-            sources,
-        });
-    }
+    let (all_diagnostics, sources) = merged(&all);
+    let (mut diagnostics, sources) = stop_on(all_diagnostics, sources, opts.deny_warnings)?;
     let dest = book.dest(opts.dest_dir.as_deref());
     output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
     let engine = render::Engine::new(book)?;
