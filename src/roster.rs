@@ -31,14 +31,6 @@ pub struct Roster {
     pub rows: Vec<Row>,
 }
 
-impl Roster {
-    /// The value of `column` in `row`, if the roster has that column.
-    pub fn get<'a>(&self, row: &'a Row, column: &str) -> Option<&'a str> {
-        let i = self.columns.iter().position(|c| c == column)?;
-        row.values.get(i).map(String::as_str)
-    }
-}
-
 /// The delimiter of a CSV text: the one of `,` `;` tab found most often in its first line
 /// (outside quotes).
 fn delimiter(text: &str) -> u8 {
