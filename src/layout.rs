@@ -13,29 +13,43 @@ pub const MARKER: &str = ".stepbook-output";
 pub const TEMPLATES_DIR: &str = "templates";
 pub const THEMES_DIR: &str = "themes";
 
-/// Guide ids that would collide with the HTML output's own folders.
-pub const RESERVED_IDS: [&str; 2] = [MEDIA, THEME];
+/// Guide ids that would collide with the HTML output's own folders (reserved whether or not
+/// the checklist and PDF outputs are on, so turning one on never changes a guide's address).
+pub const RESERVED_IDS: [&str; 4] = [MEDIA, THEME, "checklist", "pdf"];
 
-/// The folders of the three outputs.
+/// The folders of the outputs. With the HTML output on, the checklists and PDFs live inside
+/// the site (`html/checklist/`, `html/pdf/`) so that `html/` alone is a complete site to
+/// publish; without it they are folders of their own beside it.
 pub const HTML_DIR: &str = "html";
 pub const MARKDOWN_DIR: &str = "markdown";
-pub const CHECKLIST_DIR: &str = "checklist";
-/// The PDF output's folder.
-pub const PDF_DIR: &str = "pdf";
+
+/// The checklists' folder: inside the site when the HTML output is on (`in_site`).
+pub fn checklist_dir(in_site: bool) -> &'static str {
+    if in_site {
+        "html/checklist"
+    } else {
+        "checklist"
+    }
+}
+
+/// The PDFs' folder: inside the site when the HTML output is on (`in_site`).
+pub fn pdf_dir(in_site: bool) -> &'static str {
+    if in_site { "html/pdf" } else { "pdf" }
+}
 
 /// The whole guide as a PDF, relative to the output folder.
-pub fn pdf_guide(id: &str) -> String {
-    format!("{PDF_DIR}/{id}.pdf")
+pub fn pdf_guide(in_site: bool, id: &str) -> String {
+    format!("{}/{id}.pdf", pdf_dir(in_site))
 }
 
 /// The checklist as a PDF, relative to the output folder.
-pub fn pdf_checklist(id: &str) -> String {
-    format!("{PDF_DIR}/{id}-checklist.pdf")
+pub fn pdf_checklist(in_site: bool, id: &str) -> String {
+    format!("{}/{id}-checklist.pdf", pdf_dir(in_site))
 }
 
-/// The guide's PDF from its HTML page (`html/<id>/index.html`).
+/// The guide's PDF from an HTML page whose site root is `root`.
 pub fn pdf_href_from_html(root: &str, id: &str) -> String {
-    format!("{root}../{PDF_DIR}/{id}.pdf")
+    format!("{root}pdf/{id}.pdf")
 }
 
 /// The folder of copied screenshots inside each output that shows images.
@@ -73,13 +87,13 @@ pub fn markdown_page(id: &str) -> String {
 }
 
 /// A guide's printable checklist (HTML).
-pub fn checklist_html(id: &str) -> String {
-    format!("{CHECKLIST_DIR}/{id}.html")
+pub fn checklist_html(in_site: bool, id: &str) -> String {
+    format!("{}/{id}.html", checklist_dir(in_site))
 }
 
 /// A guide's checklist as a Markdown task list.
-pub fn checklist_md(id: &str) -> String {
-    format!("{CHECKLIST_DIR}/{id}.md")
+pub fn checklist_md(in_site: bool, id: &str) -> String {
+    format!("{}/{id}.md", checklist_dir(in_site))
 }
 
 /// A theme file in the HTML output.
@@ -106,15 +120,14 @@ pub fn guide_href_from_index(root: &str, id: &str) -> String {
     format!("{root}{id}/index.html")
 }
 
-/// A guide's checklist from an HTML page whose site root is `root` (the checklists are a
-/// sibling of the site's folder).
+/// A guide's checklist from an HTML page whose site root is `root`.
 pub fn checklist_href_from_html(root: &str, id: &str) -> String {
-    format!("{root}../{CHECKLIST_DIR}/{id}.html")
+    format!("{root}checklist/{id}.html")
 }
 
-/// A guide's page from its checklist.
+/// A guide's page from its checklist inside the site.
 pub fn guide_href_from_checklist(id: &str) -> String {
-    format!("../{HTML_DIR}/{id}/index.html")
+    format!("../{id}/index.html")
 }
 
 /// The spare beside an output folder: the output the last build replaced, kept to be the next
@@ -173,12 +186,15 @@ mod tests {
 
     #[test]
     fn links_between_outputs_meet_the_files() {
-        // From html/<id>/index.html, `../checklist/…` with the relative root `../` lands in
-        // checklist/ beside html/.
+        // From html/<id>/index.html, `checklist/…` with the relative root `../` lands in
+        // html/checklist/, and back.
         let from_page = checklist_href_from_html("../", "g");
-        assert_eq!(from_page, "../../checklist/g.html");
-        assert!(checklist_html("g").ends_with("checklist/g.html"));
-        assert_eq!(guide_href_from_checklist("g"), "../html/g/index.html");
+        assert_eq!(from_page, "../checklist/g.html");
+        assert_eq!(checklist_html(true, "g"), "html/checklist/g.html");
+        assert_eq!(checklist_html(false, "g"), "checklist/g.html");
+        assert_eq!(guide_href_from_checklist("g"), "../g/index.html");
+        assert_eq!(pdf_href_from_html("../", "g"), "../pdf/g.pdf");
+        assert_eq!(pdf_guide(true, "g"), "html/pdf/g.pdf");
         assert_eq!(
             format!("html/{}", guide_href_from_index("", "g")),
             guide_page("g")

@@ -78,7 +78,8 @@ pub enum Command {
     Init(init::Args),
     /// Validate the book and write the HTML site, Markdown and checklists.
     ///
-    /// Output goes to `build-dir` (default `book/`): html/, markdown/ and checklist/. The new
+    /// Output goes to `build-dir` (default `book/`): html/ (with the checklists and PDFs inside,
+    /// so it alone is the site to publish) and markdown/. The new
     /// output replaces the old one only when the whole build succeeded; on any error the
     /// previous output is left as it was.
     Build(build::Args),

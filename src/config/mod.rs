@@ -251,10 +251,12 @@ pub struct OutputTable {
     /// GitHub-flavoured Markdown: `<build-dir>/markdown/`.
     #[serde(default)]
     pub markdown: Option<MarkdownOutput>,
-    /// Printable checklists: `<build-dir>/checklist/`.
+    /// Printable checklists: `<build-dir>/html/checklist/` (`<build-dir>/checklist/` without the
+    /// HTML output).
     #[serde(default)]
     pub checklist: Option<ChecklistOutput>,
-    /// PDF files of each guide and its checklist: `<build-dir>/pdf/`.
+    /// PDF files of each guide and its checklist: `<build-dir>/html/pdf/` (`<build-dir>/pdf/`
+    /// without the HTML output).
     #[serde(default)]
     pub pdf: Option<PdfOutput>,
 }

@@ -264,15 +264,24 @@ fn write_all(
             .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", p.display()))?;
     }
     let assets = &checked.assets;
+    // The guides are in book order: each page links the one before and after it.
+    let order: Vec<render::NavLink> = checked
+        .guides
+        .iter()
+        .map(|(g, r)| render::NavLink::of(g, r))
+        .collect();
     // Per guide: written pages, or the template problems that stopped them; an I/O failure
     // stops the build.
     let results: Vec<anyhow::Result<Result<render::GuideOut, Vec<diag::Diagnostic>>>> = checked
         .guides
         .into_par_iter()
-        .map(|(g, r)| match pages.guide(&g, &r, assets) {
-            Ok((out, files)) => output::write_files(target, files).map(|()| Ok(out)),
-            Err(d) => Ok(Err(d)),
-        })
+        .enumerate()
+        .map(
+            |(i, (g, r))| match pages.guide(&g, &r, assets, &render::Neighbours::at(&order, i)) {
+                Ok((out, files)) => output::write_files(target, files).map(|()| Ok(out)),
+                Err(d) => Ok(Err(d)),
+            },
+        )
         .collect();
     let mut guides = Vec::with_capacity(results.len());
     let mut problems = Vec::new();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 use crate::load::LoadedGuide;
 use crate::output::{MARKER, Target, write_files};
-use crate::render::{Engine, GuideOut, Pages};
+use crate::render::{Engine, GuideOut, NavLink, Neighbours, Pages};
 use crate::validate::Resolved;
 use crate::{Book, Error, load, validate};
 
@@ -66,12 +66,14 @@ impl Built {
             &self.book.shown_root,
             path.strip_prefix(&self.book.root).unwrap_or(path),
         );
+        let before = self.neighbours(None);
         let old = self.pages.remove(path);
         if !load::is_plain_file(path) {
             // Deleted, renamed away or replaced by a link: its pages go, the index changes.
             if let Some(old) = old {
                 remove_files(&self.dest, &old.files);
             }
+            self.refresh_neighbours(&before, path);
             self.write_index(&[])?;
             return Ok(Some(GuideRebuilt {
                 what: format!("removed {}", shown.display()),
@@ -83,6 +85,7 @@ impl Built {
         match result {
             Ok((out, diagnostics, sources)) => {
                 self.pages.insert(out.path.clone(), out);
+                self.refresh_neighbours(&before, path);
                 Ok(Some(GuideRebuilt {
                     what: format!("guide {}", shown.display()),
                     diagnostics,
@@ -106,13 +109,46 @@ impl Built {
         old: Option<&GuideOut>,
     ) -> Result<(GuideOut, Diagnostics, Sources), Error> {
         let (g, r, assets, diagnostics, sources) = self.check(path)?;
-        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant());
-        let (out, files) = renderer
-            .guide(&g, &r, &assets)
-            .map_err(|d| renderer.content_error(d))?;
-        write_files(self.target(), files)?;
+        let me = (
+            g.guide.weight,
+            g.rel.clone(),
+            path.to_owned(),
+            NavLink::of(&g, &r),
+        );
+        let nav = self.neighbours(Some(me)).remove(path).unwrap_or_default();
+        let out = self.render_live(&g, &r, &assets, &nav, old)?;
         let mut diagnostics = diagnostics;
         diagnostics.extend(out.warnings.iter().cloned());
+        let mut cards: Vec<&GuideOut> = self
+            .pages
+            .values()
+            .filter(|p| p.path != out.path)
+            .chain(std::iter::once(&out))
+            .collect();
+        cards.sort_by(|a, b| (a.weight, &a.rel).cmp(&(b.weight, &b.rel)));
+        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant());
+        let files = renderer
+            .shared_files(cards.into_iter().map(|p| &p.card), &assets)
+            .map_err(|d| content_error(*d, self.engine.sources()))?;
+        write_files(self.target(), files)?;
+        Ok((out, diagnostics, sources))
+    }
+
+    /// Renders a checked guide into the live output and removes the files its last rendering
+    /// wrote that this one did not.
+    fn render_live(
+        &self,
+        g: &LoadedGuide,
+        r: &Resolved,
+        assets: &[validate::Asset],
+        nav: &Neighbours,
+        old: Option<&GuideOut>,
+    ) -> Result<GuideOut, Error> {
+        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant());
+        let (out, files) = renderer
+            .guide(g, r, assets, nav)
+            .map_err(|d| renderer.content_error(d))?;
+        write_files(self.target(), files)?;
         if let Some(old) = old {
             let stale: Vec<String> = old
                 .files
@@ -122,18 +158,48 @@ impl Built {
                 .collect();
             remove_files(&self.dest, &stale);
         }
-        let mut cards: Vec<&GuideOut> = self
+        Ok(out)
+    }
+
+    /// Each guide's neighbours in book order, from the guides known now (and `extra`, a guide
+    /// about to be rendered: weight, relative path, file, link).
+    fn neighbours(
+        &self,
+        extra: Option<(i64, PathBuf, PathBuf, NavLink)>,
+    ) -> BTreeMap<PathBuf, Neighbours> {
+        let skip = extra.as_ref().map(|e| e.2.clone());
+        let mut entries: Vec<(i64, PathBuf, PathBuf, NavLink)> = self
             .pages
             .values()
-            .filter(|p| p.path != out.path)
-            .chain(std::iter::once(&out))
+            .filter(|p| skip.as_ref() != Some(&p.path))
+            .map(|p| (p.weight, p.rel.clone(), p.path.clone(), p.card.nav()))
+            .chain(extra)
             .collect();
-        cards.sort_by(|a, b| (a.weight, &a.rel).cmp(&(b.weight, &b.rel)));
-        let files = renderer
-            .shared_files(cards.into_iter().map(|p| &p.card), &assets)
-            .map_err(|d| content_error(*d, self.engine.sources()))?;
-        write_files(self.target(), files)?;
-        Ok((out, diagnostics, sources))
+        entries.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let order: Vec<NavLink> = entries.iter().map(|e| e.3.clone()).collect();
+        entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| (e.2, Neighbours::at(&order, i)))
+            .collect()
+    }
+
+    /// Re-renders the guides (other than `changed`) whose previous or next guide differs from
+    /// `before`: a title, id or order changed, or a guide came or went. A neighbour that no
+    /// longer checks keeps its last good pages (its own change event reports it).
+    fn refresh_neighbours(&mut self, before: &BTreeMap<PathBuf, Neighbours>, changed: &Path) {
+        let after = self.neighbours(None);
+        for (path, nav) in after {
+            if path == changed || before.get(&path) == Some(&nav) {
+                continue;
+            }
+            let Ok((g, r, assets, _, _)) = self.check(&path) else {
+                continue;
+            };
+            if let Ok(out) = self.render_live(&g, &r, &assets, &nav, self.pages.get(&path)) {
+                self.pages.insert(path, out);
+            }
+        }
     }
 
     /// Loads and validates one guide as the full build does, and checks its id against the
@@ -172,7 +238,10 @@ impl Built {
         let mut checked = validate::validate(loaded, &book.root, &book.src);
         diagnostics.extend(std::mem::take(&mut checked.diagnostics));
         if let Some((g, r)) = checked.guides.first()
-            && let Some(other) = self.pages.values().find(|p| p.card.id() == r.id)
+            && let Some(other) = self
+                .pages
+                .values()
+                .find(|p| p.card.id() == r.id && p.path != path)
         {
             let other = crate::shown_path(&book.shown_root, &other.rel);
             diagnostics.push(validate::duplicate_guide_id(g, &r.id, &other));
@@ -197,8 +266,10 @@ impl Built {
     /// Rewrites the index and shared files from the guides known now.
     fn write_index(&self, assets: &[validate::Asset]) -> Result<(), Error> {
         let renderer = Pages::new(&self.book, &self.engine, &self.book.variant());
+        let mut pages: Vec<&GuideOut> = self.pages.values().collect();
+        pages.sort_by(|a, b| (a.weight, &a.rel).cmp(&(b.weight, &b.rel)));
         let files = renderer
-            .shared_files(self.pages.values().map(|p| &p.card), assets)
+            .shared_files(pages.into_iter().map(|p| &p.card), assets)
             .map_err(|d| content_error(*d, self.engine.sources()))?;
         write_files(self.target(), files)?;
         Ok(())

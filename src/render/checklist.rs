@@ -1,5 +1,6 @@
 //! Render: printable checklists for event handouts, `checklist/<id>.html` (one page, `@page`
-//! size from `paper`) and `checklist/<id>.md` (a GitHub task list).
+//! size from `paper`) and `checklist/<id>.md` (a GitHub task list), inside the HTML site when
+//! it is written.
 
 use super::markdown::tidy;
 use super::{Engine, Output, RenderCx};
@@ -25,9 +26,14 @@ pub fn context(
     ctx
 }
 
-pub fn html(engine: &Engine, ctx: &tera::Context, id: &str) -> Result<OutFile, Box<Diagnostic>> {
+pub fn html(
+    engine: &Engine,
+    ctx: &tera::Context,
+    in_site: bool,
+    id: &str,
+) -> Result<OutFile, Box<Diagnostic>> {
     Ok(OutFile::Text {
-        to: layout::checklist_html(id),
+        to: layout::checklist_html(in_site, id),
         text: engine.render("checklist.html", ctx)?,
     })
 }
@@ -35,10 +41,11 @@ pub fn html(engine: &Engine, ctx: &tera::Context, id: &str) -> Result<OutFile, B
 pub fn markdown(
     engine: &Engine,
     ctx: &tera::Context,
+    in_site: bool,
     id: &str,
 ) -> Result<OutFile, Box<Diagnostic>> {
     Ok(OutFile::Text {
-        to: layout::checklist_md(id),
+        to: layout::checklist_md(in_site, id),
         text: tidy(&engine.render("checklist.md", ctx)?),
     })
 }
@@ -48,22 +55,24 @@ pub struct Checklist {
     cfg: ChecklistOutput,
     /// The theme's `checklist.css`, inlined so a printed or mailed page needs no other file.
     css: String,
+    /// Whether the HTML output is on (the checklists then live inside the site).
+    in_site: bool,
 }
 
 impl Checklist {
-    pub fn new(cfg: ChecklistOutput, engine: &Engine) -> Checklist {
+    pub fn new(cfg: ChecklistOutput, engine: &Engine, in_site: bool) -> Checklist {
         let css = engine
             .theme
             .get("checklist.css")
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default();
-        Checklist { cfg, css }
+        Checklist { cfg, css, in_site }
     }
 }
 
 impl Output for Checklist {
     fn folder(&self) -> &'static str {
-        layout::CHECKLIST_DIR
+        layout::checklist_dir(self.in_site)
     }
 
     fn guide(
@@ -73,6 +82,9 @@ impl Output for Checklist {
         id: &str,
     ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
         let ctx = context(cx.base, guide, id, &self.cfg, &self.css, cx.html);
-        vec![html(cx.engine, &ctx, id), markdown(cx.engine, &ctx, id)]
+        vec![
+            html(cx.engine, &ctx, self.in_site, id),
+            markdown(cx.engine, &ctx, self.in_site, id),
+        ]
     }
 }

@@ -99,6 +99,14 @@ fn lead(md: &str) -> Option<String> {
 }
 
 impl GuideCard {
+    /// How its neighbours' previous/next links name the guide.
+    pub fn nav(&self) -> super::NavLink {
+        super::NavLink {
+            id: self.id.clone(),
+            title: self.title.clone(),
+        }
+    }
+
     pub fn id(&self) -> &str {
         &self.id
     }
@@ -203,9 +211,17 @@ pub fn page(
     id: &str,
     cfg: &HtmlOutput,
     (checklists, pdf): (bool, bool),
+    nav: &super::Neighbours,
 ) -> Result<OutFile, Box<Diagnostic>> {
     let root = root(cfg, "../");
     let mut ctx = super::guide_context(base, guide);
+    let link = |l: &Option<super::NavLink>| {
+        l.as_ref().map(|l| {
+            serde_json::json!({"href": layout::guide_href_from_index(&root, &l.id), "title": l.title})
+        })
+    };
+    ctx.insert("prev", &link(&nav.prev));
+    ctx.insert("next", &link(&nav.next));
     let checklist = checklists.then(|| layout::checklist_href_from_html(&root, id));
     ctx.insert("checklist_href", &checklist);
     let pdf = pdf.then(|| layout::pdf_href_from_html(&root, id));
@@ -240,6 +256,7 @@ impl Output for Html {
             id,
             &self.cfg,
             (cx.checklist, cx.pdf),
+            cx.nav,
         )]
     }
 

@@ -20,6 +20,8 @@ pub struct RenderCx<'a> {
     pub pdf: bool,
     /// The book's local images (the PDF embeds them).
     pub assets: &'a [crate::validate::Asset],
+    /// The guides before and after this one (for a page's previous/next links).
+    pub nav: &'a Neighbours,
 }
 
 /// One output format, like mdBook's `Renderer`: the files of one guide, and the files shared by
@@ -101,10 +103,15 @@ pub fn outputs(book: &Book, engine: &Engine) -> Vec<Box<dyn Output>> {
                 .map(|h| h.base_url.clone())
                 .filter(|b| !b.is_empty())
                 .map(|b| format!("{}/", b.trim_end_matches('/'))),
+            in_site: o.html.is_some(),
         }));
     }
     if let Some(cfg) = o.checklist {
-        out.push(Box::new(checklist::Checklist::new(cfg, engine)));
+        out.push(Box::new(checklist::Checklist::new(
+            cfg,
+            engine,
+            o.html.is_some(),
+        )));
     }
     out
 }
@@ -113,7 +120,7 @@ pub mod markdown;
 mod pages;
 pub mod view;
 
-pub use pages::{GuideOut, Pages};
+pub use pages::{GuideOut, NavLink, Neighbours, Pages};
 
 use crate::diag::Code;
 use std::collections::BTreeMap;

@@ -25,6 +25,40 @@ pub struct GuideOut {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A guide as its neighbours' previous/next links name it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NavLink {
+    pub id: String,
+    /// Plain text.
+    pub title: String,
+}
+
+impl NavLink {
+    pub fn of(g: &LoadedGuide, r: &Resolved) -> NavLink {
+        NavLink {
+            id: r.id.clone(),
+            title: crate::markdown::plain(&g.guide.title),
+        }
+    }
+}
+
+/// The guides before and after one in book order (a page's previous/next links).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Neighbours {
+    pub prev: Option<NavLink>,
+    pub next: Option<NavLink>,
+}
+
+impl Neighbours {
+    /// The neighbours of the `i`th of `order`.
+    pub fn at(order: &[NavLink], i: usize) -> Neighbours {
+        Neighbours {
+            prev: i.checked_sub(1).and_then(|p| order.get(p)).cloned(),
+            next: order.get(i + 1).cloned(),
+        }
+    }
+}
+
 /// The templates, book-level context and the outputs every page is rendered with.
 pub struct Pages<'a> {
     engine: &'a Engine,
@@ -56,8 +90,9 @@ impl<'a> Pages<'a> {
         }
     }
 
-    fn cx<'c>(&'c self, assets: &'c [Asset]) -> RenderCx<'c> {
+    fn cx<'c>(&'c self, assets: &'c [Asset], nav: &'c Neighbours) -> RenderCx<'c> {
         RenderCx {
+            nav,
             engine: self.engine,
             base: &self.base,
             html: self.html,
@@ -72,18 +107,19 @@ impl<'a> Pages<'a> {
         self.outputs.iter().map(|o| o.folder()).collect()
     }
 
-    /// Renders and writes one guide's pages.
+    /// Renders one guide's pages; `nav` names the guides before and after it.
     pub fn guide(
         &self,
         g: &LoadedGuide,
         r: &Resolved,
         assets: &[Asset],
+        nav: &Neighbours,
     ) -> Result<(GuideOut, Vec<OutFile>), Vec<Diagnostic>> {
         let checked = crate::validate::CheckedGuide::new(&g.guide, r);
         let mut view = view::guide(checked, assets, &g.rel.to_string_lossy());
         view.variables = crate::variables::nested(&g.variables);
         let value = tera::Value::from_serializable(&view);
-        let cx = self.cx(assets);
+        let cx = self.cx(assets, nav);
         let mut files: Vec<OutFile> = Vec::with_capacity(4);
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
@@ -119,7 +155,8 @@ impl<'a> Pages<'a> {
         assets: &[Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
         let cards: Vec<&html::GuideCard> = cards.into_iter().collect();
-        let cx = self.cx(assets);
+        let none = Neighbours::default();
+        let cx = self.cx(assets, &none);
         let mut files = Vec::new();
         for out in &self.outputs {
             files.extend(out.shared(&cx, &cards, assets)?);

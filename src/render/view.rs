@@ -81,7 +81,10 @@ pub struct SectionView {
 #[derive(Debug, Serialize)]
 pub struct StepView {
     pub anchor: String,
+    /// The whole number, `2.3` (or `3` in a guide of one section), `2.3.a` for a substep.
     pub number: String,
+    /// What the list shows beside the step: `2.3`, `3.`, a substep's `a.`.
+    pub label: String,
     pub text_html: String,
     pub text_md: String,
     /// Plain label for the checklist.
@@ -300,6 +303,16 @@ fn note(m: &Md, n: &Note) -> NoteView {
     }
 }
 
+/// What a list shows beside a step: `2.3` (a number with a section's), `3.` (a guide of one
+/// section), `a.` (a substep's letter, `2.3.a`).
+fn step_label(number: &str) -> String {
+    match number.rsplit_once('.') {
+        Some((_, last)) if last.starts_with(|c: char| c.is_ascii_lowercase()) => format!("{last}."),
+        Some(_) => number.to_owned(),
+        None => format!("{number}."),
+    }
+}
+
 fn step(m: &Md, c: CheckedStep) -> StepView {
     let (s, r) = (c.model, c.resolved);
     let (result_html, result_md) = rich(m, &s.result);
@@ -310,6 +323,7 @@ fn step(m: &Md, c: CheckedStep) -> StepView {
     StepView {
         anchor: r.anchor.clone(),
         number: r.number.clone(),
+        label: step_label(&r.number),
         text_html: m.html(&s.text),
         text_md: m.md(s.text.trim()),
         check,

@@ -355,6 +355,9 @@ impl GuideValidator<'_> {
         let mut sections = Vec::new();
         let mut total_wait = Duration(0);
         let mut step_count = 0;
+        // With several sections, numbers carry the section's (`2.3`), so "step 3" cannot mean
+        // the third step of any section; a guide of one section numbers its steps `1`, `2`, ….
+        let several = guide.sections.len() > 1;
         for (si, section) in guide.sections.iter().enumerate() {
             let anchor = match &section.id {
                 Some(id) => {
@@ -380,7 +383,12 @@ impl GuideValidator<'_> {
                 // Numbers count what is shown; default anchors count from the step's first
                 // position, so they stay the same in every profile.
                 let first = if step.origin > 0 { step.origin } else { i + 1 };
-                let r = self.step(step, &anchor, (i + 1).to_string(), first.to_string());
+                let number = if several {
+                    format!("{}.{}", si + 1, i + 1)
+                } else {
+                    (i + 1).to_string()
+                };
+                let r = self.step(step, &anchor, number, first.to_string());
                 step_count += 1;
                 total_wait.0 += waits(&r);
                 steps.push(r);
@@ -432,7 +440,11 @@ impl GuideValidator<'_> {
                 Some(_) => {}
             }
         }
-        let depth = number.matches('.').count();
+        // Substeps' parts of the number are letters (`2.3.a`).
+        let depth = number
+            .split('.')
+            .filter(|p| p.starts_with(|c: char| c.is_ascii_lowercase()))
+            .count();
         if depth >= MAX_SUBSTEP_DEPTH
             && let Some(first) = step.substeps.first()
         {

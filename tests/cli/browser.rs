@@ -8,58 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::Book;
-
-fn chromium() -> Option<&'static str> {
-    if std::env::var_os("STEPBOOK_SKIP_BROWSER").is_some() {
-        eprintln!("STEPBOOK_SKIP_BROWSER is set: skipping the browser test");
-        return None;
-    }
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .or_else(|| {
-            panic!(
-                "no chromium found: install Debian's `chromium` (or set STEPBOOK_SKIP_BROWSER=1)"
-            )
-        })
-}
-
-/// The flags headless Chromium needs as root on a closed network.
-const FLAGS: [&str; 8] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-];
-
-/// Runs headless Chromium with a fresh profile.
-fn headless(browser: &str, extra: &[&str], url: &str) -> std::process::Output {
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new("timeout")
-        .arg("120")
-        .arg(browser)
-        .args(FLAGS)
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(extra)
-        .arg(url)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+use crate::cdp::{Cdp, chromium, headless};
 
 fn url(p: &Path) -> String {
     format!("file://{}", p.display())
@@ -99,7 +48,7 @@ fn browser_loads_the_guide_and_prints_the_checklist_on_one_a4_page() {
     assert!(dom.contains("Printable checklist"));
 
     // The checklist printed to PDF: one A4 page.
-    let checklist = book.path().join("book/checklist/azure-pass.html");
+    let checklist = book.path().join("book/html/checklist/azure-pass.html");
     let pdf = book.path().join("checklist.pdf");
     headless(
         browser,
@@ -148,140 +97,6 @@ fn letter_paper_prints_on_letter() {
         size.contains("612 x 792") || size.contains("(letter)"),
         "{size}"
     );
-}
-
-/// A headless Chromium driven over the DevTools protocol (a WebSocket on loopback).
-struct Cdp {
-    child: std::process::Child,
-    ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>,
-    next_id: u64,
-    _profile: tempfile::TempDir,
-}
-
-impl Cdp {
-    fn open(browser: &str, url: &str) -> Cdp {
-        let profile = tempfile::tempdir().unwrap();
-        let child = Command::new(browser)
-            .args(FLAGS)
-            .args(["--remote-debugging-port=0", "--remote-allow-origins=*"])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(url)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let port_file = profile.path().join("DevToolsActivePort");
-        let start = std::time::Instant::now();
-        let port: u16 = loop {
-            if let Ok(text) = std::fs::read_to_string(&port_file)
-                && let Some(p) = text.lines().next().and_then(|l| l.parse().ok())
-            {
-                break p;
-            }
-            assert!(
-                start.elapsed().as_secs() < 30,
-                "chromium did not open its DevTools port"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        };
-        let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let ws_url = loop {
-            let (_, _, body) = crate::serve::get(addr, "/json/list");
-            let pages: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-            if let Some(url) = pages
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|p| p["type"] == "page")
-                .and_then(|p| p["webSocketDebuggerUrl"].as_str())
-            {
-                break url.to_owned();
-            }
-            assert!(start.elapsed().as_secs() < 30, "no page in chromium");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        };
-        let (ws, _) = tungstenite::connect(ws_url).unwrap();
-        Cdp {
-            child,
-            ws,
-            next_id: 0,
-            _profile: profile,
-        }
-    }
-
-    /// Evaluates a JavaScript expression in the page (awaiting a promise) and returns its
-    /// value.
-    fn eval(&mut self, expression: &str) -> serde_json::Value {
-        let v = self.call(
-            "Runtime.evaluate",
-            serde_json::json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
-        );
-        v["result"]["value"].clone()
-    }
-
-    /// Sends a DevTools command and returns its result.
-    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let msg = serde_json::json!({"id": id, "method": method, "params": params});
-        self.ws
-            .send(tungstenite::Message::text(msg.to_string()))
-            .unwrap();
-        loop {
-            let reply = self.ws.read().unwrap();
-            let Ok(text) = reply.to_text() else { continue };
-            let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-            if v["id"] == id {
-                return v["result"].clone();
-            }
-        }
-    }
-
-    /// Whether the page fits `width` pixels without scrolling sideways, once the new size has
-    /// taken effect (the emulated size applies asynchronously: polled for up to 5 s).
-    fn fits(&mut self, width: u32) -> Result<(), String> {
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}),
-        );
-        let start = std::time::Instant::now();
-        loop {
-            let fits = self.eval(&format!(
-                "window.innerWidth === {width} && document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
-            ));
-            if fits == serde_json::Value::Bool(true) {
-                return Ok(());
-            }
-            if start.elapsed().as_secs() >= 5 {
-                return Err(format!(
-                    "{} px wide, {} px visible",
-                    self.eval("document.scrollingElement.scrollWidth"),
-                    self.eval("document.scrollingElement.clientWidth")
-                ));
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-    }
-
-    /// Waits until `expression` is true in the page.
-    fn wait_for(&mut self, expression: &str, what: &str) {
-        let start = std::time::Instant::now();
-        while start.elapsed().as_secs() < 20 {
-            if self.eval(expression) == serde_json::Value::Bool(true) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        let body = self.eval("document.body ? document.body.innerText.slice(0, 500) : ''");
-        panic!("timed out waiting for {what}; page shows: {body}");
-    }
-}
-
-impl Drop for Cdp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]
@@ -405,7 +220,7 @@ fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
     );
     let first = cdp.eval("document.querySelector('ol.search-results a').textContent");
     assert_eq!(
-        first, "Creating a Microsoft Azure Pass Subscription · step 5",
+        first, "Creating a Microsoft Azure Pass Subscription · step 1.5",
         "{first}"
     );
     cdp.eval("document.querySelector('ol.search-results a').click(); 1");

@@ -62,7 +62,7 @@ fn bundled_guide_html_has_every_step_note_and_screenshot() {
     assert!(html.contains("In-Private Browser session"));
     assert_eq!(html.matches("class=\"wait\"").count(), 2);
     assert!(
-        html.contains("href=\"../../checklist/azure-pass.html\""),
+        html.contains("href=\"../checklist/azure-pass.html\""),
         "guide links its checklist"
     );
     assert!(html.contains(r#"<a href="https://www.microsoftazurepass.com/">"#));
@@ -79,7 +79,7 @@ fn bundled_guide_html_has_every_step_note_and_screenshot() {
     assert!(index.contains("13 steps"));
     assert!(index.contains("about 15 min"));
     assert!(index.contains("azure-pass/index.html"));
-    assert!(index.contains("../checklist/azure-pass.html"));
+    assert!(index.contains("href=\"checklist/azure-pass.html\""));
     let css = book.read("book/html/theme/style.css");
     assert!(css.contains("prefers-color-scheme: dark"));
     assert!(css.contains("@media print"));
@@ -94,11 +94,10 @@ fn bundled_guide_markdown_in_the_seed_style() {
     assert!(md.starts_with("# Creating a Microsoft Azure Pass Subscription\n"));
     assert!(md.contains("\n## Step 1: Redeeming a Microsoft Azure Pass Promo Code\n"));
     assert!(md.contains("\n## Step 2: Activate your subscription\n"));
-    assert_eq!(
-        md.lines().filter(|l| l.starts_with("1. ")).count(),
-        13 + 2,
-        "13 steps + 2 summary items"
-    );
+    // Steps carry their section's number, as in the HTML and the checklist.
+    assert_eq!(md.lines().filter(|l| l.starts_with("- **1.")).count(), 6);
+    assert_eq!(md.lines().filter(|l| l.starts_with("- **2.")).count(), 7);
+    assert!(md.contains("\n- **2.7** You can check the balance"), "{md}");
     assert!(md.contains("\n    > **Note:** It is recommended you close all browsers"));
     assert!(md.contains("> **Important:** Please create and use a New Microsoft Live ID"));
     let images: Vec<&str> = md.lines().filter(|l| l.starts_with("    ![")).collect();
@@ -110,10 +109,10 @@ fn bundled_guide_markdown_in_the_seed_style() {
 fn bundled_checklist_has_exactly_13_boxes() {
     let book = Book::bundled();
     assert_eq!(book.run(&["build"]).code, 0);
-    let html = book.read("book/checklist/azure-pass.html");
+    let html = book.read("book/html/checklist/azure-pass.html");
     assert_eq!(html.matches("☐").count(), 13);
     assert!(
-        html.contains(r#"<span class="num">7.</span> Check your credit balance"#),
+        html.contains(r#"<span class="num">2.7</span> Check your credit balance"#),
         "steps are numbered as in the guide"
     );
     assert!(html.contains("@page { size: A4;"));
@@ -123,9 +122,9 @@ fn bundled_checklist_has_exactly_13_boxes() {
     );
     assert!(html.contains("wait up to 5 min") && html.contains("wait 2–5 min"));
     assert!(html.contains("about 15 min"));
-    let md = book.read("book/checklist/azure-pass.md");
+    let md = book.read("book/html/checklist/azure-pass.md");
     assert_eq!(md.lines().filter(|l| l.starts_with("- [ ] ")).count(), 13);
-    assert!(md.contains("- [ ] Wait for the redemption to finish (⏱ up to 5 min)"));
+    assert!(md.contains("- [ ] **1.6** Wait for the redemption to finish (⏱ up to 5 min)"));
 }
 
 #[test]
@@ -182,7 +181,7 @@ fn overrides_replace_one_template_and_one_theme_file() {
         book.read("book/html/index.html").contains("Overridden"),
         "index is the built-in one"
     );
-    assert!(book.read("book/checklist/g.html").contains("☐"));
+    assert!(book.read("book/html/checklist/g.html").contains("☐"));
 }
 
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -269,10 +268,10 @@ fn only_configured_outputs_are_written() {
     assert_eq!(book.run(&["build"]).code, 0);
     assert!(!book.path().join("book/html").exists());
     assert!(!book.path().join("book/markdown").exists());
-    assert!(
-        book.read("book/checklist/azure-pass.html")
-            .contains("@page { size: letter;")
-    );
+    // Without the site, the checklists are a folder of their own, and link to no page.
+    let checklist = book.read("book/checklist/azure-pass.html");
+    assert!(checklist.contains("@page { size: letter;"));
+    assert!(!checklist.contains("Full guide"), "{checklist}");
 }
 
 #[test]
@@ -298,8 +297,8 @@ fn untrusted_markdown_is_sanitised_in_every_output() {
         "book/html/evil/index.html",
         "book/html/index.html",
         "book/markdown/evil.md",
-        "book/checklist/evil.html",
-        "book/checklist/evil.md",
+        "book/html/checklist/evil.html",
+        "book/html/checklist/evil.md",
     ] {
         let text = book.read(f).to_lowercase();
         assert!(!text.contains("<script>alert"), "{f}: {text}");
@@ -348,4 +347,63 @@ fn the_site_has_a_sitemap_a_404_page_a_favicon_and_descriptions() {
     assert_eq!(book.run(&["build"]).code, 0);
     assert!(!book.path().join("book/html/sitemap.xml").exists());
     assert!(book.path().join("book/html/404.html").exists());
+}
+
+/// Each guide page links the guides before and after it in book order (weight, then file
+/// name); the first has no previous, the last no next.
+#[test]
+fn guide_pages_link_the_previous_and_next_guide() {
+    let book = Book::fixture("local-images");
+    book.write(
+        "content/zero.yaml",
+        "title: Guide *zero*\nweight: -1\nsections:\n  - title: S\n    steps:\n      - text: Go.\n",
+    );
+    assert_eq!(book.run(&["build"]).code, 0);
+    let pager = |id: &str| {
+        let page = book.read(&format!("book/html/{id}/index.html"));
+        page.find("<nav class=\"pager\"")
+            .map(|i| page[i..i + page[i..].find("</nav>").unwrap()].to_owned())
+            .unwrap_or_default()
+    };
+    // Order: zero (weight -1), two (1), one (2).
+    let next = r#"rel="next" href="../two/index.html"><span class="pager-label">Next guide</span> Guide two</a>"#;
+    let zero = pager("zero");
+    assert!(
+        !zero.contains("rel=\"prev\"") && zero.contains(next),
+        "{zero}"
+    );
+    let prev = r#"rel="prev" href="../zero/index.html"><span class="pager-label">Previous guide</span> Guide zero</a>"#;
+    let two = pager("two");
+    assert!(two.contains(prev), "the title is plain text: {two}");
+    assert!(
+        two.contains(r#"rel="next" href="../one/index.html""#),
+        "{two}"
+    );
+    assert!(!pager("one").contains("rel=\"next\""));
+}
+
+/// The bundled guide's page and everything it loads before a search (its CSS, scripts and
+/// icon; not the screenshots, not the search index) stay under 60 KB.
+#[test]
+fn the_bundled_page_weighs_under_60_kb() {
+    let book = Book::bundled();
+    assert_eq!(book.run(&["build"]).code, 0);
+    let page = book.read("book/html/azure-pass/index.html");
+    let mut total = page.len();
+    let mut loaded = Vec::new();
+    for attr in ["href=\"../theme/", "src=\"../theme/"] {
+        for (i, _) in page.match_indices(attr) {
+            let rest = &page[i + attr.len()..];
+            let name = &rest[..rest.find('"').unwrap()];
+            total += book.read(&format!("book/html/theme/{name}")).len();
+            loaded.push(name.to_owned());
+        }
+    }
+    loaded.sort();
+    assert_eq!(
+        loaded,
+        ["favicon.svg", "reader.js", "search.js", "style.css"],
+        "what the page loads"
+    );
+    assert!(total < 60 * 1024, "{total} bytes");
 }

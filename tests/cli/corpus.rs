@@ -81,7 +81,11 @@ fn counts(text: &str, dir: &Path, root: &Path) -> Counts {
         match ev {
             Event::Start(Tag::Item) => {
                 let line = text[range.clone()].trim_start();
-                if line.starts_with(|ch: char| ch.is_ascii_digit()) {
+                // stepbook's Markdown writes a step as `- **2.3** …`, a substep as `- **a.** …`.
+                let step = line
+                    .strip_prefix("- **")
+                    .is_some_and(|n| n.starts_with(|ch: char| ch.is_ascii_alphanumeric()));
+                if step || line.starts_with(|ch: char| ch.is_ascii_digit()) {
                     c.numbered += 1;
                 }
             }

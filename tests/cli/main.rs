@@ -3,6 +3,7 @@
 mod architecture;
 mod browser;
 mod build;
+mod cdp;
 mod corpus;
 mod diagnostics;
 mod docs;
@@ -14,6 +15,7 @@ pub mod lint_server;
 mod pdf;
 mod schema;
 pub mod serve;
+mod site;
 mod variables;
 
 use std::path::{Path, PathBuf};

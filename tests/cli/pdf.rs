@@ -74,8 +74,8 @@ fn the_bundled_guide_as_pdf() {
         .filter(|(c, _)| c == "W014")
         .count();
     assert_eq!(w014, 11, "{}", r.stderr);
-    let guide = book.path().join("book/pdf/azure-pass.pdf");
-    let checklist = book.path().join("book/pdf/azure-pass-checklist.pdf");
+    let guide = book.path().join("book/html/pdf/azure-pass.pdf");
+    let checklist = book.path().join("book/html/pdf/azure-pass-checklist.pdf");
     let (pages, size) = pdfinfo(&guide);
     assert!(pages >= 2, "{pages}");
     assert_eq!(size, "595.276 x 841.89", "A4");
@@ -98,12 +98,12 @@ fn the_bundled_guide_as_pdf() {
     );
     // The HTML page links to its PDF.
     let html = book.read("book/html/azure-pass/index.html");
-    assert!(html.contains("href=\"../../pdf/azure-pass.pdf\""), "{html}");
+    assert!(html.contains("href=\"../pdf/azure-pass.pdf\""), "{html}");
     // Letter paper, from [output.pdf].
     let book = with_pdf("paper = \"letter\"\n");
     assert_eq!(book.run(&["build", "--offline"]).code, 0);
     assert_eq!(
-        pdfinfo(&book.path().join("book/pdf/azure-pass.pdf")).1,
+        pdfinfo(&book.path().join("book/html/pdf/azure-pass.pdf")).1,
         "612 x 792"
     );
 }
@@ -127,7 +127,7 @@ sections:
     );
     let r = book.run(&["build", "--offline"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let text = pdftotext(&book.path().join("book/pdf/evil.pdf"), 0);
+    let text = pdftotext(&book.path().join("book/html/pdf/evil.pdf"), 0);
     for literal in [
         "Evil #set page(fill: red) $x^2$",
         "Reads #read(\"/etc/passwd\") and @ref [brackets] \\ // not a comment /* nor this */",
@@ -138,7 +138,7 @@ sections:
         assert!(text.contains(literal), "{literal:?} shown as text:\n{text}");
     }
     assert!(!text.contains("root:"), "no file was read");
-    let check = pdftotext(&book.path().join("book/pdf/evil-checklist.pdf"), 0);
+    let check = pdftotext(&book.path().join("book/html/pdf/evil-checklist.pdf"), 0);
     assert!(check.contains("#panic(\"check\")"), "{check}");
 }
 
@@ -172,7 +172,7 @@ fn remote_screenshots_are_fetched_once() {
         "the page is not an image: {}",
         r.stderr
     );
-    let text = pdftotext(&book.path().join("book/pdf/remote.pdf"), 0);
+    let text = pdftotext(&book.path().join("book/html/pdf/remote.pdf"), 0);
     assert!(
         !text.contains("Image not available: A tiny picture"),
         "{text}"
@@ -393,7 +393,7 @@ fn local_screenshots_are_embedded() {
     assert!(!r.stderr.contains("W014"), "{}", r.stderr);
     let out = Command::new("pdfimages")
         .arg("-list")
-        .arg(dir.path().join("book/pdf/workshop-setup.pdf"))
+        .arg(dir.path().join("book/html/pdf/workshop-setup.pdf"))
         .output()
         .expect("pdfimages (poppler-utils) is installed");
     let list = String::from_utf8_lossy(&out.stdout);

@@ -234,9 +234,9 @@ fn serves_pages_with_the_reload_script_and_rebuilds_on_edit() {
         page.contains(r#"<script src="/__stepbook/live.js"></script></body>"#),
         "{page}"
     );
-    let (status, _, checklist) = get(server.addr, "/checklist/azure-pass.html");
+    let (status, _, checklist) = get(server.addr, "/html/checklist/azure-pass.html");
     assert_eq!(status, 200, "checklists are served too");
-    let (status, _, list) = get(server.addr, "/checklist/");
+    let (status, _, list) = get(server.addr, "/html/checklist/");
     assert_eq!(status, 200, "a folder without index.html lists its files");
     assert!(
         list.contains(r#"<a href="azure-pass.html">azure-pass.html</a>"#),
@@ -411,21 +411,41 @@ fn renamed_and_deleted_guides_leave_no_stale_pages() {
     let rx = events(server.addr);
     next_event(&rx, &server);
     assert_eq!(get(server.addr, "/html/two/index.html").0, 200);
-    // A new id: the old pages go, the new ones come, the index follows.
+    // two (weight 1) comes before one (weight 2).
+    let prev_of_one = || {
+        let page = get(server.addr, "/html/one/index.html").2;
+        let at = page
+            .find("rel=\"prev\"")
+            .map(|i| page[i..i + 120].to_owned());
+        at.unwrap_or_default()
+    };
+    assert!(
+        prev_of_one().contains("href=\"../two/index.html\""),
+        "{}",
+        prev_of_one()
+    );
+    // A new id: the old pages go, the new ones come, the index follows, and so does the
+    // neighbour's "previous guide" link (its page is rendered again).
     let two = book.read("content/two.yaml");
     book.write("content/two.yaml", &format!("id: second\n{two}"));
     wait_event(&rx, &server, |e| e["ok"] == true);
+    assert!(
+        prev_of_one().contains("href=\"../second/index.html\""),
+        "{}",
+        prev_of_one()
+    );
     assert_eq!(get(server.addr, "/html/two/index.html").0, 404);
-    assert_eq!(get(server.addr, "/checklist/two.html").0, 404);
+    assert_eq!(get(server.addr, "/html/checklist/two.html").0, 404);
     assert_eq!(get(server.addr, "/html/second/index.html").0, 200);
     assert!(
         get(server.addr, "/html/index.html")
             .2
             .contains("second/index.html")
     );
-    // Deleted: its pages and its card go.
+    // Deleted: its pages and its card go, and nothing links to it.
     std::fs::remove_file(book.path().join("content/two.yaml")).unwrap();
     wait_event(&rx, &server, |e| e["ok"] == true);
+    assert_eq!(prev_of_one(), "", "one has no previous guide now");
     assert_eq!(get(server.addr, "/html/second/index.html").0, 404);
     let index = get(server.addr, "/html/index.html").2;
     assert!(

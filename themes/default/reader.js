@@ -156,22 +156,42 @@
   document.querySelectorAll("nav.toc a[href^='#']").forEach(function (a) {
     links[a.getAttribute("href").slice(1)] = a;
   });
-  if ("IntersectionObserver" in window) {
-    var seen = new IntersectionObserver(function (entries) {
-      entries.forEach(function (e) {
-        if (!e.isIntersecting) return;
-        Object.keys(links).forEach(function (k) { links[k].removeAttribute("aria-current"); });
-        var a = links[e.target.id];
-        if (a) a.setAttribute("aria-current", "true");
-      });
-    }, { rootMargin: "0px 0px -70% 0px" });
-    guide.querySelectorAll("section.section").forEach(function (s) { seen.observe(s); });
+  // The last section whose top has passed the upper third of the window; at the very bottom
+  // of the page the last section (a short last section never reaches the upper third).
+  var sections = Array.prototype.slice.call(guide.querySelectorAll("section.section"));
+  var marked = null;
+  function mark() {
+    var current = null;
+    var line = window.innerHeight * 0.3;
+    sections.forEach(function (s) { if (s.getBoundingClientRect().top <= line) current = s; });
+    var root = document.scrollingElement;
+    if (sections.length && root.scrollTop > 0 && root.scrollTop + root.clientHeight >= root.scrollHeight - 2) {
+      current = sections[sections.length - 1];
+    }
+    var a = current && links[current.id];
+    if (a === marked) return;
+    if (marked) marked.removeAttribute("aria-current");
+    if (a) a.setAttribute("aria-current", "true");
+    marked = a;
   }
+  var pending = false;
+  window.addEventListener("scroll", function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; mark(); });
+  }, { passive: true });
+  mark();
 
   // j / k (or arrow down / up with Alt): next and previous step.
   document.addEventListener("keydown", function (e) {
     if (e.target.closest && e.target.closest("input, textarea, select, button")) return;
     if (e.ctrlKey || e.metaKey) return;
+    // Left / right arrows: the previous and next guide, as in mdBook.
+    if (!e.altKey && !e.shiftKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
+      var go = document.querySelector(e.key === "ArrowLeft" ? "nav.pager a[rel=prev]" : "nav.pager a[rel=next]");
+      if (go) { e.preventDefault(); location.href = go.href; }
+      return;
+    }
     var down = e.key === "j" || (e.altKey && e.key === "ArrowDown");
     var up = e.key === "k" || (e.altKey && e.key === "ArrowUp");
     if (!down && !up) return;

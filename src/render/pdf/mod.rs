@@ -20,6 +20,8 @@ pub struct Pdf {
     pub remote: images::Remote,
     /// `base-url` of the HTML output (with a trailing `/`), for the URL in the footer.
     pub base_url: Option<String>,
+    /// Whether the HTML output is on (the PDFs then live inside the site).
+    pub in_site: bool,
 }
 
 /// The Typst name of a paper size.
@@ -113,7 +115,7 @@ pub fn compile_parts(
 
 impl Output for Pdf {
     fn folder(&self) -> &'static str {
-        layout::PDF_DIR
+        layout::pdf_dir(self.in_site)
     }
 
     fn guide(
@@ -139,8 +141,8 @@ impl Output for Pdf {
             .to_owned();
         let mut out = Vec::new();
         for (template, to) in [
-            ("guide.typ", layout::pdf_guide(id)),
-            ("checklist.typ", layout::pdf_checklist(id)),
+            ("guide.typ", layout::pdf_guide(self.in_site, id)),
+            ("checklist.typ", layout::pdf_checklist(self.in_site, id)),
         ] {
             let made = cx.engine.render(template, &ctx).and_then(|source| {
                 compile(

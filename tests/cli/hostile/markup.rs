@@ -49,7 +49,7 @@ fn markdown_outputs_hold_no_live_html_and_no_script_links() {
     book.write("content/hostile.yaml", HOSTILE);
     let r = book.run(&["build"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for file in ["book/markdown/hostile.md", "book/checklist/hostile.md"] {
+    for file in ["book/markdown/hostile.md", "book/html/checklist/hostile.md"] {
         let md = book.read(file);
         assert_eq!(live_markup(&md), Vec::<String>::new(), "{file}:\n{md}");
         assert!(
@@ -58,7 +58,7 @@ fn markdown_outputs_hold_no_live_html_and_no_script_links() {
         );
     }
     // What was text stays readable as text.
-    let checklist = book.read("book/checklist/hostile.md");
+    let checklist = book.read("book/html/checklist/hostile.md");
     assert!(checklist.contains(r"\<script\>"), "{checklist}");
     let guide = book.read("book/markdown/hostile.md");
     assert!(guide.contains("**Audience:** \\<script\\>"), "{guide}");
