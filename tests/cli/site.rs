@@ -289,6 +289,15 @@ fn the_published_site_is_accessible_and_navigable() {
         "location.hash === '#redeem-5' && document.getElementById('redeem-5') !== null",
         "the step's anchor",
     );
+    // Section headings line up with the page title (no anchor before their text).
+    let offset = cdp.eval(
+        "Array.from(document.querySelectorAll('section.section h2')).map(h => { const r = document.createRange(); r.selectNodeContents(h); return Math.round(r.getClientRects()[0].left - document.querySelector('h1').getBoundingClientRect().left); })",
+    );
+    assert_eq!(
+        offset,
+        serde_json::json!([0, 0]),
+        "section headings' offset"
+    );
     // The contents mark the section scrolled to.
     cdp.eval("document.getElementById('activate').scrollIntoView(); 1");
     cdp.wait_for(
