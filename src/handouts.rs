@@ -23,6 +23,8 @@ pub struct HandoutOptions {
     pub paper: Option<Paper>,
     /// Two A5 handouts on each sheet (landscape, two columns).
     pub two_up: bool,
+    /// The language of the guide (a translation, `azure-pass.de.yaml`); default: the book's.
+    pub lang: Option<String>,
 }
 
 /// The print run.
@@ -39,7 +41,15 @@ pub struct Handouts {
 pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
     let loaded = load::load_all(&book.root, &book.shown_root, &book.src)?;
     let mut sources = loaded.sources;
-    let guide = find(loaded.guides, &opts.guide, book)?;
+    let languages = book.languages();
+    let lang = match &opts.lang {
+        Some(code) => languages
+            .iter()
+            .find(|l| &l.code == code)
+            .ok_or_else(|| unknown_language(code, &languages))?,
+        None => &languages[0],
+    };
+    let guide = find(loaded.guides, &opts.guide, book, lang)?;
     let used = attendee_columns(&guide.text);
     let mut diagnostics = Diagnostics::default();
     let roster = match &opts.roster {
@@ -77,7 +87,12 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
         .collect();
     let (checked_guide, d) = variant::apply(guide.clone(), &with(&base, &stand_in));
     diagnostics.extend(d);
-    let mut checked = validate::validate(vec![checked_guide], &book.root, &book.src);
+    let mut checked = validate::validate(
+        vec![checked_guide],
+        &book.root,
+        &book.src,
+        &validate::Languages::of(&book.config),
+    );
     diagnostics.extend(std::mem::take(&mut checked.diagnostics));
     diagnostics.sort();
     if diagnostics.has_errors() {
@@ -91,7 +106,7 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
     };
     let id = resolved.id.clone();
     let engine = render::Engine::new(book)?;
-    let url = site_url(book).map(|b| format!("{b}{}", layout::guide_url_path(&id)));
+    let url = site_url(book).map(|b| format!("{b}{}", layout::guide_url_path(&lang.prefix, &id)));
     // Each handout's fields, in the roster's column order.
     let rows: Vec<Vec<(String, String)>> = match &roster {
         Some(r) => r
@@ -123,6 +138,7 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
         base: &base,
         used: &used,
         url: url.as_deref(),
+        lang,
     };
     let bodies: Vec<Result<Rendered, Box<Diagnostic>>> = crate::timed("render", || {
         rows.par_iter()
@@ -194,6 +210,7 @@ struct Page<'a> {
     base: &'a variant::Variant,
     used: &'a [String],
     url: Option<&'a str>,
+    lang: &'a crate::i18n::Language,
 }
 
 impl Page<'_> {
@@ -214,7 +231,11 @@ impl Page<'_> {
             .collect();
         let (g, _) = variant::apply(self.guide.clone(), &with(self.base, &values));
         let checked = validate::CheckedGuide::new(&g.guide, self.resolved);
-        let mut view = render::view::guide(checked, self.assets, &g.rel.to_string_lossy());
+        let locale = render::view::Locale {
+            strings: &self.lang.strings,
+            depth: self.lang.depth(),
+        };
+        let mut view = render::view::guide(checked, self.assets, &g.rel.to_string_lossy(), locale);
         view.variables = crate::variables::nested(&g.variables);
         let url = row
             .iter()
@@ -231,9 +252,10 @@ impl Page<'_> {
             .variables
             .get("event.name")
             .cloned()
-            .unwrap_or_else(|| self.book.config.book.title.clone());
+            .unwrap_or_else(|| self.lang.title.clone());
         let mut ctx = tera::Context::new();
-        ctx.insert("book", &render::view::BookMeta::of(self.book));
+        ctx.insert("book", &render::view::BookMeta::of(self.book, self.lang));
+        ctx.insert("t", self.lang.strings.table());
         ctx.insert("variables", &view.variables);
         ctx.insert("guide", &view);
         ctx.insert("event", &event);
@@ -335,11 +357,28 @@ pub fn attendee_columns(text: &str) -> Vec<String> {
 }
 
 /// The guide named by `name`: its id, or its file's path (as given or from the book).
-fn find(guides: Vec<LoadedGuide>, name: &str, book: &Book) -> Result<LoadedGuide, Error> {
+fn find(
+    guides: Vec<LoadedGuide>,
+    name: &str,
+    book: &Book,
+    lang: &crate::i18n::Language,
+) -> Result<LoadedGuide, Error> {
     let wanted = std::path::absolute(name).ok();
-    let ids: Vec<String> = guides.iter().map(guide_id).collect();
+    let langs = validate::Languages::of(&book.config);
+    let lang_of = |g: &LoadedGuide| {
+        validate::translations::of_file(&g.path, &g.shown, &langs)
+            .ok()
+            .flatten()
+    };
+    let in_lang =
+        |g: &LoadedGuide| lang_of(g).unwrap_or_else(|| langs.default.clone()) == lang.code;
+    let ids: Vec<String> = guides
+        .iter()
+        .filter(|g| in_lang(g))
+        .map(|g| guide_id(g, lang_of(g).as_deref()))
+        .collect();
     let hit = guides.iter().position(|g| {
-        guide_id(g) == name
+        (in_lang(g) && guide_id(g, lang_of(g).as_deref()) == name)
             || g.rel == std::path::Path::new(name)
             || wanted
                 .as_ref()
@@ -365,11 +404,29 @@ fn find(guides: Vec<LoadedGuide>, name: &str, book: &Book) -> Result<LoadedGuide
 }
 
 /// A guide's id as validation will make it: its `id`, or its file name as a slug.
-fn guide_id(g: &LoadedGuide) -> String {
+fn guide_id(g: &LoadedGuide, lang: Option<&str>) -> String {
     match &g.guide.id {
         Some(id) => id.value.clone(),
-        None => validate::default_id(&g.path),
+        None => validate::default_id(&g.path, lang),
     }
+}
+
+/// `--lang` names a language the book does not have.
+fn unknown_language(code: &str, languages: &[crate::i18n::Language]) -> Error {
+    let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
+    let mut msg = format!("the book has no language `{code}`");
+    match crate::diag::did_you_mean(code, codes.iter().copied()) {
+        Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
+        None => msg.push_str(&format!(
+            "\n  = help: its languages are {} (`[book] language` and `[languages.*]` in book.toml)",
+            codes
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+    anyhow::anyhow!(msg).into()
 }
 
 /// Problems as the error a command stops with.

@@ -20,6 +20,10 @@ pub const RESERVED_IDS: [&str; 4] = [MEDIA, THEME, "checklist", "pdf"];
 /// The folders of the outputs. With the HTML output on, the checklists and PDFs live inside
 /// the site (`html/checklist/`, `html/pdf/`) so that `html/` alone is a complete site to
 /// publish; without it they are folders of their own beside it.
+///
+/// A book's other languages go one folder down in each output, under their code (`lang`, the
+/// prefix `de/`, or `""` for the book's language): `html/de/<id>/index.html`,
+/// `html/de/checklist/`, `markdown/de/<id>.md`. Theme files and images are shared.
 pub const HTML_DIR: &str = "html";
 pub const MARKDOWN_DIR: &str = "markdown";
 
@@ -37,14 +41,23 @@ pub fn pdf_dir(in_site: bool) -> &'static str {
     if in_site { "html/pdf" } else { "pdf" }
 }
 
+/// Where a language's files of an output folder go: `html/de/checklist` for `html/checklist`.
+fn in_lang(dir: &str, lang: &str) -> String {
+    match (lang.is_empty(), dir.split_once('/')) {
+        (true, _) => dir.to_owned(),
+        (false, Some((top, rest))) => format!("{top}/{lang}{rest}"),
+        (false, None) => format!("{dir}/{}", lang.trim_end_matches('/')),
+    }
+}
+
 /// The whole guide as a PDF, relative to the output folder.
-pub fn pdf_guide(in_site: bool, id: &str) -> String {
-    format!("{}/{id}.pdf", pdf_dir(in_site))
+pub fn pdf_guide(in_site: bool, lang: &str, id: &str) -> String {
+    format!("{}/{id}.pdf", in_lang(pdf_dir(in_site), lang))
 }
 
 /// The checklist as a PDF, relative to the output folder.
-pub fn pdf_checklist(in_site: bool, id: &str) -> String {
-    format!("{}/{id}-checklist.pdf", pdf_dir(in_site))
+pub fn pdf_checklist(in_site: bool, lang: &str, id: &str) -> String {
+    format!("{}/{id}-checklist.pdf", in_lang(pdf_dir(in_site), lang))
 }
 
 /// The guide's PDF from an HTML page whose site root is `root`.
@@ -59,8 +72,10 @@ const THEME: &str = "theme";
 /// The folder under `media/` for images outside the guides folder.
 pub const OUTSIDE_SRC: &str = "_root";
 
-/// The HTML site's search index, a script loaded when a reader first searches.
-pub const SEARCH_INDEX: &str = "html/search-index.js";
+/// The HTML site's search index of a language, a script loaded when a reader first searches.
+pub fn search_index(lang: &str) -> String {
+    format!("{HTML_DIR}/{lang}search-index.js")
+}
 
 /// The HTML site's page for addresses it does not have.
 pub const NOT_FOUND_PAGE: &str = "html/404.html";
@@ -68,32 +83,38 @@ pub const NOT_FOUND_PAGE: &str = "html/404.html";
 /// The HTML site's sitemap (written when `base-url` is a full address).
 pub const SITEMAP: &str = "html/sitemap.xml";
 
-/// The HTML site's index page.
+/// The HTML site's index page (of the book's language).
 pub const INDEX_PAGE: &str = "html/index.html";
 
-/// A guide's HTML page.
-pub fn guide_page(id: &str) -> String {
-    format!("{HTML_DIR}/{id}/index.html")
+/// A language's index page.
+pub fn index_page(lang: &str) -> String {
+    format!("{HTML_DIR}/{lang}index.html")
 }
 
-/// A guide's address under the HTML site's root (`azure-pass/`), for `base-url` + this.
-pub fn guide_url_path(id: &str) -> String {
-    format!("{id}/")
+/// A guide's HTML page.
+pub fn guide_page(lang: &str, id: &str) -> String {
+    format!("{HTML_DIR}/{lang}{id}/index.html")
+}
+
+/// A guide's address under the HTML site's root (`azure-pass/`, `de/azure-pass/`), for
+/// `base-url` + this.
+pub fn guide_url_path(lang: &str, id: &str) -> String {
+    format!("{lang}{id}/")
 }
 
 /// A guide's Markdown file.
-pub fn markdown_page(id: &str) -> String {
-    format!("{MARKDOWN_DIR}/{id}.md")
+pub fn markdown_page(lang: &str, id: &str) -> String {
+    format!("{MARKDOWN_DIR}/{lang}{id}.md")
 }
 
 /// A guide's printable checklist (HTML).
-pub fn checklist_html(in_site: bool, id: &str) -> String {
-    format!("{}/{id}.html", checklist_dir(in_site))
+pub fn checklist_html(in_site: bool, lang: &str, id: &str) -> String {
+    format!("{}/{id}.html", in_lang(checklist_dir(in_site), lang))
 }
 
 /// A guide's checklist as a Markdown task list.
-pub fn checklist_md(in_site: bool, id: &str) -> String {
-    format!("{}/{id}.md", checklist_dir(in_site))
+pub fn checklist_md(in_site: bool, lang: &str, id: &str) -> String {
+    format!("{}/{id}.md", in_lang(checklist_dir(in_site), lang))
 }
 
 /// A theme file in the HTML output.
@@ -109,15 +130,28 @@ pub fn media_file(html: bool, asset: &str) -> String {
     )
 }
 
-/// An image's URL from a guide page (one folder below the site's root) and from a Markdown file
-/// (beside `media/`); `asset` is already percent-encoded.
-pub fn media_hrefs(asset: &str) -> (String, String) {
-    (format!("../{MEDIA}/{asset}"), format!("{MEDIA}/{asset}"))
+/// An image's URL from a guide page and from a Markdown file, given the way up from each to
+/// its output's root (`../` and ``; a translation's `../../` and `../`); `asset` is already
+/// percent-encoded.
+pub fn media_hrefs(html_up: &str, md_up: &str, asset: &str) -> (String, String) {
+    (
+        format!("{html_up}{MEDIA}/{asset}"),
+        format!("{md_up}{MEDIA}/{asset}"),
+    )
 }
 
-/// A guide page's URL from the index, given the site's root (`""`, or `base-url`).
+/// A guide page's URL from the index, given its language's root (`""`, or `base-url`).
 pub fn guide_href_from_index(root: &str, id: &str) -> String {
     format!("{root}{id}/index.html")
+}
+
+/// A page of the language `lang` (`de/`) from a page whose site root is `site_root`: the
+/// guide `id`'s page, or the language's index without an id.
+pub fn lang_href(site_root: &str, lang: &str, id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!("{site_root}{lang}{id}/index.html"),
+        None => format!("{site_root}{lang}index.html"),
+    }
 }
 
 /// A guide's checklist from an HTML page whose site root is `root`.
@@ -190,14 +224,24 @@ mod tests {
         // html/checklist/, and back.
         let from_page = checklist_href_from_html("../", "g");
         assert_eq!(from_page, "../checklist/g.html");
-        assert_eq!(checklist_html(true, "g"), "html/checklist/g.html");
-        assert_eq!(checklist_html(false, "g"), "checklist/g.html");
+        assert_eq!(checklist_html(true, "", "g"), "html/checklist/g.html");
+        assert_eq!(checklist_html(false, "", "g"), "checklist/g.html");
         assert_eq!(guide_href_from_checklist("g"), "../g/index.html");
         assert_eq!(pdf_href_from_html("../", "g"), "../pdf/g.pdf");
-        assert_eq!(pdf_guide(true, "g"), "html/pdf/g.pdf");
+        assert_eq!(pdf_guide(true, "", "g"), "html/pdf/g.pdf");
+        // Another language: one folder down in each output.
+        assert_eq!(checklist_html(true, "de/", "g"), "html/de/checklist/g.html");
+        assert_eq!(checklist_md(false, "de/", "g"), "checklist/de/g.md");
+        assert_eq!(
+            pdf_checklist(true, "de/", "g"),
+            "html/de/pdf/g-checklist.pdf"
+        );
+        assert_eq!(guide_page("de/", "g"), "html/de/g/index.html");
+        assert_eq!(markdown_page("de/", "g"), "markdown/de/g.md");
+        assert_eq!(search_index("de/"), "html/de/search-index.js");
         assert_eq!(
             format!("html/{}", guide_href_from_index("", "g")),
-            guide_page("g")
+            guide_page("", "g")
         );
         assert_eq!(INDEX_PAGE, format!("{HTML_DIR}/index.html"));
     }

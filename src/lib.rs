@@ -13,6 +13,7 @@ pub mod duration;
 pub mod error;
 #[cfg(feature = "pdf")]
 pub mod handouts;
+pub mod i18n;
 pub mod import;
 pub mod init;
 pub mod layout;
@@ -32,6 +33,7 @@ pub mod serve;
 pub mod shape;
 #[cfg(test)]
 mod testing;
+pub mod translations;
 pub mod validate;
 pub mod variables;
 pub mod variant;

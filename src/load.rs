@@ -30,6 +30,9 @@ pub struct LoadedGuide {
     /// The variables the guide's text was resolved with (set by [`crate::variant::apply`]),
     /// for templates.
     pub variables: crate::variables::Vars,
+    /// The language of a translation (`azure-pass.de.yaml`: `de`); `None` for a guide in the
+    /// book's language. Set by validation, which knows the book's languages.
+    pub lang: Option<String>,
 }
 
 /// Everything the load stage produced: the guides that parsed, and the problems of the rest.
@@ -212,6 +215,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
         text,
         guide,
         variables: Default::default(),
+        lang: None,
     });
     (guide, diags, source)
 }

@@ -10,6 +10,11 @@ pub struct Args {
     /// Treat warnings as errors: exit 2 if there are any.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also print, to stdout, a table of every guide in every other language of the book:
+    /// up to date, stale (the translation changed before its source last did; by git's
+    /// commits when the book is in a repository, else by modification time) or missing.
+    #[arg(long)]
+    pub translations: bool,
 }
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
@@ -18,6 +23,13 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let all = book.check_each()?;
     let n = all.first().map_or(0, |(_, c)| c.book.guides.len());
     let profiles: Vec<String> = all.iter().filter_map(|(v, _)| v.profile.clone()).collect();
+    if args.translations
+        && let Some((_, c)) = all.first()
+    {
+        let guides: Vec<crate::load::LoadedGuide> =
+            c.book.guides.iter().map(|(g, _)| g.clone()).collect();
+        print!("{}", table(&crate::translations::status(&book, &guides)));
+    }
     let (diagnostics, sources) = crate::pipeline::merged(&all);
     let (diagnostics, sources) =
         crate::pipeline::stop_on(diagnostics, sources, args.deny_warnings)?;
@@ -39,4 +51,35 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         if n == 1 { "" } else { "s" }
     ));
     Ok(())
+}
+
+/// The translation status as an aligned table: language, guide, status.
+fn table(rows: &[crate::translations::Row]) -> String {
+    if rows.is_empty() {
+        return "the book has one language: no translations to check\n".into();
+    }
+    let cells: Vec<[String; 3]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.lang.clone(),
+                r.guide.display().to_string(),
+                r.status.as_str().to_owned(),
+            ]
+        })
+        .collect();
+    let head = ["language", "guide", "status"].map(str::to_owned);
+    let width = |i: usize| {
+        std::iter::once(&head)
+            .chain(&cells)
+            .map(|c| c[i].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1) = (width(0), width(1));
+    let mut out = String::new();
+    for c in std::iter::once(&head).chain(&cells) {
+        out.push_str(&format!("{:<w0$}  {:<w1$}  {}\n", c[0], c[1], c[2]));
+    }
+    out
 }

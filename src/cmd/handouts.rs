@@ -31,6 +31,10 @@ pub struct Args {
     /// Make no network requests (remote images come from the cache only).
     #[arg(long)]
     pub offline: bool,
+    /// The guide's language, for a book with translations (`de` prints
+    /// `azure-pass.de.yaml`). Default: the book's language.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -51,6 +55,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
             PaperArg::Letter => Paper::Letter,
         }),
         two_up: args.two_up,
+        lang: args.lang,
     };
     let made = crate::handouts::handouts(&book, &opts)?;
     ui.report(&made.diagnostics, &made.sources);

@@ -30,6 +30,11 @@ pub struct Args {
     /// Never copy images: an image outside the book is an error and nothing is written.
     #[arg(long)]
     pub no_copy_images: bool,
+    /// The language of the Markdown: the guide is written as a translation,
+    /// `<name>.<lang>.yaml` (`--lang de`: `azure-pass.de.yaml`). Without it, a folder named
+    /// after one of the book's other languages in the file's path (`…/de/lab.md`) says it.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
 }
 
 impl Args {
@@ -47,7 +52,15 @@ impl Args {
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let out_dir = std::path::absolute(&args.out_dir)
         .map_err(|e| anyhow::anyhow!("failed to resolve `{}`: {e}", args.out_dir.display()))?;
-    let jobs = jobs(&args.files, &out_dir)?;
+    if let Some(l) = &args.lang
+        && !crate::i18n::is_language_tag(l)
+    {
+        return Err(Error::Other(anyhow::anyhow!(
+            "`{l}` is not a language code\n  = help: use an ISO 639-1 code, optionally with a region: `de`, `fr`, `pt-BR`"
+        )));
+    }
+    let langs = book_languages(&out_dir);
+    let jobs = jobs(&args.files, &out_dir, args.lang.as_deref(), &langs)?;
     same_targets(&jobs)?;
     if !args.dry_run && !args.force {
         let existing: Vec<String> = jobs
@@ -209,8 +222,42 @@ fn copied_folders(g: &Imported) -> Vec<(String, String, usize)> {
     out
 }
 
+/// The languages of the book `out_dir` is in, when it has a readable book.toml.
+fn book_languages(out_dir: &Path) -> Option<crate::validate::Languages> {
+    let root = book_root(out_dir);
+    crate::config::load(&root, &root)
+        .ok()
+        .map(|c| crate::validate::Languages::of(&c))
+}
+
+/// The language a Markdown file is in: `--lang`, else a folder of its path named after one
+/// of the book's other languages (`docs/de/lab.md`); `None` for the book's own language.
+fn language_of(
+    file: &Path,
+    lang: Option<&str>,
+    langs: &Option<crate::validate::Languages>,
+) -> Option<String> {
+    let own = langs.as_ref().map(|l| l.default.as_str());
+    if let Some(l) = lang {
+        return (Some(l) != own).then(|| l.to_owned());
+    }
+    let others = &langs.as_ref()?.others;
+    std::path::absolute(file)
+        .ok()?
+        .parent()?
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .rfind(|c| others.iter().any(|o| o == c))
+        .map(str::to_owned)
+}
+
 /// Reads each Markdown file and names the guide file it becomes: (file, text, target).
-fn jobs(files: &[PathBuf], out_dir: &Path) -> Result<Vec<(PathBuf, String, PathBuf)>, Error> {
+fn jobs(
+    files: &[PathBuf],
+    out_dir: &Path,
+    lang: Option<&str>,
+    langs: &Option<crate::validate::Languages>,
+) -> Result<Vec<(PathBuf, String, PathBuf)>, Error> {
     let mut jobs = Vec::new();
     for file in files {
         let text = crate::safe_fs::read_regular_text(file, MAX_MARKDOWN_BYTES).map_err(|e| {
@@ -228,7 +275,10 @@ fn jobs(files: &[PathBuf], out_dir: &Path) -> Result<Vec<(PathBuf, String, PathB
         if name.is_empty() {
             name = "guide".into();
         }
-        let target = out_dir.join(format!("{name}.yaml"));
+        let target = match language_of(file, lang, langs) {
+            Some(l) => out_dir.join(format!("{name}.{l}.yaml")),
+            None => out_dir.join(format!("{name}.yaml")),
+        };
         jobs.push((file.clone(), text, target));
     }
     Ok(jobs)

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 
+mod languages;
 mod profiles;
 mod rules;
 use crate::node;
@@ -43,6 +44,11 @@ pub struct Config {
     /// variables of their own.
     #[serde(default)]
     pub profiles: std::collections::BTreeMap<String, Profile>,
+    /// The book's languages besides `[book] language` (and overrides for that one):
+    /// `[languages.de]`. A guide's translation is a file beside it with the language's code,
+    /// `azure-pass.de.yaml`.
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, crate::i18n::LanguageTable>,
 }
 
 /// `[profiles.<name>]`
@@ -492,6 +498,7 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
     // the shape problems.
     rules::check(&tree, display, root, &mut diags);
     profiles::check(&tree, display, &mut diags);
+    languages::check(&tree, display, &mut diags);
     if !diags.is_empty() {
         return Err(invalid(diags, sources));
     }

@@ -13,6 +13,47 @@ use crate::variant::Variant;
 use crate::{Book, Error, load, output, render, shown_path, validate};
 
 impl Book {
+    /// The book's languages, its own first (interface text, names, prefixes).
+    pub fn languages(&self) -> Vec<crate::i18n::Language> {
+        self.languages_and_gaps().0
+    }
+
+    /// [`Book::languages`], and the interface strings each language without a built-in table
+    /// lacks.
+    #[allow(clippy::type_complexity)]
+    fn languages_and_gaps(&self) -> (Vec<crate::i18n::Language>, Vec<(String, Vec<String>)>) {
+        let b = &self.config.book;
+        let text = crate::i18n::BookText {
+            language: &b.language,
+            title: &b.title,
+            description: b.description.as_deref(),
+        };
+        crate::i18n::languages(text, &self.config.languages)
+    }
+
+    /// W017 for each language whose interface text falls back to English.
+    fn untranslated_strings(&self) -> Vec<diag::Diagnostic> {
+        let shown = shown_path(&self.shown_root, Path::new(crate::config::CONFIG_FILE));
+        self.languages_and_gaps()
+            .1
+            .into_iter()
+            .map(|(code, missing)| {
+                diag::Diagnostic::warning(
+                    Code::W017,
+                    &shown,
+                    format!(
+                        "`{code}` has no built-in interface text: {} of its strings are in English",
+                        missing.len()
+                    ),
+                )
+                .help(format!(
+                    "give them in `[languages.{code}.strings]`: {}",
+                    missing.join(", ")
+                ))
+            })
+            .collect()
+    }
+
     /// Loads and validates every guide, for the first selected profile. Errors in the content
     /// are in the returned diagnostics; `Err` is for failures that are not the content's fault.
     pub fn check(&self) -> Result<Checked, Error> {
@@ -44,6 +85,7 @@ impl Book {
         use rayon::prelude::*;
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(loaded.diagnostics);
+        diagnostics.extend(self.untranslated_strings());
         let guides = timed("variant", || {
             let (guides, diags): (Vec<_>, Vec<_>) = loaded
                 .guides
@@ -54,7 +96,12 @@ impl Book {
             guides
         });
         let mut checked = timed("validate", || {
-            validate::validate(guides, &self.root, &self.src)
+            validate::validate(
+                guides,
+                &self.root,
+                &self.src,
+                &validate::Languages::of(&self.config),
+            )
         });
         diagnostics.extend(std::mem::take(&mut checked.diagnostics));
         if checked.guides.is_empty() && !diagnostics.has_errors() {
@@ -256,54 +303,127 @@ fn write_all(
     target: output::Target,
     variant: &Variant,
 ) -> Result<Written, Error> {
-    use rayon::prelude::*;
-    let pages = render::Pages::new(book, engine, variant);
-    for folder in pages.folders() {
+    let languages = book.languages();
+    let first = render::Pages::new(book, engine, variant, &languages[0]);
+    for folder in first.folders() {
         let p = target.dir.join(folder);
         std::fs::create_dir_all(&p)
             .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", p.display()))?;
     }
     let assets = &checked.assets;
-    // The guides are in book order: each page links the one before and after it.
-    let order: Vec<render::NavLink> = checked
-        .guides
-        .iter()
-        .map(|(g, r)| render::NavLink::of(g, r))
-        .collect();
-    // Per guide: written pages, or the template problems that stopped them; an I/O failure
-    // stops the build.
-    let results: Vec<anyhow::Result<Result<render::GuideOut, Vec<diag::Diagnostic>>>> = checked
-        .guides
-        .into_par_iter()
-        .enumerate()
-        .map(
-            |(i, (g, r))| match pages.guide(&g, &r, assets, &render::Neighbours::at(&order, i)) {
-                Ok((out, files)) => output::write_files(target, files).map(|()| Ok(out)),
-                Err(d) => Ok(Err(d)),
-            },
-        )
-        .collect();
-    let mut guides = Vec::with_capacity(results.len());
+    let (groups, alternates) = by_language(checked.guides, &languages);
+    let mut guides = Vec::new();
     let mut problems = Vec::new();
-    for r in results {
-        match r? {
-            Ok(out) => guides.push(out),
-            Err(d) => problems.extend(d),
+    let mut written: HashSet<String> = HashSet::new();
+    let all: Vec<render::Alternate> = if languages.len() > 1 {
+        languages.iter().map(render::Alternate::of).collect()
+    } else {
+        Vec::new()
+    };
+    for (lang, group) in languages.iter().zip(groups) {
+        let pages = render::Pages::new(book, engine, variant, lang);
+        let (outs, mut failed) = write_language(&pages, group, assets, &alternates, target)?;
+        if !failed.is_empty() {
+            problems.append(&mut failed);
+            continue;
         }
+        let files = pages
+            .shared_files(outs.iter().map(|g| &g.card), assets, &all)
+            .map_err(|d| pages.content_error(vec![*d]))?;
+        written.extend(files.iter().map(|f| f.to().to_owned()));
+        output::write_files(target, files)?;
+        guides.extend(outs);
     }
     if !problems.is_empty() {
-        return Err(pages.content_error(problems));
+        return Err(first.content_error(problems));
     }
-    let files = pages
-        .shared_files(guides.iter().map(|g| &g.card), assets)
-        .map_err(|d| pages.content_error(vec![*d]))?;
-    let mut written: HashSet<String> = guides
-        .iter()
-        .flat_map(|g| g.files.iter().cloned())
-        .collect();
+    let files = first
+        .site_files(guides.iter().map(|g| &g.card), assets)
+        .map_err(|d| first.content_error(vec![*d]))?;
+    written.extend(guides.iter().flat_map(|g| g.files.iter().cloned()));
     written.extend(files.iter().map(|f| f.to().to_owned()));
     output::write_files(target, files)?;
     Ok(Written { written, guides })
+}
+
+/// Guides checked, grouped by language (in the book's order of languages, each group in book
+/// order); and for each guide id, the languages it is written in (empty in a book of one
+/// language).
+#[allow(clippy::type_complexity)]
+fn by_language(
+    guides: Vec<(load::LoadedGuide, validate::Resolved)>,
+    languages: &[crate::i18n::Language],
+) -> (
+    Vec<Vec<(load::LoadedGuide, validate::Resolved)>>,
+    std::collections::HashMap<String, Vec<render::Alternate>>,
+) {
+    let index = |g: &load::LoadedGuide| {
+        g.lang
+            .as_deref()
+            .and_then(|l| languages.iter().position(|x| x.code == l))
+            .unwrap_or(0)
+    };
+    let mut alternates: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    let mut groups: Vec<Vec<_>> = languages.iter().map(|_| Vec::new()).collect();
+    for (g, r) in guides {
+        let i = index(&g);
+        if languages.len() > 1 {
+            alternates.entry(r.id.clone()).or_default().push(i);
+        }
+        groups[i].push((g, r));
+    }
+    let alternates = alternates
+        .into_iter()
+        .map(|(id, mut langs)| {
+            langs.sort_unstable();
+            langs.dedup();
+            let list = langs
+                .into_iter()
+                .map(|i| render::Alternate::of(&languages[i]))
+                .collect();
+            (id, list)
+        })
+        .collect();
+    (groups, alternates)
+}
+
+/// Renders and writes the guides of one language, in parallel; each guide's model is dropped
+/// once its files are written. Returns their pages, or the template problems that stopped
+/// them; an I/O failure stops the build.
+fn write_language(
+    pages: &render::Pages,
+    group: Vec<(load::LoadedGuide, validate::Resolved)>,
+    assets: &[validate::Asset],
+    alternates: &std::collections::HashMap<String, Vec<render::Alternate>>,
+    target: output::Target,
+) -> Result<(Vec<render::GuideOut>, Vec<diag::Diagnostic>), Error> {
+    use rayon::prelude::*;
+    // Each page links the one before and after it in its language.
+    let order: Vec<render::NavLink> = group
+        .iter()
+        .map(|(g, r)| render::NavLink::of(g, r))
+        .collect();
+    let results: Vec<anyhow::Result<Result<render::GuideOut, Vec<diag::Diagnostic>>>> = group
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (g, r))| {
+            let mut nav = render::Neighbours::at(&order, i);
+            nav.languages = alternates.get(&r.id).cloned().unwrap_or_default();
+            match pages.guide(&g, &r, assets, &nav) {
+                Ok((out, files)) => output::write_files(target, files).map(|()| Ok(out)),
+                Err(d) => Ok(Err(d)),
+            }
+        })
+        .collect();
+    let mut outs = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for r in results {
+        match r? {
+            Ok(out) => outs.push(out),
+            Err(d) => problems.extend(d),
+        }
+    }
+    Ok((outs, problems))
 }
 
 /// Stage timings recorded by [`timed`], for the caller to print.

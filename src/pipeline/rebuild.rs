@@ -57,7 +57,9 @@ impl Built {
     /// `Ok(None)`: this cannot be done one guide at a time (the output folder was removed or
     /// replaced behind our back); the caller runs a full build.
     pub fn rebuild_guide(&mut self, path: &Path) -> Result<Option<GuideRebuilt>, Error> {
-        if !self.dest.join(MARKER).is_file() {
+        // A translation takes its source's anchors, and every page links its translations:
+        // in a book of several languages, any change rebuilds everything.
+        if !self.dest.join(MARKER).is_file() || !self.book.config.languages.is_empty() {
             // Writing one guide's pages into a missing output would leave a partial one that
             // later builds refuse to replace.
             return Ok(None);
@@ -126,10 +128,16 @@ impl Built {
             .chain(std::iter::once(&out))
             .collect();
         cards.sort_by(|a, b| (a.weight, &a.rel).cmp(&(b.weight, &b.rel)));
-        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant());
-        let files = renderer
-            .shared_files(cards.into_iter().map(|p| &p.card), &assets)
+        let lang = &self.book.languages()[0];
+        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant(), lang);
+        let mut files = renderer
+            .shared_files(cards.iter().map(|p| &p.card), &assets, &[])
             .map_err(|d| content_error(*d, self.engine.sources()))?;
+        files.extend(
+            renderer
+                .site_files(cards.iter().map(|p| &p.card), &assets)
+                .map_err(|d| content_error(*d, self.engine.sources()))?,
+        );
         write_files(self.target(), files)?;
         Ok((out, diagnostics, sources))
     }
@@ -144,7 +152,8 @@ impl Built {
         nav: &Neighbours,
         old: Option<&GuideOut>,
     ) -> Result<GuideOut, Error> {
-        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant());
+        let lang = &self.book.languages()[0];
+        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant(), lang);
         let (out, files) = renderer
             .guide(g, r, assets, nav)
             .map_err(|d| renderer.content_error(d))?;
@@ -235,7 +244,8 @@ impl Built {
                 g
             })
             .collect();
-        let mut checked = validate::validate(loaded, &book.root, &book.src);
+        let langs = validate::Languages::of(&book.config);
+        let mut checked = validate::validate(loaded, &book.root, &book.src, &langs);
         diagnostics.extend(std::mem::take(&mut checked.diagnostics));
         if let Some((g, r)) = checked.guides.first()
             && let Some(other) = self
@@ -265,12 +275,18 @@ impl Built {
 
     /// Rewrites the index and shared files from the guides known now.
     fn write_index(&self, assets: &[validate::Asset]) -> Result<(), Error> {
-        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant());
+        let lang = &self.book.languages()[0];
+        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant(), lang);
         let mut pages: Vec<&GuideOut> = self.pages.values().collect();
         pages.sort_by(|a, b| (a.weight, &a.rel).cmp(&(b.weight, &b.rel)));
-        let files = renderer
-            .shared_files(pages.into_iter().map(|p| &p.card), assets)
+        let mut files = renderer
+            .shared_files(pages.iter().map(|p| &p.card), assets, &[])
             .map_err(|d| content_error(*d, self.engine.sources()))?;
+        files.extend(
+            renderer
+                .site_files(pages.iter().map(|p| &p.card), assets)
+                .map_err(|d| content_error(*d, self.engine.sources()))?,
+        );
         write_files(self.target(), files)?;
         Ok(())
     }

@@ -29,11 +29,11 @@ pub fn context(
 pub fn html(
     engine: &Engine,
     ctx: &tera::Context,
-    in_site: bool,
+    (in_site, lang): (bool, &str),
     id: &str,
 ) -> Result<OutFile, Box<Diagnostic>> {
     Ok(OutFile::Text {
-        to: layout::checklist_html(in_site, id),
+        to: layout::checklist_html(in_site, lang, id),
         text: engine.render("checklist.html", ctx)?,
     })
 }
@@ -41,11 +41,11 @@ pub fn html(
 pub fn markdown(
     engine: &Engine,
     ctx: &tera::Context,
-    in_site: bool,
+    (in_site, lang): (bool, &str),
     id: &str,
 ) -> Result<OutFile, Box<Diagnostic>> {
     Ok(OutFile::Text {
-        to: layout::checklist_md(in_site, id),
+        to: layout::checklist_md(in_site, lang, id),
         text: tidy(&engine.render("checklist.md", ctx)?),
     })
 }
@@ -83,8 +83,8 @@ impl Output for Checklist {
     ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
         let ctx = context(cx.base, guide, id, &self.cfg, &self.css, cx.html);
         vec![
-            html(cx.engine, &ctx, self.in_site, id),
-            markdown(cx.engine, &ctx, self.in_site, id),
+            html(cx.engine, &ctx, (self.in_site, &cx.lang.prefix), id),
+            markdown(cx.engine, &ctx, (self.in_site, &cx.lang.prefix), id),
         ]
     }
 }

@@ -3,9 +3,10 @@
 use serde::Serialize;
 
 use super::view::GuideView;
-use super::{Engine, Output, RenderCx};
+use super::{Output, RenderCx};
 use crate::config::HtmlOutput;
 use crate::diag::Diagnostic;
+use crate::i18n::Language;
 use crate::layout;
 use crate::output::OutFile;
 
@@ -25,6 +26,9 @@ pub struct GuideCard {
     /// What search finds of the guide: its title and summary, each section and each step.
     #[serde(skip)]
     search: Vec<SearchEntry>,
+    /// Its language's folder in the site (`""`, `de/`).
+    #[serde(skip)]
+    prefix: String,
 }
 
 /// One thing search can find in a guide: a label (empty for the guide itself), the anchor on
@@ -34,20 +38,20 @@ struct SearchEntry(String, String, String);
 
 /// The search entries of a guide: the guide, its sections, its steps (by their checklist label,
 /// the step's first sentence, which keeps the index small).
-fn search_entries(g: &GuideView) -> Vec<SearchEntry> {
+fn search_entries(g: &GuideView, t: &crate::i18n::Strings) -> Vec<SearchEntry> {
     let mut out = vec![SearchEntry(
         String::new(),
         String::new(),
         g.summary_plain.clone().unwrap_or_default(),
     )];
-    fn steps(out: &mut Vec<SearchEntry>, list: &[super::view::StepView]) {
+    fn steps(out: &mut Vec<SearchEntry>, list: &[super::view::StepView], t: &crate::i18n::Strings) {
         for st in list {
             out.push(SearchEntry(
-                format!("step {}", st.number),
+                t.fill("search_step", &[("number", &st.number)]),
                 st.anchor.clone(),
                 st.check.clone(),
             ));
-            steps(out, &st.substeps);
+            steps(out, &st.substeps, t);
         }
     }
     for sec in &g.sections {
@@ -56,7 +60,7 @@ fn search_entries(g: &GuideView) -> Vec<SearchEntry> {
             sec.anchor.clone(),
             String::new(),
         ));
-        steps(&mut out, &sec.steps);
+        steps(&mut out, &sec.steps, t);
     }
     out
 }
@@ -111,7 +115,7 @@ impl GuideCard {
         &self.id
     }
 
-    pub fn of(g: &GuideView) -> GuideCard {
+    pub fn of(g: &GuideView, lang: &Language) -> GuideCard {
         GuideCard {
             id: g.id.clone(),
             title: g.title.clone(),
@@ -121,7 +125,8 @@ impl GuideCard {
             duration: g.duration.clone(),
             duration_minutes: g.duration_minutes,
             total_wait: g.total_wait.clone(),
-            search: search_entries(g),
+            search: search_entries(g, &lang.strings),
+            prefix: lang.prefix.clone(),
         }
     }
 }
@@ -135,6 +140,38 @@ fn root(cfg: &HtmlOutput, relative: &str) -> String {
     }
 }
 
+/// The two roots a page links by: its language's (index, guides, checklists, PDFs, search) and
+/// the site's (theme files, images), from a page `depth` folders below its language's root.
+fn roots(cfg: &HtmlOutput, lang: &Language, depth: usize) -> (String, String) {
+    let up = "../".repeat(depth);
+    let site = root(cfg, &format!("{up}{}", "../".repeat(lang.depth())));
+    (format!("{site}{}", lang.prefix), site)
+}
+
+/// The page's links to itself in every language it exists in (`href` from `site` root; the
+/// guide `id`, or the index without one): the switcher and the `hreflang` alternates.
+fn alternates(
+    languages: &[super::Alternate],
+    current: &Language,
+    site: &str,
+    id: Option<&str>,
+) -> serde_json::Value {
+    if languages.len() < 2 {
+        return serde_json::Value::Array(Vec::new());
+    }
+    languages
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "code": l.code,
+                "name": l.name,
+                "href": layout::lang_href(site, &l.prefix, id),
+                "current": l.code == current.code,
+            })
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 struct CardLinks<'a> {
     #[serde(flatten)]
@@ -144,51 +181,58 @@ struct CardLinks<'a> {
     checklist_href: Option<String>,
 }
 
-pub fn index(
-    engine: &Engine,
-    base: &tera::Context,
+fn index(
+    cx: &RenderCx,
     cards: &[&GuideCard],
     cfg: &HtmlOutput,
-    checklists: bool,
 ) -> Result<OutFile, Box<Diagnostic>> {
-    let root = root(cfg, "");
+    let (root, site_root) = roots(cfg, cx.lang, 0);
     let links: Vec<CardLinks> = cards
         .iter()
         .map(|card| CardLinks {
             card,
             href: layout::guide_href_from_index(&root, &card.id),
-            checklist_href: checklists.then(|| layout::checklist_href_from_html(&root, &card.id)),
+            checklist_href: cx
+                .checklist
+                .then(|| layout::checklist_href_from_html(&root, &card.id)),
         })
         .collect();
-    let mut ctx = base.clone();
+    let mut ctx = cx.base.clone();
     ctx.insert("guides", &links);
     ctx.insert("root", &root);
+    ctx.insert("site_root", &site_root);
+    let languages = alternates(&cx.nav.languages, cx.lang, &site_root, None);
+    ctx.insert("translations", &languages);
     // The time of every guide that says how long it takes, as "3 h 20 min".
     let minutes: u64 = cards.iter().filter_map(|c| c.duration_minutes).sum();
-    let total = (minutes > 0).then(|| crate::duration::Duration(minutes * 60).to_string());
+    let total = (minutes > 0).then(|| {
+        cx.lang
+            .strings
+            .duration(crate::duration::Duration(minutes * 60))
+    });
     ctx.insert("total_duration", &total);
     Ok(OutFile::Text {
-        to: layout::INDEX_PAGE.into(),
-        text: engine.render("index.html", &ctx)?,
+        to: layout::index_page(&cx.lang.prefix),
+        text: cx.engine.render("index.html", &ctx)?,
     })
 }
 
 /// `404.html`: what a server shows for an address the site does not have. Its links are
 /// absolute when `base-url` is set (it is served at any depth), else relative to the site root.
-fn not_found(
-    engine: &Engine,
-    base: &tera::Context,
-    cfg: &HtmlOutput,
-) -> Result<OutFile, Box<Diagnostic>> {
-    let mut ctx = base.clone();
-    ctx.insert("root", &root(cfg, ""));
+fn not_found(cx: &RenderCx, cfg: &HtmlOutput) -> Result<OutFile, Box<Diagnostic>> {
+    let mut ctx = cx.base.clone();
+    let (root, site_root) = roots(cfg, cx.lang, 0);
+    ctx.insert("root", &root);
+    ctx.insert("site_root", &site_root);
+    ctx.insert("translations", &serde_json::Value::Array(Vec::new()));
     Ok(OutFile::Text {
         to: layout::NOT_FOUND_PAGE.into(),
-        text: engine.render("404.html", &ctx)?,
+        text: cx.engine.render("404.html", &ctx)?,
     })
 }
 
-/// `sitemap.xml`, when `base-url` is a full address (a sitemap lists absolute URLs).
+/// `sitemap.xml`, when `base-url` is a full address (a sitemap lists absolute URLs): the index
+/// and every guide page, in every language.
 fn sitemap(cards: &[&GuideCard], cfg: &HtmlOutput) -> Option<String> {
     let base = cfg.site_url()?;
     let mut out = String::from(
@@ -196,40 +240,52 @@ fn sitemap(cards: &[&GuideCard], cfg: &HtmlOutput) -> Option<String> {
     );
     let escape = crate::markdown::escape_html;
     out.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&base)));
+    let mut langs: Vec<&str> = Vec::new();
     for c in cards {
-        let loc = format!("{base}{}", layout::guide_url_path(&c.id));
+        if !c.prefix.is_empty() && !langs.contains(&c.prefix.as_str()) {
+            langs.push(&c.prefix);
+            out.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                escape(&format!("{base}{}", c.prefix))
+            ));
+        }
+        let loc = format!("{base}{}", layout::guide_url_path(&c.prefix, &c.id));
         out.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&loc)));
     }
     out.push_str("</urlset>\n");
     Some(out)
 }
 
-pub fn page(
-    engine: &Engine,
-    base: &tera::Context,
+fn page(
+    cx: &RenderCx,
     guide: &tera::Value,
     id: &str,
     cfg: &HtmlOutput,
-    (checklists, pdf): (bool, bool),
-    nav: &super::Neighbours,
 ) -> Result<OutFile, Box<Diagnostic>> {
-    let root = root(cfg, "../");
-    let mut ctx = super::guide_context(base, guide);
+    let (root, site_root) = roots(cfg, cx.lang, 1);
+    let mut ctx = super::guide_context(cx.base, guide);
     let link = |l: &Option<super::NavLink>| {
         l.as_ref().map(|l| {
             serde_json::json!({"href": layout::guide_href_from_index(&root, &l.id), "title": l.title})
         })
     };
-    ctx.insert("prev", &link(&nav.prev));
-    ctx.insert("next", &link(&nav.next));
-    let checklist = checklists.then(|| layout::checklist_href_from_html(&root, id));
+    ctx.insert("prev", &link(&cx.nav.prev));
+    ctx.insert("next", &link(&cx.nav.next));
+    let checklist = cx
+        .checklist
+        .then(|| layout::checklist_href_from_html(&root, id));
     ctx.insert("checklist_href", &checklist);
-    let pdf = pdf.then(|| layout::pdf_href_from_html(&root, id));
+    let pdf = cx.pdf.then(|| layout::pdf_href_from_html(&root, id));
     ctx.insert("pdf_href", &pdf);
     ctx.insert("root", &root);
+    ctx.insert("site_root", &site_root);
+    ctx.insert(
+        "translations",
+        &alternates(&cx.nav.languages, cx.lang, &site_root, Some(id)),
+    );
     Ok(OutFile::Text {
-        to: layout::guide_page(id),
-        text: engine.render("guide.html", &ctx)?,
+        to: layout::guide_page(&cx.lang.prefix, id),
+        text: cx.engine.render("guide.html", &ctx)?,
     })
 }
 
@@ -249,30 +305,32 @@ impl Output for Html {
         guide: &tera::Value,
         id: &str,
     ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
-        vec![page(
-            cx.engine,
-            cx.base,
-            guide,
-            id,
-            &self.cfg,
-            (cx.checklist, cx.pdf),
-            cx.nav,
-        )]
+        vec![page(cx, guide, id, &self.cfg)]
     }
 
     fn shared(
         &self,
         cx: &RenderCx,
         cards: &[&GuideCard],
+        _assets: &[crate::validate::Asset],
+    ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
+        Ok(vec![
+            index(cx, cards, &self.cfg)?,
+            OutFile::Text {
+                to: layout::search_index(&cx.lang.prefix),
+                text: search_index(cards),
+            },
+        ])
+    }
+
+    fn site(
+        &self,
+        cx: &RenderCx,
+        all: &[&GuideCard],
         assets: &[crate::validate::Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
-        let mut files = vec![index(cx.engine, cx.base, cards, &self.cfg, cx.checklist)?];
-        files.push(OutFile::Text {
-            to: layout::SEARCH_INDEX.into(),
-            text: search_index(cards),
-        });
-        files.push(not_found(cx.engine, cx.base, &self.cfg)?);
-        if let Some(map) = sitemap(cards, &self.cfg) {
+        let mut files = vec![not_found(cx, &self.cfg)?];
+        if let Some(map) = sitemap(all, &self.cfg) {
             files.push(OutFile::Text {
                 to: layout::SITEMAP.into(),
                 text: map,

@@ -11,12 +11,12 @@ pub fn page(
     engine: &Engine,
     base: &tera::Context,
     guide: &tera::Value,
-    id: &str,
+    (lang, id): (&str, &str),
 ) -> Result<OutFile, Box<Diagnostic>> {
     let ctx = super::guide_context(base, guide);
     let text = engine.render("guide.md", &ctx)?;
     Ok(OutFile::Text {
-        to: layout::markdown_page(id),
+        to: layout::markdown_page(lang, id),
         text: tidy(&text),
     })
 }
@@ -35,10 +35,10 @@ impl Output for Markdown {
         guide: &tera::Value,
         id: &str,
     ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
-        vec![page(cx.engine, cx.base, guide, id)]
+        vec![page(cx.engine, cx.base, guide, (&cx.lang.prefix, id))]
     }
 
-    fn shared(
+    fn site(
         &self,
         _: &RenderCx,
         _: &[&super::html::GuideCard],

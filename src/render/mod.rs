@@ -20,8 +20,11 @@ pub struct RenderCx<'a> {
     pub pdf: bool,
     /// The book's local images (the PDF embeds them).
     pub assets: &'a [crate::validate::Asset],
-    /// The guides before and after this one (for a page's previous/next links).
+    /// The guides before and after this one (for a page's previous/next links), and the
+    /// languages it exists in.
     pub nav: &'a Neighbours,
+    /// The language of the pages.
+    pub lang: &'a crate::i18n::Language,
 }
 
 /// One output format, like mdBook's `Renderer`: the files of one guide, and the files shared by
@@ -40,11 +43,22 @@ pub trait Output: Send + Sync {
         id: &str,
     ) -> Vec<Result<crate::output::OutFile, Box<Diagnostic>>>;
 
-    /// Files shared by all guides (an index, theme files, copied images); none by default.
+    /// Files shared by the guides of one language (an index); none by default.
     fn shared(
         &self,
         _cx: &RenderCx,
         _cards: &[&html::GuideCard],
+        _assets: &[crate::validate::Asset],
+    ) -> Result<Vec<crate::output::OutFile>, Box<Diagnostic>> {
+        Ok(Vec::new())
+    }
+
+    /// Files of the whole output, once for all languages (theme files, copied images, a
+    /// sitemap of every guide in `all`); none by default.
+    fn site(
+        &self,
+        _cx: &RenderCx,
+        _all: &[&html::GuideCard],
         _assets: &[crate::validate::Asset],
     ) -> Result<Vec<crate::output::OutFile>, Box<Diagnostic>> {
         Ok(Vec::new())
@@ -120,7 +134,7 @@ pub mod markdown;
 mod pages;
 pub mod view;
 
-pub use pages::{GuideOut, NavLink, Neighbours, Pages};
+pub use pages::{Alternate, GuideOut, NavLink, Neighbours, Pages};
 
 use crate::diag::Code;
 use std::collections::BTreeMap;
@@ -216,6 +230,7 @@ impl Engine {
             "md_escape",
             |val: &str, _: tera::Kwargs, _: &tera::State| crate::markdown::md_escape(val),
         );
+        tera.register_filter("fill", fill_filter);
         let mut diags = Diagnostics::default();
         let mut sources = Sources::default();
         for (shown, text) in texts.values() {
@@ -305,9 +320,30 @@ impl Engine {
 /// filters `typst` (a Markdown field to markup), `typ_str` (a string literal) and `typ_path`
 /// (an image source to its path in the document) are there. Without the `pdf` feature it holds
 /// no templates.
+/// `{{ t.steps | fill(n=guide.step_count) }}`: an interface string with its `{name}`s filled
+/// in from the arguments; with `n`, a `one|other` string gives the form for that count.
+fn fill_filter(val: &str, kwargs: tera::Kwargs, _: &tera::State) -> String {
+    let args: Vec<(String, String)> = kwargs
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            )
+        })
+        .collect();
+    let n = args
+        .iter()
+        .find(|(k, _)| k == "n")
+        .and_then(|(_, v)| v.parse().ok());
+    let pairs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    crate::i18n::fill(val, n, &pairs)
+}
+
 fn typ_engine() -> tera::Tera {
     let mut t = tera::Tera::new();
     t.register_function("range", budget::range);
+    t.register_filter("fill", fill_filter);
     #[cfg(feature = "pdf")]
     {
         t.set_escape_fn(|input, out| out.write_all(pdf::markup::text(input).as_bytes()));

@@ -42,11 +42,33 @@ impl NavLink {
     }
 }
 
-/// The guides before and after one in book order (a page's previous/next links).
+/// The guides before and after one in book order (a page's previous/next links), and the
+/// languages the guide is written in (its page links each).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Neighbours {
     pub prev: Option<NavLink>,
     pub next: Option<NavLink>,
+    /// Every language the guide exists in, its own among them; empty in a book of one language.
+    pub languages: Vec<Alternate>,
+}
+
+/// A language a page exists in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternate {
+    pub code: String,
+    pub name: String,
+    /// Its pages' folder in each output: `""` or `de/`.
+    pub prefix: String,
+}
+
+impl Alternate {
+    pub fn of(l: &crate::i18n::Language) -> Alternate {
+        Alternate {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            prefix: l.prefix.clone(),
+        }
+    }
 }
 
 impl Neighbours {
@@ -55,13 +77,43 @@ impl Neighbours {
         Neighbours {
             prev: i.checked_sub(1).and_then(|p| order.get(p)).cloned(),
             next: order.get(i + 1).cloned(),
+            languages: Vec::new(),
         }
     }
+}
+
+/// The interface text the reader's scripts show (progress, copy buttons, the timer, search),
+/// as JSON for a `<script type="application/json">` element (`</` escaped).
+fn reader_strings(t: &crate::i18n::Strings) -> String {
+    const KEYS: [&str; 13] = [
+        "progress_done",
+        "progress_left",
+        "progress_reset",
+        "step_done",
+        "copy",
+        "copied",
+        "copy_label",
+        "timer_start",
+        "timer_stop",
+        "timer_left",
+        "timer_up",
+        "search_nothing",
+        "search_step",
+    ];
+    let map: serde_json::Map<String, serde_json::Value> = KEYS
+        .iter()
+        .map(|k| ((*k).to_owned(), serde_json::Value::from(t.get(k))))
+        .collect();
+    serde_json::Value::Object(map)
+        .to_string()
+        .replace("</", "<\\/")
 }
 
 /// The templates, book-level context and the outputs every page is rendered with.
 pub struct Pages<'a> {
     engine: &'a Engine,
+    /// The language these pages are in.
+    lang: crate::i18n::Language,
     base: tera::Context,
     outputs: Vec<Box<dyn Output>>,
     /// Which outputs are on, for the links between them.
@@ -71,9 +123,18 @@ pub struct Pages<'a> {
 }
 
 impl<'a> Pages<'a> {
-    pub fn new(book: &Book, engine: &'a Engine, variant: &crate::variant::Variant) -> Self {
+    /// The pages of one language of the book.
+    pub fn new(
+        book: &Book,
+        engine: &'a Engine,
+        variant: &crate::variant::Variant,
+        lang: &crate::i18n::Language,
+    ) -> Self {
         let mut base = tera::Context::new();
-        base.insert("book", &view::BookMeta::of(book));
+        base.insert("book", &view::BookMeta::of(book, lang));
+        base.insert("lang", &lang.code);
+        base.insert("t", lang.strings.table());
+        base.insert("reader_strings", &reader_strings(&lang.strings));
         base.insert("profile", &variant.profile);
         base.insert(
             "variables",
@@ -82,6 +143,7 @@ impl<'a> Pages<'a> {
         let on = book.config.outputs();
         Pages {
             engine,
+            lang: lang.clone(),
             base,
             outputs: super::outputs(book, engine),
             html: on.html.is_some(),
@@ -93,6 +155,7 @@ impl<'a> Pages<'a> {
     fn cx<'c>(&'c self, assets: &'c [Asset], nav: &'c Neighbours) -> RenderCx<'c> {
         RenderCx {
             nav,
+            lang: &self.lang,
             engine: self.engine,
             base: &self.base,
             html: self.html,
@@ -116,7 +179,11 @@ impl<'a> Pages<'a> {
         nav: &Neighbours,
     ) -> Result<(GuideOut, Vec<OutFile>), Vec<Diagnostic>> {
         let checked = crate::validate::CheckedGuide::new(&g.guide, r);
-        let mut view = view::guide(checked, assets, &g.rel.to_string_lossy());
+        let locale = view::Locale {
+            strings: &self.lang.strings,
+            depth: self.lang.depth(),
+        };
+        let mut view = view::guide(checked, assets, &g.rel.to_string_lossy(), locale);
         view.variables = crate::variables::nested(&g.variables);
         let value = tera::Value::from_serializable(&view);
         let cx = self.cx(assets, nav);
@@ -140,26 +207,48 @@ impl<'a> Pages<'a> {
             path: g.path.clone(),
             rel: g.rel.clone(),
             weight: g.guide.weight,
-            card: html::GuideCard::of(&view),
+            card: html::GuideCard::of(&view, &self.lang),
             files: names,
             warnings,
         };
         Ok((out, files))
     }
 
-    /// The files shared by all guides: the index page, the theme files and the local
-    /// screenshots copied into each output that shows images.
+    /// The files shared by this language's guides (its index page and search index);
+    /// `languages` are the book's, for the index's links to the others.
     pub fn shared_files<'c>(
         &self,
         cards: impl IntoIterator<Item = &'c html::GuideCard>,
         assets: &[Asset],
+        languages: &[Alternate],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
         let cards: Vec<&html::GuideCard> = cards.into_iter().collect();
+        let around = Neighbours {
+            languages: languages.to_vec(),
+            ..Neighbours::default()
+        };
+        let cx = self.cx(assets, &around);
+        let mut files = Vec::new();
+        for out in &self.outputs {
+            files.extend(out.shared(&cx, &cards, assets)?);
+        }
+        Ok(files)
+    }
+
+    /// The files of the whole site, once for all languages: the theme files, the local
+    /// screenshots copied into each output that shows images, the 404 page and the sitemap of
+    /// every guide in every language (`all`).
+    pub fn site_files<'c>(
+        &self,
+        all: impl IntoIterator<Item = &'c html::GuideCard>,
+        assets: &[Asset],
+    ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
+        let all: Vec<&html::GuideCard> = all.into_iter().collect();
         let none = Neighbours::default();
         let cx = self.cx(assets, &none);
         let mut files = Vec::new();
         for out in &self.outputs {
-            files.extend(out.shared(&cx, &cards, assets)?);
+            files.extend(out.site(&cx, &all, assets)?);
         }
         Ok(files)
     }

@@ -19,12 +19,13 @@ pub struct BookMeta<'a> {
 }
 
 impl<'a> BookMeta<'a> {
-    pub fn of(book: &'a Book) -> Self {
+    /// The book as the pages of `lang` show it (its title and description in that language).
+    pub fn of(book: &'a Book, lang: &'a crate::i18n::Language) -> Self {
         let b = &book.config.book;
         BookMeta {
-            title: &b.title,
-            description: &b.description,
-            language: &b.language,
+            title: &lang.title,
+            description: &lang.description,
+            language: &lang.code,
             authors: &b.authors,
             generator: concat!("stepbook ", env!("CARGO_PKG_VERSION")),
         }
@@ -103,7 +104,8 @@ pub struct StepView {
 #[derive(Debug, Serialize)]
 pub struct NoteView {
     pub kind: NoteKind,
-    pub label: &'static str,
+    /// In the page's language: "Note", "Hinweis".
+    pub label: String,
     pub html: String,
     /// The callout's text as Markdown (without its label).
     pub md: String,
@@ -127,10 +129,34 @@ pub struct ShotView {
     pub md: String,
 }
 
+/// What a guide's view depends on besides the guide: the interface text of its language, and
+/// how far its pages sit below their output's root (a translation's one folder further:
+/// `html/de/<id>/`, `markdown/de/<id>.md`).
+#[derive(Clone, Copy)]
+pub struct Locale<'a> {
+    pub strings: &'a crate::i18n::Strings,
+    pub depth: usize,
+}
+
+impl Locale<'_> {
+    /// From a guide's HTML page (and a checklist) up to the site's root.
+    fn html_up(&self) -> String {
+        "../".repeat(1 + self.depth)
+    }
+
+    /// From a Markdown file up to the Markdown output's root.
+    fn md_up(&self) -> String {
+        "../".repeat(self.depth)
+    }
+}
+
 /// Renders Markdown fields of one guide, pointing its local images at their copies.
 struct Md<'a> {
     assets: &'a [Asset],
     inline: &'a std::collections::HashMap<String, Image>,
+    t: &'a crate::i18n::Strings,
+    html_up: String,
+    md_up: String,
 }
 
 impl Md<'_> {
@@ -147,15 +173,17 @@ impl Md<'_> {
     /// A Markdown field as HTML, its headings two levels down (the page's title is its `h1`
     /// and sections are `h2`: a summary's `# Lab scenario` must not be a second `h1`).
     fn html(&self, s: &str) -> String {
-        demote_headings(&markdown::to_html_with(s, &|d| self.image(d, "../")))
+        demote_headings(&markdown::to_html_with(s, &|d| {
+            self.image(d, &self.html_up)
+        }))
     }
 
     fn inline_html(&self, s: &str) -> String {
-        markdown::to_inline_html_with(s, &|d| self.image(d, "../"))
+        markdown::to_inline_html_with(s, &|d| self.image(d, &self.html_up))
     }
 
     fn md(&self, s: &str) -> String {
-        markdown::sanitize_with(s, &|d| self.image(d, "")).into_owned()
+        markdown::sanitize_with(s, &|d| self.image(d, &self.md_up)).into_owned()
     }
 }
 
@@ -167,11 +195,15 @@ fn rich(m: &Md, s: &Option<Sp<String>>) -> (Option<String>, Option<String>) {
 }
 
 /// The view of one guide, built from the model and what validation resolved.
-pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str) -> GuideView {
+pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str, locale: Locale) -> GuideView {
     let (g, r) = (c.model, c.resolved);
+    let t = locale.strings;
     let m = &Md {
         assets,
         inline: &r.inline,
+        t,
+        html_up: locale.html_up(),
+        md_up: locale.md_up(),
     };
     let (summary_html, summary_md) = rich(m, &g.summary);
     let (conclusion_html, conclusion_md) = rich(m, &g.conclusion);
@@ -203,9 +235,9 @@ pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str) -> GuideView {
         summary_html,
         summary_md,
         audience: g.audience.as_ref().map(|a| a.value.clone()),
-        duration: r.duration.map(|d| d.to_string()),
+        duration: r.duration.map(|d| t.duration(d)),
         duration_minutes: r.duration.map(|d| d.minutes_ceil()),
-        total_wait: (r.total_wait.0 > 0).then(|| r.total_wait.to_string()),
+        total_wait: (r.total_wait.0 > 0).then(|| t.duration(r.total_wait)),
         step_count: r.step_count,
         prerequisites: items(m, &g.prerequisites),
         objectives: items(m, &g.objectives),
@@ -281,7 +313,7 @@ fn single_line(s: &str) -> String {
 
 fn note(m: &Md, n: &Note) -> NoteView {
     let md = m.md(&n.text);
-    let label = n.kind.label();
+    let label = m.t.get(n.kind.as_str()).to_owned();
     let mut quote = format!("> **{label}:**");
     for (i, line) in md.trim().lines().enumerate() {
         if i == 0 {
@@ -334,7 +366,7 @@ fn step(m: &Md, c: CheckedStep) -> StepView {
             .collect(),
         result_html,
         result_md,
-        wait: r.wait.map(|w| w.to_string()),
+        wait: r.wait.map(|w| m.t.wait(&w)),
         wait_seconds: r.wait.map(|w| w.max.0),
         optional: s.optional,
         substeps: c.substeps().map(|st| step(m, st)).collect(),
@@ -346,7 +378,8 @@ fn screenshot(m: &Md, s: &Screenshot, img: &Image) -> Option<ShotView> {
         Image::Remote(url) => (true, url.clone(), url.clone(), None, None),
         Image::Local(i) => {
             let a = &m.assets[*i];
-            let (from_page, from_markdown) = crate::layout::media_hrefs(&encode_path(&a.out));
+            let (from_page, from_markdown) =
+                crate::layout::media_hrefs(&m.html_up, &m.md_up, &encode_path(&a.out));
             (false, from_page, from_markdown, a.width, a.height)
         }
         Image::Invalid => return None,

@@ -3,8 +3,10 @@
 
 mod checked;
 mod paths;
+pub mod translations;
 
 pub use checked::{CheckedGuide, CheckedSection, CheckedStep};
+pub use translations::Languages;
 
 use crate::diag::Code;
 use paths::FileIndex;
@@ -80,42 +82,109 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Validates every loaded guide. `root` and `src` are canonical paths.
-pub fn validate(mut guides: Vec<LoadedGuide>, root: &Path, src: &Path) -> Checked {
+/// What validating one guide gives: its resolved facts, its problems, the local images it uses.
+type OneGuide = (Resolved, Vec<Diagnostic>, Vec<PathBuf>);
+
+/// Validates every loaded guide. `root` and `src` are canonical paths; `langs` are the book's
+/// languages (a translation's file name ends in one of them).
+pub fn validate(
+    mut guides: Vec<LoadedGuide>,
+    root: &Path,
+    src: &Path,
+    langs: &Languages,
+) -> Checked {
+    let mut checked = Checked::default();
+    for g in &mut guides {
+        match translations::of_file(&g.path, &g.shown, langs) {
+            Ok(lang) => g.lang = lang,
+            Err(d) => checked.diagnostics.push(*d),
+        }
+    }
     guides.sort_by(|a, b| (a.guide.weight, &a.rel).cmp(&(b.guide.weight, &b.rel)));
     let files = OnceLock::new();
     let publishable = std::sync::Mutex::new(HashMap::new());
-    let per_guide: Vec<(Resolved, Vec<Diagnostic>, Vec<PathBuf>)> = guides
+    let run = |g: &LoadedGuide, source: Option<&Resolved>| {
+        let mut v = GuideValidator {
+            g,
+            root,
+            source,
+            files: &files,
+            publishable: &publishable,
+            diags: Vec::new(),
+            locals: Vec::new(),
+            anchors: HashMap::new(),
+            dirs: HashMap::new(),
+            inline: HashMap::new(),
+        };
+        let r = v.run();
+        (r, v.diags, v.locals)
+    };
+    // Guides in the book's language first; then each translation, with its source's ids.
+    let mut per_guide: Vec<Option<OneGuide>> = guides
+        .par_iter()
+        .map(|g| g.lang.is_none().then(|| run(g, None)))
+        .collect();
+    let source_of: HashMap<PathBuf, usize> = guides
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.lang.is_none())
+        .map(|(i, g)| (translations::source_key(&g.rel, None), i))
+        .collect();
+    let source_index = |g: &LoadedGuide| {
+        g.lang
+            .as_deref()
+            .and_then(|l| source_of.get(&translations::source_key(&g.rel, Some(l))))
+            .copied()
+    };
+    let done: Vec<Option<OneGuide>> = guides
         .par_iter()
         .map(|g| {
-            let mut v = GuideValidator {
-                g,
-                root,
-                files: &files,
-                publishable: &publishable,
-                diags: Vec::new(),
-                locals: Vec::new(),
-                anchors: HashMap::new(),
-                dirs: HashMap::new(),
-                inline: HashMap::new(),
-            };
-            let r = v.run();
-            (r, v.diags, v.locals)
+            g.lang.is_some().then(|| {
+                let source = source_index(g)
+                    .and_then(|i| per_guide[i].as_ref())
+                    .map(|r| &r.0);
+                run(g, source)
+            })
         })
         .collect();
-
-    let mut checked = Checked::default();
+    for (slot, t) in per_guide.iter_mut().zip(done) {
+        if t.is_some() {
+            *slot = t;
+        }
+    }
+    for (i, g) in guides.iter().enumerate() {
+        if let (Some(s), Some((rt, _, _))) = (source_index(g), per_guide[i].as_ref())
+            && let Some((rs, _, _)) = per_guide[s].as_ref()
+        {
+            checked
+                .diagnostics
+                .extend(translations::drift((&guides[s], rs), (g, rt)));
+        }
+    }
     let mut table = AssetTable::default();
-    let mut ids: HashMap<String, &LoadedGuide> = HashMap::new();
+    let mut ids: HashMap<(Option<String>, String), &LoadedGuide> = HashMap::new();
     let mut pairs = Vec::new();
-    for (g, (mut resolved, diags, locals)) in guides.iter().zip(per_guide) {
+    for (g, (mut resolved, diags, locals)) in guides.iter().zip(per_guide.into_iter().flatten()) {
         checked.diagnostics.extend(diags);
-        if let Some(first) = ids.get(&resolved.id) {
+        let key = (g.lang.clone(), resolved.id.clone());
+        if let Some(first) = ids.get(&key) {
             checked
                 .diagnostics
                 .push(duplicate_guide_id(g, &resolved.id, &first.shown));
         } else {
-            ids.insert(resolved.id.clone(), g);
+            ids.insert(key, g);
+        }
+        if langs.others.contains(&resolved.id) {
+            let span = g.guide.id.as_ref().map_or(0..0, |i| i.span.clone());
+            checked.diagnostics.push(
+                Diagnostic::error(
+                    Code::E026,
+                    &g.shown,
+                    format!("guide id `{}` is a language of the book", resolved.id),
+                )
+                .at(span)
+                .help("the site keeps that language's pages in a folder of that name: choose another id"),
+            );
         }
         let map: Vec<usize> = locals
             .into_iter()
@@ -245,11 +314,19 @@ fn output_name(path: &Path, root: &Path, src: &Path) -> String {
 /// Lowercase ASCII slug: `Step 1: Redeem!` → `step-1-redeem`.
 /// The id of a guide without an `id:`: its file name as a slug, with `-guide` after a name
 /// the site's folders use (`media` → `media-guide`); empty when the name has no usable letter.
-pub fn default_id(path: &Path) -> String {
+pub fn default_id(path: &Path, lang: Option<&str>) -> String {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // A translation's name ends in its language (`azure-pass.de`): the id is the source's.
+    let stem = match lang {
+        Some(l) => stem
+            .strip_suffix(&format!(".{l}"))
+            .unwrap_or(&stem)
+            .to_owned(),
+        None => stem,
+    };
     let mut s = slug(&stem);
     if crate::layout::RESERVED_IDS.contains(&s.as_str()) {
         s.push_str("-guide");
@@ -259,7 +336,14 @@ pub fn default_id(path: &Path) -> String {
 
 pub fn slug(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    // Letters of any script are transliterated first (`Einlösen` → `einlosen`, `概要` →
+    // `gai-yao`), so guides in any language get readable anchors.
+    let ascii = if s.is_ascii() {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(deunicode::deunicode(s))
+    };
+    for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if !out.is_empty() && !out.ends_with('-') {
@@ -281,6 +365,8 @@ fn valid_id(s: &str) -> bool {
 struct GuideValidator<'a> {
     g: &'a LoadedGuide,
     root: &'a Path,
+    /// A translation's source, checked: its id and anchors are the translation's.
+    source: Option<&'a Resolved>,
     /// Every file in the book by lowercase name, built the first time a screenshot is missing.
     files: &'a OnceLock<FileIndex>,
     /// Whether each local image may be published (read once per file for the whole book).
@@ -318,13 +404,24 @@ impl GuideValidator<'_> {
 
     fn run(&mut self) -> Resolved {
         let guide = &self.g.guide;
-        let id = match &guide.id {
-            Some(id) => {
+        let id = match (&guide.id, self.source) {
+            (Some(id), Some(source)) if id.value != source.id => {
+                self.error(
+                    Code::E026,
+                    id,
+                    format!("a translation of `{}` cannot have its own id", source.id),
+                )
+                .label("not the source's id")
+                .help("remove `id:` (a translation takes its source's id), or give the source's");
+                source.id.clone()
+            }
+            (_, Some(source)) => source.id.clone(),
+            (Some(id), None) => {
                 self.check_id(id, "guide");
                 id.value.clone()
             }
-            None => {
-                let s = default_id(&self.g.path);
+            (None, None) => {
+                let s = default_id(&self.g.path, self.g.lang.as_deref());
                 if s.is_empty() {
                     let stem = self
                         .g
@@ -359,12 +456,15 @@ impl GuideValidator<'_> {
         // the third step of any section; a guide of one section numbers its steps `1`, `2`, ….
         let several = guide.sections.len() > 1;
         for (si, section) in guide.sections.iter().enumerate() {
-            let anchor = match &section.id {
-                Some(id) => {
+            let counterpart = self.source.and_then(|s| s.sections.get(si));
+            let anchor = match (&section.id, counterpart) {
+                (Some(id), _) => {
                     self.check_id(id, "section");
                     id.value.clone()
                 }
-                None => {
+                // A translation's section takes its source's anchor.
+                (None, Some(c)) => c.anchor.clone(),
+                (None, None) => {
                     let s = slug(&section.title);
                     if s.is_empty() {
                         format!("section-{}", si + 1)
@@ -388,7 +488,8 @@ impl GuideValidator<'_> {
                 } else {
                     (i + 1).to_string()
                 };
-                let r = self.step(step, &anchor, number, first.to_string());
+                let twin = counterpart.and_then(|c| c.steps.get(i));
+                let r = self.step(step, &anchor, number, first.to_string(), twin);
                 step_count += 1;
                 total_wait.0 += waits(&r);
                 steps.push(r);
@@ -411,13 +512,16 @@ impl GuideValidator<'_> {
         parent: &str,
         number: String,
         place: String,
+        twin: Option<&ResolvedStep>,
     ) -> ResolvedStep {
-        let anchor = match &step.id {
-            Some(id) => {
+        let anchor = match (&step.id, twin) {
+            (Some(id), _) => {
                 self.check_id(id, "step");
                 id.value.clone()
             }
-            None => format!("{parent}-{}", place.replace('.', "-")),
+            // A translation's step takes its source's anchor.
+            (None, Some(t)) => t.anchor.clone(),
+            (None, None) => format!("{parent}-{}", place.replace('.', "-")),
         };
         self.claim_anchor(&anchor, step.id.as_ref().unwrap_or(&step.text), "step");
         let wait = step
@@ -471,7 +575,8 @@ impl GuideValidator<'_> {
                 let n = format!("{number}.{}", sub_label(i));
                 let first = if s.origin > 0 { s.origin - 1 } else { i };
                 let p = format!("{place}.{}", sub_label(first));
-                self.step(s, parent, n, p)
+                let twin = twin.and_then(|t| t.substeps.get(i));
+                self.step(s, parent, n, p, twin)
             })
             .collect();
         ResolvedStep {
@@ -633,6 +738,11 @@ mod tests {
             "step-1-redeeming-a-promo-code"
         );
         assert_eq!(slug("¿¡!"), "");
+        // Other scripts are transliterated, not dropped.
+        assert_eq!(slug("Schritt 1: Einlösen"), "schritt-1-einlosen");
+        assert_eq!(slug("Étape 2 : activer"), "etape-2-activer");
+        assert!(!slug("プロモーションコードの引き換え").is_empty());
+        assert!(!slug("概要").is_empty());
         let labels: Vec<String> = [0, 25, 26, 51, 701, 702, 703].map(sub_label).into();
         assert_eq!(labels, ["a", "z", "aa", "az", "zz", "aaa", "aab"]);
         assert!(valid_id("azure-pass-2"));

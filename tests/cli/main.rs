@@ -16,6 +16,7 @@ mod pdf;
 mod schema;
 pub mod serve;
 mod site;
+mod translations;
 mod variables;
 
 use std::path::{Path, PathBuf};

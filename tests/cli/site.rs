@@ -305,3 +305,25 @@ fn the_published_site_is_accessible_and_navigable() {
         "the contents to mark the second section",
     );
 }
+
+/// A book in three languages, published: every page of every language (reached through the
+/// language switchers) has no broken link or anchor.
+#[test]
+fn every_language_of_a_published_book_has_no_broken_link() {
+    let book = Book::fixture("translations");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let copy = tempfile::tempdir().unwrap();
+    copy_dir(&book.path().join("book/html"), copy.path());
+    let server = FileServer::start(copy.path().to_owned(), "/site/");
+    let broken = broken_links(&server, "/site/index.html", None, "/site/");
+    assert!(broken.is_empty(), "{broken:#?}");
+    for page in [
+        "de/index.html",
+        "fr/azure-pass/index.html",
+        "de/checklist/azure-pass.html",
+    ] {
+        let (status, _, _) = crate::serve::get(server.addr, &format!("/site/{page}"));
+        assert_eq!(status, 200, "{page}");
+    }
+}

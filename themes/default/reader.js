@@ -10,6 +10,14 @@
   var steps = Array.prototype.slice.call(guide.querySelectorAll("li.step"));
   var top = steps.filter(function (s) { return !s.parentElement.closest("li.step"); });
   var minutes = parseFloat(guide.getAttribute("data-minutes") || "0");
+  // The page's interface text, in its language (a JSON element the page carries).
+  var T = {};
+  try { T = JSON.parse(document.getElementById("stepbook-strings").textContent); } catch (e) { /* English below */ }
+  function t(key, english, args) {
+    var s = T[key] || english;
+    Object.keys(args || {}).forEach(function (k) { s = s.split("{" + k + "}").join(args[k]); });
+    return s;
+  }
 
   function load() {
     try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
@@ -25,7 +33,7 @@
   var counter = document.createElement("span");
   var reset = document.createElement("button");
   reset.type = "button";
-  reset.textContent = "Reset";
+  reset.textContent = t("progress_reset", "Reset");
   reset.className = "progress-reset";
   status.appendChild(counter);
   status.appendChild(reset);
@@ -42,10 +50,10 @@
       s.classList.toggle("done", on);
     });
     top.forEach(function (s) { if (done.indexOf(s.id) >= 0) n++; });
-    var text = n + " of " + top.length + " done";
+    var text = t("progress_done", "{done} of {total} done", { done: n, total: top.length });
     if (minutes > 0 && n < top.length) {
       var left = Math.max(1, Math.round(minutes * (top.length - n) / top.length));
-      text += " · about " + left + " min left";
+      text += " · " + t("progress_left", "about {minutes} min left", { minutes: left });
     }
     counter.textContent = text;
   }
@@ -55,7 +63,7 @@
     var box = document.createElement("input");
     box.type = "checkbox";
     var num = s.getAttribute("data-number") || "";
-    box.setAttribute("aria-label", "Step " + num + " done");
+    box.setAttribute("aria-label", t("step_done", "Step {number} done", { number: num }));
     label.appendChild(box);
     var text = s.querySelector(":scope > .step-text");
     var host = (text && text.querySelector(":scope > p")) || text || s;
@@ -77,9 +85,9 @@
   }
   function copy(text, button) {
     function done() {
-      button.textContent = "Copied";
+      button.textContent = t("copied", "Copied");
       button.classList.add("copied");
-      setTimeout(function () { button.textContent = "Copy"; button.classList.remove("copied"); }, 1500);
+      setTimeout(function () { button.textContent = t("copy", "Copy"); button.classList.remove("copied"); }, 1500);
     }
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
@@ -97,8 +105,8 @@
     var b = document.createElement("button");
     b.type = "button";
     b.className = "copy";
-    b.textContent = "Copy";
-    b.setAttribute("aria-label", "Copy " + name);
+    b.textContent = t("copy", "Copy");
+    b.setAttribute("aria-label", name ? t("copy_label", "Copy {text}", { text: name }) : t("copy", "Copy"));
     b.addEventListener("click", function () { copy(getText(), b); });
     return b;
   }
@@ -107,7 +115,7 @@
     wrap.className = "code-block";
     pre.parentNode.insertBefore(wrap, pre);
     wrap.appendChild(pre);
-    wrap.appendChild(button(function () { return clean(pre.innerText); }, "the code"));
+    wrap.appendChild(button(function () { return clean(pre.innerText); }, ""));
   });
   guide.querySelectorAll(".step-text :not(pre) > code").forEach(function (code) {
     var b = button(function () { return clean(code.textContent); }, code.textContent);
@@ -122,7 +130,7 @@
     var b = document.createElement("button");
     b.type = "button";
     b.className = "timer";
-    b.textContent = "Start timer";
+    b.textContent = t("timer_start", "Start timer");
     var shown = document.createElement("span");
     shown.className = "timer-left";
     shown.setAttribute("role", "timer");
@@ -132,20 +140,20 @@
     var tick = null;
     function show(s) {
       var m = Math.floor(s / 60), r = s % 60;
-      shown.textContent = " " + m + ":" + (r < 10 ? "0" : "") + r + " left";
+      shown.textContent = " " + t("timer_left", "{time} left", { time: m + ":" + (r < 10 ? "0" : "") + r });
     }
     b.addEventListener("click", function () {
-      if (tick) { clearInterval(tick); tick = null; b.textContent = "Start timer"; shown.textContent = ""; return; }
+      if (tick) { clearInterval(tick); tick = null; b.textContent = t("timer_start", "Start timer"); shown.textContent = ""; return; }
       var end = Date.now() + total * 1000;
-      b.textContent = "Stop timer";
+      b.textContent = t("timer_stop", "Stop timer");
       show(total);
       tick = setInterval(function () {
         var left = Math.max(0, Math.round((end - Date.now()) / 1000));
         show(left);
         if (left === 0) {
           clearInterval(tick); tick = null;
-          b.textContent = "Start timer";
-          shown.textContent = " Time is up: check the result before you go on.";
+          b.textContent = t("timer_start", "Start timer");
+          shown.textContent = " " + t("timer_up", "Time is up: check the result before you go on.");
         }
       }, 1000);
     });

@@ -46,7 +46,9 @@
       }
       if (!found) {
         var none = document.createElement("li");
-        none.textContent = "Nothing found";
+        var strings = {};
+        try { strings = JSON.parse(document.getElementById("stepbook-strings").textContent); } catch (e) { /* English */ }
+        none.textContent = strings.search_nothing || "Nothing found";
         list.appendChild(none);
       }
     });

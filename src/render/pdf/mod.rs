@@ -130,7 +130,7 @@ impl Output for Pdf {
         let url = self
             .base_url
             .as_ref()
-            .map(|b| format!("{b}{}", layout::guide_url_path(id)));
+            .map(|b| format!("{b}{}", layout::guide_url_path(&cx.lang.prefix, id)));
         ctx.insert("guide_url", &url);
         ctx.insert("attendee_fields", &Vec::<String>::new());
         let source_file = guide
@@ -141,8 +141,14 @@ impl Output for Pdf {
             .to_owned();
         let mut out = Vec::new();
         for (template, to) in [
-            ("guide.typ", layout::pdf_guide(self.in_site, id)),
-            ("checklist.typ", layout::pdf_checklist(self.in_site, id)),
+            (
+                "guide.typ",
+                layout::pdf_guide(self.in_site, &cx.lang.prefix, id),
+            ),
+            (
+                "checklist.typ",
+                layout::pdf_checklist(self.in_site, &cx.lang.prefix, id),
+            ),
         ] {
             let made = cx.engine.render(template, &ctx).and_then(|source| {
                 compile(

@@ -1,0 +1,53 @@
+//! Config: the rules of `[languages.<code>]` the schema cannot express — codes that are
+//! language tags (they name folders and `.de.yaml` suffixes) and interface strings that exist
+//! (with "did you mean").
+
+use std::path::Path;
+
+use crate::diag::{Code, Diagnostic};
+use crate::node::{Node, Value};
+
+pub fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
+    let Some(Value::Map(langs)) = get(Some(tree), "languages").map(|n| &n.value) else {
+        return;
+    };
+    let keys: Vec<&str> = crate::i18n::keys().collect();
+    for (code, table) in langs {
+        if !crate::i18n::is_language_tag(&code.name) {
+            diags.push(
+                Diagnostic::error(
+                    Code::E106,
+                    display,
+                    format!("`{}` is not a language code", code.name),
+                )
+                .at(code.span.clone())
+                .help("use an ISO 639-1 code, optionally with a region: `de`, `fr`, `pt-BR`"),
+            );
+        }
+        let Some(Value::Map(strings)) = get(Some(table), "strings").map(|n| &n.value) else {
+            continue;
+        };
+        for (key, _) in strings {
+            if keys.contains(&key.name.as_str()) {
+                continue;
+            }
+            let d = Diagnostic::error(
+                Code::E106,
+                display,
+                format!("no interface string `{}`", key.name),
+            )
+            .at(key.span.clone());
+            diags.push(match crate::diag::did_you_mean(&key.name, keys.iter().copied()) {
+                Some(m) => d.help(format!("did you mean `{m}`?")),
+                None => d.help("the README lists the interface strings and their English text"),
+            });
+        }
+    }
+}
+
+fn get<'a>(n: Option<&'a Node>, key: &str) -> Option<&'a Node> {
+    match n.map(|n| &n.value) {
+        Some(Value::Map(m)) => m.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
+        _ => None,
+    }
+}

@@ -1,0 +1,328 @@
+//! Interface text: the words every output adds around the content ("Step", "Wait up to
+//! 5 min", "Printable checklist", the reader's progress and buttons), from a table per language.
+//! Tables for en, de, fr, es, it, pt, nl, ja, zh and ko are built in; a book overrides any
+//! string in `[languages.<code>.strings]`. A language without a table falls back to English for
+//! what the book does not give.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use crate::duration::{Duration, Wait};
+
+/// The built-in tables: (language, TOML text). English is the reference: every key of every
+/// table is one of its keys (a unit test holds them together).
+const BUILT_IN: &[(&str, &str)] = &[
+    ("en", include_str!("en.toml")),
+    ("de", include_str!("de.toml")),
+    ("fr", include_str!("fr.toml")),
+    ("es", include_str!("es.toml")),
+    ("it", include_str!("it.toml")),
+    ("pt", include_str!("pt.toml")),
+    ("nl", include_str!("nl.toml")),
+    ("ja", include_str!("ja.toml")),
+    ("zh", include_str!("zh.toml")),
+    ("ko", include_str!("ko.toml")),
+];
+
+/// The languages with a built-in table.
+pub fn built_in_languages() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(l, _)| *l)
+}
+
+fn parsed(lang: &str) -> Option<&'static BTreeMap<String, String>> {
+    static TABLES: OnceLock<Vec<BTreeMap<String, String>>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        BUILT_IN
+            .iter()
+            .map(|(_, text)| toml::from_str(text).expect("built-in strings table"))
+            .collect()
+    });
+    let base = lang.split(['-', '_']).next().unwrap_or(lang);
+    BUILT_IN
+        .iter()
+        .position(|(l, _)| *l == base)
+        .map(|i| &tables[i])
+}
+
+/// Every key of the interface text (the English table's).
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    parsed("en")
+        .into_iter()
+        .flat_map(|t| t.keys().map(String::as_str))
+}
+
+/// The interface text of one language.
+#[derive(Debug, Clone)]
+pub struct Strings {
+    /// The language tag (`de`, `pt-BR`).
+    pub lang: String,
+    map: Arc<BTreeMap<String, String>>,
+}
+
+impl Strings {
+    /// The table of `lang`: the built-in one (by its base language, `pt-BR` → `pt`) with the
+    /// book's `overrides` on top, English for any key still missing. Returns the keys that fell
+    /// back to English (empty for a built-in language).
+    pub fn new(lang: &str, overrides: &BTreeMap<String, String>) -> (Strings, Vec<String>) {
+        let english = parsed("en").cloned().unwrap_or_default();
+        let own = parsed(lang);
+        let mut map = own.cloned().unwrap_or_default();
+        map.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let mut missing = Vec::new();
+        for (k, v) in english {
+            if let std::collections::btree_map::Entry::Vacant(e) = map.entry(k) {
+                missing.push(e.key().clone());
+                e.insert(v);
+            }
+        }
+        let strings = Strings {
+            lang: lang.to_owned(),
+            map: Arc::new(map),
+        };
+        (strings, missing)
+    }
+
+    /// English, as built in.
+    pub fn english() -> Strings {
+        Strings::new("en", &BTreeMap::new()).0
+    }
+
+    /// The text of `key` as written (with its `{…}` and `one|other` forms).
+    pub fn get(&self, key: &str) -> &str {
+        self.map.get(key).map_or("", String::as_str)
+    }
+
+    /// `key` with `{name}`s filled in from `args`.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        fill(self.get(key), None, args)
+    }
+
+    /// `key` for a count (`{n} step|{n} steps`).
+    pub fn count(&self, key: &str, n: u64) -> String {
+        fill(self.get(key), Some(n), &[("n", &n.to_string())])
+    }
+
+    /// A duration in this language: `1 h 30 min`, `1 Std. 30 Min.`, `1 時間 30 分`.
+    pub fn duration(&self, d: Duration) -> String {
+        let (h, m, s) = (d.0 / 3600, d.0 % 3600 / 60, d.0 % 60);
+        let mut parts = Vec::new();
+        for (n, key) in [(h, "hours"), (m, "minutes"), (s, "seconds")] {
+            if n > 0 {
+                parts.push(self.count(key, n));
+            }
+        }
+        parts.join(" ")
+    }
+
+    /// A wait in this language: `up to 5 min`, `2–5 min`.
+    pub fn wait(&self, w: &Wait) -> String {
+        match w.min {
+            None => self.fill("up_to", &[("duration", &self.duration(w.max))]),
+            Some(min)
+                if min.0.is_multiple_of(60) && w.max.0.is_multiple_of(60) && w.max.0 < 3600 =>
+            {
+                let range = format!("{}–{}", min.0 / 60, w.max.0 / 60);
+                fill(self.get("minutes"), Some(w.max.0 / 60), &[("n", &range)])
+            }
+            Some(min) => format!("{} – {}", self.duration(min), self.duration(w.max)),
+        }
+    }
+
+    /// The whole table, for templates (`{{ t.printable_checklist }}`).
+    pub fn table(&self) -> &BTreeMap<String, String> {
+        &self.map
+    }
+}
+
+/// `[languages.<code>]`
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LanguageTable {
+    /// The language's name in the language switcher (default: the built-in name, `Deutsch`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The book's title in this language (default: `[book] title`).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The book's description in this language (default: `[book] description`).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Interface strings replacing the built-in ones (`wait = "Warten"`); the README lists the
+    /// keys.
+    #[serde(default)]
+    pub strings: std::collections::BTreeMap<String, String>,
+}
+
+/// One language of the book, as its pages are rendered.
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// `en`, `de`, `pt-BR`.
+    pub code: String,
+    /// Its own name, for the language switcher: `Deutsch`.
+    pub name: String,
+    /// The book's title and description in this language.
+    pub title: String,
+    pub description: Option<String>,
+    pub strings: Strings,
+    /// Where its pages go in each output: `""` for the book's language, `de/` for another.
+    pub prefix: String,
+}
+
+impl Language {
+    /// How many folders further down than the book language's its pages are (0 or 1).
+    pub fn depth(&self) -> usize {
+        usize::from(!self.prefix.is_empty())
+    }
+}
+
+/// What `[book]` says that each language may say differently.
+#[derive(Debug, Clone, Copy)]
+pub struct BookText<'a> {
+    pub language: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+}
+
+/// The book's languages, its own (`[book] language`) first, then those of `[languages]` in
+/// book.toml's order; and for each language without a built-in table whose strings book.toml
+/// does not complete, the keys that fall back to English.
+pub fn languages(
+    book: BookText,
+    tables: &BTreeMap<String, LanguageTable>,
+) -> (Vec<Language>, Vec<(String, Vec<String>)>) {
+    let codes = std::iter::once(book.language.to_owned())
+        .chain(tables.keys().filter(|c| **c != book.language).cloned());
+    let mut out = Vec::new();
+    let mut incomplete = Vec::new();
+    for (i, code) in codes.enumerate() {
+        let table = tables.get(&code).cloned().unwrap_or_default();
+        let (strings, missing) = Strings::new(&code, &table.strings);
+        // A book of one language without a table is English-only by choice: nothing to say.
+        if !missing.is_empty() && (i > 0 || !tables.is_empty()) {
+            incomplete.push((code.clone(), missing));
+        }
+        let name = table.name.clone().unwrap_or_else(|| match parsed(&code) {
+            Some(t) => t
+                .get("language_name")
+                .cloned()
+                .unwrap_or_else(|| code.clone()),
+            None => code.clone(),
+        });
+        out.push(Language {
+            prefix: if i == 0 {
+                String::new()
+            } else {
+                format!("{code}/")
+            },
+            name,
+            title: table.title.clone().unwrap_or_else(|| book.title.to_owned()),
+            description: table
+                .description
+                .clone()
+                .or_else(|| book.description.map(str::to_owned)),
+            strings,
+            code,
+        });
+    }
+    (out, incomplete)
+}
+
+/// Fills `{name}`s in `template` from `args`; with a count `n`, a `one|other` template gives
+/// its first form for 1 and its second otherwise. Unknown `{…}` stay as written.
+pub fn fill(template: &str, n: Option<u64>, args: &[(&str, &str)]) -> String {
+    let form = match (template.split_once('|'), n) {
+        (Some((one, _)), Some(1)) => one,
+        (Some((_, other)), _) => other,
+        (None, _) => template,
+    };
+    let mut out = String::with_capacity(form.len() + 16);
+    let mut rest = form;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close)) if args.iter().any(|(k, _)| *k == name) => {
+                let value = args.iter().find(|(k, _)| *k == name).map_or("", |(_, v)| v);
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// ISO 639-1 language codes: a guide file's `.xx` suffix is a language when it is one of
+/// these (or a declared language), so `setup.old.yaml` stays a guide of its own.
+const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+
+/// Is `tag` a language tag stepbook takes: an ISO 639-1 code, optionally with a region or
+/// script (`pt-BR`, `zh-Hant`)?
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let base = parts.next().unwrap_or("");
+    ISO_639_1.split(' ').any(|c| c == base)
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_has_the_english_keys_and_no_other() {
+        let english: Vec<&str> = keys().collect();
+        assert!(english.len() > 50);
+        for lang in built_in_languages() {
+            let table = parsed(lang).unwrap();
+            let own: Vec<&str> = table.keys().map(String::as_str).collect();
+            assert_eq!(own, english, "{lang}");
+            for (k, v) in table {
+                // Every `{name}` of the English text is in the translation too.
+                let en = parsed("en").unwrap()[k].clone();
+                for part in en.split('{').skip(1) {
+                    let name = &part[..part.find('}').unwrap()];
+                    assert!(v.contains(&format!("{{{name}}}")), "{lang}.{k}: {v}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn counts_durations_and_waits_per_language() {
+        let en = Strings::english();
+        assert_eq!(en.count("steps", 1), "1 step");
+        assert_eq!(en.count("steps", 13), "13 steps");
+        assert_eq!(en.duration(Duration(5400)), "1 h 30 min");
+        let de = Strings::new("de", &BTreeMap::new()).0;
+        assert_eq!(de.count("steps", 13), "13 Schritte");
+        assert_eq!(de.wait(&Wait::parse("5m").unwrap()), "bis zu 5 Min.");
+        assert_eq!(de.wait(&Wait::parse("2m-5m").unwrap()), "2–5 Min.");
+        let ja = Strings::new("ja", &BTreeMap::new()).0;
+        assert_eq!(ja.count("steps", 1), "1 ステップ");
+        assert_eq!(ja.duration(Duration(5400)), "1 時間 30 分");
+        let pt_br = Strings::new("pt-BR", &BTreeMap::new());
+        assert_eq!(pt_br.0.get("wait"), "Espera");
+        assert!(pt_br.1.is_empty());
+    }
+
+    #[test]
+    fn a_language_without_a_table_falls_back_to_english() {
+        let mut own = BTreeMap::new();
+        own.insert("wait".to_owned(), "Väntar".to_owned());
+        let (sv, missing) = Strings::new("sv", &own);
+        assert_eq!(sv.get("wait"), "Väntar");
+        assert_eq!(sv.get("result"), "Result");
+        assert!(missing.contains(&"result".to_owned()) && !missing.contains(&"wait".to_owned()));
+    }
+
+    #[test]
+    fn fill_leaves_unknown_braces() {
+        assert_eq!(fill("a {x} {y} {", None, &[("x", "1")]), "a 1 {y} {");
+        assert!(is_language_tag("pt-BR") && is_language_tag("de") && !is_language_tag("old"));
+    }
+}

@@ -1,0 +1,356 @@
+//! Translations: the fixture book `translations` (English, with German and French; the French
+//! translation has drifted) built into every output per language, with `hreflang`, the
+//! language switcher and the built-in interface text; drift warnings at the translation's
+//! lines; `check --translations`; undeclared languages; `import --lang`.
+
+use crate::{Book, locations};
+
+fn built() -> Book {
+    let book = Book::fixture("translations");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    book
+}
+
+#[test]
+fn every_output_is_written_per_language() {
+    let book = built();
+    for f in [
+        "html/index.html",
+        "html/azure-pass/index.html",
+        "html/de/index.html",
+        "html/de/azure-pass/index.html",
+        "html/de/checklist/azure-pass.html",
+        "html/de/checklist/azure-pass.md",
+        "html/de/search-index.js",
+        "markdown/de/azure-pass.md",
+        "html/fr/azure-pass/index.html",
+        "markdown/fr/azure-pass.md",
+    ] {
+        assert!(book.path().join("book").join(f).is_file(), "{f}");
+    }
+    // `welcome` has no translation: no page in German, and English pages stay where they were.
+    assert!(!book.path().join("book/html/de/welcome").exists());
+    assert!(book.path().join("book/html/welcome/index.html").is_file());
+    // A translation shares its source's anchors (its own section titles differ).
+    let de = book.read("book/html/de/azure-pass/index.html");
+    for anchor in [
+        "redeem-the-promo-code",
+        "claim",
+        "activate-the-subscription-2",
+    ] {
+        assert!(de.contains(&format!("id=\"{anchor}\"")), "{anchor}");
+    }
+    // Images are shared: the German page reaches them two folders up.
+    assert!(de.contains("src=\"../../media/media/start.png\""), "{de}");
+}
+
+#[test]
+fn pages_name_their_language_and_link_the_others() {
+    let book = built();
+    let de = book.read("book/html/de/azure-pass/index.html");
+    assert!(de.starts_with("<!DOCTYPE html>\n<html lang=\"de\">"));
+    for (lang, href) in [
+        ("en", "../../azure-pass/index.html"),
+        ("x-default", "../../azure-pass/index.html"),
+        ("de", "../../de/azure-pass/index.html"),
+        ("fr", "../../fr/azure-pass/index.html"),
+    ] {
+        let link = format!("<link rel=\"alternate\" hreflang=\"{lang}\" href=\"{href}\">");
+        assert!(de.contains(&link), "{link}");
+    }
+    assert!(
+        de.contains(
+            r#"<a href="../../fr/azure-pass/index.html" hreflang="fr" lang="fr">Français</a>"#
+        ),
+        "{de}"
+    );
+    assert!(de.contains(r#"hreflang="de" lang="de" aria-current="page">Deutsch</a>"#));
+    // The index of each language links the others' indexes; a guide in one language only has
+    // no switcher.
+    let index = book.read("book/html/fr/index.html");
+    assert!(
+        index.contains(r#"<a href="../index.html" hreflang="en" lang="en">English</a>"#),
+        "{index}"
+    );
+    assert!(
+        index.contains("Guides Azure Pass"),
+        "the French title of the book"
+    );
+    let welcome = book.read("book/html/welcome/index.html");
+    assert!(!welcome.contains("hreflang") && !welcome.contains("class=\"languages\""));
+}
+
+#[test]
+fn interface_text_comes_from_the_language_table() {
+    let book = built();
+    let checklist = book.read("book/html/de/checklist/azure-pass.html");
+    for text in [
+        "5 Schritte",
+        "etwa 15 Min.",
+        "warten: bis zu 5 Min.",
+        "Checkliste: Azure Pass einlösen",
+    ] {
+        assert!(checklist.contains(text), "{text}: {checklist}");
+    }
+    for english in [" steps", "about 15", "wait up to"] {
+        assert!(
+            !checklist.contains(english),
+            "{english} in the German checklist"
+        );
+    }
+    let page = book.read("book/html/de/azure-pass/index.html");
+    for text in [
+        "<p class=\"callout-label\">Wichtig</p>",
+        "Alle Anleitungen",
+        "Checkliste zum Drucken",
+        "Rechnen Sie mit einer Wartezeit von bis zu 5 Min.",
+        "Sie können diesen Schritt überspringen.",
+        "\"copy\":\"Kopieren\"",
+    ] {
+        assert!(page.contains(text), "{text}");
+    }
+    let md = book.read("book/markdown/de/azure-pass.md");
+    assert!(md.contains("**Dauer:** etwa 15 Min."), "{md}");
+    assert!(md.contains("⏱ **Warten:** bis zu 5 Min."), "{md}");
+    let fr = book.read("book/html/fr/checklist/azure-pass.md");
+    assert!(fr.contains("4 étapes · environ 15 min"), "{fr}");
+    // The search index of a language labels steps in it.
+    let search = book.read("book/html/de/search-index.js");
+    assert!(search.contains("\"Schritt 1.3\""), "{search}");
+    // English stays exactly English.
+    let en = book.read("book/html/checklist/azure-pass.html");
+    assert!(en.contains("5 steps") && en.contains("wait up to 5 min"));
+}
+
+#[test]
+fn drifted_translations_are_reported_at_their_lines() {
+    let book = Book::fixture("translations");
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 0, "warnings only: {}", r.stderr);
+    let found: Vec<(String, String)> = locations(&r.stderr)
+        .into_iter()
+        .filter(|(c, _)| c == "W018")
+        .collect();
+    let at = |line: &str| {
+        (
+            "W018".to_owned(),
+            format!("content/azure-pass.fr.yaml:{line}"),
+        )
+    };
+    assert_eq!(found, [at("8:15"), at("9:13"), at("12:12")], "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("step `reclamer` is `claim` in azure-pass.yaml")
+    );
+    assert!(r.stderr.contains(
+        "step `activate-the-subscription-2` of azure-pass.yaml has no counterpart in azure-pass.fr.yaml"
+    ));
+    assert!(
+        r.stderr
+            .contains("has 0 screenshot(s) here and 1 in azure-pass.yaml")
+    );
+    // The German translation matches: nothing about it.
+    assert!(!r.stderr.contains("azure-pass.de.yaml"), "{}", r.stderr);
+}
+
+#[test]
+fn check_lists_stale_and_missing_translations() {
+    let book = Book::fixture("translations");
+    // The French file changed before its source did.
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(book.path().join("content/azure-pass.fr.yaml"))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let r = book.run(&["check", "--translations"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows: Vec<Vec<&str>> = r
+        .stdout
+        .lines()
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["language", "guide", "status"],
+            vec!["de", "content/azure-pass.yaml", "up to date"],
+            vec!["fr", "content/azure-pass.yaml", "stale"],
+            vec!["de", "content/welcome.yaml", "missing"],
+            vec!["fr", "content/welcome.yaml", "missing"],
+        ],
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn languages_the_book_does_not_declare_are_errors() {
+    let book = Book::fixture("translations");
+    book.write(
+        "content/welcome.da.yaml",
+        &book.read("content/welcome.yaml"),
+    );
+    book.write(
+        "content/setup.old.yaml",
+        &book
+            .read("content/welcome.yaml")
+            .replace("Welcome", "Setup"),
+    );
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error[E025]: the language `da` is not declared in book.toml"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean `de` (`welcome.de.yaml`)?"),
+        "{}",
+        r.stderr
+    );
+    // `old` is not a language: `setup.old.yaml` is a guide of its own.
+    assert!(!r.stderr.contains("`old`"), "{}", r.stderr);
+    std::fs::remove_file(book.path().join("content/welcome.da.yaml")).unwrap();
+    // A translation cannot have an id of its own.
+    let de = book.read("content/azure-pass.de.yaml");
+    book.write(
+        "content/azure-pass.de.yaml",
+        &format!("id: azure-pass-de\n{de}"),
+    );
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("error[E026]: a translation of `azure-pass` cannot have its own id"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn book_toml_strings_are_checked_and_completed() {
+    let book = Book::fixture("translations");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[languages.de.strings]\nwiat = \"Warte\"\n"),
+    );
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("error[E106]: no interface string `wiat`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("did you mean `wait`?"));
+    // Swedish has no built-in table: what book.toml gives is used, the rest is English, and
+    // one warning lists what is missing.
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[languages.sv.strings]\nwait = \"Vänta\"\n"),
+    );
+    book.write(
+        "content/azure-pass.sv.yaml",
+        &book.read("content/azure-pass.de.yaml"),
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("warning[W017]").count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`sv` has no built-in interface text"),
+        "{}",
+        r.stderr
+    );
+    let page = book.read("book/html/sv/azure-pass/index.html");
+    assert!(
+        page.contains("<span class=\"wait-label\">Vänta</span>"),
+        "{page}"
+    );
+    assert!(page.contains("All guides"), "English for the rest");
+}
+
+#[test]
+fn import_writes_the_translation_file() {
+    let book = Book::fixture("translations");
+    let md = "# Willkommen\n\n1. Setzen Sie sich.\n";
+    book.write("docs/de/welcome.md", md);
+    // From the `de` folder in its path.
+    let r = book.run(&["import", "docs/de/welcome.md"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(book.path().join("content/welcome.de.yaml").is_file());
+    // Or said with --lang.
+    book.write("docs/willkommen.md", md);
+    let r = book.run(&["import", "docs/willkommen.md", "--lang", "fr"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(book.path().join("content/willkommen.fr.yaml").is_file());
+    let r = book.run(&["import", "docs/willkommen.md", "--lang", "german"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("`german` is not a language code"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// PDFs and handouts in each language: the German guide's PDF and its handouts say
+/// "Schritte", not "steps".
+#[test]
+fn pdfs_and_handouts_speak_the_guides_language() {
+    let book = Book::fixture("translations");
+    let toml = book.read("book.toml");
+    book.write("book.toml", &format!("{toml}\n[output.pdf]\n"));
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = |p: &std::path::Path| {
+        let out = std::process::Command::new("pdftotext")
+            .arg(p)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) is installed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let guide = text(&book.path().join("book/html/de/pdf/azure-pass.pdf"));
+    assert!(
+        guide.contains("5 Schritte") && guide.contains("Wartezeit: 5 Min."),
+        "{guide}"
+    );
+    assert!(!guide.contains(" steps"), "{guide}");
+    let checklist = text(
+        &book
+            .path()
+            .join("book/html/fr/pdf/azure-pass-checklist.pdf"),
+    );
+    assert!(checklist.contains("4 étapes"), "{checklist}");
+    let out = book.path().join("de-handouts.pdf");
+    let r = book.run(&[
+        "handouts",
+        "azure-pass",
+        "--lang",
+        "de",
+        "--offline",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let handout = text(&out);
+    assert!(
+        handout.contains("Azure Pass einlösen") && handout.contains("5 Schritte"),
+        "{handout}"
+    );
+    let r = book.run(&["handouts", "azure-pass", "--lang", "dr", "--offline"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("the book has no language `dr`"),
+        "{}",
+        r.stderr
+    );
+}
