@@ -37,10 +37,12 @@ pub fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
                 format!("no interface string `{}`", key.name),
             )
             .at(key.span.clone());
-            diags.push(match crate::diag::did_you_mean(&key.name, keys.iter().copied()) {
-                Some(m) => d.help(format!("did you mean `{m}`?")),
-                None => d.help("the README lists the interface strings and their English text"),
-            });
+            diags.push(
+                match crate::diag::did_you_mean(&key.name, keys.iter().copied()) {
+                    Some(m) => d.help(format!("did you mean `{m}`?")),
+                    None => d.help("the README lists the interface strings and their English text"),
+                },
+            );
         }
     }
 }

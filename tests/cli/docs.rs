@@ -51,7 +51,11 @@ fn readme_table_of_codes_is_the_registry() {
         .lines()
         .filter_map(|l| l.strip_prefix("| `"))
         .filter_map(|l| l.split_once("` | "))
-        .filter(|(code, _)| code.len() == 4)
+        .filter(|(code, _)| {
+            code.len() == 4
+                && code.starts_with(|c: char| c.is_ascii_uppercase())
+                && code[1..].bytes().all(|b| b.is_ascii_digit())
+        })
         .map(|(code, rest)| (code, rest.strip_suffix(" |").unwrap_or(rest)))
         .collect();
     let registry: Vec<(&str, &str)> = Code::ALL
@@ -82,4 +86,26 @@ fn help_explains_commands_and_exit_codes() {
     }
     let r = run_in(&repo(), &["frobnicate"]);
     assert_eq!(r.code, 2, "clap usage errors exit 2");
+}
+
+/// The README's table of interface strings is the built-in English table, key for key.
+#[test]
+fn readme_table_of_interface_strings_is_the_english_table() {
+    let text = readme();
+    let start = text.find("| key | English |").expect("the strings table");
+    let mut rows: Vec<(String, String)> = text[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with("| `"))
+        .filter_map(|l| {
+            let (key, rest) = l.strip_prefix("| `")?.split_once("` | ")?;
+            Some((key.to_owned(), rest.strip_suffix(" |")?.replace("\\|", "|")))
+        })
+        .collect();
+    rows.sort();
+    let english = stepbook::i18n::Strings::english();
+    let table: Vec<(String, String)> = stepbook::i18n::keys()
+        .map(|k| (k.to_owned(), english.get(k).to_owned()))
+        .collect();
+    assert_eq!(rows, table);
 }
