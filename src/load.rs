@@ -120,16 +120,33 @@ pub fn load_all(root: &Path, shown_root: &Path, src: &Path) -> anyhow::Result<Lo
         .par_iter()
         .map(|path| load_one(root, shown_root, path))
         .collect();
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded {
+        diagnostics: skipped(root, shown_root, &found),
+        ..Loaded::default()
+    };
+    for (guide, diags, source) in results {
+        if let Some((shown, text)) = source {
+            loaded.sources.insert(shown, text);
+        }
+        loaded.diagnostics.extend(diags);
+        loaded.guides.extend(guide);
+    }
+    Ok(loaded)
+}
+
+/// The problems of the files under the guides folder that are not read: unreadable ones,
+/// names that are not UTF-8, links.
+pub fn skipped(root: &Path, shown_root: &Path, found: &Found) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let shown = |p: &Path| crate::shown_path(shown_root, p.strip_prefix(root).unwrap_or(p));
     for (path, why) in &found.unreadable {
-        loaded.diagnostics.push(
+        out.push(
             Diagnostic::error(Code::E015, shown(path), format!("cannot read: {why}"))
                 .help("fix its permissions, or move it out of the guides folder"),
         );
     }
     for path in &found.not_utf8 {
-        loaded.diagnostics.push(
+        out.push(
             Diagnostic::warning(
                 Code::W011,
                 shown(path),
@@ -141,19 +158,12 @@ pub fn load_all(root: &Path, shown_root: &Path, src: &Path) -> anyhow::Result<Lo
         );
     }
     for path in &found.links {
-        loaded.diagnostics.push(
+        out.push(
             Diagnostic::warning(Code::W012, shown(path), "guide file is a link; skipped")
                 .help("links are not followed (one could lead out of the book); move or copy the guide into the guides folder"),
         );
     }
-    for (guide, diags, source) in results {
-        if let Some((shown, text)) = source {
-            loaded.sources.insert(shown, text);
-        }
-        loaded.diagnostics.extend(diags);
-        loaded.guides.extend(guide);
-    }
-    Ok(loaded)
+    out
 }
 
 /// Is `path` a guide file the build reads: a regular file, not a link (which could lead out of

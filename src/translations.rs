@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::UNIX_EPOCH;
 
 use crate::Book;
-use crate::load::LoadedGuide;
+use crate::pipeline::Summary;
 use crate::validate::translations::source_key;
 
 /// Where a translation stands.
@@ -47,12 +47,12 @@ pub struct Row {
 
 /// The status of every guide in every language of the book but its own, by guide then
 /// language (in book.toml's order).
-pub fn status(book: &Book, guides: &[LoadedGuide]) -> Vec<Row> {
+pub fn status(book: &Book, guides: &[Summary]) -> Vec<Row> {
     let langs = crate::validate::Languages::of(&book.config);
     let changed = LastChange::of(&book.root);
-    let mut sources: Vec<&LoadedGuide> = guides.iter().filter(|g| g.lang.is_none()).collect();
+    let mut sources: Vec<&Summary> = guides.iter().filter(|g| g.lang.is_none()).collect();
     sources.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let by_key: HashMap<(PathBuf, &str), &LoadedGuide> = guides
+    let by_key: HashMap<(PathBuf, &str), &Summary> = guides
         .iter()
         .filter_map(|g| {
             let l = g.lang.as_deref()?;

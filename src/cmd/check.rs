@@ -21,14 +21,12 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let book = args.book.open()?;
     // Every selected profile is checked: content tagged for one is only seen in its view.
     let all = book.check_each()?;
-    let n = all.first().map_or(0, |(_, c)| c.book.guides.len());
+    let n = all.first().map_or(0, |(_, c)| c.guides.len());
     let profiles: Vec<String> = all.iter().filter_map(|(v, _)| v.profile.clone()).collect();
     if args.translations
         && let Some((_, c)) = all.first()
     {
-        let guides: Vec<crate::load::LoadedGuide> =
-            c.book.guides.iter().map(|(g, _)| g.clone()).collect();
-        print!("{}", table(&crate::translations::status(&book, &guides)));
+        print!("{}", table(&crate::translations::status(&book, &c.guides)));
     }
     let (diagnostics, sources) = crate::pipeline::merged(&all);
     let (diagnostics, sources) =

@@ -79,27 +79,43 @@ struct UrlUse {
 /// Lints the book.
 pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     let cfg = &book.config.lint;
-    let checked = book.check()?;
-    let mut diagnostics = checked.diagnostics;
+    let mut checked = book.check()?;
+    let mut diagnostics = std::mem::take(&mut checked.diagnostics);
+    let mut sources = std::mem::take(&mut checked.sources);
+    let assets = checked.assets.clone();
     let mut stats = Stats {
-        guides: checked.book.guides.len(),
+        guides: checked.guides.len(),
         ..Stats::default()
     };
-    let files: Vec<PathBuf> = checked
-        .book
+    let files: Vec<PathBuf> = checked.guides.iter().map(|g| g.shown.clone()).collect();
+    let paths: BTreeMap<PathBuf, PathBuf> = checked
         .guides
         .iter()
-        .map(|(g, _)| g.shown.clone())
+        .map(|g| (g.shown.clone(), g.path.clone()))
         .collect();
 
-    // Local screenshots (each file once) and the URLs to check.
+    // Local screenshots (each file once) and the URLs to check, guide by guide as the
+    // guides are read (in book order); the text of a guide with problems, to show them.
+    let per_guide = checked.render_families(book, |_, g, r| {
+        let (mut uses, mut local, mut diags) = (Vec::new(), Vec::new(), Diagnostics::default());
+        collect(g, r, &mut uses, &mut local, &mut diags);
+        let text = (!diags.is_empty()).then(|| (g.shown.clone(), g.text.clone()));
+        (uses, local, diags, text)
+    })?;
     let mut uses = Vec::new();
     let mut local = Vec::new();
-    for (g, r) in &checked.book.guides {
-        collect(g, r, &mut uses, &mut local, &mut diagnostics);
+    for (_, (u, l, d, text)) in per_guide {
+        uses.extend(u);
+        local.extend(l);
+        diagnostics.extend(d.items);
+        if let Some((shown, text)) = text
+            && sources.get(&shown).is_none()
+        {
+            sources.insert(shown, text);
+        }
     }
     stats.local_images = local.len();
-    diagnostics.extend(local::problems(&local, &checked.book.assets, cfg));
+    diagnostics.extend(local::problems(&local, &assets, cfg));
     stats.remote_images = uses.iter().filter(|u| u.image).count();
     stats.links = uses.len() - stats.remote_images;
 
@@ -130,10 +146,20 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     }
     apply_levels(&mut diagnostics, cfg);
     diagnostics.sort();
+    // The texts the problems point into (the check kept only those of guides with problems).
+    for d in diagnostics.iter() {
+        if sources.get(&d.file).is_none()
+            && let Some(text) = paths
+                .get(&d.file)
+                .and_then(|p| std::fs::read_to_string(p).ok())
+        {
+            sources.insert(d.file.clone(), std::sync::Arc::from(text));
+        }
+    }
     Ok(LintReport {
         notes,
         diagnostics,
-        sources: checked.sources,
+        sources,
         files,
         stats,
     })

@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 mod rebuild;
+mod stream;
 pub use rebuild::{Built, GuideRebuilt};
+pub use stream::{Checked, Summary};
 
 use crate::diag::{self, Code, Diagnostics, Sources};
 use crate::variant::Variant;
-use crate::{Book, Error, load, output, render, shown_path, validate};
+use crate::{Book, Error, output, render, shown_path};
 
 impl Book {
     /// The book's languages, its own first (interface text, names, prefixes).
@@ -57,91 +59,37 @@ impl Book {
     /// Loads and validates every guide, for the first selected profile. Errors in the content
     /// are in the returned diagnostics; `Err` is for failures that are not the content's fault.
     pub fn check(&self) -> Result<Checked, Error> {
-        let loaded = timed("load", || {
-            load::load_all(&self.root, &self.shown_root, &self.src)
-        })?;
-        Ok(self.check_loaded(loaded, &self.variant()))
+        self.check_variant(&self.variant())
     }
 
-    /// [`Book::check`] for every selected profile, loading the guides once.
+    /// [`Book::check`] for every selected profile.
     pub fn check_each(&self) -> Result<Vec<(Variant, Checked)>, Error> {
-        let loaded = timed("load", || {
-            load::load_all(&self.root, &self.shown_root, &self.src)
-        })?;
-        let mut out = Vec::with_capacity(self.variants.len());
-        let mut loaded = Some(loaded);
-        for (i, v) in self.variants.iter().enumerate() {
-            let this = if i + 1 == self.variants.len() {
-                loaded.take().unwrap_or_default()
-            } else {
-                loaded.clone().unwrap_or_default()
-            };
-            out.push((v.clone(), self.check_loaded(this, v)));
-        }
-        Ok(out)
+        self.variants
+            .iter()
+            .map(|v| Ok((v.clone(), self.check_variant(v)?)))
+            .collect()
     }
 
-    fn check_loaded(&self, loaded: load::Loaded, v: &Variant) -> Checked {
-        use rayon::prelude::*;
-        let mut diagnostics = Diagnostics::default();
-        diagnostics.extend(loaded.diagnostics);
-        diagnostics.extend(self.untranslated_strings());
-        let guides = timed("variant", || {
-            let (guides, diags): (Vec<_>, Vec<_>) = loaded
-                .guides
-                .into_par_iter()
-                .map(|g| crate::variant::apply(g, v))
-                .unzip();
-            diagnostics.extend(diags.into_iter().flatten());
-            guides
-        });
-        let mut checked = timed("validate", || {
-            validate::validate(
-                guides,
-                &self.root,
-                &self.src,
-                &validate::Languages::of(&self.config),
-            )
-        });
-        diagnostics.extend(std::mem::take(&mut checked.diagnostics));
-        if checked.guides.is_empty() && !diagnostics.has_errors() {
-            diagnostics.push(
-                diag::Diagnostic::warning(
-                    Code::W010,
-                    shown_path(&self.shown_root, &self.config.book.src),
-                    "no guides found",
-                )
-                .help(
-                    "add a guide file (`*.yaml`) to this folder; `stepbook init` writes an example",
-                ),
-            );
+    fn check_variant(&self, v: &Variant) -> Result<Checked, Error> {
+        let mut checked = stream::check(self, v)?;
+        checked.diagnostics.extend(self.untranslated_strings());
+        if checked.guides.is_empty() && !checked.diagnostics.has_errors() {
+            checked.diagnostics.push(stream::no_guides(self));
         }
-        diagnostics.sort();
-        Checked {
-            book: checked,
-            diagnostics,
-            sources: loaded.sources,
-        }
+        checked.diagnostics.sort();
+        Ok(checked)
     }
-}
-
-/// The result of loading and validating a book.
-#[derive(Debug)]
-pub struct Checked {
-    pub book: validate::Checked,
-    pub diagnostics: Diagnostics,
-    pub sources: Sources,
 }
 
 impl Checked {
     /// Turns the diagnostics into an error when they should stop the command.
-    pub fn fail_on(self, deny_warnings: bool) -> Result<Checked, Error> {
-        let (diagnostics, sources) = stop_on(self.diagnostics, self.sources, deny_warnings)?;
-        Ok(Checked {
-            book: self.book,
-            diagnostics,
-            sources,
-        })
+    pub fn fail_on(mut self, deny_warnings: bool) -> Result<Checked, Error> {
+        let diagnostics = std::mem::take(&mut self.diagnostics);
+        let sources = std::mem::take(&mut self.sources);
+        let (diagnostics, sources) = stop_on(diagnostics, sources, deny_warnings)?;
+        self.diagnostics = diagnostics;
+        self.sources = sources;
+        Ok(self)
     }
 }
 
@@ -229,8 +177,8 @@ fn build_profiles(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error
         };
         std::fs::create_dir_all(&dir)
             .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;
-        guides += c.book.guides.len();
-        let files = timed("render", || write_all(book, c.book, &engine, target, &v))?;
+        guides += c.guides.len();
+        let files = timed("render", || write_all(book, c, &engine, target, &v))?;
         written.extend(files.written.iter().map(|f| format!("{name}/{f}")));
         diagnostics.extend(files.guides.iter().flat_map(|g| g.warnings.iter().cloned()));
     }
@@ -249,11 +197,9 @@ fn build_profiles(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error
 /// [`build`], also keeping what a watcher needs to rebuild one guide at a time later: the
 /// templates, each guide's pages and the folders of the screenshots used.
 pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Built), Error> {
-    let Checked {
-        book: checked,
-        mut diagnostics,
-        sources,
-    } = book.check()?.fail_on(opts.deny_warnings)?;
+    let mut checked = book.check()?.fail_on(opts.deny_warnings)?;
+    let mut diagnostics = std::mem::take(&mut checked.diagnostics);
+    let sources = std::mem::take(&mut checked.sources);
     let guides = checked.guides.len();
     let mut asset_dirs: Vec<PathBuf> = checked
         .assets
@@ -298,132 +244,109 @@ struct Written {
 /// dropped as soon as its files are written (which keeps the peak memory of a big book down).
 fn write_all(
     book: &Book,
-    checked: validate::Checked,
+    checked: Checked,
     engine: &render::Engine,
     target: output::Target,
     variant: &Variant,
 ) -> Result<Written, Error> {
     let languages = book.languages();
-    let first = render::Pages::new(book, engine, variant, &languages[0]);
-    for folder in first.folders() {
+    let pages: Vec<render::Pages> = languages
+        .iter()
+        .map(|l| render::Pages::new(book, engine, variant, l))
+        .collect();
+    for folder in pages[0].folders() {
         let p = target.dir.join(folder);
         std::fs::create_dir_all(&p)
             .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", p.display()))?;
     }
-    let assets = &checked.assets;
-    let (groups, alternates) = by_language(checked.guides, &languages);
-    let mut guides = Vec::new();
+    let assets = checked.assets.clone();
+    let lang_of = |s: &Summary| {
+        s.lang
+            .as_deref()
+            .and_then(|l| languages.iter().position(|x| x.code == l))
+            .unwrap_or(0)
+    };
+    let around = around(&checked.guides, &languages, lang_of);
+    let langs: Vec<usize> = checked.guides.iter().map(lang_of).collect();
+    // Each guide is rendered and written on the worker that loaded it, then dropped.
+    let results = checked.render_families(book, |i, g, r| {
+        match pages[langs[i]].guide(g, r, &assets, &around[i]) {
+            Ok((out, files)) => output::write_files(target, files).map(|()| Ok(out)),
+            Err(d) => Ok(Err(d)),
+        }
+    })?;
+    let mut by_lang: Vec<Vec<render::GuideOut>> = languages.iter().map(|_| Vec::new()).collect();
     let mut problems = Vec::new();
-    let mut written: HashSet<String> = HashSet::new();
+    for (i, r) in results {
+        match r? {
+            Ok(out) => by_lang[langs[i]].push(out),
+            Err(d) => problems.extend(d),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(pages[0].content_error(problems));
+    }
     let all: Vec<render::Alternate> = if languages.len() > 1 {
         languages.iter().map(render::Alternate::of).collect()
     } else {
         Vec::new()
     };
-    for (lang, group) in languages.iter().zip(groups) {
-        let pages = render::Pages::new(book, engine, variant, lang);
-        let (outs, mut failed) = write_language(&pages, group, assets, &alternates, target)?;
-        if !failed.is_empty() {
-            problems.append(&mut failed);
-            continue;
-        }
-        let files = pages
-            .shared_files(outs.iter().map(|g| &g.card), assets, &all)
-            .map_err(|d| pages.content_error(vec![*d]))?;
+    let mut written: HashSet<String> = HashSet::new();
+    for (p, outs) in pages.iter().zip(&by_lang) {
+        let files = p
+            .shared_files(outs.iter().map(|g| &g.card), &assets, &all)
+            .map_err(|d| p.content_error(vec![*d]))?;
         written.extend(files.iter().map(|f| f.to().to_owned()));
         output::write_files(target, files)?;
-        guides.extend(outs);
     }
-    if !problems.is_empty() {
-        return Err(first.content_error(problems));
-    }
-    let files = first
-        .site_files(guides.iter().map(|g| &g.card), assets)
-        .map_err(|d| first.content_error(vec![*d]))?;
+    let guides: Vec<render::GuideOut> = by_lang.into_iter().flatten().collect();
+    let files = pages[0]
+        .site_files(guides.iter().map(|g| &g.card), &assets)
+        .map_err(|d| pages[0].content_error(vec![*d]))?;
     written.extend(guides.iter().flat_map(|g| g.files.iter().cloned()));
     written.extend(files.iter().map(|f| f.to().to_owned()));
     output::write_files(target, files)?;
     Ok(Written { written, guides })
 }
 
-/// Guides checked, grouped by language (in the book's order of languages, each group in book
-/// order); and for each guide id, the languages it is written in (empty in a book of one
-/// language).
-#[allow(clippy::type_complexity)]
-fn by_language(
-    guides: Vec<(load::LoadedGuide, validate::Resolved)>,
+/// Each guide's neighbours in its language (by book order) and the languages it is written
+/// in (none in a book of one language).
+fn around(
+    guides: &[Summary],
     languages: &[crate::i18n::Language],
-) -> (
-    Vec<Vec<(load::LoadedGuide, validate::Resolved)>>,
-    std::collections::HashMap<String, Vec<render::Alternate>>,
-) {
-    let index = |g: &load::LoadedGuide| {
-        g.lang
-            .as_deref()
-            .and_then(|l| languages.iter().position(|x| x.code == l))
-            .unwrap_or(0)
+    lang_of: impl Fn(&Summary) -> usize,
+) -> Vec<render::Neighbours> {
+    let link = |s: &Summary| render::NavLink {
+        id: s.id.clone(),
+        title: s.title.clone(),
     };
-    let mut alternates: std::collections::HashMap<String, Vec<usize>> = Default::default();
-    let mut groups: Vec<Vec<_>> = languages.iter().map(|_| Vec::new()).collect();
-    for (g, r) in guides {
-        let i = index(&g);
+    let mut order: Vec<Vec<usize>> = languages.iter().map(|_| Vec::new()).collect();
+    let mut alternates: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, s) in guides.iter().enumerate() {
+        order[lang_of(s)].push(i);
         if languages.len() > 1 {
-            alternates.entry(r.id.clone()).or_default().push(i);
+            alternates.entry(&s.id).or_default().push(lang_of(s));
         }
-        groups[i].push((g, r));
     }
-    let alternates = alternates
-        .into_iter()
-        .map(|(id, mut langs)| {
+    let mut out = vec![render::Neighbours::default(); guides.len()];
+    for list in &order {
+        let links: Vec<render::NavLink> = list.iter().map(|&i| link(&guides[i])).collect();
+        for (pos, &i) in list.iter().enumerate() {
+            out[i] = render::Neighbours::at(&links, pos);
+        }
+    }
+    for (i, s) in guides.iter().enumerate() {
+        if let Some(langs) = alternates.get(s.id.as_str()) {
+            let mut langs = langs.clone();
             langs.sort_unstable();
             langs.dedup();
-            let list = langs
-                .into_iter()
-                .map(|i| render::Alternate::of(&languages[i]))
+            out[i].languages = langs
+                .iter()
+                .map(|&l| render::Alternate::of(&languages[l]))
                 .collect();
-            (id, list)
-        })
-        .collect();
-    (groups, alternates)
-}
-
-/// Renders and writes the guides of one language, in parallel; each guide's model is dropped
-/// once its files are written. Returns their pages, or the template problems that stopped
-/// them; an I/O failure stops the build.
-fn write_language(
-    pages: &render::Pages,
-    group: Vec<(load::LoadedGuide, validate::Resolved)>,
-    assets: &[validate::Asset],
-    alternates: &std::collections::HashMap<String, Vec<render::Alternate>>,
-    target: output::Target,
-) -> Result<(Vec<render::GuideOut>, Vec<diag::Diagnostic>), Error> {
-    use rayon::prelude::*;
-    // Each page links the one before and after it in its language.
-    let order: Vec<render::NavLink> = group
-        .iter()
-        .map(|(g, r)| render::NavLink::of(g, r))
-        .collect();
-    let results: Vec<anyhow::Result<Result<render::GuideOut, Vec<diag::Diagnostic>>>> = group
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, (g, r))| {
-            let mut nav = render::Neighbours::at(&order, i);
-            nav.languages = alternates.get(&r.id).cloned().unwrap_or_default();
-            match pages.guide(&g, &r, assets, &nav) {
-                Ok((out, files)) => output::write_files(target, files).map(|()| Ok(out)),
-                Err(d) => Ok(Err(d)),
-            }
-        })
-        .collect();
-    let mut outs = Vec::with_capacity(results.len());
-    let mut problems = Vec::new();
-    for r in results {
-        match r? {
-            Ok(out) => outs.push(out),
-            Err(d) => problems.extend(d),
         }
     }
-    Ok((outs, problems))
+    out
 }
 
 /// Stage timings recorded by [`timed`], for the caller to print.

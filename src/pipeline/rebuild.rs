@@ -254,7 +254,8 @@ impl Built {
                 .find(|p| p.card.id() == r.id && p.path != path)
         {
             let other = crate::shown_path(&book.shown_root, &other.rel);
-            diagnostics.push(validate::duplicate_guide_id(g, &r.id, &other));
+            let span = g.guide.id.as_ref().map(|i| i.span.clone());
+            diagnostics.push(validate::duplicate_guide_id(&g.shown, span, &r.id, &other));
         }
         diagnostics.sort();
         if diagnostics.has_errors() {

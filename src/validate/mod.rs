@@ -1,10 +1,14 @@
 //! Validate: the rules the schema cannot express (ids, durations, screenshot paths, alt text,
 //! raw HTML), all collected in one pass; resolves ids, anchors, waits and images for rendering.
 
+pub mod book;
 mod checked;
 mod paths;
 pub mod translations;
 
+pub use book::{
+    AssetTable, Context, IdOf, OneGuide, duplicate_guide_id, id_problems, image_size, renumber,
+};
 pub use checked::{CheckedGuide, CheckedSection, CheckedStep};
 pub use translations::Languages;
 
@@ -13,7 +17,7 @@ use paths::FileIndex;
 pub use paths::{percent_decode, publishable, relative_path};
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -82,11 +86,10 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// What validating one guide gives: its resolved facts, its problems, the local images it uses.
-type OneGuide = (Resolved, Vec<Diagnostic>, Vec<PathBuf>);
-
-/// Validates every loaded guide. `root` and `src` are canonical paths; `langs` are the book's
-/// languages (a translation's file name ends in one of them).
+/// Validates every loaded guide of a book (or a few of them: one edited guide, a guide to print
+/// handouts of). `root` and `src` are canonical paths; `langs` are the book's languages (a
+/// translation's file name ends in one of them). A whole book is checked by the pipeline one
+/// family of guides (a source and its translations) at a time, with the same pieces.
 pub fn validate(
     mut guides: Vec<LoadedGuide>,
     root: &Path,
@@ -101,28 +104,11 @@ pub fn validate(
         }
     }
     guides.sort_by(|a, b| (a.guide.weight, &a.rel).cmp(&(b.guide.weight, &b.rel)));
-    let files = OnceLock::new();
-    let publishable = std::sync::Mutex::new(HashMap::new());
-    let run = |g: &LoadedGuide, source: Option<&Resolved>| {
-        let mut v = GuideValidator {
-            g,
-            root,
-            source,
-            files: &files,
-            publishable: &publishable,
-            diags: Vec::new(),
-            locals: Vec::new(),
-            anchors: HashMap::new(),
-            dirs: HashMap::new(),
-            inline: HashMap::new(),
-        };
-        let r = v.run();
-        (r, v.diags, v.locals)
-    };
+    let cx = Context::new(root, src);
     // Guides in the book's language first; then each translation, with its source's ids.
     let mut per_guide: Vec<Option<OneGuide>> = guides
         .par_iter()
-        .map(|g| g.lang.is_none().then(|| run(g, None)))
+        .map(|g| g.lang.is_none().then(|| cx.guide(g, None)))
         .collect();
     let source_of: HashMap<PathBuf, usize> = guides
         .iter()
@@ -143,7 +129,7 @@ pub fn validate(
                 let source = source_index(g)
                     .and_then(|i| per_guide[i].as_ref())
                     .map(|r| &r.0);
-                run(g, source)
+                cx.guide(g, source)
             })
         })
         .collect();
@@ -161,154 +147,28 @@ pub fn validate(
                 .extend(translations::drift((&guides[s], rs), (g, rt)));
         }
     }
-    let mut table = AssetTable::default();
-    let mut ids: HashMap<(Option<String>, String), &LoadedGuide> = HashMap::new();
+    let per_guide: Vec<OneGuide> = per_guide.into_iter().flatten().collect();
+    checked.diagnostics.extend(book::id_problems(
+        guides
+            .iter()
+            .zip(&per_guide)
+            .map(|(g, (r, _, _))| book::IdOf::new(g, &r.id)),
+        langs,
+    ));
+    let mut table = book::AssetTable::default();
     let mut pairs = Vec::new();
-    for (g, (mut resolved, diags, locals)) in guides.iter().zip(per_guide.into_iter().flatten()) {
+    for (mut resolved, diags, locals) in per_guide {
         checked.diagnostics.extend(diags);
-        let key = (g.lang.clone(), resolved.id.clone());
-        if let Some(first) = ids.get(&key) {
-            checked
-                .diagnostics
-                .push(duplicate_guide_id(g, &resolved.id, &first.shown));
-        } else {
-            ids.insert(key, g);
-        }
-        if langs.others.contains(&resolved.id) {
-            let span = g.guide.id.as_ref().map_or(0..0, |i| i.span.clone());
-            checked.diagnostics.push(
-                Diagnostic::error(
-                    Code::E026,
-                    &g.shown,
-                    format!("guide id `{}` is a language of the book", resolved.id),
-                )
-                .at(span)
-                .help("the site keeps that language's pages in a folder of that name: choose another id"),
-            );
-        }
         let map: Vec<usize> = locals
             .into_iter()
-            .map(|path| table.index(path, root, src, &mut checked.assets))
+            .map(|path| table.index(path, root, src))
             .collect();
-        for section in &mut resolved.sections {
-            for step in &mut section.steps {
-                renumber_assets(step, &map);
-            }
-        }
-        for img in resolved.inline.values_mut() {
-            if let Image::Local(i) = img {
-                *i = map[*i];
-            }
-        }
+        book::renumber(&mut resolved, &map);
         pairs.push(resolved);
     }
-    checked.assets.par_iter_mut().for_each(|a| {
-        if let Some((w, h)) = image_size(&a.path) {
-            a.width = Some(w);
-            a.height = Some(h);
-        }
-    });
+    checked.assets = table.into_assets();
     checked.guides = guides.into_iter().zip(pairs).collect();
     checked
-}
-
-/// The error for a guide whose id `id` the guide shown as `other` has already.
-pub fn duplicate_guide_id(g: &LoadedGuide, id: &str, other: &Path) -> Diagnostic {
-    let (span, what) = match &g.guide.id {
-        Some(id) => (id.span.clone(), "this id"),
-        None => (0..0, "the id taken from the file name"),
-    };
-    Diagnostic::error(Code::E009, &g.shown, format!("duplicate guide id `{id}`"))
-        .at(span)
-        .label(format!("{what} is already used"))
-        .help(format!(
-            "`{}` uses it too; guide ids name the output files and must be unique",
-            other.display()
-        ))
-}
-
-/// Gives each distinct local file one asset index, and one output name no other file has
-/// (names that are not UTF-8 can meet after their lossy conversion).
-#[derive(Default)]
-struct AssetTable {
-    index: HashMap<PathBuf, usize>,
-    names: std::collections::HashSet<String>,
-}
-
-impl AssetTable {
-    /// The index of the file at `path` in `assets`, added there if it is new.
-    fn index(&mut self, path: PathBuf, root: &Path, src: &Path, assets: &mut Vec<Asset>) -> usize {
-        if let Some(&i) = self.index.get(&path) {
-            return i;
-        }
-        let name = output_name(&path, root, src);
-        let (stem, ext) = match name.rfind('.') {
-            Some(i) if !name[i..].contains('/') => name.split_at(i),
-            _ => (name.as_str(), ""),
-        };
-        let mut out = name.clone();
-        let mut n = 1;
-        while !self.names.insert(out.clone()) {
-            n += 1;
-            out = format!("{stem}-{n}{ext}");
-        }
-        self.index.insert(path.clone(), assets.len());
-        assets.push(Asset {
-            out,
-            path,
-            width: None,
-            height: None,
-        });
-        assets.len() - 1
-    }
-}
-
-fn renumber_assets(step: &mut ResolvedStep, map: &[usize]) {
-    for img in &mut step.screenshots {
-        if let Image::Local(i) = img {
-            *i = map[*i];
-        }
-    }
-    for s in &mut step.substeps {
-        renumber_assets(s, map);
-    }
-}
-
-/// Width and height from the image header, without decoding the pixels.
-pub fn image_size(path: &Path) -> Option<(u32, u32)> {
-    image::ImageReader::open(path)
-        .ok()?
-        .with_guessed_format()
-        .ok()?
-        .into_dimensions()
-        .ok()
-}
-
-/// Where an asset goes inside `media/`: its path under `src`, or under `_root/` when it lives
-/// elsewhere in the book. The mapping is one-to-one: a path under `src` whose first folder starts
-/// with `_` gets one more (`content/_root/x.png` → `__root/x.png`), so it never meets the
-/// `_root/` of a file outside `src`.
-fn output_name(path: &Path, root: &Path, src: &Path) -> String {
-    let (prefix, rel) = match path.strip_prefix(src) {
-        Ok(r) => (None, r),
-        Err(_) => (
-            Some(crate::layout::OUTSIDE_SRC),
-            path.strip_prefix(root).unwrap_or(path),
-        ),
-    };
-    let mut parts: Vec<String> = rel
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    match (prefix, parts.first_mut()) {
-        (Some(p), _) => parts.insert(0, p.to_owned()),
-        (None, Some(first)) if first.starts_with('_') => first.insert(0, '_'),
-        _ => {}
-    }
-    parts.join("/")
 }
 
 /// Lowercase ASCII slug: `Step 1: Redeem!` → `step-1-redeem`.

@@ -407,3 +407,48 @@ fn the_bundled_page_weighs_under_60_kb() {
     );
     assert!(total < 60 * 1024, "{total} bytes");
 }
+
+/// Every file of an output folder with its size and FNV-1a hash, one per line.
+fn manifest(dir: &Path) -> String {
+    let fnv = |bytes: &[u8]| {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    };
+    snapshot(dir)
+        .iter()
+        .map(|(f, bytes)| format!("{f} {} {:016x}\n", bytes.len(), fnv(bytes)))
+        .collect()
+}
+
+/// The build of a book with cross-guide links (previous/next, translations, a shared image) is
+/// the same byte for byte whether its guides are kept between check and render or read again
+/// (as in a catalogue too large to keep), and the same as before guides were built one family
+/// at a time (the snapshot was taken with that version).
+#[test]
+fn a_build_is_the_same_whether_guides_are_kept_or_read_again() {
+    let book = Book::fixture("translations");
+    let kept = crate::run_with(book.path(), &["build", "-d", "kept"], &[]);
+    assert_eq!(kept.code, 0, "{}", kept.stderr);
+    let again = crate::run_with(
+        book.path(),
+        &["build", "-d", "again"],
+        &[("STEPBOOK_KEEP_MIB", "0")],
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let problems = |stderr: &str| {
+        stderr
+            .lines()
+            .filter(|l| !l.starts_with("built "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        problems(&kept.stderr),
+        problems(&again.stderr),
+        "the same diagnostics, in the same order"
+    );
+    let m = manifest(&book.path().join("kept"));
+    assert_eq!(m, manifest(&book.path().join("again")));
+    insta::assert_snapshot!(m);
+}

@@ -98,10 +98,16 @@ pub struct Run {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_with(dir, args, &[])
+}
+
+/// [`run_in`] with environment variables.
+pub fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out: Output = Command::cargo_bin("stepbook")
         .unwrap()
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .args(args)
         .output()
         .unwrap();

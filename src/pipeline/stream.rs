@@ -1,0 +1,399 @@
+//! Pipeline: a book checked and rendered one family of guides at a time — a source and its
+//! translations, on the worker that loaded them. Each guide is loaded, checked and then dropped;
+//! only what crosses guides stays (its id, title and place in the book, the images it uses, its
+//! problems). Trees are kept from the check to the render up to a budget of source text, so a
+//! book of ordinary size is read once and a catalogue of any size in flat memory: the guides
+//! beyond the budget are read and checked again when rendered.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
+use crate::load::{self, LoadedGuide};
+use crate::validate::{self, Asset, Languages, Resolved, translations};
+use crate::variant::Variant;
+use crate::{Book, Error, shown_path};
+
+/// How much guide text (bytes of YAML) the trees kept between check and render may come from:
+/// the 1,000-guide benchmark book (7 MB) is read once; beyond, guides are read again. Override
+/// with `STEPBOOK_KEEP_MIB` (0 reads every guide twice: the outputs are the same).
+const KEEP_BYTES: usize = 12 << 20;
+
+fn keep_budget() -> usize {
+    std::env::var("STEPBOOK_KEEP_MIB")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(KEEP_BYTES, |m| m << 20)
+}
+
+/// What the rest of the book needs to know of a checked guide.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub path: PathBuf,
+    pub rel: PathBuf,
+    pub shown: PathBuf,
+    pub weight: i64,
+    /// A translation's language (`None`: the book's).
+    pub lang: Option<String>,
+    pub id: String,
+    /// The title as plain text (for other pages' links to it).
+    pub title: String,
+    id_span: Option<Range<usize>>,
+    /// Local images it uses, in order of use.
+    locals: Vec<PathBuf>,
+}
+
+impl Summary {
+    fn of(g: &LoadedGuide, r: &Resolved, locals: Vec<PathBuf>) -> Summary {
+        Summary {
+            path: g.path.clone(),
+            rel: g.rel.clone(),
+            shown: g.shown.clone(),
+            weight: g.guide.weight,
+            lang: g.lang.clone(),
+            id: r.id.clone(),
+            title: crate::markdown::plain(&g.guide.title),
+            id_span: g.guide.id.as_ref().map(|i| i.span.clone()),
+            locals,
+        }
+    }
+}
+
+/// A guide checked, with its tree when it was kept.
+type Kept = Option<(LoadedGuide, Resolved)>;
+
+/// The result of checking a book: every guide's summary in book order, the images they use,
+/// and the problems; the trees kept for rendering.
+pub struct Checked {
+    /// In book order (weight, then path).
+    pub guides: Vec<Summary>,
+    pub assets: Vec<Asset>,
+    pub diagnostics: Diagnostics,
+    pub sources: Sources,
+    /// Each family's guides (indices into `guides`), its source first.
+    families: Vec<Vec<usize>>,
+    kept: Vec<Kept>,
+    /// A local image's asset index.
+    table: HashMap<PathBuf, usize>,
+    variant: Variant,
+}
+
+impl std::fmt::Debug for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checked")
+            .field("guides", &self.guides.len())
+            .field("diagnostics", &self.diagnostics)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One guide file of a family, before it is read.
+struct Member {
+    path: PathBuf,
+    lang: Option<String>,
+}
+
+/// What checking one family gave, guide by guide.
+struct FamilyChecked {
+    guides: Vec<(Summary, Kept)>,
+    diagnostics: Vec<Diagnostic>,
+    sources: Vec<(PathBuf, Arc<str>)>,
+}
+
+/// Checks every guide of the book, for one profile (`variant`).
+pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
+    let found = crate::timed("find", || load::find_guides(&book.src));
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(load::skipped(&book.root, &book.shown_root, &found));
+    let langs = Languages::of(&book.config);
+    let (families, lang_problems) = families(book, found.files, &langs);
+    diagnostics.extend(lang_problems);
+    let cx = validate::Context::new(&book.root, &book.src);
+    let budget = AtomicUsize::new(keep_budget());
+    let checked: Vec<FamilyChecked> = crate::timed("check", || {
+        families
+            .par_iter()
+            .map(|f| check_family(book, f, variant, &cx, &budget))
+            .collect()
+    });
+    let mut sources = Sources::default();
+    let mut all: Vec<(Summary, Kept)> = Vec::new();
+    let mut family_of = Vec::new();
+    for (fi, f) in checked.into_iter().enumerate() {
+        diagnostics.extend(f.diagnostics);
+        for (shown, text) in f.sources {
+            sources.insert(shown, text);
+        }
+        family_of.extend(std::iter::repeat_n(fi, f.guides.len()));
+        all.extend(f.guides);
+    }
+    // Book order: weight, then path.
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by(|&a, &b| (all[a].0.weight, &all[a].0.rel).cmp(&(all[b].0.weight, &all[b].0.rel)));
+    let mut slots: Vec<Option<(Summary, Kept)>> = all.into_iter().map(Some).collect();
+    let mut guides = Vec::with_capacity(order.len());
+    let mut kept = Vec::with_capacity(order.len());
+    let mut fams: Vec<Vec<usize>> = families.iter().map(|_| Vec::new()).collect();
+    for (new, &old) in order.iter().enumerate() {
+        let (s, k) = slots[old].take().expect("each guide once");
+        guides.push(s);
+        kept.push(k);
+        fams[family_of[old]].push(new);
+    }
+    // Within a family, its source first (the translations take its ids).
+    for f in &mut fams {
+        f.sort_by_key(|&i| (guides[i].lang.is_some(), i));
+    }
+    let id_problems = validate::id_problems(
+        guides.iter().map(|g| validate::IdOf {
+            lang: g.lang.as_deref(),
+            id: &g.id,
+            shown: &g.shown,
+            id_span: g.id_span.clone(),
+        }),
+        &langs,
+    );
+    for d in &id_problems {
+        add_source(&mut sources, &guides, d);
+    }
+    diagnostics.extend(id_problems);
+    let (assets, table) = assets(book, &guides, &mut kept);
+    diagnostics.sort();
+    Ok(Checked {
+        guides,
+        assets,
+        diagnostics,
+        sources,
+        families: fams,
+        kept,
+        table,
+        variant: variant.clone(),
+    })
+}
+
+/// The guide files grouped into families (a source and its translations, by the source's path
+/// without the language), in path order; and the problems of files whose language the book
+/// does not declare (they are checked as guides of the book's language).
+fn families(
+    book: &Book,
+    files: Vec<PathBuf>,
+    langs: &Languages,
+) -> (Vec<Vec<Member>>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut by_key: std::collections::BTreeMap<PathBuf, Vec<Member>> = Default::default();
+    for path in files {
+        let rel = path.strip_prefix(&book.root).unwrap_or(&path).to_path_buf();
+        let shown = shown_path(&book.shown_root, &rel);
+        let lang = match translations::of_file(&path, &shown, langs) {
+            Ok(l) => l,
+            Err(d) => {
+                problems.push(*d);
+                None
+            }
+        };
+        let key = translations::source_key(&rel, lang.as_deref());
+        by_key.entry(key).or_default().push(Member { path, lang });
+    }
+    let families = by_key
+        .into_values()
+        .map(|mut f| {
+            f.sort_by(|a, b| (a.lang.is_some(), &a.path).cmp(&(b.lang.is_some(), &b.path)));
+            f
+        })
+        .collect();
+    (families, problems)
+}
+
+/// Loads and checks the guides of one family: the source, then each translation with the
+/// source's ids, and how each translation has drifted from it.
+fn check_family(
+    book: &Book,
+    family: &[Member],
+    variant: &Variant,
+    cx: &validate::Context,
+    budget: &AtomicUsize,
+) -> FamilyChecked {
+    let mut out = FamilyChecked {
+        guides: Vec::new(),
+        diagnostics: Vec::new(),
+        sources: Vec::new(),
+    };
+    let mut source: Option<(LoadedGuide, Resolved)> = None;
+    for m in family {
+        let (loaded, mut diags, text) = load::load_one(&book.root, &book.shown_root, &m.path);
+        let Some(mut g) = loaded else {
+            out.sources.extend(text.filter(|_| !diags.is_empty()));
+            out.diagnostics.append(&mut diags);
+            continue;
+        };
+        g.lang = m.lang.clone();
+        let (g, vd) = crate::variant::apply(g, variant);
+        diags.extend(vd);
+        let from = source.as_ref().filter(|_| g.lang.is_some());
+        let (r, gd, locals) = cx.guide(&g, from.map(|(_, r)| r));
+        diags.extend(gd);
+        if let Some((sg, sr)) = from {
+            diags.extend(translations::drift((sg, sr), (&g, &r)));
+        }
+        if !diags.is_empty() {
+            out.sources.extend(text);
+        }
+        out.diagnostics.append(&mut diags);
+        let summary = Summary::of(&g, &r, locals);
+        if g.lang.is_none() {
+            // Its translations need it; it is kept (or dropped) after them.
+            out.guides.push((summary, None));
+            source = Some((g, r));
+            continue;
+        }
+        let len = g.text.len();
+        let keep = budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(len)
+            })
+            .is_ok();
+        out.guides.push((summary, keep.then_some((g, r))));
+    }
+    // The source is kept, if it fits, once its translations no longer need it.
+    if let Some((g, r)) = source
+        && budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(g.text.len())
+            })
+            .is_ok()
+        && let Some(slot) = out.guides.iter_mut().find(|(s, _)| s.lang.is_none())
+    {
+        slot.1 = Some((g, r));
+    }
+    out
+}
+
+/// Adds the text of the guide a book-level problem points at to `sources`, read again (the
+/// check keeps the texts of guides with problems only).
+fn add_source(sources: &mut Sources, guides: &[Summary], d: &Diagnostic) {
+    let Some(g) = guides.iter().find(|g| g.shown == d.file) else {
+        return;
+    };
+    if sources.get(&g.shown).is_none()
+        && let Ok(text) = std::fs::read_to_string(&g.path)
+    {
+        sources.insert(g.shown.clone(), Arc::from(text));
+    }
+}
+
+/// The book's local images, each once, numbered in book order (the order of the guides, then of
+/// use in each); the kept trees renumbered to them.
+fn assets(
+    book: &Book,
+    guides: &[Summary],
+    kept: &mut [Kept],
+) -> (Vec<Asset>, HashMap<PathBuf, usize>) {
+    let mut table = validate::AssetTable::default();
+    for (g, k) in guides.iter().zip(kept.iter_mut()) {
+        let map: Vec<usize> = g
+            .locals
+            .iter()
+            .map(|p| table.index(p.clone(), &book.root, &book.src))
+            .collect();
+        if let Some((_, r)) = k {
+            validate::renumber(r, &map);
+        }
+    }
+    let index: HashMap<PathBuf, usize> = guides
+        .iter()
+        .flat_map(|g| g.locals.iter())
+        .filter_map(|p| table.get(p).map(|i| (p.clone(), i)))
+        .collect();
+    (table.into_assets(), index)
+}
+
+impl Checked {
+    /// Each family's guides with their trees — kept from the check, or read and checked again
+    /// — handed to `f` on the workers, families in parallel and each family's guides in order
+    /// (its source first). `f` gets each guide's index in [`Checked::guides`].
+    pub fn render_families<T: Send>(
+        self,
+        book: &Book,
+        f: impl Fn(usize, &LoadedGuide, &Resolved) -> T + Sync,
+    ) -> Result<Vec<(usize, T)>, Error> {
+        let Checked {
+            guides,
+            families,
+            mut kept,
+            table,
+            variant,
+            ..
+        } = self;
+        let cx = validate::Context::new(&book.root, &book.src);
+        let work: Vec<Vec<(usize, Kept)>> = families
+            .iter()
+            .map(|fam| fam.iter().map(|&i| (i, kept[i].take())).collect())
+            .collect();
+        let done: Vec<Result<Vec<(usize, T)>, Error>> = work
+            .into_par_iter()
+            .map(|fam| {
+                let mut out = Vec::with_capacity(fam.len());
+                let mut source: Option<Resolved> = None;
+                for (i, k) in fam {
+                    let s = &guides[i];
+                    let (g, r) = match k {
+                        Some(k) => k,
+                        None => again(book, s, &variant, &cx, source.as_ref(), &table)?,
+                    };
+                    out.push((i, f(i, &g, &r)));
+                    if s.lang.is_none() {
+                        source = Some(r);
+                    }
+                }
+                Ok(out)
+            })
+            .collect();
+        let mut all = Vec::with_capacity(guides.len());
+        for d in done {
+            all.extend(d?);
+        }
+        all.sort_by_key(|(i, _)| *i);
+        Ok(all)
+    }
+}
+
+/// A guide dropped after the check, read and checked again for rendering (what the check
+/// found is already reported).
+fn again(
+    book: &Book,
+    s: &Summary,
+    variant: &Variant,
+    cx: &validate::Context,
+    source: Option<&Resolved>,
+    table: &HashMap<PathBuf, usize>,
+) -> Result<(LoadedGuide, Resolved), Error> {
+    let changed = || {
+        Error::Other(anyhow::anyhow!(
+            "`{}` changed while the book was being built\n  = help: build again",
+            s.shown.display()
+        ))
+    };
+    let (loaded, _, _) = load::load_one(&book.root, &book.shown_root, &s.path);
+    let mut g = loaded.ok_or_else(changed)?;
+    g.lang = s.lang.clone();
+    let (g, _) = crate::variant::apply(g, variant);
+    let (mut r, _, locals) = cx.guide(&g, source.filter(|_| s.lang.is_some()));
+    let map: Option<Vec<usize>> = locals.iter().map(|p| table.get(p).copied()).collect();
+    validate::renumber(&mut r, &map.ok_or_else(changed)?);
+    Ok((g, r))
+}
+
+/// W010: a book without guides.
+pub fn no_guides(book: &Book) -> Diagnostic {
+    Diagnostic::warning(
+        Code::W010,
+        shown_path(&book.shown_root, &book.config.book.src),
+        "no guides found",
+    )
+    .help("add a guide file (`*.yaml`) to this folder; `stepbook init` writes an example")
+}
