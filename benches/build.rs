@@ -6,7 +6,10 @@
 //!
 //! Options (after `--`): `--guides N`, `--runs N`, `--distinct-images` (every screenshot its own
 //! file instead of a shared pool of 100), `--keep DIR` (write the corpus to DIR and keep it),
-//! `--variables` (also build the same corpus with a `{{ event.name }}` in every step, and compare).
+//! `--variables` (also build the same corpus with a `{{ event.name }}` in every step, and compare),
+//! `--baseline BIN` (also build the same corpus with another stepbook binary, e.g. an earlier
+//! version, and print both and their ratio). Each run's peak memory is its own
+//! (`wait4`); a first build's output is removed after its run.
 
 use std::process::Command;
 use std::time::Instant;
@@ -21,6 +24,7 @@ struct Opts {
     distinct: bool,
     keep: Option<String>,
     variables: bool,
+    baseline: Option<String>,
 }
 
 fn opts() -> Opts {
@@ -30,6 +34,7 @@ fn opts() -> Opts {
         distinct: false,
         keep: None,
         variables: false,
+        baseline: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -44,20 +49,41 @@ fn opts() -> Opts {
             "--distinct-images" => o.distinct = true,
             "--variables" => o.variables = true,
             "--keep" => o.keep = args.next(),
+            "--baseline" => o.baseline = args.next(),
             _ => {} // cargo bench passes `--bench`
         }
     }
     o
 }
 
-/// Peak resident set size of the largest child waited for so far, in KiB (Linux).
-fn children_max_rss_kib() -> i64 {
+/// Runs `exe build --quiet DIR --dest-dir DEST` and returns its wall time in seconds and its
+/// own peak resident set size in MiB (from `wait4`, Linux).
+// The child is waited for with `wait4` (for its own rusage), which clippy does not see.
+#[allow(clippy::zombie_processes)]
+fn run_build(exe: &str, dir: &std::path::Path, dest: &std::path::Path) -> (f64, f64) {
+    let t = Instant::now();
+    let child = Command::new(exe)
+        .args(["build", "--quiet"])
+        .arg(dir)
+        .arg("--dest-dir")
+        .arg(dest)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage fills the struct it is given.
-    unsafe {
-        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
-        usage.assume_init().ru_maxrss
-    }
+    // SAFETY: wait4 fills the status and the rusage it is given, for our own child.
+    let usage = unsafe {
+        libc::wait4(child.id() as i32, &mut status, 0, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let elapsed = t.elapsed().as_secs_f64();
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{exe} failed"
+    );
+    (elapsed, usage.ru_maxrss as f64 / 1024.0)
 }
 
 fn main() {
@@ -78,59 +104,67 @@ fn main() {
         start.elapsed()
     );
     let exe = env!("CARGO_BIN_EXE_stepbook");
-    let measure = |label: &str,
-                   dir: &std::path::Path,
-                   dest: &dyn Fn(usize) -> std::path::PathBuf|
-     -> f64 {
+    let mut peak: f64 = 0.0;
+    let mut measure = |label: &str, bin: &str, dir: &std::path::Path, fresh: bool| -> (f64, f64) {
         let mut times = Vec::new();
+        let mut rss: f64 = 0.0;
         for run in 0..o.runs {
-            let t = Instant::now();
-            let out = Command::new(exe)
-                .args(["build", "--quiet"])
-                .arg(dir)
-                .arg("--dest-dir")
-                .arg(dest(run))
-                .output()
-                .unwrap();
-            let elapsed = t.elapsed();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            eprintln!("{label} run {run}: {:.3} s", elapsed.as_secs_f64());
-            times.push(elapsed.as_secs_f64());
+            let dest = if fresh {
+                dir.join(format!("fresh-{run}"))
+            } else {
+                dir.join(format!(
+                    "book-{}",
+                    if bin == exe { "new" } else { "baseline" }
+                ))
+            };
+            let (secs, mib) = run_build(bin, dir, &dest);
+            if fresh {
+                let _ = std::fs::remove_dir_all(&dest);
+            }
+            eprintln!("{label} run {run}: {secs:.3} s, {mib:.1} MiB");
+            times.push(secs);
+            rss = rss.max(mib);
         }
         times.sort_by(f64::total_cmp);
         println!(
-            "stepbook build, {label} ({} guides, 3 outputs): median {:.3} s, min {:.3} s, max {:.3} s",
+            "{label} ({} guides, 3 outputs): median {:.3} s, min {:.3} s, max {:.3} s, peak RSS {rss:.1} MiB",
             o.guides,
             times[times.len() / 2],
             times[0],
             times[times.len() - 1],
         );
-        times[times.len() / 2]
+        peak = peak.max(rss);
+        (times[times.len() / 2], rss)
     };
     // A first build: a new destination each time (nothing to replace or reuse).
-    let first = measure("first build", &dir, &|run| dir.join(format!("fresh-{run}")));
+    let first = measure("stepbook build, first build", exe, &dir, true);
     // Rebuilds of an unchanged book into the same destination.
-    measure("rebuild", &dir, &|_| dir.join("book"));
+    measure("stepbook build, rebuild", exe, &dir, false);
+    if let Some(base) = &o.baseline {
+        let b = measure("baseline build, first build", base, &dir, true);
+        println!(
+            "this build / baseline: time {:.2}x ({:+.1}%), peak RSS {:.2}x",
+            first.0 / b.0,
+            (first.0 / b.0 - 1.0) * 100.0,
+            first.1 / b.1
+        );
+    }
     if o.variables {
         // The same corpus with a placeholder in every step, built side by side.
         let vdir = dir.join("with-variables");
         generate_with(&vdir, o.guides, o.distinct, true);
         let with = measure(
-            "first build, {{ event.name }} in every step",
+            "stepbook build, first build, {{ event.name }} in every step",
+            exe,
             &vdir,
-            &|run| vdir.join(format!("fresh-{run}")),
+            true,
         );
         println!(
             "variables: {:.3} s with, {:.3} s without: {:+.1}%",
-            with,
-            first,
-            (with / first - 1.0) * 100.0
+            with.0,
+            first.0,
+            (with.0 / first.0 - 1.0) * 100.0
         );
     }
-    let rss_mib = children_max_rss_kib() as f64 / 1024.0;
-    println!("peak RSS of any run: {rss_mib:.1} MiB");
+    println!("peak RSS of any run: {peak:.1} MiB");
 }

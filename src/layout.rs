@@ -77,6 +77,11 @@ pub fn search_index(lang: &str) -> String {
     format!("{HTML_DIR}/{lang}search-index.js")
 }
 
+/// The `n`th further part of a language's search index (a large book's index comes in parts).
+pub fn search_index_part(lang: &str, n: usize) -> String {
+    format!("{HTML_DIR}/{lang}search-index-{n}.js")
+}
+
 /// The HTML site's page for addresses it does not have.
 pub const NOT_FOUND_PAGE: &str = "html/404.html";
 
@@ -88,7 +93,23 @@ pub const INDEX_PAGE: &str = "html/index.html";
 
 /// A language's index page.
 pub fn index_page(lang: &str) -> String {
-    format!("{HTML_DIR}/{lang}index.html")
+    index_page_n(lang, 1)
+}
+
+/// The `n`th page of a language's index (`index.html`, `index-2.html`, …).
+pub fn index_page_n(lang: &str, n: usize) -> String {
+    match n {
+        1 => format!("{HTML_DIR}/{lang}index.html"),
+        n => format!("{HTML_DIR}/{lang}index-{n}.html"),
+    }
+}
+
+/// The `n`th index page from another, given the language's root.
+pub fn index_page_href(root: &str, n: usize) -> String {
+    match n {
+        1 => format!("{root}index.html"),
+        n => format!("{root}index-{n}.html"),
+    }
 }
 
 /// A guide's HTML page.

@@ -5,10 +5,15 @@ use stepbook::cmd::{self, Cli};
 use stepbook::exit;
 
 fn main() {
-    // Return freed memory to the OS at once instead of after 10 ms: the peak memory of a
-    // 1,000-guide build drops from ~95 MiB to ~76 MiB at no measurable cost in time.
-    // SAFETY: sets a process-wide allocator option; no allocation is in flight.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    // Freed memory goes back to the OS after mimalloc's default 10 ms. Purging at once kept the
+    // 1,000-guide build at 87 instead of 97 MiB, but since guides are checked and rendered one
+    // family at a time, the page-table shootdowns it costs made that build 15% slower
+    // (benches/README.md); a large book's memory is flat either way.
+    // `MIMALLOC_PURGE_DELAY` in the environment (ms) still decides, for measurements.
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets a process-wide allocator option; no allocation is in flight.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+    }
     let cli = Cli::parse();
     let color = cli.color.enabled();
     let code = match cmd::run(cli) {

@@ -298,6 +298,11 @@ fn write_all(
             .map_err(|d| p.content_error(vec![*d]))?;
         written.extend(files.iter().map(|f| f.to().to_owned()));
         output::write_files(target, files)?;
+        // A large book's search index is written part by part, as each is made.
+        p.write_search(outs.iter().map(|g| &g.card), &assets, |f| {
+            written.insert(f.to().to_owned());
+            output::write_files(target, vec![f])
+        })?;
     }
     let guides: Vec<render::GuideOut> = by_lang.into_iter().flatten().collect();
     let files = pages[0]

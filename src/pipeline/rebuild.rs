@@ -138,6 +138,10 @@ impl Built {
                 .site_files(cards.iter().map(|p| &p.card), &assets)
                 .map_err(|d| content_error(*d, self.engine.sources()))?,
         );
+        renderer.write_search(cards.iter().map(|p| &p.card), &assets, |f| {
+            files.push(f);
+            Ok::<(), Error>(())
+        })?;
         write_files(self.target(), files)?;
         Ok((out, diagnostics, sources))
     }
@@ -288,6 +292,10 @@ impl Built {
                 .site_files(pages.iter().map(|p| &p.card), assets)
                 .map_err(|d| content_error(*d, self.engine.sources()))?,
         );
+        renderer.write_search(pages.iter().map(|p| &p.card), assets, |f| {
+            files.push(f);
+            Ok::<(), Error>(())
+        })?;
         write_files(self.target(), files)?;
         Ok(())
     }

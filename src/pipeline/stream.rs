@@ -22,7 +22,7 @@ use crate::{Book, Error, shown_path};
 /// How much guide text (bytes of YAML) the trees kept between check and render may come from:
 /// the 1,000-guide benchmark book (7 MB) is read once; beyond, guides are read again. Override
 /// with `STEPBOOK_KEEP_MIB` (0 reads every guide twice: the outputs are the same).
-const KEEP_BYTES: usize = 12 << 20;
+const KEEP_BYTES: usize = 8 << 20;
 
 fn keep_budget() -> usize {
     std::env::var("STEPBOOK_KEEP_MIB")

@@ -15,7 +15,6 @@ use crate::output::OutFile;
 pub struct GuideCard {
     id: String,
     title: String,
-    summary_html: Option<String>,
     /// The summary's first paragraph as plain text (at most 300 characters): what a card shows.
     lead: Option<String>,
     step_count: usize,
@@ -25,64 +24,10 @@ pub struct GuideCard {
     total_wait: Option<String>,
     /// What search finds of the guide: its title and summary, each section and each step.
     #[serde(skip)]
-    search: Vec<SearchEntry>,
+    search: super::search::Entries,
     /// Its language's folder in the site (`""`, `de/`).
     #[serde(skip)]
     prefix: String,
-}
-
-/// One thing search can find in a guide: a label (empty for the guide itself), the anchor on
-/// its page (empty for the page) and its text.
-#[derive(Debug, Clone, Serialize)]
-struct SearchEntry(String, String, String);
-
-/// The search entries of a guide: the guide, its sections, its steps (by their checklist label,
-/// the step's first sentence, which keeps the index small).
-fn search_entries(g: &GuideView, t: &crate::i18n::Strings) -> Vec<SearchEntry> {
-    let mut out = vec![SearchEntry(
-        String::new(),
-        String::new(),
-        g.summary_plain.clone().unwrap_or_default(),
-    )];
-    fn steps(out: &mut Vec<SearchEntry>, list: &[super::view::StepView], t: &crate::i18n::Strings) {
-        for st in list {
-            out.push(SearchEntry(
-                t.fill("search_step", &[("number", &st.number)]),
-                st.anchor.clone(),
-                st.check.clone(),
-            ));
-            steps(out, &st.substeps, t);
-        }
-    }
-    for sec in &g.sections {
-        out.push(SearchEntry(
-            sec.title.clone(),
-            sec.anchor.clone(),
-            String::new(),
-        ));
-        steps(&mut out, &sec.steps, t);
-    }
-    out
-}
-
-/// The search index as a script: each guide once (`[title, page]`), then its entries as
-/// `[guide, label, anchor, text]` (a `fetch` of JSON does not work from file://).
-fn search_index(cards: &[&GuideCard]) -> String {
-    let guides: Vec<(&str, String)> = cards
-        .iter()
-        .map(|c| (c.title.as_str(), format!("{}/index.html", c.id)))
-        .collect();
-    let entries: Vec<(usize, &str, &str, &str)> = cards
-        .iter()
-        .enumerate()
-        .flat_map(|(i, c)| {
-            c.search
-                .iter()
-                .map(move |e| (i, e.0.as_str(), e.1.as_str(), e.2.as_str()))
-        })
-        .collect();
-    let json = serde_json::json!({ "g": guides, "e": entries }).to_string();
-    format!("window.stepbookIndex = {};\n", json.replace("</", "<\\/"))
 }
 
 /// The first paragraph of a Markdown summary as plain text, cut at 300 characters.
@@ -119,13 +64,12 @@ impl GuideCard {
         GuideCard {
             id: g.id.clone(),
             title: g.title.clone(),
-            summary_html: g.summary_html.clone(),
             lead: g.summary_md.as_deref().and_then(lead),
             step_count: g.step_count,
             duration: g.duration.clone(),
             duration_minutes: g.duration_minutes,
             total_wait: g.total_wait.clone(),
-            search: search_entries(g, &lang.strings),
+            search: super::search::Entries::of(g, &lang.strings),
             prefix: lang.prefix.clone(),
         }
     }
@@ -181,28 +125,24 @@ struct CardLinks<'a> {
     checklist_href: Option<String>,
 }
 
+/// Guides on one index page: a larger book's index has several pages, so that no page (and no
+/// page's rendering) grows with the book.
+pub const INDEX_PAGE_GUIDES: usize = 1000;
+
+/// The index of one language: `index.html`, and `index-2.html`, … for a book of more than
+/// [`INDEX_PAGE_GUIDES`] guides.
 fn index(
     cx: &RenderCx,
     cards: &[&GuideCard],
     cfg: &HtmlOutput,
-) -> Result<OutFile, Box<Diagnostic>> {
+) -> Result<Vec<OutFile>, Box<Diagnostic>> {
     let (root, site_root) = roots(cfg, cx.lang, 0);
-    let links: Vec<CardLinks> = cards
-        .iter()
-        .map(|card| CardLinks {
-            card,
-            href: layout::guide_href_from_index(&root, &card.id),
-            checklist_href: cx
-                .checklist
-                .then(|| layout::checklist_href_from_html(&root, &card.id)),
-        })
-        .collect();
-    let mut ctx = cx.base.clone();
-    ctx.insert("guides", &links);
-    ctx.insert("root", &root);
-    ctx.insert("site_root", &site_root);
+    let mut base = cx.base.clone();
+    base.insert("root", &root);
+    base.insert("site_root", &site_root);
     let languages = alternates(&cx.nav.languages, cx.lang, &site_root, None);
-    ctx.insert("translations", &languages);
+    base.insert("translations", &languages);
+    base.insert("guide_count", &cards.len());
     // The time of every guide that says how long it takes, as "3 h 20 min".
     let minutes: u64 = cards.iter().filter_map(|c| c.duration_minutes).sum();
     let total = (minutes > 0).then(|| {
@@ -210,11 +150,42 @@ fn index(
             .strings
             .duration(crate::duration::Duration(minutes * 60))
     });
-    ctx.insert("total_duration", &total);
-    Ok(OutFile::Text {
-        to: layout::index_page(&cx.lang.prefix),
-        text: cx.engine.render("index.html", &ctx)?,
-    })
+    base.insert("total_duration", &total);
+    let count = cards.len().div_ceil(INDEX_PAGE_GUIDES).max(1);
+    let page_href = |n: usize| layout::index_page_href(&root, n);
+    let mut out = Vec::with_capacity(count);
+    for n in 1..=count {
+        let chunk = cards
+            .chunks(INDEX_PAGE_GUIDES)
+            .nth(n - 1)
+            .unwrap_or_default();
+        let links: Vec<CardLinks> = chunk
+            .iter()
+            .map(|card| CardLinks {
+                card,
+                href: layout::guide_href_from_index(&root, &card.id),
+                checklist_href: cx
+                    .checklist
+                    .then(|| layout::checklist_href_from_html(&root, &card.id)),
+            })
+            .collect();
+        let mut ctx = base.clone();
+        ctx.insert("guides", &links);
+        let pages = (count > 1).then(|| {
+            serde_json::json!({
+                "page": n,
+                "count": count,
+                "prev": (n > 1).then(|| page_href(n - 1)),
+                "next": (n < count).then(|| page_href(n + 1)),
+            })
+        });
+        ctx.insert("index_pages", &pages);
+        out.push(OutFile::Text {
+            to: layout::index_page_n(&cx.lang.prefix, n),
+            text: cx.engine.render("index.html", &ctx)?,
+        });
+    }
+    Ok(out)
 }
 
 /// `404.html`: what a server shows for an address the site does not have. Its links are
@@ -314,13 +285,20 @@ impl Output for Html {
         cards: &[&GuideCard],
         _assets: &[crate::validate::Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
-        Ok(vec![
-            index(cx, cards, &self.cfg)?,
-            OutFile::Text {
-                to: layout::search_index(&cx.lang.prefix),
-                text: search_index(cards),
-            },
-        ])
+        index(cx, cards, &self.cfg)
+    }
+
+    fn search<'c>(
+        &self,
+        cx: &RenderCx,
+        cards: &'c [&'c GuideCard],
+    ) -> Box<dyn Iterator<Item = OutFile> + 'c> {
+        Box::new(super::search::files(
+            cards
+                .iter()
+                .map(|c| (c.title.as_str(), c.id.as_str(), &c.search)),
+            &cx.lang.prefix,
+        ))
     }
 
     fn site(

@@ -53,6 +53,16 @@ pub trait Output: Send + Sync {
         Ok(Vec::new())
     }
 
+    /// The search index of one language, file by file as they are made (a large book's index
+    /// comes in parts); none by default.
+    fn search<'c>(
+        &self,
+        _cx: &RenderCx,
+        _cards: &'c [&'c html::GuideCard],
+    ) -> Box<dyn Iterator<Item = crate::output::OutFile> + 'c> {
+        Box::new(std::iter::empty())
+    }
+
     /// Files of the whole output, once for all languages (theme files, copied images, a
     /// sitemap of every guide in `all`); none by default.
     fn site(
@@ -132,6 +142,7 @@ pub fn outputs(book: &Book, engine: &Engine) -> Vec<Box<dyn Output>> {
 pub mod html;
 pub mod markdown;
 mod pages;
+mod search;
 pub mod view;
 
 pub use pages::{Alternate, GuideOut, NavLink, Neighbours, Pages};

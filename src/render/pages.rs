@@ -235,6 +235,25 @@ impl<'a> Pages<'a> {
         Ok(files)
     }
 
+    /// Writes this language's search index with `write`, file by file as each is made (the
+    /// parts of a large book's index are never all in memory).
+    pub fn write_search<'c, E>(
+        &self,
+        cards: impl IntoIterator<Item = &'c html::GuideCard>,
+        assets: &[Asset],
+        mut write: impl FnMut(OutFile) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let cards: Vec<&html::GuideCard> = cards.into_iter().collect();
+        let none = Neighbours::default();
+        let cx = self.cx(assets, &none);
+        for out in &self.outputs {
+            for file in out.search(&cx, &cards) {
+                write(file)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The files of the whole site, once for all languages: the theme files, the local
     /// screenshots copied into each output that shows images, the 404 page and the sitemap of
     /// every guide in every language (`all`).

@@ -452,3 +452,31 @@ fn a_build_is_the_same_whether_guides_are_kept_or_read_again() {
     assert_eq!(m, manifest(&book.path().join("again")));
     insta::assert_snapshot!(m);
 }
+
+/// A book of more than 1,000 guides gets an index in pages of 1,000, linked to each other; the
+/// count on each page is the book's.
+#[test]
+fn a_large_index_comes_in_pages() {
+    let book = Book {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    book.write("book.toml", "[book]\ntitle = \"Many\"\n[output.html]\n");
+    for i in 0..1001 {
+        book.write(
+            &format!("content/g{i:04}.yaml"),
+            &format!("title: Guide {i}\nsections:\n  - title: S\n    steps:\n      - text: Go.\n"),
+        );
+    }
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first = book.read("book/html/index.html");
+    let second = book.read("book/html/index-2.html");
+    assert_eq!(first.matches("class=\"guide-card\"").count(), 1000);
+    assert_eq!(second.matches("class=\"guide-card\"").count(), 1);
+    for page in [&first, &second] {
+        assert!(page.contains("1001 guides"), "the book's count");
+    }
+    assert!(first.contains(r#"rel="next" href="index-2.html"><span class="pager-label">Next page</span> Page 2 of 2</a>"#), "{}", &first[first.len() - 800..]);
+    assert!(second.contains(r#"rel="prev" href="index.html"><span class="pager-label">Previous page</span> Page 1 of 2</a>"#));
+    assert!(second.contains("g1000/index.html") && !first.contains("g1000/index.html"));
+}

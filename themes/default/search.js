@@ -1,6 +1,8 @@
 /* stepbook search: the index (search-index.js, written at build time) is loaded the first time
-   the reader searches, as a script so that it also works from file://. Every word typed must
-   appear; results link to the guide, section or step. "/" focuses the box. */
+   the reader searches, as a script so that it also works from file://. A large book's index
+   comes in parts (search-index-1.js, ...), loaded one after the other: results come from what
+   has arrived and grow as the rest does. Every word typed must appear; results link to the
+   guide, section or step. "/" focuses the box. */
 (function () {
   "use strict";
   var form = document.querySelector("form.search");
@@ -9,20 +11,37 @@
   var list = form.querySelector("ol");
   var root = form.getAttribute("data-root") || "";
   var loading = false;
+  var waiting = null;
+  function script(src, done) {
+    var s = document.createElement("script");
+    s.src = src;
+    s.onload = done;
+    document.head.appendChild(s);
+  }
+  // The further parts, one after the other while a part says there is more; the search
+  // shown is run again as each arrives.
+  function rest(n) {
+    var index = window.stepbookIndex;
+    if (!index || !index.more) return;
+    index.more = false;
+    script(root + "search-index-" + n + ".js", function () {
+      if (waiting) waiting();
+      rest(n + 1);
+    });
+  }
   function load(then) {
+    waiting = then;
     if (window.stepbookIndex) return then();
     if (loading) return;
     loading = true;
-    var s = document.createElement("script");
-    s.src = root + "search-index.js";
-    s.onload = function () { loading = false; then(); };
-    document.head.appendChild(s);
+    script(root + "search-index.js", function () { loading = false; if (waiting) waiting(); rest(1); });
   }
   function run() {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     list.textContent = "";
     if (!words.length) return;
     load(function () {
+      list.textContent = "";
       var found = 0;
       var index = window.stepbookIndex || { g: [], e: [] };
       for (var i = 0; i < index.e.length && found < 20; i++) {
