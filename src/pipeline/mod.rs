@@ -268,10 +268,19 @@ fn write_all(
     };
     let around = around(&checked.guides, &languages, lang_of);
     let langs: Vec<usize> = checked.guides.iter().map(lang_of).collect();
-    // Each guide is rendered and written on the worker that loaded it, then dropped.
+    // Each guide is rendered and written on the worker that loaded it, then dropped; its search
+    // entries wait in a scratch file for the index.
+    let spill = std::sync::Arc::new(
+        render::Spill::new().map_err(|e| anyhow::anyhow!("failed to make a scratch file: {e}"))?,
+    );
     let results = checked.render_families(book, |i, g, r| {
         match pages[langs[i]].guide(g, r, &assets, &around[i]) {
-            Ok((out, files)) => output::write_files(target, files).map(|()| Ok(out)),
+            Ok((mut out, files)) => {
+                out.card
+                    .spill_search(&spill)
+                    .map_err(|e| anyhow::anyhow!("failed to write a scratch file: {e}"))?;
+                output::write_files(target, files).map(|()| Ok(out))
+            }
             Err(d) => Ok(Err(d)),
         }
     })?;

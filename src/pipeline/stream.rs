@@ -1,9 +1,9 @@
 //! Pipeline: a book checked and rendered one family of guides at a time — a source and its
 //! translations, on the worker that loaded them. Each guide is loaded, checked and then dropped;
 //! only what crosses guides stays (its id, title and place in the book, the images it uses, its
-//! problems). Trees are kept from the check to the render up to a budget of source text, so a
-//! book of ordinary size is read once and a catalogue of any size in flat memory: the guides
-//! beyond the budget are read and checked again when rendered.
+//! problems). A book whose guides total at most 8 MiB of YAML keeps their trees from the check
+//! to the render, so it is read once; a larger catalogue is read twice, in flat memory: its guides
+//! are read and checked again when rendered.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -19,9 +19,10 @@ use crate::validate::{self, Asset, Languages, Resolved, translations};
 use crate::variant::Variant;
 use crate::{Book, Error, shown_path};
 
-/// How much guide text (bytes of YAML) the trees kept between check and render may come from:
-/// the 1,000-guide benchmark book (7 MB) is read once; beyond, guides are read again. Override
-/// with `STEPBOOK_KEEP_MIB` (0 reads every guide twice: the outputs are the same).
+/// The most guide text (bytes of YAML) a book may have for its trees to be kept between check and
+/// render: the 1,000-guide benchmark book (7 MB) is read once; a larger book is read again as it
+/// is rendered (keeping part of it would only raise its peak memory). Override with
+/// `STEPBOOK_KEEP_MIB` (0 reads every guide twice: the outputs are the same).
 const KEEP_BYTES: usize = 8 << 20;
 
 fn keep_budget() -> usize {
@@ -114,7 +115,17 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
     let (families, lang_problems) = families(book, found.files, &langs);
     diagnostics.extend(lang_problems);
     let cx = validate::Context::new(&book.root, &book.src);
-    let budget = AtomicUsize::new(keep_budget());
+    let total: u64 = families
+        .iter()
+        .flatten()
+        .filter_map(|m| std::fs::metadata(&m.path).ok())
+        .map(|m| m.len())
+        .sum();
+    let budget = AtomicUsize::new(if total <= keep_budget() as u64 {
+        usize::MAX
+    } else {
+        0
+    });
     let checked: Vec<FamilyChecked> = crate::timed("check", || {
         families
             .par_iter()

@@ -60,6 +60,11 @@ impl GuideCard {
         &self.id
     }
 
+    /// Moves the guide's search entries into a scratch file until the index is written.
+    pub fn spill_search(&mut self, file: &std::sync::Arc<super::Spill>) -> std::io::Result<()> {
+        self.search.spill(file)
+    }
+
     pub fn of(g: &GuideView, lang: &Language) -> GuideCard {
         GuideCard {
             id: g.id.clone(),

@@ -146,6 +146,7 @@ mod search;
 pub mod view;
 
 pub use pages::{Alternate, GuideOut, NavLink, Neighbours, Pages};
+pub use search::Spill;
 
 use crate::diag::Code;
 use std::collections::BTreeMap;

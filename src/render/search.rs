@@ -17,8 +17,57 @@ pub const PART_BYTES: usize = 2 << 20;
 /// index goes before it when the index is written): the guide itself (its summary), its
 /// sections, its steps by their checklist label (the step's first sentence keeps the index
 /// small).
-#[derive(Debug, Clone, Default)]
-pub struct Entries(String);
+///
+/// A full build moves them out of memory into a scratch file once the guide is rendered
+/// ([`Entries::spill`]): the index is written at the end, and a catalogue's entries are the
+/// largest thing that would otherwise grow with it.
+#[derive(Debug, Clone)]
+pub enum Entries {
+    Here(String),
+    /// `len` bytes at `at` of a scratch file.
+    Spilled {
+        file: std::sync::Arc<Spill>,
+        at: u64,
+        len: usize,
+    },
+}
+
+impl Default for Entries {
+    fn default() -> Self {
+        Entries::Here(String::new())
+    }
+}
+
+/// A scratch file that guides' search entries are appended to (deleted when dropped).
+#[derive(Debug)]
+pub struct Spill {
+    file: std::sync::Mutex<(std::fs::File, u64)>,
+}
+
+impl Spill {
+    pub fn new() -> std::io::Result<Spill> {
+        Ok(Spill {
+            file: std::sync::Mutex::new((tempfile::tempfile()?, 0)),
+        })
+    }
+
+    fn append(&self, bytes: &[u8]) -> std::io::Result<u64> {
+        use std::io::Write;
+        let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let at = f.1;
+        f.0.write_all(bytes)?;
+        f.1 += bytes.len() as u64;
+        Ok(at)
+    }
+
+    fn read(&self, at: u64, len: usize) -> std::io::Result<String> {
+        use std::os::unix::fs::FileExt;
+        let f = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let mut buf = vec![0; len];
+        f.0.read_exact_at(&mut buf, at)?;
+        String::from_utf8(buf).map_err(std::io::Error::other)
+    }
+}
 
 impl Entries {
     pub fn of(g: &GuideView, t: &crate::i18n::Strings) -> Entries {
@@ -51,17 +100,42 @@ impl Entries {
             steps(&mut push, &sec.steps, t);
         }
         out.shrink_to_fit();
-        Entries(out)
+        Entries::Here(out)
     }
 
-    /// The entry at byte `at` and where the next one starts.
-    fn at(&self, at: usize) -> Option<(&str, usize)> {
-        let rest = self.0.get(at..).filter(|r| !r.is_empty())?;
-        Some(match rest.find('\n') {
-            Some(n) => (&rest[..n], at + n + 1),
-            None => (rest, self.0.len()),
-        })
+    /// Moves the entries into `file`.
+    pub fn spill(&mut self, file: &std::sync::Arc<Spill>) -> std::io::Result<()> {
+        if let Entries::Here(text) = self {
+            let at = file.append(text.as_bytes())?;
+            *self = Entries::Spilled {
+                file: file.clone(),
+                at,
+                len: text.len(),
+            };
+        }
+        Ok(())
     }
+
+    /// The entries' text (read back from the scratch file if they were moved there).
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Entries::Here(t) => std::borrow::Cow::Borrowed(t),
+            // A scratch file that cannot be read back leaves the guide out of the index
+            // rather than failing the build at its very end.
+            Entries::Spilled { file, at, len } => {
+                std::borrow::Cow::Owned(file.read(*at, *len).unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// The entry at byte `at` of `text` and where the next one starts.
+fn entry_at(text: &str, at: usize) -> Option<(&str, usize)> {
+    let rest = text.get(at..).filter(|r| !r.is_empty())?;
+    Some(match rest.find('\n') {
+        Some(n) => (&rest[..n], at + n + 1),
+        None => (rest, text.len()),
+    })
 }
 
 /// A string as a JSON string literal, safe inside a `<script>` (`</` escaped).
@@ -100,6 +174,7 @@ pub fn files<'a>(
         list: Some(list),
         entries,
         at: (0, 0),
+        current: None,
         part: 0,
         lang: lang.to_owned(),
     }
@@ -112,6 +187,8 @@ pub struct Parts<'a> {
     entries: Vec<&'a Entries>,
     /// The next entry: (guide, byte in its entries).
     at: (usize, usize),
+    /// The entries of the guide `at.0`, read.
+    current: Option<(usize, String)>,
     part: usize,
     lang: String,
 }
@@ -121,7 +198,11 @@ impl Parts<'_> {
     fn next_array(&mut self) -> (String, bool) {
         let mut out = String::from("[");
         while let Some(e) = self.entries.get(self.at.0) {
-            let Some((entry, next)) = e.at(self.at.1) else {
+            if self.current.as_ref().is_none_or(|(g, _)| *g != self.at.0) {
+                self.current = Some((self.at.0, e.text().into_owned()));
+            }
+            let text = self.current.as_ref().map_or("", |(_, t)| t.as_str());
+            let Some((entry, next)) = entry_at(text, self.at.1) else {
                 self.at = (self.at.0 + 1, 0);
                 continue;
             };
@@ -180,7 +261,7 @@ mod tests {
 
     #[test]
     fn a_small_index_is_one_file_and_a_large_one_comes_in_parts() {
-        let one = Entries(r#""","","A </script> summary""#.into());
+        let one = Entries::Here(r#""","","A </script> summary""#.into());
         let small: Vec<OutFile> = files([("T", "g", &one)].into_iter(), "").collect();
         assert_eq!(small.len(), 1);
         let OutFile::Text { text, .. } = &small[0] else {
@@ -191,12 +272,16 @@ mod tests {
             "window.stepbookIndex = {\"e\":[[0,\"\",\"\",\"A </script> summary\"]],\"g\":[[\"T\",\"g/index.html\"]]};\n"
         );
         // Entries of ~108 bytes: 40,000 of them (4.3 MB) need three parts of 2 MiB.
-        let big = Entries(
+        let mut big = Entries::Here(
             (0..40_000)
                 .map(|i| format!(r#""step {i}","a{i}","{}""#, "x".repeat(80)))
                 .collect::<Vec<_>>()
                 .join("\n"),
         );
+        // Moved to a scratch file and read back as the index is written.
+        big.spill(&std::sync::Arc::new(Spill::new().unwrap()))
+            .unwrap();
+        assert!(matches!(big, Entries::Spilled { .. }));
         let large: Vec<OutFile> = files([("T", "g", &big)].into_iter(), "de/").collect();
         assert_eq!(large.len(), 3);
         assert_eq!(large[2].to(), "html/de/search-index-2.js");
