@@ -45,12 +45,13 @@ pub struct Summary {
     /// The title as plain text (for other pages' links to it).
     pub title: String,
     id_span: Option<Range<usize>>,
-    /// Local images it uses, in order of use.
-    locals: Vec<PathBuf>,
+    /// Local images it uses, in order of use: numbers in the book's list of distinct image
+    /// files (a catalogue's guides share a few hundred images; each path is kept once).
+    locals: Vec<u32>,
 }
 
 impl Summary {
-    fn of(g: &LoadedGuide, r: &Resolved, locals: Vec<PathBuf>) -> Summary {
+    fn of(g: &LoadedGuide, r: &Resolved) -> Summary {
         Summary {
             path: g.path.clone(),
             rel: g.rel.clone(),
@@ -60,7 +61,7 @@ impl Summary {
             id: r.id.clone(),
             title: crate::markdown::plain(&g.guide.title),
             id_span: g.guide.id.as_ref().map(|i| i.span.clone()),
-            locals,
+            locals: Vec::new(),
         }
     }
 }
@@ -102,6 +103,8 @@ struct Member {
 /// What checking one family gave, guide by guide.
 struct FamilyChecked {
     guides: Vec<(Summary, Kept)>,
+    /// Each guide's local images, by path (numbered once gathered).
+    locals: Vec<Vec<PathBuf>>,
     diagnostics: Vec<Diagnostic>,
     sources: Vec<(PathBuf, Arc<str>)>,
 }
@@ -126,11 +129,19 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
     } else {
         0
     });
+    let mut images = Images::default();
     let checked: Vec<FamilyChecked> = crate::timed("check", || {
-        families
-            .par_iter()
-            .map(|f| check_family(book, f, variant, &cx, &budget))
-            .collect()
+        gather(
+            &families,
+            |f| check_family(book, f, variant, &cx, &budget),
+            |mut f| {
+                for ((s, _), locals) in f.guides.iter_mut().zip(std::mem::take(&mut f.locals)) {
+                    *s = s.clone();
+                    s.locals = locals.into_iter().map(|p| images.number(p)).collect();
+                }
+                f
+            },
+        )
     });
     let mut sources = Sources::default();
     let mut all: Vec<(Summary, Kept)> = Vec::new();
@@ -173,7 +184,7 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
         add_source(&mut sources, &guides, d);
     }
     diagnostics.extend(id_problems);
-    let (assets, table) = assets(book, &guides, &mut kept);
+    let (assets, table) = assets(book, &guides, &images.paths, &mut kept);
     diagnostics.sort();
     Ok(Checked {
         guides,
@@ -185,6 +196,33 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
         table,
         variant: variant.clone(),
     })
+}
+
+/// `work` on every item on the workers, each result handed to `keep` on this thread as it
+/// comes, in the items' order. What a result keeps is copied there (`keep` clones it): made
+/// on a worker, its few small strings would sit in the pages of that guide's whole tree and
+/// keep them all from being returned — the memory of a large book then grows with it.
+fn gather<I: Sync, R: Send>(
+    items: &[I],
+    work: impl Fn(&I) -> R + Sync,
+    mut keep: impl FnMut(R) -> R,
+) -> Vec<R> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut out: Vec<Option<R>> = items.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            items
+                .par_iter()
+                .enumerate()
+                .for_each_with(tx, |tx, (i, item)| {
+                    let _ = tx.send((i, work(item)));
+                });
+        });
+        for (i, r) in rx {
+            out[i] = Some(keep(r));
+        }
+    });
+    out.into_iter().flatten().collect()
 }
 
 /// The guide files grouped into families (a source and its translations, by the source's path
@@ -231,6 +269,7 @@ fn check_family(
 ) -> FamilyChecked {
     let mut out = FamilyChecked {
         guides: Vec::new(),
+        locals: Vec::new(),
         diagnostics: Vec::new(),
         sources: Vec::new(),
     };
@@ -255,7 +294,8 @@ fn check_family(
             out.sources.extend(text);
         }
         out.diagnostics.append(&mut diags);
-        let summary = Summary::of(&g, &r, locals);
+        let summary = Summary::of(&g, &r);
+        out.locals.push(locals);
         if g.lang.is_none() {
             // Its translations need it; it is kept (or dropped) after them.
             out.guides.push((summary, None));
@@ -302,6 +342,7 @@ fn add_source(sources: &mut Sources, guides: &[Summary], d: &Diagnostic) {
 fn assets(
     book: &Book,
     guides: &[Summary],
+    paths: &[PathBuf],
     kept: &mut [Kept],
 ) -> (Vec<Asset>, HashMap<PathBuf, usize>) {
     let mut table = validate::AssetTable::default();
@@ -309,18 +350,36 @@ fn assets(
         let map: Vec<usize> = g
             .locals
             .iter()
-            .map(|p| table.index(p.clone(), &book.root, &book.src))
+            .map(|&n| table.index(paths[n as usize].clone(), &book.root, &book.src))
             .collect();
         if let Some((_, r)) = k {
             validate::renumber(r, &map);
         }
     }
-    let index: HashMap<PathBuf, usize> = guides
+    let index: HashMap<PathBuf, usize> = paths
         .iter()
-        .flat_map(|g| g.locals.iter())
         .filter_map(|p| table.get(p).map(|i| (p.clone(), i)))
         .collect();
     (table.into_assets(), index)
+}
+
+/// The distinct local image files of a book, each numbered once.
+#[derive(Default)]
+struct Images {
+    paths: Vec<PathBuf>,
+    numbers: HashMap<PathBuf, u32>,
+}
+
+impl Images {
+    fn number(&mut self, p: PathBuf) -> u32 {
+        if let Some(&n) = self.numbers.get(&p) {
+            return n;
+        }
+        let n = self.paths.len() as u32;
+        self.paths.push(p.clone());
+        self.numbers.insert(p, n);
+        n
+    }
 }
 
 impl Checked {
