@@ -1,4 +1,5 @@
-//! Benchmark of the watch loop's incremental rebuild on the 1,000-guide corpus.
+//! Benchmark of the watch loop's incremental rebuild on the generated corpus (1,000 guides, or
+//! `--guides N`).
 //!
 //! `cargo bench --bench watch` builds the corpus once, then, many times, edits one guide file
 //! and rebuilds: the time from the write of the file to its rebuilt pages (and the index) on
@@ -18,7 +19,9 @@ fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
 }
 
 fn main() {
-    let guides = 1000;
+    // `cargo bench --bench watch -- --guides 10000` for a larger book.
+    let mut args = std::env::args().skip_while(|a| a != "--guides").skip(1);
+    let guides: usize = args.next().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("book-src");
     corpus::generate(&dir, guides, false);
