@@ -1,5 +1,6 @@
 //! CLI: `stepbook check`.
 
+use super::lint::Format;
 use super::{BookDir, Ui};
 use crate::Error;
 
@@ -15,6 +16,10 @@ pub struct Args {
     /// commits when the book is in a repository, else by modification time) or missing.
     #[arg(long)]
     pub translations: bool,
+    /// Output format of the problems, the same as `lint`'s: `json` and `github` (pull-request
+    /// annotations) on stdout, for CI jobs that only validate.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
@@ -29,6 +34,13 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         print!("{}", table(&crate::translations::status(&book, &c.guides)));
     }
     let (diagnostics, sources) = crate::pipeline::merged(&all);
+    if args.format != Format::Human {
+        let files = all
+            .first()
+            .map(|(_, c)| c.guides.iter().map(|g| g.shown.clone()).collect())
+            .unwrap_or_default();
+        return report(args.format, diagnostics, sources, files, args.deny_warnings);
+    }
     let (diagnostics, sources) =
         crate::pipeline::stop_on(diagnostics, sources, args.deny_warnings)?;
     ui.report(&diagnostics, &sources);
@@ -48,6 +60,39 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         "checked {n} guide{}{with}: no errors",
         if n == 1 { "" } else { "s" }
     ));
+    Ok(())
+}
+
+/// The problems in a machine format, the same documents `lint` prints (its counts other than
+/// the guides' are zero); exit 2 on errors (or warnings with `--deny-warnings`).
+fn report(
+    format: Format,
+    diagnostics: crate::diag::Diagnostics,
+    sources: crate::diag::Sources,
+    files: Vec<std::path::PathBuf>,
+    deny_warnings: bool,
+) -> Result<(), Error> {
+    use crate::lint::format as f;
+    let report = crate::lint::LintReport {
+        notes: Vec::new(),
+        stats: crate::lint::Stats {
+            guides: files.len(),
+            ..Default::default()
+        },
+        diagnostics,
+        sources,
+        files,
+    };
+    match format {
+        Format::Json => print!("{}", f::json(&report)),
+        Format::Github => print!("{}", f::github(&report)),
+        Format::Junit => print!("{}", f::junit(&report)),
+        Format::Human => {}
+    }
+    let d = &report.diagnostics;
+    if d.has_errors() || (deny_warnings && !d.is_empty()) {
+        return Err(Error::Reported);
+    }
     Ok(())
 }
 

@@ -2,11 +2,13 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
 #[cfg(feature = "pdf")]
 pub mod handouts;
 pub mod import;
 pub mod init;
 pub mod lint;
+pub mod man;
 pub mod schema;
 pub mod serve;
 pub mod watch;
@@ -129,6 +131,17 @@ pub enum Command {
     /// YAML extension uses it when a guide starts with
     /// `# yaml-language-server: $schema=<path to the schema>` (`stepbook init` sets this up).
     Schema(schema::Args),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    ///
+    /// bash: `source <(stepbook completions bash)` (or save it in
+    /// ~/.local/share/bash-completion/completions/stepbook); zsh: save it as `_stepbook` in a
+    /// folder of your `fpath`; fish: `stepbook completions fish > ~/.config/fish/completions/stepbook.fish`.
+    Completions(completions::Args),
+    /// Print the man page `stepbook(1)`, or write one per command into a folder.
+    ///
+    /// `stepbook man --out-dir ~/.local/share/man/man1` installs them; `man stepbook-build`
+    /// then shows the build command's page.
+    Man(man::Args),
 }
 
 /// Settings every command shares.
@@ -185,6 +198,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Lint(args) => lint::run(args, ui),
         Command::Import(args) => import::run(args, ui),
         Command::Serve(args) => serve::run(args, ui),
+        Command::Completions(args) => completions::run(args, ui),
+        Command::Man(args) => man::run(args, ui),
     }
 }
 

@@ -7,6 +7,7 @@ mod cdp;
 mod corpus;
 mod diagnostics;
 mod docs;
+mod ecosystem;
 mod hostile;
 mod import;
 mod lint;

@@ -182,11 +182,13 @@
     if (a) a.setAttribute("aria-current", "true");
     marked = a;
   }
+  // At most every 50 ms while scrolling (a timer, not an animation frame: those pause in a
+  // window that is not shown, and the mark must still follow the scroll).
   var pending = false;
   window.addEventListener("scroll", function () {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(function () { pending = false; mark(); });
+    setTimeout(function () { pending = false; mark(); }, 50);
   }, { passive: true });
   mark();
 

@@ -1,0 +1,20 @@
+//! CLI: `stepbook completions <shell>`: a completion script for the shell, made from the same
+//! clap definitions as `--help` (so it always knows every command and flag).
+
+use clap::CommandFactory;
+
+use super::{Cli, Ui};
+use crate::Error;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+pub fn run(args: Args, _ui: Ui) -> Result<(), Error> {
+    let mut cmd = Cli::command();
+    clap_complete::generate(args.shell, &mut cmd, "stepbook", &mut std::io::stdout());
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! For the ecosystem: shell completions (bash sources the script), man pages (`man -l` renders
+//! them) and `check --format json|github` with the same shape as `lint`'s.
+
+use std::process::Command;
+
+use crate::Book;
+
+fn stepbook() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("stepbook")
+}
+
+#[test]
+fn bash_sources_the_completion_script_and_completes_commands() {
+    let exe = stepbook();
+    let script = format!(
+        "source <('{}' completions bash) && complete -p stepbook && COMP_WORDS=(stepbook bui) COMP_CWORD=1 && _stepbook stepbook bui stepbook && echo \"${{COMPREPLY[@]}}\"",
+        exe.display()
+    );
+    let out = Command::new("bash").args(["-c", &script]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("-F _stepbook stepbook"), "{text}");
+    assert!(
+        text.lines()
+            .last()
+            .unwrap_or("")
+            .split(' ')
+            .any(|w| w == "build"),
+        "{text}"
+    );
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let out = Command::new(&exe)
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("handouts"),
+            "{shell}"
+        );
+    }
+    let bad = Command::new(&exe)
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "clap's usage error");
+}
+
+#[test]
+fn man_pages_render_with_man() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(stepbook())
+        .args(["man", "--out-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for page in [
+        "stepbook.1",
+        "stepbook-build.1",
+        "stepbook-check.1",
+        "stepbook-man.1",
+    ] {
+        assert!(dir.path().join(page).is_file(), "{page}");
+    }
+    let man = Command::new("man")
+        .args(["-l", "-P", "cat"])
+        .arg(dir.path().join("stepbook-build.1"))
+        .env("MANWIDTH", "100")
+        .output()
+        .expect("man (man-db) is installed");
+    let text = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        man.status.success(),
+        "{}",
+        String::from_utf8_lossy(&man.stderr)
+    );
+    assert!(
+        text.contains("NAME") && text.contains("--dest-dir"),
+        "{text}"
+    );
+    // Without --out-dir, stepbook(1) on stdout.
+    let page = Command::new(stepbook()).arg("man").output().unwrap();
+    assert!(String::from_utf8_lossy(&page.stdout).starts_with(".ie \\n(.g"));
+}
+
+#[test]
+fn check_reports_in_lints_formats() {
+    let book = Book::fixture("translations");
+    let r = book.run(&["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "warnings only: {}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["summary"]["warnings"], 3);
+    assert_eq!(doc["summary"]["guides"], 4);
+    let p = &doc["problems"][1];
+    assert_eq!(
+        (
+            p["code"].as_str(),
+            p["file"].as_str(),
+            p["line"].as_u64(),
+            p["column"].as_u64()
+        ),
+        (
+            Some("W018"),
+            Some("content/azure-pass.fr.yaml"),
+            Some(9),
+            Some(13)
+        )
+    );
+    let r = book.run(&["check", "--format", "github", "--deny-warnings"]);
+    assert_eq!(r.code, 2, "warnings denied");
+    assert!(
+        r.stdout.starts_with(
+            "::warning file=content/azure-pass.fr.yaml,line=8,col=15,title=stepbook W018::"
+        ),
+        "{}",
+        r.stdout
+    );
+    // The same document shape as lint's.
+    let lint = book.run(&["lint", "--offline", "--format", "json"]);
+    let lint: serde_json::Value = serde_json::from_str(&lint.stdout).unwrap();
+    let keys = |v: &serde_json::Value| {
+        v["summary"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&doc), keys(&lint));
+}
