@@ -19,6 +19,7 @@ pub mod init;
 pub mod layout;
 pub mod lint;
 pub mod load;
+pub mod lsp;
 pub mod markdown;
 pub mod model;
 pub mod node;

@@ -186,6 +186,14 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
         Ok(text) => text,
         Err((d, lossy)) => return (None, vec![*d], lossy.map(|t| (shown, t))),
     };
+    load_text(root, shown_root, path, text)
+}
+
+/// Parses and shape-checks the text of the guide file at `path` (an editor's unsaved buffer,
+/// or what [`load_one`] read).
+pub fn load_text(root: &Path, shown_root: &Path, path: &Path, text: Arc<str>) -> LoadResult {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let shown = crate::shown_path(shown_root, &rel);
     let source = Some((shown.clone(), text.clone()));
     let mut diags = Vec::new();
     let tree = match node::parse_yaml(&text) {

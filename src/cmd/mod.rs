@@ -8,6 +8,7 @@ pub mod handouts;
 pub mod import;
 pub mod init;
 pub mod lint;
+pub mod lsp;
 pub mod man;
 pub mod schema;
 pub mod serve;
@@ -131,6 +132,12 @@ pub enum Command {
     /// YAML extension uses it when a guide starts with
     /// `# yaml-language-server: $schema=<path to the schema>` (`stepbook init` sets this up).
     Schema(schema::Args),
+    /// A language server for editors, on stdin and stdout.
+    ///
+    /// Each open guide gets the diagnostics `check` would give (from the unsaved text, with the
+    /// same codes and words) as it is edited, and its outline (sections and steps). The
+    /// README shows the setup for VS Code, Neovim and Helix.
+    Lsp(lsp::Args),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
     ///
     /// bash: `source <(stepbook completions bash)` (or save it in
@@ -199,6 +206,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Import(args) => import::run(args, ui),
         Command::Serve(args) => serve::run(args, ui),
         Command::Completions(args) => completions::run(args, ui),
+        Command::Lsp(args) => lsp::run(args, ui),
         Command::Man(args) => man::run(args, ui),
     }
 }

@@ -12,6 +12,7 @@ mod hostile;
 mod import;
 mod lint;
 pub mod lint_server;
+mod lsp;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod schema;

@@ -1,0 +1,200 @@
+//! CLI: `stepbook lsp`, a language server on stdio (LSP 3.17): `check`'s diagnostics for each
+//! open guide as it is edited (unsaved text, same codes and words as the CLI), and its outline
+//! (sections and steps) for the editor. Messages are JSON-RPC handled as JSON values.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use lsp_server::{Connection, Message, Notification, Response};
+use serde_json::{Value, json};
+
+use super::Ui;
+use crate::{Book, Error};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Talk over stdin and stdout (the only transport; editors pass it).
+    #[arg(long)]
+    pub stdio: bool,
+}
+
+pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
+    let (conn, io) = Connection::stdio();
+    let caps = json!({
+        "textDocumentSync": 1,
+        "documentSymbolProvider": true,
+    });
+    let (id, _params) = conn
+        .initialize_start()
+        .map_err(|e| anyhow::anyhow!("the editor did not initialize the server: {e}"))?;
+    let result = json!({
+        "capabilities": caps,
+        "serverInfo": { "name": "stepbook", "version": env!("CARGO_PKG_VERSION") },
+    });
+    conn.initialize_finish(id, result)
+        .map_err(|e| anyhow::anyhow!("the editor did not initialize the server: {e}"))?;
+    let mut server = Server::default();
+    for msg in &conn.receiver {
+        match msg {
+            Message::Request(req) => {
+                if conn
+                    .handle_shutdown(&req)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                {
+                    break;
+                }
+                let result = match req.method.as_str() {
+                    "textDocument/documentSymbol" => server.symbols(&req.params),
+                    _ => {
+                        let resp = Response::new_err(req.id, -32601, "method not supported".into());
+                        let _ = conn.sender.send(resp.into());
+                        continue;
+                    }
+                };
+                let _ = conn.sender.send(Response::new_ok(req.id, result).into());
+            }
+            Message::Notification(n) => {
+                for out in server.notify(&n) {
+                    let _ = conn.sender.send(out.into());
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    drop(conn);
+    io.join().map_err(|e| anyhow::anyhow!("stdio: {e}"))?;
+    Ok(())
+}
+
+/// The open documents and the books they are in.
+#[derive(Default)]
+struct Server {
+    docs: HashMap<String, String>,
+    books: HashMap<PathBuf, Option<Book>>,
+}
+
+impl Server {
+    /// didOpen, didChange (full text), didClose: the document's diagnostics to publish.
+    fn notify(&mut self, n: &Notification) -> Vec<Notification> {
+        let p = &n.params;
+        let uri = p["textDocument"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                let text = p["textDocument"]["text"].as_str().unwrap_or_default();
+                self.docs.insert(uri.clone(), text.to_owned());
+            }
+            "textDocument/didChange" => {
+                if let Some(text) = p["contentChanges"]
+                    .as_array()
+                    .and_then(|c| c.last())
+                    .and_then(|c| c["text"].as_str())
+                {
+                    self.docs.insert(uri.clone(), text.to_owned());
+                }
+            }
+            "textDocument/didClose" => {
+                self.docs.remove(&uri);
+                return vec![publish(&uri, Vec::new())];
+            }
+            _ => return Vec::new(),
+        }
+        vec![publish(&uri, self.diagnostics(&uri))]
+    }
+
+    /// The book a guide file is in: the nearest folder above it with a book.toml.
+    fn book(&mut self, path: &Path) -> Option<&Book> {
+        let root = path
+            .ancestors()
+            .skip(1)
+            .find(|d| d.join(crate::config::CONFIG_FILE).is_file())?
+            .to_path_buf();
+        self.books
+            .entry(root.clone())
+            .or_insert_with(|| Book::open(&root).ok())
+            .as_ref()
+    }
+
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let Some(path) = path_of(uri) else {
+            return Vec::new();
+        };
+        let Some(text) = self.docs.get(uri).cloned() else {
+            return Vec::new();
+        };
+        let Some(book) = self.book(&path) else {
+            return Vec::new();
+        };
+        let (diags, _) = crate::lsp::check_text(book, &path, &text);
+        diags
+            .iter()
+            .map(|d| {
+                let span = d.span.clone().unwrap_or(0..0);
+                let mut message = d.message.clone();
+                if let Some(help) = &d.help {
+                    message.push_str(&format!("\nhelp: {help}"));
+                }
+                json!({
+                    "range": range(&text, span),
+                    "severity": crate::lsp::severity(d),
+                    "code": d.code.as_str(),
+                    "source": "stepbook",
+                    "message": message,
+                })
+            })
+            .collect()
+    }
+
+    /// The outline: sections with their steps.
+    fn symbols(&mut self, params: &Value) -> Value {
+        let uri = params["textDocument"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let (Some(path), Some(text)) = (path_of(&uri), self.docs.get(&uri).cloned()) else {
+            return json!([]);
+        };
+        let Some(book) = self.book(&path) else {
+            return json!([]);
+        };
+        let (_, guide) = crate::lsp::check_text(book, &path, &text);
+        let Some((g, r)) = guide else {
+            return json!([]);
+        };
+        fn symbol(text: &str, s: &crate::lsp::Symbol) -> Value {
+            let range = range(text, s.span.clone());
+            json!({
+                "name": s.name,
+                "kind": if s.section { 3 } else { 12 },
+                "range": range,
+                "selectionRange": range,
+                "children": s.children.iter().map(|c| symbol(text, c)).collect::<Vec<_>>(),
+            })
+        }
+        crate::lsp::outline(&g, &r)
+            .iter()
+            .map(|s| symbol(&text, s))
+            .collect()
+    }
+}
+
+fn publish(uri: &str, diagnostics: Vec<Value>) -> Notification {
+    Notification::new(
+        "textDocument/publishDiagnostics".into(),
+        json!({ "uri": uri, "diagnostics": diagnostics }),
+    )
+}
+
+fn range(text: &str, span: std::ops::Range<usize>) -> Value {
+    let (l0, c0) = crate::lsp::position(text, span.start);
+    let (l1, c1) = crate::lsp::position(text, span.end);
+    json!({ "start": { "line": l0, "character": c0 }, "end": { "line": l1, "character": c1 } })
+}
+
+/// A `file://` URI as a path (percent-decoded); `None` for other schemes.
+fn path_of(uri: &str) -> Option<PathBuf> {
+    let rest = uri.strip_prefix("file://")?;
+    crate::validate::percent_decode(rest).map(PathBuf::from)
+}

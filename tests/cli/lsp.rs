@@ -1,0 +1,150 @@
+//! `stepbook lsp` driven over stdio as an editor would: initialize, didOpen, didChange,
+//! documentSymbol, shutdown. Its diagnostics are `check`'s, at the same places.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::{Book, locations};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("stepbook"))
+            .args(["lsp", "--stdio"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Client {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn recv(&mut self) -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            assert!(
+                self.stdout.read_line(&mut line).unwrap() > 0,
+                "the server closed stdout"
+            );
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                length = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    /// The next message that `pick` accepts (others, such as log messages, are skipped).
+    fn until(&mut self, pick: impl Fn(&Value) -> bool) -> Value {
+        for _ in 0..50 {
+            let m = self.recv();
+            if pick(&m) {
+                return m;
+            }
+        }
+        panic!("no such message");
+    }
+}
+
+#[test]
+fn the_server_gives_checks_diagnostics_as_the_guide_is_edited() {
+    let book = Book::bundled();
+    let path = book
+        .path()
+        .canonicalize()
+        .unwrap()
+        .join("content/azure-pass.yaml");
+    let uri = format!("file://{}", path.display());
+    let good = book.read("content/azure-pass.yaml");
+    let bad = good.replacen("kind: important", "kind: urgent", 1);
+    // What `check` says of the bad text, on disk.
+    book.write("content/azure-pass.yaml", &bad);
+    let check = book.run(&["check"]);
+    let expected = locations(&check.stderr);
+    assert_eq!(expected.len(), 1, "{}", check.stderr);
+    book.write("content/azure-pass.yaml", &good);
+
+    let mut c = Client::start();
+    c.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": null}}));
+    let init = c.until(|m| m["id"] == 1);
+    assert_eq!(
+        init["result"]["capabilities"]["documentSymbolProvider"],
+        true
+    );
+    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    // The unsaved text has the problem; the file on disk does not.
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": bad}}}));
+    let published = c.until(|m| m["method"] == "textDocument/publishDiagnostics");
+    let diags = published["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(diags.len(), 1, "{published}");
+    let d = &diags[0];
+    let (code, at) = &expected[0];
+    assert_eq!(d["code"], code.as_str());
+    let line: u64 = at.split(':').nth(1).unwrap().parse().unwrap();
+    let col: u64 = at.split(':').nth(2).unwrap().parse().unwrap();
+    assert_eq!(
+        (
+            d["range"]["start"]["line"].as_u64(),
+            d["range"]["start"]["character"].as_u64()
+        ),
+        (Some(line - 1), Some(col - 1)),
+        "the same place as check's {at}"
+    );
+    assert_eq!(d["severity"], 1);
+    assert!(
+        check
+            .stderr
+            .contains(d["message"].as_str().unwrap().lines().next().unwrap()),
+        "the same words"
+    );
+    // Fixed in the buffer: the diagnostics are cleared.
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": good}]}}));
+    let cleared = c.until(|m| m["method"] == "textDocument/publishDiagnostics");
+    assert_eq!(cleared["params"]["diagnostics"], json!([]));
+    // The outline: two sections, their steps numbered as in the outputs.
+    c.send(json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": uri}}}));
+    let symbols = c.until(|m| m["id"] == 2)["result"].clone();
+    let sections = symbols.as_array().unwrap();
+    assert_eq!(sections.len(), 2);
+    assert_eq!(sections[0]["children"].as_array().unwrap().len(), 6);
+    assert_eq!(sections[1]["children"].as_array().unwrap().len(), 7);
+    assert!(
+        sections[1]["children"][6]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("2.7 ")
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
+    c.until(|m| m["id"] == 3);
+    c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    let status = c.child.wait().unwrap();
+    assert!(status.success());
+}
