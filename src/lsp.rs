@@ -12,11 +12,7 @@ use crate::{Book, load};
 
 /// The problems `check` would report in the guide at `path` if it held `text`, and the guide
 /// (for its outline) when it parsed.
-pub fn check_text(
-    book: &Book,
-    path: &Path,
-    text: &str,
-) -> (Vec<Diagnostic>, Option<(LoadedGuide, Resolved)>) {
+pub fn check_text(book: &Book, path: &Path, text: &str) -> (Vec<Diagnostic>, Option<Checked>) {
     let (loaded, mut diags, _) =
         load::load_text(&book.root, &book.shown_root, path, Arc::from(text));
     let Some(mut g) = loaded else {
@@ -30,10 +26,86 @@ pub fn check_text(
     let (g, vd) = crate::variant::apply(g, &book.variant());
     diags.extend(vd);
     let cx = validate::Context::new(&book.root, &book.src);
-    let (r, gd, _) = cx.guide(&g, None);
+    let (r, gd, locals) = cx.guide(&g, None);
     diags.extend(gd);
     diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-    (diags, Some((g, r)))
+    let checked = Checked {
+        guide: g,
+        resolved: r,
+        locals,
+    };
+    (diags, Some(checked))
+}
+
+/// An open guide, checked: the model, what validation resolved, its local images in order of
+/// use (`Image::Local(i)` is `locals[i]`).
+pub struct Checked {
+    pub guide: LoadedGuide,
+    pub resolved: Resolved,
+    pub locals: Vec<std::path::PathBuf>,
+}
+
+/// What to show when the pointer rests at byte `at`: a wait or duration as stepbook reads it,
+/// or a screenshot's size and format (and a picture, for editors that show Markdown).
+pub fn hover(c: &Checked, at: usize) -> Option<String> {
+    let g = &c.guide.guide;
+    let inside = |span: &std::ops::Range<usize>| span.start <= at && at <= span.end;
+    let t = crate::i18n::Strings::english();
+    if let Some(d) = g.duration.as_ref().filter(|d| inside(&d.span)) {
+        return Some(match crate::duration::Duration::parse(d) {
+            Ok(v) => format!("**duration**: about {}", t.duration(v)),
+            Err(e) => format!("**duration**: not understood ({})", e.0),
+        });
+    }
+    let checked = validate::CheckedGuide::new(g, &c.resolved);
+    for section in checked.sections() {
+        for step in section.steps() {
+            if let Some(found) = hover_step(step, c, at, &t) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+fn hover_step(
+    step: validate::CheckedStep,
+    c: &Checked,
+    at: usize,
+    t: &crate::i18n::Strings,
+) -> Option<String> {
+    let inside = |span: &std::ops::Range<usize>| span.start <= at && at <= span.end;
+    let s = step.model;
+    if let Some(w) = s.wait.as_ref().filter(|w| inside(&w.span)) {
+        return Some(match crate::duration::Wait::parse(w) {
+            Ok(v) => format!("**wait**: {}", t.wait(&v)),
+            Err(e) => format!("**wait**: not understood ({})", e.0),
+        });
+    }
+    for (shot, img) in step.screenshots() {
+        if !inside(&shot.src.span) {
+            continue;
+        }
+        return Some(match img {
+            validate::Image::Local(i) => {
+                let path = c.locals.get(*i)?;
+                let format = image::ImageReader::open(path)
+                    .ok()
+                    .and_then(|r| r.with_guessed_format().ok())
+                    .and_then(|r| r.format())
+                    .map_or("unknown format".to_owned(), |f| {
+                        format!("{f:?}").to_uppercase()
+                    });
+                let size = validate::image_size(path)
+                    .map_or(String::new(), |(w, h)| format!("{w} × {h} px, "));
+                let url = format!("file://{}", path.display()).replace(' ', "%20");
+                format!("**screenshot**: {size}{format}\n\n![]({url})")
+            }
+            validate::Image::Remote(url) => format!("**screenshot**: remote, {url}"),
+            validate::Image::Invalid => "**screenshot**: not found (see the diagnostic)".into(),
+        });
+    }
+    step.substeps().find_map(|sub| hover_step(sub, c, at, t))
 }
 
 /// A byte offset of `text` as an LSP position: line and UTF-16 column, both from 0.
@@ -47,6 +119,23 @@ pub fn position(text: &str, offset: usize) -> (u32, u32) {
     let start = before.rfind('\n').map_or(0, |i| i + 1);
     let col: usize = before[start..].chars().map(char::len_utf16).sum();
     (line as u32, col as u32)
+}
+
+/// An LSP position (line, UTF-16 column) as a byte offset of `text`.
+pub fn offset(text: &str, line: u32, character: u32) -> usize {
+    let start = text
+        .split_inclusive('\n')
+        .take(line as usize)
+        .map(str::len)
+        .sum::<usize>();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character as usize || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
 }
 
 /// A diagnostic's severity in LSP's numbers (1 error, 2 warning).
@@ -67,7 +156,8 @@ pub struct Symbol {
 }
 
 /// The guide's sections and their steps, for the editor's outline.
-pub fn outline(g: &LoadedGuide, r: &Resolved) -> Vec<Symbol> {
+pub fn outline(c: &Checked) -> Vec<Symbol> {
+    let (g, r) = (&c.guide, &c.resolved);
     fn step(s: &crate::model::Sp<crate::model::Step>, rs: &validate::ResolvedStep) -> Symbol {
         Symbol {
             name: format!(
@@ -112,5 +202,7 @@ mod tests {
         let x = text.find('x').unwrap();
         assert_eq!(super::position(text, x), (0, 6)); // "a: " 3, é 1, 😀 2
         assert_eq!(super::position(text, text.len()), (1, 1));
+        assert_eq!(super::offset(text, 0, 6), x);
+        assert_eq!(super::offset(text, 1, 0), text.find('b').unwrap());
     }
 }

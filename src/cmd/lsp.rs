@@ -23,6 +23,7 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
     let caps = json!({
         "textDocumentSync": 1,
         "documentSymbolProvider": true,
+        "hoverProvider": true,
     });
     let (id, _params) = conn
         .initialize_start()
@@ -45,6 +46,7 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
                 }
                 let result = match req.method.as_str() {
                     "textDocument/documentSymbol" => server.symbols(&req.params),
+                    "textDocument/hover" => server.hover(&req.params),
                     _ => {
                         let resp = Response::new_err(req.id, -32601, "method not supported".into());
                         let _ = conn.sender.send(resp.into());
@@ -147,6 +149,28 @@ impl Server {
             .collect()
     }
 
+    /// The hover at a position: a wait or duration as read, a screenshot's size and format.
+    fn hover(&mut self, params: &Value) -> Value {
+        let uri = params["textDocument"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let (Some(path), Some(text)) = (path_of(&uri), self.docs.get(&uri).cloned()) else {
+            return Value::Null;
+        };
+        let Some(book) = self.book(&path) else {
+            return Value::Null;
+        };
+        let line = params["position"]["line"].as_u64().unwrap_or(0) as u32;
+        let character = params["position"]["character"].as_u64().unwrap_or(0) as u32;
+        let at = crate::lsp::offset(&text, line, character);
+        let (_, guide) = crate::lsp::check_text(book, &path, &text);
+        match guide.and_then(|c| crate::lsp::hover(&c, at)) {
+            Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),
+            None => Value::Null,
+        }
+    }
+
     /// The outline: sections with their steps.
     fn symbols(&mut self, params: &Value) -> Value {
         let uri = params["textDocument"]["uri"]
@@ -160,7 +184,7 @@ impl Server {
             return json!([]);
         };
         let (_, guide) = crate::lsp::check_text(book, &path, &text);
-        let Some((g, r)) = guide else {
+        let Some(checked) = guide else {
             return json!([]);
         };
         fn symbol(text: &str, s: &crate::lsp::Symbol) -> Value {
@@ -173,7 +197,7 @@ impl Server {
                 "children": s.children.iter().map(|c| symbol(text, c)).collect::<Vec<_>>(),
             })
         }
-        crate::lsp::outline(&g, &r)
+        crate::lsp::outline(&checked)
             .iter()
             .map(|s| symbol(&text, s))
             .collect()

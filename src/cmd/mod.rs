@@ -135,7 +135,8 @@ pub enum Command {
     /// A language server for editors, on stdin and stdout.
     ///
     /// Each open guide gets the diagnostics `check` would give (from the unsaved text, with the
-    /// same codes and words) as it is edited, and its outline (sections and steps). The
+    /// same codes and words) as it is edited, its outline (sections and steps) and hovers
+    /// (a wait as read, a screenshot's size). The
     /// README shows the setup for VS Code, Neovim and Helix.
     Lsp(lsp::Args),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish.

@@ -142,9 +142,69 @@ fn the_server_gives_checks_diagnostics_as_the_guide_is_edited() {
             .unwrap()
             .starts_with("2.7 ")
     );
+    // Hover: a wait as stepbook reads it, a screenshot's source.
+    let at = |needle: &str| {
+        let i = good.find(needle).unwrap() + needle.len();
+        let line = good[..i].matches('\n').count();
+        let col = i - good[..i].rfind('\n').map_or(0, |n| n + 1);
+        json!({"line": line, "character": col})
+    };
+    c.send(json!({"jsonrpc": "2.0", "id": 4, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": at("wait: ")}}));
+    let hover = c.until(|m| m["id"] == 4);
+    assert_eq!(
+        hover["result"]["contents"]["value"], "**wait**: up to 5 min",
+        "{hover}"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": at("- src: ")}}));
+    let hover = c.until(|m| m["id"] == 5);
+    let text = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        text.starts_with("**screenshot**: remote, https://lodmanuals"),
+        "{hover}"
+    );
     c.send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
     c.until(|m| m["id"] == 3);
     c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
     let status = c.child.wait().unwrap();
     assert!(status.success());
+}
+
+/// Hover on a local screenshot shows its size and format, and the picture.
+#[test]
+fn hover_shows_a_local_screenshots_size_and_format() {
+    let book = Book::fixture("local-images");
+    let path = book.path().canonicalize().unwrap().join("content/one.yaml");
+    let uri = format!("file://{}", path.display());
+    let text = book.read("content/one.yaml");
+    let mut c = Client::start();
+    c.send(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+    );
+    c.until(|m| m["id"] == 1);
+    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}}));
+    c.until(|m| m["method"] == "textDocument/publishDiagnostics");
+    let line = text
+        .lines()
+        .position(|l| l.contains("src: media/start.png"))
+        .unwrap();
+    c.send(json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": 18}}}));
+    let hover = c.until(|m| m["id"] == 2);
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        value.starts_with("**screenshot**: 64 × 48 px, PNG"),
+        "{hover}"
+    );
+    assert!(
+        value.contains("![](file://") && value.contains("start.png)"),
+        "{value}"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
+    c.until(|m| m["id"] == 3);
+    c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert!(c.child.wait().unwrap().success());
 }
