@@ -121,6 +121,109 @@ pub fn position(text: &str, offset: usize) -> (u32, u32) {
     (line as u32, col as u32)
 }
 
+/// Every anchor of the guide (sections and steps), with what it names and the byte range of
+/// its title or text.
+pub fn anchors(c: &Checked) -> Vec<(String, String, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    fn steps(
+        list: &[crate::model::Sp<crate::model::Step>],
+        resolved: &[validate::ResolvedStep],
+        out: &mut Vec<(String, String, std::ops::Range<usize>)>,
+    ) {
+        for (s, r) in list.iter().zip(resolved) {
+            let what = format!(
+                "step {}: {}",
+                r.number,
+                crate::markdown::first_sentence(&crate::markdown::plain(&s.text))
+            );
+            out.push((r.anchor.clone(), what, s.text.span.clone()));
+            steps(&s.substeps, &r.substeps, out);
+        }
+    }
+    for (s, r) in c.guide.guide.sections.iter().zip(&c.resolved.sections) {
+        let what = format!("section: {}", crate::markdown::plain(&s.title));
+        out.push((r.anchor.clone(), what, s.title.span.clone()));
+        steps(&s.steps, &r.steps, &mut out);
+    }
+    out
+}
+
+/// The `#anchor` of a Markdown link (`](#anchor)`) around byte `at`, if there is one.
+pub fn link_anchor(text: &str, at: usize) -> Option<&str> {
+    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    let mut from = 0;
+    while let Some(i) = line[from..].find("](#") {
+        let start = from + i + 3;
+        let end = line[start..].find(')').map_or(line.len(), |e| start + e);
+        if line_start + from + i <= at && at <= line_start + end {
+            return Some(&line[start..end]);
+        }
+        from = start;
+    }
+    None
+}
+
+/// What may be typed at byte `at`: the guide's anchors after `](#`, image files of the book
+/// (relative to the guide) after `src: `. Each is (label, detail).
+pub fn completions(
+    book: &Book,
+    path: &Path,
+    c: Option<&Checked>,
+    text: &str,
+    at: usize,
+) -> Vec<(String, String)> {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..at];
+    if let Some(i) = before.rfind("](#")
+        && !before[i..].contains(')')
+    {
+        return c
+            .map(anchors)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(a, what, _)| (a, what))
+            .collect();
+    }
+    if before
+        .trim_start()
+        .trim_start_matches("- ")
+        .starts_with("src:")
+    {
+        let dir = path.parent().unwrap_or(&book.root);
+        let mut found = Vec::new();
+        for e in walkdir::WalkDir::new(&book.root)
+            .into_iter()
+            .filter_entry(|e| {
+                let hidden = e.file_name().to_string_lossy().starts_with('.');
+                let output = e.path() == book.root.join(&book.config.build.build_dir);
+                e.depth() == 0 || (!hidden && !output)
+            })
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+        {
+            let name = e.file_name().to_string_lossy().to_lowercase();
+            if [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+                .iter()
+                .any(|x| name.ends_with(x))
+            {
+                let rel = validate::relative_path(dir, e.path());
+                found.push((rel, "image".to_owned()));
+            }
+            if found.len() >= 500 {
+                break;
+            }
+        }
+        found.sort();
+        return found;
+    }
+    Vec::new()
+}
+
 /// An LSP position (line, UTF-16 column) as a byte offset of `text`.
 pub fn offset(text: &str, line: u32, character: u32) -> usize {
     let start = text

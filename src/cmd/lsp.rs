@@ -24,6 +24,8 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
         "textDocumentSync": 1,
         "documentSymbolProvider": true,
         "hoverProvider": true,
+        "definitionProvider": true,
+        "completionProvider": { "triggerCharacters": ["#", " ", "/"] },
     });
     let (id, _params) = conn
         .initialize_start()
@@ -47,6 +49,8 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
                 let result = match req.method.as_str() {
                     "textDocument/documentSymbol" => server.symbols(&req.params),
                     "textDocument/hover" => server.hover(&req.params),
+                    "textDocument/definition" => server.definition(&req.params),
+                    "textDocument/completion" => server.completion(&req.params),
                     _ => {
                         let resp = Response::new_err(req.id, -32601, "method not supported".into());
                         let _ = conn.sender.send(resp.into());
@@ -66,6 +70,15 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
     drop(conn);
     io.join().map_err(|e| anyhow::anyhow!("stdio: {e}"))?;
     Ok(())
+}
+
+/// A request's place in an open document.
+struct Here {
+    path: PathBuf,
+    text: String,
+    at: usize,
+    guide: Option<crate::lsp::Checked>,
+    book: Book,
 }
 
 /// The open documents and the books they are in.
@@ -149,23 +162,70 @@ impl Server {
             .collect()
     }
 
-    /// The hover at a position: a wait or duration as read, a screenshot's size and format.
-    fn hover(&mut self, params: &Value) -> Value {
-        let uri = params["textDocument"]["uri"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let (Some(path), Some(text)) = (path_of(&uri), self.docs.get(&uri).cloned()) else {
-            return Value::Null;
-        };
-        let Some(book) = self.book(&path) else {
-            return Value::Null;
-        };
+    /// The open document at the request's position: its path, text, the byte offset, the
+    /// checked guide (when it parses) and its book.
+    fn at(&mut self, params: &Value) -> Option<Here> {
+        let uri = params["textDocument"]["uri"].as_str()?.to_owned();
+        let path = path_of(&uri)?;
+        let text = self.docs.get(&uri).cloned()?;
+        let book = self.book(&path)?.clone();
         let line = params["position"]["line"].as_u64().unwrap_or(0) as u32;
         let character = params["position"]["character"].as_u64().unwrap_or(0) as u32;
         let at = crate::lsp::offset(&text, line, character);
-        let (_, guide) = crate::lsp::check_text(book, &path, &text);
-        match guide.and_then(|c| crate::lsp::hover(&c, at)) {
+        let (_, guide) = crate::lsp::check_text(&book, &path, &text);
+        Some(Here {
+            path,
+            text,
+            at,
+            guide,
+            book,
+        })
+    }
+
+    /// From a `#anchor` link to the section or step it names.
+    fn definition(&mut self, params: &Value) -> Value {
+        let uri = params["textDocument"]["uri"].clone();
+        let Some(Here {
+            text,
+            at,
+            guide: Some(c),
+            ..
+        }) = self.at(params)
+        else {
+            return Value::Null;
+        };
+        let Some(anchor) = crate::lsp::link_anchor(&text, at) else {
+            return Value::Null;
+        };
+        match crate::lsp::anchors(&c)
+            .into_iter()
+            .find(|(a, _, _)| a == anchor)
+        {
+            Some((_, _, span)) => json!({ "uri": uri, "range": range(&text, span) }),
+            None => Value::Null,
+        }
+    }
+
+    /// Anchors after `](#`, image files after `src: `.
+    fn completion(&mut self, params: &Value) -> Value {
+        let Some(h) = self.at(params) else {
+            return json!([]);
+        };
+        crate::lsp::completions(&h.book, &h.path, h.guide.as_ref(), &h.text, h.at)
+            .into_iter()
+            .map(|(label, detail)| {
+                let kind = if detail == "image" { 17 } else { 18 };
+                json!({ "label": label, "detail": detail, "kind": kind })
+            })
+            .collect()
+    }
+
+    /// The hover at a position: a wait or duration as read, a screenshot's size and format.
+    fn hover(&mut self, params: &Value) -> Value {
+        let Some(h) = self.at(params) else {
+            return Value::Null;
+        };
+        match h.guide.and_then(|c| crate::lsp::hover(&c, h.at)) {
             Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),
             None => Value::Null,
         }

@@ -164,6 +164,43 @@ fn the_server_gives_checks_diagnostics_as_the_guide_is_edited() {
         text.starts_with("**screenshot**: remote, https://lodmanuals"),
         "{hover}"
     );
+    // A link to a section: go to its definition; complete anchors after `](#`.
+    let linked = good.replacen(
+        "Select the start button to get started.",
+        "Select the start button to get started. Then [activate](#activate).",
+        1,
+    );
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": linked}]}}));
+    c.until(|m| m["method"] == "textDocument/publishDiagnostics");
+    let pos = |needle: &str| {
+        let i = linked.find(needle).unwrap() + needle.len();
+        let line = linked[..i].matches('\n').count();
+        let col = i - linked[..i].rfind('\n').map_or(0, |n| n + 1);
+        json!({"line": line, "character": col})
+    };
+    c.send(json!({"jsonrpc": "2.0", "id": 6, "method": "textDocument/definition", "params": {"textDocument": {"uri": uri}, "position": pos("](#act")}}));
+    let def = c.until(|m| m["id"] == 6);
+    let section_line = linked
+        .lines()
+        .position(|l| l.contains("title: \"Step 2: Activate"))
+        .unwrap();
+    assert_eq!(
+        def["result"]["range"]["start"]["line"], section_line,
+        "{def}"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": 7, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": pos("](#")}}));
+    let items = c.until(|m| m["id"] == 7)["result"].clone();
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"activate") && labels.contains(&"redeem-5"),
+        "{labels:?}"
+    );
+    assert_eq!(labels.len(), 2 + 13, "two sections and 13 steps");
     c.send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
     c.until(|m| m["id"] == 3);
     c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
@@ -202,6 +239,19 @@ fn hover_shows_a_local_screenshots_size_and_format() {
     assert!(
         value.contains("![](file://") && value.contains("start.png)"),
         "{value}"
+    );
+    // Completion of a screenshot's path: the book's images, relative to the guide.
+    c.send(json!({"jsonrpc": "2.0", "id": 4, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": 17}}}));
+    let items = c.until(|m| m["id"] == 4)["result"].clone();
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"media/start.png") && labels.contains(&"../shared/logo.png"),
+        "{labels:?}"
     );
     c.send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
     c.until(|m| m["id"] == 3);
