@@ -224,6 +224,21 @@ pub fn completions(
     Vec::new()
 }
 
+/// The fix a diagnostic's "did you mean `x`?" offers: replace the span's text with `x`. Only for
+/// a span that is a single word or path (a key, a `src`, an id), never a file-level problem.
+pub fn quick_fix(d: &Diagnostic, text: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let span = d.span.clone().filter(|s| !s.is_empty())?;
+    let current = text.get(span.clone())?;
+    if current.is_empty() || current.contains(|c: char| c.is_whitespace() || "{}[]\"'".contains(c))
+    {
+        return None;
+    }
+    let help = d.help.as_deref()?;
+    let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
+    let suggestion = &rest[..rest.find('`')?];
+    (suggestion != current && !suggestion.is_empty()).then(|| (span, suggestion.to_owned()))
+}
+
 /// An LSP position (line, UTF-16 column) as a byte offset of `text`.
 pub fn offset(text: &str, line: u32, character: u32) -> usize {
     let start = text

@@ -25,6 +25,7 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
         "documentSymbolProvider": true,
         "hoverProvider": true,
         "definitionProvider": true,
+        "codeActionProvider": true,
         "completionProvider": { "triggerCharacters": ["#", " ", "/"] },
     });
     let (id, _params) = conn
@@ -51,6 +52,7 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
                     "textDocument/hover" => server.hover(&req.params),
                     "textDocument/definition" => server.definition(&req.params),
                     "textDocument/completion" => server.completion(&req.params),
+                    "textDocument/codeAction" => server.code_actions(&req.params),
                     _ => {
                         let resp = Response::new_err(req.id, -32601, "method not supported".into());
                         let _ = conn.sender.send(resp.into());
@@ -204,6 +206,48 @@ impl Server {
             Some((_, _, span)) => json!({ "uri": uri, "range": range(&text, span) }),
             None => Value::Null,
         }
+    }
+
+    /// Quick fixes for the "did you mean" of the problems in the requested range.
+    fn code_actions(&mut self, params: &Value) -> Value {
+        let uri = params["textDocument"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let (Some(path), Some(text)) = (path_of(&uri), self.docs.get(&uri).cloned()) else {
+            return json!([]);
+        };
+        let Some(book) = self.book(&path) else {
+            return json!([]);
+        };
+        let offset = |p: &Value| {
+            let line = p["line"].as_u64().unwrap_or(0) as u32;
+            let character = p["character"].as_u64().unwrap_or(0) as u32;
+            crate::lsp::offset(&text, line, character)
+        };
+        let (from, to) = (
+            offset(&params["range"]["start"]),
+            offset(&params["range"]["end"]),
+        );
+        let (diags, _) = crate::lsp::check_text(book, &path, &text);
+        diags
+            .iter()
+            .filter(|d| {
+                d.span
+                    .as_ref()
+                    .is_some_and(|s| s.start <= to && from <= s.end)
+            })
+            .filter_map(|d| {
+                let (span, new) = crate::lsp::quick_fix(d, &text)?;
+                let edit = json!({ "range": range(&text, span), "newText": new });
+                Some(json!({
+                    "title": format!("Replace with `{new}`"),
+                    "kind": "quickfix",
+                    "isPreferred": true,
+                    "edit": { "changes": { uri.clone(): [edit] } },
+                }))
+            })
+            .collect()
     }
 
     /// Anchors after `](#`, image files after `src: `.

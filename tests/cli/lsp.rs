@@ -208,9 +208,10 @@ fn the_server_gives_checks_diagnostics_as_the_guide_is_edited() {
     assert!(status.success());
 }
 
-/// Hover on a local screenshot shows its size and format, and the picture.
+/// On a guide with local images: hover shows a screenshot's size and format and the picture,
+/// completion offers the book's images after `src: `, and a "did you mean" comes with its fix.
 #[test]
-fn hover_shows_a_local_screenshots_size_and_format() {
+fn hover_completion_and_quick_fixes_with_local_images() {
     let book = Book::fixture("local-images");
     let path = book.path().canonicalize().unwrap().join("content/one.yaml");
     let uri = format!("file://{}", path.display());
@@ -253,6 +254,34 @@ fn hover_shows_a_local_screenshots_size_and_format() {
         labels.contains(&"media/start.png") && labels.contains(&"../shared/logo.png"),
         "{labels:?}"
     );
+    // A misspelt key: the quick fix of its "did you mean" makes the guide check clean.
+    let typo = text.replacen("screenshots:", "screnshots:", 1);
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": typo}]}}));
+    let published = c.until(|m| m["method"] == "textDocument/publishDiagnostics");
+    let d = published["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap_or("").contains("screnshots"))
+        .cloned()
+        .expect("the unknown key");
+    c.send(json!({"jsonrpc": "2.0", "id": 5, "method": "textDocument/codeAction", "params": {"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}}));
+    let actions = c.until(|m| m["id"] == 5)["result"].clone();
+    let action = &actions[0];
+    assert_eq!(action["title"], "Replace with `screenshots`", "{actions}");
+    let edit = &action["edit"]["changes"][uri.as_str()][0];
+    let (l, ch) = (
+        edit["range"]["start"]["line"].as_u64().unwrap() as usize,
+        edit["range"]["start"]["character"].as_u64().unwrap() as usize,
+    );
+    let start = typo.lines().take(l).map(|x| x.len() + 1).sum::<usize>() + ch;
+    let fixed = format!(
+        "{}{}{}",
+        &typo[..start],
+        edit["newText"].as_str().unwrap(),
+        &typo[start + "screnshots".len()..]
+    );
+    assert_eq!(fixed, text, "the edit restores the key");
     c.send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
     c.until(|m| m["id"] == 3);
     c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
