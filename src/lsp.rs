@@ -167,8 +167,9 @@ pub fn link_anchor(text: &str, at: usize) -> Option<&str> {
     None
 }
 
-/// What may be typed at byte `at`: the guide's anchors after `](#`, image files of the book
-/// (relative to the guide) after `src: `. Each is (label, detail).
+/// What may be typed at byte `at`: the guide's anchors after `](#`, its variables after `{{`,
+/// note kinds after `kind:`, profile tags after `only:`, image files of the book (relative to
+/// the guide) after `src:`. Each is (label, detail).
 pub fn completions(
     book: &Book,
     path: &Path,
@@ -189,11 +190,41 @@ pub fn completions(
             .map(|(a, what, _)| (a, what))
             .collect();
     }
-    if before
-        .trim_start()
-        .trim_start_matches("- ")
-        .starts_with("src:")
+    // `{{ ` and a part of a name: the variables the guide can use, with their values.
+    if let Some(i) = before.rfind("{{")
+        && !before[i..].contains("}}")
     {
+        let variant = book.variant();
+        let vars = match c {
+            Some(c) => variant.resolve(&c.guide.guide),
+            None => variant.book_level(),
+        };
+        return vars
+            .into_iter()
+            .map(|(k, v)| (k, format!("= {v}")))
+            .collect();
+    }
+    let key = before.trim_start().trim_start_matches("- ");
+    if key.starts_with("kind:") {
+        return ["note", "tip", "important", "warning", "caution"]
+            .map(|k| (k.to_owned(), "note kind".to_owned()))
+            .into();
+    }
+    if key.starts_with("only:") {
+        let mut tags: Vec<String> = book
+            .config
+            .profiles
+            .values()
+            .flat_map(|p| p.tags.iter().cloned())
+            .collect();
+        tags.sort();
+        tags.dedup();
+        return tags
+            .into_iter()
+            .map(|t| (t, "profile tag".to_owned()))
+            .collect();
+    }
+    if key.starts_with("src:") {
         let dir = path.parent().unwrap_or(&book.root);
         let mut found = Vec::new();
         for e in walkdir::WalkDir::new(&book.root)

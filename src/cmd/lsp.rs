@@ -26,7 +26,7 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
         "hoverProvider": true,
         "definitionProvider": true,
         "codeActionProvider": true,
-        "completionProvider": { "triggerCharacters": ["#", " ", "/"] },
+        "completionProvider": { "triggerCharacters": ["#", " ", "/", "{", "["] },
     });
     let (id, _params) = conn
         .initialize_start()
@@ -250,7 +250,8 @@ impl Server {
             .collect()
     }
 
-    /// Anchors after `](#`, image files after `src: `.
+    /// Anchors after `](#`, variables after `{{`, note kinds, profile tags, image files after
+    /// `src: `.
     fn completion(&mut self, params: &Value) -> Value {
         let Some(h) = self.at(params) else {
             return json!([]);
@@ -258,7 +259,13 @@ impl Server {
         crate::lsp::completions(&h.book, &h.path, h.guide.as_ref(), &h.text, h.at)
             .into_iter()
             .map(|(label, detail)| {
-                let kind = if detail == "image" { 17 } else { 18 };
+                // LSP's kinds: file, variable, value, reference.
+                let kind = match detail.as_str() {
+                    "image" => 17,
+                    d if d.starts_with("= ") => 6,
+                    "note kind" | "profile tag" => 12,
+                    _ => 18,
+                };
                 json!({ "label": label, "detail": detail, "kind": kind })
             })
             .collect()

@@ -201,6 +201,29 @@ fn the_server_gives_checks_diagnostics_as_the_guide_is_edited() {
         "{labels:?}"
     );
     assert_eq!(labels.len(), 2 + 13, "two sections and 13 steps");
+    // Variables after `{{`, note kinds after `kind:`.
+    c.send(json!({"jsonrpc": "2.0", "id": 8, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": pos("{{ ")}}));
+    let items = c.until(|m| m["id"] == 8)["result"].clone();
+    let var = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "attendee.code")
+        .cloned();
+    assert_eq!(
+        var.map(|v| v["detail"].clone()),
+        Some(json!("= from your handout")),
+        "{items}"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": 9, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": pos("kind: ")}}));
+    let items = c.until(|m| m["id"] == 9)["result"].clone();
+    let kinds: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(kinds, ["note", "tip", "important", "warning", "caution"]);
     c.send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
     c.until(|m| m["id"] == 3);
     c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
