@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -124,25 +123,20 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
         .filter_map(|m| std::fs::metadata(&m.path).ok())
         .map(|m| m.len())
         .sum();
-    let budget = AtomicUsize::new(if total <= keep_budget() as u64 {
-        usize::MAX
-    } else {
-        0
+    let keep = total <= keep_budget() as u64;
+    let mut checked: Vec<FamilyChecked> = crate::timed("check", || {
+        families
+            .par_iter()
+            .map(|f| check_family(book, f, variant, &cx, keep))
+            .collect()
     });
+    // Each image path once for the book, the guides holding its number.
     let mut images = Images::default();
-    let checked: Vec<FamilyChecked> = crate::timed("check", || {
-        gather(
-            &families,
-            |f| check_family(book, f, variant, &cx, &budget),
-            |mut f| {
-                for ((s, _), locals) in f.guides.iter_mut().zip(std::mem::take(&mut f.locals)) {
-                    *s = s.clone();
-                    s.locals = locals.into_iter().map(|p| images.number(p)).collect();
-                }
-                f
-            },
-        )
-    });
+    for f in &mut checked {
+        for ((s, _), locals) in f.guides.iter_mut().zip(std::mem::take(&mut f.locals)) {
+            s.locals = locals.into_iter().map(|p| images.number(p)).collect();
+        }
+    }
     let mut sources = Sources::default();
     let mut all: Vec<(Summary, Kept)> = Vec::new();
     let mut family_of = Vec::new();
@@ -198,33 +192,6 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
     })
 }
 
-/// `work` on every item on the workers, each result handed to `keep` on this thread as it
-/// comes, in the items' order. What a result keeps is copied there (`keep` clones it): made
-/// on a worker, its few small strings would sit in the pages of that guide's whole tree and
-/// keep them all from being returned — the memory of a large book then grows with it.
-fn gather<I: Sync, R: Send>(
-    items: &[I],
-    work: impl Fn(&I) -> R + Sync,
-    mut keep: impl FnMut(R) -> R,
-) -> Vec<R> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut out: Vec<Option<R>> = items.iter().map(|_| None).collect();
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            items
-                .par_iter()
-                .enumerate()
-                .for_each_with(tx, |tx, (i, item)| {
-                    let _ = tx.send((i, work(item)));
-                });
-        });
-        for (i, r) in rx {
-            out[i] = Some(keep(r));
-        }
-    });
-    out.into_iter().flatten().collect()
-}
-
 /// The guide files grouped into families (a source and its translations, by the source's path
 /// without the language), in path order; and the problems of files whose language the book
 /// does not declare (they are checked as guides of the book's language).
@@ -265,7 +232,7 @@ fn check_family(
     family: &[Member],
     variant: &Variant,
     cx: &validate::Context,
-    budget: &AtomicUsize,
+    keep: bool,
 ) -> FamilyChecked {
     let mut out = FamilyChecked {
         guides: Vec::new(),
@@ -302,21 +269,10 @@ fn check_family(
             source = Some((g, r));
             continue;
         }
-        let len = g.text.len();
-        let keep = budget
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                left.checked_sub(len)
-            })
-            .is_ok();
         out.guides.push((summary, keep.then_some((g, r))));
     }
-    // The source is kept, if it fits, once its translations no longer need it.
-    if let Some((g, r)) = source
-        && budget
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                left.checked_sub(g.text.len())
-            })
-            .is_ok()
+    // The source is kept once its translations no longer need it.
+    if let Some((g, r)) = source.filter(|_| keep)
         && let Some(slot) = out.guides.iter_mut().find(|(s, _)| s.lang.is_none())
     {
         slot.1 = Some((g, r));
