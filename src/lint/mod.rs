@@ -82,7 +82,7 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     let mut checked = book.check()?;
     let mut diagnostics = std::mem::take(&mut checked.diagnostics);
     let mut sources = std::mem::take(&mut checked.sources);
-    let assets = checked.assets.clone();
+    let assets = std::mem::take(&mut checked.assets);
     let mut stats = Stats {
         guides: checked.guides.len(),
         ..Stats::default()

@@ -244,7 +244,7 @@ struct Written {
 /// dropped as soon as its files are written (which keeps the peak memory of a big book down).
 fn write_all(
     book: &Book,
-    checked: Checked,
+    mut checked: Checked,
     engine: &render::Engine,
     target: output::Target,
     variant: &Variant,
@@ -259,7 +259,7 @@ fn write_all(
         std::fs::create_dir_all(&p)
             .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", p.display()))?;
     }
-    let assets = checked.assets.clone();
+    let assets = std::mem::take(&mut checked.assets);
     let lang_of = |s: &Summary| {
         s.lang
             .as_deref()

@@ -18,6 +18,8 @@ pub struct Built {
     /// The live output folder.
     pub dest: PathBuf,
     engine: Engine,
+    /// The book's language (a book of several is rebuilt whole).
+    lang: crate::i18n::Language,
     /// Guide file → its pages in the live output.
     pages: BTreeMap<PathBuf, GuideOut>,
     /// Folders of the local screenshots and images the guides use (a watcher watches them).
@@ -44,7 +46,9 @@ impl Built {
         asset_dirs: Vec<PathBuf>,
     ) -> Built {
         let pages = pages.into_iter().map(|p| (p.path.clone(), p)).collect();
+        let lang = book.languages().swap_remove(0);
         Built {
+            lang,
             book,
             dest,
             engine,
@@ -121,28 +125,13 @@ impl Built {
         let out = self.render_live(&g, &r, &assets, &nav, old)?;
         let mut diagnostics = diagnostics;
         diagnostics.extend(out.warnings.iter().cloned());
-        let mut cards: Vec<&GuideOut> = self
+        let cards = self
             .pages
             .values()
             .filter(|p| p.path != out.path)
             .chain(std::iter::once(&out))
             .collect();
-        cards.sort_by(|a, b| (a.weight, &a.rel).cmp(&(b.weight, &b.rel)));
-        let lang = &self.book.languages()[0];
-        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant(), lang);
-        let mut files = renderer
-            .shared_files(cards.iter().map(|p| &p.card), &assets, &[])
-            .map_err(|d| content_error(*d, self.engine.sources()))?;
-        files.extend(
-            renderer
-                .site_files(cards.iter().map(|p| &p.card), &assets)
-                .map_err(|d| content_error(*d, self.engine.sources()))?,
-        );
-        renderer.write_search(cards.iter().map(|p| &p.card), &assets, |f| {
-            files.push(f);
-            Ok::<(), Error>(())
-        })?;
-        write_files(self.target(), files)?;
+        self.write_index_of(cards, &assets)?;
         Ok((out, diagnostics, sources))
     }
 
@@ -156,8 +145,7 @@ impl Built {
         nav: &Neighbours,
         old: Option<&GuideOut>,
     ) -> Result<GuideOut, Error> {
-        let lang = &self.book.languages()[0];
-        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant(), lang);
+        let renderer = self.renderer();
         let (out, files) = renderer
             .guide(g, r, assets, nav)
             .map_err(|d| renderer.content_error(d))?;
@@ -280,9 +268,17 @@ impl Built {
 
     /// Rewrites the index and shared files from the guides known now.
     fn write_index(&self, assets: &[validate::Asset]) -> Result<(), Error> {
-        let lang = &self.book.languages()[0];
-        let renderer = Pages::new(&self.book, &self.engine, &self.book.variant(), lang);
-        let mut pages: Vec<&GuideOut> = self.pages.values().collect();
+        self.write_index_of(self.pages.values().collect(), assets)
+    }
+
+    /// Rewrites the index, the search index and the site's files from `pages` (in any order:
+    /// they are put in book order).
+    fn write_index_of(
+        &self,
+        mut pages: Vec<&GuideOut>,
+        assets: &[validate::Asset],
+    ) -> Result<(), Error> {
+        let renderer = self.renderer();
         pages.sort_by(|a, b| (a.weight, &a.rel).cmp(&(b.weight, &b.rel)));
         let mut files = renderer
             .shared_files(pages.iter().map(|p| &p.card), assets, &[])
@@ -298,6 +294,11 @@ impl Built {
         })?;
         write_files(self.target(), files)?;
         Ok(())
+    }
+
+    /// The pages of the book's language, rendered with the kept templates.
+    fn renderer(&self) -> Pages<'_> {
+        Pages::new(&self.book, &self.engine, &self.book.variant(), &self.lang)
     }
 
     fn target(&self) -> Target<'_> {
