@@ -74,13 +74,13 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
     Ok(())
 }
 
-/// A request's place in an open document.
-struct Here {
+/// An open guide, checked as it is now.
+struct Open {
     path: PathBuf,
     text: String,
-    at: usize,
-    guide: Option<crate::lsp::Checked>,
     book: Book,
+    diags: Vec<crate::diag::Diagnostic>,
+    guide: Option<crate::lsp::Checked>,
 }
 
 /// The open documents and the books they are in.
@@ -134,18 +134,34 @@ impl Server {
             .as_ref()
     }
 
+    /// An open guide, checked as it is now: its path, text, book, problems and the checked
+    /// guide (when it parses).
+    fn open(&mut self, uri: &str) -> Option<Open> {
+        let path = path_of(uri)?;
+        let text = self.docs.get(uri).cloned()?;
+        let book = self.book(&path)?.clone();
+        let (diags, guide) = crate::lsp::check_text(&book, &path, &text);
+        Some(Open {
+            path,
+            text,
+            book,
+            diags,
+            guide,
+        })
+    }
+
+    /// The open guide a request is about, and the byte offset of the request's position.
+    fn at(&mut self, params: &Value) -> Option<(Open, usize)> {
+        let o = self.open(params["textDocument"]["uri"].as_str()?)?;
+        let at = offset(&o.text, &params["position"]);
+        Some((o, at))
+    }
+
     fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        let Some(path) = path_of(uri) else {
+        let Some(o) = self.open(uri) else {
             return Vec::new();
         };
-        let Some(text) = self.docs.get(uri).cloned() else {
-            return Vec::new();
-        };
-        let Some(book) = self.book(&path) else {
-            return Vec::new();
-        };
-        let (diags, _) = crate::lsp::check_text(book, &path, &text);
-        diags
+        o.diags
             .iter()
             .map(|d| {
                 let span = d.span.clone().unwrap_or(0..0);
@@ -154,7 +170,7 @@ impl Server {
                     message.push_str(&format!("\nhelp: {help}"));
                 }
                 json!({
-                    "range": range(&text, span),
+                    "range": range(&o.text, span),
                     "severity": crate::lsp::severity(d),
                     "code": d.code.as_str(),
                     "source": "stepbook",
@@ -164,35 +180,17 @@ impl Server {
             .collect()
     }
 
-    /// The open document at the request's position: its path, text, the byte offset, the
-    /// checked guide (when it parses) and its book.
-    fn at(&mut self, params: &Value) -> Option<Here> {
-        let uri = params["textDocument"]["uri"].as_str()?.to_owned();
-        let path = path_of(&uri)?;
-        let text = self.docs.get(&uri).cloned()?;
-        let book = self.book(&path)?.clone();
-        let line = params["position"]["line"].as_u64().unwrap_or(0) as u32;
-        let character = params["position"]["character"].as_u64().unwrap_or(0) as u32;
-        let at = crate::lsp::offset(&text, line, character);
-        let (_, guide) = crate::lsp::check_text(&book, &path, &text);
-        Some(Here {
-            path,
-            text,
-            at,
-            guide,
-            book,
-        })
-    }
-
     /// From a `#anchor` link to the section or step it names.
     fn definition(&mut self, params: &Value) -> Value {
         let uri = params["textDocument"]["uri"].clone();
-        let Some(Here {
-            text,
+        let Some((
+            Open {
+                text,
+                guide: Some(c),
+                ..
+            },
             at,
-            guide: Some(c),
-            ..
-        }) = self.at(params)
+        )) = self.at(params)
         else {
             return Value::Null;
         };
@@ -210,27 +208,13 @@ impl Server {
 
     /// Quick fixes for the "did you mean" of the problems in the requested range.
     fn code_actions(&mut self, params: &Value) -> Value {
-        let uri = params["textDocument"]["uri"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let (Some(path), Some(text)) = (path_of(&uri), self.docs.get(&uri).cloned()) else {
+        let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
+        let Some(o) = self.open(uri) else {
             return json!([]);
         };
-        let Some(book) = self.book(&path) else {
-            return json!([]);
-        };
-        let offset = |p: &Value| {
-            let line = p["line"].as_u64().unwrap_or(0) as u32;
-            let character = p["character"].as_u64().unwrap_or(0) as u32;
-            crate::lsp::offset(&text, line, character)
-        };
-        let (from, to) = (
-            offset(&params["range"]["start"]),
-            offset(&params["range"]["end"]),
-        );
-        let (diags, _) = crate::lsp::check_text(book, &path, &text);
-        diags
+        let from = offset(&o.text, &params["range"]["start"]);
+        let to = offset(&o.text, &params["range"]["end"]);
+        o.diags
             .iter()
             .filter(|d| {
                 d.span
@@ -238,13 +222,13 @@ impl Server {
                     .is_some_and(|s| s.start <= to && from <= s.end)
             })
             .filter_map(|d| {
-                let (span, new) = crate::lsp::quick_fix(d, &text)?;
-                let edit = json!({ "range": range(&text, span), "newText": new });
+                let (span, new) = crate::lsp::quick_fix(d, &o.text)?;
+                let edit = json!({ "range": range(&o.text, span), "newText": new });
                 Some(json!({
                     "title": format!("Replace with `{new}`"),
                     "kind": "quickfix",
                     "isPreferred": true,
-                    "edit": { "changes": { uri.clone(): [edit] } },
+                    "edit": { "changes": { uri: [edit] } },
                 }))
             })
             .collect()
@@ -253,10 +237,10 @@ impl Server {
     /// Anchors after `](#`, variables after `{{`, note kinds, profile tags, image files after
     /// `src: `.
     fn completion(&mut self, params: &Value) -> Value {
-        let Some(h) = self.at(params) else {
+        let Some((o, at)) = self.at(params) else {
             return json!([]);
         };
-        crate::lsp::completions(&h.book, &h.path, h.guide.as_ref(), &h.text, h.at)
+        crate::lsp::completions(&o.book, &o.path, o.guide.as_ref(), &o.text, at)
             .into_iter()
             .map(|(label, detail)| {
                 // LSP's kinds: file, variable, value, reference.
@@ -273,10 +257,10 @@ impl Server {
 
     /// The hover at a position: a wait or duration as read, a screenshot's size and format.
     fn hover(&mut self, params: &Value) -> Value {
-        let Some(h) = self.at(params) else {
+        let Some((o, at)) = self.at(params) else {
             return Value::Null;
         };
-        match h.guide.and_then(|c| crate::lsp::hover(&c, h.at)) {
+        match o.guide.and_then(|c| crate::lsp::hover(&c, at)) {
             Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),
             None => Value::Null,
         }
@@ -284,18 +268,13 @@ impl Server {
 
     /// The outline: sections with their steps.
     fn symbols(&mut self, params: &Value) -> Value {
-        let uri = params["textDocument"]["uri"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let (Some(path), Some(text)) = (path_of(&uri), self.docs.get(&uri).cloned()) else {
-            return json!([]);
-        };
-        let Some(book) = self.book(&path) else {
-            return json!([]);
-        };
-        let (_, guide) = crate::lsp::check_text(book, &path, &text);
-        let Some(checked) = guide else {
+        let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
+        let Some(Open {
+            text,
+            guide: Some(checked),
+            ..
+        }) = self.open(uri)
+        else {
             return json!([]);
         };
         fn symbol(text: &str, s: &crate::lsp::Symbol) -> Value {
@@ -320,6 +299,13 @@ fn publish(uri: &str, diagnostics: Vec<Value>) -> Notification {
         "textDocument/publishDiagnostics".into(),
         json!({ "uri": uri, "diagnostics": diagnostics }),
     )
+}
+
+/// An LSP position (`{line, character}`) in `text` as a byte offset.
+fn offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap_or(0) as u32;
+    let character = position["character"].as_u64().unwrap_or(0) as u32;
+    crate::lsp::offset(text, line, character)
 }
 
 fn range(text: &str, span: std::ops::Range<usize>) -> Value {

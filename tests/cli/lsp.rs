@@ -71,6 +71,16 @@ impl Client {
     }
 }
 
+/// The labels of a completion answer.
+fn labels_of(items: &Value) -> Vec<&str> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect()
+}
+
 #[test]
 fn the_server_gives_checks_diagnostics_as_the_guide_is_edited() {
     let book = Book::bundled();
@@ -190,12 +200,7 @@ fn the_server_gives_checks_diagnostics_as_the_guide_is_edited() {
     );
     c.send(json!({"jsonrpc": "2.0", "id": 7, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": pos("](#")}}));
     let items = c.until(|m| m["id"] == 7)["result"].clone();
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = labels_of(&items);
     assert!(
         labels.contains(&"activate") && labels.contains(&"redeem-5"),
         "{labels:?}"
@@ -217,12 +222,7 @@ fn the_server_gives_checks_diagnostics_as_the_guide_is_edited() {
     );
     c.send(json!({"jsonrpc": "2.0", "id": 9, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": pos("kind: ")}}));
     let items = c.until(|m| m["id"] == 9)["result"].clone();
-    let kinds: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let kinds = labels_of(&items);
     assert_eq!(kinds, ["note", "tip", "important", "warning", "caution"]);
     c.send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
     c.until(|m| m["id"] == 3);
@@ -267,12 +267,7 @@ fn hover_completion_and_quick_fixes_with_local_images() {
     // Completion of a screenshot's path: the book's images, relative to the guide.
     c.send(json!({"jsonrpc": "2.0", "id": 4, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": 17}}}));
     let items = c.until(|m| m["id"] == 4)["result"].clone();
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = labels_of(&items);
     assert!(
         labels.contains(&"media/start.png") && labels.contains(&"../shared/logo.png"),
         "{labels:?}"
