@@ -252,11 +252,8 @@ fn check_family(
         let (g, vd) = crate::variant::apply(g, variant);
         diags.extend(vd);
         let from = source.as_ref().filter(|_| g.lang.is_some());
-        let (r, gd, locals) = cx.guide(&g, from.map(|(_, r)| r));
+        let (r, gd, locals) = cx.member(&g, from.map(|(sg, sr)| (sg, sr)));
         diags.extend(gd);
-        if let Some((sg, sr)) = from {
-            diags.extend(translations::drift((sg, sr), (&g, &r)));
-        }
         if !diags.is_empty() {
             out.sources.extend(text);
         }

@@ -59,6 +59,18 @@ impl<'a> Context<'a> {
     }
 }
 
+impl Context<'_> {
+    /// Checks one guide of a family: a translation with its source (whose id and anchors it
+    /// takes), and how it has drifted from it.
+    pub fn member(&self, g: &LoadedGuide, source: Option<(&LoadedGuide, &Resolved)>) -> OneGuide {
+        let (r, mut diags, locals) = self.guide(g, source.map(|(_, r)| r));
+        if let Some(s) = source {
+            diags.extend(super::translations::drift(s, (g, &r)));
+        }
+        (r, diags, locals)
+    }
+}
+
 /// What the book-level id checks need to know of a guide.
 #[derive(Debug, Clone)]
 pub struct IdOf<'a> {

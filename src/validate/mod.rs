@@ -126,25 +126,15 @@ pub fn validate(
         .par_iter()
         .map(|g| {
             g.lang.is_some().then(|| {
-                let source = source_index(g)
-                    .and_then(|i| per_guide[i].as_ref())
-                    .map(|r| &r.0);
-                cx.guide(g, source)
+                let source =
+                    source_index(g).and_then(|i| Some((&guides[i], &per_guide[i].as_ref()?.0)));
+                cx.member(g, source)
             })
         })
         .collect();
     for (slot, t) in per_guide.iter_mut().zip(done) {
         if t.is_some() {
             *slot = t;
-        }
-    }
-    for (i, g) in guides.iter().enumerate() {
-        if let (Some(s), Some((rt, _, _))) = (source_index(g), per_guide[i].as_ref())
-            && let Some((rs, _, _)) = per_guide[s].as_ref()
-        {
-            checked
-                .diagnostics
-                .extend(translations::drift((&guides[s], rs), (g, rt)));
         }
     }
     let per_guide: Vec<OneGuide> = per_guide.into_iter().flatten().collect();
