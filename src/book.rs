@@ -41,6 +41,19 @@ impl Book {
             }
         })?;
         let config = config::load(&root, dir)?;
+        Book::with_config(root, dir, config)
+    }
+
+    /// Opens the book in `dir` as if its book.toml held `text` (an editor's unsaved buffer).
+    pub fn open_text(dir: &Path, text: &str) -> Result<Book, Error> {
+        let root = std::fs::canonicalize(dir)
+            .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", dir.display()))?;
+        let shown = crate::shown_path(dir, Path::new(config::CONFIG_FILE));
+        let config = config::parse(text, &shown, &root)?;
+        Book::with_config(root, dir, config)
+    }
+
+    fn with_config(root: PathBuf, dir: &Path, config: config::Config) -> Result<Book, Error> {
         let src = std::fs::canonicalize(root.join(&config.book.src))
             .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", config.book.src.display()))?;
         let variants =

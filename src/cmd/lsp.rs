@@ -1,15 +1,22 @@
 //! CLI: `stepbook lsp`, a language server on stdio (LSP 3.17): `check`'s diagnostics for each
-//! open guide as it is edited (unsaved text, same codes and words as the CLI), and its outline
-//! (sections and steps) for the editor. Messages are JSON-RPC handled as JSON values.
+//! open guide and book.toml as they are edited (unsaved text, same codes and words as the CLI),
+//! the guide's outline, hovers, completions, definitions and quick fixes. Messages are JSON-RPC
+//! handled as JSON values; the analysis is the library's (`stepbook::lsp`).
 
-use std::collections::HashMap;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use lsp_server::{Connection, Message, Notification, Response};
 use serde_json::{Value, json};
 
 use super::Ui;
-use crate::{Book, Error};
+use crate::Error;
+use crate::lsp::{Analysis, ItemKind, Workspace};
+
+/// How long the server waits after an edit for the next one before it checks: typing a word
+/// checks once, and the problems still show within 100 ms of the last key.
+const DEBOUNCE: Duration = Duration::from_millis(40);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,7 +28,7 @@ pub struct Args {
 pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
     let (conn, io) = Connection::stdio();
     let caps = json!({
-        "textDocumentSync": 1,
+        "textDocumentSync": { "openClose": true, "change": 1, "save": false },
         "documentSymbolProvider": true,
         "hoverProvider": true,
         "definitionProvider": true,
@@ -37,131 +44,142 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
     });
     conn.initialize_finish(id, result)
         .map_err(|e| anyhow::anyhow!("the editor did not initialize the server: {e}"))?;
+    serve(&conn)?;
+    drop(conn);
+    io.join().map_err(|e| anyhow::anyhow!("stdio: {e}"))?;
+    Ok(())
+}
+
+/// Answers requests at once; publishes the problems of edited documents once no edit has come
+/// for [`DEBOUNCE`].
+fn serve(conn: &Connection) -> Result<(), Error> {
     let mut server = Server::default();
-    for msg in &conn.receiver {
+    let mut due: Option<Instant> = None;
+    loop {
+        let msg = match due {
+            None => match conn.receiver.recv() {
+                Ok(m) => m,
+                Err(_) => return Ok(()),
+            },
+            Some(at) => match conn
+                .receiver
+                .recv_timeout(at.saturating_duration_since(Instant::now()))
+            {
+                Ok(m) => m,
+                Err(e) if e.is_timeout() => {
+                    for out in server.publish_pending() {
+                        let _ = conn.sender.send(out.into());
+                    }
+                    due = None;
+                    continue;
+                }
+                Err(_) => return Ok(()),
+            },
+        };
         match msg {
             Message::Request(req) => {
                 if conn
                     .handle_shutdown(&req)
                     .map_err(|e| anyhow::anyhow!("{e}"))?
                 {
-                    break;
+                    return Ok(());
                 }
-                let result = match req.method.as_str() {
-                    "textDocument/documentSymbol" => server.symbols(&req.params),
-                    "textDocument/hover" => server.hover(&req.params),
-                    "textDocument/definition" => server.definition(&req.params),
-                    "textDocument/completion" => server.completion(&req.params),
-                    "textDocument/codeAction" => server.code_actions(&req.params),
-                    _ => {
-                        let resp = Response::new_err(req.id, -32601, "method not supported".into());
-                        let _ = conn.sender.send(resp.into());
-                        continue;
-                    }
+                let resp = match server.request(&req.method, &req.params) {
+                    Some(result) => Response::new_ok(req.id, result),
+                    None => Response::new_err(req.id, -32601, "method not supported".into()),
                 };
-                let _ = conn.sender.send(Response::new_ok(req.id, result).into());
+                let _ = conn.sender.send(resp.into());
             }
             Message::Notification(n) => {
-                for out in server.notify(&n) {
-                    let _ = conn.sender.send(out.into());
+                if server.notify(&n) {
+                    due = Some(Instant::now() + DEBOUNCE);
                 }
             }
             Message::Response(_) => {}
         }
     }
-    drop(conn);
-    io.join().map_err(|e| anyhow::anyhow!("stdio: {e}"))?;
-    Ok(())
 }
 
-/// An open guide, checked as it is now.
-struct Open {
-    path: PathBuf,
-    text: String,
-    book: Book,
-    diags: Vec<crate::diag::Diagnostic>,
-    guide: Option<crate::lsp::Checked>,
-}
-
-/// The open documents and the books they are in.
+/// The open documents and the books they are in, and the documents whose problems are to be
+/// published.
 #[derive(Default)]
 struct Server {
-    docs: HashMap<String, String>,
-    books: HashMap<PathBuf, Option<Book>>,
+    ws: Workspace,
+    pending: BTreeSet<PathBuf>,
+    /// Documents closed since the last publication: their problems are cleared.
+    closed: BTreeSet<PathBuf>,
 }
 
 impl Server {
-    /// didOpen, didChange (full text), didClose: the document's diagnostics to publish.
-    fn notify(&mut self, n: &Notification) -> Vec<Notification> {
+    /// didOpen, didChange (full text), didClose: whether documents wait to be published.
+    fn notify(&mut self, n: &Notification) -> bool {
         let p = &n.params;
-        let uri = p["textDocument"]["uri"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        match n.method.as_str() {
+        let Some(path) = p["textDocument"]["uri"].as_str().and_then(path_of) else {
+            return false;
+        };
+        let touched = match n.method.as_str() {
             "textDocument/didOpen" => {
                 let text = p["textDocument"]["text"].as_str().unwrap_or_default();
-                self.docs.insert(uri.clone(), text.to_owned());
+                self.ws.set(&path, text)
             }
             "textDocument/didChange" => {
-                if let Some(text) = p["contentChanges"]
+                let Some(text) = p["contentChanges"]
                     .as_array()
                     .and_then(|c| c.last())
                     .and_then(|c| c["text"].as_str())
-                {
-                    self.docs.insert(uri.clone(), text.to_owned());
-                }
+                else {
+                    return false;
+                };
+                self.ws.set(&path, text)
             }
             "textDocument/didClose" => {
-                self.docs.remove(&uri);
-                return vec![publish(&uri, Vec::new())];
+                self.closed.insert(path.clone());
+                self.pending.remove(&path);
+                self.ws.close(&path)
             }
-            _ => return Vec::new(),
+            _ => return false,
+        };
+        self.pending.extend(touched);
+        true
+    }
+
+    /// The diagnostics of every pending document (and empty lists for closed ones).
+    fn publish_pending(&mut self) -> Vec<Notification> {
+        let mut out: Vec<Notification> = std::mem::take(&mut self.closed)
+            .into_iter()
+            .map(|p| publish(&uri_of(&p), Vec::new()))
+            .collect();
+        for path in std::mem::take(&mut self.pending) {
+            let diags = self.diagnostics(&path);
+            out.push(publish(&uri_of(&path), diags));
         }
-        vec![publish(&uri, self.diagnostics(&uri))]
+        out
     }
 
-    /// The book a guide file is in: the nearest folder above it with a book.toml.
-    fn book(&mut self, path: &Path) -> Option<&Book> {
-        let root = path
-            .ancestors()
-            .skip(1)
-            .find(|d| d.join(crate::config::CONFIG_FILE).is_file())?
-            .to_path_buf();
-        self.books
-            .entry(root.clone())
-            .or_insert_with(|| Book::open(&root).ok())
-            .as_ref()
-    }
-
-    /// An open guide, checked as it is now: its path, text, book, problems and the checked
-    /// guide (when it parses).
-    fn open(&mut self, uri: &str) -> Option<Open> {
-        let path = path_of(uri)?;
-        let text = self.docs.get(uri).cloned()?;
-        let book = self.book(&path)?.clone();
-        let (diags, guide) = crate::lsp::check_text(&book, &path, &text);
-        Some(Open {
-            path,
-            text,
-            book,
-            diags,
-            guide,
+    fn request(&mut self, method: &str, params: &Value) -> Option<Value> {
+        Some(match method {
+            "textDocument/documentSymbol" => self.symbols(params),
+            "textDocument/hover" => self.hover(params),
+            "textDocument/definition" => self.definition(params),
+            "textDocument/completion" => self.completion(params),
+            "textDocument/codeAction" => self.code_actions(params),
+            _ => return None,
         })
     }
 
-    /// The open guide a request is about, and the byte offset of the request's position.
-    fn at(&mut self, params: &Value) -> Option<(Open, usize)> {
-        let o = self.open(params["textDocument"]["uri"].as_str()?)?;
-        let at = offset(&o.text, &params["position"]);
-        Some((o, at))
+    /// The open document a request is about, checked, and the byte offset of its position.
+    fn at(&mut self, params: &Value) -> Option<(PathBuf, std::rc::Rc<Analysis>, usize)> {
+        let path = path_of(params["textDocument"]["uri"].as_str()?)?;
+        let a = self.ws.analysis(&path)?;
+        let at = offset(&a.text, &params["position"]);
+        Some((path, a, at))
     }
 
-    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        let Some(o) = self.open(uri) else {
+    fn diagnostics(&mut self, path: &Path) -> Vec<Value> {
+        let Some(a) = self.ws.analysis(path) else {
             return Vec::new();
         };
-        o.diags
+        a.diags
             .iter()
             .map(|d| {
                 let span = d.span.clone().unwrap_or(0..0);
@@ -169,12 +187,24 @@ impl Server {
                 if let Some(help) = &d.help {
                     message.push_str(&format!("\nhelp: {help}"));
                 }
+                let related: Vec<Value> = d
+                    .related
+                    .iter()
+                    .filter_map(|r| {
+                        let text = self.ws.text(&r.file)?;
+                        Some(json!({
+                            "location": { "uri": uri_of(&r.file), "range": range(&text, r.span.clone()) },
+                            "message": r.message,
+                        }))
+                    })
+                    .collect();
                 json!({
-                    "range": range(&o.text, span),
+                    "range": range(&a.text, span),
                     "severity": crate::lsp::severity(d),
                     "code": d.code.as_str(),
                     "source": "stepbook",
                     "message": message,
+                    "relatedInformation": related,
                 })
             })
             .collect()
@@ -183,25 +213,17 @@ impl Server {
     /// From a `#anchor` link to the section or step it names.
     fn definition(&mut self, params: &Value) -> Value {
         let uri = params["textDocument"]["uri"].clone();
-        let Some((
-            Open {
-                text,
-                guide: Some(c),
-                ..
-            },
-            at,
-        )) = self.at(params)
-        else {
+        let Some((_, a, at)) = self.at(params) else {
             return Value::Null;
         };
-        let Some(anchor) = crate::lsp::link_anchor(&text, at) else {
+        let (Some(c), Some(anchor)) = (&a.guide, crate::lsp::link_anchor(&a.text, at)) else {
             return Value::Null;
         };
-        match crate::lsp::anchors(&c)
+        match crate::lsp::anchors(c)
             .into_iter()
-            .find(|(a, _, _)| a == anchor)
+            .find(|(x, _, _)| x == anchor)
         {
-            Some((_, _, span)) => json!({ "uri": uri, "range": range(&text, span) }),
+            Some((_, _, span)) => json!({ "uri": uri, "range": range(&a.text, span) }),
             None => Value::Null,
         }
     }
@@ -209,12 +231,12 @@ impl Server {
     /// Quick fixes for the "did you mean" of the problems in the requested range.
     fn code_actions(&mut self, params: &Value) -> Value {
         let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
-        let Some(o) = self.open(uri) else {
+        let Some(a) = path_of(uri).and_then(|p| self.ws.analysis(&p)) else {
             return json!([]);
         };
-        let from = offset(&o.text, &params["range"]["start"]);
-        let to = offset(&o.text, &params["range"]["end"]);
-        o.diags
+        let from = offset(&a.text, &params["range"]["start"]);
+        let to = offset(&a.text, &params["range"]["end"]);
+        a.diags
             .iter()
             .filter(|d| {
                 d.span
@@ -222,8 +244,8 @@ impl Server {
                     .is_some_and(|s| s.start <= to && from <= s.end)
             })
             .filter_map(|d| {
-                let (span, new) = crate::lsp::quick_fix(d, &o.text)?;
-                let edit = json!({ "range": range(&o.text, span), "newText": new });
+                let (span, new) = crate::lsp::quick_fix(d, &a.text)?;
+                let edit = json!({ "range": range(&a.text, span), "newText": new });
                 Some(json!({
                     "title": format!("Replace with `{new}`"),
                     "kind": "quickfix",
@@ -235,32 +257,55 @@ impl Server {
     }
 
     /// Anchors after `](#`, variables after `{{`, note kinds, profile tags, image files after
-    /// `src: `.
+    /// `src: `, and where a key goes, the keys allowed there with their descriptions.
     fn completion(&mut self, params: &Value) -> Value {
-        let Some((o, at)) = self.at(params) else {
+        let Some((path, a, at)) = self.at(params) else {
             return json!([]);
         };
-        crate::lsp::completions(&o.book, &o.path, o.guide.as_ref(), &o.text, at)
+        let Some(p) = self.ws.project(&path) else {
+            return json!([]);
+        };
+        crate::lsp::completions(&p.book, &path, a.guide.as_ref(), &a.text, at)
             .into_iter()
-            .map(|(label, detail)| {
-                // LSP's kinds: file, variable, value, reference.
-                let kind = match detail.as_str() {
-                    "image" => 17,
-                    d if d.starts_with("= ") => 6,
-                    "note kind" | "profile tag" => 12,
-                    _ => 18,
+            .map(|i| {
+                // LSP's kinds: reference, variable, value, file, property.
+                let kind = match i.kind {
+                    ItemKind::Anchor => 18,
+                    ItemKind::Variable => 6,
+                    ItemKind::Value => 12,
+                    ItemKind::File => 17,
+                    ItemKind::Field => 10,
                 };
-                json!({ "label": label, "detail": detail, "kind": kind })
+                let mut item = json!({ "label": i.label, "detail": i.detail, "kind": kind });
+                if let Some(doc) = i.documentation {
+                    item["documentation"] = json!({ "kind": "markdown", "value": doc });
+                }
+                if let Some(insert) = i.insert {
+                    item["insertText"] = json!(insert);
+                }
+                item
             })
             .collect()
     }
 
-    /// The hover at a position: a wait or duration as read, a screenshot's size and format.
+    /// The hover at a position: a wait or duration as read, a screenshot's size and format, a
+    /// field's description.
     fn hover(&mut self, params: &Value) -> Value {
-        let Some((o, at)) = self.at(params) else {
+        let Some((path, a, at)) = self.at(params) else {
             return Value::Null;
         };
-        match o.guide.and_then(|c| crate::lsp::hover(&c, at)) {
+        if path
+            .file_name()
+            .is_some_and(|n| n == crate::config::CONFIG_FILE)
+        {
+            return Value::Null;
+        }
+        let found = a
+            .guide
+            .as_ref()
+            .and_then(|c| crate::lsp::hover(c, at))
+            .or_else(|| crate::lsp::fields::hover(crate::schema::guide_schema(), &a.text, at));
+        match found {
             Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),
             None => Value::Null,
         }
@@ -268,13 +313,14 @@ impl Server {
 
     /// The outline: sections with their steps.
     fn symbols(&mut self, params: &Value) -> Value {
-        let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
-        let Some(Open {
-            text,
-            guide: Some(checked),
-            ..
-        }) = self.open(uri)
+        let Some(a) = params["textDocument"]["uri"]
+            .as_str()
+            .and_then(path_of)
+            .and_then(|p| self.ws.analysis(&p))
         else {
+            return json!([]);
+        };
+        let Some(checked) = &a.guide else {
             return json!([]);
         };
         fn symbol(text: &str, s: &crate::lsp::Symbol) -> Value {
@@ -287,9 +333,9 @@ impl Server {
                 "children": s.children.iter().map(|c| symbol(text, c)).collect::<Vec<_>>(),
             })
         }
-        crate::lsp::outline(&checked)
+        crate::lsp::outline(checked)
             .iter()
-            .map(|s| symbol(&text, s))
+            .map(|s| symbol(&a.text, s))
             .collect()
     }
 }
@@ -312,6 +358,20 @@ fn range(text: &str, span: std::ops::Range<usize>) -> Value {
     let (l0, c0) = crate::lsp::position(text, span.start);
     let (l1, c1) = crate::lsp::position(text, span.end);
     json!({ "start": { "line": l0, "character": c0 }, "end": { "line": l1, "character": c1 } })
+}
+
+/// A path as a `file://` URI (characters a URI cannot hold percent-encoded).
+fn uri_of(path: &Path) -> String {
+    let mut out = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 /// A `file://` URI as a path (percent-decoded); `None` for other schemes.

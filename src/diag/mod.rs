@@ -34,6 +34,16 @@ pub struct Diagnostic {
     /// Short text under the caret.
     pub label: Option<String>,
     pub help: Option<String>,
+    /// Other places that explain the problem (the first use of a duplicate id), for editors.
+    pub related: Vec<Related>,
+}
+
+/// Another place a diagnostic points at: a file (the path a reader opens) and a byte range in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub file: PathBuf,
+    pub span: Range<usize>,
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -47,6 +57,7 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -74,6 +85,21 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Points also at `span` of `file`, saying `message`.
+    pub fn related(
+        mut self,
+        file: PathBuf,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            file,
+            span,
+            message: message.into(),
+        });
         self
     }
 

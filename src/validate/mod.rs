@@ -225,7 +225,7 @@ struct GuideValidator<'a> {
     /// Canonical paths of local screenshots, in order of use; `Image::Local(i)` indexes this.
     locals: Vec<PathBuf>,
     /// Anchor → where it was defined (byte offset, "section" or "step"), to report duplicates.
-    anchors: HashMap<String, (usize, &'static str)>,
+    anchors: HashMap<String, (std::ops::Range<usize>, &'static str)>,
     /// Folder → its canonical path (`None`: missing), so each folder is resolved once.
     dirs: HashMap<PathBuf, Option<PathBuf>>,
     /// Local images in Markdown fields, resolved.
@@ -459,17 +459,19 @@ impl GuideValidator<'_> {
     }
 
     fn claim_anchor(&mut self, anchor: &str, at: &Sp<String>, what: &'static str) {
-        if let Some(&(first_at, first_what)) = self.anchors.get(anchor) {
-            let (line, _) = crate::diag::line_col(&self.g.text, first_at);
+        if let Some((first_span, first_what)) = self.anchors.get(anchor).cloned() {
+            let (line, _) = crate::diag::line_col(&self.g.text, first_span.start);
             let first = format!("the {first_what} at line {line}");
+            let path = self.g.path.clone();
             self.error(Code::E009, at, format!("duplicate {what} id `{anchor}`"))
                 .label("already used in this guide")
                 .help(format!(
                     "{first} has the same id; ids of sections and steps are anchors of the guide's page and must be unique; set `id:` on one of them"
-                ));
+                ))
+                .related(path, first_span, format!("the {first_what} with the id `{anchor}`"));
         } else {
             self.anchors
-                .insert(anchor.to_owned(), (at.span.start, what));
+                .insert(anchor.to_owned(), (at.span.clone(), what));
         }
     }
 
@@ -543,6 +545,11 @@ impl Pending<'_> {
 
     fn help(mut self, help: impl Into<String>) -> Self {
         self.d = self.d.take().map(|d| d.help(help));
+        self
+    }
+
+    fn related(mut self, file: PathBuf, span: std::ops::Range<usize>, message: String) -> Self {
+        self.d = self.d.take().map(|d| d.related(file, span, message));
         self
     }
 }

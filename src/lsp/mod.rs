@@ -1,41 +1,21 @@
 //! The language server's analysis: what `check` finds in one open guide, from the editor's
-//! unsaved text (the same codes and words: one source of truth), and the guide's outline. The
-//! stdio protocol is in `cmd/lsp.rs`; nothing here prints.
+//! unsaved text and with the book around it (the same codes and words: one source of truth,
+//! see [`Project`]), the guide's outline, hovers, completions and quick fixes. The stdio
+//! protocol is in `cmd/lsp.rs`; nothing here prints.
+
+pub mod fields;
+mod project;
+mod workspace;
 
 use std::path::Path;
-use std::sync::Arc;
 
+pub use project::{Project, Unsaved};
+pub use workspace::{Analysis, Workspace};
+
+use crate::Book;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::LoadedGuide;
 use crate::validate::{self, Resolved};
-use crate::{Book, load};
-
-/// The problems `check` would report in the guide at `path` if it held `text`, and the guide
-/// (for its outline) when it parsed.
-pub fn check_text(book: &Book, path: &Path, text: &str) -> (Vec<Diagnostic>, Option<Checked>) {
-    let (loaded, mut diags, _) =
-        load::load_text(&book.root, &book.shown_root, path, Arc::from(text));
-    let Some(mut g) = loaded else {
-        return (diags, None);
-    };
-    let langs = validate::Languages::of(&book.config);
-    match validate::translations::of_file(path, &g.shown, &langs) {
-        Ok(lang) => g.lang = lang,
-        Err(d) => diags.push(*d),
-    }
-    let (g, vd) = crate::variant::apply(g, &book.variant());
-    diags.extend(vd);
-    let cx = validate::Context::new(&book.root, &book.src);
-    let (r, gd, locals) = cx.guide(&g, None);
-    diags.extend(gd);
-    diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-    let checked = Checked {
-        guide: g,
-        resolved: r,
-        locals,
-    };
-    (diags, Some(checked))
-}
 
 /// An open guide, checked: the model, what validation resolved, its local images in order of
 /// use (`Image::Local(i)` is `locals[i]`).
@@ -167,16 +147,65 @@ pub fn link_anchor(text: &str, at: usize) -> Option<&str> {
     None
 }
 
+/// One thing that may be typed: its label, a short detail, what it is, a longer text and what
+/// to insert (the label when `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub label: String,
+    pub detail: String,
+    pub kind: ItemKind,
+    pub documentation: Option<String>,
+    pub insert: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ItemKind {
+    Anchor,
+    Variable,
+    Value,
+    File,
+    Field,
+}
+
+impl Item {
+    fn new(label: String, detail: impl Into<String>, kind: ItemKind) -> Item {
+        Item {
+            label,
+            detail: detail.into(),
+            kind,
+            documentation: None,
+            insert: None,
+        }
+    }
+}
+
 /// What may be typed at byte `at`: the guide's anchors after `](#`, its variables after `{{`,
 /// note kinds after `kind:`, profile tags after `only:`, image files of the book (relative to
-/// the guide) after `src:`. Each is (label, detail).
+/// the guide) after `src:`, and where a key goes, the keys the schema allows there.
 pub fn completions(
     book: &Book,
     path: &Path,
     c: Option<&Checked>,
     text: &str,
     at: usize,
-) -> Vec<(String, String)> {
+) -> Vec<Item> {
+    let found = values(book, path, c, text, at);
+    if !found.is_empty() {
+        return found;
+    }
+    fields::completions(crate::schema::guide_schema(), text, at)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, doc)| Item {
+            insert: Some(format!("{k}: ")),
+            documentation: Some(doc),
+            ..Item::new(k, "field", ItemKind::Field)
+        })
+        .collect()
+}
+
+/// The values [`completions`] offers (all but the keys).
+fn values(book: &Book, path: &Path, c: Option<&Checked>, text: &str, at: usize) -> Vec<Item> {
     let at = at.min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..at];
@@ -187,7 +216,7 @@ pub fn completions(
             .map(anchors)
             .unwrap_or_default()
             .into_iter()
-            .map(|(a, what, _)| (a, what))
+            .map(|(a, what, _)| Item::new(a, what, ItemKind::Anchor))
             .collect();
     }
     // `{{ ` and a part of a name: the variables the guide can use, with their values.
@@ -201,13 +230,13 @@ pub fn completions(
         };
         return vars
             .into_iter()
-            .map(|(k, v)| (k, format!("= {v}")))
+            .map(|(k, v)| Item::new(k, format!("= {v}"), ItemKind::Variable))
             .collect();
     }
     let key = before.trim_start().trim_start_matches("- ");
     if key.starts_with("kind:") {
         return ["note", "tip", "important", "warning", "caution"]
-            .map(|k| (k.to_owned(), "note kind".to_owned()))
+            .map(|k| Item::new(k.to_owned(), "note kind", ItemKind::Value))
             .into();
     }
     if key.starts_with("only:") {
@@ -221,7 +250,7 @@ pub fn completions(
         tags.dedup();
         return tags
             .into_iter()
-            .map(|t| (t, "profile tag".to_owned()))
+            .map(|t| Item::new(t, "profile tag", ItemKind::Value))
             .collect();
     }
     if key.starts_with("src:") {
@@ -243,13 +272,13 @@ pub fn completions(
                 .any(|x| name.ends_with(x))
             {
                 let rel = validate::relative_path(dir, e.path());
-                found.push((rel, "image".to_owned()));
+                found.push(Item::new(rel, "image", ItemKind::File));
             }
             if found.len() >= 500 {
                 break;
             }
         }
-        found.sort();
+        found.sort_by(|a, b| a.label.cmp(&b.label));
         return found;
     }
     Vec::new()

@@ -1,0 +1,295 @@
+//! Field names for the editor, from the guide's JSON Schema (the one `stepbook schema` writes):
+//! which keys may be written where the cursor is, with their descriptions, and the description
+//! of the key under the pointer. The place in the guide comes from the text's indentation, not
+//! from a parse, because a guide being typed seldom parses.
+
+use serde_json::Value;
+
+/// One step down the guide's tree: a mapping's key, or an item of a list.
+#[derive(Debug, Clone, PartialEq)]
+enum Seg {
+    Key(String),
+    Item,
+}
+
+/// A line as the place finder sees it: where its list dashes are, the column its content (a key
+/// or a value) starts at, and the key written there.
+#[derive(Debug)]
+struct Line<'a> {
+    dashes: Vec<usize>,
+    col: usize,
+    key: Option<&'a str>,
+    /// The key has no value on its line: what follows, indented, is its value.
+    opens: bool,
+}
+
+fn parse_line(line: &str) -> Option<Line<'_>> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let mut col = line.len() - line.trim_start_matches(' ').len();
+    let mut dashes = Vec::new();
+    while line[col..].starts_with("- ") || &line[col..] == "-" {
+        dashes.push(col);
+        col += 1;
+        col += line[col..].len() - line[col..].trim_start_matches(' ').len();
+    }
+    let rest = &line[col..];
+    if rest.starts_with('#') || (rest.trim().is_empty() && dashes.is_empty()) {
+        return None;
+    }
+    let name_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    let after = &rest[name_len..];
+    let is_key =
+        name_len > 0 && (after == ":" || after.starts_with(": ") || after.starts_with(":\t"));
+    let value = after.get(1..).unwrap_or("").trim();
+    Some(Line {
+        dashes,
+        col,
+        key: is_key.then(|| &rest[..name_len]),
+        opens: is_key && (value.is_empty() || value.starts_with('#')),
+    })
+}
+
+/// The path from the guide's top to the mapping whose key would start at column `target` of
+/// line `n` (`compact`: the line starts an item of a list, whose key may be at the item's own
+/// column). `None` inside a text block (`text: |`).
+fn parent_path(lines: &[&str], n: usize, mut target: usize, mut compact: bool) -> Option<Vec<Seg>> {
+    let mut path = Vec::new();
+    for line in lines[..n].iter().rev() {
+        if target == 0 && !compact {
+            break;
+        }
+        let Some(l) = parse_line(line) else { continue };
+        if let Some(key) = l.key {
+            if l.col < target || (compact && l.col == target && l.opens) {
+                if !l.opens {
+                    return None; // inside a scalar written after `key:`
+                }
+                path.push(Seg::Key(key.to_owned()));
+                target = l.col;
+                compact = false;
+            }
+        } else if l.col < target && l.dashes.is_empty() {
+            return None; // a continued scalar
+        }
+        for &d in l.dashes.iter().rev() {
+            if d < target {
+                path.push(Seg::Item);
+                target = d;
+                compact = true;
+            }
+        }
+    }
+    path.reverse();
+    Some(path)
+}
+
+/// The schemas `s` stands for: `$ref`s followed, `anyOf`/`oneOf` opened.
+fn alternatives<'a>(root: &'a Value, s: &'a Value, out: &mut Vec<&'a Value>, depth: u8) {
+    if depth > 16 {
+        return;
+    }
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        if let Some(target) = r.strip_prefix('#').and_then(|p| root.pointer(p)) {
+            alternatives(root, target, out, depth + 1);
+        }
+        return;
+    }
+    let mut split = false;
+    for k in ["anyOf", "oneOf", "allOf"] {
+        for a in s.get(k).and_then(Value::as_array).into_iter().flatten() {
+            split = true;
+            alternatives(root, a, out, depth + 1);
+        }
+    }
+    if !split {
+        out.push(s);
+    }
+}
+
+/// The schemas of the value at `path`.
+fn schemas_at<'a>(root: &'a Value, path: &[Seg]) -> Vec<&'a Value> {
+    let mut here = Vec::new();
+    alternatives(root, root, &mut here, 0);
+    for seg in path {
+        let mut next = Vec::new();
+        for s in here {
+            let child = match seg {
+                Seg::Key(k) => s.get("properties").and_then(|p| p.get(k.as_str())),
+                Seg::Item => s.get("items"),
+            };
+            if let Some(c) = child {
+                alternatives(root, c, &mut next, 0);
+            }
+        }
+        here = next;
+    }
+    here
+}
+
+/// The keys written at column `col` in the mapping around line `n`.
+fn siblings<'a>(lines: &[&'a str], n: usize, col: usize) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut take = |l: &Line<'a>| -> bool {
+        if l.col == col
+            && let Some(k) = l.key
+        {
+            out.push(k);
+        }
+        // A line less indented, or a new item of this mapping's list, ends the mapping.
+        !(l.col < col || l.dashes.iter().any(|&d| d < col))
+    };
+    for line in lines[..n].iter().rev() {
+        if let Some(l) = parse_line(line)
+            && !take(&l)
+        {
+            break;
+        }
+    }
+    for line in lines.iter().skip(n + 1) {
+        if let Some(l) = parse_line(line)
+            && !take(&l)
+        {
+            break;
+        }
+    }
+    out
+}
+
+/// The keys that may be typed at byte `at` of `text` (a key being started on its line), each
+/// with its description; keys the mapping has already are left out. `None` where no key goes.
+pub fn completions(schema: &Value, text: &str, at: usize) -> Option<Vec<(String, String)>> {
+    let at = at.min(text.len());
+    let lines: Vec<&str> = text.split('\n').collect();
+    let n = text[..at].matches('\n').count();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..at];
+    let l = parse_line(before).unwrap_or(Line {
+        dashes: Vec::new(),
+        col: before.len(),
+        key: None,
+        opens: false,
+    });
+    let typed = &before[l.col.min(before.len())..];
+    if !typed
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return None;
+    }
+    let (target, compact) = match l.dashes.first() {
+        Some(&d) => (d, true),
+        None => (l.col, false),
+    };
+    let mut path = parent_path(&lines, n, target, compact)?;
+    path.extend(l.dashes.iter().map(|_| Seg::Item));
+    let written = if l.dashes.is_empty() {
+        siblings(&lines, n, l.col)
+    } else {
+        Vec::new()
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for s in schemas_at(schema, &path) {
+        for (k, p) in s
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if written.contains(&k.as_str()) || out.iter().any(|(o, _)| o == k) {
+                continue;
+            }
+            out.push((k.clone(), description(p)));
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The description of the key at byte `at` of `text`, as Markdown.
+pub fn hover(schema: &Value, text: &str, at: usize) -> Option<String> {
+    let at = at.min(text.len());
+    let lines: Vec<&str> = text.split('\n').collect();
+    let n = text[..at].matches('\n').count();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let l = parse_line(lines.get(n)?)?;
+    let key = l.key?;
+    let col = at - line_start;
+    if col < l.col || col > l.col + key.len() {
+        return None;
+    }
+    let (target, compact) = match l.dashes.first() {
+        Some(&d) => (d, true),
+        None => (l.col, false),
+    };
+    let mut path = parent_path(&lines, n, target, compact)?;
+    path.extend(l.dashes.iter().map(|_| Seg::Item));
+    let parents = schemas_at(schema, &path);
+    let p = parents
+        .iter()
+        .find_map(|s| s.get("properties").and_then(|p| p.get(key)))?;
+    Some(format!("**{key}**: {}", description(p)))
+}
+
+/// A property's description on one line (the schema wraps its text).
+fn description(p: &Value) -> String {
+    p.get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> Option<Vec<String>> {
+        let at = text.find('|').unwrap();
+        let text = text.replacen('|', "", 1);
+        let schema = crate::schema::guide_schema();
+        completions(schema, &text, at).map(|v| v.into_iter().map(|(k, _)| k).collect())
+    }
+
+    #[test]
+    fn keys_follow_the_place_in_the_guide() {
+        let top = keys("title: T\n|").unwrap();
+        assert!(top.contains(&"sections".into()) && !top.contains(&"title".into()));
+        let section = keys("title: T\nsections:\n  - title: S\n    |").unwrap();
+        assert!(section.contains(&"steps".into()) && !section.contains(&"title".into()));
+        let step = keys("sections:\n  - title: S\n    steps:\n      - text: x\n        |").unwrap();
+        assert!(step.contains(&"wait".into()) && step.contains(&"screenshots".into()));
+        // A list written at its key's own column, and a new item.
+        let compact = keys("sections:\n- title: S\n  steps:\n  - |").unwrap();
+        assert!(compact.contains(&"text".into()), "{compact:?}");
+        let shot = keys(
+            "sections:\n- steps:\n  - text: x\n    screenshots:\n      - src: a.png\n        a|",
+        )
+        .unwrap();
+        assert!(shot.contains(&"alt".into()), "{shot:?}");
+        let sub =
+            keys("sections:\n- steps:\n  - text: x\n    substeps:\n      - text: y\n        |")
+                .unwrap();
+        assert!(sub.contains(&"wait".into()), "a substep is a step: {sub:?}");
+    }
+
+    #[test]
+    fn no_keys_inside_text() {
+        assert_eq!(keys("title: T\nsummary: |\n  Some text\n  |"), None);
+        assert_eq!(keys("title: |"), None);
+        assert_eq!(keys("prerequisites:\n  - |"), None, "a list of strings");
+    }
+
+    #[test]
+    fn hover_describes_the_key() {
+        let schema = crate::schema::guide_schema();
+        let text = "sections:\n  - title: S\n    steps:\n      - text: x\n        wait: 5m\n";
+        let at = text.find("wait").unwrap() + 2;
+        let h = hover(schema, text, at).unwrap();
+        assert!(h.starts_with("**wait**: An expected wait"), "{h}");
+        let at = text.find("title").unwrap();
+        assert!(hover(schema, text, at).unwrap().contains("section"));
+        assert_eq!(hover(schema, text, text.find("5m").unwrap()), None);
+    }
+}

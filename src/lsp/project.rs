@@ -1,0 +1,254 @@
+//! The language server's view of one book: its configuration (from book.toml's unsaved text
+//! when the editor has it open) and, for every guide file, what the book-level checks need
+//! (language, id, place in book order). With it an open guide is checked as `check` checks it
+//! in its book: a guide id another guide has, a translation against its source.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::load::LoadedGuide;
+use crate::validate::{self, Languages, Resolved};
+use crate::{Book, load};
+
+/// A book as the editor sees it.
+pub struct Project {
+    pub book: Book,
+    /// The book.toml text the book was opened with (to tell when it changed).
+    pub config_text: String,
+    langs: Languages,
+    /// Every guide file of the book, by canonical path.
+    guides: HashMap<PathBuf, Known>,
+}
+
+/// What the book-level checks need to know of a guide.
+#[derive(Debug, Clone)]
+struct Known {
+    rel: PathBuf,
+    shown: PathBuf,
+    weight: i64,
+    lang: Option<String>,
+    id: String,
+    id_span: Option<Range<usize>>,
+}
+
+/// Texts the editor holds that differ from the files: `text(path)` is the unsaved text of an
+/// open guide, `None` for a closed one (read from disk).
+pub type Unsaved<'a> = &'a dyn Fn(&Path) -> Option<Arc<str>>;
+
+impl Project {
+    /// Opens the book in `root` with book.toml's `config_text`, and reads every guide once for
+    /// its id and language (in parallel: a 1,000-guide book takes a few tens of milliseconds).
+    pub fn open(root: &Path, config_text: &str) -> Result<Project, crate::Error> {
+        let book = Book::open_text(root, config_text)?;
+        let langs = Languages::of(&book.config);
+        let files = load::find_guides(&book.src).files;
+        let known: Vec<(PathBuf, Known)> = files
+            .par_iter()
+            .filter_map(|p| {
+                let (g, _, _) = load::load_one(&book.root, &book.shown_root, p);
+                let g = g?;
+                Some((p.clone(), known(&g, &langs)))
+            })
+            .collect();
+        let mut p = Project {
+            book,
+            config_text: config_text.to_owned(),
+            langs,
+            guides: known.into_iter().collect(),
+        };
+        p.take_source_ids();
+        Ok(p)
+    }
+
+    /// A translation takes its source's id (which may be written in the source's `id:`).
+    fn take_source_ids(&mut self) {
+        let by_key: HashMap<PathBuf, String> = self
+            .guides
+            .values()
+            .filter(|k| k.lang.is_none())
+            .map(|k| {
+                (
+                    validate::translations::source_key(&k.rel, None),
+                    k.id.clone(),
+                )
+            })
+            .collect();
+        for k in self.guides.values_mut() {
+            if let Some(lang) = k.lang.as_deref()
+                && let Some(id) =
+                    by_key.get(&validate::translations::source_key(&k.rel, Some(lang)))
+            {
+                k.id = id.clone();
+            }
+        }
+    }
+
+    /// What is known of the guide at `path` now holds for `text` (an edit in the editor, a
+    /// save, a new file); a text that does not parse leaves the last known state.
+    pub fn update(&mut self, path: &Path, text: &str) {
+        let path = &canonical(path);
+        let (g, _, _) = load::load_text(
+            &self.book.root,
+            &self.book.shown_root,
+            path,
+            Arc::from(text),
+        );
+        if let Some(g) = g {
+            self.guides
+                .insert(path.to_path_buf(), known(&g, &self.langs));
+            self.take_source_ids();
+        }
+    }
+
+    /// The guide at `path` is gone.
+    pub fn remove(&mut self, path: &Path) {
+        self.guides.remove(&canonical(path));
+    }
+
+    /// The problems `check` would report in the guide at `path` if it held `text` (with the
+    /// other guides as `unsaved` or on disk), and the guide when it parsed.
+    pub fn check(
+        &self,
+        path: &Path,
+        text: &str,
+        unsaved: Unsaved,
+    ) -> (Vec<Diagnostic>, Option<super::Checked>) {
+        let book = &self.book;
+        let (loaded, mut diags, _) =
+            load::load_text(&book.root, &book.shown_root, path, Arc::from(text));
+        let Some(mut g) = loaded else {
+            return (diags, None);
+        };
+        match validate::translations::of_file(path, &g.shown, &self.langs) {
+            Ok(lang) => g.lang = lang,
+            Err(d) => diags.push(*d),
+        }
+        let variant = book.variant();
+        let (g, vd) = crate::variant::apply(g, &variant);
+        diags.extend(vd);
+        let cx = validate::Context::new(&book.root, &book.src);
+        let source = g
+            .lang
+            .is_some()
+            .then(|| self.source_of(path, &cx, &variant, unsaved))
+            .flatten();
+        let (r, gd, locals) = cx.member(&g, source.as_ref().map(|(sg, sr)| (sg, sr)));
+        diags.extend(gd);
+        diags.extend(self.id_problems(path, &g, &r));
+        diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        let checked = super::Checked {
+            guide: g,
+            resolved: r,
+            locals,
+        };
+        (diags, Some(checked))
+    }
+
+    /// A translation's source, checked (its problems are its own file's, not shown here).
+    fn source_of(
+        &self,
+        path: &Path,
+        cx: &validate::Context,
+        variant: &crate::variant::Variant,
+        unsaved: Unsaved,
+    ) -> Option<(LoadedGuide, Resolved)> {
+        let rel = path.strip_prefix(&self.book.root).ok()?;
+        let lang = validate::translations::of_file(path, rel, &self.langs).ok()??;
+        let key = validate::translations::source_key(rel, Some(&lang));
+        let source = ["yaml", "yml"]
+            .iter()
+            .map(|ext| self.book.root.join(key.with_extension(ext)))
+            .find(|p| self.guides.contains_key(p) || p.is_file())?;
+        let text = match unsaved(&source) {
+            Some(t) => t,
+            None => Arc::from(std::fs::read_to_string(&source).ok()?),
+        };
+        let (g, _, _) = load::load_text(&self.book.root, &self.book.shown_root, &source, text);
+        let (g, _) = crate::variant::apply(g?, variant);
+        let (r, _, _) = cx.guide(&g, None);
+        Some((g, r))
+    }
+
+    /// The book-level id problems (E009, E026) `check` reports at this guide: the book's
+    /// other guides as known, this one as it is now, in book order.
+    fn id_problems(&self, path: &Path, g: &LoadedGuide, r: &Resolved) -> Vec<Diagnostic> {
+        let mut this = known(g, &self.langs);
+        this.id = r.id.clone();
+        let path = canonical(path);
+        let mut all: Vec<&Known> = self
+            .guides
+            .iter()
+            .filter(|(p, _)| **p != path)
+            .map(|(_, k)| k)
+            .chain(std::iter::once(&this))
+            .collect();
+        all.sort_by(|a, b| (a.weight, &a.rel).cmp(&(b.weight, &b.rel)));
+        let ids = all.iter().map(|k| validate::IdOf {
+            lang: k.lang.as_deref(),
+            id: &k.id,
+            shown: &k.shown,
+            id_span: k.id_span.clone(),
+        });
+        validate::id_problems(ids, &self.langs)
+            .into_iter()
+            .filter(|d| d.file == this.shown)
+            .map(|d| self.with_related(d, &this))
+            .collect()
+    }
+
+    /// A duplicate id's problem, pointing also at the other guide that has it.
+    fn with_related(&self, d: Diagnostic, this: &Known) -> Diagnostic {
+        let other = self
+            .guides
+            .iter()
+            .find(|(_, k)| k.shown != this.shown && k.id == this.id && k.lang == this.lang);
+        match other {
+            Some((path, k)) if d.code == crate::diag::Code::E009 => d.related(
+                path.clone(),
+                k.id_span.clone().unwrap_or(0..0),
+                format!("`{}` has the id `{}` too", k.shown.display(), k.id),
+            ),
+            _ => d,
+        }
+    }
+
+    /// The number of guides the book has.
+    pub fn len(&self) -> usize {
+        self.guides.len()
+    }
+
+    /// Is the book without guides?
+    pub fn is_empty(&self) -> bool {
+        self.guides.is_empty()
+    }
+}
+
+/// The id and language of a loaded guide (a translation's id is corrected to its source's by
+/// [`Project::take_source_ids`]).
+fn known(g: &LoadedGuide, langs: &Languages) -> Known {
+    let lang = validate::translations::of_file(&g.path, &g.shown, langs)
+        .ok()
+        .flatten();
+    let id = match &g.guide.id {
+        Some(id) => id.value.clone(),
+        None => validate::default_id(&g.path, lang.as_deref()),
+    };
+    Known {
+        rel: g.rel.clone(),
+        shown: g.shown.clone(),
+        weight: g.guide.weight,
+        lang,
+        id,
+        id_span: g.guide.id.as_ref().map(|i| i.span.clone()),
+    }
+}
+
+/// The path the book's own listing gives a file (an editor may reach it through a link).
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,159 @@
+//! What the language server holds between messages: the documents the editor has open (their
+//! unsaved text), a [`Project`] per book, and each open document's check, made once per text
+//! and shared by every request about it until the next edit.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use super::{Checked, Project};
+use crate::config::{CONFIG_FILE, ConfigError};
+use crate::diag::Diagnostic;
+
+/// An open document as checked now.
+pub struct Analysis {
+    pub text: String,
+    /// The problems `check` finds in it (for book.toml: the configuration's).
+    pub diags: Vec<Diagnostic>,
+    /// The guide, when it parsed (never for book.toml).
+    pub guide: Option<Checked>,
+}
+
+/// A book's project, or why it could not be opened (book.toml's problems, at its lines).
+type Opened = Result<Project, Vec<Diagnostic>>;
+
+#[derive(Default)]
+pub struct Workspace {
+    docs: HashMap<PathBuf, String>,
+    projects: HashMap<PathBuf, Opened>,
+    checked: HashMap<PathBuf, Rc<Analysis>>,
+}
+
+impl Workspace {
+    /// The editor opened or changed a document: the documents whose problems may have changed
+    /// (this one, the other open ones of its book).
+    pub fn set(&mut self, path: &Path, text: &str) -> Vec<PathBuf> {
+        self.docs.insert(path.to_path_buf(), text.to_owned());
+        self.touched(path)
+    }
+
+    /// The editor closed a document: it is the file on disk again.
+    pub fn close(&mut self, path: &Path) -> Vec<PathBuf> {
+        self.docs.remove(path);
+        let mut out = self.touched(path);
+        out.retain(|p| p != path);
+        out
+    }
+
+    /// Forgets the checks `path`'s change may have changed, and tells its book: the open
+    /// documents of that book, to check again.
+    fn touched(&mut self, path: &Path) -> Vec<PathBuf> {
+        let Some(root) = root_of(path) else {
+            self.checked.remove(path);
+            return vec![path.to_path_buf()];
+        };
+        if is_config(path) {
+            self.projects.remove(&root);
+        } else if let Some(Ok(p)) = self.projects.get_mut(&root) {
+            match self.docs.get(path) {
+                Some(text) => p.update(path, text),
+                None => match std::fs::read_to_string(path) {
+                    Ok(text) => p.update(path, &text),
+                    Err(_) => p.remove(path),
+                },
+            }
+        }
+        let mine: Vec<PathBuf> = self
+            .docs
+            .keys()
+            .filter(|p| p.starts_with(&root))
+            .cloned()
+            .chain(std::iter::once(path.to_path_buf()))
+            .collect();
+        for p in &mine {
+            self.checked.remove(p);
+        }
+        let mut mine = mine;
+        mine.sort();
+        mine.dedup();
+        mine.retain(|p| self.docs.contains_key(p));
+        mine
+    }
+
+    /// The book a document is in (opened once, with book.toml's unsaved text if it is open).
+    pub fn project(&mut self, path: &Path) -> Option<&Project> {
+        let root = root_of(path)?;
+        if !self.projects.contains_key(&root) {
+            let config = root.join(CONFIG_FILE);
+            let text = match self.docs.get(&config) {
+                Some(t) => t.clone(),
+                None => std::fs::read_to_string(&config).ok()?,
+            };
+            let opened = Project::open(&root, &text).map_err(|e| match e {
+                crate::Error::Config(ConfigError::Invalid { diagnostics, .. }) => diagnostics.items,
+                other => vec![Diagnostic::error(
+                    crate::diag::Code::E101,
+                    &config,
+                    other.render(false),
+                )],
+            });
+            self.projects.insert(root.clone(), opened);
+        }
+        self.projects.get(&root)?.as_ref().ok()
+    }
+
+    /// An open document, checked as it is now (once per text).
+    pub fn analysis(&mut self, path: &Path) -> Option<Rc<Analysis>> {
+        if let Some(a) = self.checked.get(path) {
+            return Some(a.clone());
+        }
+        let text = self.docs.get(path)?.clone();
+        self.project(path);
+        let root = root_of(path)?;
+        let (diags, guide) = match self.projects.get(&root)? {
+            Err(problems) if is_config(path) => (problems.clone(), None),
+            // `check` stops at book.toml's problems; so does the guide, pointing at them.
+            Err(problems) => {
+                let d = problems.first().map(|first| {
+                    Diagnostic::new(first.code, path, format!("book.toml: {}", first.message))
+                        .at(0..0)
+                        .help("the book's configuration has problems: fix book.toml first")
+                });
+                (d.into_iter().collect(), None)
+            }
+            Ok(_) if is_config(path) => (Vec::new(), None),
+            Ok(p) => {
+                let docs = &self.docs;
+                let unsaved = |p: &Path| docs.get(p).map(|t| Arc::from(t.as_str()));
+                p.check(path, &text, &unsaved)
+            }
+        };
+        let a = Rc::new(Analysis { text, diags, guide });
+        self.checked.insert(path.to_path_buf(), a.clone());
+        Some(a)
+    }
+
+    /// A file's text as the editor has it (unsaved) or as it is on disk.
+    pub fn text(&self, path: &Path) -> Option<String> {
+        match self.docs.get(path) {
+            Some(t) => Some(t.clone()),
+            None => std::fs::read_to_string(path).ok(),
+        }
+    }
+}
+
+fn is_config(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == CONFIG_FILE)
+}
+
+/// The book a file is in: the nearest folder above it with a book.toml (book.toml's own).
+fn root_of(path: &Path) -> Option<PathBuf> {
+    if is_config(path) {
+        return path.parent().map(Path::to_path_buf);
+    }
+    path.ancestors()
+        .skip(1)
+        .find(|d| d.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+}
