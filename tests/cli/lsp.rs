@@ -305,3 +305,223 @@ fn hover_completion_and_quick_fixes_with_local_images() {
     c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
     assert!(c.child.wait().unwrap().success());
 }
+
+impl Client {
+    /// A server that has been initialized.
+    fn ready() -> Client {
+        let mut c = Client::start();
+        c.send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}}));
+        c.until(|m| m["id"] == 0);
+        c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+        c
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}}));
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let m = self.until(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        m["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn stop(mut self) {
+        self.send(json!({"jsonrpc": "2.0", "id": 999, "method": "shutdown"}));
+        self.until(|m| m["id"] == 999);
+        self.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+        assert!(self.child.wait().unwrap().success());
+    }
+}
+
+/// The `(code, line:col)` of diagnostics as `check` prints them for one file (1-based).
+fn check_places(book: &Book, file: &str) -> Vec<(String, (u64, u64))> {
+    let run = book.run(&["check"]);
+    locations(&run.stderr)
+        .into_iter()
+        .filter(|(_, at)| at.starts_with(file))
+        .map(|(code, at)| {
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next().unwrap().parse().unwrap();
+            let line = parts.next().unwrap().parse().unwrap();
+            (code, (line, col))
+        })
+        .collect()
+}
+
+/// The `(code, line:col)` of published diagnostics, 1-based like `check`'s.
+fn lsp_places(diags: &[Value]) -> Vec<(String, (u64, u64))> {
+    diags
+        .iter()
+        .map(|d| {
+            let start = &d["range"]["start"];
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                (
+                    start["line"].as_u64().unwrap() + 1,
+                    start["character"].as_u64().unwrap() + 1,
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Problems that need the rest of the book: a translation's drift from its source, a guide id
+/// another guide has (with that guide as related information), book.toml's own problems.
+#[test]
+fn the_open_guide_is_checked_with_its_book() {
+    let book = Book::fixture("translations");
+    let root = book.path().canonicalize().unwrap();
+    let uri = |rel: &str| format!("file://{}", root.join(rel).display());
+    let mut c = Client::ready();
+
+    // The drifted French translation: the same warnings at the same places as `check`.
+    let fr = "content/azure-pass.fr.yaml";
+    c.open(&uri(fr), &book.read(fr));
+    let published = c.diagnostics(&uri(fr));
+    let expected = check_places(&book, fr);
+    assert_eq!(expected.len(), 3, "{expected:?}");
+    assert_eq!(lsp_places(&published), expected);
+
+    // A new guide with the id of the welcome guide (later in book order, where check reports).
+    let dup = "content/zz-copy.yaml";
+    let text = book
+        .read("content/welcome.yaml")
+        .replacen("weight: -1\n", "id: welcome\n", 1);
+    book.write(dup, &text);
+    let expected = check_places(&book, dup);
+    assert_eq!(
+        expected.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        ["E009"]
+    );
+    c.open(&uri(dup), &text);
+    let published = c.diagnostics(&uri(dup));
+    assert_eq!(lsp_places(&published), expected);
+    let related = &published[0]["relatedInformation"][0];
+    assert_eq!(
+        related["location"]["uri"],
+        uri("content/welcome.yaml"),
+        "{published:?}"
+    );
+    // Another id in the buffer: the problem is gone before the file is saved.
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri(dup), "version": 2}, "contentChanges": [{"text": text.replacen("id: welcome", "id: copy", 1)}]}}));
+    assert_eq!(c.diagnostics(&uri(dup)), Vec::<Value>::new());
+
+    // book.toml with a misspelt key, unsaved: its problem at its line, as `check` gives it,
+    // and the open guides point at it.
+    let config = book.read("book.toml");
+    let bad = config.replacen("[output.markdown]", "[output.markdwn]", 1);
+    book.write("book.toml", &bad);
+    let expected = check_places(&book, "book.toml");
+    book.write("book.toml", &config);
+    assert_eq!(expected.len(), 1);
+    c.open(&uri("book.toml"), &bad);
+    let published = c.diagnostics(&uri("book.toml"));
+    assert_eq!(lsp_places(&published), expected);
+    assert!(
+        published[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("markdwn"),
+        "{published:?}"
+    );
+    let guide = c.diagnostics(&uri(fr));
+    assert!(
+        guide[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("book.toml: "),
+        "{guide:?}"
+    );
+    // Mended: the guide's own problems are back.
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri("book.toml"), "version": 2}, "contentChanges": [{"text": config}]}}));
+    assert_eq!(c.diagnostics(&uri("book.toml")), Vec::<Value>::new());
+    assert_eq!(lsp_places(&c.diagnostics(&uri(fr))).len(), 3);
+    c.stop();
+}
+
+/// Keys are completed where a key goes, with the schema's descriptions; hovering one describes
+/// it; a burst of edits is checked once.
+#[test]
+fn keys_are_completed_and_described_and_edits_are_debounced() {
+    let book = Book::bundled();
+    let root = book.path().canonicalize().unwrap();
+    let uri = format!("file://{}", root.join("content/azure-pass.yaml").display());
+    let text = book.read("content/azure-pass.yaml");
+    let mut c = Client::ready();
+    // A new key line under the first step: a step's keys, not the ones it has.
+    let anchor = "        id: open-site\n";
+    let i = text.find(anchor).unwrap() + anchor.len();
+    let typing = format!("{}        wa\n{}", &text[..i], &text[i..]);
+    c.open(&uri, &typing);
+    c.diagnostics(&uri);
+    let line = typing[..i].matches('\n').count();
+    c.send(json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": 10}}}));
+    let items = c.until(|m| m["id"] == 1)["result"].clone();
+    let labels = labels_of(&items);
+    assert!(
+        labels.contains(&"wait") && labels.contains(&"screenshots"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.contains(&"text") && !labels.contains(&"id"),
+        "written already: {labels:?}"
+    );
+    let wait = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "wait")
+        .unwrap();
+    assert_eq!(wait["insertText"], "wait: ");
+    assert!(
+        wait["documentation"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("An expected wait"),
+        "{wait}"
+    );
+    // Hover on a key: its description.
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("audience:"))
+        .unwrap();
+    c.send(json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": 2}}}));
+    let hover = c.until(|m| m["id"] == 2);
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "**audience**: Who the guide is for."
+    );
+    // Five edits in one burst: one check, of the last text.
+    let mut burst = String::new();
+    for v in 0..5 {
+        let t = if v == 4 {
+            text.replacen("kind: important", "kind: urgent", 1)
+        } else {
+            text.clone()
+        };
+        let body = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 10 + v}, "contentChanges": [{"text": t}]}}).to_string();
+        burst.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    }
+    c.stdin.write_all(burst.as_bytes()).unwrap();
+    c.stdin.flush().unwrap();
+    let first = c.diagnostics(&uri);
+    assert_eq!(
+        lsp_places(&first).len(),
+        1,
+        "the last text's problem: {first:?}"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": 3, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": uri}}}));
+    let mut published = 0;
+    loop {
+        let m = c.recv();
+        if m["id"] == 3 {
+            break;
+        }
+        published += usize::from(m["method"] == "textDocument/publishDiagnostics");
+    }
+    assert_eq!(published, 0, "the burst was checked once");
+    c.stop();
+}
