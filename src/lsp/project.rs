@@ -89,8 +89,9 @@ impl Project {
     }
 
     /// What is known of the guide at `path` now holds for `text` (an edit in the editor, a
-    /// save, a new file); a text that does not parse leaves the last known state.
-    pub fn update(&mut self, path: &Path, text: &str) {
+    /// save, a new file); a text that does not parse leaves the last known state. Whether
+    /// that changed what other guides' checks see (its id, language or place).
+    pub fn update(&mut self, path: &Path, text: &str) -> bool {
         let path = &canonical(path);
         let (g, _, _) = load::load_text(
             &self.book.root,
@@ -98,16 +99,34 @@ impl Project {
             path,
             Arc::from(text),
         );
-        if let Some(g) = g {
-            self.guides
-                .insert(path.to_path_buf(), known(&g, &self.langs));
-            self.take_source_ids();
+        let Some(g) = g else { return false };
+        let new = known(&g, &self.langs);
+        let same = |old: &Known| {
+            (old.lang == new.lang && old.weight == new.weight)
+                && (old.id == new.id || new.lang.is_some())
+                && old.id_span == new.id_span
+        };
+        if self.guides.get(path).is_some_and(same) {
+            return false;
         }
+        self.guides.insert(path.to_path_buf(), new);
+        self.take_source_ids();
+        true
     }
 
     /// The guide at `path` is gone.
     pub fn remove(&mut self, path: &Path) {
         self.guides.remove(&canonical(path));
+    }
+
+    /// What a guide and its translations share (see
+    /// [`validate::translations::source_key`]), for a guide the project knows.
+    pub fn family(&self, path: &Path) -> Option<PathBuf> {
+        let k = self.guides.get(&canonical(path))?;
+        Some(validate::translations::source_key(
+            &k.rel,
+            k.lang.as_deref(),
+        ))
     }
 
     /// The problems `check` would report in the guide at `path` if it held `text` (with the
@@ -183,7 +202,9 @@ impl Project {
         let mut all: Vec<&Known> = self
             .guides
             .iter()
-            .filter(|(p, _)| **p != path)
+            // Only guides of the same id can clash with it (book order among them is the
+            // book's): a check of a 10,000-guide book's guide sorts a few, not 10,000.
+            .filter(|(p, k)| **p != path && k.id == this.id)
             .map(|(_, k)| k)
             .chain(std::iter::once(&this))
             .collect();

@@ -46,35 +46,44 @@ impl Workspace {
         out
     }
 
-    /// Forgets the checks `path`'s change may have changed, and tells its book: the open
-    /// documents of that book, to check again.
+    /// Forgets the checks `path`'s change may have changed and returns the open documents to
+    /// check again: this one; the book's others if book.toml changed or this guide's id,
+    /// language or place did (duplicate ids); else its family's (a translation's source).
     fn touched(&mut self, path: &Path) -> Vec<PathBuf> {
         let Some(root) = root_of(path) else {
             self.checked.remove(path);
             return vec![path.to_path_buf()];
         };
-        if is_config(path) {
+        let mut all = is_config(path);
+        let mut family = None;
+        if all {
             self.projects.remove(&root);
         } else if let Some(Ok(p)) = self.projects.get_mut(&root) {
-            match self.docs.get(path) {
+            let before = p.family(path);
+            all = match self.docs.get(path) {
                 Some(text) => p.update(path, text),
                 None => match std::fs::read_to_string(path) {
                     Ok(text) => p.update(path, &text),
-                    Err(_) => p.remove(path),
+                    Err(_) => {
+                        p.remove(path);
+                        true
+                    }
                 },
-            }
+            };
+            family = before.or_else(|| p.family(path));
         }
-        let mine: Vec<PathBuf> = self
+        let project = self.projects.get(&root).and_then(|p| p.as_ref().ok());
+        let mut mine: Vec<PathBuf> = self
             .docs
             .keys()
             .filter(|p| p.starts_with(&root))
+            .filter(|p| all || family.is_some() && project.and_then(|pr| pr.family(p)) == family)
             .cloned()
             .chain(std::iter::once(path.to_path_buf()))
             .collect();
         for p in &mine {
             self.checked.remove(p);
         }
-        let mut mine = mine;
         mine.sort();
         mine.dedup();
         mine.retain(|p| self.docs.contains_key(p));
