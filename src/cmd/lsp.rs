@@ -35,7 +35,7 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
         "codeActionProvider": true,
         "completionProvider": { "triggerCharacters": ["#", " ", "/", "{", "["] },
     });
-    let (id, _params) = conn
+    let (id, params) = conn
         .initialize_start()
         .map_err(|e| anyhow::anyhow!("the editor did not initialize the server: {e}"))?;
     let result = json!({
@@ -44,6 +44,24 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
     });
     conn.initialize_finish(id, result)
         .map_err(|e| anyhow::anyhow!("the editor did not initialize the server: {e}"))?;
+    // Guides and book.toml changed outside the editor (a checkout) are read again, where the
+    // editor can watch files for the server.
+    if params["capabilities"]["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] == true {
+        let watch = json!({ "registrations": [{
+            "id": "stepbook-files",
+            "method": "workspace/didChangeWatchedFiles",
+            "registerOptions": { "watchers": [
+                { "globPattern": "**/*.{yaml,yml}" },
+                { "globPattern": "**/book.toml" },
+            ] },
+        }] });
+        let req = lsp_server::Request::new(
+            lsp_server::RequestId::from("stepbook-watch".to_owned()),
+            "client/registerCapability".into(),
+            watch,
+        );
+        let _ = conn.sender.send(req.into());
+    }
     serve(&conn)?;
     drop(conn);
     io.join().map_err(|e| anyhow::anyhow!("stdio: {e}"))?;
@@ -114,6 +132,15 @@ impl Server {
     /// didOpen, didChange (full text), didClose: whether documents wait to be published.
     fn notify(&mut self, n: &Notification) -> bool {
         let p = &n.params;
+        if n.method == "workspace/didChangeWatchedFiles" {
+            for change in p["changes"].as_array().into_iter().flatten() {
+                if let Some(path) = change["uri"].as_str().and_then(path_of) {
+                    let touched = self.ws.changed_on_disk(&path);
+                    self.pending.extend(touched);
+                }
+            }
+            return !self.pending.is_empty();
+        }
         let Some(path) = p["textDocument"]["uri"].as_str().and_then(path_of) else {
             return false;
         };
@@ -300,10 +327,14 @@ impl Server {
         {
             return Value::Null;
         }
+        let strings = match (&a.guide, self.ws.project(&path)) {
+            (Some(c), Some(p)) => p.strings(&c.guide),
+            _ => crate::i18n::Strings::english(),
+        };
         let found = a
             .guide
             .as_ref()
-            .and_then(|c| crate::lsp::hover(c, at))
+            .and_then(|c| crate::lsp::hover(c, at, &strings))
             .or_else(|| crate::lsp::fields::hover(crate::schema::guide_schema(), &a.text, at));
         match found {
             Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),

@@ -27,10 +27,10 @@ pub struct Checked {
 
 /// What to show when the pointer rests at byte `at`: a wait or duration as stepbook reads it,
 /// or a screenshot's size and format (and a picture, for editors that show Markdown).
-pub fn hover(c: &Checked, at: usize) -> Option<String> {
+/// Waits and durations are told in `t`, the guide's language as its readers see it.
+pub fn hover(c: &Checked, at: usize, t: &crate::i18n::Strings) -> Option<String> {
     let g = &c.guide.guide;
     let inside = |span: &std::ops::Range<usize>| span.start <= at && at <= span.end;
-    let t = crate::i18n::Strings::english();
     if let Some(d) = g.duration.as_ref().filter(|d| inside(&d.span)) {
         return Some(match crate::duration::Duration::parse(d) {
             Ok(v) => format!("**duration**: about {}", t.duration(v)),
@@ -40,7 +40,7 @@ pub fn hover(c: &Checked, at: usize) -> Option<String> {
     let checked = validate::CheckedGuide::new(g, &c.resolved);
     for section in checked.sections() {
         for step in section.steps() {
-            if let Some(found) = hover_step(step, c, at, &t) {
+            if let Some(found) = hover_step(step, c, at, t) {
                 return Some(found);
             }
         }
@@ -287,7 +287,16 @@ fn values(book: &Book, path: &Path, c: Option<&Checked>, text: &str, at: usize) 
 /// The fix a diagnostic's "did you mean `x`?" offers: replace the span's text with `x`. Only for
 /// a span that is a single word or path (a key, a `src`, an id), never a file-level problem.
 pub fn quick_fix(d: &Diagnostic, text: &str) -> Option<(std::ops::Range<usize>, String)> {
-    let span = d.span.clone().filter(|s| !s.is_empty())?;
+    let mut span = d.span.clone().filter(|s| !s.is_empty())?;
+    // A placeholder `{{ name }}`: the fix replaces the name.
+    if let Some(inner) = text
+        .get(span.clone())
+        .and_then(|t| t.strip_prefix("{{")?.strip_suffix("}}"))
+    {
+        let name = inner.trim();
+        let start = span.start + 2 + (inner.len() - inner.trim_start().len());
+        span = start..start + name.len();
+    }
     let current = text.get(span.clone())?;
     if current.is_empty() || current.contains(|c: char| c.is_whitespace() || "{}[]\"'".contains(c))
     {
@@ -373,6 +382,23 @@ pub fn outline(c: &Checked) -> Vec<Symbol> {
 
 #[cfg(test)]
 mod tests {
+    use crate::diag::{Code, Diagnostic};
+
+    #[test]
+    fn a_quick_fix_replaces_a_placeholders_name() {
+        let text = "text: Enter {{  attendee.cod }} now";
+        let start = text.find("{{").unwrap();
+        let end = text.find("}}").unwrap() + 2;
+        let d = Diagnostic::error(Code::E021, "g.yaml", "no value")
+            .at(start..end)
+            .help("did you mean `attendee.code`?");
+        let (span, new) = super::quick_fix(&d, text).unwrap();
+        assert_eq!(&text[span.clone()], "attendee.cod");
+        assert_eq!(new, "attendee.code");
+        let fixed = format!("{}{new}{}", &text[..span.start], &text[span.end..]);
+        assert_eq!(fixed, "text: Enter {{  attendee.code }} now");
+    }
+
     #[test]
     fn positions_count_utf16_columns() {
         let text = "a: é😀x\nb";

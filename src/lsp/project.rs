@@ -238,6 +238,19 @@ impl Project {
         }
     }
 
+    /// The interface text of a guide's language (a translation's, or the book's), with the
+    /// book's own strings for it: what its readers see.
+    pub fn strings(&self, g: &LoadedGuide) -> crate::i18n::Strings {
+        let lang = g.lang.as_deref().unwrap_or(&self.book.config.book.language);
+        let own = self
+            .book
+            .config
+            .languages
+            .get(lang)
+            .map(|l| l.strings.clone());
+        crate::i18n::Strings::new(lang, &own.unwrap_or_default()).0
+    }
+
     /// The number of guides the book has.
     pub fn len(&self) -> usize {
         self.guides.len()

@@ -46,6 +46,17 @@ impl Workspace {
         out
     }
 
+    /// A file changed on disk (a checkout, another program); an open document's unsaved text
+    /// still counts for it. The open documents to check again.
+    pub fn changed_on_disk(&mut self, path: &Path) -> Vec<PathBuf> {
+        if self.docs.contains_key(path) {
+            return Vec::new();
+        }
+        let mut out = self.touched(path);
+        out.retain(|p| p != path);
+        out
+    }
+
     /// Forgets the checks `path`'s change may have changed and returns the open documents to
     /// check again: this one; the book's others if book.toml changed or this guide's id,
     /// language or place did (duplicate ids); else its family's (a translation's source).

@@ -384,6 +384,18 @@ fn the_open_guide_is_checked_with_its_book() {
     let expected = check_places(&book, fr);
     assert_eq!(expected.len(), 3, "{expected:?}");
     assert_eq!(lsp_places(&published), expected);
+    // A wait is told as the French reader sees it.
+    let fr_text = book.read(fr);
+    let line = fr_text
+        .lines()
+        .position(|l| l.contains("wait: 5m"))
+        .unwrap();
+    c.send(json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri(fr)}, "position": {"line": line, "character": 15}}}));
+    let hover = c.until(|m| m["id"] == 1);
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "**wait**: jusqu’à 5 min"
+    );
 
     // A new guide with the id of the welcome guide (later in book order, where check reports).
     let dup = "content/zz-copy.yaml";
@@ -523,5 +535,42 @@ fn keys_are_completed_and_described_and_edits_are_debounced() {
         published += usize::from(m["method"] == "textDocument/publishDiagnostics");
     }
     assert_eq!(published, 0, "the burst was checked once");
+    c.stop();
+}
+
+/// A guide written or removed outside the editor (a checkout) counts once the editor reports it:
+/// the server asks to be told of changed files, and the open guide's problems follow them.
+#[test]
+fn files_changed_on_disk_are_read_again() {
+    let book = Book::fixture("translations");
+    let root = book.path().canonicalize().unwrap();
+    let uri = |rel: &str| format!("file://{}", root.join(rel).display());
+    let mut c = Client::start();
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    c.send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": caps}}));
+    c.until(|m| m["id"] == 0);
+    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let register = c.until(|m| m["method"] == "client/registerCapability");
+    let reg = &register["params"]["registrations"][0];
+    assert_eq!(reg["method"], "workspace/didChangeWatchedFiles");
+    c.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
+
+    let welcome = "content/welcome.yaml";
+    c.open(&uri(welcome), &book.read(welcome));
+    assert_eq!(c.diagnostics(&uri(welcome)), Vec::<Value>::new());
+    // Another guide with its id, earlier in book order, appears on disk.
+    let other = "content/aa-welcome.yaml";
+    book.write(other, "title: Hello\nid: welcome\nweight: -5\nsections:\n  - title: A\n    steps:\n      - text: B\n");
+    let expected = check_places(&book, welcome);
+    assert_eq!(
+        expected.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        ["E009"]
+    );
+    c.send(json!({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": [{"uri": uri(other), "type": 1}]}}));
+    assert_eq!(lsp_places(&c.diagnostics(&uri(welcome))), expected);
+    // Removed again: the problem goes.
+    std::fs::remove_file(book.path().join(other)).unwrap();
+    c.send(json!({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": [{"uri": uri(other), "type": 3}]}}));
+    assert_eq!(c.diagnostics(&uri(welcome)), Vec::<Value>::new());
     c.stop();
 }
