@@ -251,14 +251,14 @@ impl Project {
         crate::i18n::Strings::new(lang, &own.unwrap_or_default()).0
     }
 
-    /// The number of guides the book has.
-    pub fn len(&self) -> usize {
-        self.guides.len()
-    }
-
-    /// Is the book without guides?
-    pub fn is_empty(&self) -> bool {
-        self.guides.is_empty()
+    /// Is `path` a guide file of this book (under its guides folder)?
+    pub fn is_guide(&self, path: &Path) -> bool {
+        // As the book's listing finds them: no hidden folder on the way.
+        let path = canonical(path);
+        path.strip_prefix(&self.book.src).is_ok_and(|rel| {
+            !rel.components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        }) && load::is_guide_file(&path)
     }
 }
 

@@ -143,6 +143,8 @@ impl Workspace {
                 (d.into_iter().collect(), None)
             }
             Ok(_) if is_config(path) => (Vec::new(), None),
+            // Other YAML of the book's folder (a CI workflow) is no guide: nothing to say.
+            Ok(p) if !p.is_guide(path) => (Vec::new(), None),
             Ok(p) => {
                 let docs = &self.docs;
                 let unsaved = |p: &Path| docs.get(p).map(|t| Arc::from(t.as_str()));

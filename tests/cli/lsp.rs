@@ -572,5 +572,12 @@ fn files_changed_on_disk_are_read_again() {
     std::fs::remove_file(book.path().join(other)).unwrap();
     c.send(json!({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": [{"uri": uri(other), "type": 3}]}}));
     assert_eq!(c.diagnostics(&uri(welcome)), Vec::<Value>::new());
+    // YAML of the book's folder that is no guide (a CI workflow): nothing to say of it.
+    book.write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
+    c.open(&uri(".github/workflows/ci.yml"), "on: push\njobs: {}\n");
+    assert_eq!(
+        c.diagnostics(&uri(".github/workflows/ci.yml")),
+        Vec::<Value>::new()
+    );
     c.stop();
 }
