@@ -196,6 +196,11 @@ pub fn load_text(root: &Path, shown_root: &Path, path: &Path, text: Arc<str>) ->
     let shown = crate::shown_path(shown_root, &rel);
     let source = Some((shown.clone(), text.clone()));
     let mut diags = Vec::new();
+    // An editor's buffer has not been through `read_text`'s limit.
+    if text.len() as u64 > MAX_GUIDE_BYTES {
+        diags.push(too_large(&shown, text.len() as u64));
+        return (None, diags, source);
+    }
     let tree = match node::parse_yaml(&text) {
         Ok(tree) => tree,
         Err(e) => {
@@ -242,6 +247,18 @@ pub fn load_text(root: &Path, shown_root: &Path, path: &Path, text: Arc<str>) ->
 /// could be (for a UTF-8 error, to show the line).
 type Unreadable = (Box<Diagnostic>, Option<Arc<str>>);
 
+/// E014: a guide of `size` bytes, over [`MAX_GUIDE_BYTES`].
+fn too_large(shown: &Path, size: u64) -> Diagnostic {
+    let message = format!(
+        "guide file is too large ({:.1} MiB)",
+        size as f64 / 1048576.0
+    );
+    Diagnostic::error(Code::E014, shown, message).help(format!(
+        "a guide file may be at most {} MiB; split it into several guides",
+        MAX_GUIDE_BYTES / 1024 / 1024
+    ))
+}
+
 /// Reads a guide file as UTF-8 text: a regular file (no link) of at most [`MAX_GUIDE_BYTES`].
 fn read_text(path: &Path, shown: &Path) -> Result<Arc<str>, Unreadable> {
     let fail = |d: Diagnostic| (Box::new(d), None);
@@ -255,16 +272,7 @@ fn read_text(path: &Path, shown: &Path) -> Result<Arc<str>, Unreadable> {
         Ok(Some(b)) => b,
         Ok(None) => {
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
-            let message = format!(
-                "guide file is too large ({:.1} MiB)",
-                size as f64 / 1048576.0
-            );
-            return Err(fail(Diagnostic::error(Code::E014, shown, message).help(
-                format!(
-                    "a guide file may be at most {} MiB; split it into several guides",
-                    MAX_GUIDE_BYTES / 1024 / 1024
-                ),
-            )));
+            return Err(fail(too_large(shown, size)));
         }
         Err(e) => {
             let message = format!("cannot read guide file: {e}");
