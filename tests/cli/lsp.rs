@@ -579,5 +579,10 @@ fn files_changed_on_disk_are_read_again() {
         c.diagnostics(&uri(".github/workflows/ci.yml")),
         Vec::<Value>::new()
     );
+    // A buffer over the size a guide file may have: the same error as `check` gives the file.
+    let huge = "# padding\n".repeat(300_000);
+    c.open(&uri("content/huge.yaml"), &huge);
+    let published = c.diagnostics(&uri("content/huge.yaml"));
+    assert_eq!(lsp_places(&published), [("E014".to_owned(), (1, 1))]);
     c.stop();
 }
