@@ -8,8 +8,9 @@
 //! file instead of a shared pool of 100), `--keep DIR` (write the corpus to DIR and keep it),
 //! `--variables` (also build the same corpus with a `{{ event.name }}` in every step, and compare),
 //! `--baseline BIN` (also build the same corpus with another stepbook binary, e.g. an earlier
-//! version, and print both and their ratio). Each run's peak memory is its own
-//! (`wait4`); a first build's output is removed after its run.
+//! version, and print both and their ratio), `--runs 0` (generate the corpus only, with
+//! `--keep`). Each run's peak memory is its own (`wait4`); a first build's output is removed
+//! after its run.
 
 use std::process::Command;
 use std::time::Instant;
@@ -103,6 +104,10 @@ fn main() {
         dir.display(),
         start.elapsed()
     );
+    if o.runs == 0 {
+        // `--runs 0 --keep DIR`: the corpus only, for measuring other commands on it.
+        return;
+    }
     let exe = env!("CARGO_BIN_EXE_stepbook");
     let mut peak: f64 = 0.0;
     let mut measure = |label: &str, bin: &str, dir: &std::path::Path, fresh: bool| -> (f64, f64) {

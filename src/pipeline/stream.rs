@@ -65,8 +65,9 @@ impl Summary {
     }
 }
 
-/// A guide checked, with its tree when it was kept.
-type Kept = Option<(LoadedGuide, Resolved)>;
+/// A guide checked, with its tree when it was kept. Boxed: a book of 100,000 guides keeps none,
+/// and 100,000 empty slots of a tree's size (650 bytes each) were 65 MiB, moved about twice.
+type Kept = Option<Box<(LoadedGuide, Resolved)>>;
 
 /// The result of checking a book: every guide's summary in book order, the images they use,
 /// and the problems; the trees kept for rendering.
@@ -140,28 +141,24 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
         )
     });
     let mut sources = Sources::default();
-    let mut all: Vec<(Summary, Kept)> = Vec::new();
-    let mut family_of = Vec::new();
+    // Each guide with its family's number.
+    let mut all: Vec<(Summary, Kept, usize)> = Vec::new();
     for (fi, f) in checked.into_iter().enumerate() {
         diagnostics.extend(f.diagnostics);
         for (shown, text) in f.sources {
             sources.insert(shown, text);
         }
-        family_of.extend(std::iter::repeat_n(fi, f.guides.len()));
-        all.extend(f.guides);
+        all.extend(f.guides.into_iter().map(|(s, k)| (s, k, fi)));
     }
-    // Book order: weight, then path.
-    let mut order: Vec<usize> = (0..all.len()).collect();
-    order.sort_by(|&a, &b| (all[a].0.weight, &all[a].0.rel).cmp(&(all[b].0.weight, &all[b].0.rel)));
-    let mut slots: Vec<Option<(Summary, Kept)>> = all.into_iter().map(Some).collect();
-    let mut guides = Vec::with_capacity(order.len());
-    let mut kept = Vec::with_capacity(order.len());
+    // Book order: weight, then path (a stable sort, in place).
+    all.sort_by(|a, b| (a.0.weight, &a.0.rel).cmp(&(b.0.weight, &b.0.rel)));
+    let mut guides = Vec::with_capacity(all.len());
+    let mut kept = Vec::with_capacity(all.len());
     let mut fams: Vec<Vec<usize>> = families.iter().map(|_| Vec::new()).collect();
-    for (new, &old) in order.iter().enumerate() {
-        let (s, k) = slots[old].take().expect("each guide once");
+    for (new, (s, k, fi)) in all.into_iter().enumerate() {
         guides.push(s);
         kept.push(k);
-        fams[family_of[old]].push(new);
+        fams[fi].push(new);
     }
     // Within a family, its source first (the translations take its ids).
     for f in &mut fams {
@@ -296,13 +293,13 @@ fn check_family(
             source = Some((g, r));
             continue;
         }
-        out.guides.push((summary, keep.then_some((g, r))));
+        out.guides.push((summary, keep.then(|| Box::new((g, r)))));
     }
     // The source is kept once its translations no longer need it.
     if let Some((g, r)) = source.filter(|_| keep)
         && let Some(slot) = out.guides.iter_mut().find(|(s, _)| s.lang.is_none())
     {
-        slot.1 = Some((g, r));
+        slot.1 = Some(Box::new((g, r)));
     }
     out
 }
@@ -335,8 +332,8 @@ fn assets(
             .iter()
             .map(|&n| table.index(paths[n as usize].clone(), &book.root, &book.src))
             .collect();
-        if let Some((_, r)) = k {
-            validate::renumber(r, &map);
+        if let Some(kept) = k {
+            validate::renumber(&mut kept.1, &map);
         }
     }
     let index: HashMap<PathBuf, usize> = paths
@@ -395,7 +392,7 @@ impl Checked {
                 for (i, k) in fam {
                     let s = &guides[i];
                     let (g, r) = match k {
-                        Some(k) => k,
+                        Some(k) => *k,
                         None => again(book, s, &variant, &cx, source.as_ref(), &table)?,
                     };
                     out.push((i, f(i, &g, &r)));
