@@ -8,8 +8,9 @@
 //! file instead of a shared pool of 100), `--keep DIR` (write the corpus to DIR and keep it),
 //! `--variables` (also build the same corpus with a `{{ event.name }}` in every step, and compare),
 //! `--baseline BIN` (also build the same corpus with another stepbook binary, e.g. an earlier
-//! version, and print both and their ratio), `--runs 0` (generate the corpus only, with
-//! `--keep`). Each run's peak memory is its own (`wait4`); a first build's output is removed
+//! version, and print both and their ratio), `--mdbook BIN` (also build the same guides as an
+//! mdBook, stepbook's Markdown output as its chapters, with that `mdbook`), `--runs 0`
+//! (generate the corpus only, with `--keep`). Each run's peak memory is its own (`wait4`); a first build's output is removed
 //! after its run.
 
 use std::process::Command;
@@ -26,6 +27,7 @@ struct Opts {
     keep: Option<String>,
     variables: bool,
     baseline: Option<String>,
+    mdbook: Option<String>,
 }
 
 fn opts() -> Opts {
@@ -36,6 +38,7 @@ fn opts() -> Opts {
         keep: None,
         variables: false,
         baseline: None,
+        mdbook: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -51,6 +54,7 @@ fn opts() -> Opts {
             "--variables" => o.variables = true,
             "--keep" => o.keep = args.next(),
             "--baseline" => o.baseline = args.next(),
+            "--mdbook" => o.mdbook = args.next(),
             _ => {} // cargo bench passes `--bench`
         }
     }
@@ -59,15 +63,21 @@ fn opts() -> Opts {
 
 /// Runs `exe build --quiet DIR --dest-dir DEST` and returns its wall time in seconds and its
 /// own peak resident set size in MiB (from `wait4`, Linux).
-// The child is waited for with `wait4` (for its own rusage), which clippy does not see.
-#[allow(clippy::zombie_processes)]
 fn run_build(exe: &str, dir: &std::path::Path, dest: &std::path::Path) -> (f64, f64) {
-    let t = Instant::now();
-    let child = Command::new(exe)
-        .args(["build", "--quiet"])
+    let mut cmd = Command::new(exe);
+    cmd.args(["build", "--quiet"])
         .arg(dir)
         .arg("--dest-dir")
-        .arg(dest)
+        .arg(dest);
+    run_measured(cmd, exe)
+}
+
+/// Runs `cmd` and returns its wall time in seconds and its own peak RSS in MiB.
+// The child is waited for with `wait4` (for its own rusage), which clippy does not see.
+#[allow(clippy::zombie_processes)]
+fn run_measured(mut cmd: Command, exe: &str) -> (f64, f64) {
+    let t = Instant::now();
+    let child = cmd
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit())
         .spawn()
@@ -171,5 +181,61 @@ fn main() {
             (with.0 / first.0 - 1.0) * 100.0
         );
     }
+    if let Some(mdbook) = &o.mdbook {
+        let (secs, mib) = mdbook_side_by_side(mdbook, exe, &dir, o.runs);
+        println!(
+            "stepbook / mdBook: time {:.2}x, peak RSS {:.2}x (stepbook: three outputs; mdBook: HTML)",
+            first.0 / secs,
+            first.1 / mib
+        );
+    }
     println!("peak RSS of any run: {peak:.1} MiB");
+}
+
+/// The same guides as an mdBook (stepbook's Markdown output as its chapters, one per guide, in
+/// book order), built `runs` times by `mdbook build`: median wall time and peak RSS.
+fn mdbook_side_by_side(mdbook: &str, exe: &str, dir: &std::path::Path, runs: usize) -> (f64, f64) {
+    let md = dir.join("mdbook-source");
+    let _ = std::fs::remove_dir_all(&md);
+    run_build(exe, dir, &md.join("stepbook-out"));
+    let src = md.join("src");
+    std::fs::rename(md.join("stepbook-out/markdown"), &src).unwrap();
+    let _ = std::fs::remove_dir_all(md.join("stepbook-out"));
+    let mut chapters: Vec<String> = std::fs::read_dir(&src)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".md") && n != "index.md")
+        .collect();
+    chapters.sort();
+    let mut summary = String::from("# Summary\n\n");
+    for c in &chapters {
+        summary.push_str(&format!("- [{}]({c})\n", c.trim_end_matches(".md")));
+    }
+    std::fs::write(src.join("SUMMARY.md"), summary).unwrap();
+    std::fs::write(
+        md.join("book.toml"),
+        "[book]\ntitle = \"Generated corpus\"\nsrc = \"src\"\n",
+    )
+    .unwrap();
+    let mut times = Vec::new();
+    let mut rss: f64 = 0.0;
+    for run in 0..runs {
+        let out = md.join(format!("out-{run}"));
+        let mut cmd = Command::new(mdbook);
+        cmd.arg("build").arg(&md).arg("--dest-dir").arg(&out);
+        let (secs, mib) = run_measured(cmd, mdbook);
+        let _ = std::fs::remove_dir_all(&out);
+        eprintln!("mdbook build run {run}: {secs:.3} s, {mib:.1} MiB");
+        times.push(secs);
+        rss = rss.max(mib);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    println!(
+        "mdbook build ({} chapters, HTML): median {median:.3} s, min {:.3} s, max {:.3} s, peak RSS {rss:.1} MiB",
+        chapters.len(),
+        times[0],
+        times[times.len() - 1]
+    );
+    (median, rss)
 }

@@ -161,6 +161,9 @@ fn siblings<'a>(lines: &[&'a str], n: usize, col: usize) -> Vec<&'a str> {
 /// with its description; keys the mapping has already are left out. `None` where no key goes.
 pub fn completions(schema: &Value, text: &str, at: usize) -> Option<Vec<(String, String)>> {
     let at = at.min(text.len());
+    if !text.is_char_boundary(at) {
+        return None;
+    }
     let lines: Vec<&str> = text.split('\n').collect();
     let n = text[..at].matches('\n').count();
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -209,6 +212,9 @@ pub fn completions(schema: &Value, text: &str, at: usize) -> Option<Vec<(String,
 /// The description of the key at byte `at` of `text`, as Markdown.
 pub fn hover(schema: &Value, text: &str, at: usize) -> Option<String> {
     let at = at.min(text.len());
+    if !text.is_char_boundary(at) {
+        return None;
+    }
     let lines: Vec<&str> = text.split('\n').collect();
     let n = text[..at].matches('\n').count();
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);

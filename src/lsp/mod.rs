@@ -88,6 +88,15 @@ fn hover_step(
     step.substeps().find_map(|sub| hover_step(sub, c, at, t))
 }
 
+/// `at`, within `text` and moved back to the start of the character it falls in.
+fn floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// A byte offset of `text` as an LSP position: line and UTF-16 column, both from 0.
 pub fn position(text: &str, offset: usize) -> (u32, u32) {
     let mut offset = offset.min(text.len());
@@ -130,10 +139,9 @@ pub fn anchors(c: &Checked) -> Vec<(String, String, std::ops::Range<usize>)> {
 
 /// The `#anchor` of a Markdown link (`](#anchor)`) around byte `at`, if there is one.
 pub fn link_anchor(text: &str, at: usize) -> Option<&str> {
-    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[at.min(text.len())..]
-        .find('\n')
-        .map_or(text.len(), |i| at + i);
+    let at = floor(text, at);
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let line = &text[line_start..line_end];
     let mut from = 0;
     while let Some(i) = line[from..].find("](#") {
@@ -206,7 +214,7 @@ pub fn completions(
 
 /// The values [`completions`] offers (all but the keys).
 fn values(book: &Book, path: &Path, c: Option<&Checked>, text: &str, at: usize) -> Vec<Item> {
-    let at = at.min(text.len());
+    let at = floor(text, at);
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..at];
     if let Some(i) = before.rfind("](#")
@@ -383,6 +391,19 @@ pub fn outline(c: &Checked) -> Vec<Symbol> {
 #[cfg(test)]
 mod tests {
     use crate::diag::{Code, Diagnostic};
+
+    /// Every byte offset, inside characters too: no panic.
+    #[test]
+    fn any_offset_is_safe() {
+        let text = "title: Grüße 😀\nsections:\n  - title: [x](#ä😀\n    steps:\n      - text: é\n        wa";
+        let schema = crate::schema::guide_schema();
+        for at in 0..=text.len() + 2 {
+            let _ = super::link_anchor(text, at);
+            let _ = super::fields::completions(schema, text, at);
+            let _ = super::fields::hover(schema, text, at);
+            let _ = super::position(text, at);
+        }
+    }
 
     #[test]
     fn a_quick_fix_replaces_a_placeholders_name() {
