@@ -10,6 +10,7 @@
 #[path = "corpus.rs"]
 mod corpus;
 
+use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -56,13 +57,21 @@ fn main() {
     // 2. End to end through `stepbook watch`: write -> changed page, minus the debounce.
     let exe = env!("CARGO_BIN_EXE_stepbook");
     let mut child = Command::new(exe)
-        .args(["watch", "--quiet"])
+        .arg("watch")
         .arg(&dir)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_secs(3));
+    // Edits start once its own first build is done (it says so on stderr); the rest of its
+    // lines are read on a thread so it never blocks on a full pipe.
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().starts_with("rebuilt: full build") {
+            break;
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
     let mut times = Vec::new();
     for i in 0..15 {
         let n = (i * 53 + 11) % guides;
