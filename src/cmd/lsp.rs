@@ -33,7 +33,7 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
         "hoverProvider": true,
         "definitionProvider": true,
         "codeActionProvider": true,
-        "completionProvider": { "triggerCharacters": ["#", " ", "/", "{", "["] },
+        "completionProvider": { "triggerCharacters": ["#", " ", "/", "{", "[", "."] },
     });
     let (id, params) = conn
         .initialize_start()
@@ -289,10 +289,15 @@ impl Server {
         let Some((path, a, at)) = self.at(params) else {
             return json!([]);
         };
-        let Some(p) = self.ws.project(&path) else {
-            return json!([]);
+        let items = if is_config(&path) {
+            crate::lsp::book_toml_completions(&a.text, at)
+        } else {
+            let Some(p) = self.ws.project(&path) else {
+                return json!([]);
+            };
+            crate::lsp::completions(&p.book, &path, a.guide.as_ref(), &a.text, at)
         };
-        crate::lsp::completions(&p.book, &path, a.guide.as_ref(), &a.text, at)
+        items
             .into_iter()
             .map(|i| {
                 // LSP's kinds: reference, variable, value, file, property.
@@ -321,11 +326,12 @@ impl Server {
         let Some((path, a, at)) = self.at(params) else {
             return Value::Null;
         };
-        if path
-            .file_name()
-            .is_some_and(|n| n == crate::config::CONFIG_FILE)
-        {
-            return Value::Null;
+        if is_config(&path) {
+            let schema = crate::lsp::fields::book_schema();
+            return match crate::lsp::fields::toml_hover(schema, &a.text, at) {
+                Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),
+                None => Value::Null,
+            };
         }
         let strings = match (&a.guide, self.ws.project(&path)) {
             (Some(c), Some(p)) => p.strings(&c.guide),
@@ -369,6 +375,11 @@ impl Server {
             .map(|s| symbol(&a.text, s))
             .collect()
     }
+}
+
+fn is_config(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n == crate::config::CONFIG_FILE)
 }
 
 fn publish(uri: &str, diagnostics: Vec<Value>) -> Notification {

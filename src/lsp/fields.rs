@@ -116,7 +116,11 @@ fn schemas_at<'a>(root: &'a Value, path: &[Seg]) -> Vec<&'a Value> {
         let mut next = Vec::new();
         for s in here {
             let child = match seg {
-                Seg::Key(k) => s.get("properties").and_then(|p| p.get(k.as_str())),
+                // A key of a map (`[languages.de]`, `[profiles.x]`) takes its values' schema.
+                Seg::Key(k) => s
+                    .get("properties")
+                    .and_then(|p| p.get(k.as_str()))
+                    .or_else(|| s.get("additionalProperties").filter(|a| a.is_object())),
                 Seg::Item => s.get("items"),
             };
             if let Some(c) = child {
@@ -237,6 +241,146 @@ pub fn hover(schema: &Value, text: &str, at: usize) -> Option<String> {
     Some(format!("**{key}**: {}", description(p)))
 }
 
+/// The schema of book.toml, made once.
+pub fn book_schema() -> &'static Value {
+    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(crate::config::config_schema)
+}
+
+/// A TOML line's table header (`[output.html]`) as its keys.
+fn toml_header(line: &str) -> Option<Vec<String>> {
+    let inner = line.trim().strip_prefix('[')?.trim_start_matches('[');
+    let inner = &inner[..inner.find(']')?];
+    Some(
+        inner
+            .split('.')
+            .map(|k| k.trim().trim_matches('"').to_owned())
+            .collect(),
+    )
+}
+
+/// A TOML line's key (`build-dir = …`).
+fn toml_key(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let end = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?;
+    (end > 0 && t[end..].trim_start().starts_with('=')).then(|| &t[..end])
+}
+
+/// The table line `n` of a book.toml is in, and the keys that table has.
+fn toml_table<'a>(lines: &[&'a str], n: usize) -> (Vec<String>, Vec<&'a str>) {
+    let start = lines[..n]
+        .iter()
+        .rposition(|l| toml_header(l).is_some())
+        .map_or(0, |i| i + 1);
+    let path = start
+        .checked_sub(1)
+        .and_then(|i| toml_header(lines[i]))
+        .unwrap_or_default();
+    let written = lines[start..]
+        .iter()
+        .take_while(|l| toml_header(l).is_none())
+        .filter_map(|l| toml_key(l))
+        .collect();
+    (path, written)
+}
+
+/// book.toml: the keys the table around byte `at` may hold (a key being started on its line),
+/// or the tables after `[`, each with its description.
+pub fn toml_completions(schema: &Value, text: &str, at: usize) -> Option<Vec<(String, String)>> {
+    let at = at.min(text.len());
+    if !text.is_char_boundary(at) {
+        return None;
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let n = text[..at].matches('\n').count();
+    let before = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if let Some(typed) = before.trim_start().strip_prefix('[') {
+        if !typed.chars().all(|c| word(c) || c == '.') {
+            return None;
+        }
+        let mut out = Vec::new();
+        tables(schema, &[], &mut out);
+        return (!out.is_empty()).then_some(out);
+    }
+    if !before.trim_start().chars().all(word) {
+        return None;
+    }
+    let (path, written) = toml_table(&lines, n);
+    let path: Vec<Seg> = path.into_iter().map(Seg::Key).collect();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for s in schemas_at(schema, &path) {
+        for (k, p) in s
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if !written.contains(&k.as_str()) && !out.iter().any(|(o, _)| o == k) {
+                out.push((k.clone(), description(p)));
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The tables of book.toml with fixed names (`book`, `output.html`), with their descriptions.
+fn tables(schema: &Value, path: &[String], out: &mut Vec<(String, String)>) {
+    let segs: Vec<Seg> = path.iter().cloned().map(Seg::Key).collect();
+    for s in schemas_at(schema, &segs) {
+        for (k, p) in s
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let mut alts = Vec::new();
+            alternatives(schema, p, &mut alts, 0);
+            if !alts.iter().any(|a| a.get("properties").is_some()) {
+                continue;
+            }
+            let mut name = path.to_vec();
+            name.push(k.clone());
+            out.push((name.join("."), description(p)));
+            if name.len() < 2 {
+                tables(schema, &name, out);
+            }
+        }
+    }
+}
+
+/// book.toml: the description of the key or table at byte `at`.
+pub fn toml_hover(schema: &Value, text: &str, at: usize) -> Option<String> {
+    let at = at.min(text.len());
+    if !text.is_char_boundary(at) {
+        return None;
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let n = text[..at].matches('\n').count();
+    let line = lines.get(n)?;
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let path = if let Some(header) = toml_header(line) {
+        // The keys of the header up to the one under the pointer.
+        let upto = line[..col.min(line.len())].matches('.').count() + 1;
+        header.into_iter().take(upto).collect()
+    } else {
+        let key = toml_key(line)?;
+        let start = line.len() - line.trim_start().len();
+        if col < start || col > start + key.len() {
+            return None;
+        }
+        let (mut path, _) = toml_table(&lines, n);
+        path.push(key.to_owned());
+        path
+    };
+    let (last, parents) = path.split_last()?;
+    let segs: Vec<Seg> = parents.iter().cloned().map(Seg::Key).collect();
+    let p = schemas_at(schema, &segs)
+        .into_iter()
+        .find_map(|s| s.get("properties").and_then(|p| p.get(last.as_str())))?;
+    Some(format!("**{}**: {}", path.join("."), description(p)))
+}
+
 /// A property's description on one line (the schema wraps its text).
 fn description(p: &Value) -> String {
     p.get("description")
@@ -285,6 +429,42 @@ mod tests {
         assert_eq!(keys("title: T\nsummary: |\n  Some text\n  |"), None);
         assert_eq!(keys("title: |"), None);
         assert_eq!(keys("prerequisites:\n  - |"), None, "a list of strings");
+    }
+
+    #[test]
+    fn book_toml_keys_tables_and_descriptions() {
+        let schema = book_schema();
+        let keys = |text: &str| {
+            let at = text.find('|').unwrap();
+            let text = text.replacen('|', "", 1);
+            toml_completions(schema, &text, at)
+                .map(|v| v.into_iter().map(|(k, _)| k).collect::<Vec<_>>())
+        };
+        let book = keys("[book]\ntitle = \"T\"\n|\n[build]\n").unwrap();
+        assert!(
+            book.contains(&"language".into()) && !book.contains(&"title".into()),
+            "{book:?}"
+        );
+        let lang = keys("[languages.de]\nti|").unwrap();
+        assert!(
+            lang.contains(&"title".into()) && lang.contains(&"strings".into()),
+            "{lang:?}"
+        );
+        let tables = keys("[out|").unwrap();
+        assert!(
+            tables.contains(&"output.html".into()) && tables.contains(&"book".into()),
+            "{tables:?}"
+        );
+        assert!(
+            !tables.contains(&"languages".into()),
+            "a map has no fixed table: {tables:?}"
+        );
+        assert_eq!(keys("[book]\ntitle = \"a |"), None, "inside a value");
+        let text = "[output.html]\nbase-url = \"x\"\n";
+        let h = toml_hover(schema, text, text.find("base-url").unwrap() + 1).unwrap();
+        assert!(h.starts_with("**output.html.base-url**: "), "{h}");
+        let h = toml_hover(schema, text, 3).unwrap();
+        assert!(h.starts_with("**output**: Which outputs"), "{h}");
     }
 
     #[test]

@@ -212,6 +212,19 @@ pub fn completions(
         .collect()
 }
 
+/// What may be typed at byte `at` of book.toml: the keys of the table the line is in, less those
+/// written; the tables after `[`.
+pub fn book_toml_completions(text: &str, at: usize) -> Vec<Item> {
+    fields::toml_completions(fields::book_schema(), text, at)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, doc)| Item {
+            documentation: Some(doc),
+            ..Item::new(k, "book.toml", ItemKind::Field)
+        })
+        .collect()
+}
+
 /// The values [`completions`] offers (all but the keys).
 fn values(book: &Book, path: &Path, c: Option<&Checked>, text: &str, at: usize) -> Vec<Item> {
     let at = floor(text, at);

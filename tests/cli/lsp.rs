@@ -451,6 +451,27 @@ fn the_open_guide_is_checked_with_its_book() {
     c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri("book.toml"), "version": 2}, "contentChanges": [{"text": config}]}}));
     assert_eq!(c.diagnostics(&uri("book.toml")), Vec::<Value>::new());
     assert_eq!(lsp_places(&c.diagnostics(&uri(fr))).len(), 3);
+    // book.toml's keys: those the table may still have, with their descriptions.
+    let line = config
+        .lines()
+        .position(|l| l.starts_with("title = \"Guides Azure Pass\""))
+        .unwrap()
+        + 1;
+    c.send(json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri("book.toml")}, "position": {"line": line, "character": 0}}}));
+    let items = c.until(|m| m["id"] == 2)["result"].clone();
+    let labels = labels_of(&items);
+    assert!(
+        labels.contains(&"description")
+            && labels.contains(&"strings")
+            && !labels.contains(&"title"),
+        "{labels:?}"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri("book.toml")}, "position": {"line": line - 1, "character": 1}}}));
+    let hover = c.until(|m| m["id"] == 3);
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(value.starts_with("**languages.fr.title**: "), "{hover}");
     c.stop();
 }
 
