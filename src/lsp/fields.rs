@@ -161,17 +161,30 @@ fn siblings<'a>(lines: &[&'a str], n: usize, col: usize) -> Vec<&'a str> {
     out
 }
 
-/// The keys that may be typed at byte `at` of `text` (a key being started on its line), each
-/// with its description; keys the mapping has already are left out. `None` where no key goes.
-pub fn completions(schema: &Value, text: &str, at: usize) -> Option<Vec<(String, String)>> {
+/// Where byte `at` of a text is: its lines, the line's number, and the line up to `at`.
+struct Place<'a> {
+    lines: Vec<&'a str>,
+    n: usize,
+    before: &'a str,
+}
+
+fn place(text: &str, at: usize) -> Option<Place<'_>> {
     let at = at.min(text.len());
     if !text.is_char_boundary(at) {
         return None;
     }
-    let lines: Vec<&str> = text.split('\n').collect();
-    let n = text[..at].matches('\n').count();
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let before = &text[line_start..at];
+    Some(Place {
+        lines: text.split('\n').collect(),
+        n: text[..at].matches('\n').count(),
+        before: &text[line_start..at],
+    })
+}
+
+/// The keys that may be typed at byte `at` of `text` (a key being started on its line), each
+/// with its description; keys the mapping has already are left out. `None` where no key goes.
+pub fn completions(schema: &Value, text: &str, at: usize) -> Option<Vec<(String, String)>> {
+    let Place { lines, n, before } = place(text, at)?;
     let l = parse_line(before).unwrap_or(Line {
         dashes: Vec::new(),
         col: before.len(),
@@ -185,55 +198,55 @@ pub fn completions(schema: &Value, text: &str, at: usize) -> Option<Vec<(String,
     {
         return None;
     }
-    let (target, compact) = match l.dashes.first() {
-        Some(&d) => (d, true),
-        None => (l.col, false),
-    };
-    let mut path = parent_path(&lines, n, target, compact)?;
-    path.extend(l.dashes.iter().map(|_| Seg::Item));
+    let path = line_path(&lines, n, &l)?;
     let written = if l.dashes.is_empty() {
         siblings(&lines, n, l.col)
     } else {
         Vec::new()
     };
+    keys_of(schema, &path, &written)
+}
+
+/// The keys the schemas at `path` allow, less those `written`, with their descriptions; `None`
+/// when there are none (not a mapping).
+fn keys_of(schema: &Value, path: &[Seg], written: &[&str]) -> Option<Vec<(String, String)>> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for s in schemas_at(schema, &path) {
+    for s in schemas_at(schema, path) {
         for (k, p) in s
             .get("properties")
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
         {
-            if written.contains(&k.as_str()) || out.iter().any(|(o, _)| o == k) {
-                continue;
+            if !written.contains(&k.as_str()) && !out.iter().any(|(o, _)| o == k) {
+                out.push((k.clone(), description(p)));
             }
-            out.push((k.clone(), description(p)));
         }
     }
     (!out.is_empty()).then_some(out)
 }
 
-/// The description of the key at byte `at` of `text`, as Markdown.
-pub fn hover(schema: &Value, text: &str, at: usize) -> Option<String> {
-    let at = at.min(text.len());
-    if !text.is_char_boundary(at) {
-        return None;
-    }
-    let lines: Vec<&str> = text.split('\n').collect();
-    let n = text[..at].matches('\n').count();
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let l = parse_line(lines.get(n)?)?;
-    let key = l.key?;
-    let col = at - line_start;
-    if col < l.col || col > l.col + key.len() {
-        return None;
-    }
+/// The path to the mapping the key of line `n` (parsed as `l`) belongs to.
+fn line_path(lines: &[&str], n: usize, l: &Line) -> Option<Vec<Seg>> {
     let (target, compact) = match l.dashes.first() {
         Some(&d) => (d, true),
         None => (l.col, false),
     };
-    let mut path = parent_path(&lines, n, target, compact)?;
+    let mut path = parent_path(lines, n, target, compact)?;
     path.extend(l.dashes.iter().map(|_| Seg::Item));
+    Some(path)
+}
+
+/// The description of the key at byte `at` of `text`, as Markdown.
+pub fn hover(schema: &Value, text: &str, at: usize) -> Option<String> {
+    let Place { lines, n, before } = place(text, at)?;
+    let l = parse_line(lines.get(n)?)?;
+    let key = l.key?;
+    let col = before.len();
+    if col < l.col || col > l.col + key.len() {
+        return None;
+    }
+    let path = line_path(&lines, n, &l)?;
     let parents = schemas_at(schema, &path);
     let p = parents
         .iter()
@@ -287,13 +300,7 @@ fn toml_table<'a>(lines: &[&'a str], n: usize) -> (Vec<String>, Vec<&'a str>) {
 /// book.toml: the keys the table around byte `at` may hold (a key being started on its line),
 /// or the tables after `[`, each with its description.
 pub fn toml_completions(schema: &Value, text: &str, at: usize) -> Option<Vec<(String, String)>> {
-    let at = at.min(text.len());
-    if !text.is_char_boundary(at) {
-        return None;
-    }
-    let lines: Vec<&str> = text.split('\n').collect();
-    let n = text[..at].matches('\n').count();
-    let before = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let Place { lines, n, before } = place(text, at)?;
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     if let Some(typed) = before.trim_start().strip_prefix('[') {
         if !typed.chars().all(|c| word(c) || c == '.') {
@@ -308,20 +315,7 @@ pub fn toml_completions(schema: &Value, text: &str, at: usize) -> Option<Vec<(St
     }
     let (path, written) = toml_table(&lines, n);
     let path: Vec<Seg> = path.into_iter().map(Seg::Key).collect();
-    let mut out: Vec<(String, String)> = Vec::new();
-    for s in schemas_at(schema, &path) {
-        for (k, p) in s
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            if !written.contains(&k.as_str()) && !out.iter().any(|(o, _)| o == k) {
-                out.push((k.clone(), description(p)));
-            }
-        }
-    }
-    (!out.is_empty()).then_some(out)
+    keys_of(schema, &path, &written)
 }
 
 /// The tables of book.toml with fixed names (`book`, `output.html`), with their descriptions.
@@ -351,14 +345,9 @@ fn tables(schema: &Value, path: &[String], out: &mut Vec<(String, String)>) {
 
 /// book.toml: the description of the key or table at byte `at`.
 pub fn toml_hover(schema: &Value, text: &str, at: usize) -> Option<String> {
-    let at = at.min(text.len());
-    if !text.is_char_boundary(at) {
-        return None;
-    }
-    let lines: Vec<&str> = text.split('\n').collect();
-    let n = text[..at].matches('\n').count();
+    let Place { lines, n, before } = place(text, at)?;
     let line = lines.get(n)?;
-    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let col = before.len();
     let path = if let Some(header) = toml_header(line) {
         // The keys of the header up to the one under the pointer.
         let upto = line[..col.min(line.len())].matches('.').count() + 1;
