@@ -79,10 +79,17 @@ struct UrlUse {
 /// Lints the book.
 pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     let cfg = &book.config.lint;
-    let mut checked = book.check()?;
+    // Local screenshots (each file once) and the URLs to check, taken from each guide as it
+    // is checked (a large book is not read twice); the text of a guide with problems, to show
+    // them. A use's image is first its number in its guide, then in the book.
+    let (mut checked, per_guide) = book.check_visiting(&book.variant(), |g, r, locals| {
+        let (mut uses, mut local, mut diags) = (Vec::new(), Vec::new(), Diagnostics::default());
+        collect(g, r, &mut uses, &mut local, &mut diags);
+        let text = (!diags.is_empty()).then(|| (g.shown.clone(), g.text.clone()));
+        (uses, local, diags, text, locals.to_vec())
+    })?;
     let mut diagnostics = std::mem::take(&mut checked.diagnostics);
     let mut sources = std::mem::take(&mut checked.sources);
-    let assets = std::mem::take(&mut checked.assets);
     let mut stats = Stats {
         guides: checked.guides.len(),
         ..Stats::default()
@@ -93,20 +100,14 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         .iter()
         .map(|g| (g.shown.clone(), g.path.clone()))
         .collect();
-
-    // Local screenshots (each file once) and the URLs to check, guide by guide as the
-    // guides are read (in book order); the text of a guide with problems, to show them.
-    let per_guide = checked.render_families(book, |_, g, r| {
-        let (mut uses, mut local, mut diags) = (Vec::new(), Vec::new(), Diagnostics::default());
-        collect(g, r, &mut uses, &mut local, &mut diags);
-        let text = (!diags.is_empty()).then(|| (g.shown.clone(), g.text.clone()));
-        (uses, local, diags, text)
-    })?;
     let mut uses = Vec::new();
     let mut local = Vec::new();
-    for (_, (u, l, d, text)) in per_guide {
+    for (u, l, d, text, locals) in per_guide {
         uses.extend(u);
-        local.extend(l);
+        local.extend(l.into_iter().filter_map(|mut l: LocalUse| {
+            l.asset = checked.asset_of(locals.get(l.asset)?)?;
+            Some(l)
+        }));
         diagnostics.extend(d.items);
         if let Some((shown, text)) = text
             && sources.get(&shown).is_none()
@@ -114,6 +115,7 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
             sources.insert(shown, text);
         }
     }
+    let assets = std::mem::take(&mut checked.assets);
     stats.local_images = local.len();
     diagnostics.extend(local::problems(&local, &assets, cfg));
     stats.remote_images = uses.iter().filter(|u| u.image).count();

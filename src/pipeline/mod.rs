@@ -71,13 +71,23 @@ impl Book {
     }
 
     fn check_variant(&self, v: &Variant) -> Result<Checked, Error> {
-        let mut checked = stream::check(self, v)?;
+        Ok(self.check_visiting(v, |_, _, _| ())?.0)
+    }
+
+    /// [`Book::check`] of profile `v`, with `visit` called on each guide as it is checked (see
+    /// [`stream::check_with`]); what it returns comes back in book order.
+    pub fn check_visiting<T: Send>(
+        &self,
+        v: &Variant,
+        visit: impl Fn(&crate::load::LoadedGuide, &crate::validate::Resolved, &[PathBuf]) -> T + Sync,
+    ) -> Result<(Checked, Vec<T>), Error> {
+        let (mut checked, visits) = stream::check_with(self, v, visit)?;
         checked.diagnostics.extend(self.untranslated_strings());
         if checked.guides.is_empty() && !checked.diagnostics.has_errors() {
             checked.diagnostics.push(stream::no_guides(self));
         }
         checked.diagnostics.sort();
-        Ok(checked)
+        Ok((checked, visits))
     }
 }
 

@@ -100,17 +100,26 @@ struct Member {
     lang: Option<String>,
 }
 
-/// What checking one family gave, guide by guide.
-struct FamilyChecked {
+/// What checking one family gave, guide by guide (`visited`: what the caller's visit made of
+/// each).
+struct FamilyChecked<T> {
     guides: Vec<(Summary, Kept)>,
+    visited: Vec<T>,
     /// Each guide's local images, by path (numbered once gathered).
     locals: Vec<Vec<PathBuf>>,
     diagnostics: Vec<Diagnostic>,
     sources: Vec<(PathBuf, Arc<str>)>,
 }
 
-/// Checks every guide of the book, for one profile (`variant`).
-pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
+/// Checks every guide of the book, for one profile (`variant`), with `visit` called on each guide as it is checked, on the worker that read it
+/// (with its local images: `Image::Local(i)` is the `i`th). What it returns comes back in book
+/// order, one for each of [`Checked::guides`]: `lint` looks at every guide this way without
+/// reading a large book twice.
+pub fn check_with<T: Send>(
+    book: &Book,
+    variant: &Variant,
+    visit: impl Fn(&LoadedGuide, &Resolved, &[PathBuf]) -> T + Sync,
+) -> Result<(Checked, Vec<T>), Error> {
     let found = crate::timed("find", || load::find_guides(&book.src));
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(load::skipped(&book.root, &book.shown_root, &found));
@@ -127,10 +136,10 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
     let keep = total <= keep_budget() as u64;
     // Each image path once for the book, the guides holding its number.
     let mut images = Images::default();
-    let checked: Vec<FamilyChecked> = crate::timed("check", || {
+    let checked: Vec<FamilyChecked<T>> = crate::timed("check", || {
         gather(
             &families,
-            |f| check_family(book, f, variant, &cx, keep),
+            |f| check_family(book, f, variant, &cx, keep, &visit),
             |mut f| {
                 for ((s, _), locals) in f.guides.iter_mut().zip(std::mem::take(&mut f.locals)) {
                     *s = s.clone();
@@ -142,22 +151,30 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
     });
     let mut sources = Sources::default();
     // Each guide with its family's number.
-    let mut all: Vec<(Summary, Kept, usize)> = Vec::new();
+    let mut all: Vec<(Summary, Kept, usize, T)> = Vec::new();
     for (fi, f) in checked.into_iter().enumerate() {
         diagnostics.extend(f.diagnostics);
         for (shown, text) in f.sources {
             sources.insert(shown, text);
         }
-        all.extend(f.guides.into_iter().map(|(s, k)| (s, k, fi)));
+        let visited = f.visited.into_iter();
+        all.extend(
+            f.guides
+                .into_iter()
+                .zip(visited)
+                .map(|((s, k), t)| (s, k, fi, t)),
+        );
     }
     // Book order: weight, then path (a stable sort, in place).
     all.sort_by(|a, b| (a.0.weight, &a.0.rel).cmp(&(b.0.weight, &b.0.rel)));
     let mut guides = Vec::with_capacity(all.len());
     let mut kept = Vec::with_capacity(all.len());
+    let mut visits = Vec::with_capacity(all.len());
     let mut fams: Vec<Vec<usize>> = families.iter().map(|_| Vec::new()).collect();
-    for (new, (s, k, fi)) in all.into_iter().enumerate() {
+    for (new, (s, k, fi, t)) in all.into_iter().enumerate() {
         guides.push(s);
         kept.push(k);
+        visits.push(t);
         fams[fi].push(new);
     }
     // Within a family, its source first (the translations take its ids).
@@ -179,7 +196,7 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
     diagnostics.extend(id_problems);
     let (assets, table) = assets(book, &guides, &images.paths, &mut kept);
     diagnostics.sort();
-    Ok(Checked {
+    let checked = Checked {
         guides,
         assets,
         diagnostics,
@@ -188,7 +205,8 @@ pub fn check(book: &Book, variant: &Variant) -> Result<Checked, Error> {
         kept,
         table,
         variant: variant.clone(),
-    })
+    };
+    Ok((checked, visits))
 }
 
 /// `work` on every item on the workers, each result handed to `keep` on this thread as it
@@ -254,15 +272,17 @@ fn families(
 
 /// Loads and checks the guides of one family: the source, then each translation with the
 /// source's ids, and how each translation has drifted from it.
-fn check_family(
+fn check_family<T>(
     book: &Book,
     family: &[Member],
     variant: &Variant,
     cx: &validate::Context,
     keep: bool,
-) -> FamilyChecked {
+    visit: &impl Fn(&LoadedGuide, &Resolved, &[PathBuf]) -> T,
+) -> FamilyChecked<T> {
     let mut out = FamilyChecked {
         guides: Vec::new(),
+        visited: Vec::new(),
         locals: Vec::new(),
         diagnostics: Vec::new(),
         sources: Vec::new(),
@@ -286,6 +306,7 @@ fn check_family(
         }
         out.diagnostics.append(&mut diags);
         let summary = Summary::of(&g, &r);
+        out.visited.push(visit(&g, &r, &locals));
         out.locals.push(locals);
         if g.lang.is_none() {
             // Its translations need it; it is kept (or dropped) after them.
@@ -363,6 +384,11 @@ impl Images {
 }
 
 impl Checked {
+    /// The index in [`Checked::assets`] of a local image, by its path.
+    pub fn asset_of(&self, path: &std::path::Path) -> Option<usize> {
+        self.table.get(path).copied()
+    }
+
     /// Each family's guides with their trees — kept from the check, or read and checked again
     /// — handed to `f` on the workers, families in parallel and each family's guides in order
     /// (its source first). `f` gets each guide's index in [`Checked::guides`].
