@@ -72,10 +72,22 @@ impl Built {
             &self.book.shown_root,
             path.strip_prefix(&self.book.root).unwrap_or(path),
         );
-        let before = self.neighbours(None);
+        // The book's order and links as they were, worked out only when they may have changed
+        // (10,000 guides: two sorts of the book per edit otherwise): a guide that is new, or
+        // whose title, id or place changed, or that went.
+        let new_guide = !self.pages.contains_key(path);
+        let fresh = new_guide.then(|| self.neighbours(None));
         let old = self.pages.remove(path);
+        let nav_of = |p: &GuideOut| (p.weight, p.rel.clone(), p.path.clone(), p.card.nav());
+        let old_nav = old.as_ref().map(nav_of);
+        let before = |s: &Self| {
+            fresh
+                .clone()
+                .unwrap_or_else(|| s.neighbours(old_nav.clone()))
+        };
         if !load::is_plain_file(path) {
             // Deleted, renamed away or replaced by a link: its pages go, the index changes.
+            let before = before(self);
             if let Some(old) = old {
                 remove_files(&self.dest, &old.files);
             }
@@ -90,8 +102,12 @@ impl Built {
         let result = self.rewrite(path, old.as_ref());
         match result {
             Ok((out, diagnostics, sources)) => {
+                let moved = old_nav != Some(nav_of(&out));
                 self.pages.insert(out.path.clone(), out);
-                self.refresh_neighbours(&before, path);
+                if moved {
+                    let before = before(self);
+                    self.refresh_neighbours(&before, path);
+                }
                 Ok(Some(GuideRebuilt {
                     what: format!("guide {}", shown.display()),
                     diagnostics,

@@ -196,7 +196,9 @@ pub struct Parts<'a> {
 impl Parts<'_> {
     /// The next part's entries, as a JSON array, and whether entries remain after it.
     fn next_array(&mut self) -> (String, bool) {
-        let mut out = String::from("[");
+        // Sized once for a full part (growing to 2 MiB by doubling copied it ten times).
+        let mut out = String::with_capacity(PART_BYTES + 64 * 1024);
+        out.push('[');
         while let Some(e) = self.entries.get(self.at.0) {
             if self.current.as_ref().is_none_or(|(g, _)| *g != self.at.0) {
                 self.current = Some((self.at.0, e.text().into_owned()));
