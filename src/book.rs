@@ -49,6 +49,13 @@ impl Book {
         let root = std::fs::canonicalize(dir)
             .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", dir.display()))?;
         let shown = crate::shown_path(dir, Path::new(config::CONFIG_FILE));
+        // The limit a book.toml read from disk has.
+        if text.len() as u64 > config::MAX_CONFIG_BYTES {
+            return Err(Error::Config(config::ConfigError::Unreadable {
+                path: shown,
+                message: "a book.toml is a UTF-8 text file of at most 1 MiB".into(),
+            }));
+        }
         let config = config::parse(text, &shown, &root)?;
         Book::with_config(root, dir, config)
     }

@@ -19,7 +19,7 @@ pub use rules::{base_url_ok, exclude_glob, inside_book, plain_name, real_dir_ins
 
 pub const CONFIG_FILE: &str = "book.toml";
 /// A book.toml larger than this is not a configuration file.
-const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The whole `book.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -112,10 +112,17 @@ impl Workspace {
             };
             let opened = Project::open(&root, &text).map_err(|e| match e {
                 crate::Error::Config(ConfigError::Invalid { diagnostics, .. }) => diagnostics.items,
+                crate::Error::Config(c) => {
+                    vec![Diagnostic::error(
+                        crate::diag::Code::E101,
+                        &config,
+                        c.to_string(),
+                    )]
+                }
                 other => vec![Diagnostic::error(
                     crate::diag::Code::E101,
                     &config,
-                    other.render(false),
+                    other.render(false).trim_start_matches("error: ").trim_end(),
                 )],
             });
             self.projects.insert(root.clone(), opened);

@@ -605,5 +605,12 @@ fn files_changed_on_disk_are_read_again() {
     c.open(&uri("content/huge.yaml"), &huge);
     let published = c.diagnostics(&uri("content/huge.yaml"));
     assert_eq!(lsp_places(&published), [("E014".to_owned(), (1, 1))]);
+    // A book.toml buffer over the 1 MiB a book.toml may have: said at its first line.
+    let config = format!("{}# {}\n", book.read("book.toml"), "x".repeat(1 << 20));
+    c.open(&uri("book.toml"), &config);
+    let published = c.diagnostics(&uri("book.toml"));
+    assert_eq!(lsp_places(&published), [("E101".to_owned(), (1, 1))]);
+    let message = published[0]["message"].as_str().unwrap();
+    assert!(message.contains("at most 1 MiB"), "{message}");
     c.stop();
 }
