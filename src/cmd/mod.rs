@@ -134,10 +134,12 @@ pub enum Command {
     Schema(schema::Args),
     /// A language server for editors, on stdin and stdout.
     ///
-    /// Each open guide gets the diagnostics `check` would give (from the unsaved text, with the
-    /// same codes and words) as it is edited, its outline (sections and steps) and hovers
-    /// (a wait as read, a screenshot's size). The
-    /// README shows the setup for VS Code, Neovim and Helix.
+    /// Each open guide and book.toml get the diagnostics `check` would give, from the unsaved
+    /// text as it is edited (same codes and words; a guide is checked with the rest of its
+    /// book). Guides also get their outline, hovers (a field's description, a wait as readers
+    /// see it, a screenshot's size), completion (keys, anchors, variables, image paths), go to
+    /// definition of `#anchor` links and quick fixes for "did you mean". The README shows the
+    /// setup for VS Code, Neovim and Helix.
     Lsp(lsp::Args),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
     ///
