@@ -126,6 +126,9 @@ struct Server {
     pending: BTreeSet<PathBuf>,
     /// Documents closed since the last publication: their problems are cleared.
     closed: BTreeSet<PathBuf>,
+    /// Each open document's URI as the editor wrote it (editors percent-encode differently;
+    /// problems must name the document the way it does).
+    uris: std::collections::HashMap<PathBuf, String>,
 }
 
 impl Server {
@@ -141,11 +144,16 @@ impl Server {
             }
             return !self.pending.is_empty();
         }
-        let Some(path) = p["textDocument"]["uri"].as_str().and_then(path_of) else {
+        let Some(uri) = p["textDocument"]["uri"].as_str() else {
+            return false;
+        };
+        let Some(path) = path_of(uri) else {
             return false;
         };
         let touched = match n.method.as_str() {
             "textDocument/didOpen" => {
+                self.uris.insert(path.clone(), uri.to_owned());
+                self.closed.remove(&path);
                 let text = p["textDocument"]["text"].as_str().unwrap_or_default();
                 self.ws.set(&path, text)
             }
@@ -172,15 +180,21 @@ impl Server {
 
     /// The diagnostics of every pending document (and empty lists for closed ones).
     fn publish_pending(&mut self) -> Vec<Notification> {
-        let mut out: Vec<Notification> = std::mem::take(&mut self.closed)
-            .into_iter()
-            .map(|p| publish(&uri_of(&p), Vec::new()))
-            .collect();
+        let mut out: Vec<Notification> = Vec::new();
+        for p in std::mem::take(&mut self.closed) {
+            out.push(publish(&self.uri(&p), Vec::new()));
+            self.uris.remove(&p);
+        }
         for path in std::mem::take(&mut self.pending) {
             let diags = self.diagnostics(&path);
-            out.push(publish(&uri_of(&path), diags));
+            out.push(publish(&self.uri(&path), diags));
         }
         out
+    }
+
+    /// The URI of a file: as the editor wrote it for an open document.
+    fn uri(&self, path: &Path) -> String {
+        self.uris.get(path).cloned().unwrap_or_else(|| uri_of(path))
     }
 
     fn request(&mut self, method: &str, params: &Value) -> Option<Value> {
@@ -220,7 +234,7 @@ impl Server {
                     .filter_map(|r| {
                         let text = self.ws.text(&r.file)?;
                         Some(json!({
-                            "location": { "uri": uri_of(&r.file), "range": range(&text, r.span.clone()) },
+                            "location": { "uri": self.uri(&r.file), "range": range(&text, r.span.clone()) },
                             "message": r.message,
                         }))
                     })

@@ -3,6 +3,8 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -11,7 +13,30 @@ use crate::{Book, locations};
 struct Client {
     child: Child,
     stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
+    /// The server's messages, read on a thread so that a missing answer fails the test (after
+    /// 20 s) instead of hanging it.
+    messages: mpsc::Receiver<Value>,
+}
+
+/// The next message on `stdout`, `None` when the server closed it.
+fn read_message(stdout: &mut BufReader<ChildStdout>) -> Option<Value> {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            length = n.parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    stdout.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
 }
 
 impl Client {
@@ -24,11 +49,19 @@ impl Client {
             .spawn()
             .unwrap();
         let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (tx, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            while let Some(m) = read_message(&mut stdout) {
+                if tx.send(m).is_err() {
+                    break;
+                }
+            }
+        });
         Client {
             child,
             stdin,
-            stdout,
+            messages,
         }
     }
 
@@ -39,24 +72,9 @@ impl Client {
     }
 
     fn recv(&mut self) -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            assert!(
-                self.stdout.read_line(&mut line).unwrap() > 0,
-                "the server closed stdout"
-            );
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(n) = line.strip_prefix("Content-Length: ") {
-                length = n.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        self.stdout.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
+        self.messages
+            .recv_timeout(Duration::from_secs(20))
+            .expect("no message from the server within 20 s")
     }
 
     /// The next message that `pick` accepts (others, such as log messages, are skipped).
@@ -612,5 +630,31 @@ fn files_changed_on_disk_are_read_again() {
     assert_eq!(lsp_places(&published), [("E101".to_owned(), (1, 1))]);
     let message = published[0]["message"].as_str().unwrap();
     assert!(message.contains("at most 1 MiB"), "{message}");
+    c.stop();
+}
+
+/// Problems are published under the URI the editor used, however it percent-encoded the path
+/// (a folder with spaces, brackets and a plus sign).
+#[test]
+fn problems_name_the_document_as_the_editor_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap().join("My guides (v2)+x");
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+    let text = "title: A\nsections:\n  - title: S\n    steps:\n      - text: Go.\n        wait: 5 parsecs\n";
+    std::fs::write(root.join("content/a.yaml"), text).unwrap();
+    // Spaces encoded, brackets and `+` left as they are (as VS Code writes them).
+    let uri = format!("file://{}/content/a.yaml", root.display()).replace(' ', "%20");
+    let mut c = Client::ready();
+    c.open(&uri, text);
+    let published = c.diagnostics(&uri);
+    assert_eq!(
+        published
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["E007"],
+        "{published:?}"
+    );
     c.stop();
 }
