@@ -18,6 +18,9 @@ use crate::lsp::{Analysis, ItemKind, Workspace};
 /// checks once, and the problems still show within 100 ms of the last key.
 const DEBOUNCE: Duration = Duration::from_millis(40);
 
+/// How often the problems of documents whose book is being read are looked at again.
+const READING: Duration = Duration::from_millis(10);
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Talk over stdin and stdout (the only transport; editors pass it).
@@ -85,10 +88,13 @@ fn serve(conn: &Connection) -> Result<(), Error> {
             {
                 Ok(m) => m,
                 Err(e) if e.is_timeout() => {
+                    let again = server.ws.poll();
+                    server.pending.extend(again);
                     for out in server.publish_pending() {
                         let _ = conn.sender.send(out.into());
                     }
-                    due = None;
+                    // Documents of books still being read wait for them.
+                    due = (!server.pending.is_empty()).then(|| Instant::now() + READING);
                     continue;
                 }
                 Err(_) => return Ok(()),
@@ -185,7 +191,19 @@ impl Server {
             out.push(publish(&self.uri(&p), Vec::new()));
             self.uris.remove(&p);
         }
-        for path in std::mem::take(&mut self.pending) {
+        // A document's problems are told once its book is known whole (a duplicate id needs
+        // every guide); until then its requests are answered with what is known.
+        let ready: Vec<PathBuf> = std::mem::take(&mut self.pending)
+            .into_iter()
+            .filter(|p| {
+                let ready = self.ws.is_ready(p);
+                if !ready {
+                    self.pending.insert(p.clone());
+                }
+                ready
+            })
+            .collect();
+        for path in ready {
             let diags = self.diagnostics(&path);
             out.push(publish(&self.uri(&path), diags));
         }

@@ -9,7 +9,7 @@ mod workspace;
 
 use std::path::Path;
 
-pub use project::{Project, Unsaved};
+pub use project::{Index, Project, Unsaved};
 pub use workspace::{Analysis, Workspace};
 
 use crate::Book;

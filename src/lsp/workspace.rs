@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::{Checked, Project};
+use std::sync::mpsc;
+
+use super::{Checked, Index, Project};
 use crate::config::{CONFIG_FILE, ConfigError};
 use crate::diag::Diagnostic;
 
@@ -28,6 +30,8 @@ pub struct Workspace {
     docs: HashMap<PathBuf, String>,
     projects: HashMap<PathBuf, Opened>,
     checked: HashMap<PathBuf, Rc<Analysis>>,
+    /// The books whose guides are being read, on other threads.
+    reading: HashMap<PathBuf, mpsc::Receiver<Index>>,
 }
 
 impl Workspace {
@@ -125,9 +129,56 @@ impl Workspace {
                     other.render(false).trim_start_matches("error: ").trim_end(),
                 )],
             });
+            if let Ok(p) = &opened {
+                // The book's guides are read on a thread: requests are answered meanwhile.
+                let (tx, rx) = mpsc::channel();
+                let job = p.reader();
+                std::thread::spawn(move || {
+                    let _ = tx.send(job());
+                });
+                self.reading.insert(root.clone(), rx);
+            }
             self.projects.insert(root.clone(), opened);
         }
         self.projects.get(&root)?.as_ref().ok()
+    }
+
+    /// Takes what the readers of books have read; the open documents to check again with it.
+    pub fn poll(&mut self) -> Vec<PathBuf> {
+        let mut done = Vec::new();
+        self.reading.retain(|root, rx| match rx.try_recv() {
+            Ok(index) => {
+                done.push((root.clone(), index));
+                false
+            }
+            Err(mpsc::TryRecvError::Empty) => true,
+            // The reader failed: the book is known from its open guides alone.
+            Err(mpsc::TryRecvError::Disconnected) => {
+                done.push((root.clone(), Index::default()));
+                false
+            }
+        });
+        let mut out = Vec::new();
+        for (root, index) in done {
+            let Some(Ok(p)) = self.projects.get_mut(&root) else {
+                continue;
+            };
+            p.install(index);
+            for (doc, text) in &self.docs {
+                if doc.starts_with(&root) && !is_config(doc) {
+                    p.update(doc, text);
+                    self.checked.remove(doc);
+                    out.push(doc.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Can the problems of the document at `path` be told: is its book known whole (or not a
+    /// book at all)?
+    pub fn is_ready(&mut self, path: &Path) -> bool {
+        self.project(path).is_none_or(Project::is_complete)
     }
 
     /// An open document, checked as it is now (once per text).
