@@ -1,7 +1,8 @@
-//! Field names for the editor, from the guide's JSON Schema (the one `stepbook schema` writes):
-//! which keys may be written where the cursor is, with their descriptions, and the description
-//! of the key under the pointer. The place in the guide comes from the text's indentation, not
-//! from a parse, because a guide being typed seldom parses.
+//! Field names for the editor, from the JSON Schemas `stepbook schema` writes (the guide's and
+//! book.toml's): which keys may be written where the cursor is, with their descriptions, and
+//! the description of the key under the pointer. The place comes from the text's indentation
+//! (a guide) or its last table header (book.toml), not from a parse, because a file being typed
+//! seldom parses.
 
 use serde_json::Value;
 

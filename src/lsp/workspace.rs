@@ -1,6 +1,7 @@
 //! What the language server holds between messages: the documents the editor has open (their
-//! unsaved text), a [`Project`] per book, and each open document's check, made once per text
-//! and shared by every request about it until the next edit.
+//! unsaved text), a [`Project`] per book (its guides read on a thread when it is first needed),
+//! and each open document's check, made once per text and shared by every request about it
+//! until the next edit.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
