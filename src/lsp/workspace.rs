@@ -43,9 +43,18 @@ impl Workspace {
         self.touched(path)
     }
 
-    /// The editor closed a document: it is the file on disk again.
+    /// The editor closed a document: it is the file on disk again. The last one of a book
+    /// closed, the book is forgotten (memory stays bounded by what is open).
     pub fn close(&mut self, path: &Path) -> Vec<PathBuf> {
         self.docs.remove(path);
+        self.checked.remove(path);
+        if let Some(root) = root_of(path)
+            && !self.docs.keys().any(|d| d.starts_with(&root))
+        {
+            self.projects.remove(&root);
+            self.reading.remove(&root);
+            return Vec::new();
+        }
         let mut out = self.touched(path);
         out.retain(|p| p != path);
         out

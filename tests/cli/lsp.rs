@@ -658,3 +658,27 @@ fn problems_name_the_document_as_the_editor_does() {
     );
     c.stop();
 }
+
+/// When the last open guide of a book is closed, the book is forgotten: opened again, it is
+/// read again (a guide added meanwhile, without the editor telling, counts).
+#[test]
+fn a_book_closed_is_read_again_when_reopened() {
+    let book = Book::fixture("translations");
+    let root = book.path().canonicalize().unwrap();
+    let uri = |rel: &str| format!("file://{}", root.join(rel).display());
+    let welcome = "content/welcome.yaml";
+    let mut c = Client::ready();
+    c.open(&uri(welcome), &book.read(welcome));
+    assert_eq!(c.diagnostics(&uri(welcome)), Vec::<Value>::new());
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri(welcome)}}}));
+    assert_eq!(c.diagnostics(&uri(welcome)), Vec::<Value>::new());
+    book.write(
+        "content/aa.yaml",
+        "title: Hello\nid: welcome\nweight: -5\nsections:\n  - title: A\n    steps:\n      - text: B\n",
+    );
+    c.open(&uri(welcome), &book.read(welcome));
+    let published = c.diagnostics(&uri(welcome));
+    assert_eq!(lsp_places(&published), check_places(&book, welcome));
+    assert_eq!(published.len(), 1, "{published:?}");
+    c.stop();
+}
