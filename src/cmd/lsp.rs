@@ -33,6 +33,7 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
     let caps = json!({
         "textDocumentSync": { "openClose": true, "change": 1, "save": false },
         "documentSymbolProvider": true,
+        "documentLinkProvider": { "resolveProvider": false },
         "hoverProvider": true,
         "definitionProvider": true,
         "codeActionProvider": true,
@@ -218,6 +219,7 @@ impl Server {
     fn request(&mut self, method: &str, params: &Value) -> Option<Value> {
         Some(match method {
             "textDocument/documentSymbol" => self.symbols(params),
+            "textDocument/documentLink" => self.links(params),
             "textDocument/hover" => self.hover(params),
             "textDocument/definition" => self.definition(params),
             "textDocument/completion" => self.completion(params),
@@ -378,6 +380,24 @@ impl Server {
             Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),
             None => Value::Null,
         }
+    }
+
+    /// Each local screenshot's path, as a link to its file.
+    fn links(&mut self, params: &Value) -> Value {
+        let Some(a) = params["textDocument"]["uri"]
+            .as_str()
+            .and_then(path_of)
+            .and_then(|p| self.ws.analysis(&p))
+        else {
+            return json!([]);
+        };
+        let Some(c) = &a.guide else {
+            return json!([]);
+        };
+        crate::lsp::image_links(c)
+            .into_iter()
+            .map(|(span, path)| json!({ "range": range(&a.text, span), "target": uri_of(&path) }))
+            .collect()
     }
 
     /// The outline: sections with their steps.

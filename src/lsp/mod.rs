@@ -363,6 +363,34 @@ pub struct Symbol {
     pub children: Vec<Symbol>,
 }
 
+/// Each local screenshot's `src` and the file it names, so the editor can open it.
+pub fn image_links(c: &Checked) -> Vec<(std::ops::Range<usize>, std::path::PathBuf)> {
+    fn step(
+        s: validate::CheckedStep,
+        c: &Checked,
+        out: &mut Vec<(std::ops::Range<usize>, std::path::PathBuf)>,
+    ) {
+        for (shot, img) in s.screenshots() {
+            if let validate::Image::Local(i) = img
+                && let Some(path) = c.locals.get(*i)
+            {
+                out.push((shot.src.span.clone(), path.clone()));
+            }
+        }
+        for sub in s.substeps() {
+            step(sub, c, out);
+        }
+    }
+    let mut out = Vec::new();
+    let checked = validate::CheckedGuide::new(&c.guide.guide, &c.resolved);
+    for section in checked.sections() {
+        for s in section.steps() {
+            step(s, c, &mut out);
+        }
+    }
+    out
+}
+
 /// The guide's sections and their steps, for the editor's outline.
 pub fn outline(c: &Checked) -> Vec<Symbol> {
     let (g, r) = (&c.guide, &c.resolved);

@@ -282,6 +282,19 @@ fn hover_completion_and_quick_fixes_with_local_images() {
         value.contains("![](file://") && value.contains("start.png)"),
         "{value}"
     );
+    // The screenshot's path is a link to its file.
+    c.send(json!({"jsonrpc": "2.0", "id": 6, "method": "textDocument/documentLink", "params": {"textDocument": {"uri": uri}}}));
+    let links = c.until(|m| m["id"] == 6)["result"].clone();
+    let link = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["range"]["start"]["line"] == line)
+        .unwrap_or_else(|| panic!("{links}"));
+    let target = link["target"].as_str().unwrap();
+    assert!(target.ends_with("/content/media/start.png"), "{target}");
+    let file = std::path::PathBuf::from(target.strip_prefix("file://").unwrap());
+    assert!(file.is_file(), "{target}");
     // Completion of a screenshot's path: the book's images, relative to the guide.
     c.send(json!({"jsonrpc": "2.0", "id": 4, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": 17}}}));
     let items = c.until(|m| m["id"] == 4)["result"].clone();
