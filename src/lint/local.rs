@@ -24,7 +24,7 @@ pub(super) fn problems(
     for u in uses {
         for (code, message, help) in &verdicts[u.asset] {
             // Each code's severity is the registry's (L010 error; L011-L013 warnings).
-            let d = Diagnostic::new(*code, &u.file, message.clone());
+            let d = Diagnostic::new(*code, &*u.file, message.clone());
             out.push(d.at(u.src.clone()).help(help.clone()));
         }
     }

@@ -72,7 +72,7 @@ pub struct Stats {
 struct UrlUse {
     url: String,
     image: bool,
-    file: PathBuf,
+    file: std::sync::Arc<std::path::Path>,
     span: Range<usize>,
 }
 
@@ -82,11 +82,11 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     // Local screenshots (each file once) and the URLs to check, taken from each guide as it
     // is checked (a large book is not read twice); the text of a guide with problems, to show
     // them. A use's image is first its number in its guide, then in the book.
-    let (mut checked, per_guide) = book.check_visiting(&book.variant(), |g, r, locals| {
+    let (mut checked, per_guide) = book.check_visiting(&book.variant(), |g, r, _| {
         let (mut uses, mut local, mut diags) = (Vec::new(), Vec::new(), Diagnostics::default());
         collect(g, r, &mut uses, &mut local, &mut diags);
         let text = (!diags.is_empty()).then(|| (g.shown.clone(), g.text.clone()));
-        (uses, local, diags, text, locals.to_vec())
+        (uses, local, diags, text)
     })?;
     let mut diagnostics = std::mem::take(&mut checked.diagnostics);
     let mut sources = std::mem::take(&mut checked.sources);
@@ -102,10 +102,10 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         .collect();
     let mut uses = Vec::new();
     let mut local = Vec::new();
-    for (u, l, d, text, locals) in per_guide {
+    for (gi, (u, l, d, text)) in per_guide.into_iter().enumerate() {
         uses.extend(u);
         local.extend(l.into_iter().filter_map(|mut l: LocalUse| {
-            l.asset = checked.asset_of(locals.get(l.asset)?)?;
+            l.asset = checked.asset_of(gi, l.asset)?;
             Some(l)
         }));
         diagnostics.extend(d.items);
@@ -208,7 +208,8 @@ pub fn exclude_set<'a>(
 /// A local screenshot use: which asset, and where its `src` is written.
 struct LocalUse {
     asset: usize,
-    file: PathBuf,
+    /// The guide, shared by its uses (a catalogue has 100,000 of them).
+    file: std::sync::Arc<std::path::Path>,
     src: Range<usize>,
 }
 
@@ -220,6 +221,7 @@ fn collect(
     diags: &mut Diagnostics,
 ) {
     let guide = &g.guide;
+    let file: std::sync::Arc<std::path::Path> = std::sync::Arc::from(g.shown.as_path());
     let mut shots: Vec<(&Screenshot, &Image)> = Vec::new();
     for section in CheckedGuide::new(guide, r).sections() {
         for step in section.steps() {
@@ -245,7 +247,7 @@ fn collect(
                 uses.push(UrlUse {
                     url,
                     image: false,
-                    file: g.shown.clone(),
+                    file: file.clone(),
                     span,
                 });
             }
@@ -256,12 +258,12 @@ fn collect(
             Image::Remote(url) => uses.push(UrlUse {
                 url: url.clone(),
                 image: true,
-                file: g.shown.clone(),
+                file: file.clone(),
                 span: shot.src.span.clone(),
             }),
             Image::Local(i) => local.push(LocalUse {
                 asset: *i,
-                file: g.shown.clone(),
+                file: file.clone(),
                 src: shot.src.span.clone(),
             }),
             Image::Invalid => {}
@@ -357,12 +359,12 @@ fn remote_problem(u: &UrlUse, v: &Verdict) -> Option<Diagnostic> {
         Verdict::Ok { .. } => return None,
         // Checked as an image for another use; as a link it answered, which is all a link needs.
         Verdict::NotImage { .. } if !u.image => return None,
-        Verdict::Redirected { to, .. } => Diagnostic::warning(Code::L003, &u.file, format!("{what} `{url}` redirects"))
+        Verdict::Redirected { to, .. } => Diagnostic::warning(Code::L003, &*u.file, format!("{what} `{url}` redirects"))
             .label("redirects")
             .help(format!("use the final URL: `{to}`")),
         Verdict::Status { status } => Diagnostic::error(
             if u.image { Code::L001 } else { Code::L005 },
-            &u.file,
+            &*u.file,
             format!("{what} `{url}` answers {status}{}", status_text(*status)),
         )
         .label(format!("HTTP {status}"))
@@ -373,21 +375,21 @@ fn remote_problem(u: &UrlUse, v: &Verdict) -> Option<Diagnostic> {
         }),
         Verdict::NotImage { content_type } => Diagnostic::error(
             Code::L002,
-            &u.file,
+            &*u.file,
             format!("screenshot `{url}` is not an image ({content_type})"),
         )
         .label("not an image")
         .help("the URL must lead to the image itself, not to a page that shows it"),
         Verdict::RedirectLoop { last } => Diagnostic::error(
             Code::L006,
-            &u.file,
+            &*u.file,
             format!("{what} `{url}` redirects too often or nowhere"),
         )
         .help(format!("the last address tried was `{last}`")),
-        Verdict::Timeout => Diagnostic::error(Code::L004, &u.file, format!("{what} `{url}` did not answer in time"))
+        Verdict::Timeout => Diagnostic::error(Code::L004, &*u.file, format!("{what} `{url}` did not answer in time"))
             .label("timed out")
             .help("the server may be down or slow; raise `timeout` in [lint] or `--timeout` if it is just slow"),
-        Verdict::Failed { reason } => Diagnostic::error(Code::L004, &u.file, format!("{what} `{url}` cannot be reached"))
+        Verdict::Failed { reason } => Diagnostic::error(Code::L004, &*u.file, format!("{what} `{url}` cannot be reached"))
             .label("unreachable")
             .help(reason.clone()),
         // The failure belongs to where the redirects led: name it, it may be another host.

@@ -44,8 +44,9 @@ pub struct Summary {
     /// The title as plain text (for other pages' links to it).
     pub title: String,
     id_span: Option<Range<usize>>,
-    /// Local images it uses, in order of use: numbers in the book's list of distinct image
-    /// files (a catalogue's guides share a few hundred images; each path is kept once).
+    /// Local images it uses, in order of use: while checking, numbers in the book's list of
+    /// distinct image files (a catalogue's guides share a few hundred images; each path is kept
+    /// once); after, their indices in [`Checked::assets`].
     locals: Vec<u32>,
 }
 
@@ -193,7 +194,7 @@ pub fn check_with<T: Send>(
         add_source(&mut sources, &guides, d);
     }
     diagnostics.extend(id_problems);
-    let (assets, table) = assets(book, &guides, &images.paths, &mut kept);
+    let (assets, table) = assets(book, &mut guides, &images.paths, &mut kept);
     diagnostics.sort();
     let checked = Checked {
         guides,
@@ -340,15 +341,15 @@ fn add_source(sources: &mut Sources, guides: &[Summary], d: &Diagnostic) {
 }
 
 /// The book's local images, each once, numbered in book order (the order of the guides, then of
-/// use in each); the kept trees renumbered to them.
+/// use in each); the kept trees and the summaries' image numbers renumbered to them.
 fn assets(
     book: &Book,
-    guides: &[Summary],
+    guides: &mut [Summary],
     paths: &[PathBuf],
     kept: &mut [Kept],
 ) -> (Vec<Asset>, HashMap<PathBuf, usize>) {
     let mut table = validate::AssetTable::default();
-    for (g, k) in guides.iter().zip(kept.iter_mut()) {
+    for (g, k) in guides.iter_mut().zip(kept.iter_mut()) {
         let map: Vec<usize> = g
             .locals
             .iter()
@@ -357,6 +358,7 @@ fn assets(
         if let Some(kept) = k {
             validate::renumber(&mut kept.1, &map);
         }
+        g.locals = map.into_iter().map(|i| i as u32).collect();
     }
     let index: HashMap<PathBuf, usize> = paths
         .iter()
@@ -385,9 +387,11 @@ impl Images {
 }
 
 impl Checked {
-    /// The index in [`Checked::assets`] of a local image, by its path.
-    pub fn asset_of(&self, path: &std::path::Path) -> Option<usize> {
-        self.table.get(path).copied()
+    /// The index in [`Checked::assets`] of the `local`th local image of guide `guide` (its
+    /// `Image::Local(local)` while it was checked).
+    pub fn asset_of(&self, guide: usize, local: usize) -> Option<usize> {
+        let n = *self.guides.get(guide)?.locals.get(local)?;
+        Some(n as usize)
     }
 
     /// Each family's guides with their trees — kept from the check, or read and checked again
