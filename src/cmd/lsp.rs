@@ -228,10 +228,16 @@ impl Server {
         })
     }
 
-    /// The open document a request is about, checked, and the byte offset of its position.
-    fn at(&mut self, params: &Value) -> Option<(PathBuf, std::rc::Rc<Analysis>, usize)> {
+    /// The open document a request is about (`textDocument`), checked.
+    fn doc(&mut self, params: &Value) -> Option<(PathBuf, std::rc::Rc<Analysis>)> {
         let path = path_of(params["textDocument"]["uri"].as_str()?)?;
         let a = self.ws.analysis(&path)?;
+        Some((path, a))
+    }
+
+    /// [`Server::doc`], and the byte offset of the request's position.
+    fn at(&mut self, params: &Value) -> Option<(PathBuf, std::rc::Rc<Analysis>, usize)> {
+        let (path, a) = self.doc(params)?;
         let at = offset(&a.text, &params["position"]);
         Some((path, a, at))
     }
@@ -292,7 +298,7 @@ impl Server {
     /// Quick fixes for the "did you mean" of the problems in the requested range.
     fn code_actions(&mut self, params: &Value) -> Value {
         let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
-        let Some(a) = path_of(uri).and_then(|p| self.ws.analysis(&p)) else {
+        let Some((_, a)) = self.doc(params) else {
             return json!([]);
         };
         let from = offset(&a.text, &params["range"]["start"]);
@@ -384,11 +390,7 @@ impl Server {
 
     /// Each local screenshot's path, as a link to its file.
     fn links(&mut self, params: &Value) -> Value {
-        let Some(a) = params["textDocument"]["uri"]
-            .as_str()
-            .and_then(path_of)
-            .and_then(|p| self.ws.analysis(&p))
-        else {
+        let Some((_, a)) = self.doc(params) else {
             return json!([]);
         };
         let Some(c) = &a.guide else {
@@ -402,11 +404,7 @@ impl Server {
 
     /// The outline: sections with their steps.
     fn symbols(&mut self, params: &Value) -> Value {
-        let Some(a) = params["textDocument"]["uri"]
-            .as_str()
-            .and_then(path_of)
-            .and_then(|p| self.ws.analysis(&p))
-        else {
+        let Some((_, a)) = self.doc(params) else {
             return json!([]);
         };
         let Some(checked) = &a.guide else {
