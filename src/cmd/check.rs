@@ -72,7 +72,6 @@ fn report(
     files: Vec<std::path::PathBuf>,
     deny_warnings: bool,
 ) -> Result<(), Error> {
-    use crate::lint::format as f;
     let report = crate::lint::LintReport {
         notes: Vec::new(),
         stats: crate::lint::Stats {
@@ -83,17 +82,7 @@ fn report(
         sources,
         files,
     };
-    match format {
-        Format::Json => print!("{}", f::json(&report)),
-        Format::Github => print!("{}", f::github(&report)),
-        Format::Junit => print!("{}", f::junit(&report)),
-        Format::Human => {}
-    }
-    let d = &report.diagnostics;
-    if d.has_errors() || (deny_warnings && !d.is_empty()) {
-        return Err(Error::Reported);
-    }
-    Ok(())
+    super::lint::print_report(format, &report, deny_warnings)
 }
 
 /// The translation status as an aligned table: language, guide, status.

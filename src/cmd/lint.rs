@@ -81,18 +81,28 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     for note in &report.notes {
         eprintln!("warning: {note}");
     }
-    match args.format {
-        Format::Human => {
-            ui.report(&report.diagnostics, &report.sources);
-            ui.status(&format::summary(&report));
-        }
-        Format::Json => print!("{}", format::json(&report)),
-        Format::Github => print!("{}", format::github(&report)),
-        Format::Junit => print!("{}", format::junit(&report)),
+    if args.format == Format::Human {
+        ui.report(&report.diagnostics, &report.sources);
+        ui.status(&format::summary(&report));
     }
-    let failed =
-        report.diagnostics.has_errors() || (args.deny_warnings && !report.diagnostics.is_empty());
-    if failed {
+    print_report(args.format, &report, args.deny_warnings)
+}
+
+/// Prints `report` on stdout in a machine format (`human` is the caller's to print), then
+/// fails when it has errors (or warnings, with `deny_warnings`). `lint` and `check` share it.
+pub(super) fn print_report(
+    f: Format,
+    report: &crate::lint::LintReport,
+    deny_warnings: bool,
+) -> Result<(), Error> {
+    match f {
+        Format::Human => {}
+        Format::Json => print!("{}", format::json(report)),
+        Format::Github => print!("{}", format::github(report)),
+        Format::Junit => print!("{}", format::junit(report)),
+    }
+    let d = &report.diagnostics;
+    if d.has_errors() || (deny_warnings && !d.is_empty()) {
         // The problems were printed in the chosen format; only the exit code is left to set.
         return Err(Error::Reported);
     }
