@@ -82,7 +82,7 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     // Local screenshots (each file once) and the URLs to check, taken from each guide as it
     // is checked (a large book is not read twice); the text of a guide with problems, to show
     // them. A use's image is first its number in its guide, then in the book.
-    let (mut checked, per_guide) = book.check_visiting(&book.variant(), |g, r, _| {
+    let (mut checked, per_guide) = book.check_visiting(&book.variant(), |g, r| {
         let (mut uses, mut local, mut diags) = (Vec::new(), Vec::new(), Diagnostics::default());
         collect(g, r, &mut uses, &mut local, &mut diags);
         let text = (!diags.is_empty()).then(|| (g.shown.clone(), g.text.clone()));

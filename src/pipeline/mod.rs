@@ -71,7 +71,7 @@ impl Book {
     }
 
     fn check_variant(&self, v: &Variant) -> Result<Checked, Error> {
-        Ok(self.check_visiting(v, |_, _, _| ())?.0)
+        Ok(self.check_visiting(v, |_, _| ())?.0)
     }
 
     /// [`Book::check`] of profile `v`, with `visit` called on each guide as it is checked (see
@@ -79,7 +79,7 @@ impl Book {
     pub fn check_visiting<T: Send>(
         &self,
         v: &Variant,
-        visit: impl Fn(&crate::load::LoadedGuide, &crate::validate::Resolved, &[PathBuf]) -> T + Sync,
+        visit: impl Fn(&crate::load::LoadedGuide, &crate::validate::Resolved) -> T + Sync,
     ) -> Result<(Checked, Vec<T>), Error> {
         let (mut checked, visits) = stream::check_with(self, v, visit)?;
         checked.diagnostics.extend(self.untranslated_strings());

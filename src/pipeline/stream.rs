@@ -112,14 +112,15 @@ struct FamilyChecked<T> {
     sources: Vec<(PathBuf, Arc<str>)>,
 }
 
-/// Checks every guide of the book, for one profile (`variant`), with `visit` called on each guide as it is checked, on the worker that read it
-/// (with its local images: `Image::Local(i)` is the `i`th). What it returns comes back in book
+/// Checks every guide of the book, for one profile (`variant`), with `visit` called on each
+/// guide as it is checked, on the worker that read it. What it returns comes back in book
 /// order, one for each of [`Checked::guides`]: `lint` looks at every guide this way without
-/// reading a large book twice.
+/// reading a large book twice. Its `Image::Local(i)` are the guide's own numbers, which
+/// [`Checked::asset_of`] turns into the book's.
 pub fn check_with<T: Send>(
     book: &Book,
     variant: &Variant,
-    visit: impl Fn(&LoadedGuide, &Resolved, &[PathBuf]) -> T + Sync,
+    visit: impl Fn(&LoadedGuide, &Resolved) -> T + Sync,
 ) -> Result<(Checked, Vec<T>), Error> {
     let found = crate::timed("find", || load::find_guides(&book.src));
     let mut diagnostics = Diagnostics::default();
@@ -280,7 +281,7 @@ fn check_family<T>(
     variant: &Variant,
     cx: &validate::Context,
     keep: bool,
-    visit: &impl Fn(&LoadedGuide, &Resolved, &[PathBuf]) -> T,
+    visit: &impl Fn(&LoadedGuide, &Resolved) -> T,
 ) -> FamilyChecked<T> {
     let mut out = FamilyChecked {
         guides: Vec::new(),
@@ -308,7 +309,7 @@ fn check_family<T>(
         }
         out.diagnostics.append(&mut diags);
         let summary = Summary::of(&g, &r);
-        out.visited.push(visit(&g, &r, &locals));
+        out.visited.push(visit(&g, &r));
         out.locals.push(locals);
         if g.lang.is_none() {
             // Its translations need it; it is kept (or dropped) after them.
