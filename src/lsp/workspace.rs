@@ -33,14 +33,23 @@ pub struct Workspace {
     checked: HashMap<PathBuf, Rc<Analysis>>,
     /// The books whose guides are being read, on other threads.
     reading: HashMap<PathBuf, mpsc::Receiver<Index>>,
+    /// Guides edited since the last [`Workspace::poll`]: what their book knows of them is
+    /// brought up to date there, once for a burst of edits, not on every key.
+    edited: std::collections::BTreeSet<PathBuf>,
 }
 
 impl Workspace {
-    /// The editor opened or changed a document: the documents whose problems may have changed
-    /// (this one, the other open ones of its book).
+    /// The editor opened or changed a document: the documents whose problems may have changed.
+    /// For a guide that is itself (the others of its book follow from [`Workspace::poll`]);
+    /// for book.toml, every open document of the book.
     pub fn set(&mut self, path: &Path, text: &str) -> Vec<PathBuf> {
         self.docs.insert(path.to_path_buf(), text.to_owned());
-        self.touched(path)
+        if is_config(path) {
+            return self.touched(path);
+        }
+        self.checked.remove(path);
+        self.edited.insert(path.to_path_buf());
+        vec![path.to_path_buf()]
     }
 
     /// The editor closed a document: it is the file on disk again. The last one of a book
@@ -48,6 +57,7 @@ impl Workspace {
     pub fn close(&mut self, path: &Path) -> Vec<PathBuf> {
         self.docs.remove(path);
         self.checked.remove(path);
+        self.edited.remove(path);
         if let Some(root) = root_of(path)
             && !self.docs.keys().any(|d| d.starts_with(&root))
         {
@@ -153,8 +163,13 @@ impl Workspace {
         self.projects.get(&root)?.as_ref().ok()
     }
 
-    /// Takes what the readers of books have read; the open documents to check again with it.
+    /// Brings what the books know of the guides edited since the last call up to date, and
+    /// takes what the readers of books have read: the open documents to check again.
     pub fn poll(&mut self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for path in std::mem::take(&mut self.edited) {
+            out.extend(self.touched(&path));
+        }
         let mut done = Vec::new();
         self.reading.retain(|root, rx| match rx.try_recv() {
             Ok(index) => {
@@ -168,7 +183,6 @@ impl Workspace {
                 false
             }
         });
-        let mut out = Vec::new();
         for (root, index) in done {
             let Some(Ok(p)) = self.projects.get_mut(&root) else {
                 continue;

@@ -695,3 +695,37 @@ fn a_book_closed_is_read_again_when_reopened() {
     assert_eq!(published.len(), 1, "{published:?}");
     c.stop();
 }
+
+/// An unsaved edit to one guide's id reaches the other open guides: the later of two guides
+/// with the same id gets E009 once the edit is settled, and loses it when the id changes back.
+#[test]
+fn an_edited_id_reaches_the_other_open_guides() {
+    let book = Book::fixture("translations");
+    let root = book.path().canonicalize().unwrap();
+    let uri = |rel: &str| format!("file://{}", root.join(rel).display());
+    let welcome = "content/welcome.yaml";
+    let mut c = Client::ready();
+    c.open(&uri(welcome), &book.read(welcome));
+    assert_eq!(c.diagnostics(&uri(welcome)), Vec::<Value>::new());
+    // A new guide, unsaved, earlier in book order.
+    let new = "content/aa.yaml";
+    let text = "title: Hello\nid: hello\nweight: -5\nsections:\n  - title: A\n    steps:\n      - text: B\n";
+    c.open(&uri(new), text);
+    assert_eq!(c.diagnostics(&uri(new)), Vec::<Value>::new());
+    // A new guide may change what the others see: they are checked again, still clean.
+    assert_eq!(c.diagnostics(&uri(welcome)), Vec::<Value>::new());
+    let clash = text.replace("id: hello", "id: welcome");
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri(new), "version": 2}, "contentChanges": [{"text": clash}]}}));
+    let published = c.diagnostics(&uri(welcome));
+    assert_eq!(
+        published
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["E009"],
+        "{published:?}"
+    );
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri(new), "version": 3}, "contentChanges": [{"text": text}]}}));
+    assert_eq!(c.diagnostics(&uri(welcome)), Vec::<Value>::new());
+    c.stop();
+}
