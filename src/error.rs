@@ -62,7 +62,8 @@ impl Error {
                 diagnostics,
                 sources,
             }) => diagnostics.render(sources, color),
-            Error::Config(c) => format!("error: {c}\n"),
+            // A profile name or path from the command line is untrusted too.
+            Error::Config(c) => format!("error: {}\n", crate::diag::printable(&c.to_string())),
             Error::Other(err) => {
                 format!("error: {}\n", crate::diag::printable(&format!("{err:#}")))
             }

@@ -181,10 +181,15 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
 /// inline with its checked URL (a reference definition cannot smuggle one in).
 pub fn sanitize_with<'t>(text: &'t str, images: &dyn Fn(&str) -> Option<String>) -> Cow<'t, str> {
     let f = inspect(text);
-    if f.raw_html.is_empty() && f.unsafe_urls.is_empty() && f.local_images.is_empty() {
+    let autolink_into_code = autolink_runs_into_code(text);
+    if f.raw_html.is_empty()
+        && f.unsafe_urls.is_empty()
+        && f.local_images.is_empty()
+        && !autolink_into_code
+    {
         return Cow::Borrowed(text);
     }
-    if !f.raw_html.is_empty() || !f.unsafe_urls.is_empty() {
+    if !f.raw_html.is_empty() || !f.unsafe_urls.is_empty() || autolink_into_code {
         return Cow::Owned(rewrite(text, images));
     }
     let mut cuts: Vec<(Range<usize>, String)> =
@@ -230,7 +235,9 @@ fn rewrite(text: &str, images: &dyn Fn(&str) -> Option<String>) -> String {
             CowStr::from(dest_url.into_string())
         }
     };
-    let events = Parser::new_ext(text, options()).filter_map(|e| match e {
+    // Adjacent text merged, so a URL split by the parser is seen whole by `end_autolinks`.
+    let parser = pulldown_cmark::TextMergeStream::new(Parser::new_ext(text, options()));
+    let events = parser.filter_map(|e| match e {
         Event::Html(_)
         | Event::InlineHtml(_)
         | Event::Start(Tag::HtmlBlock)
@@ -253,10 +260,115 @@ fn rewrite(text: &str, images: &dyn Fn(&str) -> Option<String>) -> String {
         })),
         e => Some(e),
     });
+    let events = end_autolinks(events.collect());
     let mut out = String::with_capacity(text.len());
-    if pulldown_cmark_to_cmark::cmark(events, &mut out, options()).is_err() {
+    if pulldown_cmark_to_cmark::cmark(events.into_iter(), &mut out, options()).is_err() {
         // Writing to a String cannot fail; if the writer ever refuses, plain text is safe.
         return md_escape(&plain(text));
+    }
+    out
+}
+
+/// Where GitHub's extended autolinks start in a word: `https://`, `http://`, `ftp://`, `www.`.
+fn autolink_start(word: &str) -> Option<usize> {
+    let lower = word.to_ascii_lowercase();
+    ["https://", "http://", "ftp://", "www."]
+        .iter()
+        .filter_map(|p| lower.find(p))
+        .min()
+}
+
+/// Does a bare URL (`https://…`, `www.…`) run straight into a code span or a backslash
+/// escape?
+///
+/// GitHub's extended autolinks end only at white space or `<`: in
+/// ``https://x.example/`<img src=x onerror=…>` `` the link swallows the opening backtick (and
+/// in ``https://x.example/\<img …`` the backslash), and what CommonMark reads as code or
+/// escaped text becomes live HTML on GitHub.
+fn autolink_runs_into_code(text: &str) -> bool {
+    let mut word_start = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() || c == '<' {
+            word_start = i + c.len_utf8();
+        } else if matches!(c, '`' | '\\')
+            && i > word_start
+            && autolink_start(&text[word_start..i]).is_some()
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// The bare URLs GitHub would link in `s` (`https://`, `http://`, `ftp://`, `www.`): each
+/// byte range runs to white space, `<` or `>`, less the punctuation that ends a sentence.
+fn gfm_autolinks(s: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(k) = autolink_start(&s[pos..]) {
+        let start = pos + k;
+        let len = s[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>'))
+            .unwrap_or(s.len() - start);
+        let url = s[start..start + len]
+            .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"', '*', '_', '~']);
+        if url.len() > url.find("://").map_or(4, |k| k + 3) {
+            out.push(start..start + url.len());
+        }
+        pos = start + len.max(1);
+    }
+    out
+}
+
+/// Writes every bare URL of the text as an explicit link (`<https://…>`, `[www.…](http://www.…)`),
+/// whose end GitHub's autolinker cannot run past: text that is code or escaped to CommonMark
+/// stays so on GitHub, and the link is the one GitHub would have made.
+fn end_autolinks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut in_link = 0usize;
+    for e in events {
+        match &e {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
+            _ => {}
+        }
+        let Event::Text(t) = &e else {
+            out.push(e);
+            continue;
+        };
+        let urls = if in_link == 0 {
+            gfm_autolinks(t)
+        } else {
+            Vec::new()
+        };
+        if urls.is_empty() {
+            out.push(e);
+            continue;
+        }
+        let mut pos = 0;
+        for r in urls {
+            if r.start > pos {
+                out.push(Event::Text(CowStr::from(t[pos..r.start].to_owned())));
+            }
+            let url = t[r.clone()].to_owned();
+            let (link_type, dest) = if url.to_ascii_lowercase().starts_with("www.") {
+                (LinkType::Inline, format!("http://{url}"))
+            } else {
+                (LinkType::Autolink, url.clone())
+            };
+            out.push(Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::from(dest),
+                title: CowStr::Borrowed(""),
+                id: CowStr::Borrowed(""),
+            }));
+            out.push(Event::Text(CowStr::from(url)));
+            out.push(Event::End(TagEnd::Link));
+            pos = r.end;
+        }
+        if pos < t.len() {
+            out.push(Event::Text(CowStr::from(t[pos..].to_owned())));
+        }
     }
     out
 }

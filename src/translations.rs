@@ -95,19 +95,24 @@ pub fn status(book: &Book, guides: &[Summary]) -> Vec<Row> {
 struct LastChange {
     /// Absolute path → seconds since the epoch of the last commit that touched it.
     committed: HashMap<PathBuf, u64>,
-    /// Files that differ from their last commit, or are not committed.
-    dirty: Vec<PathBuf>,
+    /// Absolute path → its blob's id in `HEAD` (hex): the file is as committed when its bytes
+    /// hash to it.
+    blobs: HashMap<PathBuf, String>,
 }
 
 impl LastChange {
     fn of(root: &Path) -> LastChange {
         let mut committed = HashMap::new();
-        let mut dirty = Vec::new();
+        let mut blobs = HashMap::new();
         // Newest commit first: a file's first appearance is its last change.
-        if let Some(log) = git(
+        let log = git(
             root,
             &[
                 "log",
+                "--no-show-signature",
+                "--no-ext-diff",
+                "--no-textconv",
+                "--no-mailmap",
                 "--format=%x00%ct",
                 "--name-only",
                 "--relative",
@@ -115,31 +120,42 @@ impl LastChange {
                 "--",
                 ".",
             ],
-        ) {
-            let mut time = 0;
-            for line in log.lines() {
-                if let Some(t) = line.strip_prefix('\0') {
-                    time = t.trim().parse().unwrap_or(0);
-                } else if !line.is_empty() {
-                    committed.entry(root.join(line)).or_insert(time);
-                }
+        );
+        let Some(log) = log else {
+            return LastChange { committed, blobs };
+        };
+        let mut time = 0;
+        for line in log.lines() {
+            if let Some(t) = line.strip_prefix('\0') {
+                time = t.trim().parse().unwrap_or(0);
+            } else if !line.is_empty() {
+                committed.entry(root.join(line)).or_insert(time);
             }
-            for args in [
-                &["diff", "--name-only", "--relative", "HEAD", "--", "."][..],
-                &["ls-files", "--others", "--exclude-standard", "--", "."][..],
-            ] {
-                if let Some(out) = git(root, args) {
-                    dirty.extend(out.lines().filter(|l| !l.is_empty()).map(|l| root.join(l)));
+        }
+        // What HEAD holds, read from the object store: unlike `git diff` or `git status`, this
+        // never reads the work tree, so no filter, fsmonitor or attribute the repository
+        // configures is run.
+        if let Some(tree) = git(root, &["ls-tree", "-r", "-z", "HEAD", "--", "."]) {
+            for entry in tree.split('\0') {
+                let Some((meta, path)) = entry.split_once('\t') else {
+                    continue;
+                };
+                let mut parts = meta.split(' ');
+                if let (Some(_mode), Some("blob"), Some(id)) =
+                    (parts.next(), parts.next(), parts.next())
+                {
+                    blobs.insert(root.join(path), id.to_owned());
                 }
             }
         }
-        LastChange { committed, dirty }
+        LastChange { committed, blobs }
     }
 
-    /// The last change of the file at `path`.
+    /// The last change of the file at `path`: its last commit's time if its bytes are what
+    /// HEAD holds, else its modification time.
     fn at(&self, path: &Path) -> u64 {
         match self.committed.get(path) {
-            Some(&t) if !self.dirty.iter().any(|d| d == path) => t,
+            Some(&t) if self.as_committed(path) => t,
             _ => std::fs::metadata(path)
                 .and_then(|m| m.modified())
                 .ok()
@@ -147,14 +163,64 @@ impl LastChange {
                 .map_or(0, |d| d.as_secs()),
         }
     }
+
+    /// Are the bytes of the file at `path` the blob HEAD holds for it? (git's blob id: SHA-1
+    /// of `blob <length>\0` and the bytes; a repository of another hash is taken as changed.)
+    fn as_committed(&self, path: &Path) -> bool {
+        use sha1::Digest;
+        let Some(id) = self.blobs.get(path) else {
+            return false;
+        };
+        let Ok(bytes) = crate::safe_fs::read_regular(path, crate::load::MAX_GUIDE_BYTES) else {
+            return false;
+        };
+        let mut h = sha1::Sha1::new();
+        h.update(format!("blob {}\0", bytes.len()).as_bytes());
+        h.update(&bytes);
+        let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        hex == *id
+    }
 }
 
 /// The output of a git command run in `dir`, if git is there and it succeeded.
+///
+/// The repository is untrusted (a pull request can bring a book that is one, with its own
+/// `.git/config`): only commands that read the object store are run, never the work tree or
+/// the index, and every setting through which git runs a program is overridden on the command
+/// line, which beats the repository's config: fsmonitor, hooks, pager, signature checking, and
+/// every transport (a partial clone would otherwise fetch a missing object through its remote,
+/// `ext::` commands included).
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    const OVERRIDES: [&str; 11] = [
+        "core.fsmonitor=false",
+        "core.hooksPath=/dev/null",
+        "core.pager=cat",
+        "core.sshCommand=false",
+        "core.gitProxy=",
+        "core.askPass=false",
+        "credential.helper=",
+        "diff.external=",
+        "gpg.program=false",
+        "log.showSignature=false",
+        "protocol.allow=never",
+    ];
+    let mut cmd = Command::new("git");
+    cmd.arg("--no-pager").arg("-C").arg(dir);
+    for o in OVERRIDES {
+        cmd.arg("-c").arg(o);
+    }
+    for p in ["ext", "file", "ssh", "git", "http", "https", "fd"] {
+        cmd.arg("-c").arg(format!("protocol.{p}.allow=never"));
+    }
+    let out = cmd
         .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_ALLOW_PROTOCOL", "none")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env_remove("GIT_EXTERNAL_DIFF")
+        .env_remove("GIT_PAGER")
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .output()

@@ -31,7 +31,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     if args.translations
         && let Some((_, c)) = all.first()
     {
-        print!("{}", table(&crate::translations::status(&book, &c.guides)));
+        super::write_stdout(table(&crate::translations::status(&book, &c.guides)).as_bytes())?;
     }
     let (diagnostics, sources) = crate::pipeline::merged(&all);
     if args.format != Format::Human {

@@ -15,6 +15,7 @@ pub struct Args {
 
 pub fn run(args: Args, _ui: Ui) -> Result<(), Error> {
     let mut cmd = Cli::command();
-    clap_complete::generate(args.shell, &mut cmd, "stepbook", &mut std::io::stdout());
-    Ok(())
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "stepbook", &mut script);
+    super::write_stdout(&script)
 }

@@ -113,7 +113,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     for ((file, _, target), guide) in jobs.iter().zip(&guides) {
         let yaml = crate::import::yaml::to_yaml(guide, schema.as_deref(), &shown(file));
         if args.dry_run {
-            println!("# {}\n{yaml}", target.display());
+            super::write_stdout(format!("# {}\n{yaml}\n", target.display()).as_bytes())?;
             for (from, to, n) in copied_folders(guide) {
                 ui.status(&format!(
                     "would copy {n} image{} from {from} to {to}",

@@ -95,12 +95,13 @@ pub(super) fn print_report(
     report: &crate::lint::LintReport,
     deny_warnings: bool,
 ) -> Result<(), Error> {
-    match f {
-        Format::Human => {}
-        Format::Json => print!("{}", format::json(report)),
-        Format::Github => print!("{}", format::github(report)),
-        Format::Junit => print!("{}", format::junit(report)),
-    }
+    let text = match f {
+        Format::Human => String::new(),
+        Format::Json => format::json(report),
+        Format::Github => format::github(report),
+        Format::Junit => format::junit(report),
+    };
+    super::write_stdout(text.as_bytes())?;
     let d = &report.diagnostics;
     if d.has_errors() || (deny_warnings && !d.is_empty()) {
         // The problems were printed in the chosen format; only the exit code is left to set.

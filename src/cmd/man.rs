@@ -21,8 +21,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let Some(dir) = args.out_dir else {
         let mut page = Vec::new();
         render(&cmd, &mut page)?;
-        print!("{}", String::from_utf8_lossy(&page));
-        return Ok(());
+        return super::write_stdout(&page);
     };
     std::fs::create_dir_all(&dir)
         .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;

@@ -186,8 +186,27 @@ impl Ui {
     /// A progress or summary line, to stderr.
     pub fn status(&self, line: &str) {
         if !self.quiet {
-            eprintln!("{line}");
+            // Lines name paths and values from the command line: no raw escape reaches the
+            // terminal.
+            eprintln!("{}", crate::diag::printable(line));
         }
+    }
+}
+
+/// Writes a command's result to stdout, whole, and flushes it.
+///
+/// A reader that went away (`stepbook check --format json | head -c 100`) is not a failure of
+/// the command: the rest is dropped quietly and the command ends with the code its result
+/// gives. Any other write failure (a full disk, `> /dev/full`) is a one-line error, exit 1.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Other(anyhow::anyhow!(
+            "cannot write to standard output: {e}"
+        ))),
     }
 }
 

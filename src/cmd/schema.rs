@@ -18,6 +18,5 @@ pub fn run(args: Args, _ui: Ui) -> Result<(), Error> {
     };
     let text = serde_json::to_string_pretty(&schema)
         .map_err(|e| Error::Other(anyhow::anyhow!("failed to print the schema: {e}")))?;
-    println!("{text}");
-    Ok(())
+    super::write_stdout(format!("{text}\n").as_bytes())
 }

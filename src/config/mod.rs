@@ -602,6 +602,11 @@ mod tests {
             "/a\" onmouseover=\"x",
             "https://",
             "https:///x",
+            "https://x.example/a?q=1#frag",
+            "https://x.example/#frag",
+            "/guides/?q",
+            "https://user:pw@host/",
+            "https://user@host/",
         ] {
             assert!(!base_url_ok(bad), "{bad}");
         }

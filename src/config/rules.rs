@@ -112,12 +112,16 @@ fn html_values(
     diags: &mut Vec<Diagnostic>,
 ) {
     if let Some((url, span)) = string_in(html, "base-url")
-        && !base_url_ok(&url)
+        && let Some(why) = base_url_problem(&url)
     {
         diags.push(
-            Diagnostic::error(Code::E006, display, format!("`base-url` `{}` is not allowed", url.escape_debug()))
-                .at(span)
-                .help("use a path that starts with `/` (like `/guides/`), an http(s):// URL, or leave it empty for relative links"),
+            Diagnostic::error(
+                Code::E006,
+                display,
+                format!("`base-url` `{}` is not allowed", url.escape_debug()),
+            )
+            .at(span)
+            .help(why),
         );
     }
     let Some((theme, span)) = string_in(html, "theme") else {
@@ -232,6 +236,28 @@ pub fn exclude_glob(pattern: &str) -> Result<globset::Glob, String> {
 /// http(s) URL with a host; no other scheme (`javascript:`), no `//host` without one, nothing
 /// that would break out of an attribute.
 pub fn base_url_ok(url: &str) -> bool {
+    base_url_problem(url).is_none()
+}
+
+/// What is wrong with `url` as a `base-url`, if anything: it is put before every link of the
+/// site, so a query or fragment would end up inside every link (`…#frag/theme/style.css`), and
+/// credentials (`user:password@`) would be published in every page.
+fn base_url_problem(url: &str) -> Option<&'static str> {
+    if url.contains(['?', '#']) {
+        return Some("a query or fragment (`?…`, `#…`) would end up inside every link: remove it");
+    }
+    let host = url.split_once("://").map_or("", |(_, rest)| rest);
+    if host.split('/').next().is_some_and(|h| h.contains('@')) {
+        return Some(
+            "credentials (`user:password@`) would be published in every page: remove them",
+        );
+    }
+    (!base_url_shape_ok(url)).then_some(
+        "use a path that starts with `/` (like `/guides/`), an http(s):// URL, or leave it empty for relative links",
+    )
+}
+
+fn base_url_shape_ok(url: &str) -> bool {
     if url.chars().any(|c| {
         c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
     }) {

@@ -334,6 +334,26 @@ impl Engine {
 /// no templates.
 /// `{{ t.steps | fill(n=guide.step_count) }}`: an interface string with its `{name}`s filled
 /// in from the arguments; with `n`, a `one|other` string gives the form for that count.
+/// JSON made safe to embed in HTML, inside a `<script>` element or a script file: `<`, `>` and
+/// `&` become `\u003c`, `\u003e`, `\u0026` (the same string to a JSON parser), so no text can
+/// close the element or open a comment (`<!--<script>` would put the HTML parser in the
+/// double-escaped state, and the real `</script>` would no longer close it).
+pub(crate) fn script_safe_json(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn fill_filter(val: &str, kwargs: tera::Kwargs, _: &tera::State) -> String {
     let args: Vec<(String, String)> = kwargs
         .iter()

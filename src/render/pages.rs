@@ -83,7 +83,7 @@ impl Neighbours {
 }
 
 /// The interface text the reader's scripts show (progress, copy buttons, the timer, search),
-/// as JSON for a `<script type="application/json">` element (`</` escaped).
+/// as JSON for a `<script type="application/json">` element (`<`, `>`, `&` escaped).
 fn reader_strings(t: &crate::i18n::Strings) -> String {
     const KEYS: [&str; 13] = [
         "progress_done",
@@ -104,9 +104,7 @@ fn reader_strings(t: &crate::i18n::Strings) -> String {
         .iter()
         .map(|k| ((*k).to_owned(), serde_json::Value::from(t.get(k))))
         .collect();
-    serde_json::Value::Object(map)
-        .to_string()
-        .replace("</", "<\\/")
+    super::script_safe_json(serde_json::Value::Object(map).to_string())
 }
 
 /// The templates, book-level context and the outputs every page is rendered with.

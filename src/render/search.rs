@@ -138,14 +138,9 @@ fn entry_at(text: &str, at: usize) -> Option<(&str, usize)> {
     })
 }
 
-/// A string as a JSON string literal, safe inside a `<script>` (`</` escaped).
+/// A string as a JSON string literal, safe inside a `<script>` (`<`, `>`, `&` escaped).
 fn json(s: &str) -> String {
-    let out = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    if out.contains("</") {
-        out.replace("</", "<\\/")
-    } else {
-        out
-    }
+    super::script_safe_json(serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()))
 }
 
 /// The index files of one language (`lang`, its folder prefix), made one at a time as they are

@@ -3,8 +3,10 @@
 
 mod bounds;
 mod data_loss;
+mod git;
 mod lint_http;
 mod markup;
 mod publishing;
 mod server;
+mod streams;
 mod writes;

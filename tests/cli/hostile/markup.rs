@@ -172,3 +172,143 @@ fn a_space_in_a_screenshot_url_is_named_as_the_problem() {
     assert!(r.stderr.contains("%20"), "{}", r.stderr);
     assert!(!r.stderr.contains("is not allowed"), "{}", r.stderr);
 }
+
+/// The text between `open` and the next `</script>` in `html`.
+fn script_body<'h>(html: &'h str, open: &str) -> &'h str {
+    let start = html.find(open).unwrap_or_else(|| panic!("no {open}")) + open.len();
+    let len = html[start..].find("</script>").expect("script closed");
+    &html[start..start + len]
+}
+
+#[test]
+fn interface_strings_cannot_open_a_comment_that_swallows_the_page_scripts() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!(
+            "{toml}\n[languages.de]\ntitle = \"T\"\n\n[languages.de.strings]\nsearch_nothing = \"<!--<script>\"\nsearch_step = \"a & b > c\"\n"
+        ),
+    );
+    book.write(
+        "content/azure-pass.de.yaml",
+        &book.read("content/azure-pass.yaml"),
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = book.read("book/html/de/azure-pass/index.html");
+    let strings = script_body(&html, "id=\"stepbook-strings\">");
+    // No character that means anything to the HTML parser inside the script element ...
+    assert!(!strings.contains(['<', '>', '&']), "{strings}");
+    // ... and still the same strings to the JSON parser.
+    let v: serde_json::Value = serde_json::from_str(strings).unwrap();
+    assert_eq!(v["search_nothing"], "<!--<script>");
+    assert_eq!(v["search_step"], "a & b > c");
+    // The search index, a script too, holds a title with the same characters safely.
+    let index = book.read("book/html/de/search-index.js");
+    assert!(!index.contains("<!--"), "{index}");
+}
+
+/// What GitHub shows of `md` (cmark-gfm with raw HTML kept, as GitHub's renderer parses it
+/// before its own sanitizer), or None when the Python binding cmarkgfm is not installed.
+fn gfm_html(md: &str) -> Option<String> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, cmarkgfm\nfrom cmarkgfm.cmark import Options\nsys.stdout.write(cmarkgfm.github_flavored_markdown_to_html(sys.stdin.read(), options=Options.CMARK_OPT_UNSAFE))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(md.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn a_bare_url_running_into_a_code_span_shows_no_live_html_on_github() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!(
+            "{toml}\n[variables]\npayload = \"https://v.example/`<img src=x onerror=alert(3)>`\"\n"
+        ),
+    );
+    book.write(
+        "content/gfm.yaml",
+        "title: GFM\nsections:\n  - title: S\n    steps:\n      - text: \"Open https://x.example/`<img src=x onerror=alert(1)>` now\"\n      - text: \"Or www.x.example/`<img src=x onerror=alert(2)>`\"\n      - text: \"Via {{ payload }}\"\n      - text: \"Plain https://ok.example/ and `code`\"\n",
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = book.read("book/markdown/gfm.md");
+    let Some(html) = gfm_html(&md) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs cmarkgfm (pip)"
+        );
+        eprintln!("cmarkgfm not installed: skipped");
+        return;
+    };
+    assert!(!html.contains("<img"), "{md}\n{html}");
+    for n in 1..=2 {
+        assert!(
+            html.contains(&format!(
+                "<code>&lt;img src=x onerror=alert({n})&gt;</code>"
+            )),
+            "{n}: {md}\n{html}"
+        );
+    }
+    // A variable's value is text, and stays text.
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(3)&gt;"),
+        "{md}\n{html}"
+    );
+    // A URL followed by a space and code is left as written.
+    assert!(md.contains("Plain https://ok.example/ and `code`"), "{md}");
+}
+
+#[test]
+fn escape_sequences_in_flags_are_printed_escaped() {
+    let book = Book::bundled();
+    let unprintable = |s: &str| {
+        s.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    };
+    let r = book.run(&["build", "--profile", "\u{1b}]0;PWNED\u{7}"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(!unprintable(&r.stderr), "{:?}", r.stderr);
+    assert!(r.stderr.contains("\\u{1b}]0;PWNED\\u{7}"), "{}", r.stderr);
+    let r = book.run(&["build", "--dest-dir", "out\u{1b}[2J"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!unprintable(&r.stderr), "{:?}", r.stderr);
+}
+
+#[test]
+fn base_url_with_a_fragment_query_or_credentials_is_refused_at_its_line() {
+    for (url, why) in [
+        (
+            "https://x.example/a?q=1#frag",
+            "would end up inside every link",
+        ),
+        ("https://user:pw@host/", "would be published in every page"),
+    ] {
+        let book = Book::bundled();
+        let toml = book.read("book.toml").replace(
+            "theme = \"default\"",
+            &format!("theme = \"default\"\nbase-url = \"{url}\""),
+        );
+        book.write("book.toml", &toml);
+        let r = book.run(&["build"]);
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        assert!(r.stderr.contains("error[E006]"), "{}", r.stderr);
+        assert!(r.stderr.contains("book.toml:18:"), "{}", r.stderr);
+        assert!(r.stderr.contains(why), "{}", r.stderr);
+        assert!(!book.path().join("book").exists());
+    }
+}
