@@ -57,10 +57,19 @@ pub fn flatten(table: &BTreeMap<String, VarValue>) -> Vars {
     out
 }
 
-/// Whether `name` is a variable name: dot-joined segments of ASCII letters, digits, `_` and
-/// `-`, each starting with a letter or `_`.
+/// The most parts a variable name may have (`event.wifi.name` has three) and its greatest
+/// length: templates see the names as nested tables (`variables.event.wifi.name`), and a name
+/// of 20,000 parts nested that deep overflowed the stack.
+pub const MAX_NAME_PARTS: usize = 16;
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// Whether `name` is a variable name: at most [`MAX_NAME_PARTS`] dot-joined segments of ASCII
+/// letters, digits, `_` and `-`, each starting with a letter or `_`, at most
+/// [`MAX_NAME_BYTES`] long.
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
+        && name.len() <= MAX_NAME_BYTES
+        && name.bytes().filter(|&b| b == b'.').count() < MAX_NAME_PARTS
         && name.split('.').all(|seg| {
             let mut chars = seg.chars();
             matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -130,7 +139,14 @@ pub enum Problem {
     /// The value holds a backtick and the placeholder is inside code, where it cannot be
     /// escaped.
     BacktickInCode(Placeholder),
+    /// The value would take the guide past [`MAX_EXPANDED_BYTES`]; this placeholder and every
+    /// one after it are left as written.
+    OverBudget(Placeholder),
 }
+
+/// How many bytes the values put into one guide may add up to: a 500 KB value used 2,000 times
+/// made a 16 KB guide 1 GB. The same bound as YAML's aliases (16 MiB).
+pub const MAX_EXPANDED_BYTES: usize = 16 << 20;
 
 /// `text` with every placeholder replaced by its value from `lookup`; the problems found, with
 /// their places in `text`. A text without `{{` is returned unchanged without parsing.
@@ -138,6 +154,19 @@ pub fn substitute(
     text: &str,
     flavor: Flavor,
     lookup: &dyn Fn(&str) -> Option<String>,
+) -> (String, Vec<Problem>) {
+    let mut unlimited = usize::MAX;
+    substitute_within(text, flavor, lookup, &mut unlimited)
+}
+
+/// [`substitute`], the values adding at most `budget` bytes (what they add is taken from it):
+/// the first placeholder past it is [`Problem::OverBudget`], and it and the rest are left as
+/// written.
+pub fn substitute_within(
+    text: &str,
+    flavor: Flavor,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    budget: &mut usize,
 ) -> (String, Vec<Problem>) {
     let found = scan(text);
     if found.placeholders.is_empty() && found.escapes.is_empty() {
@@ -158,6 +187,9 @@ pub fn substitute(
         }
     }
     for p in found.placeholders {
+        if *budget == 0 {
+            break;
+        }
         let Some(value) = lookup(&p.name) else {
             problems.push(Problem::Undefined(p));
             continue;
@@ -178,6 +210,12 @@ pub fn substitute(
             }
             Flavor::Markdown => markdown_text(&one_line),
         };
+        if new.len() > *budget {
+            *budget = 0;
+            problems.push(Problem::OverBudget(p));
+            break;
+        }
+        *budget -= new.len();
         edits.push((p.range, new));
     }
     edits.sort_by_key(|(r, _)| r.start);
@@ -326,10 +364,19 @@ pub fn parse_set(s: &str) -> Result<(String, String), String> {
     let name = name.trim();
     if !valid_name(name) {
         return Err(format!(
-            "`{name}` is not a variable name (letters, digits, `_` and `-`, dots between parts)"
+            "`{}` is not a variable name (letters, digits, `_` and `-`, dots between at most {MAX_NAME_PARTS} parts, at most {MAX_NAME_BYTES} characters)",
+            shorten(name)
         ));
     }
     Ok((name.to_owned(), value.to_owned()))
+}
+
+/// A name cut to its first 60 characters for a message (a rejected name can be 40 KB).
+pub fn shorten(name: &str) -> String {
+    match name.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &name[..i]),
+        None => name.to_owned(),
+    }
 }
 
 #[cfg(test)]

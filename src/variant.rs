@@ -123,6 +123,7 @@ pub fn apply(mut g: LoadedGuide, v: &Variant) -> (LoadedGuide, Vec<Diagnostic>) 
         shown: g.shown.clone(),
         v,
         diags: Vec::new(),
+        budget: variables::MAX_EXPANDED_BYTES,
     };
     cx.guide_vars(&g.guide);
     if tagged {
@@ -140,20 +141,22 @@ struct Cx<'a> {
     shown: std::path::PathBuf,
     v: &'a Variant,
     diags: Vec<Diagnostic>,
+    /// What the variables' values may still add to the guide, in bytes.
+    budget: usize,
 }
 
 impl Cx<'_> {
     fn guide_vars(&mut self, guide: &Guide) {
         for (k, _) in &guide.variables.0 {
-            if !k.split('.').all(variables::valid_name) {
+            if !variables::valid_name(&k.value) {
                 self.diags.push(
                     Diagnostic::error(
                         Code::E105,
                         &self.shown,
-                        format!("`{}` cannot be used as a variable name", k.value),
+                        format!("`{}` cannot be used as a variable name", variables::shorten(&k.value)),
                     )
                     .at(k.span.clone())
-                    .help("use letters, digits, `_` and `-`, starting with a letter; maps give dotted names"),
+                    .help(format!("use letters, digits, `_` and `-`, starting with a letter; maps give dotted names, of at most {} parts and {} characters", variables::MAX_NAME_PARTS, variables::MAX_NAME_BYTES)),
                 );
             }
         }
@@ -288,18 +291,25 @@ impl Cx<'_> {
         if !t.value.contains("{{") {
             return;
         }
-        let (new, problems) = variables::substitute(&t.value, flavor, &|n| {
+        if self.budget == 0 {
+            // Past the budget: reported once, at the first placeholder past it.
+            return;
+        }
+        let lookup = |n: &str| {
             vars.get(n).cloned().or_else(|| {
                 // Roster columns have values only in handouts; elsewhere a line to fill in.
                 n.starts_with("attendee.")
                     .then(|| variables::FILL_IN.to_owned())
             })
-        });
+        };
+        let (new, problems) =
+            variables::substitute_within(&t.value, flavor, &lookup, &mut self.budget);
         t.value = new;
         let source = self.text.get(t.span.clone()).unwrap_or("");
         let mut cursor = 0;
         for p in problems {
-            let (Problem::Undefined(ph) | Problem::BacktickInCode(ph)) = &p;
+            let (Problem::Undefined(ph) | Problem::BacktickInCode(ph) | Problem::OverBudget(ph)) =
+                &p;
             let written = format!("{{{{ {} }}}}", ph.name);
             // The placeholder as written in the file (spaces may differ: find the name).
             let at = source[cursor..]
@@ -346,6 +356,18 @@ impl Cx<'_> {
                 .at(span)
                 .label("inside code")
                 .help("move the placeholder out of the code, or use a value without backticks"),
+                Problem::OverBudget(_) => Diagnostic::error(
+                    Code::E027,
+                    &self.shown,
+                    format!(
+                        "the variables' values make this guide larger than {} (`{}` and the placeholders after it are not filled in)",
+                        crate::safe_fs::human_bytes(variables::MAX_EXPANDED_BYTES as u64),
+                        ph.name
+                    ),
+                )
+                .at(span)
+                .label("past the limit")
+                .help("use long values fewer times, or shorten them: a guide is read on a phone"),
             };
             self.diags.push(d);
         }

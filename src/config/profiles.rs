@@ -102,16 +102,18 @@ fn variable_names(table: Option<&Node>, prefix: &str, display: &Path, diags: &mu
         } else {
             format!("{prefix}.{}", k.name)
         };
-        if k.name.contains('.') || !crate::variables::valid_name(&k.name) {
+        if k.name.contains('.') || !crate::variables::valid_name(&name) {
             diags.push(
                 Diagnostic::error(
                     Code::E105,
                     display,
-                    format!("`{}` cannot be used as a variable name", k.name),
+                    format!("`{}` cannot be used as a variable name", crate::variables::shorten(&name)),
                 )
                 .at(k.span.clone())
-                .help("use letters, digits, `_` and `-`, starting with a letter; tables give dotted names"),
+                .help(format!("use letters, digits, `_` and `-`, starting with a letter; tables give dotted names, of at most {} parts and {} characters", crate::variables::MAX_NAME_PARTS, crate::variables::MAX_NAME_BYTES)),
             );
+            // A table nested deeper than a name may be is not walked further.
+            continue;
         }
         if matches!(v.value, Value::Map(_)) {
             variable_names(Some(v), &name, display, diags);

@@ -33,6 +33,7 @@ pub enum Code {
     E024,
     E025,
     E026,
+    E027,
     E101,
     E102,
     E103,
@@ -101,6 +102,7 @@ impl Code {
         Code::E024,
         Code::E025,
         Code::E026,
+        Code::E027,
         Code::E101,
         Code::E102,
         Code::E103,
@@ -169,6 +171,7 @@ impl Code {
             Code::E024 => "E024",
             Code::E025 => "E025",
             Code::E026 => "E026",
+            Code::E027 => "E027",
             Code::E101 => "E101",
             Code::E102 => "E102",
             Code::E103 => "E103",
@@ -300,6 +303,10 @@ impl Code {
             Code::E026 => (
                 Severity::Error,
                 r#"a translation's `id` differs from its source's, or a guide id is a language's folder"#,
+            ),
+            Code::E027 => (
+                Severity::Error,
+                r#"the variables' values make a guide larger than 16 MiB"#,
             ),
             Code::E101 => (Severity::Error, r#"invalid TOML in book.toml"#),
             Code::E102 => (

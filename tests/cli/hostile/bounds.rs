@@ -178,3 +178,62 @@ fn many_bare_urls_in_one_field_are_all_found() {
         "the bundled guide has 2 links"
     );
 }
+
+#[test]
+fn a_variable_name_of_twenty_thousand_parts_is_refused_not_a_stack_overflow() {
+    let book = Book::bundled();
+    let name = vec!["a"; 20_000].join(".");
+    book.write(
+        "content/deep.yaml",
+        &format!("title: Deep\nvariables:\n  ? {name}\n  : x\nsections:\n  - title: S\n    steps:\n      - text: \"{{{{ {name} }}}}\"\n"),
+    );
+    for cmd in ["check", "build"] {
+        let r = book.run(&[cmd]);
+        assert_eq!(
+            r.code,
+            2,
+            "{cmd}: {}",
+            &r.stderr[..r.stderr.len().min(2000)]
+        );
+        assert!(r.stderr.contains("error[E105]"), "{cmd}");
+        assert!(r.stderr.contains("content/deep.yaml:3:5"), "{cmd}");
+        assert!(r.stderr.contains("at most 16 parts"), "{cmd}");
+    }
+    std::fs::remove_file(book.path().join("content/deep.yaml")).unwrap();
+    let r = book.run(&["build", "--set", &format!("{name}=x")]);
+    assert_eq!(r.code, 2, "{}", &r.stderr[..r.stderr.len().min(2000)]);
+    assert!(r.stderr.contains("is not a variable name"));
+    assert!(!r.stderr.contains("overflow"));
+}
+
+#[test]
+fn variables_cannot_expand_a_guide_past_sixteen_mib() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[variables]\nbig = \"{}\"\n", "x".repeat(500_000)),
+    );
+    let steps: String = (0..2_000)
+        .map(|i| format!("      - text: \"{i} {{{{ big }}}}\"\n"))
+        .collect();
+    book.write(
+        "content/big.yaml",
+        &format!("title: Big\nsections:\n  - title: S\n    steps:\n{steps}"),
+    );
+    let start = Instant::now();
+    for cmd in ["check", "build"] {
+        let r = book.run(&[cmd]);
+        assert_eq!(r.code, 2, "{cmd}: {}", r.stderr);
+        // 33 values of 500,000 bytes fit in 16 MiB; the 34th placeholder is the first past it.
+        assert_eq!(
+            crate::locations(&r.stderr),
+            [("E027".to_owned(), "content/big.yaml:38:19".to_owned())],
+            "{cmd}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("larger than 16 MiB"), "{}", r.stderr);
+    }
+    assert!(start.elapsed() < Duration::from_secs(60));
+    assert!(!book.path().join("book/html/big").exists());
+}
