@@ -84,8 +84,13 @@ impl Checker {
             .input_buffer_size(64 * 1024)
             .output_buffer_size(4 * 1024)
             .build();
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            Resolver,
+        );
         Checker {
-            agent: config.into(),
+            agent,
             opts,
             in_flight: Mutex::new(HashMap::new()),
             freed: Condvar::new(),
@@ -404,5 +409,65 @@ mod tests {
             join_url("https://h/a", "//cdn/x").as_deref(),
             Some("https://cdn/x")
         );
+    }
+}
+
+/// Host names looked up with a time limit, without ever panicking.
+///
+/// ureq's own resolver looks up on a thread it starts with `thread::spawn`, which panics when
+/// the system refuses a thread (EAGAIN: `lint --concurrency 4096` under an address-space
+/// limit). This one starts the thread with a small stack and, when refused, looks up on the
+/// calling thread (the system resolver's own timeouts still apply). ureq's `unversioned` API:
+/// pinned by Cargo.lock, checked by the lint tests.
+#[derive(Debug)]
+struct Resolver;
+
+impl ureq::unversioned::resolver::Resolver for Resolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        _config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        use std::net::ToSocketAddrs;
+        let bad = || ureq::Error::BadUri(uri.to_string());
+        let authority = uri.authority().ok_or_else(bad)?;
+        let port = match (authority.port_u16(), uri.scheme_str()) {
+            (Some(p), _) => p,
+            (None, Some("https")) => 443,
+            (None, Some("http")) => 80,
+            _ => return Err(bad()),
+        };
+        let host = authority.host();
+        // An address needs no lookup (and no thread).
+        if let Ok(ip) = host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+            let mut out = self.empty();
+            out.push(std::net::SocketAddr::new(ip, port));
+            return Ok(out);
+        }
+        let addr = format!("{host}:{port}");
+        let limit: Duration = *timeout.after;
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let lookup = addr.clone();
+        let spawned = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || tx.send(lookup.to_socket_addrs()).ok());
+        let found = match spawned {
+            Ok(_) => match rx.recv_timeout(limit) {
+                Ok(found) => found?,
+                Err(_) => return Err(ureq::Error::Timeout(timeout.reason)),
+            },
+            Err(_) => addr.to_socket_addrs()?,
+        };
+        let mut out = self.empty();
+        // As many as ureq keeps (its `MAX_ADDRS`).
+        for a in found.take(16) {
+            out.push(a);
+        }
+        if out.is_empty() {
+            Err(ureq::Error::HostNotFound)
+        } else {
+            Ok(out)
+        }
     }
 }

@@ -418,6 +418,66 @@ fn status_text(status: u16) -> &'static str {
     }
 }
 
+/// The most worker threads `lint` starts, whatever `--concurrency` says.
+const MAX_WORKERS: usize = 1024;
+
+/// How many workers to start for `todo`: no more than `concurrency`, than [`MAX_WORKERS`],
+/// than the requests the per-host limit lets be in flight at once (the rest would only wait),
+/// nor than the address-space limit (`ulimit -v`) leaves room for: each thread costs its stack
+/// and allocator arenas, and under a 4 GB limit 1,024 of them failed to start or to allocate.
+fn workers(
+    concurrency: usize,
+    per_host: usize,
+    todo: &[(String, bool)],
+    notes: &mut Vec<String>,
+) -> usize {
+    let hosts: std::collections::HashSet<&str> = todo
+        .iter()
+        .map(|(u, _)| {
+            let rest = u.split_once("://").map_or(u.as_str(), |(_, r)| r);
+            rest.split(['/', '?', '#']).next().unwrap_or(rest)
+        })
+        .collect();
+    let useful = hosts.len().saturating_mul(per_host.max(1)).max(1);
+    let mut n = concurrency.clamp(1, MAX_WORKERS).min(useful);
+    if concurrency > MAX_WORKERS {
+        notes.push(format!(
+            "`--concurrency {concurrency}` is more than {MAX_WORKERS}: {MAX_WORKERS} requests at most are in flight"
+        ));
+    }
+    if let Some(room) = address_space_room() {
+        // Each worker thread, and the thread that looks up its host, takes a 32 MiB segment of
+        // the allocator's address space besides its stack: 64 MiB a worker (measured: under a
+        // 1.5 GB limit 16 workers finished, 32 aborted).
+        let fits = (room / (64 << 20)).max(1) as usize;
+        if fits < n {
+            notes.push(format!(
+                "{n} requests in flight would not fit in the address-space limit (`ulimit -v`): {fits} at most"
+            ));
+            n = fits;
+        }
+    }
+    n
+}
+
+/// The address space left for workers under `ulimit -v` (less 512 MiB for the rest), if it is
+/// limited.
+#[cfg(target_os = "linux")]
+fn address_space_room() -> Option<u64> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut lim) } == 0;
+    (ok && lim.rlim_cur != libc::RLIM_INFINITY).then(|| lim.rlim_cur.saturating_sub(512 << 20))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn address_space_room() -> Option<u64> {
+    None
+}
+
 /// Checks `todo` (URL, as an image?) on up to `concurrency` worker threads (ureq is blocking:
 /// one request in flight per worker).
 fn check_all(
@@ -428,7 +488,7 @@ fn check_all(
 ) -> Vec<((String, bool), Verdict)> {
     let total = todo.len() as u64;
     let checked = std::sync::atomic::AtomicU64::new(0);
-    let workers = concurrency.clamp(1, 1024).min(todo.len().max(1));
+    let workers = concurrency.clamp(1, MAX_WORKERS).min(todo.len().max(1));
     let queue = Mutex::new(todo);
     let done = Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -491,7 +551,13 @@ fn check_remote(
         user_agent: cfg.user_agent.clone(),
         max_retry_after: Duration::from_secs(10),
     });
-    let concurrency = opts.concurrency.unwrap_or(cfg.concurrency);
+    let per_host = opts.per_host.unwrap_or(cfg.per_host);
+    let concurrency = workers(
+        opts.concurrency.unwrap_or(cfg.concurrency),
+        per_host,
+        &todo,
+        notes,
+    );
     let done = check_all(&checker, todo, concurrency, opts.progress.as_ref());
     stats.requests = checker.requests.load(std::sync::atomic::Ordering::Relaxed);
     for ((url, image), v) in done {

@@ -51,3 +51,35 @@ fn a_failure_after_a_redirect_names_where_it_led() {
         r.stderr
     );
 }
+
+/// `--concurrency 4096` under a 1.5 GB address-space limit: 1,024 worker threads did not fit
+/// (allocation failures, aborts); the workers are fewer, the run finishes and says why.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_concurrency_under_an_address_space_limit_finishes() {
+    let server = TestServer::start();
+    let urls: Vec<String> = (0..2_000)
+        .map(|i| server.url(&format!("/img{i}.png")))
+        .collect();
+    let book = book_with_links(&urls);
+    let out = std::process::Command::new("prlimit")
+        .arg("--as=1500000000")
+        .arg(assert_cmd::cargo::cargo_bin("stepbook"))
+        .args([
+            "lint",
+            "--no-cache",
+            "--concurrency",
+            "4096",
+            "--per-host",
+            "4096",
+        ])
+        .current_dir(book.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("prlimit (util-linux) is installed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("address-space limit"), "{stderr}");
+    assert_eq!(server.total_hits(), 2_000, "{stderr}");
+}
