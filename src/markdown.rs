@@ -320,13 +320,16 @@ fn gfm_autolinks(s: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Writes every bare URL of the text as an explicit link (`<https://…>`, `[www.…](http://www.…)`),
-/// whose end GitHub's autolinker cannot run past: text that is code or escaped to CommonMark
-/// stays so on GitHub, and the link is the one GitHub would have made.
+/// Writes a bare URL as an explicit link (`<https://…>`, `[www.…](http://www.…)`), whose end
+/// GitHub's autolinker cannot run past, where it would otherwise run into what the writer
+/// escapes (`\``, `\<`, `\_`…) or into the markup that follows it (a code span): text that is
+/// code or escaped to CommonMark stays so on GitHub, and the link is the one GitHub would have
+/// made. Other bare URLs are left as written.
 fn end_autolinks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out = Vec::with_capacity(events.len());
     let mut in_link = 0usize;
-    for e in events {
+    let mut events = events.into_iter().peekable();
+    while let Some(e) = events.next() {
         match &e {
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
             Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
@@ -336,8 +339,18 @@ fn end_autolinks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             out.push(e);
             continue;
         };
-        let urls = if in_link == 0 {
+        let markup_follows = matches!(
+            events.peek(),
+            Some(Event::Code(_) | Event::InlineMath(_) | Event::Start(_))
+        );
+        let urls: Vec<Range<usize>> = if in_link == 0 {
             gfm_autolinks(t)
+                .into_iter()
+                .filter(|r| {
+                    t[r.clone()].contains(['`', '\\', '*', '_', '[', ']', '&', '!', '~', '|'])
+                        || (r.end == t.len() && markup_follows)
+                })
+                .collect()
         } else {
             Vec::new()
         };
