@@ -95,6 +95,7 @@ impl Staging {
             .ok_or_else(|| anyhow!("cannot build into `{}`", dest.display()))?;
         std::fs::create_dir_all(parent)
             .with_context(|| format!("failed to create `{}`", parent.display()))?;
+        remove_abandoned(parent, &dest);
         let spare = crate::layout::spare_of(&dest);
         if spare.join(MARKER).is_file() && !spare.is_symlink() {
             // A spare holding a link (or anything but files and folders) could make this build
@@ -114,8 +115,14 @@ impl Staging {
                 None => remove_tree(&spare),
             }
         }
+        // The process's id in the name, so a later build can tell a folder left by a build that
+        // was killed (or aborted) from one another build is still writing.
         let dir = tempfile::Builder::new()
-            .prefix(&crate::layout::staging_prefix(&dest))
+            .prefix(&format!(
+                "{}{}-",
+                crate::layout::staging_prefix(&dest),
+                std::process::id()
+            ))
             .tempdir_in(parent)
             .with_context(|| format!("failed to create a folder in `{}`", parent.display()))?
             .keep();
@@ -194,7 +201,11 @@ impl Staging {
         let parent = self.dest.parent().expect("checked in new").to_path_buf();
         let old = if self.dest.exists() {
             let old = tempfile::Builder::new()
-                .prefix(crate::layout::OLD_PREFIX)
+                .prefix(&format!(
+                    "{}{}-",
+                    crate::layout::OLD_PREFIX,
+                    std::process::id()
+                ))
                 .tempdir_in(&parent)
                 .context("failed to make room for the previous output")?
                 .keep();
@@ -271,6 +282,50 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Removes the staging folders (and replaced outputs) beside `dest` that builds which ended
+/// without cleaning up left behind: an abort (an allocation failure, a signal) runs no
+/// destructor. Only folders named for `dest` (or replaced outputs), marked as stepbook's,
+/// holding nothing but files and folders, whose process is gone.
+fn remove_abandoned(parent: &Path, dest: &Path) {
+    let staging = crate::layout::staging_prefix(dest);
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = name
+            .strip_prefix(staging.as_str())
+            .or_else(|| name.strip_prefix(crate::layout::OLD_PREFIX))
+        else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let path = entry.path();
+        let gone = pid.is_some_and(|p| p != std::process::id() && !process_alive(p));
+        if gone && path.join(MARKER).is_file() && plain_tree(&path).is_some() {
+            remove_tree(&path);
+        }
+    }
+}
+
+/// Is the process `pid` still running? (Where this cannot be known: yes, so nothing of a
+/// running build is removed.)
+#[cfg(target_os = "linux")]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = i32::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_alive(_: u32) -> bool {
+    true
 }
 
 impl Drop for Staging {

@@ -195,3 +195,39 @@ fn import_keeps_blank_lines_inside_fenced_code() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("first\n\n\n"), "{}", r.stdout);
 }
+
+/// A build that aborted (an allocation failure, SIGKILL) ran no destructor: its staging folder
+/// is removed by the next build, while one a running build is writing is left alone.
+#[cfg(target_os = "linux")]
+#[test]
+fn staging_folders_of_aborted_builds_are_removed_by_the_next_build() {
+    let book = crate::Book::bundled();
+    assert_eq!(book.run(&["build"]).code, 0);
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let alive = std::process::id();
+    let make = |name: &str| {
+        let dir = book.path().join(name);
+        std::fs::create_dir_all(dir.join("html")).unwrap();
+        std::fs::write(dir.join(".stepbook-output"), "written by stepbook\n").unwrap();
+        std::fs::write(dir.join("html/index.html"), "x").unwrap();
+        dir
+    };
+    let abandoned = make(&format!(".book.stepbook-new-{dead}-a1b2c3"));
+    let replaced = make(&format!(".stepbook-old-{dead}-d4e5f6"));
+    let running = make(&format!(".book.stepbook-new-{alive}-g7h8i9"));
+    // Not stepbook's (no marker): never removed, whatever its name.
+    let foreign = book.path().join(format!(".book.stepbook-new-{dead}-mine"));
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "precious").unwrap();
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!abandoned.exists());
+    assert!(!replaced.exists());
+    assert!(running.exists());
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+        "precious"
+    );
+}
