@@ -207,6 +207,7 @@ impl Cx<'_> {
         let v = self.v;
         guide.notes.retain(|n| v.shows(&n.only));
         let sections = std::mem::take(&mut guide.sections.value);
+        let had_sections = !sections.is_empty();
         for (i, mut sec) in sections.into_iter().enumerate() {
             if !v.shows(&sec.only) {
                 continue;
@@ -216,10 +217,7 @@ impl Cx<'_> {
             let had = sec.steps.len();
             filter_steps(&mut sec.value.steps.value, v);
             if had > 0 && sec.steps.is_empty() {
-                let which = match &v.profile {
-                    Some(p) => format!("profile `{p}`"),
-                    None => "a build with no profile".to_owned(),
-                };
+                let which = self.which();
                 self.diags.push(
                     Diagnostic::error(
                         Code::E023,
@@ -237,6 +235,27 @@ impl Cx<'_> {
                 );
             }
             guide.sections.value.push(sec);
+        }
+        if had_sections && guide.sections.is_empty() {
+            // A page, a PDF and a Markdown file of no steps would be published.
+            self.diags.push(
+                Diagnostic::error(
+                    Code::E023,
+                    &self.shown,
+                    format!("{} shows none of the sections of this guide", self.which()),
+                )
+                .at(guide.title.span.clone())
+                .label("no section left")
+                .help("leave one section untagged, or build with a profile that has the sections' tags"),
+            );
+        }
+    }
+
+    /// The build's profile, as a message names it.
+    fn which(&self) -> String {
+        match &self.v.profile {
+            Some(p) => format!("profile `{p}`"),
+            None => "a build with no profile".to_owned(),
         }
     }
 

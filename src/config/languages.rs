@@ -7,13 +7,45 @@ use std::path::Path;
 use crate::diag::{Code, Diagnostic};
 use crate::node::{Node, Value};
 
+/// The most languages a book may declare: every page links every language, so 3,000 tables
+/// and one guide wrote 1.4 GB.
+pub const MAX_LANGUAGES: usize = 64;
+
 pub fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
     let Some(Value::Map(langs)) = get(Some(tree), "languages").map(|n| &n.value) else {
         return;
     };
     let keys: Vec<&str> = crate::i18n::keys().collect();
-    for (code, table) in langs {
-        if !crate::i18n::is_language_tag(&code.name) {
+    if let Some((code, _)) = langs.get(MAX_LANGUAGES) {
+        diags.push(
+            Diagnostic::error(
+                Code::E106,
+                display,
+                format!(
+                    "a book has at most {MAX_LANGUAGES} languages; `{}` is the {}th",
+                    code.name,
+                    MAX_LANGUAGES + 1
+                ),
+            )
+            .at(code.span.clone())
+            .help("every page links every language: keep the languages readers use, and make another book for the rest"),
+        );
+    }
+    for (code, table) in langs.iter().take(MAX_LANGUAGES + 1) {
+        let canonical = crate::i18n::canonical_tag(&code.name);
+        if crate::i18n::is_language_tag(&code.name) && canonical != code.name {
+            diags.push(
+                Diagnostic::error(
+                    Code::E106,
+                    display,
+                    format!("the language `{}` is written `{canonical}`", code.name),
+                )
+                .at(code.span.clone())
+                .help(format!(
+                    "write `[languages.{canonical}]`: tags that differ only in case are one language (one folder, one `.{canonical}.yaml` suffix)"
+                )),
+            );
+        } else if !crate::i18n::is_language_tag(&code.name) {
             diags.push(
                 Diagnostic::error(
                     Code::E106,

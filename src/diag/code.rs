@@ -290,7 +290,7 @@ impl Code {
             ),
             Code::E023 => (
                 Severity::Error,
-                r#"the build's profile leaves a section with no steps"#,
+                r#"the build's profile leaves a section with no steps, or a guide with no sections"#,
             ),
             Code::E024 => (
                 Severity::Error,
@@ -327,7 +327,7 @@ impl Code {
             ),
             Code::E106 => (
                 Severity::Error,
-                r#"`[languages]` is not usable: a code that is not a language tag, an interface string that does not exist"#,
+                r#"`[languages]` is not usable: a code that is not a language tag (or not written as BCP 47 recommends), more than 64 languages, an interface string that does not exist"#,
             ),
             Code::W001 => (Severity::Warning, r#"screenshot without `alt`"#),
             Code::W002 => (Severity::Warning, r#"screenshot with empty `alt`"#),

@@ -260,13 +260,57 @@ pub fn fill(template: &str, n: Option<u64>, args: &[(&str, &str)]) -> String {
 /// these (or a declared language), so `setup.old.yaml` stays a guide of its own.
 const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
 
-/// Is `tag` a language tag stepbook takes: an ISO 639-1 code, optionally with a region or
-/// script (`pt-BR`, `zh-Hant`)?
+/// Is `tag` a language tag stepbook takes: an ISO 639-1 code, then as BCP 47 orders them an
+/// optional script (4 letters: `zh-Hant`), an optional region (2 letters or 3 digits: `pt-BR`,
+/// `es-419`) and variants (5 to 8 letters or digits, or a digit and 3 more: `de-CH-1996`), in
+/// any case ([`canonical_tag`] gives the one way to write it).
 pub fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
+    let mut parts = tag.split('-').peekable();
     let base = parts.next().unwrap_or("");
-    ISO_639_1.split(' ').any(|c| c == base)
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    if !ISO_639_1.split(' ').any(|c| c == base) {
+        return false;
+    }
+    let alpha = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_alphabetic());
+    if parts.peek().is_some_and(|p| alpha(p, 4)) {
+        parts.next();
+    }
+    if parts
+        .peek()
+        .is_some_and(|p| alpha(p, 2) || (p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit())))
+    {
+        parts.next();
+    }
+    let mut variants: Vec<String> = Vec::new();
+    for v in parts {
+        let alnum = v.bytes().all(|b| b.is_ascii_alphanumeric());
+        let shape =
+            (5..=8).contains(&v.len()) || (v.len() == 4 && v.as_bytes()[0].is_ascii_digit());
+        let lower = v.to_ascii_lowercase();
+        if !alnum || !shape || variants.contains(&lower) {
+            return false;
+        }
+        variants.push(lower);
+    }
+    true
+}
+
+/// A language tag written the one way BCP 47 recommends: language in lower case, script in
+/// title case, region in capitals, variants in lower case (`pt-br` → `pt-BR`, `zh-hant` →
+/// `zh-Hant`). Tags that differ only in case are one language.
+pub fn canonical_tag(tag: &str) -> String {
+    tag.split('-')
+        .enumerate()
+        .map(|(i, p)| match (i, p.len()) {
+            (0, _) => p.to_ascii_lowercase(),
+            (_, 4) if p.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                let lower = p.to_ascii_lowercase();
+                lower[..1].to_ascii_uppercase() + &lower[1..]
+            }
+            (_, 2) | (_, 3) => p.to_ascii_uppercase(),
+            _ => p.to_ascii_lowercase(),
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 #[cfg(test)]
@@ -324,5 +368,28 @@ mod tests {
     fn fill_leaves_unknown_braces() {
         assert_eq!(fill("a {x} {y} {", None, &[("x", "1")]), "a 1 {y} {");
         assert!(is_language_tag("pt-BR") && is_language_tag("de") && !is_language_tag("old"));
+        for ok in [
+            "zh-Hant-TW",
+            "es-419",
+            "de-CH-1996",
+            "sl-rozaj-biske",
+            "de-ch",
+        ] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in [
+            "de-xxxxxxxxx",
+            "de-CH-CH",
+            "de-1996-1996",
+            "de-x",
+            "de-",
+            "de-abc",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+        assert_eq!(canonical_tag("de-ch"), "de-CH");
+        assert_eq!(canonical_tag("ZH-hant-tw"), "zh-Hant-TW");
+        assert_eq!(canonical_tag("es-419"), "es-419");
+        assert_eq!(canonical_tag("DE-CH-1996"), "de-CH-1996");
     }
 }

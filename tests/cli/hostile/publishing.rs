@@ -166,3 +166,72 @@ fn hidden_files_in_a_theme_are_never_published() {
     assert!(!theme.join(".env").exists());
     assert!(!theme.join("fonts/.git/config").exists());
 }
+
+/// A guide every section of which is for another profile: no page of no steps is published.
+#[test]
+fn a_profile_that_leaves_a_guide_with_no_section_is_an_error() {
+    let book = crate::Book::fixture("variables");
+    book.write(
+        "content/staff.yaml",
+        "title: Staff only\nsections:\n  - title: Setup\n    only: [instructor]\n    steps:\n      - text: Unlock the room\n  - title: Close\n    only: [instructor]\n    steps:\n      - text: Lock the room\n",
+    );
+    let r = book.run(&["build", "--profile", "attendee"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("E023".to_owned(), "content/staff.yaml:1:8".to_owned())],
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("profile `attendee` shows none of the sections of this guide"),
+        "{}",
+        r.stderr
+    );
+    assert!(!book.path().join("book").exists());
+    let r = book.run(&["build", "--profile", "instructor"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// Language tags: one way to write each (`de-ch` and `de-CH` made two folders), shapes BCP 47
+/// allows, and a bound on how many (3,000 tables and one guide wrote 1.4 GB).
+#[test]
+fn languages_are_bcp47_tags_written_one_way_and_bounded_in_number() {
+    let book = crate::Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!(
+            "{toml}\n[languages.de-ch]\ntitle = \"A\"\n\n[languages.de-xxxxxxxxx]\ntitle = \"B\"\n"
+        ),
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the language `de-ch` is written `de-CH`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("`de-xxxxxxxxx` is not a language code"),
+        "{}",
+        r.stderr
+    );
+    let tables: String = (0..70)
+        .map(|i| {
+            let region = format!("{}{}", (b'A' + i / 26) as char, (b'A' + i % 26) as char);
+            format!("\n[languages.de-{region}]\ntitle = \"T\"\n")
+        })
+        .collect();
+    book.write("book.toml", &format!("{toml}{tables}"));
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("a book has at most 64 languages; `de-CM` is the 65th"),
+        "{}",
+        r.stderr
+    );
+    assert!(!book.path().join("book").exists());
+}
