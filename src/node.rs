@@ -54,14 +54,19 @@ pub fn control_chars(node: &Node) -> Vec<(Range<usize>, char)> {
         // A byte scan first (control characters are C0 bytes, DEL, or C1 ones led by 0xC2):
         // nearly all text has none, and this runs over every value of every guide.
         // (`fold` without an early exit lets the compiler check many bytes at once.)
+        // Noncharacters are led by 0xEF (U+FDD0–U+FDEF, U+FFFE, U+FFFF) or 0xF0–0xF4.
         let suspect = s.bytes().fold(false, |found, b| {
-            found | (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0x7f) | (b == 0xc2)
+            found
+                | (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
+                | (b == 0x7f)
+                | (b == 0xc2)
+                | (b >= 0xef)
         });
         if !suspect {
             return None;
         }
         s.chars()
-            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            .find(|&c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_noncharacter(c))
     }
     fn walk(node: &Node, out: &mut Vec<(Range<usize>, char)>) {
         match &node.value {
@@ -81,6 +86,13 @@ pub fn control_chars(node: &Node) -> Vec<(Range<usize>, char)> {
     out
 }
 
+/// Unicode's noncharacters (U+FDD0–U+FDEF and the last two code points of every plane): never
+/// text, forbidden in HTML ("Forbidden code point") and in XML (a JUnit report).
+pub fn is_noncharacter(c: char) -> bool {
+    let n = c as u32;
+    (0xFDD0..=0xFDEF).contains(&n) || (n & 0xFFFE) == 0xFFFE
+}
+
 /// The diagnostic for a control character found by [`control_chars`].
 pub fn control_char_error(
     file: &std::path::Path,
@@ -90,10 +102,14 @@ pub fn control_char_error(
     crate::diag::Diagnostic::error(
         Code::E019,
         file,
-        format!("text holds the control character U+{:04X}", c as u32),
+        if is_noncharacter(c) {
+            format!("text holds the noncharacter U+{:04X}", c as u32)
+        } else {
+            format!("text holds the control character U+{:04X}", c as u32)
+        },
     )
     .at(span)
-    .help("remove it: control characters other than tab and line breaks are not allowed in text")
+    .help("remove it: control characters other than tab and line breaks, and Unicode's noncharacters, are not allowed in text")
 }
 
 // ---- YAML ---------------------------------------------------------------------------------

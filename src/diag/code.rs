@@ -274,7 +274,7 @@ impl Code {
             ),
             Code::E019 => (
                 Severity::Error,
-                r#"text (in a guide or book.toml) holds a control character other than tab and line breaks"#,
+                r#"text (in a guide or book.toml) holds a control character other than tab and line breaks, or a Unicode noncharacter (U+FFFE, U+FDD0…)"#,
             ),
             Code::E020 => (
                 Severity::Error,

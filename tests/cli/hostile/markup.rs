@@ -312,3 +312,33 @@ fn base_url_with_a_fragment_query_or_credentials_is_refused_at_its_line() {
         assert!(!book.path().join("book").exists());
     }
 }
+
+/// Noncharacters fail the Nu HTML Checker ("Forbidden code point") and make a JUnit report
+/// ill-formed XML: they are E019, like control characters.
+#[test]
+fn unicode_noncharacters_are_an_error_at_their_place() {
+    let book = Book::bundled();
+    book.write(
+        "content/nonchar.yaml",
+        "title: \"Bad \\uFFFE title\"\nsections:\n  - title: \"S \\uFDD0\"\n    steps:\n      - text: \"ok \\U0010FFFF\"\n",
+    );
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [
+            ("E019".to_owned(), "content/nonchar.yaml:1:8".to_owned()),
+            ("E019".to_owned(), "content/nonchar.yaml:3:12".to_owned()),
+            ("E019".to_owned(), "content/nonchar.yaml:5:15".to_owned())
+        ],
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("noncharacter U+FFFE"), "{}", r.stderr);
+    // Full-width forms (led by the same byte) are text.
+    book.write(
+        "content/nonchar.yaml",
+        "title: \"全角，テキスト（１）\"\nsections:\n  - title: S\n    steps:\n      - text: ok\n",
+    );
+    assert_eq!(book.run(&["check"]).code, 0);
+}
