@@ -45,8 +45,17 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     Ok(())
 }
 
+/// The date of this release, for the pages' header (`.TH name 1 date source`): a fixed date, so
+/// the pages are the same on every build; changed with the version.
+const RELEASE_DATE: &str = "2026-12-07";
+
 fn render(cmd: &clap::Command, out: &mut Vec<u8>) -> Result<(), Error> {
+    // Without a date, roff reads the version as the date (mandoc: "cannot parse date"), and the
+    // subcommands' pages had no version at all.
     clap_mangen::Man::new(cmd.clone())
+        .date(RELEASE_DATE)
+        .source(format!("stepbook {}", env!("CARGO_PKG_VERSION")))
+        .manual("stepbook manual")
         .render(out)
         .map_err(|e| Error::Other(anyhow::anyhow!("failed to make the man page: {e}")))
 }

@@ -86,6 +86,19 @@ fn man_pages_render_with_man() {
         text.contains("NAME") && text.contains("--dest-dir"),
         "{text}"
     );
+    // Every page's header: name, section, a date, the version (roff reads the third argument
+    // as the date: the version stood there, and the subcommands' pages had none).
+    let version = env!("CARGO_PKG_VERSION");
+    for page in ["stepbook.1", "stepbook-build.1", "stepbook-lint.1"] {
+        let text = std::fs::read_to_string(dir.path().join(page)).unwrap();
+        let th = text.lines().find(|l| l.starts_with(".TH ")).unwrap();
+        let name = page.trim_end_matches(".1");
+        assert_eq!(
+            th,
+            format!(".TH {name} 1 2026-12-07 \"stepbook {version}\" \"stepbook manual\""),
+            "{page}"
+        );
+    }
     // Without --out-dir, stepbook(1) on stdout.
     let page = Command::new(stepbook()).arg("man").output().unwrap();
     assert!(String::from_utf8_lossy(&page.stdout).starts_with(".ie \\n(.g"));
