@@ -3,6 +3,9 @@
 //! QR code to the guide's page online. The guide is validated once; each row only substitutes
 //! its values, renders `handout.typ`, and all handouts are compiled as one Typst document.
 
+pub mod output;
+
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -129,6 +132,25 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
                 .help("set `base-url` in `[output.html]` (the site's address), or give the roster a `url` column"),
         );
     }
+    // One QR code per address, made once: handouts that share it share the image. An address
+    // too long for a QR code is printed as text instead, with a warning at its row.
+    let mut qr_codes: HashMap<String, Option<Vec<u8>>> = HashMap::new();
+    for u in rows
+        .iter()
+        .filter_map(|r| r.iter().find(|(k, v)| k == "url" && !v.is_empty()))
+        .map(|(_, v)| v.as_str())
+        .chain(url.as_deref())
+    {
+        if !qr_codes.contains_key(u) {
+            qr_codes.insert(u.to_owned(), qr_png(u));
+        }
+    }
+    diagnostics.extend(too_long_for_qr(
+        &qr_codes,
+        roster.as_ref(),
+        url.as_deref(),
+        &g.shown,
+    ));
     let page = Page {
         book,
         engine: &engine,
@@ -138,6 +160,7 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
         base: &base,
         used: &used,
         url: url.as_deref(),
+        qr_codes: &qr_codes,
         lang,
     };
     let bodies: Vec<Result<Rendered, Box<Diagnostic>>> = crate::timed("render", || {
@@ -147,16 +170,14 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
             .collect()
     });
     let mut files = world::Files::new();
+    for (u, png) in qr_codes {
+        if let Some(png) = png {
+            files.insert(qr_path(&u), world::File::Bytes(png));
+        }
+    }
     let mut parts = Vec::with_capacity(bodies.len());
     for b in bodies {
-        let (body, url) = b.map_err(|d| content(vec![*d], &engine.sources()))?;
-        // One QR code per address, made once: handouts that share it share the image.
-        if let Some(u) = url {
-            files
-                .entry(qr_path(&u))
-                .or_insert_with(|| world::File::Bytes(qr_png(&u)));
-        }
-        parts.push(body);
+        parts.push(b.map_err(|d| content(vec![*d], &engine.sources()))?);
     }
     let paper = opts.paper.unwrap_or_else(|| book.config.pdf_paper());
     // The print run in as many parts as there are cores, laid out in parallel (a part holds
@@ -197,8 +218,8 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
     })
 }
 
-/// One handout's Typst, and the address its QR code shows, if any.
-type Rendered = (String, Option<String>);
+/// One handout's Typst.
+type Rendered = String;
 
 /// What every handout is rendered with.
 struct Page<'a> {
@@ -210,6 +231,8 @@ struct Page<'a> {
     base: &'a variant::Variant,
     used: &'a [String],
     url: Option<&'a str>,
+    /// Each address's QR code, `None` when it is too long for one.
+    qr_codes: &'a HashMap<String, Option<Vec<u8>>>,
     lang: &'a crate::i18n::Language,
 }
 
@@ -242,7 +265,9 @@ impl Page<'_> {
             .find(|(k, v)| k == "url" && !v.is_empty())
             .map(|(_, v)| v.as_str())
             .or(self.url);
-        let qr = url.map(qr_path);
+        let qr = url
+            .filter(|u| self.qr_codes.get(*u).is_some_and(Option::is_some))
+            .map(qr_path);
         let fields: Vec<serde_json::Value> = row
             .iter()
             .filter(|(k, _)| k.as_str() != "url")
@@ -263,8 +288,8 @@ impl Page<'_> {
         ctx.insert("used", self.used);
         ctx.insert("url", &url);
         ctx.insert("qr", &qr);
-        let body = self.engine.render("handout.typ", &ctx)?;
-        Ok((body, url.map(str::to_owned)))
+        ctx.insert("url_text", &url.filter(|_| qr.is_none()).map(breakable));
+        self.engine.render("handout.typ", &ctx)
     }
 }
 
@@ -304,20 +329,69 @@ fn document(parts: &[String], paper: Paper, two_up: bool) -> String {
     s
 }
 
+/// `url` with a zero-width space after every 24 characters, for printing it whole: Typst breaks
+/// a line only where the text allows one, and an address too long for a QR code is a long
+/// unbroken word that would run off the page.
+fn breakable(url: &str) -> String {
+    let mut out = String::with_capacity(url.len() + url.len() / 8);
+    for (i, c) in url.chars().enumerate() {
+        if i > 0 && i % 24 == 0 {
+            out.push('\u{200b}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The document path of the QR code of `url`.
 fn qr_path(url: &str) -> String {
     format!("/qr/{:016x}.png", pdf::images::fnv(url))
 }
 
+/// Warnings for the addresses too long for a QR code: at their rows of the roster, or at the
+/// guide for the site's own address.
+fn too_long_for_qr(
+    qr_codes: &HashMap<String, Option<Vec<u8>>>,
+    roster: Option<&crate::roster::Roster>,
+    site: Option<&str>,
+    guide: &std::path::Path,
+) -> Vec<Diagnostic> {
+    let too_long = |u: &str| qr_codes.get(u).is_some_and(Option::is_none);
+    let warn = |file: &std::path::Path, u: &str, whose: String| {
+        Diagnostic::warning(
+            Code::W016,
+            file,
+            format!(
+                "{whose} ({} characters) is too long for a QR code; it is printed as text instead",
+                u.chars().count()
+            ),
+        )
+        .help("use a shorter address (a QR code holds about 2,300 characters; phones read short ones best), or a link shortener")
+    };
+    let mut out = Vec::new();
+    if let Some(r) = roster
+        && let Some(col) = r.columns.iter().position(|c| c == "url")
+    {
+        for row in &r.rows {
+            if let Some(u) = row.values.get(col).filter(|u| too_long(u)) {
+                let at = row.spans.get(col).cloned().unwrap_or(0..0);
+                out.push(warn(&r.shown, u, format!("the address on row {}", row.line)).at(at));
+            }
+        }
+    }
+    if let Some(u) = site.filter(|u| too_long(u)) {
+        out.push(warn(guide, u, "the guide's address online".into()));
+    }
+    out
+}
+
 /// A QR code of `url` as a PNG: 8 pixels a module and a quiet zone of 4 modules (sharp at
 /// 26 mm wide). A raster image is embedded once in the PDF however many handouts show it.
-fn qr_png(url: &str) -> Vec<u8> {
+/// `None` when the address is longer than a QR code holds (it is printed as text instead).
+fn qr_png(url: &str) -> Option<Vec<u8>> {
     const SCALE: u32 = 8;
     const QUIET: u32 = 4;
-    let Ok(code) = qrcode::QrCode::new(url.as_bytes()) else {
-        // Longer than a QR code holds: no image (the URL is printed under its place).
-        return Vec::new();
-    };
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
     let width = code.width() as u32;
     let colors = code.to_colors();
     let side = (width + 2 * QUIET) * SCALE;
@@ -331,11 +405,9 @@ fn qr_png(url: &str) -> Vec<u8> {
         image::Luma([if dark { 0 } else { 255 }])
     });
     let mut png = Vec::new();
-    let encoded = img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png);
-    if encoded.is_err() {
-        return Vec::new();
-    }
-    png
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .ok()?;
+    Some(png)
 }
 
 /// The site's address (`base-url`, when it is a full URL), for the QR codes.
