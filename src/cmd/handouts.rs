@@ -1,6 +1,6 @@
 //! CLI: `stepbook handouts`.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use super::{BookDir, Ui};
@@ -36,6 +36,9 @@ pub struct Args {
     /// Make no network requests (remote images come from the cache only).
     #[arg(long)]
     pub offline: bool,
+    /// Handouts laid out at a time (memory grows with it, not with the roster).
+    #[arg(long, hide = true, default_value_t = crate::handouts::BATCH)]
+    pub batch: usize,
     /// The guide's language, for a book with translations (`de` prints
     /// `azure-pass.de.yaml`). Default: the book's language.
     #[arg(long, value_name = "CODE")]
@@ -61,12 +64,37 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         }),
         two_up: args.two_up,
         lang: args.lang,
+        batch: args.batch,
     };
     // Checked before the print run (no waiting to learn it is refused), and again at the write.
-    if let Some(out) = &args.out {
-        destination(out, &book, opts.roster.as_deref())?;
-    }
-    let made = crate::handouts::handouts(&book, &opts)?;
+    let first = match &args.out {
+        Some(out) => Some(destination(out, &book, opts.roster.as_deref())?),
+        None => None,
+    };
+    // The PDF is written, a batch at a time, to a temporary file beside where it goes (the
+    // current folder for the default name), renamed into place once whole.
+    let beside = match &first {
+        Some(Destination::File { path, .. }) => path.clone(),
+        _ => PathBuf::from("handouts.pdf"),
+    };
+    let tmp = if first == Some(Destination::Stdout) {
+        tempfile::NamedTempFile::new()
+    } else {
+        crate::safe_fs::temp_beside(&beside)
+    };
+    let mut tmp = tmp.map_err(|e| {
+        anyhow::anyhow!(
+            "failed to create a temporary file beside `{}`: {e}",
+            beside.display()
+        )
+    })?;
+    let made = {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        let made = crate::handouts::handouts(&book, &opts, &mut w)?;
+        w.flush()
+            .map_err(|e| anyhow::anyhow!("failed to write the PDF: {e}"))?;
+        made
+    };
     ui.report(&made.diagnostics, &made.sources);
     let out = args
         .out
@@ -79,15 +107,17 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let to = match destination(&out, &book, opts.roster.as_deref())? {
         Destination::Stdout => {
             let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&made.pdf)
-                .and_then(|()| stdout.flush())
+            let file = tmp.as_file_mut();
+            file.seek(std::io::SeekFrom::Start(0))
+                .and_then(|_| std::io::copy(file, &mut stdout))
+                .and_then(|_| stdout.flush())
                 .map_err(|e| anyhow::anyhow!("failed to write the PDF to standard output: {e}"))?;
             "standard output".to_owned()
         }
         Destination::File { path, replaces } => {
-            crate::safe_fs::write_new(&path, &made.pdf, true)
-                .map_err(|e| anyhow::anyhow!("failed to write `{}`: {e}", path.display()))?;
+            tmp.persist(&path).map_err(|e| {
+                anyhow::anyhow!("failed to write `{}`: {}", path.display(), e.error)
+            })?;
             let how = if replaces { "replaced" } else { "new file" };
             format!("`{}` ({how})", path.display())
         }

@@ -258,3 +258,89 @@ fn a_roster_longer_than_the_limit_is_refused_at_the_first_row_too_many() {
         r.stderr
     );
 }
+
+#[test]
+fn a_roster_printed_in_batches_is_one_whole_pdf() {
+    // Batches of 4 (the default is 200): the batches' pages merged into one PDF as each is
+    // laid out, so memory holds one batch, not the roster.
+    let mut roster = String::from("name,code\n");
+    for i in 1..=11 {
+        roster.push_str(&format!("Attendee {i},PASS-{i:04}\n"));
+    }
+    let book = book_with_roster(&roster);
+    for (two_up, pages) in [(false, 11), (true, 6)] {
+        let mut args = vec![
+            "handouts",
+            "azure-pass",
+            "--roster",
+            "attendees.csv",
+            "--offline",
+            "--out",
+            "h.pdf",
+            "--batch",
+            "4",
+        ];
+        if two_up {
+            args.push("--two-up");
+        }
+        let r = book.run(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.contains("wrote 11 handouts"), "{}", r.stderr);
+        let pdf = book.path().join("h.pdf");
+        let info = std::process::Command::new("pdfinfo")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(
+            info.contains(&format!("Pages:           {pages}\n")),
+            "{info}"
+        );
+        let text = |page: usize| {
+            let out = std::process::Command::new("pdftotext")
+                .args(["-f", &page.to_string(), "-l", &page.to_string()])
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        if two_up {
+            let t = text(3);
+            assert!(t.contains("PASS-0005") && t.contains("PASS-0006"), "{t}");
+            assert!(text(6).contains("PASS-0011"));
+        } else {
+            for page in [1, 4, 5, 11] {
+                let t = text(page);
+                assert!(
+                    t.contains(&format!("code: PASS-{page:04}")),
+                    "page {page}: {t}"
+                );
+            }
+        }
+    }
+    // The QR code of a handout from the last batch still decodes.
+    let png = book.path().join("p");
+    let ok = std::process::Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-f", "6", "-l", "6"])
+        .arg(book.path().join("h.pdf"))
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let page = std::fs::read_dir(book.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("p-"))
+        .unwrap();
+    let out = std::process::Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    let codes = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        codes.contains("https://guides.example.org/azure/azure-pass/"),
+        "{codes}"
+    );
+}
