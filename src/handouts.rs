@@ -1,8 +1,13 @@
 //! Handouts: one PDF with a handout per attendee of a roster — a header with the event and the
 //! attendee's fields, the guide's checklist with their own values (`{{ attendee.code }}`), and a
 //! QR code to the guide's page online. The guide is validated once; each row only substitutes
-//! its values, renders `handout.typ`, and all handouts are compiled as one Typst document.
+//! its values and renders `handout.typ`; the handouts are laid out [`BATCH`] at a time and each
+//! batch's pages written into the one PDF as it is done ([`merge`]), so memory holds one batch.
 
+pub mod merge;
+pub mod output;
+
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -15,7 +20,7 @@ use crate::variables::Vars;
 use crate::{Book, Error, layout, load, render, validate, variant};
 
 /// What to print.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct HandoutOptions {
     /// The guide: its id, or the path of its file.
     pub guide: String,
@@ -25,20 +30,32 @@ pub struct HandoutOptions {
     pub two_up: bool,
     /// The language of the guide (a translation, `azure-pass.de.yaml`); default: the book's.
     pub lang: Option<String>,
+    /// Handouts laid out at a time (rounded up to even); [`BATCH`] unless a test or a
+    /// benchmark says otherwise.
+    pub batch: usize,
 }
 
-/// The print run.
+/// Handouts laid out at a time: memory grows with a batch (about 150 KB a handout while it is
+/// laid out), not with the roster; a batch is still long enough to keep every core busy.
+pub const BATCH: usize = 200;
+
+/// The print run (its PDF went to the writer given to [`handouts`]).
 #[derive(Debug)]
 pub struct Handouts {
-    pub pdf: Vec<u8>,
     pub id: String,
     pub handouts: usize,
     pub diagnostics: Diagnostics,
     pub sources: Sources,
 }
 
-/// Makes the handouts of one guide of `book`.
-pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
+/// Makes the handouts of one guide of `book` and writes their PDF to `out`. Nothing is written
+/// when the guide or the roster has errors; a failure while printing leaves `out` partly
+/// written (the caller writes to a temporary file).
+pub fn handouts(
+    book: &Book,
+    opts: &HandoutOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<Handouts, Error> {
     let loaded = load::load_all(&book.root, &book.shown_root, &book.src)?;
     let mut sources = loaded.sources;
     let languages = book.languages();
@@ -129,6 +146,20 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
                 .help("set `base-url` in `[output.html]` (the site's address), or give the roster a `url` column"),
         );
     }
+    // Which addresses fit a QR code (an address too long for one is printed as text instead,
+    // with a warning at its row); the images are made per batch.
+    let mut qr_fits: HashMap<String, bool> = HashMap::new();
+    for u in rows.iter().filter_map(|r| row_url(r)).chain(url.as_deref()) {
+        if !qr_fits.contains_key(u) {
+            qr_fits.insert(u.to_owned(), qrcode::QrCode::new(u.as_bytes()).is_ok());
+        }
+    }
+    diagnostics.extend(too_long_for_qr(
+        &qr_fits,
+        roster.as_ref(),
+        url.as_deref(),
+        &g.shown,
+    ));
     let page = Page {
         book,
         engine: &engine,
@@ -138,67 +169,35 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
         base: &base,
         used: &used,
         url: url.as_deref(),
+        qr_fits: &qr_fits,
         lang,
     };
-    let bodies: Vec<Result<Rendered, Box<Diagnostic>>> = crate::timed("render", || {
-        rows.par_iter()
-            .enumerate()
-            .map(|(_, row)| page.render(row))
-            .collect()
-    });
-    let mut files = world::Files::new();
-    let mut parts = Vec::with_capacity(bodies.len());
-    for b in bodies {
-        let (body, url) = b.map_err(|d| content(vec![*d], &engine.sources()))?;
-        // One QR code per address, made once: handouts that share it share the image.
-        if let Some(u) = url {
-            files
-                .entry(qr_path(&u))
-                .or_insert_with(|| world::File::Bytes(qr_png(&u)));
-        }
-        parts.push(body);
-    }
-    let paper = opts.paper.unwrap_or_else(|| book.config.pdf_paper());
-    // The print run in as many parts as there are cores, laid out in parallel (a part holds
-    // whole sheets: an even number of handouts when two go on a sheet).
-    let per = parts
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1))
-        .max(1);
-    let per = if opts.two_up { per + per % 2 } else { per };
-    let documents: Vec<String> = parts
-        .chunks(per)
-        .map(|chunk| document(chunk, paper, opts.two_up))
-        .collect();
-    let remote = pdf::images::Remote {
-        cache: pdf::images::cache_dir(&book.root, &book.config.lint.cache_dir),
-        offline: book.offline,
+    let run = Run {
+        paper: opts.paper.unwrap_or_else(|| book.config.pdf_paper()),
+        two_up: opts.two_up,
+        batch: opts.batch.max(2).next_multiple_of(2),
+        remote: pdf::images::Remote {
+            cache: pdf::images::cache_dir(&book.root, &book.config.lint.cache_dir),
+            offline: book.offline,
+        },
+        shown: g.shown.display().to_string(),
     };
-    let shown = g.shown.display().to_string();
-    let (bytes, warnings) = crate::timed("typst", || {
-        pdf::compile_parts(
-            "handout.typ",
-            &shown,
-            documents,
-            &checked.assets,
-            &remote,
-            files,
-        )
-    })
-    .map_err(|d| content(vec![*d], &engine.sources()))?;
+    let warnings = run.print(&page, &rows, out).map_err(|e| match e {
+        Failed::Content(d) => content(vec![*d], &engine.sources()),
+        Failed::Other(e) => Error::Other(e),
+    })?;
     diagnostics.extend(warnings);
     diagnostics.sort();
     Ok(Handouts {
-        pdf: bytes,
         id,
-        handouts: parts.len(),
+        handouts: rows.len(),
         diagnostics,
         sources,
     })
 }
 
-/// One handout's Typst, and the address its QR code shows, if any.
-type Rendered = (String, Option<String>);
+/// One handout's Typst.
+type Rendered = String;
 
 /// What every handout is rendered with.
 struct Page<'a> {
@@ -210,6 +209,8 @@ struct Page<'a> {
     base: &'a variant::Variant,
     used: &'a [String],
     url: Option<&'a str>,
+    /// Whether each address fits a QR code.
+    qr_fits: &'a HashMap<String, bool>,
     lang: &'a crate::i18n::Language,
 }
 
@@ -242,7 +243,9 @@ impl Page<'_> {
             .find(|(k, v)| k == "url" && !v.is_empty())
             .map(|(_, v)| v.as_str())
             .or(self.url);
-        let qr = url.map(qr_path);
+        let qr = url
+            .filter(|u| self.qr_fits.get(*u) == Some(&true))
+            .map(qr_path);
         let fields: Vec<serde_json::Value> = row
             .iter()
             .filter(|(k, _)| k.as_str() != "url")
@@ -263,8 +266,113 @@ impl Page<'_> {
         ctx.insert("used", self.used);
         ctx.insert("url", &url);
         ctx.insert("qr", &qr);
-        let body = self.engine.render("handout.typ", &ctx)?;
-        Ok((body, url.map(str::to_owned)))
+        ctx.insert("url_text", &url.filter(|_| qr.is_none()).map(breakable));
+        self.engine.render("handout.typ", &ctx)
+    }
+}
+
+/// A row's own address for its QR code (its `url` value), if it has one.
+fn row_url(row: &[(String, String)]) -> Option<&str> {
+    row.iter()
+        .find(|(k, v)| k == "url" && !v.is_empty())
+        .map(|(_, v)| v.as_str())
+}
+
+/// How the handouts are laid out and written.
+struct Run {
+    paper: Paper,
+    two_up: bool,
+    /// Handouts laid out at a time (even).
+    batch: usize,
+    remote: pdf::images::Remote,
+    /// The guide's file, for image warnings.
+    shown: String,
+}
+
+/// Why printing stopped.
+enum Failed {
+    Content(Box<Diagnostic>),
+    Other(anyhow::Error),
+}
+
+impl Run {
+    /// Renders, lays out and writes the handouts of `rows` to `out`, a batch at a time: one
+    /// batch's PDF is written as it is; several are merged page by page as each is done, so
+    /// memory holds one batch whatever the roster's length. Returns the image warnings (the
+    /// first batch's: every batch shows the same guide).
+    fn print(
+        &self,
+        page: &Page,
+        rows: &[Vec<(String, String)>],
+        out: &mut dyn std::io::Write,
+    ) -> Result<Vec<Diagnostic>, Failed> {
+        let io = |e: std::io::Error| Failed::Other(anyhow::anyhow!("failed to write the PDF: {e}"));
+        let merging =
+            |e: String| Failed::Other(anyhow::anyhow!("failed to merge the handouts' PDF: {e}"));
+        if rows.len() <= self.batch {
+            let (bytes, warnings) = self.lay_out(page, rows)?;
+            out.write_all(&bytes).map_err(io)?;
+            return Ok(warnings);
+        }
+        let mut merger = merge::Merger::new(out).map_err(io)?;
+        let mut warnings = None;
+        for batch in rows.chunks(self.batch) {
+            let (bytes, w) = self.lay_out(page, batch)?;
+            warnings.get_or_insert(w);
+            merger.add(bytes).map_err(merging)?;
+            // Typst keeps what recent compiles memoised (the laid-out handouts): dropped after
+            // each batch, else memory grows with every batch kept.
+            typst::comemo::evict(0);
+        }
+        merger
+            .finish(concat!("stepbook ", env!("CARGO_PKG_VERSION")))
+            .map_err(merging)?;
+        Ok(warnings.unwrap_or_default())
+    }
+
+    /// One batch as a PDF: rendered and laid out in parallel, in as many parts as there are
+    /// cores (a part holds whole sheets: an even number of handouts when two go on a sheet).
+    fn lay_out(
+        &self,
+        page: &Page,
+        rows: &[Vec<(String, String)>],
+    ) -> Result<(Vec<u8>, Vec<Diagnostic>), Failed> {
+        let parts: Vec<Rendered> = crate::timed("render", || {
+            rows.par_iter()
+                .map(|row| page.render(row))
+                .collect::<Result<_, _>>()
+        })
+        .map_err(Failed::Content)?;
+        // The QR codes this batch shows, each made once: handouts that share one share it.
+        let mut files = world::Files::new();
+        for u in rows.iter().filter_map(|r| row_url(r)).chain(page.url) {
+            let path = qr_path(u);
+            if !files.contains_key(&path)
+                && let Some(png) = qr_png(u)
+            {
+                files.insert(path, world::File::Bytes(png));
+            }
+        }
+        let per = parts
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(1);
+        let per = if self.two_up { per + per % 2 } else { per };
+        let documents: Vec<String> = parts
+            .chunks(per)
+            .map(|chunk| document(chunk, self.paper, self.two_up))
+            .collect();
+        crate::timed("typst", || {
+            pdf::compile_parts(
+                "handout.typ",
+                &self.shown,
+                documents,
+                page.assets,
+                &self.remote,
+                files,
+            )
+        })
+        .map_err(Failed::Content)
     }
 }
 
@@ -304,20 +412,69 @@ fn document(parts: &[String], paper: Paper, two_up: bool) -> String {
     s
 }
 
+/// `url` with a zero-width space after every 24 characters, for printing it whole: Typst breaks
+/// a line only where the text allows one, and an address too long for a QR code is a long
+/// unbroken word that would run off the page.
+fn breakable(url: &str) -> String {
+    let mut out = String::with_capacity(url.len() + url.len() / 8);
+    for (i, c) in url.chars().enumerate() {
+        if i > 0 && i % 24 == 0 {
+            out.push('\u{200b}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The document path of the QR code of `url`.
 fn qr_path(url: &str) -> String {
     format!("/qr/{:016x}.png", pdf::images::fnv(url))
 }
 
+/// Warnings for the addresses too long for a QR code: at their rows of the roster, or at the
+/// guide for the site's own address.
+fn too_long_for_qr(
+    qr_fits: &HashMap<String, bool>,
+    roster: Option<&crate::roster::Roster>,
+    site: Option<&str>,
+    guide: &std::path::Path,
+) -> Vec<Diagnostic> {
+    let too_long = |u: &str| qr_fits.get(u) == Some(&false);
+    let warn = |file: &std::path::Path, u: &str, whose: String| {
+        Diagnostic::warning(
+            Code::W016,
+            file,
+            format!(
+                "{whose} ({} characters) is too long for a QR code; it is printed as text instead",
+                u.chars().count()
+            ),
+        )
+        .help("use a shorter address (a QR code holds about 2,300 characters; phones read short ones best), or a link shortener")
+    };
+    let mut out = Vec::new();
+    if let Some(r) = roster
+        && let Some(col) = r.columns.iter().position(|c| c == "url")
+    {
+        for row in &r.rows {
+            if let Some(u) = row.values.get(col).filter(|u| too_long(u)) {
+                let at = row.spans.get(col).cloned().unwrap_or(0..0);
+                out.push(warn(&r.shown, u, format!("the address on row {}", row.line)).at(at));
+            }
+        }
+    }
+    if let Some(u) = site.filter(|u| too_long(u)) {
+        out.push(warn(guide, u, "the guide's address online".into()));
+    }
+    out
+}
+
 /// A QR code of `url` as a PNG: 8 pixels a module and a quiet zone of 4 modules (sharp at
 /// 26 mm wide). A raster image is embedded once in the PDF however many handouts show it.
-fn qr_png(url: &str) -> Vec<u8> {
+/// `None` when the address is longer than a QR code holds (it is printed as text instead).
+fn qr_png(url: &str) -> Option<Vec<u8>> {
     const SCALE: u32 = 8;
     const QUIET: u32 = 4;
-    let Ok(code) = qrcode::QrCode::new(url.as_bytes()) else {
-        // Longer than a QR code holds: no image (the URL is printed under its place).
-        return Vec::new();
-    };
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
     let width = code.width() as u32;
     let colors = code.to_colors();
     let side = (width + 2 * QUIET) * SCALE;
@@ -331,11 +488,9 @@ fn qr_png(url: &str) -> Vec<u8> {
         image::Luma([if dark { 0 } else { 255 }])
     });
     let mut png = Vec::new();
-    let encoded = img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png);
-    if encoded.is_err() {
-        return Vec::new();
-    }
-    png
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .ok()?;
+    Some(png)
 }
 
 /// The site's address (`base-url`, when it is a full URL), for the QR codes.

@@ -13,6 +13,14 @@ use crate::diag::{Code, Diagnostic};
 /// A roster larger than this is not an attendee list.
 pub const MAX_ROSTER_BYTES: u64 = 64 << 20;
 
+/// The most attendees one print run takes (`stepbook handouts`): a list longer than this is
+/// split and printed in parts.
+pub const MAX_ROWS: usize = 20_000;
+
+/// The longest value a roster cell may hold, in bytes: room for a name, a code or an address
+/// (a QR code holds about 2,300), not a document laid out on every handout.
+pub const MAX_CELL_BYTES: usize = 4096;
+
 /// One attendee: their values by column, and where each value is in the file.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -105,11 +113,22 @@ pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
             Ok(r) => {
                 let pos = r.position().cloned().unwrap_or_else(csv::Position::new);
                 let start = pos.byte() as usize;
-                rows.push(Row {
+                let row = Row {
                     line: pos.line() as usize,
                     values: r.iter().map(|v| v.trim().to_owned()).collect(),
                     spans: field_spans(text, start, delim, r.len()),
-                });
+                };
+                if rows.len() == MAX_ROWS {
+                    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+                    problems.push(err(
+                        start..end,
+                        format!("the roster has more than {MAX_ROWS} attendees; this is row {} (attendee {})", row.line, MAX_ROWS + 1),
+                        "split the roster into files of at most 20,000 rows (each with the header row) and print each",
+                    ).label("one too many"));
+                    break;
+                }
+                problems.extend(too_long(&row, &err));
+                rows.push(row);
             }
             Err(e) => {
                 let at = e.position().map_or(0, |p| p.byte() as usize);
@@ -142,6 +161,26 @@ pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
         columns,
         rows,
     })
+}
+
+/// Errors for the values of `row` longer than [`MAX_CELL_BYTES`].
+fn too_long(row: &Row, err: &impl Fn(Range<usize>, String, &str) -> Diagnostic) -> Vec<Diagnostic> {
+    row.values
+        .iter()
+        .zip(&row.spans)
+        .filter(|(v, _)| v.len() > MAX_CELL_BYTES)
+        .map(|(v, span)| {
+            err(
+                span.start..span.start,
+                format!(
+                    "this value is {} bytes long; a roster value holds at most {MAX_CELL_BYTES}",
+                    v.len()
+                ),
+                "a cell is a name, a code or an address: shorten it (a long text belongs in the guide)",
+            )
+            .label("too long")
+        })
+        .collect()
 }
 
 /// Where each of the first `n` fields of the record starting at `start` is in the text.
@@ -215,6 +254,15 @@ pub fn check(roster: &Roster, used: &[String]) -> (Vec<Diagnostic>, Vec<Diagnost
             }
         }
     }
+    if roster.rows.is_empty() {
+        errors.push(
+            Diagnostic::error(Code::E024, &roster.shown, "the roster has no attendees")
+                .at(0..roster.text.find('\n').unwrap_or(roster.text.len()))
+                .label("a header row and nothing under it")
+                .help("add a row per attendee under the header, or leave out --roster to print one handout with lines to fill in"),
+        );
+    }
+    errors.extend(check_urls(roster));
     if let Some(col) = roster.columns.iter().position(|c| c == "code") {
         let mut seen: std::collections::HashMap<&str, usize> = Default::default();
         for row in &roster.rows {
@@ -238,6 +286,48 @@ pub fn check(roster: &Roster, used: &[String]) -> (Vec<Diagnostic>, Vec<Diagnost
         }
     }
     (errors, warnings)
+}
+
+/// The `url` column's values: each goes into a QR code that a phone opens at once, so only a
+/// web address (`http://`, `https://`, with a host) is taken; `javascript:`, `WIFI:` (which
+/// joins a network), `mailto:`, `tel:` and the like would do something else than open a page.
+fn check_urls(roster: &Roster) -> Vec<Diagnostic> {
+    let Some(col) = roster.columns.iter().position(|c| c == "url") else {
+        return Vec::new();
+    };
+    roster
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let v = row.values.get(col).filter(|v| !v.is_empty())?;
+            if web_address(v) {
+                return None;
+            }
+            let shown: String = v.chars().take(60).collect();
+            Some(
+                Diagnostic::error(
+                    Code::E024,
+                    &roster.shown,
+                    format!(
+                        "row {} has `url` `{}`{}, which is not a web address",
+                        row.line,
+                        shown.escape_debug(),
+                        if shown.len() < v.len() { "…" } else { "" }
+                    ),
+                )
+                .at(row.spans.get(col).cloned().unwrap_or(0..0))
+                .label("not http(s)")
+                .help("a QR code opens its address on a phone at once: give an http:// or https:// address with a host (other schemes such as `javascript:`, `WIFI:` or `tel:` are refused), or leave it empty for the guide's address"),
+            )
+        })
+        .collect()
+}
+
+/// An `http://` or `https://` address with a host, and nothing a link cannot hold.
+pub fn web_address(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && crate::config::base_url_ok(url)
 }
 
 #[cfg(test)]

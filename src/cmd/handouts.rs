@@ -1,11 +1,13 @@
 //! CLI: `stepbook handouts`.
 
-use std::path::PathBuf;
+use std::io::{IsTerminal, Seek, Write};
+use std::path::{Path, PathBuf};
 
 use super::{BookDir, Ui};
 use crate::Error;
 use crate::config::Paper;
 use crate::handouts::HandoutOptions;
+use crate::handouts::output::Destination;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -16,10 +18,13 @@ pub struct Args {
     pub book: BookDir,
     /// Attendees, one handout each: a CSV file with a header row (comma, semicolon or tab).
     /// Its columns are the variables `{{ attendee.<column> }}`; a `url` column replaces the
-    /// QR code's address for that row. Without it: one handout with lines to fill in.
+    /// QR code's address for that row (http:// or https:// only). Without it: one handout with
+    /// lines to fill in. Limits: 20,000 rows, 4,096 bytes a value, 64 MiB a file.
     #[arg(long, value_name = "FILE.csv")]
     pub roster: Option<PathBuf>,
-    /// Where to write the PDF. Default: `<guide id>-handouts.pdf` in the current folder.
+    /// Where to write the PDF (`-`: standard output). Default: `<guide id>-handouts.pdf` in the
+    /// current folder. An existing PDF is replaced (through a temporary file and a rename);
+    /// anything else there (the roster, book.toml, a guide, a device, a link) is refused.
     #[arg(long, short, value_name = "FILE.pdf")]
     pub out: Option<PathBuf>,
     /// Paper size. Default: `[output.pdf]`'s, else the checklist's, else A4.
@@ -31,6 +36,9 @@ pub struct Args {
     /// Make no network requests (remote images come from the cache only).
     #[arg(long)]
     pub offline: bool,
+    /// Handouts laid out at a time (memory grows with it, not with the roster).
+    #[arg(long, hide = true, default_value_t = crate::handouts::BATCH)]
+    pub batch: usize,
     /// The guide's language, for a book with translations (`de` prints
     /// `azure-pass.de.yaml`). Default: the book's language.
     #[arg(long, value_name = "CODE")]
@@ -56,20 +64,85 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         }),
         two_up: args.two_up,
         lang: args.lang,
+        batch: args.batch,
     };
-    let made = crate::handouts::handouts(&book, &opts)?;
+    // Checked before the print run (no waiting to learn it is refused), and again at the write.
+    let first = match &args.out {
+        Some(out) => Some(destination(out, &book, opts.roster.as_deref())?),
+        None => None,
+    };
+    // The PDF is written, a batch at a time, to a temporary file beside where it goes (the
+    // current folder for the default name), renamed into place once whole.
+    let beside = match &first {
+        Some(Destination::File { path, .. }) => path.clone(),
+        _ => PathBuf::from("handouts.pdf"),
+    };
+    let tmp = if first == Some(Destination::Stdout) {
+        tempfile::NamedTempFile::new()
+    } else {
+        crate::safe_fs::temp_beside(&beside)
+    };
+    let mut tmp = tmp.map_err(|e| {
+        anyhow::anyhow!(
+            "failed to create a temporary file beside `{}`: {e}",
+            beside.display()
+        )
+    })?;
+    let made = {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        let made = crate::handouts::handouts(&book, &opts, &mut w)?;
+        w.flush()
+            .map_err(|e| anyhow::anyhow!("failed to write the PDF: {e}"))?;
+        made
+    };
     ui.report(&made.diagnostics, &made.sources);
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from(format!("{}-handouts.pdf", made.id)));
-    crate::safe_fs::write_new(&out, &made.pdf, true)
-        .map_err(|e| anyhow::anyhow!("failed to write `{}`: {e}", out.display()))?;
-    ui.status(&format!(
-        "wrote {} handout{} to `{}` in {:.1?}",
+    let n = format!(
+        "{} handout{}",
         made.handouts,
-        if made.handouts == 1 { "" } else { "s" },
-        out.display(),
-        start.elapsed()
-    ));
+        if made.handouts == 1 { "" } else { "s" }
+    );
+    let to = match destination(&out, &book, opts.roster.as_deref())? {
+        Destination::Stdout => {
+            let mut stdout = std::io::stdout().lock();
+            let file = tmp.as_file_mut();
+            file.seek(std::io::SeekFrom::Start(0))
+                .and_then(|_| std::io::copy(file, &mut stdout))
+                .and_then(|_| stdout.flush())
+                .map_err(|e| anyhow::anyhow!("failed to write the PDF to standard output: {e}"))?;
+            "standard output".to_owned()
+        }
+        Destination::File { path, replaces } => {
+            tmp.persist(&path).map_err(|e| {
+                anyhow::anyhow!("failed to write `{}`: {}", path.display(), e.error)
+            })?;
+            let how = if replaces { "replaced" } else { "new file" };
+            format!("`{}` ({how})", path.display())
+        }
+    };
+    ui.status(&format!("wrote {n} to {to} in {:.1?}", start.elapsed()));
     Ok(())
+}
+
+/// [`crate::handouts::output::destination`], refused as an error that says why and what to do.
+fn destination(
+    out: &Path,
+    book: &crate::Book,
+    roster: Option<&Path>,
+) -> Result<Destination, Error> {
+    let d = crate::handouts::output::destination(out, book, roster).map_err(|why| {
+        anyhow::anyhow!(
+            "refusing to write the handouts to `{}`: {why}; nothing was written\n  = help: give --out a new file name or an existing PDF, like `--out handouts.pdf` (`--out -` writes to standard output)",
+            out.display()
+        )
+    })?;
+    if d == Destination::Stdout && std::io::stdout().is_terminal() {
+        return Err(anyhow::anyhow!(
+            "refusing to write a PDF to the terminal; nothing was written\n  = help: redirect it (`--out - > handouts.pdf`, `| lp`), or give --out a file name"
+        )
+        .into());
+    }
+    Ok(d)
 }

@@ -94,11 +94,18 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         };
         let guide = crate::import::import_with(text, &md_path, &out_dir, Some(&placement));
         let normalized: Arc<str> = Arc::from(text.replace("\r\n", "\n"));
+        // Where each line starts, found once: a search from the top per warning (one per
+        // missing image) was quadratic.
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(normalized.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         for w in &guide.warnings {
-            let at = crate::diag::offset_of(&normalized, w.line, 1);
-            let end = normalized[at..]
-                .find('\n')
-                .map_or(normalized.len(), |i| at + i);
+            let line = w.line.max(1);
+            let at = starts.get(line - 1).copied().unwrap_or(normalized.len());
+            let end = starts
+                .get(line)
+                .map_or(normalized.len(), |&next| next - 1)
+                .max(at);
             warnings.push(Diagnostic::warning(w.code, file, w.message.clone()).at(at..end));
         }
         sources.insert(file.clone(), normalized);
@@ -107,6 +114,9 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     warnings.sort();
     ui.report(&warnings, &sources);
     refuse_outside_images(&jobs, &guides, &book_root)?;
+    let copies: Vec<_> = guides.iter().flat_map(|g| g.image_copies.clone()).collect();
+    crate::import::media_inside(&copies, &out_dir)
+        .map_err(|e| anyhow::anyhow!("{e:#}; nothing was written\n  = help: remove the link (a guide's images are copied into `<out-dir>/media/<guide>/`), or import with --no-copy-images"))?;
     if !args.dry_run && !args.force {
         refuse_replacing_images(&guides)?;
     }
@@ -122,7 +132,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
             }
             continue;
         }
-        crate::import::copy_images(&guide.image_copies, args.force)?;
+        crate::import::copy_images(&guide.image_copies, args.force, &out_dir)?;
         for (from, to, n) in copied_folders(guide) {
             ui.status(&format!(
                 "copied {n} image{} from {from} to {to}",

@@ -294,7 +294,7 @@ impl Code {
             ),
             Code::E024 => (
                 Severity::Error,
-                r#"(handouts) the roster cannot be used: no header, a bad row, a column the guide uses is missing or empty"#,
+                r#"(handouts) the roster cannot be used: no header, no rows, a bad row, a column the guide uses is missing or empty, a `url` that is not http(s), a value or a list too long"#,
             ),
             Code::E025 => (
                 Severity::Error,
@@ -362,7 +362,7 @@ impl Code {
             ),
             Code::W016 => (
                 Severity::Warning,
-                r#"(handouts) no QR code: no `base-url` and no `url` column"#,
+                r#"(handouts) no QR code: no `base-url` and no `url` column, or an address too long for one (printed as text)"#,
             ),
             Code::W017 => (
                 Severity::Warning,

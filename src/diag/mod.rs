@@ -166,6 +166,9 @@ impl Sources {
         let to = starts.get(last + 1).map_or(text.len(), |&o| o);
         let to = to.max(from);
         let rel_end = end.min(to).max(start) - from;
+        // A very long line (a megabyte of CSV cell) is cut a little after the span: what comes
+        // before it stays, so the column shown is still right.
+        let to = floor_char_boundary(text, to.min(from + rel_end + 240)).max(from + rel_end);
         Some((&text[from..to], first + 1, start - from..rel_end))
     }
 

@@ -138,11 +138,32 @@ impl Images {
     }
 }
 
-/// Copies the planned images, creating their folders. With `overwrite` false, a different file
+/// Checks that every copy lands inside `within` (the import's out-dir) once links are
+/// followed: a `media` or `media/<guide>` folder that is a link out of the book would have the
+/// copies written wherever it points.
+pub fn media_inside(copies: &[ImageCopy], within: &Path) -> anyhow::Result<()> {
+    let root = crate::safe_fs::absolute(within)?;
+    for c in copies {
+        let dir = c.to.parent().unwrap_or(&c.to);
+        let real = crate::safe_fs::absolute(dir)?;
+        if !real.starts_with(&root) {
+            anyhow::bail!(
+                "the image folder `{}` leads outside the book, to `{}` (a link)",
+                dir.display(),
+                real.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Copies the planned images, creating their folders, each inside `within` (checked again
+/// just before it is written, see [`media_inside`]). With `overwrite` false, a different file
 /// already at a destination is an error (the same bytes are fine: a second import).
-pub fn copy_images(copies: &[ImageCopy], overwrite: bool) -> anyhow::Result<()> {
+pub fn copy_images(copies: &[ImageCopy], overwrite: bool, within: &Path) -> anyhow::Result<()> {
     use anyhow::Context as _;
     for c in copies {
+        media_inside(std::slice::from_ref(c), within)?;
         let bytes = crate::safe_fs::read_regular(&c.from, MAX_IMAGE_BYTES)
             .with_context(|| format!("failed to read the image `{}`", c.from.display()))?;
         if let Ok(old) = std::fs::read(&c.to)

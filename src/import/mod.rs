@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Code;
 use crate::markdown::tidy_lines as tidy;
-pub use images::{CopyImages, ImageCopy, Placement, conflicting, copy_images};
-use parse::{Block, Kind, line_of, source};
+pub use images::{CopyImages, ImageCopy, Placement, conflicting, copy_images, media_inside};
+use parse::{Block, Kind, source};
 use pulldown_cmark::BlockQuoteKind;
 pub use text::wait_of;
 use text::{dialects, front_matter, merge, strip_label, strip_marker, unquote};
@@ -163,6 +163,7 @@ pub fn import_with(
     let doc = parse::blocks(&text);
     let mut r = Reader {
         text: &text,
+        line_ends: text.match_indices('\n').map(|(i, _)| i).collect(),
         md_dir: file.parent().unwrap_or(Path::new("")).to_path_buf(),
         out_dir: out_dir.to_path_buf(),
         out,
@@ -197,6 +198,8 @@ pub fn import_with(
 
 struct Reader<'a> {
     text: &'a str,
+    /// Where each line of `text` ends (its `\n`), for [`Reader::line`].
+    line_ends: Vec<usize>,
     md_dir: PathBuf,
     out_dir: PathBuf,
     out: Imported,
@@ -209,16 +212,19 @@ impl Reader<'_> {
     /// lab platforms become `{{ name }}` placeholders, with a warning naming them.
     fn placeholders(&mut self, source: &str) {
         let mut names: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         self.out.texts_mut(&mut |t: &mut String| {
             if t.contains("{{") {
                 *t = text::escape_braces(t);
             }
             if t.contains("@lab.Variable(") {
-                *t = text::lab_variables(t, &mut names);
+                *t = text::lab_variables(t, &mut names, &mut seen);
             }
         });
-        // Named in the order the lab first uses them.
-        names.sort_by_key(|n| source.find(&format!("@lab.Variable({n})")));
+        // Named in the order the lab first uses them (one pass over the lab: a search per name
+        // made thousands of variables quadratic).
+        let first = text::first_uses(source);
+        names.sort_by_key(|n| first.get(n.as_str()).copied());
         if !names.is_empty() {
             let line = source.find("@lab.Variable(").map_or(1, |i| self.line(i));
             self.out.warn(
@@ -310,8 +316,10 @@ impl Reader<'_> {
         source(self.text, range)
     }
 
+    /// The 1-based line of `offset`, by a binary search: counting the newlines before it each
+    /// time made a warning per step (a missing image) quadratic.
     fn line(&self, offset: usize) -> usize {
-        line_of(self.text, offset)
+        self.line_ends.partition_point(|&e| e < offset) + 1
     }
 
     /// A callout block: a GFM alert or a blockquote/paragraph that starts with a label.

@@ -228,11 +228,6 @@ fn dedent(line: &str, cols: usize) -> &str {
     ""
 }
 
-/// 1-based line of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -230,7 +230,11 @@ pub(super) fn escape_braces(t: &str) -> String {
 
 /// `@lab.Variable(name)` (Skillable / LODS) as a `{{ name }}` placeholder; the names found are
 /// added to `names`. A name stepbook cannot use is left as it is.
-pub(super) fn lab_variables(t: &str, names: &mut Vec<String>) -> String {
+pub(super) fn lab_variables(
+    t: &str,
+    names: &mut Vec<String>,
+    seen: &mut std::collections::HashSet<String>,
+) -> String {
     const TOKEN: &str = "@lab.Variable(";
     let mut out = String::with_capacity(t.len());
     let mut rest = t;
@@ -241,7 +245,7 @@ pub(super) fn lab_variables(t: &str, names: &mut Vec<String>) -> String {
             Some(end) if crate::variables::valid_name(after[..end].trim()) => {
                 let name = after[..end].trim();
                 out.push_str(&format!("{{{{ {name} }}}}"));
-                if !names.iter().any(|n| n == name) {
+                if seen.insert(name.to_owned()) {
                     names.push(name.to_owned());
                 }
                 rest = &after[end + 1..];
@@ -254,6 +258,26 @@ pub(super) fn lab_variables(t: &str, names: &mut Vec<String>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Where each `@lab.Variable(name)` is first written in `source`, by the name as written.
+pub(super) fn first_uses(source: &str) -> std::collections::HashMap<&str, usize> {
+    const TOKEN: &str = "@lab.Variable(";
+    let mut first = std::collections::HashMap::new();
+    let mut from = 0;
+    while let Some(i) = source[from..].find(TOKEN).map(|i| from + i) {
+        let after = &source[i + TOKEN.len()..];
+        // Only as far as a name's characters go, so a token never makes a scan of the rest.
+        let end = after
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+            .unwrap_or(after.len());
+        if after[end..].starts_with(')') {
+            first.entry(&after[..end]).or_insert(i);
+        }
+        from = i + TOKEN.len();
+    }
+    first
 }
 
 /// A wait written in a lab's text: "It may take up to 5 minutes", "can take 2-3 minutes",

@@ -4,6 +4,9 @@
 mod bounds;
 mod data_loss;
 mod git;
+#[cfg(feature = "pdf")]
+mod handouts;
+mod imports;
 mod lint_http;
 mod markup;
 mod publishing;
