@@ -12,7 +12,7 @@ use crate::{Book, Error};
 pub enum Format {
     /// rustc-style diagnostics on stderr, grouped by guide.
     Human,
-    /// One JSON document on stdout (schema: README, "lint --format json").
+    /// One JSON document on stdout (its schema: the README, at lint --format json).
     Json,
     /// GitHub Actions workflow commands on stdout: annotations on the lines of a pull request.
     Github,

@@ -150,3 +150,69 @@ fn check_reports_in_lints_formats() {
     };
     assert_eq!(keys(&doc), keys(&lint));
 }
+
+/// Runs `shell -c script` with `path` (the completion script) in `$SCRIPT`: (stdout, stderr),
+/// or None when the shell is not installed (CI installs zsh and fish).
+fn in_shell(shell: &str, script: &str, path: &std::path::Path) -> Option<(String, String)> {
+    let out = Command::new(shell)
+        .args(["-c", script])
+        .env("SCRIPT", path)
+        .output()
+        .ok()?;
+    Some((
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+/// Every shell loads its script without a word on stderr, and completes `lint --format ` to
+/// exactly the four formats (a `"` in a value's help broke fish's and zsh's scripts).
+#[test]
+fn every_shell_loads_its_script_and_completes_format_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = |shell: &str| {
+        let out = Command::new(stepbook())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        let path = dir.path().join(format!("stepbook.{shell}"));
+        std::fs::write(&path, out.stdout).unwrap();
+        path
+    };
+    let formats = ["github", "human", "json", "junit"];
+    let words = |s: &str| {
+        // fish: `value<TAB>help` a line; bash: the values on one line.
+        let mut w: Vec<String> = s
+            .lines()
+            .flat_map(|l| l.split('\t').next().unwrap_or("").split_whitespace())
+            .map(str::to_owned)
+            .collect();
+        w.sort();
+        w
+    };
+    let cases = [
+        (
+            "bash",
+            "source \"$SCRIPT\" && COMP_WORDS=(stepbook lint --format '') COMP_CWORD=3 && _stepbook stepbook '' --format && echo \"${COMPREPLY[@]}\"",
+        ),
+        (
+            "fish",
+            "source $SCRIPT; and complete -C 'stepbook lint --format '",
+        ),
+        (
+            "zsh",
+            "autoload -U compinit && compinit -u && source \"$SCRIPT\"",
+        ),
+    ];
+    for (shell, run) in cases {
+        let Some((stdout, stderr)) = in_shell(shell, run, &script(shell)) else {
+            assert!(std::env::var_os("CI").is_none(), "CI installs {shell}");
+            continue;
+        };
+        assert_eq!(stderr, "", "{shell}");
+        if shell != "zsh" {
+            // zsh completes only at an interactive prompt; loading is what can go wrong.
+            assert_eq!(words(&stdout), formats, "{shell}: {stdout}");
+        }
+    }
+}
