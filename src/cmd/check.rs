@@ -23,7 +23,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
-    let book = args.book.open()?;
+    let book = args
+        .book
+        .open()
+        .map_err(|e| super::lint::config_error_report(args.format, e))?;
     // Every selected profile is checked: content tagged for one is only seen in its view.
     let all = book.check_each()?;
     let n = all.first().map_or(0, |(_, c)| c.guides.len());

@@ -54,7 +54,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
-    let book = Book::open_with(&args.book.dir, &args.book.selection_of_one()?)?;
+    let book = Book::open_with(&args.book.dir, &args.book.selection_of_one()?)
+        .map_err(|e| config_error_report(args.format, e))?;
     // A progress bar only on a terminal, and only for the human format.
     let bar = (args.format == Format::Human && !ui.quiet && std::io::stderr().is_terminal())
         .then(progress_bar);
@@ -86,6 +87,36 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         ui.status(&format::summary(&report));
     }
     print_report(args.format, &report, args.deny_warnings)
+}
+
+/// A book.toml with problems, in a machine format: the problems at their lines on stdout (a CI
+/// step parsing the JSON gets a document, not nothing), still exit 3. Other errors, and the
+/// human format, are left to `main` to print.
+pub(super) fn config_error_report(f: Format, e: Error) -> Error {
+    let Error::Config(crate::config::ConfigError::Invalid {
+        diagnostics,
+        sources,
+    }) = &e
+    else {
+        return e;
+    };
+    if f == Format::Human {
+        return e;
+    }
+    let report = crate::lint::LintReport {
+        notes: Vec::new(),
+        stats: crate::lint::Stats::default(),
+        diagnostics: diagnostics.clone(),
+        sources: sources.clone(),
+        files: Vec::new(),
+    };
+    if let Err(w) = print_report(f, &report, false) {
+        if matches!(w, Error::Other(_)) {
+            return w;
+        }
+    }
+    // Printed on stdout; stderr still says it for a person reading the log.
+    e
 }
 
 /// Prints `report` on stdout in a machine format (`human` is the caller's to print), then

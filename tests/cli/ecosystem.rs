@@ -216,3 +216,31 @@ fn every_shell_loads_its_script_and_completes_format_values() {
         }
     }
 }
+
+/// A broken book.toml still gives a CI step a document to parse: its problems at their lines,
+/// exit 3 (stdout was empty).
+#[test]
+fn machine_formats_report_a_broken_book_toml() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write("book.toml", &format!("{toml}\n[ouptut.pdf]\n"));
+    for cmd in ["check", "lint"] {
+        let r =
+            book.run(&[cmd, "--format", "json", "--offline"][..if cmd == "lint" { 4 } else { 3 }]);
+        assert_eq!(r.code, 3, "{cmd}: {}", r.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout)
+            .unwrap_or_else(|e| panic!("{cmd}: {e}: {:?}", r.stdout));
+        let p = &doc["problems"][0];
+        assert_eq!(p["file"], "book.toml", "{doc}");
+        assert_eq!(p["severity"], "error", "{doc}");
+        assert!(p["line"].as_u64().is_some(), "{doc}");
+        assert!(r.stderr.contains("ouptut"), "{}", r.stderr);
+        let r = book.run(&[cmd, "--format", "github"]);
+        assert_eq!(r.code, 3);
+        assert!(
+            r.stdout.starts_with("::error file=book.toml,line="),
+            "{}",
+            r.stdout
+        );
+    }
+}
