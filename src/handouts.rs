@@ -170,10 +170,7 @@ pub fn handouts(book: &Book, opts: &HandoutOptions) -> Result<Handouts, Error> {
         .chunks(per)
         .map(|chunk| document(chunk, paper, opts.two_up))
         .collect();
-    let remote = pdf::images::Remote {
-        cache: pdf::images::cache_dir(&book.root, &book.config.lint.cache_dir),
-        offline: book.offline,
-    };
+    let remote = pdf::images::Remote::of(book);
     let shown = g.shown.display().to_string();
     let (bytes, warnings) = crate::timed("typst", || {
         pdf::compile_parts(

@@ -3,6 +3,8 @@
 
 mod bounds;
 mod data_loss;
+#[cfg(feature = "pdf")]
+mod images;
 mod lint_http;
 mod markup;
 mod publishing;

@@ -2,13 +2,17 @@
 //! path in the document (`/media/<file>` for the book's own, `/remote/<hex of the URL>` for a
 //! URL); this module finds those names in a generated source and resolves them: local files
 //! from the book's assets, remote ones fetched once into the cache folder and reused by later
-//! builds. What cannot be had is left out of the document's files, and the template's
-//! `sb-image` prints a framed placeholder with the alt text instead.
+//! builds. Every image is vetted first ([`vet`]); what cannot be had or fails the checks is left
+//! out of the document's files, and the template's `sb-image` prints a framed placeholder with
+//! the alt text instead. The cache is used only when it is a real folder (no planted links).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use typst::foundations::Bytes;
+
+use super::vet;
 use super::world::{File, Files};
 use crate::validate::Asset;
 
@@ -39,63 +43,189 @@ fn unhex(s: &str) -> Option<String> {
     String::from_utf8(bytes?).ok()
 }
 
-/// Where remote images are kept between builds, and whether to fetch.
+/// Where remote images are kept between builds, whether to fetch, and the pixel cap every
+/// image is held to.
 #[derive(Debug, Clone)]
 pub struct Remote {
     pub cache: PathBuf,
     pub offline: bool,
+    /// `max-image-pixels` of `[lint]`.
+    pub max_pixels: u64,
+}
+
+impl Remote {
+    /// The settings of `book`: its cache folder, `--offline`, its pixel cap.
+    pub fn of(book: &crate::book::Book) -> Remote {
+        Remote {
+            cache: cache_dir(&book.root, &book.config.lint.cache_dir),
+            offline: book.offline,
+            max_pixels: book.config.lint.max_image_pixels,
+        }
+    }
 }
 
 /// An image a document names that it cannot show: (its source, why).
 pub type Missing = Vec<(String, String)>;
 
-/// The files a generated source names with [`CALL`], resolved.
-pub fn resolve(source: &str, assets: &[Asset], remote: &Remote) -> (Files, Missing) {
-    let mut files = Files::new();
-    let mut missing = Missing::new();
+/// An image given to Typst, with what is needed to check it again: its path in the document,
+/// its source for messages, its format and size, and its cached copy if it came from one.
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub path: String,
+    pub source: String,
+    pub format: image::ImageFormat,
+    pub pixels: u64,
+    pub cached: Option<PathBuf>,
+}
+
+/// The images a generated source names, resolved and vetted.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub files: Files,
+    pub missing: Missing,
+    pub held: Vec<Held>,
+}
+
+/// The files a generated source names with [`CALL`], each read and vetted ([`vet::vet`]): what
+/// fails is missing, with the reason.
+pub fn resolve(source: &str, assets: &[Asset], remote: &Remote) -> Resolved {
+    let mut out = Resolved::default();
     for (at, _) in source.match_indices(CALL) {
         let rest = &source[at + CALL.len()..];
         let Some(end) = rest.find('"') else { continue };
         let path = &rest[..end];
-        if files.contains_key(path) || missing.iter().any(|(p, _)| p == path) {
+        if out.files.contains_key(path) || out.held.iter().any(|h| h.path == path) {
             continue;
         }
-        if let Some(out) = path.strip_prefix("/media/") {
-            match assets.iter().find(|a| a.out == out) {
-                Some(a) => {
-                    files.insert(path.to_owned(), File::Path(a.path.clone()));
-                }
-                None => missing.push((out.to_owned(), "not a file of the book".into())),
-            }
+        let (name, got) = if let Some(name) = path.strip_prefix("/media/") {
+            let got = match assets.iter().find(|a| a.out == name) {
+                Some(a) => crate::safe_fs::read_regular(&a.path, MAX_LOCAL_BYTES)
+                    .map_err(|e| format!("cannot read it: {e}"))
+                    .and_then(|b| vet::vet(b, remote.max_pixels))
+                    .map(|v| (v, None)),
+                None => Err("not a file of the book".into()),
+            };
+            (name.to_owned(), got)
         } else if let Some(url) = path.strip_prefix("/remote/").and_then(unhex) {
-            match fetch(&url, remote) {
-                Ok(p) => {
-                    files.insert(path.to_owned(), File::Path(p));
-                }
-                Err(why) => missing.push((url, why)),
+            let got = remote_image(&url, remote);
+            (url, got)
+        } else {
+            continue;
+        };
+        if out.missing.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        match got {
+            Ok((v, cached)) => {
+                out.held.push(Held {
+                    path: path.to_owned(),
+                    source: name,
+                    format: v.format,
+                    pixels: v.pixels,
+                    cached,
+                });
+                out.files
+                    .insert(path.to_owned(), File::Image(Bytes::new(v.bytes)));
+            }
+            Err(why) => out.missing.push((name, why)),
+        }
+    }
+    out
+}
+
+/// After Typst failed: decodes every image the document holds and takes out those that do not
+/// decode (missing, with the reason; a cached copy is deleted, so the next build online fetches
+/// it again). Whether any was taken out.
+pub fn drop_damaged(r: &mut Resolved) -> bool {
+    use rayon::prelude::*;
+    let files = &r.files;
+    let bad: Vec<(usize, String)> = r
+        .held
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, h)| match files.get(&h.path) {
+            Some(File::Image(b)) => vet::decodes(b, h.format, h.pixels).err().map(|e| (i, e)),
+            _ => None,
+        })
+        .collect();
+    for (i, why) in bad.iter().rev() {
+        let h = r.held.remove(*i);
+        r.files.remove(&h.path);
+        if let Some(file) = &h.cached {
+            forget(file);
+        }
+        r.missing.push((h.source, why.clone()));
+    }
+    !bad.is_empty()
+}
+
+/// A remote image: the cached copy if it passes [`vet::vet`] (one that does not is deleted),
+/// else fetched (not offline), checked whole and only then cached.
+fn remote_image(url: &str, remote: &Remote) -> Result<(vet::Vetted, Option<PathBuf>), String> {
+    if let Some(why) = linked(&remote.cache) {
+        return Err(why);
+    }
+    let file = remote.cache.join(format!("{:016x}", fnv(url)));
+    let mut note = "";
+    if let Some(bytes) = read_cached(&file) {
+        match vet::vet(bytes, remote.max_pixels) {
+            Ok(v) => return Ok((v, Some(file))),
+            Err(_) => {
+                forget(&file);
+                note = "its cached copy was bad and is deleted; ";
             }
         }
     }
-    (files, missing)
+    if remote.offline {
+        return Err(format!("{note}not fetched: --offline"));
+    }
+    let v = vet::vet(download(url)?, remote.max_pixels)?;
+    vet::decodes(&v.bytes, v.format, v.pixels)?;
+    std::fs::create_dir_all(&remote.cache).map_err(|e| format!("cannot create the cache: {e}"))?;
+    // A new file renamed into place: a link planted at the name is replaced, never followed.
+    crate::safe_fs::write_new(&file, &v.bytes, true)
+        .map_err(|e| format!("cannot cache it: {e}"))?;
+    Ok((v, Some(file)))
 }
 
-/// The cached copy of a remote image, fetched first when it is not there (and not offline).
-fn fetch(url: &str, remote: &Remote) -> Result<PathBuf, String> {
-    let file = remote.cache.join(format!("{:016x}", fnv(url)));
-    if file.is_file() {
-        return Ok(file);
+/// Why the cache cannot be used: the images folder or the cache folder holding it is a link
+/// (it would make a file outside the book appear in a PDF, or write a fetched image outside).
+fn linked(cache: &Path) -> Option<String> {
+    [Some(cache), cache.parent()]
+        .into_iter()
+        .flatten()
+        .find(|d| is_link(d))
+        .map(|d| {
+            format!(
+                "`{}` is a link; remote images are cached only in a real folder inside the book",
+                d.display()
+            )
+        })
+}
+
+/// The cached copy at `file`, when it is a regular file (not a link, FIFO or device).
+fn read_cached(file: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::symlink_metadata(file).ok()?;
+    meta.is_file()
+        .then(|| crate::safe_fs::read_regular(file, MAX_BYTES).ok())
+        .flatten()
+}
+
+/// Deletes a cached copy that failed the checks, unless it is a link (never followed anyway).
+fn forget(file: &Path) {
+    if std::fs::symlink_metadata(file).is_ok_and(|m| m.is_file()) {
+        let _ = std::fs::remove_file(file);
     }
-    if remote.offline {
-        return Err("not fetched: --offline".into());
-    }
-    let bytes = download(url)?;
-    std::fs::create_dir_all(&remote.cache).map_err(|e| format!("cannot create the cache: {e}"))?;
-    crate::safe_fs::write_new(&file, &bytes, true).map_err(|e| format!("cannot cache it: {e}"))?;
-    Ok(file)
+}
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// An image larger than this is not fetched.
 const MAX_BYTES: u64 = 32 << 20;
+/// A file of the book larger than this is not embedded.
+const MAX_LOCAL_BYTES: u64 = 64 << 20;
 
 fn download(url: &str) -> Result<Vec<u8>, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -115,15 +245,7 @@ fn download(url: &str) -> Result<Vec<u8>, String> {
     if bytes.len() as u64 > MAX_BYTES {
         return Err("larger than 32 MiB".into());
     }
-    match image::guess_format(&bytes) {
-        Ok(
-            image::ImageFormat::Png
-            | image::ImageFormat::Jpeg
-            | image::ImageFormat::Gif
-            | image::ImageFormat::WebP,
-        ) => Ok(bytes),
-        _ => Err("the answer is not a PNG, JPEG, GIF or WebP image".into()),
-    }
+    Ok(bytes)
 }
 
 /// FNV-1a: a stable name for a URL's cached copy.

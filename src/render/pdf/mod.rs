@@ -6,6 +6,7 @@
 
 pub mod images;
 pub mod markup;
+pub mod vet;
 pub mod world;
 
 use super::{Output, RenderCx};
@@ -74,11 +75,20 @@ pub fn compile_parts(
     remote: &images::Remote,
     extra: world::Files,
 ) -> Result<(Vec<u8>, Vec<Diagnostic>), Box<Diagnostic>> {
-    let (mut files, missing) = images::resolve(&sources.concat(), cx_assets, remote);
-    files.extend(extra);
-    let preamble = preamble(&files);
-    let full: Vec<String> = sources.iter().map(|s| format!("{preamble}{s}")).collect();
-    let warnings = missing
+    let mut images = images::resolve(&sources.concat(), cx_assets, remote);
+    let with_preamble = |files: &world::Files| -> Vec<String> {
+        let preamble = preamble(files);
+        sources.iter().map(|s| format!("{preamble}{s}")).collect()
+    };
+    images.files.extend(extra);
+    let mut made = world::compile_parts(with_preamble(&images.files), &images.files);
+    // Typst fails the whole document for one image that does not decode: find such images
+    // (only now, so a good build decodes nothing twice), show placeholders instead, try again.
+    if made.is_err() && images::drop_damaged(&mut images) {
+        made = world::compile_parts(with_preamble(&images.files), &images.files);
+    }
+    let warnings = images
+        .missing
         .into_iter()
         .map(|(src, why)| {
             Diagnostic::warning(
@@ -86,10 +96,10 @@ pub fn compile_parts(
                 guide_file,
                 format!("image `{src}` is not in the PDF ({why}); a framed placeholder with its alt text is printed"),
             )
-            .help("run the build online once to cache remote images, or use a local screenshot")
+            .help("use a PNG, JPEG, GIF or WebP image that opens, under `max-image-pixels`; run the build online once to cache remote images")
         })
         .collect();
-    match world::compile_parts(full, &files) {
+    match made {
         Ok(bytes) => Ok((bytes, warnings)),
         Err(errors) => {
             let first = errors.into_iter().next();

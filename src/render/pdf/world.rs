@@ -46,11 +46,13 @@ fn library() -> &'static LazyHash<Library> {
     LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
 }
 
-/// A file a document may read: an image on disk, or bytes made for it (a QR code).
+/// A file a document may read: an image on disk, bytes made for it (a QR code), or an image
+/// read and vetted before the compile (shared, not copied, by every read).
 #[derive(Debug, Clone)]
 pub enum File {
     Path(PathBuf),
     Bytes(Vec<u8>),
+    Image(Bytes),
 }
 
 /// Files by their path in the document (`/media/shot.png`).
@@ -85,6 +87,7 @@ impl World for StepbookWorld<'_> {
                 .map(Bytes::new)
                 .map_err(|e| FileError::from_io(e, p)),
             Some(File::Bytes(b)) => Ok(Bytes::new(b.clone())),
+            Some(File::Image(b)) => Ok(b.clone()),
             None => Err(FileError::AccessDenied),
         }
     }
