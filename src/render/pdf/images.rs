@@ -6,14 +6,13 @@
 //! out of the document's files, and the template's `sb-image` prints a framed placeholder with
 //! the alt text instead. The cache is used only when it is a real folder (no planted links).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::Instant;
 
 use typst::foundations::Bytes;
 
-use super::vet;
 use super::world::{File, Files};
+use super::{fetch, vet};
 use crate::validate::Asset;
 
 /// The call templates use to show an image, and the start of its first argument.
@@ -51,6 +50,8 @@ pub struct Remote {
     pub offline: bool,
     /// `max-image-pixels` of `[lint]`.
     pub max_pixels: u64,
+    /// Timeouts and politeness of downloads (`[lint]`).
+    pub fetch: fetch::FetchOptions,
 }
 
 impl Remote {
@@ -60,6 +61,7 @@ impl Remote {
             cache: cache_dir(&book.root, &book.config.lint.cache_dir),
             offline: book.offline,
             max_pixels: book.config.lint.max_image_pixels,
+            fetch: fetch::FetchOptions::of(&book.config.lint),
         }
     }
 }
@@ -87,16 +89,26 @@ pub struct Resolved {
 }
 
 /// The files a generated source names with [`CALL`], each read and vetted ([`vet::vet`]): what
-/// fails is missing, with the reason.
+/// fails is missing, with the reason. Remote images are fetched concurrently ([`fetch`]).
 pub fn resolve(source: &str, assets: &[Asset], remote: &Remote) -> Resolved {
-    let mut out = Resolved::default();
+    let mut paths: Vec<&str> = Vec::new();
     for (at, _) in source.match_indices(CALL) {
         let rest = &source[at + CALL.len()..];
-        let Some(end) = rest.find('"') else { continue };
-        let path = &rest[..end];
-        if out.files.contains_key(path) || out.held.iter().any(|h| h.path == path) {
-            continue;
+        if let Some(end) = rest.find('"')
+            && !paths.contains(&&rest[..end])
+        {
+            paths.push(&rest[..end]);
         }
+    }
+    let urls: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.strip_prefix("/remote/").and_then(unhex))
+        .collect();
+    let deadline = Instant::now() + remote.fetch.budget();
+    let mut fetched =
+        fetch::each_concurrently(&urls, |u| remote_image(u, remote, deadline)).into_iter();
+    let mut out = Resolved::default();
+    for path in paths {
         let (name, got) = if let Some(name) = path.strip_prefix("/media/") {
             let got = match assets.iter().find(|a| a.out == name) {
                 Some(a) => crate::safe_fs::read_regular(&a.path, MAX_LOCAL_BYTES)
@@ -107,7 +119,7 @@ pub fn resolve(source: &str, assets: &[Asset], remote: &Remote) -> Resolved {
             };
             (name.to_owned(), got)
         } else if let Some(url) = path.strip_prefix("/remote/").and_then(unhex) {
-            let got = remote_image(&url, remote);
+            let got = fetched.next().expect("one result per URL");
             (url, got)
         } else {
             continue;
@@ -160,8 +172,12 @@ pub fn drop_damaged(r: &mut Resolved) -> bool {
 }
 
 /// A remote image: the cached copy if it passes [`vet::vet`] (one that does not is deleted),
-/// else fetched (not offline), checked whole and only then cached.
-fn remote_image(url: &str, remote: &Remote) -> Result<(vet::Vetted, Option<PathBuf>), String> {
+/// else fetched (not offline, and not failed recently), checked whole and only then cached.
+fn remote_image(
+    url: &str,
+    remote: &Remote,
+    deadline: Instant,
+) -> Result<(vet::Vetted, Option<PathBuf>), String> {
     if let Some(why) = linked(&remote.cache) {
         return Err(why);
     }
@@ -179,8 +195,26 @@ fn remote_image(url: &str, remote: &Remote) -> Result<(vet::Vetted, Option<PathB
     if remote.offline {
         return Err(format!("{note}not fetched: --offline"));
     }
-    let v = vet::vet(download(url)?, remote.max_pixels)?;
-    vet::decodes(&v.bytes, v.format, v.pixels)?;
+    let marker = file.with_extension("failed");
+    if let Some(why) = fetch::remembered(&marker) {
+        return Err(why);
+    }
+    let fetched = fetch::download(url, &remote.fetch, deadline).and_then(|bytes| {
+        let v = vet::vet(bytes, remote.max_pixels)?;
+        vet::decodes(&v.bytes, v.format, v.pixels)?;
+        Ok(v)
+    });
+    let v = match fetched {
+        Ok(v) => v,
+        Err(why) => {
+            // Running out of the document's budget is no fault of the URL's.
+            if Instant::now() < deadline {
+                fetch::remember(&marker, &why);
+            }
+            return Err(why);
+        }
+    };
+    forget(&marker);
     std::fs::create_dir_all(&remote.cache).map_err(|e| format!("cannot create the cache: {e}"))?;
     // A new file renamed into place: a link planted at the name is replaced, never followed.
     crate::safe_fs::write_new(&file, &v.bytes, true)
@@ -207,7 +241,7 @@ fn linked(cache: &Path) -> Option<String> {
 fn read_cached(file: &Path) -> Option<Vec<u8>> {
     let meta = std::fs::symlink_metadata(file).ok()?;
     meta.is_file()
-        .then(|| crate::safe_fs::read_regular(file, MAX_BYTES).ok())
+        .then(|| crate::safe_fs::read_regular(file, fetch::MAX_BYTES).ok())
         .flatten()
 }
 
@@ -222,31 +256,8 @@ fn is_link(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
-/// An image larger than this is not fetched.
-const MAX_BYTES: u64 = 32 << 20;
 /// A file of the book larger than this is not embedded.
 const MAX_LOCAL_BYTES: u64 = 64 << 20;
-
-fn download(url: &str) -> Result<Vec<u8>, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_connect(Some(Duration::from_secs(5)))
-        .timeout_global(Some(Duration::from_secs(20)))
-        .max_redirects(5)
-        .user_agent(concat!("stepbook/", env!("CARGO_PKG_VERSION"), " (pdf)"))
-        .build()
-        .into();
-    let resp = agent.get(url).call().map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    resp.into_body()
-        .into_reader()
-        .take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err("larger than 32 MiB".into());
-    }
-    Ok(bytes)
-}
 
 /// FNV-1a: a stable name for a URL's cached copy.
 pub(crate) fn fnv(s: &str) -> u64 {

@@ -4,6 +4,7 @@
 //! the book's files, or from the cache of remote images (fetched once); one that cannot be had
 //! is a framed placeholder with its alt text and a warning, and the build goes on.
 
+pub mod fetch;
 pub mod images;
 pub mod markup;
 pub mod vet;

@@ -94,7 +94,24 @@ fn answer(
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(body);
         }
-        Some(Route::Tarpit) => std::thread::sleep(Duration::from_secs(60)),
+        // Holds the request until the client gives up (closes) or a minute passes.
+        Some(Route::Tarpit) => {
+            use std::io::Read;
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+            let mut buf = [0u8; 64];
+            for _ in 0..600 {
+                match stream.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                        ) => {}
+                    Err(_) => break,
+                }
+            }
+        }
         None => {
             let _ = stream.write_all(b"HTTP/1.1 404 X\r\nContent-Length: 0\r\n\r\n");
         }
@@ -387,6 +404,8 @@ fn damaged_images_are_placeholders_and_never_cached() {
 
 /// Runs `stepbook ARGS` in `dir`; (exit code, stderr, peak resident memory in MiB).
 #[cfg(target_os = "linux")]
+// The child is reaped by `wait4`, which also gives its peak memory.
+#[allow(clippy::zombie_processes)]
 fn run_measured(dir: &Path, args: &[&str]) -> (i32, String, u64) {
     let err = tempfile::NamedTempFile::new().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_stepbook"))
@@ -431,4 +450,40 @@ fn a_huge_colour_profile_is_left_out() {
     assert_eq!(images_in(&book.path().join(PDF)), 1, "the picture is shown");
     println!("peak memory {peak} MiB");
     assert!(peak < 300, "peak memory {peak} MiB");
+}
+
+#[test]
+fn servers_that_never_answer_are_asked_at_once_and_then_left_alone() {
+    let server = Server::start(&[
+        ("/a.png", Route::Tarpit),
+        ("/b.png", Route::Tarpit),
+        ("/c.png", Route::Tarpit),
+        ("/ok.png", Route::Body(png(8, 8))),
+    ]);
+    let urls: Vec<String> = ["/a.png", "/b.png", "/c.png", "/ok.png"]
+        .iter()
+        .map(|p| server.url(p))
+        .collect();
+    let shots: Vec<(&str, &str)> = urls.iter().map(|u| (u.as_str(), "A remote shot")).collect();
+    let book = book_with(&shots, "timeout = 3\nconnect-timeout = 3");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(w014(&r), 3, "{}", r.stderr);
+    assert_eq!(
+        images_in(&book.path().join(PDF)),
+        1,
+        "the answering server's picture"
+    );
+    assert!(
+        server.peak.load(Ordering::SeqCst) >= 3,
+        "fetched one after another: {} at most at once",
+        server.peak.load(Ordering::SeqCst)
+    );
+    // The next build (a `watch` rebuild, too) remembers the failures and asks no one.
+    let hits = server.hits();
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(w014(&r), 3, "{}", r.stderr);
+    assert!(r.stderr.contains("failed 0 min ago"), "{}", r.stderr);
+    assert_eq!(server.hits(), hits, "no request after a remembered failure");
 }
