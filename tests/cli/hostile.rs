@@ -9,4 +9,6 @@ mod lint_http;
 mod markup;
 mod publishing;
 mod server;
+#[cfg(feature = "pdf")]
+mod typst;
 mod writes;

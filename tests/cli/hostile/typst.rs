@@ -1,0 +1,56 @@
+//! Typst templates: a `guide.typ` that loops without end fails its document in bounded time
+//! with a message, and Ctrl-C stops `serve` (and `watch`) during a Typst compile.
+
+use std::time::{Duration, Instant};
+
+use crate::Book;
+use crate::serve::Server;
+
+/// Nested loops of 4×10⁸ passes (about a minute in a release build, far longer in a debug one).
+const SLOW_TYP: &str = "#for a in range(20000) { for b in range(20000) { } }\n";
+
+fn slow_book() -> Book {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write("book.toml", &format!("{toml}\n[output.pdf]\n"));
+    book
+}
+
+#[test]
+fn a_typst_template_that_loops_without_end_fails_in_bounded_time() {
+    let book = slow_book();
+    assert_eq!(book.run(&["build", "--offline"]).code, 0);
+    let before = book.read("book/html/azure-pass/index.html");
+    book.write("templates/guide.typ", SLOW_TYP);
+    let start = Instant::now();
+    let r = book.run(&["build", "--offline"]);
+    let took = start.elapsed();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("error[E020]"), "{}", r.stderr);
+    assert!(r.stderr.contains("took longer than"), "{}", r.stderr);
+    assert!(r.stderr.contains("guide.typ"), "{}", r.stderr);
+    assert!(
+        took < Duration::from_secs(60 + 30), // the budget, and time to spare
+        "{took:?}"
+    );
+    assert_eq!(book.read("book/html/azure-pass/index.html"), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_serve_during_a_typst_compile() {
+    let book = slow_book();
+    let server = Server::start(&book);
+    book.write("templates/guide.typ", SLOW_TYP);
+    // Let the rebuild start and get stuck in the Typst compile.
+    std::thread::sleep(Duration::from_secs(3));
+    let start = Instant::now();
+    // `interrupt` fails the test if serve has not stopped 10 s after Ctrl-C.
+    let status = server.interrupt();
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(status.code().is_some(), "{status:?}");
+}
