@@ -54,3 +54,30 @@ fn ctrl_c_stops_serve_during_a_typst_compile() {
     );
     assert!(status.code().is_some(), "{status:?}");
 }
+
+#[test]
+fn a_long_code_block_is_shown_plain_instead_of_highlighted_for_minutes() {
+    let book = slow_book();
+    // 8 KB on which highlighting is super-linear (13.8 s in a release build).
+    let code = format!("s/{}", "(".repeat(8000));
+    book.write(
+        "content/code.yaml",
+        &format!(
+            "title: Code\nsections:\n  - title: S\n    steps:\n      - text: |\n          Run:\n\n          ```perl\n          {code}\n          ```\n"
+        ),
+    );
+    let start = Instant::now();
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+    let out = std::process::Command::new("pdftotext")
+        .arg(book.path().join("book/html/pdf/code.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(((((((("));
+}
