@@ -81,3 +81,21 @@ fn a_long_code_block_is_shown_plain_instead_of_highlighted_for_minutes() {
         .expect("pdftotext is installed");
     assert!(String::from_utf8_lossy(&out.stdout).contains("(((((((("));
 }
+
+#[test]
+fn a_guide_too_long_for_a_pdf_is_refused_with_a_message() {
+    let book = slow_book();
+    assert_eq!(book.run(&["build", "--offline"]).code, 0);
+    let before = book.read("book/html/azure-pass/index.html");
+    let mut g = String::from("title: Long\nsections:\n  - title: S\n    steps:\n");
+    for i in 0..10_001 {
+        g.push_str(&format!("      - text: Step {i}\n"));
+    }
+    book.write("content/long.yaml", &g);
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("10001 steps"), "{}", r.stderr);
+    assert!(r.stderr.contains("content/long.yaml"), "{}", r.stderr);
+    assert!(r.stderr.contains("split the guide"), "{}", r.stderr);
+    assert_eq!(book.read("book/html/azure-pass/index.html"), before);
+}
