@@ -85,7 +85,7 @@ pub fn compile_parts(
     let mut made = world::compile_parts(with_preamble(&images.files), &images.files);
     // Typst fails the whole document for one image that does not decode: find such images
     // (only now, so a good build decodes nothing twice), show placeholders instead, try again.
-    if made.is_err() && images::drop_damaged(&mut images) {
+    if made.is_err() && !super::budget::cancelled() && images::drop_damaged(&mut images) {
         made = world::compile_parts(with_preamble(&images.files), &images.files);
     }
     let warnings = images
