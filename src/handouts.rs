@@ -176,10 +176,7 @@ pub fn handouts(
         paper: opts.paper.unwrap_or_else(|| book.config.pdf_paper()),
         two_up: opts.two_up,
         batch: opts.batch.max(2).next_multiple_of(2),
-        remote: pdf::images::Remote {
-            cache: pdf::images::cache_dir(&book.root, &book.config.lint.cache_dir),
-            offline: book.offline,
-        },
+        remote: pdf::images::Remote::of(book),
         shown: g.shown.display().to_string(),
     };
     let warnings = run.print(&page, &rows, out).map_err(|e| match e {

@@ -354,7 +354,7 @@ impl Code {
             ),
             Code::W014 => (
                 Severity::Warning,
-                r#"an image the PDF cannot show (offline, or the fetch failed): a framed placeholder with its alt text is printed"#,
+                r#"an image the PDF cannot show (offline, the fetch failed, damaged, over `max-image-pixels`): a framed placeholder with its alt text is printed"#,
             ),
             Code::W015 => (
                 Severity::Warning,

@@ -117,10 +117,7 @@ pub fn outputs(book: &Book, engine: &Engine) -> Vec<Box<dyn Output>> {
     if o.pdf.is_some() {
         out.push(Box::new(pdf::Pdf {
             paper: config.pdf_paper(),
-            remote: pdf::images::Remote {
-                cache: pdf::images::cache_dir(&book.root, &config.lint.cache_dir),
-                offline: book.offline,
-            },
+            remote: pdf::images::Remote::of(book),
             base_url: o
                 .html
                 .as_ref()

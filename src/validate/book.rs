@@ -225,12 +225,16 @@ pub fn renumber(resolved: &mut Resolved, map: &[usize]) {
 
 /// Width and height from the image header, without decoding the pixels.
 pub fn image_size(path: &Path) -> Option<(u32, u32)> {
-    image::ImageReader::open(path)
+    let mut reader = image::ImageReader::open(path)
         .ok()?
         .with_guessed_format()
-        .ok()?
-        .into_dimensions()
-        .ok()
+        .ok()?;
+    // Reading a header may decompress metadata (a PNG's colour profile): a 200 KB file can
+    // claim 200 MB of it. A header that needs more than this has no size.
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(16 << 20);
+    reader.limits(limits);
+    reader.into_dimensions().ok()
 }
 
 /// Where an asset goes inside `media/`: its path under `src`, or under `_root/` when it lives

@@ -6,10 +6,14 @@ mod data_loss;
 mod git;
 #[cfg(feature = "pdf")]
 mod handouts;
+#[cfg(feature = "pdf")]
+mod images;
 mod imports;
 mod lint_http;
 mod markup;
 mod publishing;
 mod server;
 mod streams;
+#[cfg(feature = "pdf")]
+mod typst;
 mod writes;

@@ -2,14 +2,17 @@
 //! path in the document (`/media/<file>` for the book's own, `/remote/<hex of the URL>` for a
 //! URL); this module finds those names in a generated source and resolves them: local files
 //! from the book's assets, remote ones fetched once into the cache folder and reused by later
-//! builds. What cannot be had is left out of the document's files, and the template's
-//! `sb-image` prints a framed placeholder with the alt text instead.
+//! builds. Every image is vetted first ([`vet`]); what cannot be had or fails the checks is left
+//! out of the document's files, and the template's `sb-image` prints a framed placeholder with
+//! the alt text instead. The cache is used only when it is a real folder (no planted links).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::Instant;
+
+use typst::foundations::Bytes;
 
 use super::world::{File, Files};
+use super::{fetch, vet};
 use crate::validate::Asset;
 
 /// The call templates use to show an image, and the start of its first argument.
@@ -39,92 +42,222 @@ fn unhex(s: &str) -> Option<String> {
     String::from_utf8(bytes?).ok()
 }
 
-/// Where remote images are kept between builds, and whether to fetch.
+/// Where remote images are kept between builds, whether to fetch, and the pixel cap every
+/// image is held to.
 #[derive(Debug, Clone)]
 pub struct Remote {
     pub cache: PathBuf,
     pub offline: bool,
+    /// `max-image-pixels` of `[lint]`.
+    pub max_pixels: u64,
+    /// Timeouts and politeness of downloads (`[lint]`).
+    pub fetch: fetch::FetchOptions,
+}
+
+impl Remote {
+    /// The settings of `book`: its cache folder, `--offline`, its pixel cap.
+    pub fn of(book: &crate::book::Book) -> Remote {
+        Remote {
+            cache: cache_dir(&book.root, &book.config.lint.cache_dir),
+            offline: book.offline,
+            max_pixels: book.config.lint.max_image_pixels,
+            fetch: fetch::FetchOptions::of(&book.config.lint),
+        }
+    }
 }
 
 /// An image a document names that it cannot show: (its source, why).
 pub type Missing = Vec<(String, String)>;
 
-/// The files a generated source names with [`CALL`], resolved.
-pub fn resolve(source: &str, assets: &[Asset], remote: &Remote) -> (Files, Missing) {
-    let mut files = Files::new();
-    let mut missing = Missing::new();
+/// An image given to Typst, with what is needed to check it again: its path in the document,
+/// its source for messages, its format and size, and its cached copy if it came from one.
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub path: String,
+    pub source: String,
+    pub format: image::ImageFormat,
+    pub pixels: u64,
+    pub cached: Option<PathBuf>,
+}
+
+/// The images a generated source names, resolved and vetted.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub files: Files,
+    pub missing: Missing,
+    pub held: Vec<Held>,
+}
+
+/// The files a generated source names with [`CALL`], each read and vetted ([`vet::vet`]): what
+/// fails is missing, with the reason. Remote images are fetched concurrently ([`fetch`]).
+pub fn resolve(source: &str, assets: &[Asset], remote: &Remote) -> Resolved {
+    let mut paths: Vec<&str> = Vec::new();
     for (at, _) in source.match_indices(CALL) {
         let rest = &source[at + CALL.len()..];
-        let Some(end) = rest.find('"') else { continue };
-        let path = &rest[..end];
-        if files.contains_key(path) || missing.iter().any(|(p, _)| p == path) {
+        if let Some(end) = rest.find('"')
+            && !paths.contains(&&rest[..end])
+        {
+            paths.push(&rest[..end]);
+        }
+    }
+    let urls: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.strip_prefix("/remote/").and_then(unhex))
+        .collect();
+    let deadline = Instant::now() + remote.fetch.budget();
+    let mut fetched =
+        fetch::each_concurrently(&urls, |u| remote_image(u, remote, deadline)).into_iter();
+    let mut out = Resolved::default();
+    for path in paths {
+        let (name, got) = if let Some(name) = path.strip_prefix("/media/") {
+            let got = match assets.iter().find(|a| a.out == name) {
+                Some(a) => crate::safe_fs::read_regular(&a.path, MAX_LOCAL_BYTES)
+                    .map_err(|e| format!("cannot read it: {e}"))
+                    .and_then(|b| vet::vet(b, remote.max_pixels))
+                    .map(|v| (v, None)),
+                None => Err("not a file of the book".into()),
+            };
+            (name.to_owned(), got)
+        } else if let Some(url) = path.strip_prefix("/remote/").and_then(unhex) {
+            let got = fetched.next().expect("one result per URL");
+            (url, got)
+        } else {
+            continue;
+        };
+        if out.missing.iter().any(|(n, _)| *n == name) {
             continue;
         }
-        if let Some(out) = path.strip_prefix("/media/") {
-            match assets.iter().find(|a| a.out == out) {
-                Some(a) => {
-                    files.insert(path.to_owned(), File::Path(a.path.clone()));
-                }
-                None => missing.push((out.to_owned(), "not a file of the book".into())),
+        match got {
+            Ok((v, cached)) => {
+                out.held.push(Held {
+                    path: path.to_owned(),
+                    source: name,
+                    format: v.format,
+                    pixels: v.pixels,
+                    cached,
+                });
+                out.files
+                    .insert(path.to_owned(), File::Image(Bytes::new(v.bytes)));
             }
-        } else if let Some(url) = path.strip_prefix("/remote/").and_then(unhex) {
-            match fetch(&url, remote) {
-                Ok(p) => {
-                    files.insert(path.to_owned(), File::Path(p));
-                }
-                Err(why) => missing.push((url, why)),
+            Err(why) => out.missing.push((name, why)),
+        }
+    }
+    out
+}
+
+/// After Typst failed: decodes every image the document holds and takes out those that do not
+/// decode (missing, with the reason; a cached copy is deleted, so the next build online fetches
+/// it again). Whether any was taken out.
+pub fn drop_damaged(r: &mut Resolved) -> bool {
+    use rayon::prelude::*;
+    let files = &r.files;
+    let bad: Vec<(usize, String)> = r
+        .held
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, h)| match files.get(&h.path) {
+            Some(File::Image(b)) => vet::decodes(b, h.format, h.pixels).err().map(|e| (i, e)),
+            _ => None,
+        })
+        .collect();
+    for (i, why) in bad.iter().rev() {
+        let h = r.held.remove(*i);
+        r.files.remove(&h.path);
+        if let Some(file) = &h.cached {
+            forget(file);
+        }
+        r.missing.push((h.source, why.clone()));
+    }
+    !bad.is_empty()
+}
+
+/// A remote image: the cached copy if it passes [`vet::vet`] (one that does not is deleted),
+/// else fetched (not offline, and not failed recently), checked whole and only then cached.
+fn remote_image(
+    url: &str,
+    remote: &Remote,
+    deadline: Instant,
+) -> Result<(vet::Vetted, Option<PathBuf>), String> {
+    if let Some(why) = linked(&remote.cache) {
+        return Err(why);
+    }
+    let file = remote.cache.join(format!("{:016x}", fnv(url)));
+    let mut note = "";
+    if let Some(bytes) = read_cached(&file) {
+        match vet::vet(bytes, remote.max_pixels) {
+            Ok(v) => return Ok((v, Some(file))),
+            Err(_) => {
+                forget(&file);
+                note = "its cached copy was bad and is deleted; ";
             }
         }
     }
-    (files, missing)
-}
-
-/// The cached copy of a remote image, fetched first when it is not there (and not offline).
-fn fetch(url: &str, remote: &Remote) -> Result<PathBuf, String> {
-    let file = remote.cache.join(format!("{:016x}", fnv(url)));
-    if file.is_file() {
-        return Ok(file);
-    }
     if remote.offline {
-        return Err("not fetched: --offline".into());
+        return Err(format!("{note}not fetched: --offline"));
     }
-    let bytes = download(url)?;
+    let marker = file.with_extension("failed");
+    if let Some(why) = fetch::remembered(&marker) {
+        return Err(why);
+    }
+    let fetched = fetch::download(url, &remote.fetch, deadline).and_then(|bytes| {
+        let v = vet::vet(bytes, remote.max_pixels)?;
+        vet::decodes(&v.bytes, v.format, v.pixels)?;
+        Ok(v)
+    });
+    let v = match fetched {
+        Ok(v) => v,
+        Err(why) => {
+            // Running out of the document's budget is no fault of the URL's.
+            if Instant::now() < deadline {
+                fetch::remember(&marker, &why);
+            }
+            return Err(why);
+        }
+    };
+    forget(&marker);
     std::fs::create_dir_all(&remote.cache).map_err(|e| format!("cannot create the cache: {e}"))?;
-    crate::safe_fs::write_new(&file, &bytes, true).map_err(|e| format!("cannot cache it: {e}"))?;
-    Ok(file)
+    // A new file renamed into place: a link planted at the name is replaced, never followed.
+    crate::safe_fs::write_new(&file, &v.bytes, true)
+        .map_err(|e| format!("cannot cache it: {e}"))?;
+    Ok((v, Some(file)))
 }
 
-/// An image larger than this is not fetched.
-const MAX_BYTES: u64 = 32 << 20;
+/// Why the cache cannot be used: the images folder or the cache folder holding it is a link
+/// (it would make a file outside the book appear in a PDF, or write a fetched image outside).
+fn linked(cache: &Path) -> Option<String> {
+    [Some(cache), cache.parent()]
+        .into_iter()
+        .flatten()
+        .find(|d| is_link(d))
+        .map(|d| {
+            format!(
+                "`{}` is a link; remote images are cached only in a real folder inside the book",
+                d.display()
+            )
+        })
+}
 
-fn download(url: &str) -> Result<Vec<u8>, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_connect(Some(Duration::from_secs(5)))
-        .timeout_global(Some(Duration::from_secs(20)))
-        .max_redirects(5)
-        .user_agent(concat!("stepbook/", env!("CARGO_PKG_VERSION"), " (pdf)"))
-        .build()
-        .into();
-    let resp = agent.get(url).call().map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    resp.into_body()
-        .into_reader()
-        .take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err("larger than 32 MiB".into());
-    }
-    match image::guess_format(&bytes) {
-        Ok(
-            image::ImageFormat::Png
-            | image::ImageFormat::Jpeg
-            | image::ImageFormat::Gif
-            | image::ImageFormat::WebP,
-        ) => Ok(bytes),
-        _ => Err("the answer is not a PNG, JPEG, GIF or WebP image".into()),
+/// The cached copy at `file`, when it is a regular file (not a link, FIFO or device).
+fn read_cached(file: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::symlink_metadata(file).ok()?;
+    meta.is_file()
+        .then(|| crate::safe_fs::read_regular(file, fetch::MAX_BYTES).ok())
+        .flatten()
+}
+
+/// Deletes a cached copy that failed the checks, unless it is a link (never followed anyway).
+fn forget(file: &Path) {
+    if std::fs::symlink_metadata(file).is_ok_and(|m| m.is_file()) {
+        let _ = std::fs::remove_file(file);
     }
 }
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// A file of the book larger than this is not embedded.
+const MAX_LOCAL_BYTES: u64 = 64 << 20;
 
 /// FNV-1a: a stable name for a URL's cached copy.
 pub(crate) fn fnv(s: &str) -> u64 {

@@ -46,6 +46,9 @@ pub fn string(s: &str) -> String {
     out
 }
 
+/// A code block longer than this (bytes) is not highlighted.
+pub const MAX_HIGHLIGHT: usize = 2048;
+
 /// How the converter shows an image: the Typst call for a Markdown image (`src`, `alt`).
 pub type ImageFn<'a> = &'a dyn Fn(&str, &str) -> String;
 
@@ -57,6 +60,7 @@ pub fn markdown(md: &str, image: ImageFn) -> String {
         stack: Vec::new(),
         alt: None,
         code: None,
+        lang: None,
         table_cols: 0,
     };
     for event in Parser::new_ext(md, crate::markdown::options()) {
@@ -84,6 +88,8 @@ struct Writer<'a> {
     alt: Option<(String, String)>,
     /// The text of a code block being read, as it is.
     code: Option<String>,
+    /// The language of the code block being gathered.
+    lang: Option<String>,
     table_cols: usize,
 }
 
@@ -105,7 +111,14 @@ impl Writer<'_> {
                 Event::Text(t) => code.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let code = self.code.take().unwrap_or_default();
-                    self.out.push_str(&string(code.trim_end_matches('\n')));
+                    let code = code.trim_end_matches('\n');
+                    self.out.push_str("\n#raw(block: true, ");
+                    // Typst's highlighting is super-linear on some inputs (a Perl `s/` and
+                    // 8,000 `(`: 14 s): a long block is shown in plain monospace.
+                    if let Some(l) = self.lang.take().filter(|_| code.len() <= MAX_HIGHLIGHT) {
+                        self.out.push_str(&format!("lang: {}, ", string(&l)));
+                    }
+                    self.out.push_str(&string(code));
                     self.out.push_str(")\n");
                 }
                 _ => {}
@@ -159,10 +172,7 @@ impl Writer<'_> {
                     CodeBlockKind::Indented => None,
                 };
                 // The code is gathered until its end, then written as one string.
-                self.out.push_str("\n#raw(block: true, ");
-                if let Some(l) = lang.filter(|l| !l.is_empty()) {
-                    self.out.push_str(&format!("lang: {}, ", string(&l)));
-                }
+                self.lang = lang.filter(|l| !l.is_empty());
                 self.code = Some(String::new());
             }
             Tag::List(start) => {

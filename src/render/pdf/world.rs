@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
@@ -46,11 +47,13 @@ fn library() -> &'static LazyHash<Library> {
     LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
 }
 
-/// A file a document may read: an image on disk, or bytes made for it (a QR code).
+/// A file a document may read: an image on disk, bytes made for it (a QR code), or an image
+/// read and vetted before the compile (shared, not copied, by every read).
 #[derive(Debug, Clone)]
 pub enum File {
     Path(PathBuf),
     Bytes(Vec<u8>),
+    Image(Bytes),
 }
 
 /// Files by their path in the document (`/media/shot.png`).
@@ -85,6 +88,7 @@ impl World for StepbookWorld<'_> {
                 .map(Bytes::new)
                 .map_err(|e| FileError::from_io(e, p)),
             Some(File::Bytes(b)) => Ok(Bytes::new(b.clone())),
+            Some(File::Image(b)) => Ok(b.clone()),
             None => Err(FileError::AccessDenied),
         }
     }
@@ -111,10 +115,71 @@ pub fn compile(source: String, files: &Files) -> Result<Vec<u8>, Vec<CompileErro
     compile_parts(vec![source], files)
 }
 
+/// How long one document may take to compile (a real guide takes well under a second; a
+/// guide of 20,000 steps about 12 s).
+pub const TYPST_BUDGET: Duration = Duration::from_secs(60);
+
 /// Compiles each source (the parts of one long document, such as a print run of handouts) on
 /// its own thread, then writes their pages, in order, as one PDF. Parts share nothing across
 /// pages (no page numbers counting across parts), which is what lets them lay out in parallel.
+///
+/// Typst cannot be interrupted, so the compile runs on a thread of its own that this one
+/// waits for: past [`TYPST_BUDGET`], or once the process is asked to stop (Ctrl-C, SIGTERM),
+/// the document fails at once with a message and the compile is left to end on its own (a
+/// `build` exits meanwhile).
 pub fn compile_parts(sources: Vec<String>, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
+    let files = files.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let started = Instant::now();
+    let spawned = std::thread::Builder::new()
+        .name("typst".into())
+        // Typst recurses deeply on nested content; the main thread's size.
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let _ = tx.send(compile_now(sources, &files));
+        });
+    if let Err(e) = spawned {
+        return Err(vec![message(format!(
+            "cannot start the Typst compile: {e}"
+        ))]);
+    }
+    loop {
+        // Typst lays out with rayon: a waiting rayon worker runs pool jobs (the compile's own,
+        // among others) instead of only blocking, or a pool whose workers all wait would stall.
+        let ran = matches!(rayon::yield_now(), Some(rayon::Yield::Executed));
+        let wait = if ran {
+            Duration::ZERO
+        } else {
+            Duration::from_millis(20)
+        };
+        match rx.recv_timeout(wait) {
+            Ok(made) => return made,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(vec![message("the Typst compile stopped without a result")]);
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if crate::render::budget::cancelled() {
+            return Err(vec![message("stopped: the build was cancelled")]);
+        }
+        if started.elapsed() > TYPST_BUDGET {
+            return Err(vec![message(format!(
+                "compiling it took longer than {} s (loops nested without end, or a document far too long?)",
+                TYPST_BUDGET.as_secs()
+            ))]);
+        }
+    }
+}
+
+fn message(m: impl Into<String>) -> CompileError {
+    CompileError {
+        message: m.into(),
+        line: None,
+    }
+}
+
+/// [`compile_parts`] on this thread, without a budget.
+fn compile_now(sources: Vec<String>, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
     use rayon::prelude::*;
     let laid_out: Vec<Result<PagedDocument, Vec<CompileError>>> =
         sources.into_par_iter().map(|s| layout(s, files)).collect();
