@@ -68,11 +68,13 @@ pub struct Profile {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct LintTable {
-    /// Seconds to wait for a connection.
-    #[serde(default = "default_connect_timeout")]
+    /// How long to wait for a connection: seconds (`10`) or a duration (`10s`, `1m`).
+    #[serde(default = "default_connect_timeout", deserialize_with = "de_seconds")]
+    #[schemars(with = "TimeSetting")]
     pub connect_timeout: u64,
-    /// Seconds one request may take in all.
-    #[serde(default = "default_timeout")]
+    /// How long one request may take in all: seconds (`20`) or a duration (`20s`, `1m`).
+    #[serde(default = "default_timeout", deserialize_with = "de_seconds")]
+    #[schemars(with = "TimeSetting")]
     pub timeout: u64,
     /// Requests in flight at once.
     #[serde(default = "default_concurrency")]
@@ -106,13 +108,14 @@ pub struct LintTable {
     /// Folder, relative to book.toml, that keeps the results of earlier runs.
     #[serde(default = "default_cache_dir")]
     pub cache_dir: PathBuf,
-    /// How long a good result stays valid in the cache: `1h`, `24h`, `30m`.
+    /// How long a good result stays valid in the cache: a duration (`1h`, `24h`, `30m`) or
+    /// seconds (`3600`).
     #[serde(
         default = "default_cache_max_age",
         deserialize_with = "de_duration",
         serialize_with = "ser_duration"
     )]
-    #[schemars(with = "String")]
+    #[schemars(with = "TimeSetting")]
     pub cache_max_age: std::time::Duration,
     /// Severity of each lint problem by code: `"error"`, `"warning"` or `"off"`, e.g.
     /// `{ L003 = "error" }`.
@@ -186,11 +189,41 @@ fn default_cache_max_age() -> std::time::Duration {
 
 /// A duration written as text (`24h`), parsed when book.toml is loaded (the rules report a bad
 /// one at its line first, with help).
+/// A time setting as book.toml may write it: a number of seconds or a duration (`20s`, `2m`,
+/// `1h`); every time setting takes both.
+#[derive(JsonSchema)]
+#[allow(dead_code)] // the schema's shape only; values are read by `de_seconds`
+#[serde(untagged)]
+enum TimeSetting {
+    Seconds(u64),
+    Duration(String),
+}
+
+/// Reads a [`TimeSetting`] as seconds.
+fn de_seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a number of seconds or a duration like `20s`, `2m` or `1h`")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom("a time cannot be negative"))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<u64, E> {
+            crate::duration::Duration::parse(v)
+                .map(|d| d.0)
+                .map_err(|e| E::custom(e.0))
+        }
+    }
+    d.deserialize_any(V)
+}
+
 fn de_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
-    let text = String::deserialize(d)?;
-    crate::duration::Duration::parse(&text)
-        .map(|v| std::time::Duration::from_secs(v.0))
-        .map_err(|e| serde::de::Error::custom(e.0))
+    de_seconds(d).map(std::time::Duration::from_secs)
 }
 
 fn ser_duration<S: serde::Serializer>(v: &std::time::Duration, s: S) -> Result<S::Ok, S::Error> {

@@ -289,3 +289,29 @@ fn severity_can_be_configured() {
     let r = book.run(&["lint"]);
     assert_eq!(r.code, 3, "{}", r.stderr);
 }
+
+/// Every time setting takes seconds or a duration (`timeout = "5s"` was "expected an integer"
+/// while `cache-max-age = "24h"` took one), and a bad one is an error at its line.
+#[test]
+fn time_settings_take_seconds_or_durations() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[lint]\ntimeout = \"5s\"\nconnect-timeout = 2\ncache-max-age = 3600\n"),
+    );
+    let r = book.run(&["lint", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[lint]\ntimeout = \"5 parsecs\"\n"),
+    );
+    let r = book.run(&["lint", "--offline"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let line = toml.lines().count() + 3;
+    assert!(
+        r.stderr.contains(&format!("book.toml:{line}:")),
+        "{line}: {}",
+        r.stderr
+    );
+}
