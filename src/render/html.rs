@@ -97,13 +97,26 @@ fn roots(cfg: &HtmlOutput, lang: &Language, depth: usize) -> (String, String) {
     (format!("{site}{}", lang.prefix), site)
 }
 
+/// A page's one absolute address, where `base-url` is a full address: a guide's folder
+/// (`https://x.example/de/azure-pass/`), the form the sitemap, `rel=canonical`, the `hreflang`
+/// alternates and the handouts' QR codes all use, so no page has two URLs.
+fn page_url(cfg: &HtmlOutput, prefix: &str, id: Option<&str>) -> Option<String> {
+    let base = cfg.site_url()?;
+    Some(match id {
+        Some(id) => format!("{base}{}", layout::guide_url_path(prefix, id)),
+        None => format!("{base}{prefix}"),
+    })
+}
+
 /// The page's links to itself in every language it exists in (`href` from `site` root; the
-/// guide `id`, or the index without one): the switcher and the `hreflang` alternates.
+/// guide `id`, or the index without one): the switcher, and the `hreflang` alternates (`url`,
+/// absolute where `base-url` is a full address, else `href`).
 fn alternates(
     languages: &[super::Alternate],
     current: &Language,
     site: &str,
     id: Option<&str>,
+    cfg: &HtmlOutput,
 ) -> serde_json::Value {
     if languages.len() < 2 {
         return serde_json::Value::Array(Vec::new());
@@ -111,10 +124,12 @@ fn alternates(
     languages
         .iter()
         .map(|l| {
+            let href = layout::lang_href(site, &l.prefix, id);
             serde_json::json!({
                 "code": l.code,
                 "name": l.name,
-                "href": layout::lang_href(site, &l.prefix, id),
+                "url": page_url(cfg, &l.prefix, id).unwrap_or_else(|| href.clone()),
+                "href": href,
                 "current": l.code == current.code,
             })
         })
@@ -145,8 +160,9 @@ fn index(
     let mut base = cx.base.clone();
     base.insert("root", &root);
     base.insert("site_root", &site_root);
-    let languages = alternates(&cx.nav.languages, cx.lang, &site_root, None);
+    let languages = alternates(&cx.nav.languages, cx.lang, &site_root, None, cfg);
     base.insert("translations", &languages);
+    base.insert("canonical", &page_url(cfg, &cx.lang.prefix, None));
     base.insert("guide_count", &cards.len());
     // The time of every guide that says how long it takes, as "3 h 20 min".
     let minutes: u64 = cards.iter().filter_map(|c| c.duration_minutes).sum();
@@ -257,8 +273,9 @@ fn page(
     ctx.insert("site_root", &site_root);
     ctx.insert(
         "translations",
-        &alternates(&cx.nav.languages, cx.lang, &site_root, Some(id)),
+        &alternates(&cx.nav.languages, cx.lang, &site_root, Some(id), cfg),
     );
+    ctx.insert("canonical", &page_url(cfg, &cx.lang.prefix, Some(id)));
     Ok(OutFile::Text {
         to: layout::guide_page(&cx.lang.prefix, id),
         text: cx.engine.render("guide.html", &ctx)?,

@@ -134,6 +134,8 @@ impl<'a> Pages<'a> {
         base.insert("t", lang.strings.table());
         base.insert("reader_strings", &reader_strings(&lang.strings));
         base.insert("profile", &variant.profile);
+        // A page's one absolute address; set by the pages that have one.
+        base.insert("canonical", &Option::<String>::None);
         base.insert(
             "variables",
             &crate::variables::nested(&variant.book_level()),

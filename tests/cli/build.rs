@@ -342,9 +342,27 @@ fn the_site_has_a_sitemap_a_404_page_a_favicon_and_descriptions() {
     assert!(page.contains(
         "<meta property=\"og:title\" content=\"Creating a Microsoft Azure Pass Subscription\">"
     ));
-    // Without a full address there is no sitemap (it lists absolute URLs).
+    // One URL a page: the sitemap's is the page's canonical address (it had two: `…/` in the
+    // sitemap, `…/index.html` everywhere else).
+    assert!(
+        page.contains(
+            "<link rel=\"canonical\" href=\"https://guides.example.org/azure/azure-pass/\">"
+        ),
+        "{page}"
+    );
+    let index = book.read("book/html/index.html");
+    assert!(
+        index.contains("<link rel=\"canonical\" href=\"https://guides.example.org/azure/\">"),
+        "{index}"
+    );
+    // Without a full address there is no sitemap (it lists absolute URLs), and no canonical.
     let book = Book::bundled();
     assert_eq!(book.run(&["build"]).code, 0);
+    assert!(
+        !book
+            .read("book/html/azure-pass/index.html")
+            .contains("rel=\"canonical\"")
+    );
     assert!(!book.path().join("book/html/sitemap.xml").exists());
     assert!(book.path().join("book/html/404.html").exists());
 }
