@@ -7,10 +7,11 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use lsp_server::{Connection, Message, Notification, Response};
+use lsp_server::{Message, Notification, Response};
 use serde_json::{Value, json};
 
 use super::Ui;
+use super::lsp_io::Conn;
 use crate::Error;
 use crate::lsp::{Analysis, ItemKind, Workspace};
 
@@ -29,7 +30,7 @@ pub struct Args {
 }
 
 pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
-    let (conn, io) = Connection::stdio();
+    let (conn, io) = Conn::stdio();
     let caps = json!({
         "textDocumentSync": { "openClose": true, "change": 1, "save": false },
         "documentSymbolProvider": true,
@@ -39,15 +40,15 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
         "codeActionProvider": true,
         "completionProvider": { "triggerCharacters": ["#", " ", "/", "{", "[", "."] },
     });
-    let (id, params) = conn
-        .initialize_start()
-        .map_err(|e| anyhow::anyhow!("the editor did not initialize the server: {e}"))?;
+    let Some((id, params)) = conn.initialize_start() else {
+        return Err(anyhow::anyhow!("the editor did not initialize the server").into());
+    };
     let result = json!({
         "capabilities": caps,
         "serverInfo": { "name": "stepbook", "version": env!("CARGO_PKG_VERSION") },
     });
-    conn.initialize_finish(id, result)
-        .map_err(|e| anyhow::anyhow!("the editor did not initialize the server: {e}"))?;
+    // Its `initialized` notification is a notification like others, taken by `serve`.
+    conn.send(Response::new_ok(id, result));
     // Guides and book.toml changed outside the editor (a checkout) are read again, where the
     // editor can watch files for the server.
     if params["capabilities"]["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] == true {
@@ -64,56 +65,53 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
             "client/registerCapability".into(),
             watch,
         );
-        let _ = conn.sender.send(req.into());
+        conn.send(req);
     }
-    serve(&conn)?;
+    serve(&conn);
     drop(conn);
-    io.join().map_err(|e| anyhow::anyhow!("stdio: {e}"))?;
+    io.join();
     Ok(())
 }
 
 /// Answers requests at once; publishes the problems of edited documents once no edit has come
 /// for [`DEBOUNCE`].
-fn serve(conn: &Connection) -> Result<(), Error> {
+fn serve(conn: &Conn) {
     let mut server = Server::default();
     let mut due: Option<Instant> = None;
     loop {
         let msg = match due {
             None => match conn.receiver.recv() {
                 Ok(m) => m,
-                Err(_) => return Ok(()),
+                Err(_) => return,
             },
             Some(at) => match conn
                 .receiver
                 .recv_timeout(at.saturating_duration_since(Instant::now()))
             {
                 Ok(m) => m,
-                Err(e) if e.is_timeout() => {
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                     let again = server.ws.poll();
                     server.pending.extend(again);
                     for out in server.publish_pending() {
-                        let _ = conn.sender.send(out.into());
+                        conn.send(out);
                     }
                     // Documents of books still being read wait for them.
                     due = (!server.pending.is_empty()).then(|| Instant::now() + READING);
                     continue;
                 }
-                Err(_) => return Ok(()),
+                Err(_) => return,
             },
         };
         match msg {
             Message::Request(req) => {
-                if conn
-                    .handle_shutdown(&req)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
-                {
-                    return Ok(());
+                if conn.handle_shutdown(&req) {
+                    return;
                 }
                 let resp = match server.request(&req.method, &req.params) {
                     Some(result) => Response::new_ok(req.id, result),
                     None => Response::new_err(req.id, -32601, "method not supported".into()),
                 };
-                let _ = conn.sender.send(resp.into());
+                conn.send(resp);
             }
             Message::Notification(n) => {
                 if server.notify(&n) {

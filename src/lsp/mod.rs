@@ -5,6 +5,7 @@
 
 pub mod fields;
 mod project;
+pub mod rpc;
 mod workspace;
 
 use std::path::Path;

@@ -3,6 +3,7 @@
 
 mod bounds;
 mod data_loss;
+mod editor;
 mod lint_http;
 mod markup;
 mod publishing;
