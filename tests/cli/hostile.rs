@@ -8,4 +8,5 @@ mod lint_http;
 mod markup;
 mod publishing;
 mod server;
+mod themes;
 mod writes;
