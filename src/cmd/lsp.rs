@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::Ui;
 use super::lsp_io::Conn;
 use crate::Error;
+use crate::diag::LineIndex;
 use crate::lsp::{Analysis, ItemKind, Workspace};
 
 /// How long the server waits after an edit for the next one before it checks: typing a word
@@ -236,7 +237,7 @@ impl Server {
     /// [`Server::doc`], and the byte offset of the request's position.
     fn at(&mut self, params: &Value) -> Option<(PathBuf, std::rc::Rc<Analysis>, usize)> {
         let (path, a) = self.doc(params)?;
-        let at = offset(&a.text, &params["position"]);
+        let at = offset(&a, &params["position"]);
         Some((path, a, at))
     }
 
@@ -244,6 +245,9 @@ impl Server {
         let Some(a) = self.ws.analysis(path) else {
             return Vec::new();
         };
+        // The other files problems point into, each read and indexed once.
+        let mut others: std::collections::HashMap<PathBuf, Option<(String, LineIndex)>> =
+            std::collections::HashMap::new();
         a.diags
             .iter()
             .map(|d| {
@@ -256,15 +260,22 @@ impl Server {
                     .related
                     .iter()
                     .filter_map(|r| {
-                        let text = self.ws.text(&r.file)?;
+                        let (text, lines) = others
+                            .entry(r.file.clone())
+                            .or_insert_with(|| {
+                                let text = self.ws.text(&r.file)?;
+                                let lines = LineIndex::new(&text);
+                                Some((text, lines))
+                            })
+                            .as_ref()?;
                         Some(json!({
-                            "location": { "uri": self.uri(&r.file), "range": range(&text, r.span.clone()) },
+                            "location": { "uri": self.uri(&r.file), "range": range(lines, text, r.span.clone()) },
                             "message": r.message,
                         }))
                     })
                     .collect();
                 json!({
-                    "range": range(&a.text, span),
+                    "range": range(&a.lines, &a.text, span),
                     "severity": crate::lsp::severity(d),
                     "code": d.code.as_str(),
                     "source": "stepbook",
@@ -288,7 +299,7 @@ impl Server {
             .into_iter()
             .find(|(x, _, _)| x == anchor)
         {
-            Some((_, _, span)) => json!({ "uri": uri, "range": range(&a.text, span) }),
+            Some((_, _, span)) => json!({ "uri": uri, "range": range(&a.lines, &a.text, span) }),
             None => Value::Null,
         }
     }
@@ -299,8 +310,8 @@ impl Server {
         let Some((_, a)) = self.doc(params) else {
             return json!([]);
         };
-        let from = offset(&a.text, &params["range"]["start"]);
-        let to = offset(&a.text, &params["range"]["end"]);
+        let from = offset(&a, &params["range"]["start"]);
+        let to = offset(&a, &params["range"]["end"]);
         a.diags
             .iter()
             .filter(|d| {
@@ -310,7 +321,7 @@ impl Server {
             })
             .filter_map(|d| {
                 let (span, new) = crate::lsp::quick_fix(d, &a.text)?;
-                let edit = json!({ "range": range(&a.text, span), "newText": new });
+                let edit = json!({ "range": range(&a.lines, &a.text, span), "newText": new });
                 Some(json!({
                     "title": format!("Replace with `{new}`"),
                     "kind": "quickfix",
@@ -396,7 +407,7 @@ impl Server {
         };
         crate::lsp::image_links(c)
             .into_iter()
-            .map(|(span, path)| json!({ "range": range(&a.text, span), "target": uri_of(&path) }))
+            .map(|(span, path)| json!({ "range": range(&a.lines, &a.text, span), "target": uri_of(&path) }))
             .collect()
     }
 
@@ -408,19 +419,19 @@ impl Server {
         let Some(checked) = &a.guide else {
             return json!([]);
         };
-        fn symbol(text: &str, s: &crate::lsp::Symbol) -> Value {
-            let range = range(text, s.span.clone());
+        fn symbol(a: &Analysis, s: &crate::lsp::Symbol) -> Value {
+            let range = range(&a.lines, &a.text, s.span.clone());
             json!({
                 "name": s.name,
                 "kind": if s.section { 3 } else { 12 },
                 "range": range,
                 "selectionRange": range,
-                "children": s.children.iter().map(|c| symbol(text, c)).collect::<Vec<_>>(),
+                "children": s.children.iter().map(|c| symbol(a, c)).collect::<Vec<_>>(),
             })
         }
         crate::lsp::outline(checked)
             .iter()
-            .map(|s| symbol(&a.text, s))
+            .map(|s| symbol(&a, s))
             .collect()
     }
 }
@@ -437,16 +448,20 @@ fn publish(uri: &str, diagnostics: Vec<Value>) -> Notification {
     )
 }
 
-/// An LSP position (`{line, character}`) in `text` as a byte offset.
-fn offset(text: &str, position: &Value) -> usize {
-    let line = position["line"].as_u64().unwrap_or(0) as u32;
-    let character = position["character"].as_u64().unwrap_or(0) as u32;
-    crate::lsp::offset(text, line, character)
+/// An LSP position (`{line, character}`) in a document as a byte offset.
+fn offset(a: &Analysis, position: &Value) -> usize {
+    let clamp = |v: &Value| v.as_u64().unwrap_or(0).min(u32::MAX as u64) as u32;
+    a.lines.offset(
+        &a.text,
+        clamp(&position["line"]),
+        clamp(&position["character"]),
+    )
 }
 
-fn range(text: &str, span: std::ops::Range<usize>) -> Value {
-    let (l0, c0) = crate::lsp::position(text, span.start);
-    let (l1, c1) = crate::lsp::position(text, span.end);
+/// A byte range of `text` as an LSP range, found with the text's line index.
+fn range(lines: &LineIndex, text: &str, span: std::ops::Range<usize>) -> Value {
+    let (l0, c0) = lines.position(text, span.start);
+    let (l1, c1) = lines.position(text, span.end);
     json!({ "start": { "line": l0, "character": c0 }, "end": { "line": l1, "character": c1 } })
 }
 

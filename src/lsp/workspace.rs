@@ -21,6 +21,9 @@ pub struct Analysis {
     pub diags: Vec<Diagnostic>,
     /// The guide, when it parsed (never for book.toml).
     pub guide: Option<Checked>,
+    /// Where the text's lines start: every position told (problems, the outline) is found
+    /// from it, not counted from the start of the text.
+    pub lines: crate::diag::LineIndex,
 }
 
 /// A book's project, or why it could not be opened (book.toml's problems, at its lines).
@@ -235,7 +238,13 @@ impl Workspace {
                 p.check(path, &text, &unsaved)
             }
         };
-        let a = Rc::new(Analysis { text, diags, guide });
+        let lines = crate::diag::LineIndex::new(&text);
+        let a = Rc::new(Analysis {
+            text,
+            diags,
+            guide,
+            lines,
+        });
         self.checked.insert(path.to_path_buf(), a.clone());
         Some(a)
     }

@@ -4,6 +4,7 @@
 mod bounds;
 mod data_loss;
 mod editor;
+pub mod formats;
 mod lint_http;
 mod markup;
 mod publishing;

@@ -359,7 +359,7 @@ fn hover_completion_and_quick_fixes_with_local_images() {
 
 impl Client {
     /// A server that has been initialized.
-    fn ready() -> Client {
+    pub(crate) fn ready() -> Client {
         let mut c = Client::start();
         c.send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}}));
         c.until(|m| m["id"] == 0);

@@ -100,3 +100,41 @@ fn changed_files_that_are_links_or_fifos_are_not_read_whole_or_waited_on() {
         c.stop();
     }
 }
+
+#[test]
+fn many_problems_and_a_long_outline_are_placed_in_linear_time() {
+    // 40,000 problems: each placed from the text's line index (a scan from the start for each
+    // took 36 s in a release build; the client gives up after 20 s).
+    let n = 40_000;
+    let book = crate::hostile::formats::book_with_problems(n);
+    let root = book.path().canonicalize().unwrap();
+    let uri = format!("file://{}", root.join("content/many.yaml").display());
+    let mut c = Client::ready();
+    c.open(&uri, &book.read("content/many.yaml"));
+    let diags = c.diagnostics(&uri);
+    assert_eq!(diags.len(), n);
+    let last = &diags[n - 1]["range"]["start"];
+    assert_eq!(
+        (last["line"].as_u64(), last["character"].as_u64()),
+        (Some(4 + n as u64 - 1), Some(19))
+    );
+    // The outline of 60,000 steps.
+    let steps = 60_000;
+    let mut text = String::from("title: Long\nsections:\n  - title: S\n    steps:\n");
+    for i in 0..steps {
+        text.push_str(&format!("      - text: Step {i}\n"));
+    }
+    book.write("content/long.yaml", &text);
+    let uri = format!("file://{}", root.join("content/long.yaml").display());
+    c.open(&uri, &text);
+    c.send(json!({"jsonrpc": "2.0", "id": 8, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": uri}}}));
+    let m = c.until(|m| m["id"] == 8);
+    let children = m["result"][0]["children"].as_array().unwrap();
+    assert_eq!(children.len(), steps);
+    let last = &children[steps - 1]["range"]["start"];
+    assert_eq!(
+        (last["line"].as_u64(), last["character"].as_u64()),
+        (Some(4 + steps as u64 - 1), Some(8))
+    );
+    c.stop();
+}
