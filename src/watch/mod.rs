@@ -123,11 +123,13 @@ impl Watcher {
         })
     }
 
-    /// Starts watching `path`; `true` if it was not watched before.
+    /// Starts watching `path`; `true` if it was not watched before. A folder that does not
+    /// exist (now) is not watched: [`Watcher::follow`] after a later batch picks it up.
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> anyhow::Result<bool> {
-        if !self.watched.insert(path.to_path_buf()) {
+        if self.watched.contains(path) || !path.is_dir() {
             return Ok(false);
         }
+        self.watched.insert(path.to_path_buf());
         self.watcher
             .watch(path, mode)
             .map_err(|e| anyhow::anyhow!("failed to watch `{}`: {e}", path.display()))?;
@@ -163,18 +165,33 @@ impl Watcher {
         Ok(added && !first)
     }
 
+    /// Stops watching folders whose watch may be gone (see [`Batch::replaced`]), so that
+    /// [`Watcher::follow`] watches them again where they are now.
+    pub fn forget(&mut self, paths: &[PathBuf]) {
+        for p in paths {
+            if self.watched.remove(p) {
+                let _ = self.watcher.unwatch(p);
+            }
+        }
+    }
+
     /// Waits up to `timeout` for a change, then gathers changes until none came for
     /// [`DEBOUNCE`]. Returns the changed paths (empty after a quiet `timeout`), or `None` when
     /// the watcher stopped. A watcher error (the kernel's event queue overflowed, a watch was
     /// lost) means changes may have been missed: [`Batch::missed`], which rebuilds everything.
     pub fn next(&self, timeout: Duration) -> Option<Batch> {
         let mut paths = BTreeSet::new();
+        let mut replaced = BTreeSet::new();
         let mut missed = false;
         let mut wait = timeout;
         loop {
             match self.events.recv_timeout(wait) {
                 Ok(Ok(event)) => {
                     if relevant(&event.kind) {
+                        if replaces(&event.kind) {
+                            let hit = event.paths.iter().filter(|p| self.watched.contains(*p));
+                            replaced.extend(hit.cloned());
+                        }
                         paths.extend(event.paths);
                         wait = DEBOUNCE;
                     }
@@ -190,6 +207,7 @@ impl Watcher {
         Some(Batch {
             paths: paths.into_iter().collect(),
             missed,
+            replaced: replaced.into_iter().collect(),
         })
     }
 }
@@ -199,6 +217,20 @@ pub struct Batch {
     pub paths: Vec<PathBuf>,
     /// The watcher reported an error: changes may have been missed.
     pub missed: bool,
+    /// Watched folders that were created, removed or renamed (`rm -rf content && mkdir
+    /// content`, a move away and back): inotify's watch of such a folder is gone (notify drops
+    /// it), and the folder seen now, if any, is not watched.
+    pub replaced: Vec<PathBuf>,
+}
+
+/// Does an event of this kind end the watch of the folder it names?
+fn replaces(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::ModifyKind;
+    matches!(
+        kind,
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+    )
 }
 
 /// Runs the watch loop until `stop` returns true: a full build first, then a rebuild per batch
@@ -224,14 +256,23 @@ pub fn run(
     watcher.follow(session.book(), session.asset_dirs())?;
     report(&first);
     while !stop() {
-        let Some(Batch { paths, missed }) = watcher.next(Duration::from_millis(200)) else {
+        let Some(Batch {
+            paths,
+            missed,
+            replaced,
+        }) = watcher.next(Duration::from_millis(200))
+        else {
             break;
         };
         if paths.is_empty() && !missed {
             continue;
         }
+        // A folder of the book deleted and made again, or moved away and back, is watched
+        // anew; what was written into it before that is seen by a full build.
+        watcher.forget(&replaced);
+        let back = watcher.follow(session.book(), session.asset_dirs())? || !replaced.is_empty();
         let change = match session.book() {
-            _ if missed => Change::Full,
+            _ if missed || back => Change::Full,
             Some(book) => classify(
                 &paths,
                 &book.root,

@@ -10,4 +10,5 @@ mod markup;
 mod publishing;
 mod server;
 mod themes;
+mod watching;
 mod writes;
