@@ -8,7 +8,7 @@ pub mod checklist;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 
-pub use budget::{PAGE_BUDGET, cancel_all};
+pub use budget::{PAGE_BUDGET, cancel_all, cancelled};
 
 /// What every output renders with: the templates, the book-level context, and which outputs
 /// are on (pages link to the other outputs only when those are written).
