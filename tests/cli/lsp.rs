@@ -107,6 +107,21 @@ impl Client {
         }
         panic!("no such message");
     }
+
+    /// [`Client::until`] waiting up to `secs` seconds (for large inputs on a loaded machine).
+    pub(crate) fn until_within(&mut self, secs: u64, pick: impl Fn(&Value) -> bool) -> Value {
+        let end = std::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let left = end.saturating_duration_since(std::time::Instant::now());
+            let m = self
+                .messages
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no such message from the server within {secs} s"));
+            if pick(&m) {
+                return m;
+            }
+        }
+    }
 }
 
 /// The labels of a completion answer.
