@@ -259,6 +259,13 @@ fn too_large(shown: &Path, size: u64) -> Diagnostic {
     ))
 }
 
+/// The text of the guide file at `path` as the build reads it — a regular file (no link, FIFO
+/// or device) of at most [`MAX_GUIDE_BYTES`] of UTF-8 — or `None`, for what the build would
+/// refuse (the language server reads files it is told changed with this).
+pub fn read_guide(path: &Path) -> Option<Arc<str>> {
+    read_text(path, path).ok()
+}
+
 /// Reads a guide file as UTF-8 text: a regular file (no link) of at most [`MAX_GUIDE_BYTES`].
 fn read_text(path: &Path, shown: &Path) -> Result<Arc<str>, Unreadable> {
     let fail = |d: Diagnostic| (Box::new(d), None);

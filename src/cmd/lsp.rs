@@ -7,11 +7,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use lsp_server::{Connection, Message, Notification, Response};
+use lsp_server::{Message, Notification, Response};
 use serde_json::{Value, json};
 
 use super::Ui;
+use super::lsp_io::Conn;
 use crate::Error;
+use crate::diag::LineIndex;
 use crate::lsp::{Analysis, ItemKind, Workspace};
 
 /// How long the server waits after an edit for the next one before it checks: typing a word
@@ -29,7 +31,7 @@ pub struct Args {
 }
 
 pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
-    let (conn, io) = Connection::stdio();
+    let (conn, io) = Conn::stdio();
     let caps = json!({
         "textDocumentSync": { "openClose": true, "change": 1, "save": false },
         "documentSymbolProvider": true,
@@ -39,15 +41,15 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
         "codeActionProvider": true,
         "completionProvider": { "triggerCharacters": ["#", " ", "/", "{", "[", "."] },
     });
-    let (id, params) = conn
-        .initialize_start()
-        .map_err(|e| anyhow::anyhow!("the editor did not initialize the server: {e}"))?;
+    let Some((id, params)) = conn.initialize_start() else {
+        return Err(anyhow::anyhow!("the editor did not initialize the server").into());
+    };
     let result = json!({
         "capabilities": caps,
         "serverInfo": { "name": "stepbook", "version": env!("CARGO_PKG_VERSION") },
     });
-    conn.initialize_finish(id, result)
-        .map_err(|e| anyhow::anyhow!("the editor did not initialize the server: {e}"))?;
+    // Its `initialized` notification is a notification like others, taken by `serve`.
+    conn.send(Response::new_ok(id, result));
     // Guides and book.toml changed outside the editor (a checkout) are read again, where the
     // editor can watch files for the server.
     if params["capabilities"]["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] == true {
@@ -64,56 +66,53 @@ pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
             "client/registerCapability".into(),
             watch,
         );
-        let _ = conn.sender.send(req.into());
+        conn.send(req);
     }
-    serve(&conn)?;
+    serve(&conn);
     drop(conn);
-    io.join().map_err(|e| anyhow::anyhow!("stdio: {e}"))?;
+    io.join();
     Ok(())
 }
 
 /// Answers requests at once; publishes the problems of edited documents once no edit has come
 /// for [`DEBOUNCE`].
-fn serve(conn: &Connection) -> Result<(), Error> {
+fn serve(conn: &Conn) {
     let mut server = Server::default();
     let mut due: Option<Instant> = None;
     loop {
         let msg = match due {
             None => match conn.receiver.recv() {
                 Ok(m) => m,
-                Err(_) => return Ok(()),
+                Err(_) => return,
             },
             Some(at) => match conn
                 .receiver
                 .recv_timeout(at.saturating_duration_since(Instant::now()))
             {
                 Ok(m) => m,
-                Err(e) if e.is_timeout() => {
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                     let again = server.ws.poll();
                     server.pending.extend(again);
                     for out in server.publish_pending() {
-                        let _ = conn.sender.send(out.into());
+                        conn.send(out);
                     }
                     // Documents of books still being read wait for them.
                     due = (!server.pending.is_empty()).then(|| Instant::now() + READING);
                     continue;
                 }
-                Err(_) => return Ok(()),
+                Err(_) => return,
             },
         };
         match msg {
             Message::Request(req) => {
-                if conn
-                    .handle_shutdown(&req)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
-                {
-                    return Ok(());
+                if conn.handle_shutdown(&req) {
+                    return;
                 }
                 let resp = match server.request(&req.method, &req.params) {
                     Some(result) => Response::new_ok(req.id, result),
                     None => Response::new_err(req.id, -32601, "method not supported".into()),
                 };
-                let _ = conn.sender.send(resp.into());
+                conn.send(resp);
             }
             Message::Notification(n) => {
                 if server.notify(&n) {
@@ -238,7 +237,7 @@ impl Server {
     /// [`Server::doc`], and the byte offset of the request's position.
     fn at(&mut self, params: &Value) -> Option<(PathBuf, std::rc::Rc<Analysis>, usize)> {
         let (path, a) = self.doc(params)?;
-        let at = offset(&a.text, &params["position"]);
+        let at = offset(&a, &params["position"]);
         Some((path, a, at))
     }
 
@@ -246,6 +245,9 @@ impl Server {
         let Some(a) = self.ws.analysis(path) else {
             return Vec::new();
         };
+        // The other files problems point into, each read and indexed once.
+        let mut others: std::collections::HashMap<PathBuf, Option<(String, LineIndex)>> =
+            std::collections::HashMap::new();
         a.diags
             .iter()
             .map(|d| {
@@ -258,15 +260,22 @@ impl Server {
                     .related
                     .iter()
                     .filter_map(|r| {
-                        let text = self.ws.text(&r.file)?;
+                        let (text, lines) = others
+                            .entry(r.file.clone())
+                            .or_insert_with(|| {
+                                let text = self.ws.text(&r.file)?;
+                                let lines = LineIndex::new(&text);
+                                Some((text, lines))
+                            })
+                            .as_ref()?;
                         Some(json!({
-                            "location": { "uri": self.uri(&r.file), "range": range(&text, r.span.clone()) },
+                            "location": { "uri": self.uri(&r.file), "range": range(lines, text, r.span.clone()) },
                             "message": r.message,
                         }))
                     })
                     .collect();
                 json!({
-                    "range": range(&a.text, span),
+                    "range": range(&a.lines, &a.text, span),
                     "severity": crate::lsp::severity(d),
                     "code": d.code.as_str(),
                     "source": "stepbook",
@@ -290,7 +299,7 @@ impl Server {
             .into_iter()
             .find(|(x, _, _)| x == anchor)
         {
-            Some((_, _, span)) => json!({ "uri": uri, "range": range(&a.text, span) }),
+            Some((_, _, span)) => json!({ "uri": uri, "range": range(&a.lines, &a.text, span) }),
             None => Value::Null,
         }
     }
@@ -301,8 +310,8 @@ impl Server {
         let Some((_, a)) = self.doc(params) else {
             return json!([]);
         };
-        let from = offset(&a.text, &params["range"]["start"]);
-        let to = offset(&a.text, &params["range"]["end"]);
+        let from = offset(&a, &params["range"]["start"]);
+        let to = offset(&a, &params["range"]["end"]);
         a.diags
             .iter()
             .filter(|d| {
@@ -312,7 +321,7 @@ impl Server {
             })
             .filter_map(|d| {
                 let (span, new) = crate::lsp::quick_fix(d, &a.text)?;
-                let edit = json!({ "range": range(&a.text, span), "newText": new });
+                let edit = json!({ "range": range(&a.lines, &a.text, span), "newText": new });
                 Some(json!({
                     "title": format!("Replace with `{new}`"),
                     "kind": "quickfix",
@@ -398,7 +407,7 @@ impl Server {
         };
         crate::lsp::image_links(c)
             .into_iter()
-            .map(|(span, path)| json!({ "range": range(&a.text, span), "target": uri_of(&path) }))
+            .map(|(span, path)| json!({ "range": range(&a.lines, &a.text, span), "target": uri_of(&path) }))
             .collect()
     }
 
@@ -410,19 +419,19 @@ impl Server {
         let Some(checked) = &a.guide else {
             return json!([]);
         };
-        fn symbol(text: &str, s: &crate::lsp::Symbol) -> Value {
-            let range = range(text, s.span.clone());
+        fn symbol(a: &Analysis, s: &crate::lsp::Symbol) -> Value {
+            let range = range(&a.lines, &a.text, s.span.clone());
             json!({
                 "name": s.name,
                 "kind": if s.section { 3 } else { 12 },
                 "range": range,
                 "selectionRange": range,
-                "children": s.children.iter().map(|c| symbol(text, c)).collect::<Vec<_>>(),
+                "children": s.children.iter().map(|c| symbol(a, c)).collect::<Vec<_>>(),
             })
         }
         crate::lsp::outline(checked)
             .iter()
-            .map(|s| symbol(&a.text, s))
+            .map(|s| symbol(&a, s))
             .collect()
     }
 }
@@ -439,16 +448,20 @@ fn publish(uri: &str, diagnostics: Vec<Value>) -> Notification {
     )
 }
 
-/// An LSP position (`{line, character}`) in `text` as a byte offset.
-fn offset(text: &str, position: &Value) -> usize {
-    let line = position["line"].as_u64().unwrap_or(0) as u32;
-    let character = position["character"].as_u64().unwrap_or(0) as u32;
-    crate::lsp::offset(text, line, character)
+/// An LSP position (`{line, character}`) in a document as a byte offset.
+fn offset(a: &Analysis, position: &Value) -> usize {
+    let clamp = |v: &Value| v.as_u64().unwrap_or(0).min(u32::MAX as u64) as u32;
+    a.lines.offset(
+        &a.text,
+        clamp(&position["line"]),
+        clamp(&position["character"]),
+    )
 }
 
-fn range(text: &str, span: std::ops::Range<usize>) -> Value {
-    let (l0, c0) = crate::lsp::position(text, span.start);
-    let (l1, c1) = crate::lsp::position(text, span.end);
+/// A byte range of `text` as an LSP range, found with the text's line index.
+fn range(lines: &LineIndex, text: &str, span: std::ops::Range<usize>) -> Value {
+    let (l0, c0) = lines.position(text, span.start);
+    let (l1, c1) = lines.position(text, span.end);
     json!({ "start": { "line": l0, "character": c0 }, "end": { "line": l1, "character": c1 } })
 }
 

@@ -278,7 +278,7 @@ impl Code {
             ),
             Code::E020 => (
                 Severity::Error,
-                r#"template error (also: one page took more than 10 s to render, or the build was interrupted)"#,
+                r#"template error (also: one page took more than 10 s to render, the build was interrupted, or a template or theme file is over its size cap or not a regular file)"#,
             ),
             Code::E021 => (
                 Severity::Error,

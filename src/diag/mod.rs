@@ -3,6 +3,8 @@
 
 mod code;
 pub use code::Code;
+mod lines;
+pub use lines::LineIndex;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -118,18 +120,14 @@ pub struct Sources {
 #[derive(Debug, Clone)]
 struct Source {
     text: Arc<str>,
-    lines: std::sync::OnceLock<Vec<usize>>,
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl Source {
-    /// The byte offsets at which lines start (built once, so each diagnostic finds its line by
-    /// binary search instead of a scan of the file).
-    fn line_starts(&self) -> &[usize] {
-        self.lines.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        })
+    /// The index of its lines (built once, so each diagnostic finds its line by binary search
+    /// instead of a scan of the file).
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 }
 
@@ -148,12 +146,18 @@ impl Sources {
         self.files.get(path).map(|s| &*s.text)
     }
 
+    /// 1-based line and column (in characters) of a byte offset of the file at `path`.
+    pub fn line_col(&self, path: &Path, offset: usize) -> Option<(usize, usize)> {
+        let src = self.files.get(path)?;
+        Some(src.lines().line_col(&src.text, offset))
+    }
+
     /// The lines around `span` in the file at `path`: (text of those lines, number of the
     /// first, span relative to that text).
     fn excerpt(&self, path: &Path, span: &Range<usize>) -> Option<(&str, usize, Range<usize>)> {
         let src = self.files.get(path)?;
         let text = &*src.text;
-        let starts = src.line_starts();
+        let starts = src.lines().starts();
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
         let first = starts.partition_point(|&o| o <= start).saturating_sub(1);
@@ -394,8 +398,9 @@ pub fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         }
         (_, span) => {
             let mut origin = Origin::path(path.as_str());
-            if let (Some(text), Some(span)) = (sources.get(&d.file), span) {
-                let (line, col) = line_col(text, span.start);
+            if let Some(span) = span
+                && let Some((line, col)) = sources.line_col(&d.file, span.start)
+            {
                 origin = origin.line(line).char_column(col);
             }
             title.element(origin)

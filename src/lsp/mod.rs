@@ -5,6 +5,7 @@
 
 pub mod fields;
 mod project;
+pub mod rpc;
 mod workspace;
 
 use std::path::Path;
@@ -97,17 +98,10 @@ fn floor(text: &str, at: usize) -> usize {
     at
 }
 
-/// A byte offset of `text` as an LSP position: line and UTF-16 column, both from 0.
+/// A byte offset of `text` as an LSP position: line and UTF-16 column, both from 0. (For
+/// many positions in one text, [`crate::diag::LineIndex`] once.)
 pub fn position(text: &str, offset: usize) -> (u32, u32) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col: usize = before[start..].chars().map(char::len_utf16).sum();
-    (line as u32, col as u32)
+    crate::diag::LineIndex::new(text).position(text, offset)
 }
 
 /// Every anchor of the guide (sections and steps), with what it names and the byte range of
@@ -331,19 +325,7 @@ pub fn quick_fix(d: &Diagnostic, text: &str) -> Option<(std::ops::Range<usize>, 
 
 /// An LSP position (line, UTF-16 column) as a byte offset of `text`.
 pub fn offset(text: &str, line: u32, character: u32) -> usize {
-    let start = text
-        .split_inclusive('\n')
-        .take(line as usize)
-        .map(str::len)
-        .sum::<usize>();
-    let mut units = 0;
-    for (i, c) in text[start..].char_indices() {
-        if units >= character as usize || c == '\n' {
-            return start + i;
-        }
-        units += c.len_utf16();
-    }
-    text.len()
+    crate::diag::LineIndex::new(text).offset(text, line, character)
 }
 
 /// A diagnostic's severity in LSP's numbers (1 error, 2 warning).

@@ -212,7 +212,7 @@ impl Project {
             .find(|p| self.guides.contains_key(p) || p.is_file())?;
         let text = match unsaved(&source) {
             Some(t) => t,
-            None => Arc::from(std::fs::read_to_string(&source).ok()?),
+            None => load::read_guide(&source)?,
         };
         let (g, _, _) = load::load_text(&self.book.root, &self.book.shown_root, &source, text);
         let (g, _) = crate::variant::apply(g?, variant);

@@ -21,6 +21,9 @@ pub struct Analysis {
     pub diags: Vec<Diagnostic>,
     /// The guide, when it parsed (never for book.toml).
     pub guide: Option<Checked>,
+    /// Where the text's lines start: every position told (problems, the outline) is found
+    /// from it, not counted from the start of the text.
+    pub lines: crate::diag::LineIndex,
 }
 
 /// A book's project, or why it could not be opened (book.toml's problems, at its lines).
@@ -97,9 +100,11 @@ impl Workspace {
             let before = p.family(path);
             all = match self.docs.get(path) {
                 Some(text) => p.update(path, text),
-                None => match std::fs::read_to_string(path) {
-                    Ok(text) => p.update(path, &text),
-                    Err(_) => {
+                // As the build reads guides: a link, a FIFO or a huge file is no guide (never
+                // waited on nor read whole).
+                None => match crate::load::read_guide(path) {
+                    Some(text) => p.update(path, &text),
+                    None => {
                         p.remove(path);
                         true
                     }
@@ -132,7 +137,7 @@ impl Workspace {
             let config = root.join(CONFIG_FILE);
             let text = match self.docs.get(&config) {
                 Some(t) => t.clone(),
-                None => std::fs::read_to_string(&config).ok()?,
+                None => read_config(&config)?,
             };
             let opened = Project::open(&root, &text).map_err(|e| match e {
                 crate::Error::Config(ConfigError::Invalid { diagnostics, .. }) => diagnostics.items,
@@ -233,22 +238,36 @@ impl Workspace {
                 p.check(path, &text, &unsaved)
             }
         };
-        let a = Rc::new(Analysis { text, diags, guide });
+        let lines = crate::diag::LineIndex::new(&text);
+        let a = Rc::new(Analysis {
+            text,
+            diags,
+            guide,
+            lines,
+        });
         self.checked.insert(path.to_path_buf(), a.clone());
         Some(a)
     }
 
-    /// A file's text as the editor has it (unsaved) or as it is on disk.
+    /// A file's text as the editor has it (unsaved) or as it is on disk (read as the build
+    /// reads it: book.toml as a config, anything else as a guide).
     pub fn text(&self, path: &Path) -> Option<String> {
         match self.docs.get(path) {
             Some(t) => Some(t.clone()),
-            None => std::fs::read_to_string(path).ok(),
+            None if is_config(path) => read_config(path),
+            None => crate::load::read_guide(path).map(|t| t.to_string()),
         }
     }
 }
 
 fn is_config(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n == CONFIG_FILE)
+}
+
+/// book.toml's text as `check` reads it: a regular file of at most 1 MiB (a FIFO or
+/// `/dev/zero` is refused, not waited on or read whole).
+fn read_config(path: &Path) -> Option<String> {
+    crate::safe_fs::read_regular_text(path, crate::config::MAX_CONFIG_BYTES).ok()
 }
 
 /// The book a file is in: the nearest folder above it with a book.toml (book.toml's own).

@@ -8,7 +8,7 @@ pub mod checklist;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 
-pub use budget::{PAGE_BUDGET, cancel_all};
+pub use budget::{PAGE_BUDGET, cancel_all, cancelled};
 
 /// What every output renders with: the templates, the book-level context, and which outputs
 /// are on (pages link to the other outputs only when those are written).
@@ -221,14 +221,14 @@ impl Engine {
             .collect();
         let user_templates = book.root.join(crate::layout::TEMPLATES_DIR);
         for (name, path) in files_under(&book.root, &user_templates)? {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("failed to read template `{}`", path.display()))?;
             let shown = crate::shown_path(
                 &book.shown_root,
                 Path::new(crate::layout::TEMPLATES_DIR)
                     .join(&name)
                     .as_path(),
             );
+            let text = crate::safe_fs::read_regular_text(&path, MAX_TEMPLATE_BYTES)
+                .map_err(|e| unreadable(&shown, "template", &e))?;
             texts.insert(name, (shown, Arc::from(text)));
         }
         let mut tera = tera::Tera::new();
@@ -281,13 +281,21 @@ impl Engine {
         if chosen != "default" {
             names.push(chosen);
         }
+        let mut total = 0;
         for name in names {
-            for (file, path) in files_under(
-                &book.root,
-                &book.root.join(crate::layout::THEMES_DIR).join(name),
-            )? {
-                let bytes = std::fs::read(&path)
-                    .with_context(|| format!("failed to read theme file `{}`", path.display()))?;
+            let dir = Path::new(crate::layout::THEMES_DIR).join(&name);
+            for (file, path) in files_under(&book.root, &book.root.join(&dir))? {
+                let shown = crate::shown_path(&book.shown_root, &dir.join(&file));
+                let bytes = crate::safe_fs::read_regular(&path, MAX_THEME_FILE_BYTES)
+                    .map_err(|e| unreadable(&shown, "theme file", &e))?;
+                total += bytes.len() as u64;
+                if total > MAX_THEME_BYTES {
+                    let e = std::io::Error::other(format!(
+                        "the theme's files together are larger than {}",
+                        crate::safe_fs::human_bytes(MAX_THEME_BYTES)
+                    ));
+                    return Err(unreadable(&shown, "theme file", &e));
+                }
                 theme.insert(file, bytes);
             }
         }
@@ -394,6 +402,30 @@ fn typ_engine() -> tera::Tera {
         });
     }
     t
+}
+
+/// The most bytes one template file may have (as a guide file).
+pub const MAX_TEMPLATE_BYTES: u64 = crate::load::MAX_GUIDE_BYTES;
+
+/// The most bytes one theme file (a stylesheet, script, font or picture) may have, and all of a
+/// theme's files together: they are held in memory and copied into every build.
+pub const MAX_THEME_FILE_BYTES: u64 = 16 << 20;
+pub const MAX_THEME_BYTES: u64 = 64 << 20;
+
+/// E020 for a template or theme file that cannot be read (too large, not a regular file, not
+/// UTF-8): a sparse file of gigabytes is refused, never read whole.
+fn unreadable(shown: &Path, what: &str, e: &std::io::Error) -> Error {
+    let d = Diagnostic::error(Code::E020, shown, format!("cannot read {what}: {e}")).help(format!(
+        "a template may be at most {}, a theme file {} (a theme {} in all); \
+             remove the file or make it smaller",
+        crate::safe_fs::human_bytes(MAX_TEMPLATE_BYTES),
+        crate::safe_fs::human_bytes(MAX_THEME_FILE_BYTES),
+        crate::safe_fs::human_bytes(MAX_THEME_BYTES),
+    ));
+    Error::Content {
+        diagnostics: Diagnostics { items: vec![d] },
+        sources: Sources::default(),
+    }
 }
 
 /// Every regular file under `dir` (recursively), as (name relative to `dir` with `/`, path).

@@ -19,6 +19,11 @@ use crate::Error;
 /// How long file events are gathered before a rebuild.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
 
+/// More guides than this changed at once (a checkout, a search and replace) are one full
+/// build, not as many rebuilds of one guide: each of those rewrites the index, so in a book
+/// of 10,000 guides one costs ~200 ms and a full build ~4 s.
+pub const FULL_REBUILD_AT: usize = 16;
+
 /// Options of `watch` and `serve`.
 #[derive(Debug, Clone, Default)]
 pub struct WatchOptions {
@@ -123,11 +128,13 @@ impl Watcher {
         })
     }
 
-    /// Starts watching `path`; `true` if it was not watched before.
+    /// Starts watching `path`; `true` if it was not watched before. A folder that does not
+    /// exist (now) is not watched: [`Watcher::follow`] after a later batch picks it up.
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> anyhow::Result<bool> {
-        if !self.watched.insert(path.to_path_buf()) {
+        if self.watched.contains(path) || !path.is_dir() {
             return Ok(false);
         }
+        self.watched.insert(path.to_path_buf());
         self.watcher
             .watch(path, mode)
             .map_err(|e| anyhow::anyhow!("failed to watch `{}`: {e}", path.display()))?;
@@ -163,18 +170,33 @@ impl Watcher {
         Ok(added && !first)
     }
 
+    /// Stops watching folders whose watch may be gone (see [`Batch::replaced`]), so that
+    /// [`Watcher::follow`] watches them again where they are now.
+    pub fn forget(&mut self, paths: &[PathBuf]) {
+        for p in paths {
+            if self.watched.remove(p) {
+                let _ = self.watcher.unwatch(p);
+            }
+        }
+    }
+
     /// Waits up to `timeout` for a change, then gathers changes until none came for
     /// [`DEBOUNCE`]. Returns the changed paths (empty after a quiet `timeout`), or `None` when
     /// the watcher stopped. A watcher error (the kernel's event queue overflowed, a watch was
     /// lost) means changes may have been missed: [`Batch::missed`], which rebuilds everything.
     pub fn next(&self, timeout: Duration) -> Option<Batch> {
         let mut paths = BTreeSet::new();
+        let mut replaced = BTreeSet::new();
         let mut missed = false;
         let mut wait = timeout;
         loop {
             match self.events.recv_timeout(wait) {
                 Ok(Ok(event)) => {
                     if relevant(&event.kind) {
+                        if replaces(&event.kind) {
+                            let hit = event.paths.iter().filter(|p| self.watched.contains(*p));
+                            replaced.extend(hit.cloned());
+                        }
                         paths.extend(event.paths);
                         wait = DEBOUNCE;
                     }
@@ -190,6 +212,7 @@ impl Watcher {
         Some(Batch {
             paths: paths.into_iter().collect(),
             missed,
+            replaced: replaced.into_iter().collect(),
         })
     }
 }
@@ -199,6 +222,20 @@ pub struct Batch {
     pub paths: Vec<PathBuf>,
     /// The watcher reported an error: changes may have been missed.
     pub missed: bool,
+    /// Watched folders that were created, removed or renamed (`rm -rf content && mkdir
+    /// content`, a move away and back): inotify's watch of such a folder is gone (notify drops
+    /// it), and the folder seen now, if any, is not watched.
+    pub replaced: Vec<PathBuf>,
+}
+
+/// Does an event of this kind end the watch of the folder it names?
+fn replaces(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::ModifyKind;
+    matches!(
+        kind,
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+    )
 }
 
 /// Runs the watch loop until `stop` returns true: a full build first, then a rebuild per batch
@@ -209,6 +246,13 @@ pub fn run(
     mut report: impl FnMut(&Result<Rebuilt, Error>),
     stop: impl Fn() -> bool,
 ) -> Result<(), Error> {
+    // A build stopped because we are stopping (Ctrl-C cancels the renders under way) is no
+    // error of the book: it is not reported.
+    let mut report = move |outcome: &Result<Rebuilt, Error>| {
+        if outcome.is_ok() || !crate::render::cancelled() {
+            report(outcome);
+        }
+    };
     let mut session = Session::new(dir, opts.dest_dir.clone(), opts.selection.clone());
     let mut watcher = Watcher::new(opts.poll)?;
     // Watch before the first build, so no change made while it runs is missed. Without a
@@ -224,14 +268,23 @@ pub fn run(
     watcher.follow(session.book(), session.asset_dirs())?;
     report(&first);
     while !stop() {
-        let Some(Batch { paths, missed }) = watcher.next(Duration::from_millis(200)) else {
+        let Some(Batch {
+            paths,
+            missed,
+            replaced,
+        }) = watcher.next(Duration::from_millis(200))
+        else {
             break;
         };
         if paths.is_empty() && !missed {
             continue;
         }
+        // A folder of the book deleted and made again, or moved away and back, is watched
+        // anew; what was written into it before that is seen by a full build.
+        watcher.forget(&replaced);
+        let back = watcher.follow(session.book(), session.asset_dirs())? || !replaced.is_empty();
         let change = match session.book() {
-            _ if missed => Change::Full,
+            _ if missed || back => Change::Full,
             Some(book) => classify(
                 &paths,
                 &book.root,
@@ -250,8 +303,12 @@ pub fn run(
                     report(&session.full());
                 }
             }
+            Change::Guides(guides) if guides.len() > FULL_REBUILD_AT => report(&session.full()),
             Change::Guides(guides) => {
                 for g in guides {
+                    if stop() {
+                        break;
+                    }
                     report(&session.guide(&g));
                 }
             }

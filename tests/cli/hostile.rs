@@ -3,6 +3,8 @@
 
 mod bounds;
 mod data_loss;
+mod editor;
+pub mod formats;
 mod git;
 #[cfg(feature = "pdf")]
 mod handouts;
@@ -14,6 +16,8 @@ mod markup;
 mod publishing;
 mod server;
 mod streams;
+mod themes;
 #[cfg(feature = "pdf")]
 mod typst;
+mod watching;
 mod writes;

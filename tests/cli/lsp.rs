@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use crate::{Book, locations};
 
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
+pub(crate) struct Client {
+    pub(crate) child: Child,
+    pub(crate) stdin: ChildStdin,
     /// The server's messages, read on a thread so that a missing answer fails the test (after
     /// 20 s) instead of hanging it.
     messages: mpsc::Receiver<Value>,
@@ -40,8 +40,22 @@ fn read_message(stdout: &mut BufReader<ChildStdout>) -> Option<Value> {
 }
 
 impl Client {
-    fn start() -> Client {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("stepbook"))
+    pub(crate) fn start() -> Client {
+        Client::start_with(&[])
+    }
+
+    /// The server run by `prefix` (`prlimit --as=…`, for a memory limit).
+    pub(crate) fn start_with(prefix: &[&str]) -> Client {
+        let bin = assert_cmd::cargo::cargo_bin("stepbook");
+        let mut command = match prefix.split_first() {
+            Some((first, rest)) => {
+                let mut c = Command::new(first);
+                c.args(rest).arg(&bin);
+                c
+            }
+            None => Command::new(&bin),
+        };
+        let mut child = command
             .args(["lsp", "--stdio"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -65,20 +79,26 @@ impl Client {
         }
     }
 
-    fn send(&mut self, msg: Value) {
+    pub(crate) fn send(&mut self, msg: Value) {
         let body = msg.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         self.stdin.flush().unwrap();
     }
 
-    fn recv(&mut self) -> Value {
+    /// Writes bytes as they are (a hostile client's).
+    pub(crate) fn raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    pub(crate) fn recv(&mut self) -> Value {
         self.messages
             .recv_timeout(Duration::from_secs(20))
             .expect("no message from the server within 20 s")
     }
 
     /// The next message that `pick` accepts (others, such as log messages, are skipped).
-    fn until(&mut self, pick: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) fn until(&mut self, pick: impl Fn(&Value) -> bool) -> Value {
         for _ in 0..50 {
             let m = self.recv();
             if pick(&m) {
@@ -86,6 +106,21 @@ impl Client {
             }
         }
         panic!("no such message");
+    }
+
+    /// [`Client::until`] waiting up to `secs` seconds (for large inputs on a loaded machine).
+    pub(crate) fn until_within(&mut self, secs: u64, pick: impl Fn(&Value) -> bool) -> Value {
+        let end = std::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let left = end.saturating_duration_since(std::time::Instant::now());
+            let m = self
+                .messages
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no such message from the server within {secs} s"));
+            if pick(&m) {
+                return m;
+            }
+        }
     }
 }
 
@@ -339,7 +374,7 @@ fn hover_completion_and_quick_fixes_with_local_images() {
 
 impl Client {
     /// A server that has been initialized.
-    fn ready() -> Client {
+    pub(crate) fn ready() -> Client {
         let mut c = Client::start();
         c.send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}}));
         c.until(|m| m["id"] == 0);
@@ -347,19 +382,19 @@ impl Client {
         c
     }
 
-    fn open(&mut self, uri: &str, text: &str) {
+    pub(crate) fn open(&mut self, uri: &str, text: &str) {
         self.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}}));
     }
 
     /// The next diagnostics published for `uri`.
-    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+    pub(crate) fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         let m = self.until(|m| {
             m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
         });
         m["params"]["diagnostics"].as_array().unwrap().clone()
     }
 
-    fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         self.send(json!({"jsonrpc": "2.0", "id": 999, "method": "shutdown"}));
         self.until(|m| m["id"] == 999);
         self.send(json!({"jsonrpc": "2.0", "method": "exit"}));
