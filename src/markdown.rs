@@ -262,7 +262,7 @@ fn rewrite(text: &str, images: &dyn Fn(&str) -> Option<String>) -> String {
     });
     let events = end_autolinks(events.collect());
     let mut out = String::with_capacity(text.len());
-    if pulldown_cmark_to_cmark::cmark(events.into_iter(), &mut out, options()).is_err() {
+    if pulldown_cmark_to_cmark::cmark(events, &mut out, options()).is_err() {
         // Writing to a String cannot fail; if the writer ever refuses, plain text is safe.
         return md_escape(&plain(text));
     }

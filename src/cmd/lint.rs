@@ -110,10 +110,8 @@ pub(super) fn config_error_report(f: Format, e: Error) -> Error {
         sources: sources.clone(),
         files: Vec::new(),
     };
-    if let Err(w) = print_report(f, &report, false) {
-        if matches!(w, Error::Other(_)) {
-            return w;
-        }
+    if let Err(w @ Error::Other(_)) = print_report(f, &report, false) {
+        return w;
     }
     // Printed on stdout; stderr still says it for a person reading the log.
     e
