@@ -47,6 +47,20 @@ pub fn is_safe_url(url: &str) -> bool {
     }
 }
 
+/// `scheme://host[:port]` of a URL, lowercased.
+pub fn host_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?;
+    (!host.is_empty()).then(|| {
+        format!(
+            "{}://{}",
+            scheme.to_ascii_lowercase(),
+            host.to_ascii_lowercase()
+        )
+    })
+}
+
 /// The URL's scheme, if it has one (`https` in `https://x`); `C:` is not a scheme.
 pub fn scheme(url: &str) -> Option<&str> {
     let colon = url.find(':')?;

@@ -350,19 +350,8 @@ enum Step {
     Redirect(String),
 }
 
-/// `scheme://host[:port]` of a URL, lowercased.
-pub fn host_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit('@').next()?;
-    (!host.is_empty()).then(|| {
-        format!(
-            "{}://{}",
-            scheme.to_ascii_lowercase(),
-            host.to_ascii_lowercase()
-        )
-    })
-}
+// Where the per-host limit and the PDF image fetcher share it, below the pipeline.
+pub use crate::markdown::host_of;
 
 /// Resolves a redirect's Location against the URL that sent it.
 pub fn join_url(base: &str, location: &str) -> Option<String> {

@@ -69,7 +69,7 @@ pub fn each_concurrently<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sy
 
 /// GETs `url` (redirects followed), at most [`MAX_BYTES`], by `deadline`.
 pub fn download(url: &str, opts: &FetchOptions, deadline: Instant) -> Result<Vec<u8>, String> {
-    let host = crate::lint::http::host_of(url).unwrap_or_default();
+    let host = crate::markdown::host_of(url).unwrap_or_default();
     let _slot = slot(&host, opts.per_host);
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
