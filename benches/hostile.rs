@@ -3,7 +3,9 @@
 //! memory. A bounded input must cost little and end with its diagnostic, never an abort.
 //!
 //! Options (after `--`): `--case NAME` (default: all), `--runs N` (default 3).
-//! Cases: `variables` (a 500 KB value used 2,000 times in a 16 KB guide: `check` and `build`).
+//! Cases: `variables` (a 500 KB value used 2,000 times in a 16 KB guide: `check` and `build`),
+//! `long-pdf` (guides of 10,000 and 70,000 steps built with `[output.pdf]`), `code-pdf` (a
+//! 48 KB Perl block and a 195 KB YAML block in a PDF).
 
 use std::path::Path;
 use std::process::Command;
@@ -81,6 +83,54 @@ fn variables(exe: &str, runs: usize) {
     }
 }
 
+/// The bundled book with `[output.pdf]` and `content/big.yaml` as `guide`.
+fn pdf_book(guide: &str) -> tempfile::TempDir {
+    let book = bundled();
+    let d = book.path();
+    let toml = std::fs::read_to_string(d.join("book.toml")).unwrap();
+    std::fs::write(d.join("book.toml"), format!("{toml}\n[output.pdf]\n")).unwrap();
+    std::fs::write(d.join("content/big.yaml"), guide).unwrap();
+    book
+}
+
+/// Item 18: one guide of 70,000 steps (was: an abort at 2.6 GB) and of 10,000, the most a PDF
+/// is made of (20,000 took 12 s and 1.2 GB).
+fn long_pdf(exe: &str, runs: usize) {
+    for n in [10_000, 70_000] {
+        let steps: String = (0..n)
+            .map(|i| format!("      - text: Step {i}\n"))
+            .collect();
+        let guide = format!("title: Long\nsections:\n  - title: S\n    steps:\n{steps}");
+        let book = pdf_book(&guide);
+        println!("long-pdf: {n} steps ({} KB)", guide.len() / 1000);
+        for _ in 0..runs {
+            let (code, secs, mib) = measure(exe, book.path(), &["build"]);
+            println!("  build  exit {code}  {secs:6.2} s  {mib:7.1} MiB");
+        }
+    }
+}
+
+/// Item 26: highlighting that was super-linear: a 48 KB Perl block of `s/` and `(` (over
+/// 120 s) and a 195 KB YAML block (28.6 s).
+fn code_pdf(exe: &str, runs: usize) {
+    let perl = format!("s/{}", "(".repeat(48_000));
+    let yaml: String = (0..6_500)
+        .map(|i| format!("key{i}: [a, {{b: c}}]\n"))
+        .collect();
+    for (name, lang, code) in [("perl", "perl", perl), ("yaml", "yaml", yaml)] {
+        let block: String = code.lines().map(|l| format!("          {l}\n")).collect();
+        let guide = format!(
+            "title: Code\nsections:\n  - title: S\n    steps:\n      - text: |\n          ```{lang}\n{block}          ```\n"
+        );
+        let book = pdf_book(&guide);
+        println!("code-pdf: a {} KB {name} block", code.len() / 1000);
+        for _ in 0..runs {
+            let (code, secs, mib) = measure(exe, book.path(), &["build"]);
+            println!("  build  exit {code}  {secs:6.2} s  {mib:7.1} MiB");
+        }
+    }
+}
+
 fn main() {
     let mut case = String::from("all");
     let mut runs = 3;
@@ -95,5 +145,11 @@ fn main() {
     let exe = env!("CARGO_BIN_EXE_stepbook");
     if matches!(case.as_str(), "all" | "variables") {
         variables(exe, runs);
+    }
+    if matches!(case.as_str(), "all" | "long-pdf") {
+        long_pdf(exe, runs);
+    }
+    if matches!(case.as_str(), "all" | "code-pdf") {
+        code_pdf(exe, runs);
     }
 }
