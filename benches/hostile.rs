@@ -114,7 +114,7 @@ fn long_pdf(exe: &str, runs: usize) {
 /// 120 s) and a 195 KB YAML block (28.6 s).
 fn code_pdf(exe: &str, runs: usize) {
     let perl = format!("s/{}", "(".repeat(48_000));
-    let yaml: String = (0..6_500)
+    let yaml: String = (0..8_000)
         .map(|i| format!("key{i}: [a, {{b: c}}]\n"))
         .collect();
     for (name, lang, code) in [("perl", "perl", perl), ("yaml", "yaml", yaml)] {
