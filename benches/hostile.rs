@@ -5,7 +5,7 @@
 //! Options (after `--`): `--case NAME` (default: all), `--runs N` (default 3).
 //! Cases: `variables` (a 500 KB value used 2,000 times in a 16 KB guide: `check` and `build`),
 //! `long-pdf` (guides of 10,000 and 70,000 steps built with `[output.pdf]`), `code-pdf` (a
-//! 48 KB Perl block and a 195 KB YAML block in a PDF).
+//! 48 KB Perl block and a 166 KB YAML block in a PDF).
 
 use std::path::Path;
 use std::process::Command;
