@@ -108,13 +108,25 @@ pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
         ));
     }
     let mut rows = Vec::new();
+    // Lines counted as the rows go, from where the last one started (linear in the file).
+    let (mut counted_to, mut line) = (0usize, 1usize);
     for record in reader.records() {
         match record {
             Ok(r) => {
                 let pos = r.position().cloned().unwrap_or_else(csv::Position::new);
-                let start = pos.byte() as usize;
+                // After a CRLF (as Excel writes), the reader places a record at the `\n` that
+                // ends the row before: the record starts after the line breaks.
+                let mut start = (pos.byte() as usize).min(text.len());
+                while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+                    start += 1;
+                }
+                line += text.as_bytes()[counted_to.min(start)..start]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                counted_to = counted_to.max(start);
                 let row = Row {
-                    line: pos.line() as usize,
+                    line,
                     values: r.iter().map(|v| v.trim().to_owned()).collect(),
                     spans: field_spans(text, start, delim, r.len()),
                 };
@@ -346,6 +358,17 @@ mod tests {
         let t = text.trim_start_matches('\u{feff}');
         assert_eq!(&t[r.rows[0].spans[1].clone()], "A-1");
         assert_eq!(delimiter("a\tb,c\td\n"), b'\t');
+    }
+
+    #[test]
+    fn rows_of_a_crlf_file_are_placed_on_their_own_lines() {
+        // As Excel saves CSV: each problem pointed at the row before, at its end.
+        let text = "name;code;url\r\nAnna;A;https://e.org/a\r\nIvan;B;javascript:x\r\n";
+        let r = parse(text, Path::new("r.csv")).unwrap();
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!((r.rows[0].line, r.rows[1].line), (2, 3));
+        assert_eq!(&text[r.rows[1].spans[0].clone()], "Ivan");
+        assert_eq!(&text[r.rows[1].spans[2].clone()], "javascript:x");
     }
 
     #[test]
