@@ -96,9 +96,23 @@ pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Varia
             let mut msg = format!("no profile `{n}` in book.toml's `[profiles]`");
             match crate::diag::did_you_mean(&n, declared.iter().map(String::as_str)) {
                 Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
+                // A name that cannot be a folder cannot be declared either: no TOML to suggest.
+                None if !crate::config::plain_name(&n) => msg.push_str(
+                    "\n  = help: a profile's name is letters, digits, `-`, `_` and `.` (it names the build's folder)",
+                ),
                 None => msg.push_str(&format!(
                     "\n  = help: declare it as `[profiles.{n}]` with `tags = [\"{n}\"]`"
                 )),
+            }
+            if !declared.is_empty() {
+                msg.push_str(&format!(
+                    "\n  = note: the profiles book.toml declares: {}",
+                    declared
+                        .iter()
+                        .map(|d| format!("`{d}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
             }
             return Err(msg);
         }

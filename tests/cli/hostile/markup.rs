@@ -342,3 +342,27 @@ fn unicode_noncharacters_are_an_error_at_their_place() {
     );
     assert_eq!(book.run(&["check"]).code, 0);
 }
+
+/// A profile name that cannot be one gets no TOML suggestion (`[profiles.../x]` was offered),
+/// and the declared profiles are listed.
+#[test]
+fn an_unknown_profile_lists_the_declared_ones_and_suggests_no_bad_toml() {
+    let book = crate::Book::fixture("variables");
+    for bad in ["../x", "", "a/b"] {
+        let r = book.run(&["build", "--profile", bad]);
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        assert!(!r.stderr.contains("[profiles."), "{bad}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("the profiles book.toml declares: `attendee`, `instructor`"),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+    let r = book.run(&["build", "--profile", "staff"]);
+    assert!(
+        r.stderr.contains("declare it as `[profiles.staff]`"),
+        "{}",
+        r.stderr
+    );
+}
