@@ -75,6 +75,20 @@ impl Images {
                         target.display()
                     ),
                 );
+                // Where it would have been copied to, so the guide's `src` stays inside the
+                // book: `check` then says it is not found there (E010, with "did you mean"),
+                // not that a file that exists nowhere is outside the book (E011).
+                let root = std::fs::canonicalize(&placement.book_root)
+                    .unwrap_or_else(|_| placement.book_root.clone());
+                let would_copy = match placement.copy {
+                    CopyImages::All => true,
+                    CopyImages::Outside => !target.starts_with(&root),
+                    CopyImages::Never => false,
+                };
+                if would_copy {
+                    let to = placement.media_dir.join(self.free_name(target));
+                    self.moved.insert(target.to_path_buf(), to);
+                }
                 return;
             }
         };

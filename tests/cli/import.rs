@@ -494,3 +494,32 @@ fn lab_variables_become_placeholders_and_literal_braces_stay_text() {
     assert!(md.contains("Sign in as ada with Pa$$w0rd."), "{md}");
     assert!(md.contains("`Alert from {{Computer}}`"), "{md}");
 }
+
+/// A lab outside the book whose image is missing: the guide's `src` stays inside the book
+/// (where the image would have been copied), so `check` says it is not found (E010), not that a
+/// file that exists nowhere is outside the book (E011, with a `../../..` path).
+#[test]
+fn a_missing_image_of_a_lab_outside_the_book_stays_inside_it() {
+    let book = Book::fixture("import-lab");
+    let away = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        book.path().join("labs/broken.md"),
+        away.path().join("broken.md"),
+    )
+    .unwrap();
+    let lab = away.path().join("broken.md");
+    let r = book.run(&["import", lab.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("I004"), "{}", r.stderr);
+    let yaml = std::fs::read_dir(book.path().join("content"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .unwrap();
+    assert!(!yaml.contains("../"), "{yaml}");
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("error[E010]"), "{}", r.stderr);
+    assert!(!r.stderr.contains("E011"), "{}", r.stderr);
+}
