@@ -400,3 +400,28 @@ fn local_screenshots_are_embedded() {
         "at its own size: {list}"
     );
 }
+
+/// `init`'s book.toml shows how PDFs and handouts are turned on (they were undiscoverable from a
+/// new book), with no placeholder link and the folders `build` really writes.
+#[test]
+fn a_new_book_says_how_to_turn_on_pdfs_and_uncommenting_it_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = crate::run_in(dir.path(), &["init", "."]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    assert!(!toml.contains("https://github.com/"), "{toml}");
+    assert!(toml.contains("html/checklist/"), "{toml}");
+    assert!(toml.contains("stepbook handouts"), "{toml}");
+    let on = toml
+        .replace("# [output.pdf]", "[output.pdf]")
+        .replace("# paper = \"a4\"", "paper = \"a4\"");
+    assert_ne!(on, toml);
+    std::fs::write(dir.path().join("book.toml"), on).unwrap();
+    let r = crate::run_in(dir.path(), &["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        dir.path()
+            .join("book/html/pdf/workshop-setup.pdf")
+            .is_file()
+    );
+}
