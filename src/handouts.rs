@@ -145,6 +145,27 @@ pub fn handouts(
             Diagnostic::warning(Code::W016, &g.shown, "the handouts have no QR code: the guide has no address online")
                 .help("set `base-url` in `[output.html]` (the site's address), or give the roster a `url` column"),
         );
+    } else if url.is_none()
+        && let Some(r) = &roster
+        && let Some(col) = r.columns.iter().position(|c| c == "url")
+    {
+        // Some rows have an address and others none: those handouts would go without a QR
+        // code, silently.
+        for row in r
+            .rows
+            .iter()
+            .filter(|row| row.values.get(col).is_none_or(|v| v.is_empty()))
+        {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::W016,
+                    &r.shown,
+                    format!("row {} has no `url`, and the guide has no address online: its handout has no QR code", row.line),
+                )
+                .at(row.spans.get(col).cloned().unwrap_or(0..0))
+                .help("fill in the row's `url`, or set `base-url` in `[output.html]` for every row without one"),
+            );
+        }
     }
     // Which addresses fit a QR code (an address too long for one is printed as text instead,
     // with a warning at its row); the images are made per batch.

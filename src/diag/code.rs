@@ -362,7 +362,7 @@ impl Code {
             ),
             Code::W016 => (
                 Severity::Warning,
-                r#"(handouts) no QR code: no `base-url` and no `url` column, or an address too long for one (printed as text)"#,
+                r#"(handouts) no QR code: no `base-url` and no `url` (for the book or a row), or an address too long for one (printed as text)"#,
             ),
             Code::W017 => (
                 Severity::Warning,

@@ -344,3 +344,28 @@ fn a_roster_printed_in_batches_is_one_whole_pdf() {
         "{codes}"
     );
 }
+
+/// A roster where some rows have a `url` and others none, and no `base-url`: the handouts
+/// without one are named (they silently had no QR code).
+#[test]
+fn a_row_without_a_url_is_named_when_the_guide_has_no_address() {
+    let book = book_with_roster("name,code,url\nAda,PASS-1,https://ok.example/a\nBob,PASS-2,\n");
+    // With the site's address, Bob's handout gets the guide's QR code: nothing to say.
+    let r = handouts(&book, "h.pdf");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("W016"), "{}", r.stderr);
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &toml.replace("base-url = \"https://guides.example.org/azure/\"", ""),
+    );
+    let r = handouts(&book, "h2.pdf");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("W016".to_string(), "attendees.csv:3:12".to_string())],
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("row 3 has no `url`"), "{}", r.stderr);
+}
