@@ -283,13 +283,13 @@ fn rewrite(text: &str, images: &dyn Fn(&str) -> Option<String>) -> String {
     out
 }
 
+/// What GitHub's extended autolinks start with.
+const AUTOLINK_PREFIXES: [&str; 4] = ["https://", "http://", "ftp://", "www."];
+
 /// Where GitHub's extended autolinks start in a word: `https://`, `http://`, `ftp://`, `www.`.
 fn autolink_start(word: &str) -> Option<usize> {
     let lower = word.to_ascii_lowercase();
-    ["https://", "http://", "ftp://", "www."]
-        .iter()
-        .filter_map(|p| lower.find(p))
-        .min()
+    AUTOLINK_PREFIXES.iter().filter_map(|p| lower.find(p)).min()
 }
 
 /// Does a bare URL (`https://…`, `www.…`) run straight into a code span or a backslash
@@ -300,15 +300,24 @@ fn autolink_start(word: &str) -> Option<usize> {
 /// in ``https://x.example/\<img …`` the backslash), and what CommonMark reads as code or
 /// escaped text becomes live HTML on GitHub.
 fn autolink_runs_into_code(text: &str) -> bool {
-    let mut word_start = 0;
+    // Each part of a word is searched for a start once (with the few bytes before it that a
+    // prefix may straddle): a word of megabytes with a backslash every other byte stays linear.
+    let (mut word_start, mut searched, mut found) = (0, 0, false);
     for (i, c) in text.char_indices() {
         if c.is_whitespace() || c == '<' {
-            word_start = i + c.len_utf8();
-        } else if matches!(c, '`' | '\\')
-            && i > word_start
-            && autolink_start(&text[word_start..i]).is_some()
-        {
-            return true;
+            (word_start, searched, found) = (i + c.len_utf8(), i + c.len_utf8(), false);
+        } else if matches!(c, '`' | '\\') && i > word_start {
+            if !found {
+                let mut from = searched.saturating_sub(7).max(word_start);
+                while !text.is_char_boundary(from) {
+                    from -= 1;
+                }
+                found = autolink_start(&text[from..i]).is_some();
+                searched = i;
+            }
+            if found {
+                return true;
+            }
         }
     }
     false
@@ -318,9 +327,20 @@ fn autolink_runs_into_code(text: &str) -> bool {
 /// byte range runs to white space, `<` or `>`, less the punctuation that ends a sentence.
 fn gfm_autolinks(s: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    // The next place of each prefix, searched again only once passed: one pass over the text
+    // (searching the rest of it for every URL would be quadratic).
+    let lower = s.to_ascii_lowercase();
+    let mut next = AUTOLINK_PREFIXES.map(|p| lower.find(p));
     let mut pos = 0;
-    while let Some(k) = autolink_start(&s[pos..]) {
-        let start = pos + k;
+    loop {
+        for (n, p) in next.iter_mut().zip(AUTOLINK_PREFIXES) {
+            if n.is_some_and(|at| at < pos) {
+                *n = lower[pos..].find(p).map(|at| pos + at);
+            }
+        }
+        let Some(start) = next.iter().flatten().min().copied() else {
+            break;
+        };
         let len = s[start..]
             .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>'))
             .unwrap_or(s.len() - start);
@@ -661,6 +681,24 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<strong>click</strong> &amp; wait"), "{html}");
+    }
+
+    #[test]
+    fn autolinks_running_into_code_are_found_in_one_pass() {
+        assert!(autolink_runs_into_code("see https://x.example/`<img>`"));
+        assert!(autolink_runs_into_code("a\\b www.x.example/\\<b"));
+        assert!(!autolink_runs_into_code("https://x.example/ `code`"));
+        assert!(!autolink_runs_into_code("not a url`x` and \\ here"));
+        // A prefix split across two searched parts of one word is still found.
+        assert!(autolink_runs_into_code("x`https://a.example/`"));
+        assert_eq!(
+            gfm_autolinks("a www.b.example, HTTPS://c.example/x."),
+            [2..15, 17..36]
+        );
+        // A word of 2 MB with a backslash every other byte: linear, not minutes.
+        let long = "a\\".repeat(1 << 20);
+        assert!(!autolink_runs_into_code(&long));
+        assert!(gfm_autolinks(&"www.a.b ".repeat(100_000)).len() == 100_000);
     }
 
     #[test]
