@@ -62,10 +62,17 @@ pub fn status(book: &Book, guides: &[Summary]) -> Vec<Row> {
     let mut rows = Vec::new();
     for s in &sources {
         let key = source_key(&s.rel, None);
+        // Once per source, not per language: finding it takes reading and hashing the file.
+        let source_changed = std::cell::OnceCell::new();
         for l in &langs.others {
             let status = match by_key.get(&(key.clone(), l.as_str())) {
                 None => Status::Missing,
-                Some(t) if changed.at(&t.path) < changed.at(&s.path) => Status::Stale,
+                Some(t)
+                    if changed.at(&t.path)
+                        < *source_changed.get_or_init(|| changed.at(&s.path)) =>
+                {
+                    Status::Stale
+                }
                 Some(_) => Status::UpToDate,
             };
             rows.push(Row {
