@@ -14,6 +14,19 @@ fn main() {
         // SAFETY: sets a process-wide allocator option; no allocation is in flight.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
     }
+    #[cfg(feature = "pdf")]
+    {
+        use stepbook::render::pdf::worker;
+        if std::env::args_os()
+            .nth(1)
+            .is_some_and(|a| a == worker::WORKER_ARG)
+        {
+            std::process::exit(worker::serve());
+        }
+        if let Ok(exe) = std::env::current_exe() {
+            worker::isolate_in(exe);
+        }
+    }
     let cli = Cli::parse();
     let color = cli.color.enabled();
     let code = match cmd::run(cli) {

@@ -74,7 +74,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
             }) as crate::lint::Progress
         }),
     };
-    let report = crate::lint::lint(&book, &opts);
+    let report = crate::pipeline::timed("lint", || crate::lint::lint(&book, &opts));
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -378,7 +378,15 @@ static TIMINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new()
 
 /// The timings recorded so far (`timing: load: 80.1ms (peak memory so far: …)`), taken.
 pub fn take_timings() -> Vec<String> {
-    std::mem::take(&mut *TIMINGS.lock().unwrap_or_else(|e| e.into_inner()))
+    let mut lines = std::mem::take(&mut *TIMINGS.lock().unwrap_or_else(|e| e.into_inner()));
+    // PDFs are compiled in worker processes: their memory is not in this process's peak.
+    #[cfg(feature = "pdf")]
+    if let (false, Some((n, kb))) = (lines.is_empty(), crate::render::pdf::worker::usage()) {
+        lines.push(format!(
+            "timing: pdf workers ({n} started), the largest: (peak memory so far: {kb} kB)"
+        ));
+    }
+    lines
 }
 
 /// Runs `f`; with `STEPBOOK_TIMINGS` set, records how long it took and the peak memory so far

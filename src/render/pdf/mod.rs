@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod images;
 pub mod markup;
 pub mod vet;
+pub mod worker;
 pub mod world;
 
 use super::{Output, RenderCx};

@@ -123,11 +123,15 @@ pub const TYPST_BUDGET: Duration = Duration::from_secs(60);
 /// its own thread, then writes their pages, in order, as one PDF. Parts share nothing across
 /// pages (no page numbers counting across parts), which is what lets them lay out in parallel.
 ///
-/// Typst cannot be interrupted, so the compile runs on a thread of its own that this one
-/// waits for: past [`TYPST_BUDGET`], or once the process is asked to stop (Ctrl-C, SIGTERM),
+/// The compile runs in a worker process when the binary has turned that on (see
+/// [`super::worker`]: its memory is bounded, and it is killed past the budget). Otherwise, as
+/// Typst cannot be interrupted, it runs on a thread of its own that this one waits for: past [`TYPST_BUDGET`], or once the process is asked to stop (Ctrl-C, SIGTERM),
 /// the document fails at once with a message and the compile is left to end on its own (a
 /// `build` exits meanwhile).
 pub fn compile_parts(sources: Vec<String>, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
+    if let Some(made) = super::worker::compile(&sources, files, TYPST_BUDGET) {
+        return made;
+    }
     let files = files.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let started = Instant::now();
@@ -136,7 +140,7 @@ pub fn compile_parts(sources: Vec<String>, files: &Files) -> Result<Vec<u8>, Vec
         // Typst recurses deeply on nested content; the main thread's size.
         .stack_size(8 << 20)
         .spawn(move || {
-            let _ = tx.send(compile_now(sources, &files));
+            let _ = tx.send(compile_here(sources, &files));
         });
     if let Err(e) = spawned {
         return Err(vec![message(format!(
@@ -179,7 +183,10 @@ fn message(m: impl Into<String>) -> CompileError {
 }
 
 /// [`compile_parts`] on this thread, without a budget.
-fn compile_now(sources: Vec<String>, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
+pub(super) fn compile_here(
+    sources: Vec<String>,
+    files: &Files,
+) -> Result<Vec<u8>, Vec<CompileError>> {
     use rayon::prelude::*;
     let laid_out: Vec<Result<PagedDocument, Vec<CompileError>>> =
         sources.into_par_iter().map(|s| layout(s, files)).collect();

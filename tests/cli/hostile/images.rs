@@ -465,6 +465,24 @@ fn a_huge_colour_profile_is_left_out() {
     assert!(peak < 300, "peak memory {peak} MiB");
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn lint_reads_a_huge_colour_profile_within_bounds() {
+    let mut data = b"bomb\0\0".to_vec();
+    data.extend(zlib(&vec![0u8; 200 << 20]));
+    let plain = png(32, 32);
+    let mut bomb = plain[..33].to_vec();
+    bomb.extend(chunk(b"iCCP", &data));
+    bomb.extend_from_slice(&plain[33..]);
+    let book = book_with(&[("img/icc.png", "A picture with a huge profile")], "");
+    write_bytes(&book, "content/img/icc.png", &bomb);
+    let (code, stderr, peak) = run_measured(book.path(), &["lint", "--offline"]);
+    assert_eq!(code, 0, "{stderr}");
+    println!("peak memory {peak} MiB");
+    // It took 357 MiB, the profile decompressed whole to read the image's size.
+    assert!(peak < 150, "peak memory {peak} MiB");
+}
+
 #[test]
 fn servers_that_never_answer_are_asked_at_once_and_then_left_alone() {
     let server = Server::start(&[

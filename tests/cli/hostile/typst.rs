@@ -1,5 +1,6 @@
 //! Typst templates: a `guide.typ` that loops without end fails its document in bounded time
-//! with a message, and Ctrl-C stops `serve` (and `watch`) during a Typst compile.
+//! with a message, one that allocates without end fails with a message instead of aborting the
+//! build, and Ctrl-C stops `serve` (and `watch`) during a Typst compile.
 
 use std::time::{Duration, Instant};
 
@@ -34,6 +35,26 @@ fn a_typst_template_that_loops_without_end_fails_in_bounded_time() {
         "{took:?}"
     );
     assert_eq!(book.read("book/html/azure-pass/index.html"), before);
+}
+
+/// Typst aborts the process when an allocation fails: this array would take gigabytes.
+#[test]
+fn a_typst_template_that_allocates_without_end_fails_with_a_message() {
+    let book = slow_book();
+    assert_eq!(book.run(&["build", "--offline"]).code, 0);
+    let before = book.read("book/html/azure-pass/index.html");
+    book.write(
+        "templates/guide.typ",
+        "#let a = range(400000000)\n#a.len()\n",
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("error[E020]"), "{}", r.stderr);
+    assert!(r.stderr.contains("MiB of memory"), "{}", r.stderr);
+    assert!(r.stderr.contains("templates/guide.typ"), "{}", r.stderr);
+    assert_eq!(book.read("book/html/azure-pass/index.html"), before);
+    // The checklist PDF, made from its own template, is unharmed: the build went on.
+    assert!(r.stderr.contains("found 1 error"), "{}", r.stderr);
 }
 
 #[cfg(unix)]
