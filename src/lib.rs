@@ -1,8 +1,11 @@
-//! stepbook: step-by-step guides as validated YAML, rendered to an HTML site, Markdown and
-//! printable checklists.
+//! stepbook: step-by-step guides as validated YAML, rendered to an HTML site, Markdown,
+//! printable checklists and (feature `pdf`) PDFs and event handouts.
 //!
-//! The pipeline, one way: [`config`] (book.toml) → [`model`] (guide types) → [`load`] (YAML with
-//! spans) → [`validate`] → [`render`] (html, markdown, checklist) → [`output`] (atomic swap).
+//! The pipeline, one way, run by [`pipeline`] once per selected profile: [`config`] (book.toml)
+//! → [`model`] (guide types) → [`load`] (YAML with spans) → [`variant`] (the profile's view:
+//! `only:` filtered, `{{ name }}` substituted) → [`validate`] → [`render`] (html, markdown,
+//! checklist, pdf) → [`output`] (atomic swap, every profile in one). ARCHITECTURE.md has the
+//! module map.
 
 pub mod book;
 pub mod cmd;

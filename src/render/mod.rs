@@ -1,7 +1,9 @@
-//! Render: the validated book through Tera templates into the HTML site, Markdown and
-//! checklists. Built-in templates and the default theme are embedded; a book's `templates/`
-//! and `themes/<name>/` override them file by file. Renderers never re-read or re-validate
-//! content: they take what [`crate::validate`] resolved.
+//! Render: the validated book, in one profile's view (the pipeline renders each selected profile
+//! into its own folder), through Tera templates into the HTML site, Markdown, checklists and,
+//! with the `pdf` feature, PDFs (Typst templates compiled in-process, `pdf/`). Built-in
+//! templates and the default theme are embedded; a book's `templates/` and `themes/<name>/`
+//! override them file by file. Renderers never re-read or re-validate content: they take what
+//! [`crate::validate`] resolved.
 
 mod budget;
 pub mod checklist;
@@ -333,12 +335,6 @@ impl Engine {
     }
 }
 
-/// The Tera instance of the Typst templates: every value is escaped for Typst markup, and the
-/// filters `typst` (a Markdown field to markup), `typ_str` (a string literal) and `typ_path`
-/// (an image source to its path in the document) are there. Without the `pdf` feature it holds
-/// no templates.
-/// `{{ t.steps | fill(n=guide.step_count) }}`: an interface string with its `{name}`s filled
-/// in from the arguments; with `n`, a `one|other` string gives the form for that count.
 /// JSON made safe to embed in HTML, inside a `<script>` element or a script file: `<`, `>` and
 /// `&` become `\u003c`, `\u003e`, `\u0026` (the same string to a JSON parser), so no text can
 /// close the element or open a comment (`<!--<script>` would put the HTML parser in the
@@ -359,6 +355,8 @@ pub(crate) fn script_safe_json(json: String) -> String {
     out
 }
 
+/// `{{ t.steps | fill(n=guide.step_count) }}`: an interface string with its `{name}`s filled
+/// in from the arguments; with `n`, a `one|other` string gives the form for that count.
 fn fill_filter(val: &str, kwargs: tera::Kwargs, _: &tera::State) -> String {
     let args: Vec<(String, String)> = kwargs
         .iter()
@@ -377,6 +375,10 @@ fn fill_filter(val: &str, kwargs: tera::Kwargs, _: &tera::State) -> String {
     crate::i18n::fill(val, n, &pairs)
 }
 
+/// The Tera instance of the Typst templates: every value is escaped for Typst markup, and the
+/// filters `typst` (a Markdown field to markup), `typ_str` (a string literal) and `typ_path`
+/// (an image source to its path in the document) are there. Without the `pdf` feature it holds
+/// no templates.
 fn typ_engine() -> tera::Tera {
     let mut t = tera::Tera::new();
     t.register_function("range", budget::range);
