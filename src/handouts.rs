@@ -4,6 +4,7 @@
 //! its values and renders `handout.typ`; the handouts are laid out [`BATCH`] at a time and each
 //! batch's pages written into the one PDF as it is done ([`merge`]), so memory holds one batch.
 
+mod find;
 pub mod merge;
 pub mod output;
 
@@ -17,7 +18,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
 use crate::load::LoadedGuide;
 use crate::render::pdf::{self, markup, world};
 use crate::variables::Vars;
-use crate::{Book, Error, layout, load, render, validate, variant};
+use crate::{Book, Error, layout, pipeline, render, validate, variant};
 
 /// What to print.
 #[derive(Debug, Clone)]
@@ -56,8 +57,6 @@ pub fn handouts(
     opts: &HandoutOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<Handouts, Error> {
-    let loaded = load::load_all(&book.root, &book.shown_root, &book.src)?;
-    let mut sources = loaded.sources;
     let languages = book.languages();
     let lang = match &opts.lang {
         Some(code) => languages
@@ -66,7 +65,9 @@ pub fn handouts(
             .ok_or_else(|| unknown_language(code, &languages))?,
         None => &languages[0],
     };
-    let guide = find(loaded.guides, &opts.guide, book, lang)?;
+    let guide = find::find(&opts.guide, book, lang)?;
+    let mut sources = Sources::default();
+    sources.insert(guide.shown.clone(), guide.text.clone());
     let used = attendee_columns(&guide.text);
     let mut diagnostics = Diagnostics::default();
     let roster = match &opts.roster {
@@ -102,15 +103,16 @@ pub fn handouts(
             )
         })
         .collect();
-    let (checked_guide, d) = variant::apply(guide.clone(), &with(&base, &stand_in));
-    diagnostics.extend(d);
-    let mut checked = validate::validate(
-        vec![checked_guide],
-        &book.root,
-        &book.src,
-        &validate::Languages::of(&book.config),
-    );
-    diagnostics.extend(std::mem::take(&mut checked.diagnostics));
+    let cx = validate::Context::new(&book.root, &book.src);
+    let input = pipeline::GuideInput {
+        book,
+        cx: &cx,
+        variant: &with(&base, &stand_in),
+        lang: guide.lang.as_deref(),
+        source: None,
+    };
+    let found = pipeline::check_guide(pipeline::Text::Given(&guide.path, &guide.text), input);
+    diagnostics.extend(found.diagnostics);
     diagnostics.sort();
     if diagnostics.has_errors() {
         return Err(Error::Content {
@@ -118,9 +120,21 @@ pub fn handouts(
             sources,
         });
     }
-    let Some((g, resolved)) = checked.guides.pop() else {
+    let Some(pipeline::GuideTree {
+        guide: g,
+        mut resolved,
+        locals,
+    }) = found.checked
+    else {
         return Err(anyhow::anyhow!("the guide did not load").into());
     };
+    let mut table = validate::AssetTable::default();
+    let map: Vec<usize> = locals
+        .into_iter()
+        .map(|p| table.index(p, &book.root, &book.src))
+        .collect();
+    validate::renumber(&mut resolved, &map);
+    let assets = table.into_assets();
     let id = resolved.id.clone();
     let engine = render::Engine::new(book)?;
     let url = site_url(book).map(|b| format!("{b}{}", layout::guide_url_path(&lang.prefix, &id)));
@@ -186,7 +200,7 @@ pub fn handouts(
         engine: &engine,
         guide: &guide,
         resolved: &resolved,
-        assets: &checked.assets,
+        assets: &assets,
         base: &base,
         used: &used,
         url: url.as_deref(),
@@ -527,61 +541,6 @@ pub fn attendee_columns(text: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// The guide named by `name`: its id, or its file's path (as given or from the book).
-fn find(
-    guides: Vec<LoadedGuide>,
-    name: &str,
-    book: &Book,
-    lang: &crate::i18n::Language,
-) -> Result<LoadedGuide, Error> {
-    let wanted = std::path::absolute(name).ok();
-    let langs = validate::Languages::of(&book.config);
-    let lang_of = |g: &LoadedGuide| {
-        validate::translations::of_file(&g.path, &g.shown, &langs)
-            .ok()
-            .flatten()
-    };
-    let in_lang =
-        |g: &LoadedGuide| lang_of(g).unwrap_or_else(|| langs.default.clone()) == lang.code;
-    let ids: Vec<String> = guides
-        .iter()
-        .filter(|g| in_lang(g))
-        .map(|g| guide_id(g, lang_of(g).as_deref()))
-        .collect();
-    let hit = guides.iter().position(|g| {
-        (in_lang(g) && guide_id(g, lang_of(g).as_deref()) == name)
-            || g.rel == std::path::Path::new(name)
-            || wanted
-                .as_ref()
-                .is_some_and(|w| std::fs::canonicalize(w).ok().as_ref() == Some(&g.path))
-    });
-    match hit {
-        Some(i) => Ok(guides.into_iter().nth(i).expect("found")),
-        None => {
-            let mut msg = format!("no guide `{name}` in `{}`", book.shown_root.display());
-            match crate::diag::did_you_mean(name, ids.iter().map(String::as_str)) {
-                Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
-                None => msg.push_str(&format!(
-                    "\n  = help: the guides are {}",
-                    ids.iter()
-                        .map(|i| format!("`{i}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            }
-            Err(anyhow::anyhow!(msg).into())
-        }
-    }
-}
-
-/// A guide's id as validation will make it: its `id`, or its file name as a slug.
-fn guide_id(g: &LoadedGuide, lang: Option<&str>) -> String {
-    match &g.guide.id {
-        Some(id) => id.value.clone(),
-        None => validate::default_id(&g.path, lang),
-    }
 }
 
 /// `--lang` names a language the book does not have.

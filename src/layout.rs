@@ -128,6 +128,14 @@ pub fn markdown_page(lang: &str, id: &str) -> String {
     format!("{MARKDOWN_DIR}/{lang}{id}.md")
 }
 
+/// The agenda output's folder.
+pub const AGENDA_DIR: &str = "agenda";
+
+/// A language's agenda (`agenda/agenda.md`, `agenda/de/agenda.md`).
+pub fn agenda_page(lang: &str) -> String {
+    format!("{AGENDA_DIR}/{lang}agenda.md")
+}
+
 /// A guide's printable checklist (HTML).
 pub fn checklist_html(in_site: bool, lang: &str, id: &str) -> String {
     format!("{}/{id}.html", in_lang(checklist_dir(in_site), lang))

@@ -5,10 +5,8 @@ use crate::diag::Code;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::convert::FromNode;
-use crate::diag::{Diagnostic, Sources, line_col};
+use crate::diag::{Diagnostic, line_col};
 use crate::model::Guide;
 use crate::node::{self, Value};
 use crate::shape::{self, Flavor};
@@ -33,14 +31,6 @@ pub struct LoadedGuide {
     /// The language of a translation (`azure-pass.de.yaml`: `de`); `None` for a guide in the
     /// book's language. Set by validation, which knows the book's languages.
     pub lang: Option<String>,
-}
-
-/// Everything the load stage produced: the guides that parsed, and the problems of the rest.
-#[derive(Debug, Default, Clone)]
-pub struct Loaded {
-    pub guides: Vec<LoadedGuide>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub sources: Sources,
 }
 
 /// Is this file a guide? `*.yaml` / `*.yml`, not hidden, not an editor's temporary file.
@@ -109,29 +99,6 @@ pub fn find_guides(src: &Path) -> Found {
         }
     }
     found
-}
-
-/// Loads every guide file under `src`. `root` is the book folder; `shown_root` is how the user
-/// wrote it, so diagnostics show paths they can click.
-pub fn load_all(root: &Path, shown_root: &Path, src: &Path) -> anyhow::Result<Loaded> {
-    let found = find_guides(src);
-    let results: Vec<_> = found
-        .files
-        .par_iter()
-        .map(|path| load_one(root, shown_root, path))
-        .collect();
-    let mut loaded = Loaded {
-        diagnostics: skipped(root, shown_root, &found),
-        ..Loaded::default()
-    };
-    for (guide, diags, source) in results {
-        if let Some((shown, text)) = source {
-            loaded.sources.insert(shown, text);
-        }
-        loaded.diagnostics.extend(diags);
-        loaded.guides.extend(guide);
-    }
-    Ok(loaded)
 }
 
 /// The problems of the files under the guides folder that are not read: unreadable ones,

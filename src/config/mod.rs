@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 
+mod agenda;
 mod languages;
 mod profiles;
 mod rules;
 use crate::node;
 use crate::shape::{self, Flavor};
+pub use agenda::{AgendaOutput, ClockTime};
 pub use rules::{base_url_ok, exclude_glob, inside_book, plain_name, real_dir_inside};
 
 pub const CONFIG_FILE: &str = "book.toml";
@@ -298,6 +300,9 @@ pub struct OutputTable {
     /// without the HTML output).
     #[serde(default)]
     pub pdf: Option<PdfOutput>,
+    /// An event agenda from the guides' durations: `<build-dir>/agenda/agenda.md`.
+    #[serde(default)]
+    pub agenda: Option<AgendaOutput>,
 }
 
 /// `[output.pdf]`
@@ -391,12 +396,14 @@ impl Config {
     /// The outputs to write: those configured, or all three when none is.
     pub fn outputs(&self) -> OutputTable {
         let o = &self.output;
-        if o.html.is_none() && o.markdown.is_none() && o.checklist.is_none() && o.pdf.is_none() {
+        let none = o.html.is_none() && o.markdown.is_none() && o.checklist.is_none();
+        if none && o.pdf.is_none() && o.agenda.is_none() {
             OutputTable {
                 html: Some(HtmlOutput::default()),
                 markdown: Some(MarkdownOutput::default()),
                 checklist: Some(ChecklistOutput::default()),
                 pdf: None,
+                agenda: None,
             }
         } else {
             o.clone()

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::load::LoadedGuide;
+use crate::pipeline::{GuideInput, GuideTree, SourceGuide, Text, check_guide};
 use crate::validate::{self, Languages, Resolved};
 use crate::{Book, load};
 
@@ -165,31 +166,52 @@ impl Project {
         unsaved: Unsaved,
     ) -> (Vec<Diagnostic>, Option<super::Checked>) {
         let book = &self.book;
-        let (loaded, mut diags, _) =
-            load::load_text(&book.root, &book.shown_root, path, Arc::from(text));
-        let Some(mut g) = loaded else {
-            return (diags, None);
+        let mut diags = Vec::new();
+        let shown = crate::shown_path(
+            &book.shown_root,
+            path.strip_prefix(&book.root).unwrap_or(path),
+        );
+        let lang = match validate::translations::of_file(path, &shown, &self.langs) {
+            Ok(lang) => lang,
+            Err(d) => {
+                diags.push(*d);
+                None
+            }
         };
-        match validate::translations::of_file(path, &g.shown, &self.langs) {
-            Ok(lang) => g.lang = lang,
-            Err(d) => diags.push(*d),
-        }
         let variant = book.variant();
-        let (g, vd) = crate::variant::apply(g, &variant);
-        diags.extend(vd);
         let cx = validate::Context::new(&book.root, &book.src);
-        let source = g
-            .lang
+        let source = lang
             .is_some()
             .then(|| self.source_of(path, &cx, &variant, unsaved))
             .flatten();
-        let (r, gd, locals) = cx.member(&g, source.as_ref().map(|(sg, sr)| (sg, sr)));
-        diags.extend(gd);
-        diags.extend(self.id_problems(path, &g, &r));
+        let input = GuideInput {
+            book,
+            cx: &cx,
+            variant: &variant,
+            lang: lang.as_deref(),
+            source: source.as_ref().map(|(g, r)| SourceGuide {
+                resolved: r,
+                guide: Some(g),
+            }),
+        };
+        let text = Arc::from(text);
+        let found = check_guide(Text::Given(path, &text), input);
+        // A text that does not load has only its own problems (the language's is the file
+        // name's, reported once it loads).
+        let Some(GuideTree {
+            guide,
+            resolved,
+            locals,
+        }) = found.checked
+        else {
+            return (found.diagnostics, None);
+        };
+        diags.extend(found.diagnostics);
+        diags.extend(self.id_problems(path, &guide, &resolved));
         diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
         let checked = super::Checked {
-            guide: g,
-            resolved: r,
+            guide,
+            resolved,
             locals,
         };
         (diags, Some(checked))
@@ -214,10 +236,17 @@ impl Project {
             Some(t) => t,
             None => load::read_guide(&source)?,
         };
-        let (g, _, _) = load::load_text(&self.book.root, &self.book.shown_root, &source, text);
-        let (g, _) = crate::variant::apply(g?, variant);
-        let (r, _, _) = cx.guide(&g, None);
-        Some((g, r))
+        let input = GuideInput {
+            book: &self.book,
+            cx,
+            variant,
+            lang: None,
+            source: None,
+        };
+        let GuideTree {
+            guide, resolved, ..
+        } = check_guide(Text::Given(&source, &text), input).checked?;
+        Some((guide, resolved))
     }
 
     /// The book-level id problems (E009, E026) `check` reports at this guide: the book's
@@ -226,23 +255,21 @@ impl Project {
         let mut this = known(g, &self.langs);
         this.id = r.id.clone();
         let path = canonical(path);
-        let mut all: Vec<&Known> = self
+        fn id_of(k: &Known) -> (validate::IdOf<'_>, (i64, &Path)) {
+            let id = validate::IdOf {
+                lang: k.lang.as_deref(),
+                id: &k.id,
+                shown: &k.shown,
+                id_span: k.id_span.clone(),
+            };
+            (id, (k.weight, k.rel.as_path()))
+        }
+        let others = self
             .guides
             .iter()
-            // Only guides of the same id can clash with it (book order among them is the
-            // book's): a check of a 10,000-guide book's guide sorts a few, not 10,000.
-            .filter(|(p, k)| **p != path && k.id == this.id)
-            .map(|(_, k)| k)
-            .chain(std::iter::once(&this))
-            .collect();
-        all.sort_by(|a, b| (a.weight, &a.rel).cmp(&(b.weight, &b.rel)));
-        let ids = all.iter().map(|k| validate::IdOf {
-            lang: k.lang.as_deref(),
-            id: &k.id,
-            shown: &k.shown,
-            id_span: k.id_span.clone(),
-        });
-        validate::id_problems(ids, &self.langs)
+            .filter(|(p, _)| **p != path)
+            .map(|(_, k)| id_of(k));
+        validate::id_problems_among(id_of(&this), others, &self.langs)
             .into_iter()
             .filter(|d| d.file == this.shown)
             .map(|d| self.with_related(d, &this))

@@ -5,8 +5,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+mod guide;
 mod rebuild;
 mod stream;
+pub use guide::{GuideCheck, GuideInput, GuideTree, SourceGuide, Text, check_guide};
 pub use rebuild::{Built, GuideRebuilt};
 pub use stream::{Checked, Summary};
 
@@ -150,22 +152,24 @@ pub struct BuildReport {
     pub files: usize,
     pub diagnostics: Diagnostics,
     pub sources: Sources,
+    /// Folders of the local screenshots and images the guides use (a watcher watches them).
+    pub asset_dirs: Vec<PathBuf>,
 }
 
 /// Validates the book and writes every configured output into the destination, replacing the
 /// previous output only when everything succeeded.
 ///
 /// With several profiles selected, each is written into its own folder, `<dest>/<profile>/`,
-/// all in one swap; the guides are loaded once.
+/// all in one swap.
 pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
-    if book.variants.len() > 1 {
-        return build_profiles(book, opts);
-    }
     build_kept(book, opts).map(|(report, _)| report)
 }
 
-/// [`build`] of several profiles.
-fn build_profiles(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
+/// [`build`], also keeping what a watcher needs to rebuild one guide at a time later: the
+/// templates, each guide's pages and the folders of the screenshots used (`None` with several
+/// profiles, whose changes are full builds).
+pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Option<Built>), Error> {
+    // Every profile is checked before anything is written: one with errors stops them all.
     let all = book.check_each()?;
     let (all_diagnostics, sources) = merged(&all);
     let (mut diagnostics, sources) = stop_on(all_diagnostics, sources, opts.deny_warnings)?;
@@ -173,10 +177,18 @@ fn build_profiles(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error
     output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
     let engine = render::Engine::new(book)?;
     let staging = output::Staging::new(&dest)?;
+    let several = all.len() > 1;
     let mut written = HashSet::new();
     let mut guides = 0;
+    let mut kept = None;
+    let mut dirs = Vec::new();
     for (v, c) in all {
-        let name = v.profile.clone().unwrap_or_default();
+        // One profile is the whole output; several, a folder each.
+        let name = if several {
+            v.profile.clone().unwrap_or_default()
+        } else {
+            String::new()
+        };
         let whole = staging.target();
         let dir = whole.dir.join(&name);
         let previous = whole.previous.map(|p| p.join(&name));
@@ -188,57 +200,44 @@ fn build_profiles(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error
         std::fs::create_dir_all(&dir)
             .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;
         guides += c.guides.len();
+        dirs.extend(asset_dirs(&c));
         let files = timed("render", || write_all(book, c, &engine, target, &v))?;
-        written.extend(files.written.iter().map(|f| format!("{name}/{f}")));
+        written.extend(files.written.iter().map(|f| match several {
+            true => format!("{name}/{f}"),
+            false => f.clone(),
+        }));
         diagnostics.extend(files.guides.iter().flat_map(|g| g.warnings.iter().cloned()));
+        if !several {
+            kept = Some(files.guides);
+        }
     }
     timed("prune", || staging.prune(&written))?;
     timed("swap", || staging.commit())?;
     diagnostics.sort();
-    Ok(BuildReport {
-        dest,
+    dirs.sort();
+    dirs.dedup();
+    let report = BuildReport {
+        dest: dest.clone(),
         guides,
         files: written.len(),
         diagnostics,
         sources,
-    })
+        asset_dirs: dirs,
+    };
+    let built = kept.map(|pages| Built::new(book.clone(), dest, engine, pages));
+    Ok((report, built))
 }
 
-/// [`build`], also keeping what a watcher needs to rebuild one guide at a time later: the
-/// templates, each guide's pages and the folders of the screenshots used.
-pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Built), Error> {
-    let mut checked = book.check()?.fail_on(opts.deny_warnings)?;
-    let mut diagnostics = std::mem::take(&mut checked.diagnostics);
-    let sources = std::mem::take(&mut checked.sources);
-    let guides = checked.guides.len();
-    let mut asset_dirs: Vec<PathBuf> = checked
+/// The folders of the local images a checked book uses (a watcher watches them).
+fn asset_dirs(c: &Checked) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = c
         .assets
         .iter()
         .filter_map(|a| a.path.parent().map(Path::to_path_buf))
         .collect();
-    asset_dirs.sort();
-    asset_dirs.dedup();
-    let dest = book.dest(opts.dest_dir.as_deref());
-    output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
-    let engine = render::Engine::new(book)?;
-    let staging = output::Staging::new(&dest)?;
-    let variant = book.variant();
-    let files = timed("render", || {
-        write_all(book, checked, &engine, staging.target(), &variant)
-    })?;
-    timed("prune", || staging.prune(&files.written))?;
-    timed("swap", || staging.commit())?;
-    diagnostics.extend(files.guides.iter().flat_map(|g| g.warnings.iter().cloned()));
-    diagnostics.sort();
-    let report = BuildReport {
-        dest: dest.clone(),
-        guides,
-        files: files.written.len(),
-        diagnostics,
-        sources,
-    };
-    let built = Built::new(book.clone(), dest, engine, files.guides, asset_dirs);
-    Ok((report, built))
+    dirs.sort();
+    dirs.dedup();
+    dirs
 }
 
 /// What a build wrote.

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::guide::{GuideCheck, GuideInput, GuideTree, Text, check_guide};
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 use crate::load::LoadedGuide;
 use crate::output::{MARKER, Target, write_files};
@@ -22,8 +23,6 @@ pub struct Built {
     lang: crate::i18n::Language,
     /// Guide file → its pages in the live output.
     pages: BTreeMap<PathBuf, GuideOut>,
-    /// Folders of the local screenshots and images the guides use (a watcher watches them).
-    pub asset_dirs: Vec<PathBuf>,
 }
 
 /// What rebuilding one guide did.
@@ -38,13 +37,7 @@ pub struct GuideRebuilt {
 
 impl Built {
     /// Keeps what a full build ([`super::build_kept`]) produced.
-    pub fn new(
-        book: Book,
-        dest: PathBuf,
-        engine: Engine,
-        pages: Vec<GuideOut>,
-        asset_dirs: Vec<PathBuf>,
-    ) -> Built {
+    pub fn new(book: Book, dest: PathBuf, engine: Engine, pages: Vec<GuideOut>) -> Built {
         let pages = pages.into_iter().map(|p| (p.path.clone(), p)).collect();
         let lang = book.languages().swap_remove(0);
         Built {
@@ -53,7 +46,6 @@ impl Built {
             dest,
             engine,
             pages,
-            asset_dirs,
         }
     }
 
@@ -219,8 +211,8 @@ impl Built {
         }
     }
 
-    /// Loads and validates one guide as the full build does, and checks its id against the
-    /// other guides'.
+    /// Checks one guide as the full build does, its id against the other guides', and numbers
+    /// its images.
     #[allow(clippy::type_complexity)]
     fn check(
         &self,
@@ -236,34 +228,40 @@ impl Built {
         Error,
     > {
         let book = &self.book;
-        let (loaded, diags, source) = load::load_one(&book.root, &book.shown_root, path);
+        let langs = validate::Languages::of(&book.config);
+        let shown = crate::shown_path(
+            &book.shown_root,
+            path.strip_prefix(&book.root).unwrap_or(path),
+        );
+        let mut diagnostics = Diagnostics::default();
+        let lang = match validate::translations::of_file(path, &shown, &langs) {
+            Ok(lang) => lang,
+            Err(d) => {
+                diagnostics.push(*d);
+                None
+            }
+        };
+        let variant = book.variant();
+        let cx = validate::Context::new(&book.root, &book.src);
+        let input = GuideInput {
+            book,
+            cx: &cx,
+            variant: &variant,
+            lang: lang.as_deref(),
+            source: None,
+        };
+        let GuideCheck {
+            checked,
+            diagnostics: found,
+            text,
+        } = check_guide(Text::File(path), input);
+        diagnostics.extend(found);
         let mut sources = Sources::default();
-        if let Some((shown, text)) = source {
+        if let Some((shown, text)) = text {
             sources.insert(shown, text);
         }
-        let mut diagnostics = Diagnostics::default();
-        diagnostics.extend(diags);
-        let variant = book.variant();
-        let loaded: Vec<LoadedGuide> = loaded
-            .into_iter()
-            .map(|g| {
-                let (g, d) = crate::variant::apply(g, &variant);
-                diagnostics.extend(d);
-                g
-            })
-            .collect();
-        let langs = validate::Languages::of(&book.config);
-        let mut checked = validate::validate(loaded, &book.root, &book.src, &langs);
-        diagnostics.extend(std::mem::take(&mut checked.diagnostics));
-        if let Some((g, r)) = checked.guides.first()
-            && let Some(other) = self
-                .pages
-                .values()
-                .find(|p| p.card.id() == r.id && p.path != path)
-        {
-            let other = crate::shown_path(&book.shown_root, &other.rel);
-            let span = g.guide.id.as_ref().map(|i| i.span.clone());
-            diagnostics.push(validate::duplicate_guide_id(&g.shown, span, &r.id, &other));
+        if let Some(c) = &checked {
+            diagnostics.extend(self.id_problems(path, c, &langs));
         }
         diagnostics.sort();
         if diagnostics.has_errors() {
@@ -272,14 +270,54 @@ impl Built {
                 sources,
             });
         }
-        let assets = std::mem::take(&mut checked.assets);
-        match checked.guides.into_iter().next() {
-            Some((g, r)) => Ok((g, r, assets, diagnostics, sources)),
-            None => Err(Error::Other(anyhow::anyhow!(
+        let Some(GuideTree {
+            guide,
+            mut resolved,
+            locals,
+        }) = checked
+        else {
+            return Err(Error::Other(anyhow::anyhow!(
                 "`{}` did not load",
                 path.display()
-            ))),
-        }
+            )));
+        };
+        let mut table = validate::AssetTable::default();
+        let map: Vec<usize> = locals
+            .into_iter()
+            .map(|p| table.index(p, &book.root, &book.src))
+            .collect();
+        validate::renumber(&mut resolved, &map);
+        Ok((guide, resolved, table.into_assets(), diagnostics, sources))
+    }
+
+    /// The book-level id problems with this guide as it is now among the guides built.
+    fn id_problems(
+        &self,
+        path: &Path,
+        c: &GuideTree,
+        langs: &validate::Languages,
+    ) -> Vec<Diagnostic> {
+        let shown_root = &self.book.shown_root;
+        let others: Vec<(PathBuf, &GuideOut)> = self
+            .pages
+            .values()
+            .filter(|p| p.path != path && p.card.id() == c.resolved.id)
+            .map(|p| (crate::shown_path(shown_root, &p.rel), p))
+            .collect();
+        let this = (
+            validate::IdOf::new(&c.guide, &c.resolved.id),
+            (c.guide.guide.weight, c.guide.rel.as_path()),
+        );
+        let others = others.iter().map(|(shown, p)| {
+            let id = validate::IdOf {
+                lang: None,
+                id: p.card.id(),
+                shown,
+                id_span: p.id_span.clone(),
+            };
+            (id, (p.weight, p.rel.as_path()))
+        });
+        validate::id_problems_among(this, others, langs)
     }
 
     /// Rewrites the index and shared files from the guides known now.

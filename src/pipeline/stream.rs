@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::guide::{GuideCheck, GuideInput, GuideTree, SourceGuide, Text, check_guide};
 use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
 use crate::load::{self, LoadedGuide};
 use crate::validate::{self, Asset, Languages, Resolved, translations};
@@ -292,22 +293,33 @@ fn check_family<T>(
     };
     let mut source: Option<(LoadedGuide, Resolved)> = None;
     for m in family {
-        let (loaded, mut diags, text) = load::load_one(&book.root, &book.shown_root, &m.path);
-        let Some(mut g) = loaded else {
-            out.sources.extend(text.filter(|_| !diags.is_empty()));
-            out.diagnostics.append(&mut diags);
-            continue;
+        let input = GuideInput {
+            book,
+            cx,
+            variant,
+            lang: m.lang.as_deref(),
+            source: source.as_ref().map(|(g, r)| SourceGuide {
+                resolved: r,
+                guide: Some(g),
+            }),
         };
-        g.lang = m.lang.clone();
-        let (g, vd) = crate::variant::apply(g, variant);
-        diags.extend(vd);
-        let from = source.as_ref().filter(|_| g.lang.is_some());
-        let (r, gd, locals) = cx.member(&g, from.map(|(sg, sr)| (sg, sr)));
-        diags.extend(gd);
-        if !diags.is_empty() {
+        let GuideCheck {
+            checked,
+            mut diagnostics,
+            text,
+        } = check_guide(Text::File(&m.path), input);
+        if !diagnostics.is_empty() {
             out.sources.extend(text);
         }
-        out.diagnostics.append(&mut diags);
+        out.diagnostics.append(&mut diagnostics);
+        let Some(GuideTree {
+            guide: g,
+            resolved: r,
+            locals,
+        }) = checked
+        else {
+            continue;
+        };
         let summary = Summary::of(&g, &r);
         out.visited.push(visit(&g, &r));
         out.locals.push(locals);
@@ -460,11 +472,22 @@ fn again(
             s.shown.display()
         ))
     };
-    let (loaded, _, _) = load::load_one(&book.root, &book.shown_root, &s.path);
-    let mut g = loaded.ok_or_else(changed)?;
-    g.lang = s.lang.clone();
-    let (g, _) = crate::variant::apply(g, variant);
-    let (mut r, _, locals) = cx.guide(&g, source.filter(|_| s.lang.is_some()));
+    let input = GuideInput {
+        book,
+        cx,
+        variant,
+        lang: s.lang.as_deref(),
+        source: source.map(|resolved| SourceGuide {
+            resolved,
+            guide: None,
+        }),
+    };
+    let checked = check_guide(Text::File(&s.path), input).checked;
+    let GuideTree {
+        guide: g,
+        resolved: mut r,
+        locals,
+    } = checked.ok_or_else(changed)?;
     let map: Option<Vec<usize>> = locals.iter().map(|p| table.get(p).copied()).collect();
     validate::renumber(&mut r, &map.ok_or_else(changed)?);
     Ok((g, r))

@@ -10,7 +10,7 @@ use crate::layout;
 use crate::output::OutFile;
 
 /// The context both checklist templates receive.
-pub fn context(
+fn context(
     base: &tera::Context,
     guide: &tera::Value,
     id: &str,
@@ -26,7 +26,7 @@ pub fn context(
     ctx
 }
 
-pub fn html(
+fn html(
     engine: &Engine,
     ctx: &tera::Context,
     (in_site, lang): (bool, &str),
@@ -38,7 +38,7 @@ pub fn html(
     })
 }
 
-pub fn markdown(
+fn markdown(
     engine: &Engine,
     ctx: &tera::Context,
     (in_site, lang): (bool, &str),
@@ -59,18 +59,32 @@ pub struct Checklist {
     in_site: bool,
 }
 
-impl Checklist {
-    pub fn new(cfg: ChecklistOutput, engine: &Engine, in_site: bool) -> Checklist {
-        let css = engine
-            .theme
-            .get("checklist.css")
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default();
-        Checklist { cfg, css, in_site }
-    }
+/// The checklist output, when `[output.checklist]` is in book.toml.
+pub fn make(book: &crate::Book, engine: &Engine) -> Option<Box<dyn Output>> {
+    let on = book.config.outputs();
+    let cfg = on.checklist?;
+    let css = engine
+        .theme
+        .get("checklist.css")
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let in_site = on.html.is_some();
+    Some(Box::new(Checklist { cfg, css, in_site }))
 }
 
 impl Output for Checklist {
+    fn name(&self) -> &'static str {
+        "checklist"
+    }
+
+    fn link(&self, lang: &crate::i18n::Language, id: &str) -> Option<super::GuideLink> {
+        self.in_site.then(|| super::GuideLink {
+            name: "checklist",
+            label: lang.strings.get("printable_checklist").to_owned(),
+            path: layout::checklist_href_from_html("", id),
+        })
+    }
+
     fn folder(&self) -> &'static str {
         layout::checklist_dir(self.in_site)
     }
@@ -81,7 +95,7 @@ impl Output for Checklist {
         guide: &tera::Value,
         id: &str,
     ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
-        let ctx = context(cx.base, guide, id, &self.cfg, &self.css, cx.html);
+        let ctx = context(cx.base, guide, id, &self.cfg, &self.css, self.in_site);
         vec![
             html(cx.engine, &ctx, (self.in_site, &cx.lang.prefix), id),
             markdown(cx.engine, &ctx, (self.in_site, &cx.lang.prefix), id),

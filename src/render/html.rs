@@ -2,83 +2,13 @@
 
 use serde::Serialize;
 
-use super::view::GuideView;
+use super::entry::GuideEntry;
 use super::{Output, RenderCx};
 use crate::config::HtmlOutput;
 use crate::diag::Diagnostic;
 use crate::i18n::Language;
 use crate::layout;
 use crate::output::OutFile;
-
-/// What the index page shows of each guide.
-#[derive(Debug, Clone, Serialize)]
-pub struct GuideCard {
-    id: String,
-    title: String,
-    /// The summary's first paragraph as plain text (at most 300 characters): what a card shows.
-    lead: Option<String>,
-    step_count: usize,
-    duration: Option<String>,
-    #[serde(skip)]
-    duration_minutes: Option<u64>,
-    total_wait: Option<String>,
-    /// What search finds of the guide: its title and summary, each section and each step.
-    #[serde(skip)]
-    search: super::search::Entries,
-    /// Its language's folder in the site (`""`, `de/`).
-    #[serde(skip)]
-    prefix: String,
-}
-
-/// The first paragraph of a Markdown summary as plain text, cut at 300 characters.
-fn lead(md: &str) -> Option<String> {
-    // Headings and pictures are not the lead: the first paragraph of text is.
-    let first = md
-        .split("\n\n")
-        .filter(|b| !b.trim_start().starts_with('#'))
-        .map(crate::markdown::plain)
-        .find(|p| !p.trim().is_empty())?;
-    let text = first.split_whitespace().collect::<Vec<_>>().join(" ");
-    Some(if text.chars().count() > 300 {
-        let cut: String = text.chars().take(299).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        text
-    })
-}
-
-impl GuideCard {
-    /// How its neighbours' previous/next links name the guide.
-    pub fn nav(&self) -> super::NavLink {
-        super::NavLink {
-            id: self.id.clone(),
-            title: self.title.clone(),
-        }
-    }
-
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// Moves the guide's search entries into a scratch file until the index is written.
-    pub fn spill_search(&mut self, file: &std::sync::Arc<super::Spill>) -> std::io::Result<()> {
-        self.search.spill(file)
-    }
-
-    pub fn of(g: &GuideView, lang: &Language) -> GuideCard {
-        GuideCard {
-            id: g.id.clone(),
-            title: g.title.clone(),
-            lead: g.summary_md.as_deref().and_then(lead),
-            step_count: g.step_count,
-            duration: g.duration.clone(),
-            duration_minutes: g.duration_minutes,
-            total_wait: g.total_wait.clone(),
-            search: super::search::Entries::of(g, &lang.strings),
-            prefix: lang.prefix.clone(),
-        }
-    }
-}
 
 /// `base-url` with exactly one trailing slash, or the relative prefix to the site root.
 fn root(cfg: &HtmlOutput, relative: &str) -> String {
@@ -139,10 +69,49 @@ fn alternates(
 #[derive(Serialize)]
 struct CardLinks<'a> {
     #[serde(flatten)]
-    card: &'a GuideCard,
+    card: &'a GuideEntry,
     href: String,
-    /// `None` when the checklist output is off.
-    checklist_href: Option<String>,
+    /// The other outputs' files for the guide.
+    links: Vec<PageLink>,
+    /// `checklist_href`, `pdf_href`: each link by its output's name, for templates written
+    /// before `links`.
+    #[serde(flatten)]
+    hrefs: std::collections::BTreeMap<String, Option<String>>,
+}
+
+/// A link from a page, its address from that page.
+#[derive(Serialize)]
+struct PageLink {
+    name: &'static str,
+    label: String,
+    href: String,
+}
+
+/// The outputs' links for a guide, from a page whose language root is `root`.
+fn page_links(links: &[super::GuideLink], root: &str) -> Vec<PageLink> {
+    links
+        .iter()
+        .map(|l| PageLink {
+            name: l.name,
+            label: l.label.clone(),
+            href: format!("{root}{}", l.path),
+        })
+        .collect()
+}
+
+/// The links as `checklist_href` and `pdf_href` (`None` when that output is off), the
+/// variables templates had before `links`.
+fn legacy_hrefs(links: &[PageLink]) -> std::collections::BTreeMap<String, Option<String>> {
+    ["checklist", "pdf"]
+        .into_iter()
+        .map(|name| {
+            let href = links
+                .iter()
+                .find(|l| l.name == name)
+                .map(|l| l.href.clone());
+            (format!("{name}_href"), href)
+        })
+        .collect()
 }
 
 /// Guides on one index page: a larger book's index has several pages, so that no page (and no
@@ -153,7 +122,7 @@ pub const INDEX_PAGE_GUIDES: usize = 1000;
 /// [`INDEX_PAGE_GUIDES`] guides.
 fn index(
     cx: &RenderCx,
-    cards: &[&GuideCard],
+    cards: &[&GuideEntry],
     cfg: &HtmlOutput,
 ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
     let (root, site_root) = roots(cfg, cx.lang, 0);
@@ -182,12 +151,14 @@ fn index(
             .unwrap_or_default();
         let links: Vec<CardLinks> = chunk
             .iter()
-            .map(|card| CardLinks {
-                card,
-                href: layout::guide_href_from_index(&root, &card.id),
-                checklist_href: cx
-                    .checklist
-                    .then(|| layout::checklist_href_from_html(&root, &card.id)),
+            .map(|card| {
+                let links = page_links(&cx.links(&card.id), &root);
+                CardLinks {
+                    card,
+                    href: layout::guide_href_from_index(&root, &card.id),
+                    hrefs: legacy_hrefs(&links),
+                    links,
+                }
             })
             .collect();
         let mut ctx = base.clone();
@@ -225,7 +196,7 @@ fn not_found(cx: &RenderCx, cfg: &HtmlOutput) -> Result<OutFile, Box<Diagnostic>
 
 /// `sitemap.xml`, when `base-url` is a full address (a sitemap lists absolute URLs): the index
 /// and every guide page, in every language.
-fn sitemap(cards: &[&GuideCard], cfg: &HtmlOutput) -> Option<String> {
+fn sitemap(cards: &[&GuideEntry], cfg: &HtmlOutput) -> Option<String> {
     let base = cfg.site_url()?;
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -263,12 +234,11 @@ fn page(
     };
     ctx.insert("prev", &link(&cx.nav.prev));
     ctx.insert("next", &link(&cx.nav.next));
-    let checklist = cx
-        .checklist
-        .then(|| layout::checklist_href_from_html(&root, id));
-    ctx.insert("checklist_href", &checklist);
-    let pdf = cx.pdf.then(|| layout::pdf_href_from_html(&root, id));
-    ctx.insert("pdf_href", &pdf);
+    let links = page_links(&cx.links(id), &root);
+    for (name, href) in legacy_hrefs(&links) {
+        ctx.insert(name, &href);
+    }
+    ctx.insert("links", &links);
     ctx.insert("root", &root);
     ctx.insert("site_root", &site_root);
     ctx.insert(
@@ -287,7 +257,17 @@ pub struct Html {
     pub cfg: HtmlOutput,
 }
 
+/// The HTML site, when `[output.html]` is in book.toml.
+pub fn make(book: &crate::Book, _: &super::Engine) -> Option<Box<dyn Output>> {
+    let cfg = book.config.outputs().html?;
+    Some(Box::new(Html { cfg }))
+}
+
 impl Output for Html {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
     fn folder(&self) -> &'static str {
         layout::HTML_DIR
     }
@@ -304,7 +284,7 @@ impl Output for Html {
     fn shared(
         &self,
         cx: &RenderCx,
-        cards: &[&GuideCard],
+        cards: &[&GuideEntry],
         _assets: &[crate::validate::Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
         index(cx, cards, &self.cfg)
@@ -313,7 +293,7 @@ impl Output for Html {
     fn search<'c>(
         &self,
         cx: &RenderCx,
-        cards: &'c [&'c GuideCard],
+        cards: &'c [&'c GuideEntry],
     ) -> Box<dyn Iterator<Item = OutFile> + 'c> {
         Box::new(super::search::files(
             cards
@@ -326,7 +306,7 @@ impl Output for Html {
     fn site(
         &self,
         cx: &RenderCx,
-        all: &[&GuideCard],
+        all: &[&GuideEntry],
         assets: &[crate::validate::Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
         let mut files = vec![not_found(cx, &self.cfg)?];
@@ -350,25 +330,5 @@ impl Output for Html {
         }
         files.extend(super::copy_assets(assets, true));
         Ok(files)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_card_shows_the_first_paragraph_only() {
-        let md = "## Lab scenario\n\nYour organization wants **VMs**.\n\n![diagram](media/x.png)\n\nMore.";
-        assert_eq!(
-            super::lead(md).as_deref(),
-            Some("Your organization wants VMs.")
-        );
-        let md = "Your organization wants **VMs**.\n\nMore.";
-        assert_eq!(
-            super::lead(md).as_deref(),
-            Some("Your organization wants VMs.")
-        );
-        let long = "word ".repeat(100);
-        let cut = super::lead(&long).unwrap();
-        assert!(cut.chars().count() <= 300 && cut.ends_with('…'));
     }
 }

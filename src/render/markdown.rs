@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::layout;
 use crate::output::OutFile;
 
-pub fn page(
+fn page(
     engine: &Engine,
     base: &tera::Context,
     guide: &tera::Value,
@@ -24,7 +24,19 @@ pub fn page(
 /// GitHub-flavoured Markdown: a file per guide and the images it shows.
 pub struct Markdown;
 
+/// The Markdown output, when `[output.markdown]` is in book.toml.
+pub fn make(book: &crate::Book, _: &Engine) -> Option<Box<dyn Output>> {
+    book.config
+        .outputs()
+        .markdown
+        .map(|_| Box::new(Markdown) as Box<dyn Output>)
+}
+
 impl Output for Markdown {
+    fn name(&self) -> &'static str {
+        "markdown"
+    }
+
     fn folder(&self) -> &'static str {
         layout::MARKDOWN_DIR
     }
@@ -41,7 +53,7 @@ impl Output for Markdown {
     fn site(
         &self,
         _: &RenderCx,
-        _: &[&super::html::GuideCard],
+        _: &[&super::GuideEntry],
         assets: &[crate::validate::Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
         Ok(super::copy_assets(assets, false).collect())

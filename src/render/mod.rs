@@ -12,14 +12,12 @@ pub mod pdf;
 
 pub use budget::{PAGE_BUDGET, cancel_all, cancelled};
 
-/// What every output renders with: the templates, the book-level context, and which outputs
-/// are on (pages link to the other outputs only when those are written).
+/// What every output renders with: the templates, the book-level context, and the outputs
+/// that are on (a page links to the files the others make for its guide).
 pub struct RenderCx<'a> {
     pub engine: &'a Engine,
     pub base: &'a tera::Context,
-    pub html: bool,
-    pub checklist: bool,
-    pub pdf: bool,
+    pub outputs: &'a [Box<dyn Output>],
     /// The book's local images (the PDF embeds them).
     pub assets: &'a [crate::validate::Asset],
     /// The guides before and after this one (for a page's previous/next links), and the
@@ -29,10 +27,29 @@ pub struct RenderCx<'a> {
     pub lang: &'a crate::i18n::Language,
 }
 
+impl RenderCx<'_> {
+    /// The links the outputs offer for guide `id`, in the outputs' order.
+    pub fn links(&self, id: &str) -> Vec<GuideLink> {
+        self.outputs
+            .iter()
+            .filter_map(|o| o.link(self.lang, id))
+            .collect()
+    }
+}
+
 /// One output format, like mdBook's `Renderer`: the files of one guide, and the files shared by
 /// all guides. It returns files and does no I/O; [`Pages`] writes them. Adding an output is one
-/// file implementing this and one line in [`outputs`].
+/// file implementing this, one line in [`OUTPUTS`], its templates and its label.
 pub trait Output: Send + Sync {
+    /// Its name: `[output.<name>]` in book.toml, and its links' name.
+    fn name(&self) -> &'static str;
+
+    /// The link a guide's page shows to the file this output made for guide `id` (from the
+    /// language's root of the site); none by default, and none from an output outside the site.
+    fn link(&self, _lang: &crate::i18n::Language, _id: &str) -> Option<GuideLink> {
+        None
+    }
+
     /// Its folder in the output (made even when no guide puts a file in it).
     fn folder(&self) -> &'static str;
 
@@ -49,7 +66,7 @@ pub trait Output: Send + Sync {
     fn shared(
         &self,
         _cx: &RenderCx,
-        _cards: &[&html::GuideCard],
+        _cards: &[&GuideEntry],
         _assets: &[crate::validate::Asset],
     ) -> Result<Vec<crate::output::OutFile>, Box<Diagnostic>> {
         Ok(Vec::new())
@@ -60,7 +77,7 @@ pub trait Output: Send + Sync {
     fn search<'c>(
         &self,
         _cx: &RenderCx,
-        _cards: &'c [&'c html::GuideCard],
+        _cards: &'c [&'c GuideEntry],
     ) -> Box<dyn Iterator<Item = crate::output::OutFile> + 'c> {
         Box::new(std::iter::empty())
     }
@@ -70,7 +87,7 @@ pub trait Output: Send + Sync {
     fn site(
         &self,
         _cx: &RenderCx,
-        _all: &[&html::GuideCard],
+        _all: &[&GuideEntry],
         _assets: &[crate::validate::Asset],
     ) -> Result<Vec<crate::output::OutFile>, Box<Diagnostic>> {
         Ok(Vec::new())
@@ -104,46 +121,35 @@ fn guide_context(base: &tera::Context, guide: &tera::Value) -> tera::Context {
     ctx
 }
 
+/// Makes an output when book.toml turns it on.
+pub type MakeOutput = fn(&Book, &Engine) -> Option<Box<dyn Output>>;
+
+/// Every output, in the order they are written: the registry.
+pub const OUTPUTS: &[MakeOutput] = &[
+    html::make,
+    markdown::make,
+    checklist::make,
+    #[cfg(feature = "pdf")]
+    pdf::make,
+    agenda::make,
+];
+
 /// The outputs book.toml turns on, in the order they are written.
 pub fn outputs(book: &Book, engine: &Engine) -> Vec<Box<dyn Output>> {
-    let config = &book.config;
-    let o = config.outputs();
-    let mut out: Vec<Box<dyn Output>> = Vec::new();
-    if let Some(cfg) = o.html.clone() {
-        out.push(Box::new(html::Html { cfg }));
-    }
-    if o.markdown.is_some() {
-        out.push(Box::new(markdown::Markdown));
-    }
-    #[cfg(feature = "pdf")]
-    if o.pdf.is_some() {
-        out.push(Box::new(pdf::Pdf {
-            paper: config.pdf_paper(),
-            remote: pdf::images::Remote::of(book),
-            base_url: o
-                .html
-                .as_ref()
-                .map(|h| h.base_url.clone())
-                .filter(|b| !b.is_empty())
-                .map(|b| format!("{}/", b.trim_end_matches('/'))),
-            in_site: o.html.is_some(),
-        }));
-    }
-    if let Some(cfg) = o.checklist {
-        out.push(Box::new(checklist::Checklist::new(
-            cfg,
-            engine,
-            o.html.is_some(),
-        )));
-    }
-    out
+    OUTPUTS
+        .iter()
+        .filter_map(|make| make(book, engine))
+        .collect()
 }
+pub mod agenda;
+mod entry;
 pub mod html;
 pub mod markdown;
 mod pages;
 mod search;
 pub mod view;
 
+pub use entry::{GuideEntry, GuideLink};
 pub use pages::{Alternate, GuideOut, NavLink, Neighbours, Pages};
 pub use search::Spill;
 
@@ -169,6 +175,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("guide.md", include_str!("../../templates/guide.md")),
     ("checklist.md", include_str!("../../templates/checklist.md")),
+    ("agenda.md", include_str!("../../templates/agenda.md")),
     #[cfg(feature = "pdf")]
     ("guide.typ", include_str!("../../templates/guide.typ")),
     #[cfg(feature = "pdf")]

@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use super::{Engine, Output, RenderCx, html, view};
+use super::entry::GuideEntry;
+use super::{Engine, Output, RenderCx, view};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::LoadedGuide;
 use crate::output::OutFile;
@@ -18,7 +19,10 @@ pub struct GuideOut {
     pub path: PathBuf,
     pub rel: PathBuf,
     pub weight: i64,
-    pub card: html::GuideCard,
+    /// Where its `id:` is written (`None`: taken from its file name), for the id checks of a
+    /// later rebuild.
+    pub id_span: Option<std::ops::Range<usize>>,
+    pub card: GuideEntry,
     /// Its files, relative to the output folder.
     pub files: Vec<String>,
     /// Problems that did not stop it (an image the PDF could not show).
@@ -114,10 +118,6 @@ pub struct Pages<'a> {
     lang: crate::i18n::Language,
     base: tera::Context,
     outputs: Vec<Box<dyn Output>>,
-    /// Which outputs are on, for the links between them.
-    html: bool,
-    checklist: bool,
-    pdf: bool,
 }
 
 impl<'a> Pages<'a> {
@@ -140,15 +140,11 @@ impl<'a> Pages<'a> {
             "variables",
             &crate::variables::nested(&variant.book_level()),
         );
-        let on = book.config.outputs();
         Pages {
             engine,
             lang: lang.clone(),
             base,
             outputs: super::outputs(book, engine),
-            html: on.html.is_some(),
-            checklist: on.checklist.is_some(),
-            pdf: on.pdf.is_some(),
         }
     }
 
@@ -158,9 +154,7 @@ impl<'a> Pages<'a> {
             lang: &self.lang,
             engine: self.engine,
             base: &self.base,
-            html: self.html,
-            checklist: self.checklist,
-            pdf: self.pdf,
+            outputs: &self.outputs,
             assets,
         }
     }
@@ -207,7 +201,8 @@ impl<'a> Pages<'a> {
             path: g.path.clone(),
             rel: g.rel.clone(),
             weight: g.guide.weight,
-            card: html::GuideCard::of(&view, &self.lang),
+            id_span: g.guide.id.as_ref().map(|i| i.span.clone()),
+            card: GuideEntry::of(&view, &self.lang),
             files: names,
             warnings,
         };
@@ -218,11 +213,11 @@ impl<'a> Pages<'a> {
     /// `languages` are the book's, for the index's links to the others.
     pub fn shared_files<'c>(
         &self,
-        cards: impl IntoIterator<Item = &'c html::GuideCard>,
+        cards: impl IntoIterator<Item = &'c GuideEntry>,
         assets: &[Asset],
         languages: &[Alternate],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
-        let cards: Vec<&html::GuideCard> = cards.into_iter().collect();
+        let cards: Vec<&GuideEntry> = cards.into_iter().collect();
         let around = Neighbours {
             languages: languages.to_vec(),
             ..Neighbours::default()
@@ -239,11 +234,11 @@ impl<'a> Pages<'a> {
     /// parts of a large book's index are never all in memory).
     pub fn write_search<'c, E>(
         &self,
-        cards: impl IntoIterator<Item = &'c html::GuideCard>,
+        cards: impl IntoIterator<Item = &'c GuideEntry>,
         assets: &[Asset],
         mut write: impl FnMut(OutFile) -> Result<(), E>,
     ) -> Result<(), E> {
-        let cards: Vec<&html::GuideCard> = cards.into_iter().collect();
+        let cards: Vec<&GuideEntry> = cards.into_iter().collect();
         let none = Neighbours::default();
         let cx = self.cx(assets, &none);
         for out in &self.outputs {
@@ -259,10 +254,10 @@ impl<'a> Pages<'a> {
     /// every guide in every language (`all`).
     pub fn site_files<'c>(
         &self,
-        all: impl IntoIterator<Item = &'c html::GuideCard>,
+        all: impl IntoIterator<Item = &'c GuideEntry>,
         assets: &[Asset],
     ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
-        let all: Vec<&html::GuideCard> = all.into_iter().collect();
+        let all: Vec<&GuideEntry> = all.into_iter().collect();
         let none = Neighbours::default();
         let cx = self.cx(assets, &none);
         let mut files = Vec::new();

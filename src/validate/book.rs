@@ -122,6 +122,26 @@ pub fn id_problems<'a>(
     out
 }
 
+/// The id problems of a book in which `this` guide is as it is now and `others` are its other
+/// guides, in any order, each with its place in book order (weight, then path): the rule of
+/// [`id_problems`] applied to the guides that can clash with `this`, those of its id (a guide
+/// edited in a 10,000-guide book sorts a few guides, not 10,000). The problems may be at
+/// `this` guide or at another (a duplicate is reported at the later one).
+pub fn id_problems_among<'a>(
+    this: (IdOf<'a>, (i64, &'a Path)),
+    others: impl Iterator<Item = (IdOf<'a>, (i64, &'a Path))>,
+    langs: &Languages,
+) -> Vec<Diagnostic> {
+    let id = this.0.id;
+    let shown = this.0.shown;
+    let mut all: Vec<(IdOf<'a>, (i64, &'a Path))> = others
+        .filter(|(o, _)| o.id == id && o.shown != shown)
+        .chain(std::iter::once(this))
+        .collect();
+    all.sort_by(|a, b| a.1.cmp(&b.1));
+    id_problems(all.into_iter().map(|(g, _)| g), langs)
+}
+
 /// The error for a guide (shown as `shown`) whose id `id` the guide shown as `other` has
 /// already.
 pub fn duplicate_guide_id(

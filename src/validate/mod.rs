@@ -7,7 +7,7 @@ mod paths;
 pub mod translations;
 
 pub use book::{
-    AssetTable, Context, IdOf, OneGuide, duplicate_guide_id, id_problems, image_size, renumber,
+    AssetTable, Context, IdOf, OneGuide, id_problems, id_problems_among, image_size, renumber,
 };
 pub use checked::{CheckedGuide, CheckedSection, CheckedStep};
 pub use translations::Languages;
@@ -19,8 +19,6 @@ pub use paths::{percent_decode, publishable, relative_path};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-
-use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::duration::{Duration, Wait};
@@ -61,7 +59,7 @@ pub struct ResolvedStep {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Image {
     Remote(String),
-    /// Index into [`Checked::assets`].
+    /// Index into the book's list of local images (`pipeline::Checked::assets`).
     Local(usize),
     /// The screenshot had an error; it is not rendered (only reachable after a failed check).
     Invalid,
@@ -76,89 +74,6 @@ pub struct Asset {
     pub out: String,
     pub width: Option<u32>,
     pub height: Option<u32>,
-}
-
-/// The validated book: guides in book order with their resolved facts.
-#[derive(Debug, Default)]
-pub struct Checked {
-    pub guides: Vec<(LoadedGuide, Resolved)>,
-    pub assets: Vec<Asset>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Validates every loaded guide of a book (or a few of them: one edited guide, a guide to print
-/// handouts of). `root` and `src` are canonical paths; `langs` are the book's languages (a
-/// translation's file name ends in one of them). A whole book is checked by the pipeline one
-/// family of guides (a source and its translations) at a time, with the same pieces.
-pub fn validate(
-    mut guides: Vec<LoadedGuide>,
-    root: &Path,
-    src: &Path,
-    langs: &Languages,
-) -> Checked {
-    let mut checked = Checked::default();
-    for g in &mut guides {
-        match translations::of_file(&g.path, &g.shown, langs) {
-            Ok(lang) => g.lang = lang,
-            Err(d) => checked.diagnostics.push(*d),
-        }
-    }
-    guides.sort_by(|a, b| (a.guide.weight, &a.rel).cmp(&(b.guide.weight, &b.rel)));
-    let cx = Context::new(root, src);
-    // Guides in the book's language first; then each translation, with its source's ids.
-    let mut per_guide: Vec<Option<OneGuide>> = guides
-        .par_iter()
-        .map(|g| g.lang.is_none().then(|| cx.guide(g, None)))
-        .collect();
-    let source_of: HashMap<PathBuf, usize> = guides
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| g.lang.is_none())
-        .map(|(i, g)| (translations::source_key(&g.rel, None), i))
-        .collect();
-    let source_index = |g: &LoadedGuide| {
-        g.lang
-            .as_deref()
-            .and_then(|l| source_of.get(&translations::source_key(&g.rel, Some(l))))
-            .copied()
-    };
-    let done: Vec<Option<OneGuide>> = guides
-        .par_iter()
-        .map(|g| {
-            g.lang.is_some().then(|| {
-                let source =
-                    source_index(g).and_then(|i| Some((&guides[i], &per_guide[i].as_ref()?.0)));
-                cx.member(g, source)
-            })
-        })
-        .collect();
-    for (slot, t) in per_guide.iter_mut().zip(done) {
-        if t.is_some() {
-            *slot = t;
-        }
-    }
-    let per_guide: Vec<OneGuide> = per_guide.into_iter().flatten().collect();
-    checked.diagnostics.extend(book::id_problems(
-        guides
-            .iter()
-            .zip(&per_guide)
-            .map(|(g, (r, _, _))| book::IdOf::new(g, &r.id)),
-        langs,
-    ));
-    let mut table = book::AssetTable::default();
-    let mut pairs = Vec::new();
-    for (mut resolved, diags, locals) in per_guide {
-        checked.diagnostics.extend(diags);
-        let map: Vec<usize> = locals
-            .into_iter()
-            .map(|path| table.index(path, root, src))
-            .collect();
-        book::renumber(&mut resolved, &map);
-        pairs.push(resolved);
-    }
-    checked.assets = table.into_assets();
-    checked.guides = guides.into_iter().zip(pairs).collect();
-    checked
 }
 
 /// Lowercase ASCII slug: `Step 1: Redeem!` → `step-1-redeem`.

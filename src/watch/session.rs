@@ -29,6 +29,8 @@ pub struct Session {
     book: Option<Book>,
     /// The last good full build; `None` until one succeeds.
     built: Option<Built>,
+    /// Folders of the local screenshots and images the last good build's guides use.
+    asset_dirs: Vec<PathBuf>,
 }
 
 impl Session {
@@ -43,12 +45,13 @@ impl Session {
             selection,
             book: None,
             built: None,
+            asset_dirs: Vec::new(),
         }
     }
 
     /// Folders of the local screenshots and images the guides use.
     pub fn asset_dirs(&self) -> &[PathBuf] {
-        self.built.as_ref().map_or(&[], |b| &b.asset_dirs)
+        &self.asset_dirs
     }
 
     /// The book as last opened (after a successful config read).
@@ -65,6 +68,7 @@ impl Session {
     pub fn full(&mut self) -> Result<Rebuilt, Error> {
         let start = Instant::now();
         self.built = None;
+        self.asset_dirs.clear();
         let book = Book::open_with(&self.dir, &self.selection)?;
         self.book = Some(book.clone());
         let opts = BuildOptions {
@@ -72,7 +76,8 @@ impl Session {
             deny_warnings: false,
         };
         let (report, built) = crate::build_kept(&book, &opts)?;
-        self.built = Some(built);
+        self.built = built;
+        self.asset_dirs = report.asset_dirs;
         Ok(Rebuilt {
             what: format!(
                 "full build ({} guide{})",

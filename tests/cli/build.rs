@@ -498,3 +498,71 @@ fn a_large_index_comes_in_pages() {
     assert!(second.contains(r#"rel="prev" href="index.html"><span class="pager-label">Previous page</span> Page 1 of 2</a>"#));
     assert!(second.contains("g1000/index.html") && !first.contains("g1000/index.html"));
 }
+
+/// A guide's duration, or none.
+fn guide_taking(title: &str, duration: Option<&str>) -> String {
+    let d = duration.map_or(String::new(), |d| format!("duration: {d}\n"));
+    format!("title: {title}\n{d}sections:\n  - title: S\n    steps:\n      - text: Do it.\n")
+}
+
+#[test]
+fn the_agenda_gives_each_guide_its_start_from_the_books_start_time() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[output.agenda]\nstart = \"09:30\"\n"),
+    );
+    book.write(
+        "content/b.yaml",
+        &format!("weight: 2\n{}", guide_taking("Second | part", Some("1h"))),
+    );
+    book.write(
+        "content/c.yaml",
+        &format!("weight: 3\n{}", guide_taking("Third", None)),
+    );
+    book.write(
+        "content/d.yaml",
+        &format!("weight: 4\n{}", guide_taking("Fourth", Some("10m"))),
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let agenda = book.read("book/agenda/agenda.md");
+    // The bundled guide (15 min) first; a `|` in a title does not break the table; the clock
+    // stops at the guide without a duration.
+    in_order(
+        &agenda,
+        &[
+            "# Agenda: ",
+            "| Start | Guide | Duration |",
+            "| 09:30 | Creating a Microsoft Azure Pass Subscription | 15 min |",
+            "| 09:45 | Second \\| part | 1 h |",
+            "| 10:45 | Third |  |",
+            "|  | Fourth | 10 min |",
+        ],
+    );
+    assert!(!agenda.contains("Ends at"), "{agenda}");
+    assert!(agenda.contains("about 1 h 25 min in all"), "{agenda}");
+    // Every guide's page lists the files the other outputs made for it, the agenda none.
+    let page = book.read("book/html/azure-pass/index.html");
+    assert!(page.contains(r#"<span class="checklist-link">· <a href="../checklist/azure-pass.html">Printable checklist</a>"#), "{page}");
+    assert!(!page.contains("pdf-link"), "{page}");
+}
+
+#[test]
+fn an_agenda_start_that_is_not_a_time_is_an_error_at_its_line() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[output.agenda]\nstart = \"9.30am\"\n"),
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`9.30am` is not a time of day"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("book.toml:"), "{}", r.stderr);
+}

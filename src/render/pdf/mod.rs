@@ -125,7 +125,36 @@ pub fn compile_parts(
     }
 }
 
+/// The PDF output, when `[output.pdf]` is in book.toml.
+pub fn make(book: &crate::Book, _: &super::Engine) -> Option<Box<dyn Output>> {
+    let o = book.config.outputs();
+    o.pdf.as_ref()?;
+    Some(Box::new(Pdf {
+        paper: book.config.pdf_paper(),
+        remote: images::Remote::of(book),
+        base_url: o
+            .html
+            .as_ref()
+            .map(|h| h.base_url.clone())
+            .filter(|b| !b.is_empty())
+            .map(|b| format!("{}/", b.trim_end_matches('/'))),
+        in_site: o.html.is_some(),
+    }))
+}
+
 impl Output for Pdf {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn link(&self, lang: &crate::i18n::Language, id: &str) -> Option<super::GuideLink> {
+        self.in_site.then(|| super::GuideLink {
+            name: "pdf",
+            label: lang.strings.get("pdf").to_owned(),
+            path: layout::pdf_href_from_html("", id),
+        })
+    }
+
     fn folder(&self) -> &'static str {
         layout::pdf_dir(self.in_site)
     }
