@@ -3,9 +3,11 @@
 //!
 //! The pipeline, one way: [`config`] (book.toml) → [`model`] (guide types) → [`load`] (YAML with
 //! spans) → [`validate`] → [`render`] (html, markdown, checklist) → [`output`] (atomic swap).
+//!
+//! The command-line interface is not here: it is the `stepbook` binary's own module tree
+//! (`src/main.rs` owns `src/cmd/`), so nothing in the library can reach it.
 
 pub mod book;
-pub mod cmd;
 pub mod config;
 pub mod convert;
 pub mod diag;

@@ -1,8 +1,11 @@
-//! The `stepbook` binary: parse flags, run the command, map the outcome to an exit code.
+//! The `stepbook` binary: parse flags, run the command, map the outcome to an exit code. The
+//! command-line interface (`cmd`) is the binary's own module tree: the library cannot reach it.
+
+mod cmd;
 
 use clap::Parser;
-use stepbook::cmd::{self, Cli};
-use stepbook::exit;
+use cmd::Cli;
+use stepbook::error::exit;
 
 fn main() {
     // Freed memory goes back to the OS after mimalloc's default 10 ms. Purging at once kept the

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Ui;
-use crate::Error;
-use crate::diag::{Diagnostic, Diagnostics, Sources};
-use crate::import::{CopyImages, Imported, Placement};
+use stepbook::Error;
+use stepbook::diag::{Diagnostic, Diagnostics, Sources};
+use stepbook::import::{CopyImages, Imported, Placement};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -53,7 +53,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let out_dir = std::path::absolute(&args.out_dir)
         .map_err(|e| anyhow::anyhow!("failed to resolve `{}`: {e}", args.out_dir.display()))?;
     if let Some(l) = &args.lang
-        && !crate::i18n::is_language_tag(l)
+        && !stepbook::i18n::is_language_tag(l)
     {
         return Err(Error::Other(anyhow::anyhow!(
             "`{l}` is not a language code\n  = help: use an ISO 639-1 code, optionally with a region: `de`, `fr`, `pt-BR`"
@@ -78,9 +78,9 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     }
     let schema = out_dir
         .parent()
-        .map(|p| p.join(crate::schema::SCHEMA_FILE))
+        .map(|p| p.join(stepbook::schema::SCHEMA_FILE))
         .filter(|p| p.is_file())
-        .map(|_| format!("../{}", crate::schema::SCHEMA_FILE));
+        .map(|_| format!("../{}", stepbook::schema::SCHEMA_FILE));
     let book_root = book_root(&out_dir);
     let mut warnings = Diagnostics::default();
     let mut sources = Sources::default();
@@ -92,7 +92,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
             copy: args.copy_mode(),
             media_dir: media_dir(&out_dir, target),
         };
-        let guide = crate::import::import_with(text, &md_path, &out_dir, Some(&placement));
+        let guide = stepbook::import::import_with(text, &md_path, &out_dir, Some(&placement));
         let normalized: Arc<str> = Arc::from(text.replace("\r\n", "\n"));
         // Where each line starts, found once: a search from the top per warning (one per
         // missing image) was quadratic.
@@ -115,13 +115,13 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     ui.report(&warnings, &sources);
     refuse_outside_images(&jobs, &guides, &book_root)?;
     let copies: Vec<_> = guides.iter().flat_map(|g| g.image_copies.clone()).collect();
-    crate::import::media_inside(&copies, &out_dir)
+    stepbook::import::media_inside(&copies, &out_dir)
         .map_err(|e| anyhow::anyhow!("{e:#}; nothing was written\n  = help: remove the link (a guide's images are copied into `<out-dir>/media/<guide>/`), or import with --no-copy-images"))?;
     if !args.dry_run && !args.force {
         refuse_replacing_images(&guides)?;
     }
     for ((file, _, target), guide) in jobs.iter().zip(&guides) {
-        let yaml = crate::import::yaml::to_yaml(guide, schema.as_deref(), &shown(file));
+        let yaml = stepbook::import::yaml::to_yaml(guide, schema.as_deref(), &shown(file));
         if args.dry_run {
             super::write_stdout(format!("# {}\n{yaml}\n", target.display()).as_bytes())?;
             for (from, to, n) in copied_folders(guide) {
@@ -132,7 +132,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
             }
             continue;
         }
-        crate::import::copy_images(&guide.image_copies, args.force, &out_dir)?;
+        stepbook::import::copy_images(&guide.image_copies, args.force, &out_dir)?;
         for (from, to, n) in copied_folders(guide) {
             ui.status(&format!(
                 "copied {n} image{} from {from} to {to}",
@@ -143,7 +143,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
             std::fs::create_dir_all(dir)
                 .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;
         }
-        crate::safe_fs::write_new(target, yaml.as_bytes(), args.force)
+        stepbook::safe_fs::write_new(target, yaml.as_bytes(), args.force)
             .map_err(|e| anyhow::anyhow!("failed to write `{}`: {e}", target.display()))?;
         let steps: usize = guide.sections.iter().map(|s| s.steps.len()).sum();
         ui.status(&format!(
@@ -162,7 +162,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
 fn book_root(out_dir: &Path) -> PathBuf {
     out_dir
         .ancestors()
-        .find(|d| d.join(crate::config::CONFIG_FILE).is_file())
+        .find(|d| d.join(stepbook::config::CONFIG_FILE).is_file())
         .or_else(|| out_dir.parent())
         .unwrap_or(out_dir)
         .to_path_buf()
@@ -205,7 +205,7 @@ fn refuse_outside_images(
 /// Copies that would replace a different image stop the import unless `--force`.
 fn refuse_replacing_images(guides: &[Imported]) -> Result<(), Error> {
     let copies: Vec<_> = guides.iter().flat_map(|g| g.image_copies.clone()).collect();
-    let clashes: Vec<String> = crate::import::conflicting(&copies)
+    let clashes: Vec<String> = stepbook::import::conflicting(&copies)
         .iter()
         .map(|p| format!("  {}", p.display()))
         .collect();
@@ -233,11 +233,11 @@ fn copied_folders(g: &Imported) -> Vec<(String, String, usize)> {
 }
 
 /// The languages of the book `out_dir` is in, when it has a readable book.toml.
-fn book_languages(out_dir: &Path) -> Option<crate::validate::Languages> {
+fn book_languages(out_dir: &Path) -> Option<stepbook::validate::Languages> {
     let root = book_root(out_dir);
-    crate::config::load(&root, &root)
+    stepbook::config::load(&root, &root)
         .ok()
-        .map(|c| crate::validate::Languages::of(&c))
+        .map(|c| stepbook::validate::Languages::of(&c))
 }
 
 /// The language a Markdown file is in: `--lang`, else a folder of its path named after one
@@ -245,7 +245,7 @@ fn book_languages(out_dir: &Path) -> Option<crate::validate::Languages> {
 fn language_of(
     file: &Path,
     lang: Option<&str>,
-    langs: &Option<crate::validate::Languages>,
+    langs: &Option<stepbook::validate::Languages>,
 ) -> Option<String> {
     let own = langs.as_ref().map(|l| l.default.as_str());
     if let Some(l) = lang {
@@ -266,22 +266,22 @@ fn jobs(
     files: &[PathBuf],
     out_dir: &Path,
     lang: Option<&str>,
-    langs: &Option<crate::validate::Languages>,
+    langs: &Option<stepbook::validate::Languages>,
 ) -> Result<Vec<(PathBuf, String, PathBuf)>, Error> {
     let mut jobs = Vec::new();
     for file in files {
-        let text = crate::safe_fs::read_regular_text(file, MAX_MARKDOWN_BYTES).map_err(|e| {
+        let text = stepbook::safe_fs::read_regular_text(file, MAX_MARKDOWN_BYTES).map_err(|e| {
             anyhow::anyhow!(
                 "cannot import `{}`: {e}\n  = help: import a UTF-8 Markdown file of at most {}",
                 file.display(),
-                crate::safe_fs::human_bytes(MAX_MARKDOWN_BYTES)
+                stepbook::safe_fs::human_bytes(MAX_MARKDOWN_BYTES)
             )
         })?;
         let stem = file
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut name = crate::validate::slug(&stem);
+        let mut name = stepbook::validate::slug(&stem);
         if name.is_empty() {
             name = "guide".into();
         }

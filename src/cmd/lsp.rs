@@ -12,9 +12,9 @@ use serde_json::{Value, json};
 
 use super::Ui;
 use super::lsp_io::Conn;
-use crate::Error;
-use crate::diag::LineIndex;
-use crate::lsp::{Analysis, ItemKind, Workspace};
+use stepbook::Error;
+use stepbook::diag::LineIndex;
+use stepbook::lsp::{Analysis, ItemKind, Workspace};
 
 /// How long the server waits after an edit for the next one before it checks: typing a word
 /// checks once, and the problems still show within 100 ms of the last key.
@@ -276,7 +276,7 @@ impl Server {
                     .collect();
                 json!({
                     "range": range(&a.lines, &a.text, span),
-                    "severity": crate::lsp::severity(d),
+                    "severity": stepbook::lsp::severity(d),
                     "code": d.code.as_str(),
                     "source": "stepbook",
                     "message": message,
@@ -292,10 +292,10 @@ impl Server {
         let Some((_, a, at)) = self.at(params) else {
             return Value::Null;
         };
-        let (Some(c), Some(anchor)) = (&a.guide, crate::lsp::link_anchor(&a.text, at)) else {
+        let (Some(c), Some(anchor)) = (&a.guide, stepbook::lsp::link_anchor(&a.text, at)) else {
             return Value::Null;
         };
-        match crate::lsp::anchors(c)
+        match stepbook::lsp::anchors(c)
             .into_iter()
             .find(|(x, _, _)| x == anchor)
         {
@@ -320,7 +320,7 @@ impl Server {
                     .is_some_and(|s| s.start <= to && from <= s.end)
             })
             .filter_map(|d| {
-                let (span, new) = crate::lsp::quick_fix(d, &a.text)?;
+                let (span, new) = stepbook::lsp::quick_fix(d, &a.text)?;
                 let edit = json!({ "range": range(&a.lines, &a.text, span), "newText": new });
                 Some(json!({
                     "title": format!("Replace with `{new}`"),
@@ -339,12 +339,12 @@ impl Server {
             return json!([]);
         };
         let items = if is_config(&path) {
-            crate::lsp::book_toml_completions(&a.text, at)
+            stepbook::lsp::book_toml_completions(&a.text, at)
         } else {
             let Some(p) = self.ws.project(&path) else {
                 return json!([]);
             };
-            crate::lsp::completions(&p.book, &path, a.guide.as_ref(), &a.text, at)
+            stepbook::lsp::completions(&p.book, &path, a.guide.as_ref(), &a.text, at)
         };
         items
             .into_iter()
@@ -376,21 +376,23 @@ impl Server {
             return Value::Null;
         };
         if is_config(&path) {
-            let schema = crate::lsp::fields::book_schema();
-            return match crate::lsp::fields::toml_hover(schema, &a.text, at) {
+            let schema = stepbook::lsp::fields::book_schema();
+            return match stepbook::lsp::fields::toml_hover(schema, &a.text, at) {
                 Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),
                 None => Value::Null,
             };
         }
         let strings = match (&a.guide, self.ws.project(&path)) {
             (Some(c), Some(p)) => p.strings(&c.guide),
-            _ => crate::i18n::Strings::english(),
+            _ => stepbook::i18n::Strings::english(),
         };
         let found = a
             .guide
             .as_ref()
-            .and_then(|c| crate::lsp::hover(c, at, &strings))
-            .or_else(|| crate::lsp::fields::hover(crate::schema::guide_schema(), &a.text, at));
+            .and_then(|c| stepbook::lsp::hover(c, at, &strings))
+            .or_else(|| {
+                stepbook::lsp::fields::hover(stepbook::schema::guide_schema(), &a.text, at)
+            });
         match found {
             Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),
             None => Value::Null,
@@ -405,7 +407,7 @@ impl Server {
         let Some(c) = &a.guide else {
             return json!([]);
         };
-        crate::lsp::image_links(c)
+        stepbook::lsp::image_links(c)
             .into_iter()
             .map(|(span, path)| json!({ "range": range(&a.lines, &a.text, span), "target": uri_of(&path) }))
             .collect()
@@ -419,7 +421,7 @@ impl Server {
         let Some(checked) = &a.guide else {
             return json!([]);
         };
-        fn symbol(a: &Analysis, s: &crate::lsp::Symbol) -> Value {
+        fn symbol(a: &Analysis, s: &stepbook::lsp::Symbol) -> Value {
             let range = range(&a.lines, &a.text, s.span.clone());
             json!({
                 "name": s.name,
@@ -429,7 +431,7 @@ impl Server {
                 "children": s.children.iter().map(|c| symbol(a, c)).collect::<Vec<_>>(),
             })
         }
-        crate::lsp::outline(checked)
+        stepbook::lsp::outline(checked)
             .iter()
             .map(|s| symbol(&a, s))
             .collect()
@@ -438,7 +440,7 @@ impl Server {
 
 fn is_config(path: &Path) -> bool {
     path.file_name()
-        .is_some_and(|n| n == crate::config::CONFIG_FILE)
+        .is_some_and(|n| n == stepbook::config::CONFIG_FILE)
 }
 
 fn publish(uri: &str, diagnostics: Vec<Value>) -> Notification {
@@ -482,5 +484,5 @@ fn uri_of(path: &Path) -> String {
 /// A `file://` URI as a path (percent-decoded); `None` for other schemes.
 fn path_of(uri: &str) -> Option<PathBuf> {
     let rest = uri.strip_prefix("file://")?;
-    crate::validate::percent_decode(rest).map(PathBuf::from)
+    stepbook::validate::percent_decode(rest).map(PathBuf::from)
 }

@@ -1,5 +1,5 @@
 //! CLI: the language server's stdio transport. A reader thread frames what the editor sends
-//! with [`crate::lsp::rpc`] (bounded: a `Content-Length` of a terabyte is refused before
+//! with [`stepbook::lsp::rpc`] (bounded: a `Content-Length` of a terabyte is refused before
 //! anything is allocated) and answers what is not a message itself — a bad header or bad JSON
 //! with a parse error (-32700), a body over the cap or JSON that is no request with an invalid
 //! request (-32600) — and goes on with the next message; the server sees only messages. A
@@ -14,7 +14,7 @@ use std::time::Duration;
 use lsp_server::{Message, Notification, Request, RequestId, Response};
 use serde_json::{Value, json};
 
-use crate::lsp::rpc::{self, Frame};
+use stepbook::lsp::rpc::{self, Frame};
 
 /// The server's end: messages from the editor, and a way to answer.
 pub struct Conn {
@@ -138,7 +138,7 @@ fn read_loop(
                 continue;
             }
             Ok(Frame::TooLarge(n)) => {
-                let max = crate::safe_fs::human_bytes(rpc::MAX_MESSAGE_BYTES);
+                let max = stepbook::safe_fs::human_bytes(rpc::MAX_MESSAGE_BYTES);
                 let m = format!("a message of {n} bytes is larger than {max}; it was skipped");
                 fail(Value::Null, -32600, m);
                 // The length is believed for framing's sake: an honest editor's next message

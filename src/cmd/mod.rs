@@ -1,4 +1,5 @@
-//! CLI: the command-line interface (clap) and one module per subcommand.
+//! CLI: the command-line interface (clap) and one module per subcommand. A module of the binary
+//! (`src/main.rs`), not of the library: it reaches the library as `stepbook::`.
 
 pub mod build;
 pub mod check;
@@ -20,8 +21,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::Error;
-use crate::diag::{Diagnostics, Sources};
+use stepbook::Error;
+use stepbook::diag::{Diagnostics, Sources};
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -171,7 +172,7 @@ impl Ui {
     }
 
     /// One line per rebuild with its time, or the problems that stopped it.
-    pub fn rebuilt(&self, outcome: &Result<crate::watch::Rebuilt, Error>) {
+    pub fn rebuilt(&self, outcome: &Result<stepbook::watch::Rebuilt, Error>) {
         match outcome {
             Ok(r) => {
                 self.report(&r.diagnostics, &r.sources);
@@ -189,7 +190,7 @@ impl Ui {
         if !self.quiet {
             // Lines name paths and values from the command line: no raw escape reaches the
             // terminal.
-            eprintln!("{}", crate::diag::printable(line));
+            eprintln!("{}", stepbook::diag::printable(line));
         }
     }
 }
@@ -267,7 +268,7 @@ pub fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
         });
         set.store(true, Ordering::Relaxed);
         // A render running now (a slow template) ends at once instead of holding up the stop.
-        crate::render::cancel_all();
+        stepbook::render::cancel_all();
     });
     flag
 }
@@ -294,23 +295,23 @@ pub struct BookDir {
     pub profiles: Vec<String>,
     /// Give a variable a value: `--set event.name="Contoso Cloud Day"` (repeatable). It
     /// overrides the profile's, the guide's and book.toml's value.
-    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = crate::variables::parse_set)]
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = stepbook::variables::parse_set)]
     pub set: Vec<(String, String)>,
 }
 
 impl BookDir {
     /// The profiles and variables chosen on the command line.
-    pub fn selection(&self) -> crate::book::Selection {
-        crate::book::Selection {
+    pub fn selection(&self) -> stepbook::book::Selection {
+        stepbook::book::Selection {
             profiles: self.profiles.clone(),
             set: self.set.iter().cloned().collect(),
         }
     }
 
     /// [`BookDir::selection`], for commands that show one profile (`watch`, `serve`, `lint`).
-    pub fn selection_of_one(&self) -> Result<crate::book::Selection, crate::Error> {
+    pub fn selection_of_one(&self) -> Result<stepbook::book::Selection, stepbook::Error> {
         if self.profiles.len() > 1 {
-            return Err(crate::Error::Other(anyhow::anyhow!(
+            return Err(stepbook::Error::Other(anyhow::anyhow!(
                 "this command shows one profile at a time; `--profile` was given {} times\n  = help: run one per profile, or use `stepbook build` to write several",
                 self.profiles.len()
             )));
@@ -319,7 +320,7 @@ impl BookDir {
     }
 
     /// Opens the book with the command line's selection.
-    pub fn open(&self) -> Result<crate::Book, crate::Error> {
-        crate::Book::open_with(&self.dir, &self.selection())
+    pub fn open(&self) -> Result<stepbook::Book, stepbook::Error> {
+        stepbook::Book::open_with(&self.dir, &self.selection())
     }
 }
