@@ -10,7 +10,6 @@ pub mod import;
 pub mod init;
 pub mod lint;
 pub mod lsp;
-mod lsp_io;
 pub mod man;
 pub mod schema;
 pub mod serve;

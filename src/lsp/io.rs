@@ -1,5 +1,5 @@
 //! CLI: the language server's stdio transport. A reader thread frames what the editor sends
-//! with [`stepbook::lsp::rpc`] (bounded: a `Content-Length` of a terabyte is refused before
+//! with [`crate::lsp::rpc`] (bounded: a `Content-Length` of a terabyte is refused before
 //! anything is allocated) and answers what is not a message itself — a bad header or bad JSON
 //! with a parse error (-32700), a body over the cap or JSON that is no request with an invalid
 //! request (-32600) — and goes on with the next message; the server sees only messages. A
@@ -14,7 +14,7 @@ use std::time::Duration;
 use lsp_server::{Message, Notification, Request, RequestId, Response};
 use serde_json::{Value, json};
 
-use stepbook::lsp::rpc::{self, Frame};
+use crate::lsp::rpc::{self, Frame};
 
 /// The server's end: messages from the editor, and a way to answer.
 pub struct Conn {
@@ -29,17 +29,24 @@ pub struct Io {
 }
 
 impl Conn {
-    /// The transport over stdin and stdout.
-    pub fn stdio() -> (Conn, Io) {
+    /// The transport over the streams `input` and `output` open (`stepbook lsp`: stdin and
+    /// stdout), each opened on its own thread (a locked stdin cannot be sent to one).
+    pub fn new<R, W>(
+        input: impl FnOnce() -> R + Send + 'static,
+        output: impl FnOnce() -> W + Send + 'static,
+    ) -> (Conn, Io)
+    where
+        R: std::io::BufRead,
+        W: Write,
+    {
         let (out, lines) = mpsc::sync_channel::<Vec<u8>>(16);
         let writer = std::thread::spawn(move || {
-            let stdout = std::io::stdout();
-            let mut stdout = stdout.lock();
+            let mut output = output();
             // An empty frame is the end: everything sent before it has been written.
             for frame in lines.iter().take_while(|f| !f.is_empty()) {
-                if stdout
+                if output
                     .write_all(&frame)
-                    .and_then(|_| stdout.flush())
+                    .and_then(|_| output.flush())
                     .is_err()
                 {
                     return;
@@ -49,8 +56,8 @@ impl Conn {
         let (tx, receiver) = mpsc::sync_channel::<Message>(4);
         let replies = out.clone();
         std::thread::spawn(move || {
-            let mut stdin = std::io::stdin().lock();
-            read_loop(&mut stdin, &tx, &replies);
+            let mut input = input();
+            read_loop(&mut input, &tx, &replies);
         });
         let io = Io {
             out: out.clone(),
@@ -138,7 +145,7 @@ fn read_loop(
                 continue;
             }
             Ok(Frame::TooLarge(n)) => {
-                let max = stepbook::safe_fs::human_bytes(rpc::MAX_MESSAGE_BYTES);
+                let max = crate::safe_fs::human_bytes(rpc::MAX_MESSAGE_BYTES);
                 let m = format!("a message of {n} bytes is larger than {max}; it was skipped");
                 fail(Value::Null, -32600, m);
                 // The length is believed for framing's sake: an honest editor's next message
