@@ -17,7 +17,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
 use crate::load::LoadedGuide;
 use crate::render::pdf::{self, markup, world};
 use crate::variables::Vars;
-use crate::{Book, Error, layout, load, render, validate, variant};
+use crate::{book::Book, error::Error, layout, load, render, validate, variant};
 
 /// What to print.
 #[derive(Debug, Clone)]
@@ -355,7 +355,7 @@ impl Run {
         page: &Page,
         rows: &[Vec<(String, String)>],
     ) -> Result<(Vec<u8>, Vec<Diagnostic>), Failed> {
-        let parts: Vec<Rendered> = crate::timed("render", || {
+        let parts: Vec<Rendered> = crate::pipeline::timed("render", || {
             rows.par_iter()
                 .map(|row| page.render(row))
                 .collect::<Result<_, _>>()
@@ -380,7 +380,7 @@ impl Run {
             .chunks(per)
             .map(|chunk| document(chunk, self.paper, self.two_up))
             .collect();
-        crate::timed("typst", || {
+        crate::pipeline::timed("typst", || {
             pdf::compile_parts(
                 "handout.typ",
                 &self.shown,

@@ -15,7 +15,7 @@ use std::path::Path;
 pub use project::{Index, Project, Unsaved};
 pub use workspace::{Analysis, Workspace};
 
-use crate::Book;
+use crate::book::Book;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::LoadedGuide;
 use crate::validate::{self, Resolved};

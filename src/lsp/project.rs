@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::diag::Diagnostic;
 use crate::load::LoadedGuide;
 use crate::validate::{self, Languages, Resolved};
-use crate::{Book, load};
+use crate::{book::Book, load};
 
 /// A book as the editor sees it.
 pub struct Project {
@@ -50,7 +50,7 @@ impl Project {
     /// Opens the book in `root` with book.toml's `config_text`. What it knows of the book's
     /// guides comes from [`Project::reader`], run on another thread, and [`Project::install`]:
     /// until then only the open guides are known.
-    pub fn open(root: &Path, config_text: &str) -> Result<Project, crate::Error> {
+    pub fn open(root: &Path, config_text: &str) -> Result<Project, crate::error::Error> {
         let book = Book::open_text(root, config_text)?;
         let langs = Languages::of(&book.config);
         Ok(Project {

@@ -10,7 +10,7 @@ use crate::load::LoadedGuide;
 use crate::output::{MARKER, Target, write_files};
 use crate::render::{Engine, GuideOut, NavLink, Neighbours, Pages};
 use crate::validate::Resolved;
-use crate::{Book, Error, load, validate};
+use crate::{book::Book, error::Error, load, validate};
 
 /// A finished build, kept for rebuilding one guide at a time.
 pub struct Built {
@@ -68,7 +68,7 @@ impl Built {
             // later builds refuse to replace.
             return Ok(None);
         }
-        let shown = crate::shown_path(
+        let shown = crate::diag::shown_path(
             &self.book.shown_root,
             path.strip_prefix(&self.book.root).unwrap_or(path),
         );
@@ -261,7 +261,7 @@ impl Built {
                 .values()
                 .find(|p| p.card.id() == r.id && p.path != path)
         {
-            let other = crate::shown_path(&book.shown_root, &other.rel);
+            let other = crate::diag::shown_path(&book.shown_root, &other.rel);
             let span = g.guide.id.as_ref().map(|i| i.span.clone());
             diagnostics.push(validate::duplicate_guide_id(&g.shown, span, &r.id, &other));
         }
