@@ -21,6 +21,7 @@ pub mod init;
 pub mod layout;
 pub mod lint;
 pub mod load;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod markdown;
 pub mod model;
@@ -32,6 +33,7 @@ pub mod render;
 pub mod roster;
 pub mod safe_fs;
 pub mod schema;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod shape;
 #[cfg(test)]
@@ -40,6 +42,7 @@ pub mod translations;
 pub mod validate;
 pub mod variables;
 pub mod variant;
+#[cfg(feature = "watch")]
 pub mod watch;
 
 pub use book::{Book, Selection};

@@ -17,7 +17,16 @@ fn main() {
         // SAFETY: sets a process-wide allocator option; no allocation is in flight.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match cmd::left_out(&e) {
+            Some(message) => {
+                eprint!("{message}");
+                std::process::exit(2);
+            }
+            None => e.exit(),
+        },
+    };
     let color = cli.color.enabled();
     let code = match cmd::run(cli) {
         Ok(()) => exit::OK,

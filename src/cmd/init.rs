@@ -33,8 +33,14 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         ));
     }
     let dir = args.dir.display();
+    // A build without `serve` (`--no-default-features`) builds the book to see it.
+    let see = if cfg!(feature = "serve") {
+        "serve"
+    } else {
+        "build"
+    };
     ui.status(&format!(
-        "created a book in `{dir}`: edit content/example.yaml, then run `stepbook serve {dir}` to see it"
+        "created a book in `{dir}`: edit content/example.yaml, then run `stepbook {see} {dir}` to see it"
     ));
     Ok(())
 }

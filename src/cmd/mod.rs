@@ -9,10 +9,13 @@ pub mod handouts;
 pub mod import;
 pub mod init;
 pub mod lint;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod man;
 pub mod schema;
+#[cfg(feature = "serve")]
 pub mod serve;
+#[cfg(feature = "watch")]
 pub mod watch;
 
 use std::io::IsTerminal;
@@ -102,12 +105,14 @@ pub enum Command {
     /// An edit to one guide re-renders that guide's pages and the index; anything else rebuilds
     /// everything. Problems are printed and the last good output stays until the next good
     /// build.
+    #[cfg(feature = "watch")]
     Watch(watch::Args),
     /// Serve the output on http://127.0.0.1:3000, rebuild on every change and reload open pages.
     ///
     /// Like `watch`, plus a web server for the output (the HTML site and the checklists). Open
     /// pages reload by themselves after each good build; after a bad one they show the problems
     /// in an overlay and keep showing the last good output.
+    #[cfg(feature = "serve")]
     Serve(serve::Args),
     /// Turn Markdown lab guides into guide YAML.
     ///
@@ -141,6 +146,7 @@ pub enum Command {
     /// see it, a screenshot's size), completion (keys, anchors, variables, image paths), go to
     /// definition of `#anchor` links and quick fixes for "did you mean". The README shows the
     /// setup for VS Code, Neovim and Helix.
+    #[cfg(feature = "lsp")]
     Lsp(lsp::Args),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
     ///
@@ -153,6 +159,31 @@ pub enum Command {
     /// `stepbook man --out-dir ~/.local/share/man/man1` installs them; `man stepbook-build`
     /// then shows the build command's page.
     Man(man::Args),
+}
+
+/// The commands of Cargo features this binary was built without: named in a clear error when
+/// run, instead of clap's "unrecognized subcommand" (they are not listed in `--help`).
+const LEFT_OUT: [(&str, bool); 4] = [
+    ("handouts", cfg!(feature = "pdf")),
+    ("watch", cfg!(feature = "watch")),
+    ("serve", cfg!(feature = "serve")),
+    ("lsp", cfg!(feature = "lsp")),
+];
+
+/// For a command line naming a command this build left out, the error that says so.
+pub fn left_out(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let Some(ContextValue::String(name)) = e.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let (name, _) = LEFT_OUT.iter().find(|(n, built)| n == name && !built)?;
+    let feature = if *name == "handouts" { "pdf" } else { name };
+    Some(format!(
+        "error: this stepbook was built without `{name}` (Cargo feature `{feature}`)\n  = help: install it with the default features (`cargo install stepbook`), or with `--features {feature}`\n"
+    ))
 }
 
 /// Settings every command shares.
@@ -171,6 +202,7 @@ impl Ui {
     }
 
     /// One line per rebuild with its time, or the problems that stopped it.
+    #[cfg(feature = "watch")]
     pub fn rebuilt(&self, outcome: &Result<stepbook::watch::Rebuilt, Error>) {
         match outcome {
             Ok(r) => {
@@ -224,11 +256,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Schema(args) => schema::run(args, ui),
         #[cfg(feature = "pdf")]
         Command::Handouts(args) => handouts::run(args, ui),
+        #[cfg(feature = "watch")]
         Command::Watch(args) => watch::run(args, ui),
         Command::Lint(args) => lint::run(args, ui),
         Command::Import(args) => import::run(args, ui),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, ui),
         Command::Completions(args) => completions::run(args, ui),
+        #[cfg(feature = "lsp")]
         Command::Lsp(args) => lsp::run(args, ui),
         Command::Man(args) => man::run(args, ui),
     }
@@ -236,6 +271,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 
 /// A flag set when the user presses Ctrl-C (SIGINT) or the process gets SIGTERM, so long-running
 /// commands can finish what they are writing and stop cleanly.
+#[cfg(feature = "watch")]
 pub fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     use std::sync::atomic::{AtomicBool, Ordering};
     let flag = std::sync::Arc::new(AtomicBool::new(false));
