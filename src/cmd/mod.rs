@@ -182,7 +182,7 @@ pub fn left_out(e: &clap::Error) -> Option<String> {
     let (name, _) = LEFT_OUT.iter().find(|(n, built)| n == name && !built)?;
     let feature = if *name == "handouts" { "pdf" } else { name };
     Some(format!(
-        "error: this stepbook was built without `{name}` (Cargo feature `{feature}`)\n  = help: install it with the default features (`cargo install stepbook`), or with `--features {feature}`\n"
+        "error: this stepbook was built without `{name}` (Cargo feature `{feature}`)\n  = help: use a stepbook built with its default features, or build it with `--features {feature}`\n"
     ))
 }
 

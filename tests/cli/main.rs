@@ -13,6 +13,7 @@ mod hostile;
 mod import;
 mod lint;
 pub mod lint_server;
+#[cfg(feature = "lsp")]
 mod lsp;
 #[cfg(feature = "pdf")]
 mod pdf;

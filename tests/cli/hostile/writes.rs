@@ -160,6 +160,7 @@ fn hammer(book: &Book, times: usize, done: &str, edit: impl Fn(usize)) {
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn deleting_the_output_while_serving_rebuilds_it_whole() {
     let book = Book::bundled();
     let server = Server::start(&book);
