@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Error, config};
+use crate::{config, error::Error};
 
 /// What the command line chose to render: profiles (`--profile`) and variables (`--set`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,7 +48,7 @@ impl Book {
     pub fn open_text(dir: &Path, text: &str) -> Result<Book, Error> {
         let root = std::fs::canonicalize(dir)
             .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", dir.display()))?;
-        let shown = crate::shown_path(dir, Path::new(config::CONFIG_FILE));
+        let shown = crate::diag::shown_path(dir, Path::new(config::CONFIG_FILE));
         // The limit a book.toml read from disk has.
         if text.len() as u64 > config::MAX_CONFIG_BYTES {
             return Err(Error::Config(config::ConfigError::Unreadable {

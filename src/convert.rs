@@ -243,7 +243,7 @@ mod tests {
                     let mut out = Vec::new();
                     crate::shape::check(
                         &tree,
-                        crate::guide_schema(),
+                        crate::schema::guide_schema(),
                         std::path::Path::new("g"),
                         crate::shape::Flavor::Yaml,
                         &mut out,

@@ -18,7 +18,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
 use crate::load::LoadedGuide;
 use crate::render::pdf::{self, markup, world};
 use crate::variables::Vars;
-use crate::{Book, Error, layout, pipeline, render, validate, variant};
+use crate::{book::Book, error::Error, layout, pipeline, render, validate, variant};
 
 /// What to print.
 #[derive(Debug, Clone)]
@@ -369,7 +369,7 @@ impl Run {
         page: &Page,
         rows: &[Vec<(String, String)>],
     ) -> Result<(Vec<u8>, Vec<Diagnostic>), Failed> {
-        let parts: Vec<Rendered> = crate::timed("render", || {
+        let parts: Vec<Rendered> = crate::pipeline::timed("render", || {
             rows.par_iter()
                 .map(|row| page.render(row))
                 .collect::<Result<_, _>>()
@@ -394,7 +394,7 @@ impl Run {
             .chunks(per)
             .map(|chunk| document(chunk, self.paper, self.two_up))
             .collect();
-        crate::timed("typst", || {
+        crate::pipeline::timed("typst", || {
             pdf::compile_parts(
                 "handout.typ",
                 &self.shown,

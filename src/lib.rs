@@ -6,9 +6,11 @@
 //! `only:` filtered, `{{ name }}` substituted) → [`validate`] → [`render`] (html, markdown,
 //! checklist, pdf) → [`output`] (atomic swap, every profile in one). ARCHITECTURE.md has the
 //! module map.
+//!
+//! The command-line interface is not here: it is the `stepbook` binary's own module tree
+//! (`src/main.rs` owns `src/cmd/`), so nothing in the library can reach it.
 
 pub mod book;
-pub mod cmd;
 pub mod config;
 pub mod convert;
 pub mod diag;
@@ -22,6 +24,7 @@ pub mod init;
 pub mod layout;
 pub mod lint;
 pub mod load;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod markdown;
 pub mod model;
@@ -33,6 +36,7 @@ pub mod render;
 pub mod roster;
 pub mod safe_fs;
 pub mod schema;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod shape;
 #[cfg(test)]
@@ -41,6 +45,7 @@ pub mod translations;
 pub mod validate;
 pub mod variables;
 pub mod variant;
+#[cfg(feature = "watch")]
 pub mod watch;
 
 pub use book::{Book, Selection};

@@ -105,7 +105,7 @@ pub fn find_guides(src: &Path) -> Found {
 /// names that are not UTF-8, links.
 pub fn skipped(root: &Path, shown_root: &Path, found: &Found) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let shown = |p: &Path| crate::shown_path(shown_root, p.strip_prefix(root).unwrap_or(p));
+    let shown = |p: &Path| crate::diag::shown_path(shown_root, p.strip_prefix(root).unwrap_or(p));
     for (path, why) in &found.unreadable {
         out.push(
             Diagnostic::error(Code::E015, shown(path), format!("cannot read: {why}"))
@@ -148,7 +148,7 @@ type LoadResult = (
 /// Reads, parses and shape-checks one guide file.
 pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let shown = crate::shown_path(shown_root, &rel);
+    let shown = crate::diag::shown_path(shown_root, &rel);
     let text = match read_text(path, &shown) {
         Ok(text) => text,
         Err((d, lossy)) => return (None, vec![*d], lossy.map(|t| (shown, t))),
@@ -160,7 +160,7 @@ pub fn load_one(root: &Path, shown_root: &Path, path: &Path) -> LoadResult {
 /// or what [`load_one`] read).
 pub fn load_text(root: &Path, shown_root: &Path, path: &Path, text: Arc<str>) -> LoadResult {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let shown = crate::shown_path(shown_root, &rel);
+    let shown = crate::diag::shown_path(shown_root, &rel);
     let source = Some((shown.clone(), text.clone()));
     let mut diags = Vec::new();
     // An editor's buffer has not been through `read_text`'s limit.
@@ -191,7 +191,7 @@ pub fn load_text(root: &Path, shown_root: &Path, path: &Path, text: Arc<str>) ->
     }
     shape::check(
         &tree,
-        crate::guide_schema(),
+        crate::schema::guide_schema(),
         &shown,
         Flavor::Yaml,
         &mut diags,

@@ -1,8 +1,11 @@
-//! The `stepbook` binary: parse flags, run the command, map the outcome to an exit code.
+//! The `stepbook` binary: parse flags, run the command, map the outcome to an exit code. The
+//! command-line interface (`cmd`) is the binary's own module tree: the library cannot reach it.
+
+mod cmd;
 
 use clap::Parser;
-use stepbook::cmd::{self, Cli};
-use stepbook::exit;
+use cmd::Cli;
+use stepbook::error::exit;
 
 fn main() {
     // Freed memory goes back to the OS after mimalloc's default 10 ms. Purging at once kept the
@@ -27,7 +30,16 @@ fn main() {
             worker::isolate_in(exe);
         }
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match cmd::left_out(&e) {
+            Some(message) => {
+                eprint!("{message}");
+                std::process::exit(2);
+            }
+            None => e.exit(),
+        },
+    };
     let color = cli.color.enabled();
     let code = match cmd::run(cli) {
         Ok(()) => exit::OK,

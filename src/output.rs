@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 
-use crate::{Book, Error};
+use crate::{book::Book, error::Error};
 
 pub use crate::layout::MARKER;
 

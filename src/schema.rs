@@ -10,7 +10,7 @@ pub const SCHEMA_FILE: &str = "stepbook.schema.json";
 /// The guide schema as a standalone document: `$schema`, a title and an `$id`-free body so a
 /// relative `$schema=` reference in a YAML file resolves to it.
 pub fn guide_schema_document() -> Value {
-    let mut schema = crate::guide_schema().clone();
+    let mut schema = guide_schema().clone();
     if let Some(obj) = schema.as_object_mut() {
         obj.insert("title".into(), Value::String("stepbook guide".into()));
         obj.insert(

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::UNIX_EPOCH;
 
-use crate::Book;
+use crate::book::Book;
 use crate::pipeline::Summary;
 use crate::validate::translations::source_key;
 

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use super::{BookDir, DestDir, Ui};
-use crate::{BuildOptions, Error};
+use stepbook::{BuildOptions, Error};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,7 +28,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         dest_dir: args.dest.dest_dir,
         deny_warnings: args.deny_warnings,
     };
-    let report = crate::build(&book, &opts)?;
+    let report = stepbook::build(&book, &opts)?;
     ui.report(&report.diagnostics, &report.sources);
     let shown = report
         .dest

@@ -2,7 +2,7 @@
 
 use super::lint::Format;
 use super::{BookDir, Ui};
-use crate::Error;
+use stepbook::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,9 +34,9 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     if args.translations
         && let Some((_, c)) = all.first()
     {
-        super::write_stdout(table(&crate::translations::status(&book, &c.guides)).as_bytes())?;
+        super::write_stdout(table(&stepbook::translations::status(&book, &c.guides)).as_bytes())?;
     }
-    let (diagnostics, sources) = crate::pipeline::merged(&all);
+    let (diagnostics, sources) = stepbook::pipeline::merged(&all);
     if args.format != Format::Human {
         let files = all
             .first()
@@ -45,7 +45,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         return report(args.format, diagnostics, sources, files, args.deny_warnings);
     }
     let (diagnostics, sources) =
-        crate::pipeline::stop_on(diagnostics, sources, args.deny_warnings)?;
+        stepbook::pipeline::stop_on(diagnostics, sources, args.deny_warnings)?;
     ui.report(&diagnostics, &sources);
     let with = match profiles.len() {
         0 => String::new(),
@@ -70,14 +70,14 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
 /// the guides' are zero); exit 2 on errors (or warnings with `--deny-warnings`).
 fn report(
     format: Format,
-    diagnostics: crate::diag::Diagnostics,
-    sources: crate::diag::Sources,
+    diagnostics: stepbook::diag::Diagnostics,
+    sources: stepbook::diag::Sources,
     files: Vec<std::path::PathBuf>,
     deny_warnings: bool,
 ) -> Result<(), Error> {
-    let report = crate::lint::LintReport {
+    let report = stepbook::lint::LintReport {
         notes: Vec::new(),
-        stats: crate::lint::Stats {
+        stats: stepbook::lint::Stats {
             guides: files.len(),
             ..Default::default()
         },
@@ -89,7 +89,7 @@ fn report(
 }
 
 /// The translation status as an aligned table: language, guide, status.
-fn table(rows: &[crate::translations::Row]) -> String {
+fn table(rows: &[stepbook::translations::Row]) -> String {
     if rows.is_empty() {
         return "the book has one language: no translations to check\n".into();
     }

@@ -4,7 +4,7 @@
 use clap::CommandFactory;
 
 use super::{Cli, Ui};
-use crate::Error;
+use stepbook::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

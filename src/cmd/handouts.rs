@@ -4,10 +4,10 @@ use std::io::{IsTerminal, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use super::{BookDir, Ui};
-use crate::Error;
-use crate::config::Paper;
-use crate::handouts::HandoutOptions;
-use crate::handouts::output::Destination;
+use stepbook::Error;
+use stepbook::config::Paper;
+use stepbook::handouts::HandoutOptions;
+use stepbook::handouts::output::Destination;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -37,7 +37,7 @@ pub struct Args {
     #[arg(long)]
     pub offline: bool,
     /// Handouts laid out at a time (memory grows with it, not with the roster).
-    #[arg(long, hide = true, default_value_t = crate::handouts::BATCH)]
+    #[arg(long, hide = true, default_value_t = stepbook::handouts::BATCH)]
     pub batch: usize,
     /// The guide's language, for a book with translations (`de` prints
     /// `azure-pass.de.yaml`). Default: the book's language.
@@ -80,7 +80,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let tmp = if first == Some(Destination::Stdout) {
         tempfile::NamedTempFile::new()
     } else {
-        crate::safe_fs::temp_beside(&beside)
+        stepbook::safe_fs::temp_beside(&beside)
     };
     let mut tmp = tmp.map_err(|e| {
         anyhow::anyhow!(
@@ -90,7 +90,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     })?;
     let made = {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        let made = crate::handouts::handouts(&book, &opts, &mut w)?;
+        let made = stepbook::handouts::handouts(&book, &opts, &mut w)?;
         w.flush()
             .map_err(|e| anyhow::anyhow!("failed to write the PDF: {e}"))?;
         made
@@ -126,13 +126,13 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     Ok(())
 }
 
-/// [`crate::handouts::output::destination`], refused as an error that says why and what to do.
+/// [`stepbook::handouts::output::destination`], refused as an error that says why and what to do.
 fn destination(
     out: &Path,
-    book: &crate::Book,
+    book: &stepbook::Book,
     roster: Option<&Path>,
 ) -> Result<Destination, Error> {
-    let d = crate::handouts::output::destination(out, book, roster).map_err(|why| {
+    let d = stepbook::handouts::output::destination(out, book, roster).map_err(|why| {
         anyhow::anyhow!(
             "refusing to write the handouts to `{}`: {why}; nothing was written\n  = help: give --out a new file name or an existing PDF, like `--out handouts.pdf` (`--out -` writes to standard output)",
             out.display()

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use super::Ui;
-use crate::Error;
-use crate::init::InitOptions;
+use stepbook::Error;
+use stepbook::init::InitOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,16 +25,22 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         theme: args.theme,
         force: args.force,
     };
-    let written = crate::init::init(&args.dir, &opts)?;
+    let written = stepbook::init::init(&args.dir, &opts)?;
     for f in &written {
         ui.status(&format!(
             "  created {}",
-            crate::shown_path(&args.dir, f).display()
+            stepbook::shown_path(&args.dir, f).display()
         ));
     }
     let dir = args.dir.display();
+    // A build without `serve` (`--no-default-features`) builds the book to see it.
+    let see = if cfg!(feature = "serve") {
+        "serve"
+    } else {
+        "build"
+    };
     ui.status(&format!(
-        "created a book in `{dir}`: edit content/example.yaml, then run `stepbook serve {dir}` to see it"
+        "created a book in `{dir}`: edit content/example.yaml, then run `stepbook {see} {dir}` to see it"
     ));
     Ok(())
 }

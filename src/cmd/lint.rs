@@ -3,9 +3,9 @@
 use std::io::IsTerminal;
 
 use super::{BookDir, Ui};
-use crate::lint::LintOptions;
-use crate::lint::format;
-use crate::{Book, Error};
+use stepbook::lint::LintOptions;
+use stepbook::lint::format;
+use stepbook::{Book, Error};
 
 /// How `stepbook lint` prints its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -71,10 +71,10 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
             std::sync::Arc::new(move |done: u64, total: u64| {
                 b.set_length(total);
                 b.set_position(done);
-            }) as crate::lint::Progress
+            }) as stepbook::lint::Progress
         }),
     };
-    let report = crate::pipeline::timed("lint", || crate::lint::lint(&book, &opts));
+    let report = stepbook::pipeline::timed("lint", || stepbook::lint::lint(&book, &opts));
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -93,7 +93,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
 /// step parsing the JSON gets a document, not nothing), still exit 3. Other errors, and the
 /// human format, are left to `main` to print.
 pub(super) fn config_error_report(f: Format, e: Error) -> Error {
-    let Error::Config(crate::config::ConfigError::Invalid {
+    let Error::Config(stepbook::config::ConfigError::Invalid {
         diagnostics,
         sources,
     }) = &e
@@ -103,9 +103,9 @@ pub(super) fn config_error_report(f: Format, e: Error) -> Error {
     if f == Format::Human {
         return e;
     }
-    let report = crate::lint::LintReport {
+    let report = stepbook::lint::LintReport {
         notes: Vec::new(),
-        stats: crate::lint::Stats::default(),
+        stats: stepbook::lint::Stats::default(),
         diagnostics: diagnostics.clone(),
         sources: sources.clone(),
         files: Vec::new(),
@@ -121,7 +121,7 @@ pub(super) fn config_error_report(f: Format, e: Error) -> Error {
 /// fails when it has errors (or warnings, with `deny_warnings`). `lint` and `check` share it.
 pub(super) fn print_report(
     f: Format,
-    report: &crate::lint::LintReport,
+    report: &stepbook::lint::LintReport,
     deny_warnings: bool,
 ) -> Result<(), Error> {
     let text = match f {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::CommandFactory;
 
 use super::{Cli, Ui};
-use crate::Error;
+use stepbook::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,7 +34,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         let mut text = Vec::new();
         render(page, &mut text)?;
         let path = dir.join(file);
-        crate::safe_fs::write_new(&path, &text, true)
+        stepbook::safe_fs::write_new(&path, &text, true)
             .map_err(|e| anyhow::anyhow!("failed to write `{}`: {e}", path.display()))?;
     }
     ui.status(&format!(

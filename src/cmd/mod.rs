@@ -1,4 +1,5 @@
-//! CLI: the command-line interface (clap) and one module per subcommand.
+//! CLI: the command-line interface (clap) and one module per subcommand. A module of the binary
+//! (`src/main.rs`), not of the library: it reaches the library as `stepbook::`.
 
 pub mod build;
 pub mod check;
@@ -8,11 +9,13 @@ pub mod handouts;
 pub mod import;
 pub mod init;
 pub mod lint;
+#[cfg(feature = "lsp")]
 pub mod lsp;
-mod lsp_io;
 pub mod man;
 pub mod schema;
+#[cfg(feature = "serve")]
 pub mod serve;
+#[cfg(feature = "watch")]
 pub mod watch;
 
 use std::io::IsTerminal;
@@ -20,8 +23,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::Error;
-use crate::diag::{Diagnostics, Sources};
+use stepbook::Error;
+use stepbook::diag::{Diagnostics, Sources};
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -102,12 +105,14 @@ pub enum Command {
     /// An edit to one guide re-renders that guide's pages and the index; anything else rebuilds
     /// everything. Problems are printed and the last good output stays until the next good
     /// build.
+    #[cfg(feature = "watch")]
     Watch(watch::Args),
     /// Serve the output on http://127.0.0.1:3000, rebuild on every change and reload open pages.
     ///
     /// Like `watch`, plus a web server for the output (the HTML site and the checklists). Open
     /// pages reload by themselves after each good build; after a bad one they show the problems
     /// in an overlay and keep showing the last good output.
+    #[cfg(feature = "serve")]
     Serve(serve::Args),
     /// Turn Markdown lab guides into guide YAML.
     ///
@@ -141,6 +146,7 @@ pub enum Command {
     /// see it, a screenshot's size), completion (keys, anchors, variables, image paths), go to
     /// definition of `#anchor` links and quick fixes for "did you mean". The README shows the
     /// setup for VS Code, Neovim and Helix.
+    #[cfg(feature = "lsp")]
     Lsp(lsp::Args),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
     ///
@@ -153,6 +159,31 @@ pub enum Command {
     /// `stepbook man --out-dir ~/.local/share/man/man1` installs them; `man stepbook-build`
     /// then shows the build command's page.
     Man(man::Args),
+}
+
+/// The commands of Cargo features this binary was built without: named in a clear error when
+/// run, instead of clap's "unrecognized subcommand" (they are not listed in `--help`).
+const LEFT_OUT: [(&str, bool); 4] = [
+    ("handouts", cfg!(feature = "pdf")),
+    ("watch", cfg!(feature = "watch")),
+    ("serve", cfg!(feature = "serve")),
+    ("lsp", cfg!(feature = "lsp")),
+];
+
+/// For a command line naming a command this build left out, the error that says so.
+pub fn left_out(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let Some(ContextValue::String(name)) = e.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let (name, _) = LEFT_OUT.iter().find(|(n, built)| n == name && !built)?;
+    let feature = if *name == "handouts" { "pdf" } else { name };
+    Some(format!(
+        "error: this stepbook was built without `{name}` (Cargo feature `{feature}`)\n  = help: use a stepbook built with its default features, or build it with `--features {feature}`\n"
+    ))
 }
 
 /// Settings every command shares.
@@ -171,7 +202,8 @@ impl Ui {
     }
 
     /// One line per rebuild with its time, or the problems that stopped it.
-    pub fn rebuilt(&self, outcome: &Result<crate::watch::Rebuilt, Error>) {
+    #[cfg(feature = "watch")]
+    pub fn rebuilt(&self, outcome: &Result<stepbook::watch::Rebuilt, Error>) {
         match outcome {
             Ok(r) => {
                 self.report(&r.diagnostics, &r.sources);
@@ -189,7 +221,7 @@ impl Ui {
         if !self.quiet {
             // Lines name paths and values from the command line: no raw escape reaches the
             // terminal.
-            eprintln!("{}", crate::diag::printable(line));
+            eprintln!("{}", stepbook::diag::printable(line));
         }
     }
 }
@@ -224,11 +256,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Schema(args) => schema::run(args, ui),
         #[cfg(feature = "pdf")]
         Command::Handouts(args) => handouts::run(args, ui),
+        #[cfg(feature = "watch")]
         Command::Watch(args) => watch::run(args, ui),
         Command::Lint(args) => lint::run(args, ui),
         Command::Import(args) => import::run(args, ui),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, ui),
         Command::Completions(args) => completions::run(args, ui),
+        #[cfg(feature = "lsp")]
         Command::Lsp(args) => lsp::run(args, ui),
         Command::Man(args) => man::run(args, ui),
     }
@@ -236,6 +271,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 
 /// A flag set when the user presses Ctrl-C (SIGINT) or the process gets SIGTERM, so long-running
 /// commands can finish what they are writing and stop cleanly.
+#[cfg(feature = "watch")]
 pub fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     use std::sync::atomic::{AtomicBool, Ordering};
     let flag = std::sync::Arc::new(AtomicBool::new(false));
@@ -267,7 +303,7 @@ pub fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
         });
         set.store(true, Ordering::Relaxed);
         // A render running now (a slow template) ends at once instead of holding up the stop.
-        crate::render::cancel_all();
+        stepbook::render::cancel_all();
     });
     flag
 }
@@ -294,23 +330,23 @@ pub struct BookDir {
     pub profiles: Vec<String>,
     /// Give a variable a value: `--set event.name="Contoso Cloud Day"` (repeatable). It
     /// overrides the profile's, the guide's and book.toml's value.
-    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = crate::variables::parse_set)]
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = stepbook::variables::parse_set)]
     pub set: Vec<(String, String)>,
 }
 
 impl BookDir {
     /// The profiles and variables chosen on the command line.
-    pub fn selection(&self) -> crate::book::Selection {
-        crate::book::Selection {
+    pub fn selection(&self) -> stepbook::book::Selection {
+        stepbook::book::Selection {
             profiles: self.profiles.clone(),
             set: self.set.iter().cloned().collect(),
         }
     }
 
     /// [`BookDir::selection`], for commands that show one profile (`watch`, `serve`, `lint`).
-    pub fn selection_of_one(&self) -> Result<crate::book::Selection, crate::Error> {
+    pub fn selection_of_one(&self) -> Result<stepbook::book::Selection, stepbook::Error> {
         if self.profiles.len() > 1 {
-            return Err(crate::Error::Other(anyhow::anyhow!(
+            return Err(stepbook::Error::Other(anyhow::anyhow!(
                 "this command shows one profile at a time; `--profile` was given {} times\n  = help: run one per profile, or use `stepbook build` to write several",
                 self.profiles.len()
             )));
@@ -319,7 +355,7 @@ impl BookDir {
     }
 
     /// Opens the book with the command line's selection.
-    pub fn open(&self) -> Result<crate::Book, crate::Error> {
-        crate::Book::open_with(&self.dir, &self.selection())
+    pub fn open(&self) -> Result<stepbook::Book, stepbook::Error> {
+        stepbook::Book::open_with(&self.dir, &self.selection())
     }
 }

@@ -1,7 +1,7 @@
 //! CLI: `stepbook schema`: the JSON Schema of guide files (or of book.toml), for editors.
 
 use super::Ui;
-use crate::Error;
+use stepbook::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -12,9 +12,9 @@ pub struct Args {
 
 pub fn run(args: Args, _ui: Ui) -> Result<(), Error> {
     let schema = if args.config {
-        crate::config::config_schema()
+        stepbook::config::config_schema()
     } else {
-        crate::schema::guide_schema_document()
+        stepbook::schema::guide_schema_document()
     };
     let text = serde_json::to_string_pretty(&schema)
         .map_err(|e| Error::Other(anyhow::anyhow!("failed to print the schema: {e}")))?;

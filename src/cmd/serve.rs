@@ -1,10 +1,10 @@
 //! CLI: `stepbook serve`.
 
 use super::{BookDir, DestDir, Ui};
-use crate::Error;
-use crate::serve::ServeOptions;
-use crate::watch::WatchOptions;
 use std::net::IpAddr;
+use stepbook::Error;
+use stepbook::serve::ServeOptions;
+use stepbook::watch::WatchOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,7 +44,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         allow_hosts: args.allow_host,
     };
     let open = args.open;
-    crate::serve::serve(
+    stepbook::serve::serve(
         &args.book.dir,
         &opts,
         move |outcome| ui.rebuilt(outcome),

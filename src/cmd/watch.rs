@@ -1,8 +1,8 @@
 //! CLI: `stepbook watch`.
 
 use super::{BookDir, DestDir, Ui};
-use crate::Error;
-use crate::watch::WatchOptions;
+use stepbook::Error;
+use stepbook::watch::WatchOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,7 +27,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
         "watching `{}` (Ctrl-C to stop)",
         args.book.dir.display()
     ));
-    crate::watch::run(
+    stepbook::watch::run(
         &args.book.dir,
         &opts,
         |outcome| ui.rebuilt(outcome),

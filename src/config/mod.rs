@@ -479,7 +479,7 @@ pub fn config_schema() -> serde_json::Value {
 /// Reads and checks `<root>/book.toml`. `shown` is the root as the user wrote it, used in messages.
 pub fn load(root: &Path, shown: &Path) -> Result<Config, ConfigError> {
     let path = root.join(CONFIG_FILE);
-    let display = crate::shown_path(shown, Path::new(CONFIG_FILE));
+    let display = crate::diag::shown_path(shown, Path::new(CONFIG_FILE));
     // Missing is told apart: it gets its own help (`stepbook init`).
     match std::fs::metadata(&path) {
         Ok(_) => {}

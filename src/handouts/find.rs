@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostics, Sources};
 use crate::load::{self, LoadedGuide};
 use crate::validate::{self, Languages};
-use crate::{Book, Error};
+use crate::{book::Book, error::Error};
 
 /// The guide `name` names (its id in `lang`, its path from the book's root, or a path to its
 /// file), loaded, with its language set.

@@ -19,7 +19,7 @@ pub enum Destination {
 /// folder), the `roster`, or anything that is not a regular file. `Err` says why not.
 pub fn destination(
     out: &Path,
-    book: &crate::Book,
+    book: &crate::book::Book,
     roster: Option<&Path>,
 ) -> Result<Destination, String> {
     if out.as_os_str() == "-" {

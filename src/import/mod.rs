@@ -12,6 +12,7 @@
 
 mod images;
 mod parse;
+pub mod plan;
 mod preamble;
 mod sections;
 mod text;

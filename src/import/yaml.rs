@@ -309,7 +309,7 @@ mod property {
             let mut problems = Vec::new();
             crate::shape::check(
                 &tree,
-                crate::guide_schema(),
+                crate::schema::guide_schema(),
                 std::path::Path::new("g.yaml"),
                 crate::shape::Flavor::Yaml,
                 &mut problems,

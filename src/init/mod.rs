@@ -56,7 +56,7 @@ pub fn init(dir: &Path, opts: &InitOptions) -> anyhow::Result<Vec<PathBuf>> {
             .iter()
             // A link counts as existing even when it dangles: it is never written through.
             .filter(|(p, _)| std::fs::symlink_metadata(dir.join(p)).is_ok())
-            .map(|(p, _)| format!("  {}", crate::shown_path(dir, p).display()))
+            .map(|(p, _)| format!("  {}", crate::diag::shown_path(dir, p).display()))
             .collect();
         if !existing.is_empty() {
             bail!(
@@ -87,11 +87,11 @@ mod tests {
     fn the_example_book_builds_cleanly_and_uses_every_field() {
         let dir = tempfile::tempdir().unwrap();
         init(dir.path(), &InitOptions::default()).unwrap();
-        let book = crate::Book::open(dir.path()).unwrap();
+        let book = crate::book::Book::open(dir.path()).unwrap();
         let checked = book.check().unwrap();
         assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
         // Every field of the schema appears as a key in the example guide.
-        let schema = crate::guide_schema();
+        let schema = crate::schema::guide_schema();
         let mut names = Vec::new();
         for def in schema["$defs"]
             .as_object()

@@ -19,7 +19,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity, Sources};
 use crate::load::LoadedGuide;
 use crate::model::{Screenshot, Sp};
 use crate::validate::{CheckedGuide, CheckedStep, Image, Resolved, ResolvedStep};
-use crate::{Book, Error};
+use crate::{book::Book, error::Error};
 
 use http::{Checker, HttpOptions, Verdict};
 

@@ -1,11 +1,13 @@
 //! The language server's analysis: what `check` finds in one open guide, from the editor's
 //! unsaved text and with the book around it (the same codes and words: one source of truth,
-//! see [`Project`]), the guide's outline, hovers, completions and quick fixes. The stdio
-//! protocol is in `cmd/lsp.rs`; nothing here prints.
+//! see [`Project`]), the guide's outline, hovers, completions and quick fixes. The protocol is
+//! [`server`] (over [`io`]'s transport); nothing here prints.
 
 pub mod fields;
+mod io;
 mod project;
 pub mod rpc;
+pub mod server;
 mod workspace;
 
 use std::path::Path;
@@ -13,7 +15,7 @@ use std::path::Path;
 pub use project::{Index, Project, Unsaved};
 pub use workspace::{Analysis, Workspace};
 
-use crate::Book;
+use crate::book::Book;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::LoadedGuide;
 use crate::validate::{self, Resolved};

@@ -14,7 +14,7 @@ use crate::diag::Diagnostic;
 use crate::load::LoadedGuide;
 use crate::pipeline::{GuideInput, GuideTree, SourceGuide, Text, check_guide};
 use crate::validate::{self, Languages, Resolved};
-use crate::{Book, load};
+use crate::{book::Book, load};
 
 /// A book as the editor sees it.
 pub struct Project {
@@ -51,7 +51,7 @@ impl Project {
     /// Opens the book in `root` with book.toml's `config_text`. What it knows of the book's
     /// guides comes from [`Project::reader`], run on another thread, and [`Project::install`]:
     /// until then only the open guides are known.
-    pub fn open(root: &Path, config_text: &str) -> Result<Project, crate::Error> {
+    pub fn open(root: &Path, config_text: &str) -> Result<Project, crate::error::Error> {
         let book = Book::open_text(root, config_text)?;
         let langs = Languages::of(&book.config);
         Ok(Project {
@@ -167,7 +167,7 @@ impl Project {
     ) -> (Vec<Diagnostic>, Option<super::Checked>) {
         let book = &self.book;
         let mut diags = Vec::new();
-        let shown = crate::shown_path(
+        let shown = crate::diag::shown_path(
             &book.shown_root,
             path.strip_prefix(&book.root).unwrap_or(path),
         );

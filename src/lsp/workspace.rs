@@ -140,8 +140,10 @@ impl Workspace {
                 None => read_config(&config)?,
             };
             let opened = Project::open(&root, &text).map_err(|e| match e {
-                crate::Error::Config(ConfigError::Invalid { diagnostics, .. }) => diagnostics.items,
-                crate::Error::Config(c) => {
+                crate::error::Error::Config(ConfigError::Invalid { diagnostics, .. }) => {
+                    diagnostics.items
+                }
+                crate::error::Error::Config(c) => {
                     vec![Diagnostic::error(
                         crate::diag::Code::E101,
                         &config,

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::Book;
+use crate::book::Book;
 use crate::diag::Diagnostic;
 use crate::load::{self, LoadedGuide};
 use crate::validate::{self, Resolved};

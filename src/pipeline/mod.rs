@@ -14,7 +14,7 @@ pub use stream::{Checked, Summary};
 
 use crate::diag::{self, Code, Diagnostics, Sources};
 use crate::variant::Variant;
-use crate::{Book, Error, output, render, shown_path};
+use crate::{book::Book, diag::shown_path, error::Error, output, render};
 
 impl Book {
     /// The book's languages, its own first (interface text, names, prefixes).

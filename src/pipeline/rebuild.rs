@@ -11,7 +11,7 @@ use crate::load::LoadedGuide;
 use crate::output::{MARKER, Target, write_files};
 use crate::render::{Engine, GuideOut, NavLink, Neighbours, Pages};
 use crate::validate::Resolved;
-use crate::{Book, Error, load, validate};
+use crate::{book::Book, error::Error, load, validate};
 
 /// A finished build, kept for rebuilding one guide at a time.
 pub struct Built {
@@ -60,7 +60,7 @@ impl Built {
             // later builds refuse to replace.
             return Ok(None);
         }
-        let shown = crate::shown_path(
+        let shown = crate::diag::shown_path(
             &self.book.shown_root,
             path.strip_prefix(&self.book.root).unwrap_or(path),
         );
@@ -229,7 +229,7 @@ impl Built {
     > {
         let book = &self.book;
         let langs = validate::Languages::of(&book.config);
-        let shown = crate::shown_path(
+        let shown = crate::diag::shown_path(
             &book.shown_root,
             path.strip_prefix(&book.root).unwrap_or(path),
         );
@@ -302,7 +302,7 @@ impl Built {
             .pages
             .values()
             .filter(|p| p.path != path && p.card.id() == c.resolved.id)
-            .map(|p| (crate::shown_path(shown_root, &p.rel), p))
+            .map(|p| (crate::diag::shown_path(shown_root, &p.rel), p))
             .collect();
         let this = (
             validate::IdOf::new(&c.guide, &c.resolved.id),

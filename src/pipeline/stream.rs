@@ -17,7 +17,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
 use crate::load::{self, LoadedGuide};
 use crate::validate::{self, Asset, Languages, Resolved, translations};
 use crate::variant::Variant;
-use crate::{Book, Error, shown_path};
+use crate::{book::Book, diag::shown_path, error::Error};
 
 /// The most guide text (bytes of YAML) a book may have for its trees to be kept between check and
 /// render: the 1,000-guide benchmark book (7 MB) is read once; a larger book is read again as it
@@ -123,7 +123,7 @@ pub fn check_with<T: Send>(
     variant: &Variant,
     visit: impl Fn(&LoadedGuide, &Resolved) -> T + Sync,
 ) -> Result<(Checked, Vec<T>), Error> {
-    let found = crate::timed("find", || load::find_guides(&book.src));
+    let found = super::timed("find", || load::find_guides(&book.src));
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(load::skipped(&book.root, &book.shown_root, &found));
     let langs = Languages::of(&book.config);
@@ -139,7 +139,7 @@ pub fn check_with<T: Send>(
     let keep = total <= keep_budget() as u64;
     // Each image path once for the book, the guides holding its number.
     let mut images = Images::default();
-    let checked: Vec<FamilyChecked<T>> = crate::timed("check", || {
+    let checked: Vec<FamilyChecked<T>> = super::timed("check", || {
         gather(
             &families,
             |f| check_family(book, f, variant, &cx, keep, &visit),

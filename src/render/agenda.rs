@@ -17,7 +17,7 @@ pub struct Agenda {
 }
 
 /// The agenda output, when `[output.agenda]` is in book.toml.
-pub fn make(book: &crate::Book, _: &Engine) -> Option<Box<dyn Output>> {
+pub fn make(book: &crate::book::Book, _: &Engine) -> Option<Box<dyn Output>> {
     let cfg = book.config.outputs().agenda?;
     Some(Box::new(Agenda { start: cfg.start }))
 }

@@ -60,7 +60,7 @@ pub struct Checklist {
 }
 
 /// The checklist output, when `[output.checklist]` is in book.toml.
-pub fn make(book: &crate::Book, engine: &Engine) -> Option<Box<dyn Output>> {
+pub fn make(book: &crate::book::Book, engine: &Engine) -> Option<Box<dyn Output>> {
     let on = book.config.outputs();
     let cfg = on.checklist?;
     let css = engine

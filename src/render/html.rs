@@ -258,7 +258,7 @@ pub struct Html {
 }
 
 /// The HTML site, when `[output.html]` is in book.toml.
-pub fn make(book: &crate::Book, _: &super::Engine) -> Option<Box<dyn Output>> {
+pub fn make(book: &crate::book::Book, _: &super::Engine) -> Option<Box<dyn Output>> {
     let cfg = book.config.outputs().html?;
     Some(Box::new(Html { cfg }))
 }

@@ -25,7 +25,7 @@ fn page(
 pub struct Markdown;
 
 /// The Markdown output, when `[output.markdown]` is in book.toml.
-pub fn make(book: &crate::Book, _: &Engine) -> Option<Box<dyn Output>> {
+pub fn make(book: &crate::book::Book, _: &Engine) -> Option<Box<dyn Output>> {
     book.config
         .outputs()
         .markdown

@@ -161,7 +161,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::diag::{Diagnostic, Diagnostics, Sources};
-use crate::{Book, Error};
+use crate::{book::Book, error::Error};
 
 /// Built-in templates: (name, text).
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -230,7 +230,7 @@ impl Engine {
             .collect();
         let user_templates = book.root.join(crate::layout::TEMPLATES_DIR);
         for (name, path) in files_under(&book.root, &user_templates)? {
-            let shown = crate::shown_path(
+            let shown = crate::diag::shown_path(
                 &book.shown_root,
                 Path::new(crate::layout::TEMPLATES_DIR)
                     .join(&name)
@@ -294,7 +294,7 @@ impl Engine {
         for name in names {
             let dir = Path::new(crate::layout::THEMES_DIR).join(&name);
             for (file, path) in files_under(&book.root, &book.root.join(&dir))? {
-                let shown = crate::shown_path(&book.shown_root, &dir.join(&file));
+                let shown = crate::diag::shown_path(&book.shown_root, &dir.join(&file));
                 let bytes = crate::safe_fs::read_regular(&path, MAX_THEME_FILE_BYTES)
                     .map_err(|e| unreadable(&shown, "theme file", &e))?;
                 total += bytes.len() as u64;

@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::LoadedGuide;
 use crate::output::OutFile;
 use crate::validate::{Asset, Resolved};
-use crate::{Book, Error};
+use crate::{book::Book, error::Error};
 
 /// What rendering one guide produced.
 #[derive(Debug, Clone)]

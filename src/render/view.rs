@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::Book;
+use crate::book::Book;
 use crate::markdown;
 use crate::model::{Note, NoteKind, Screenshot, Sp};
 use crate::validate::{Asset, CheckedGuide, CheckedStep, Image};

@@ -21,7 +21,7 @@ use tokio::sync::watch;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::WatchStream;
 
-use crate::Error;
+use crate::error::Error;
 use crate::watch::{Rebuilt, WatchOptions};
 
 mod conn;
@@ -69,7 +69,7 @@ pub fn serve(
 ) -> Result<(), Error> {
     // Where the output goes: known from book.toml; `book/` if it cannot be read yet (the
     // watcher reports why and keeps trying).
-    let dest = match crate::Book::open_with(dir, &opts.watch.selection) {
+    let dest = match crate::book::Book::open_with(dir, &opts.watch.selection) {
         Ok(book) => book.dest(opts.watch.dest_dir.as_deref()),
         Err(_) => opts
             .watch

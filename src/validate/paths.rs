@@ -93,8 +93,10 @@ impl GuideValidator<'_> {
                 .label("resolves outside the book's root")
                 .help("copy the image into the book (e.g. next to the guide) and point `src` at the copy");
         } else {
-            let shown =
-                crate::shown_path(self.g.shown.parent().unwrap_or(Path::new("")), Path::new(s));
+            let shown = crate::diag::shown_path(
+                self.g.shown.parent().unwrap_or(Path::new("")),
+                Path::new(s),
+            );
             let help = match self.suggest(s) {
                 Some(path) => {
                     format!("did you mean `{path}`? (paths are relative to the guide file)")

@@ -14,7 +14,7 @@ use notify::{RecursiveMode, Watcher as _};
 
 pub use session::{Rebuilt, Session};
 
-use crate::Error;
+use crate::error::Error;
 
 /// How long file events are gathered before a rebuild.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
@@ -147,7 +147,7 @@ impl Watcher {
     /// only now (its files may have changed unseen).
     pub fn follow(
         &mut self,
-        book: Option<&crate::Book>,
+        book: Option<&crate::book::Book>,
         asset_dirs: &[PathBuf],
     ) -> anyhow::Result<bool> {
         let Some(book) = book else {
@@ -261,7 +261,9 @@ pub fn run(
         .map_err(|e| anyhow::anyhow!("failed to open `{}`: {e}", dir.display()))?;
     watcher.watch(&root, RecursiveMode::NonRecursive)?;
     watcher.follow(
-        crate::Book::open_with(dir, &opts.selection).ok().as_ref(),
+        crate::book::Book::open_with(dir, &opts.selection)
+            .ok()
+            .as_ref(),
         &[],
     )?;
     let first = session.full();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostics, Sources};
 use crate::pipeline::Built;
-use crate::{Book, BuildOptions, Error};
+use crate::{book::Book, error::Error, pipeline::BuildOptions};
 
 /// The result of one rebuild.
 #[derive(Debug)]
@@ -75,7 +75,7 @@ impl Session {
             dest_dir: self.dest_dir.clone(),
             deny_warnings: false,
         };
-        let (report, built) = crate::build_kept(&book, &opts)?;
+        let (report, built) = crate::pipeline::build_kept(&book, &opts)?;
         self.built = built;
         self.asset_dirs = report.asset_dirs;
         Ok(Rebuilt {

@@ -206,3 +206,134 @@ fn modules_import_each_other_without_circles() {
         );
     }
 }
+
+/// The names lib.rs re-exports (`pub use book::{Book, Selection};` gives both): the public
+/// API's short paths, for users of the library.
+fn root_reexports() -> Vec<String> {
+    let lib = std::fs::read_to_string(repo().join("src/lib.rs")).unwrap();
+    let mut names = Vec::new();
+    for line in lib.lines().map(str::trim) {
+        let Some(path) = line.strip_prefix("pub use ") else {
+            continue;
+        };
+        let path = path.trim_end_matches(';');
+        let items = match path.find('{') {
+            Some(i) => path[i + 1..path.rfind('}').unwrap()].to_owned(),
+            None => path.to_owned(),
+        };
+        for item in items.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let name = match item.split_once(" as ") {
+                Some((_, alias)) => alias,
+                None => item.rsplit("::").next().unwrap(),
+            };
+            names.push(name.trim().to_owned());
+        }
+    }
+    names
+}
+
+/// The first names of the paths after each `crate::` in `code`: `crate::diag::Code` gives
+/// `diag`, `crate::{Book, diag::{Code, Severity}}` gives `Book` and `diag`.
+fn crate_paths(code: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, _) in code.match_indices("crate::") {
+        // `stepbook::crate::` does not occur; a longer name ending in `crate` (`my_crate::`)
+        // is not the crate root.
+        if code[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let line = code[..i].matches('\n').count() + 1;
+        let rest = &code[i + "crate::".len()..];
+        let Some(group) = rest.strip_prefix('{') else {
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            out.push((line, rest[..end].to_owned()));
+            continue;
+        };
+        // The top-level items of the group, nested groups skipped whole.
+        let (mut depth, mut item) = (0, String::new());
+        for c in group.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => break,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push((line, std::mem::take(&mut item)));
+                    continue;
+                }
+                _ => {}
+            }
+            item.push(c);
+        }
+        out.push((line, item));
+    }
+    out.into_iter()
+        .map(|(line, item)| {
+            let first = item.trim().split("::").next().unwrap_or("");
+            let first = first.split_whitespace().next().unwrap_or("");
+            (line, first.to_owned())
+        })
+        .filter(|(_, name)| !name.is_empty())
+        .collect()
+}
+
+/// Internal code names things by the module that defines them, never through lib.rs's
+/// re-exports (`crate::Book` is `crate::book::Book`): the root only faces outward, so no module
+/// imports "up" into lib.rs, and lib.rs can change what it re-exports without touching them.
+#[test]
+fn the_library_never_imports_through_the_root_reexports() {
+    let roots = root_reexports();
+    assert!(roots.contains(&"Book".to_owned()), "read {roots:?}");
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(repo().join("src")) {
+        let entry = entry.unwrap();
+        let rel = entry
+            .path()
+            .strip_prefix(repo())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        // The binary's `crate::` is the binary; lib.rs is where the re-exports are.
+        if !rel.ends_with(".rs")
+            || rel.starts_with("src/cmd/")
+            || rel == "src/main.rs"
+            || rel == "src/lib.rs"
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let code: String = text
+            .lines()
+            .map(|l| {
+                if l.trim_start().starts_with("//") {
+                    ""
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        for (line, name) in crate_paths(&code) {
+            if roots.contains(&name) {
+                found.push(format!("{rel}:{line}: crate::{name}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "imports through the crate root's re-exports (name the defining module instead):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn crate_paths_reads_groups_and_plain_paths() {
+    let code = "use crate::{Book, diag::{Code, Severity}, Error as E};\nlet x = crate::timed(\"a\", f);\nmy_crate::Book";
+    let names: Vec<String> = crate_paths(code).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(names, ["Book", "diag", "Error", "timed"]);
+}

@@ -100,6 +100,7 @@ fn letter_paper_prints_on_letter() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn served_guide_reloads_itself_after_an_edit_and_shows_the_overlay_on_errors() {
     let Some(browser) = chromium() else { return };
     let book = Book::bundled();

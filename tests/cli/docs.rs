@@ -84,6 +84,10 @@ fn docs_table_of_codes_is_the_registry() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(feature = "pdf", feature = "serve", feature = "watch", feature = "lsp")),
+    ignore = "needs the default features"
+)]
 fn help_explains_commands_and_exit_codes() {
     let r = run_in(&repo(), &["--help"]);
     assert_eq!(r.code, 0);

@@ -10,6 +10,7 @@ fn stepbook() -> std::path::PathBuf {
 }
 
 #[test]
+#[cfg_attr(not(feature = "pdf"), ignore = "needs the `pdf` feature")]
 fn bash_sources_the_completion_script_and_completes_commands() {
     let exe = stepbook();
     let script = format!(

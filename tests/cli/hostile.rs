@@ -3,6 +3,7 @@
 
 mod bounds;
 mod data_loss;
+#[cfg(feature = "lsp")]
 mod editor;
 pub mod formats;
 mod git;
@@ -14,10 +15,12 @@ mod imports;
 mod lint_http;
 mod markup;
 mod publishing;
+#[cfg(feature = "serve")]
 mod server;
 mod streams;
 mod themes;
 #[cfg(feature = "pdf")]
 mod typst;
+#[cfg(feature = "serve")]
 mod watching;
 mod writes;

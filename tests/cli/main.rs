@@ -8,10 +8,12 @@ mod corpus;
 mod diagnostics;
 mod docs;
 mod ecosystem;
+mod features;
 mod hostile;
 mod import;
 mod lint;
 pub mod lint_server;
+#[cfg(feature = "lsp")]
 mod lsp;
 #[cfg(feature = "pdf")]
 mod pdf;

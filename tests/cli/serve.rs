@@ -221,6 +221,7 @@ fn next_event(rx: &mpsc::Receiver<serde_json::Value>, server: &Server) -> serde_
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn serves_pages_with_the_reload_script_and_rebuilds_on_edit() {
     let book = Book::bundled();
     let server = Server::start(&book);
@@ -271,6 +272,7 @@ fn serves_pages_with_the_reload_script_and_rebuilds_on_edit() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn an_invalid_edit_keeps_the_old_page_and_reports_to_the_overlay() {
     let book = Book::bundled();
     let server = Server::start(&book);
@@ -317,6 +319,7 @@ fn an_invalid_edit_keeps_the_old_page_and_reports_to_the_overlay() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn template_changes_rebuild_everything() {
     let book = Book::bundled();
     let server = Server::start(&book);
@@ -345,6 +348,7 @@ fn template_changes_rebuild_everything() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn nothing_outside_the_output_can_be_read() {
     let book = Book::bundled();
     let server = Server::start(&book);
@@ -373,6 +377,7 @@ fn nothing_outside_the_output_can_be_read() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn ctrl_c_stops_the_server_cleanly() {
     let book = Book::bundled();
     let server = Server::start(&book);
@@ -390,6 +395,7 @@ fn ctrl_c_stops_the_server_cleanly() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn a_changed_screenshot_outside_the_guides_folder_rebuilds() {
     let book = Book::fixture("local-images");
     let server = Server::start(&book);
@@ -405,6 +411,7 @@ fn a_changed_screenshot_outside_the_guides_folder_rebuilds() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn renamed_and_deleted_guides_leave_no_stale_pages() {
     let book = Book::fixture("local-images");
     let server = Server::start(&book);

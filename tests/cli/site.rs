@@ -229,6 +229,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 #[test]
+#[cfg_attr(not(feature = "pdf"), ignore = "needs the `pdf` feature")]
 fn publishing_only_the_html_folder_leaves_no_broken_link() {
     let (_book, copy) = published(None);
     let server = FileServer::start(copy.path().to_owned(), "/site/");
@@ -260,6 +261,7 @@ fn publishing_only_the_html_folder_leaves_no_broken_link() {
 /// axe-core on the served copy (index, guide, checklist) in light and dark mode; the search on
 /// the index follows its result to the step; the contents mark the section scrolled to.
 #[test]
+#[cfg_attr(not(feature = "pdf"), ignore = "needs the `pdf` feature")]
 fn the_published_site_is_accessible_and_navigable() {
     let Some(browser) = chromium() else { return };
     let (_book, copy) = published(None);

@@ -304,6 +304,7 @@ fn import_writes_the_translation_file() {
 /// PDFs and handouts in each language: the German guide's PDF and its handouts say
 /// "Schritte", not "steps".
 #[test]
+#[cfg_attr(not(feature = "pdf"), ignore = "needs the `pdf` feature")]
 fn pdfs_and_handouts_speak_the_guides_language() {
     let book = Book::fixture("translations");
     let toml = book.read("book.toml");

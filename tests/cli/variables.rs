@@ -221,6 +221,7 @@ fn templates_see_the_variables() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "watch"), ignore = "needs the `watch` feature")]
 fn bad_variable_and_profile_settings_are_config_errors_at_their_place() {
     let book = Book::fixture("variables");
     book.write(

@@ -126,7 +126,7 @@ pub fn compile_parts(
 }
 
 /// The PDF output, when `[output.pdf]` is in book.toml.
-pub fn make(book: &crate::Book, _: &super::Engine) -> Option<Box<dyn Output>> {
+pub fn make(book: &crate::book::Book, _: &super::Engine) -> Option<Box<dyn Output>> {
     let o = book.config.outputs();
     o.pdf.as_ref()?;
     Some(Box::new(Pdf {

@@ -31,6 +31,7 @@ fn a_template_that_loops_without_end_fails_the_build_in_bounded_time() {
 
 #[cfg(unix)]
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn serve_stops_on_sigterm_while_a_slow_template_renders() {
     let book = Book::bundled();
     let server = Server::start(&book);

@@ -208,6 +208,7 @@ fn a_theme_or_templates_folder_linked_out_of_the_book_is_not_published() {
 
 #[cfg(unix)]
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn serve_publishes_nothing_from_an_output_folder_it_did_not_write() {
     let book = Book::bundled();
     let (victim_dir, _file) = victim(&book, "passwd");
@@ -221,6 +222,7 @@ fn serve_publishes_nothing_from_an_output_folder_it_did_not_write() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn serve_never_serves_hidden_files() {
     let book = Book::bundled();
     let server = Server::start(&book);

@@ -109,6 +109,7 @@ fn two_images_never_share_an_output_name() {
 
 #[cfg(unix)]
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn serve_does_not_follow_a_guide_that_links_out_of_the_book() {
     let book = Book::bundled();
     let outside = tempfile::tempdir().unwrap();

@@ -59,6 +59,7 @@ fn a_typst_template_that_allocates_without_end_fails_with_a_message() {
 
 #[cfg(unix)]
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn ctrl_c_stops_serve_during_a_typst_compile() {
     let book = slow_book();
     let server = Server::start(&book);

@@ -89,6 +89,7 @@ fn import_of_a_fifo_or_device_does_not_hang() {
 /// A guide page re-rendered 50 times while four readers fetch it: every answer is the whole
 /// page, never a 404 or a truncated one.
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn pages_rewritten_while_served_are_never_missing_or_partial() {
     let book = Book::bundled();
     let guide = book.read("content/azure-pass.yaml");
@@ -107,6 +108,7 @@ fn pages_rewritten_while_served_are_never_missing_or_partial() {
 /// swapped in whole, and the folder is never missing in between.
 #[cfg(target_os = "linux")]
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn outputs_swapped_while_served_are_never_missing() {
     let book = Book::bundled();
     let base = stepbook::render::TEMPLATES
@@ -160,6 +162,7 @@ fn hammer(book: &Book, times: usize, done: &str, edit: impl Fn(usize)) {
 }
 
 #[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
 fn deleting_the_output_while_serving_rebuilds_it_whole() {
     let book = Book::bundled();
     let server = Server::start(&book);

@@ -29,17 +29,24 @@ pub struct Io {
 }
 
 impl Conn {
-    /// The transport over stdin and stdout.
-    pub fn stdio() -> (Conn, Io) {
+    /// The transport over the streams `input` and `output` open (`stepbook lsp`: stdin and
+    /// stdout), each opened on its own thread (a locked stdin cannot be sent to one).
+    pub fn new<R, W>(
+        input: impl FnOnce() -> R + Send + 'static,
+        output: impl FnOnce() -> W + Send + 'static,
+    ) -> (Conn, Io)
+    where
+        R: std::io::BufRead,
+        W: Write,
+    {
         let (out, lines) = mpsc::sync_channel::<Vec<u8>>(16);
         let writer = std::thread::spawn(move || {
-            let stdout = std::io::stdout();
-            let mut stdout = stdout.lock();
+            let mut output = output();
             // An empty frame is the end: everything sent before it has been written.
             for frame in lines.iter().take_while(|f| !f.is_empty()) {
-                if stdout
+                if output
                     .write_all(&frame)
-                    .and_then(|_| stdout.flush())
+                    .and_then(|_| output.flush())
                     .is_err()
                 {
                     return;
@@ -49,8 +56,8 @@ impl Conn {
         let (tx, receiver) = mpsc::sync_channel::<Message>(4);
         let replies = out.clone();
         std::thread::spawn(move || {
-            let mut stdin = std::io::stdin().lock();
-            read_loop(&mut stdin, &tx, &replies);
+            let mut input = input();
+            read_loop(&mut input, &tx, &replies);
         });
         let io = Io {
             out: out.clone(),
