@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic};
 use crate::load::LoadedGuide;
-use crate::model::{Guide, Note, Only, Screenshot, Sp, Step};
+use crate::model::{Guide, Note, Only, Sp, Step, TextKind};
 use crate::variables::{self, Flavor, Problem, Vars};
 
 /// What one build renders: a profile (or none) and the variables it resolves with.
@@ -274,49 +274,13 @@ impl Cx<'_> {
     }
 
     fn substitute_guide(&mut self, g: &mut Guide, vars: &Vars) {
-        let md = Flavor::Markdown;
-        self.field(&mut g.title, md, vars);
-        opt(&mut g.summary, |t| self.field(t, md, vars));
-        opt(&mut g.audience, |t| self.field(t, Flavor::Plain, vars));
-        g.prerequisites
-            .iter_mut()
-            .for_each(|t| self.field(t, md, vars));
-        g.objectives
-            .iter_mut()
-            .for_each(|t| self.field(t, md, vars));
-        self.notes(&mut g.notes, vars);
-        for sec in g.sections.value.iter_mut() {
-            self.field(&mut sec.value.title, md, vars);
-            opt(&mut sec.value.intro, |t| self.field(t, md, vars));
-            self.notes(&mut sec.value.notes, vars);
-            for st in sec.value.steps.value.iter_mut() {
-                self.step(st, vars);
-            }
-        }
-        opt(&mut g.conclusion, |t| self.field(t, md, vars));
-    }
-
-    fn notes(&mut self, notes: &mut [Sp<Note>], vars: &Vars) {
-        for n in notes {
-            self.field(&mut n.value.text, Flavor::Markdown, vars);
-        }
-    }
-
-    fn step(&mut self, s: &mut Sp<Step>, vars: &Vars) {
-        let md = Flavor::Markdown;
-        let s = &mut s.value;
-        self.field(&mut s.text, md, vars);
-        opt(&mut s.check, |t| self.field(t, md, vars));
-        opt(&mut s.result, |t| self.field(t, md, vars));
-        self.notes(&mut s.notes, vars);
-        for shot in &mut s.screenshots {
-            let shot: &mut Screenshot = &mut shot.value;
-            opt(&mut shot.alt, |t| self.field(t, Flavor::Plain, vars));
-            opt(&mut shot.caption, |t| self.field(t, md, vars));
-        }
-        for sub in &mut s.substeps {
-            self.step(sub, vars);
-        }
+        g.visit_text_mut(&mut |f, t| {
+            let flavor = match f.kind {
+                TextKind::Plain => Flavor::Plain,
+                TextKind::Inline | TextKind::Markdown => Flavor::Markdown,
+            };
+            self.field(t, flavor, vars);
+        });
     }
 
     /// Substitutes one field; each problem is reported at its placeholder in the guide file.
@@ -404,12 +368,6 @@ impl Cx<'_> {
             };
             self.diags.push(d);
         }
-    }
-}
-
-fn opt(t: &mut Option<Sp<String>>, f: impl FnOnce(&mut Sp<String>)) {
-    if let Some(t) = t {
-        f(t);
     }
 }
 

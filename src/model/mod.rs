@@ -7,6 +7,9 @@
 //! the model can disagree if one changes alone: `tests/cli/schema.rs` checks that the schema and
 //! `check` agree on every guide of the repository and the fixtures.
 
+mod fields;
+pub use fields::{Field, TextKind};
+
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -242,7 +245,6 @@ pub struct Screenshot {
     pub only: Only,
 }
 
-/// The JSON Schema (draft 2020-12) of a guide file, with a description for every field.
 /// A Markdown field of a guide: its text and the field's name (`summary`, `text`, `caption`…).
 #[derive(Debug, Clone, Copy)]
 pub struct MarkdownField<'a> {
@@ -251,44 +253,20 @@ pub struct MarkdownField<'a> {
 }
 
 impl Guide {
-    /// Every Markdown field of the guide in document order: summary, prerequisites, objectives,
-    /// notes, then each section's intro, notes and its steps' text, result, notes and captions
-    /// (substeps after their step), then the conclusion. The one walk validate and lint share.
+    /// Every Markdown field of the guide (blocks: not titles, labels or alt texts) in document
+    /// order, as [`Guide::visit_text`] walks them: what validate and lint check.
     pub fn markdown_fields(&self) -> Vec<MarkdownField<'_>> {
-        let mut out: Vec<MarkdownField<'_>> = Vec::new();
-        let mut add = |text, name| out.push(MarkdownField { text, name });
-        self.summary.iter().for_each(|t| add(t, "summary"));
-        self.prerequisites
-            .iter()
-            .for_each(|t| add(t, "prerequisites"));
-        self.objectives.iter().for_each(|t| add(t, "objectives"));
-        self.notes.iter().for_each(|n| add(&n.text, "text"));
-        for section in self.sections.iter() {
-            section.intro.iter().for_each(|t| add(t, "intro"));
-            section.notes.iter().for_each(|n| add(&n.text, "text"));
-            for step in section.steps.iter() {
-                step.markdown_fields(&mut add);
+        let mut out = Vec::new();
+        self.visit_text(&mut |f, text| {
+            if f.kind == TextKind::Markdown {
+                out.push(MarkdownField { text, name: f.name });
             }
-        }
-        self.conclusion.iter().for_each(|t| add(t, "conclusion"));
+        });
         out
     }
 }
 
-impl Step {
-    fn markdown_fields<'a>(&'a self, add: &mut impl FnMut(&'a Sp<String>, &'static str)) {
-        add(&self.text, "text");
-        self.result.iter().for_each(|t| add(t, "result"));
-        self.notes.iter().for_each(|n| add(&n.text, "text"));
-        for shot in &self.screenshots {
-            shot.caption.iter().for_each(|t| add(t, "caption"));
-        }
-        for sub in &self.substeps {
-            sub.markdown_fields(add);
-        }
-    }
-}
-
+/// The JSON Schema (draft 2020-12) of a guide file, with a description for every field.
 pub fn guide_schema() -> serde_json::Value {
     let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
     let schema = generator.into_root_schema_for::<Guide>();
