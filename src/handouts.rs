@@ -7,6 +7,7 @@
 mod find;
 pub mod merge;
 pub mod output;
+mod prepare;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
 use crate::load::LoadedGuide;
 use crate::render::pdf::{self, markup, world};
 use crate::variables::Vars;
-use crate::{book::Book, error::Error, layout, pipeline, render, validate, variant};
+use crate::{book::Book, error::Error, layout, render, validate, variant};
 
 /// What to print.
 #[derive(Debug, Clone)]
@@ -72,47 +73,16 @@ pub fn handouts(
     let mut diagnostics = Diagnostics::default();
     let roster = match &opts.roster {
         Some(path) => {
-            let shown = path.clone();
-            let text = crate::safe_fs::read_regular_text(path, crate::roster::MAX_ROSTER_BYTES)
-                .map_err(|e| {
-                    anyhow::anyhow!(
-                        "cannot read the roster `{}`: {e}\n  = help: give a UTF-8 CSV file (at most 64 MiB) with a header row",
-                        path.display()
-                    )
-                })?;
-            let text = text.trim_start_matches('\u{feff}');
-            sources.insert(shown.clone(), std::sync::Arc::from(text));
-            let roster = crate::roster::parse(text, &shown).map_err(|d| content(d, &sources))?;
-            let (errors, warnings) = crate::roster::check(&roster, &used);
-            if !errors.is_empty() {
-                return Err(content(errors, &sources));
-            }
+            let (roster, warnings) = prepare::read_roster(path, &used, &mut sources)?;
             diagnostics.extend(warnings);
             Some(roster)
         }
         None => None,
     };
-    // Validated once, with the column names as stand-in values.
     let base = book.variant();
-    let stand_in: Vars = used
-        .iter()
-        .map(|c| {
-            (
-                format!("attendee.{c}"),
-                crate::variables::FILL_IN.to_owned(),
-            )
-        })
-        .collect();
-    let cx = validate::Context::new(&book.root, &book.src);
-    let input = pipeline::GuideInput {
-        book,
-        cx: &cx,
-        variant: &with(&base, &stand_in),
-        lang: guide.lang.as_deref(),
-        source: None,
-    };
-    let found = pipeline::check_guide(pipeline::Text::Given(&guide.path, &guide.text), input);
-    diagnostics.extend(found.diagnostics);
+    // Checked once, with the column names as stand-in values.
+    let (found, checked) = prepare::check(book, &guide, &with(&base, &stand_ins(&used)));
+    diagnostics.extend(found);
     diagnostics.sort();
     if diagnostics.has_errors() {
         return Err(Error::Content {
@@ -120,67 +90,19 @@ pub fn handouts(
             sources,
         });
     }
-    let Some(pipeline::GuideTree {
-        guide: g,
-        mut resolved,
-        locals,
-    }) = found.checked
-    else {
+    let Some((g, resolved, assets)) = checked else {
         return Err(anyhow::anyhow!("the guide did not load").into());
     };
-    let mut table = validate::AssetTable::default();
-    let map: Vec<usize> = locals
-        .into_iter()
-        .map(|p| table.index(p, &book.root, &book.src))
-        .collect();
-    validate::renumber(&mut resolved, &map);
-    let assets = table.into_assets();
     let id = resolved.id.clone();
     let engine = render::Engine::new(book)?;
     let url = site_url(book).map(|b| format!("{b}{}", layout::guide_url_path(&lang.prefix, &id)));
-    // Each handout's fields, in the roster's column order.
-    let rows: Vec<Vec<(String, String)>> = match &roster {
-        Some(r) => r
-            .rows
-            .iter()
-            .map(|row| {
-                r.columns
-                    .iter()
-                    .cloned()
-                    .zip(row.values.iter().cloned())
-                    .collect()
-            })
-            .collect(),
-        None => vec![used.iter().map(|c| (c.clone(), String::new())).collect()],
-    };
-    let has_url = |r: &Vec<(String, String)>| r.iter().any(|(k, v)| k == "url" && !v.is_empty());
-    if url.is_none() && !rows.iter().any(has_url) {
-        diagnostics.push(
-            Diagnostic::warning(Code::W016, &g.shown, "the handouts have no QR code: the guide has no address online")
-                .help("set `base-url` in `[output.html]` (the site's address), or give the roster a `url` column"),
-        );
-    } else if url.is_none()
-        && let Some(r) = &roster
-        && let Some(col) = r.columns.iter().position(|c| c == "url")
-    {
-        // Some rows have an address and others none: those handouts would go without a QR
-        // code, silently.
-        for row in r
-            .rows
-            .iter()
-            .filter(|row| row.values.get(col).is_none_or(|v| v.is_empty()))
-        {
-            diagnostics.push(
-                Diagnostic::warning(
-                    Code::W016,
-                    &r.shown,
-                    format!("row {} has no `url`, and the guide has no address online: its handout has no QR code", row.line),
-                )
-                .at(row.spans.get(col).cloned().unwrap_or(0..0))
-                .help("fill in the row's `url`, or set `base-url` in `[output.html]` for every row without one"),
-            );
-        }
-    }
+    let rows = prepare::rows(roster.as_ref(), &used);
+    diagnostics.extend(prepare::without_address(
+        url.as_deref(),
+        &rows,
+        roster.as_ref(),
+        &g.shown,
+    ));
     // Which addresses fit a QR code (an address too long for one is printed as text instead,
     // with a warning at its row); the images are made per batch.
     let mut qr_fits: HashMap<String, bool> = HashMap::new();
@@ -226,6 +148,19 @@ pub fn handouts(
         diagnostics,
         sources,
     })
+}
+
+/// The attendee's columns a guide uses, each with a stand-in value for the one check of the
+/// guide.
+fn stand_ins(used: &[String]) -> Vars {
+    used.iter()
+        .map(|c| {
+            (
+                format!("attendee.{c}"),
+                crate::variables::FILL_IN.to_owned(),
+            )
+        })
+        .collect()
 }
 
 /// One handout's Typst.
