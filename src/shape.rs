@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
-use crate::diag::{Diagnostic, did_you_mean};
-use crate::node::{Node, Value};
+use crate::diag::{Diagnostic, Fix, did_you_mean};
+use crate::node::{Node, Value, Written};
 
 /// How paths are written in messages: `sections[0].steps[1]` for YAML, `[output.html]` for TOML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,21 +197,23 @@ impl<'a> Checker<'a> {
             .map(|n| format!("`{n}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut help = format!("`{field}` must be one of {list}");
-        if let Some(m) = did_you_mean(s, names.iter().copied()) {
-            help = format!("did you mean `{m}`? {help}");
-        }
+        let help = format!("`{field}` must be one of {list}");
         let what = if field == "kind" {
             "note kind"
         } else {
             "value"
         };
-        self.out.push(
-            Diagnostic::error(Code::E006, self.file, format!("unknown {what} `{s}`"))
-                .at(node.span.clone())
-                .label(format!("not a valid `{field}`"))
-                .help(help),
-        );
+        let d = Diagnostic::error(Code::E006, self.file, format!("unknown {what} `{s}`"))
+            .at(node.span.clone())
+            .label(format!("not a valid `{field}`"));
+        let written = match self.flavor {
+            Flavor::Yaml => Written::Yaml,
+            Flavor::Toml => Written::TomlString,
+        };
+        self.out.push(match did_you_mean(s, names.iter().copied()) {
+            Some(m) => d.suggest_then(Fix::written(node.span.clone(), m, written.write(m)), &help),
+            None => d.help(help),
+        });
     }
 
     fn object(
@@ -261,8 +263,12 @@ impl<'a> Checker<'a> {
                         .map(|k| format!("`{k}`"))
                         .collect::<Vec<_>>()
                         .join(", ");
+                    let written = match self.flavor {
+                        Flavor::Yaml => Written::Yaml,
+                        Flavor::Toml => Written::TomlKey,
+                    };
                     d = match did_you_mean(&key.name, keys) {
-                        Some(m) => d.help(format!("did you mean `{m}`?")),
+                        Some(m) => d.suggest(Fix::written(key.span.clone(), m, written.write(m))),
                         None => d.help(format!("expected one of {list}")),
                     };
                     self.out.push(d);
@@ -357,6 +363,7 @@ mod tests {
             "{out:#?}"
         );
         assert_eq!(out[0].help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(out[0].fix, Some(Fix::new(0..5, "title")));
     }
 
     #[test]

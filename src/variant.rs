@@ -7,9 +7,10 @@
 use std::collections::BTreeSet;
 
 use crate::config::Config;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Fix};
 use crate::load::LoadedGuide;
 use crate::model::{Guide, Note, Only, Screenshot, Sp, Step};
+use crate::node::Written;
 use crate::variables::{self, Flavor, Problem, Vars};
 
 /// What one build renders: a profile (or none) and the variables it resolves with.
@@ -206,7 +207,7 @@ impl Cx<'_> {
             .at(t.span.clone())
             .label("unknown tag");
             d = match crate::diag::did_you_mean(&t.value, self.v.declared.iter().map(String::as_str)) {
-                Some(m) => d.help(format!("did you mean `{m}`?")),
+                Some(m) => d.suggest(Fix::written(t.span.clone(), m, Written::Yaml.write(m))),
                 None => d.help(format!(
                     "declare it in book.toml: `[profiles.{0}]` with `tags = [\"{0}\"]`; content with only this tag is never shown",
                     t.value
@@ -344,18 +345,14 @@ impl Cx<'_> {
             let (Problem::Undefined(ph) | Problem::BacktickInCode(ph) | Problem::OverBudget(ph)) =
                 &p;
             let written = format!("{{{{ {} }}}}", ph.name);
-            // The placeholder as written in the file (spaces may differ: find the name).
-            let at = source[cursor..]
-                .find(&ph.name)
-                .map(|i| cursor + i)
-                .and_then(|i| {
-                    let open = source[..i].rfind("{{")?;
-                    let close = i + source[i..].find("}}")? + 2;
-                    Some(open..close)
-                });
+            let at = placeholder_at(source, cursor, &ph.name);
+            // The name's bytes in the file, which a fix replaces (the braces and spaces stay).
+            let mut name_at = None;
             let span = match at {
-                Some(r) => {
+                Some((r, i)) => {
                     cursor = r.end;
+                    let name = t.span.start + i;
+                    name_at = Some(name..name + ph.name.len());
                     t.span.start + r.start..t.span.start + r.end
                 }
                 None => t.span.clone(),
@@ -369,9 +366,10 @@ impl Cx<'_> {
                     )
                     .at(span)
                     .label("undefined variable");
-                    d = match crate::diag::did_you_mean(&ph.name, vars.keys().map(String::as_str)) {
-                        Some(m) => d.help(format!("did you mean `{m}`?")),
-                        None => d.help(format!(
+                    d = match (crate::diag::did_you_mean(&ph.name, vars.keys().map(String::as_str)), name_at) {
+                        (Some(m), Some(name)) => d.suggest(Fix::new(name, m)),
+                        (Some(m), None) => d.help(crate::diag::suggestion(m)),
+                        (None, _) => d.help(format!(
                             "define `{}` in book.toml's `[variables]`, the guide's `variables:`, a profile's `variables`, or with `--set {}=…`; write `\\{{{{` for a literal `{{{{`",
                             ph.name, ph.name
                         )),
@@ -427,4 +425,26 @@ fn filter_steps(steps: &mut Vec<Sp<Step>>, v: &Variant) {
         filter_steps(&mut s.value.substeps, v);
         steps.push(s);
     }
+}
+
+/// The placeholder `{{ name }}` as written in the file's text of a value, from byte `from` on
+/// (spaces may differ; `\{{` is literal text): its bytes and where the name starts. `None` when
+/// the text is not written as read (a YAML escape in a quoted string).
+fn placeholder_at(
+    source: &str,
+    mut from: usize,
+    name: &str,
+) -> Option<(std::ops::Range<usize>, usize)> {
+    while let Some(o) = source.get(from..)?.find("{{") {
+        let open = from + o;
+        let close = open + 2 + source[open + 2..].find("}}")?;
+        let inner = &source[open + 2..close];
+        let escaped = source[..open].ends_with('\\');
+        if inner.trim() == name && !escaped {
+            let start = open + 2 + (inner.len() - inner.trim_start().len());
+            return Some((open..close + 2, start));
+        }
+        from = open + 2;
+    }
+    None
 }

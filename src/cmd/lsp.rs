@@ -304,7 +304,7 @@ impl Server {
         }
     }
 
-    /// Quick fixes for the "did you mean" of the problems in the requested range.
+    /// Quick fixes: the structured fixes of the problems in the requested range.
     fn code_actions(&mut self, params: &Value) -> Value {
         let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
         let Some((_, a)) = self.doc(params) else {
@@ -320,10 +320,13 @@ impl Server {
                     .is_some_and(|s| s.start <= to && from <= s.end)
             })
             .filter_map(|d| {
-                let (span, new) = crate::lsp::quick_fix(d, &a.text)?;
-                let edit = json!({ "range": range(&a.lines, &a.text, span), "newText": new });
+                let fix = crate::lsp::quick_fix(d, &a.text)?;
+                let edit = json!({
+                    "range": range(&a.lines, &a.text, fix.span.clone()),
+                    "newText": fix.replacement,
+                });
                 Some(json!({
-                    "title": format!("Replace with `{new}`"),
+                    "title": fix.title(),
                     "kind": "quickfix",
                     "isPreferred": true,
                     "edit": { "changes": { uri: [edit] } },
