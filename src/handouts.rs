@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::config::Paper;
-use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
+use crate::diag::{Code, Diagnostic, Diagnostics, Failure, Sources};
 use crate::load::LoadedGuide;
 use crate::render::pdf::{self, markup, world};
 use crate::variables::Vars;
@@ -74,9 +74,9 @@ pub fn handouts(
             let shown = path.clone();
             let text = crate::safe_fs::read_regular_text(path, crate::roster::MAX_ROSTER_BYTES)
                 .map_err(|e| {
-                    anyhow::anyhow!(
-                        "cannot read the roster `{}`: {e}\n  = help: give a UTF-8 CSV file (at most 64 MiB) with a header row",
-                        path.display()
+                    anyhow::Error::new(
+                        Failure::new(format!("cannot read the roster `{}`: {e}", path.display()))
+                            .help("give a UTF-8 CSV file (at most 64 MiB) with a header row"),
                     )
                 })?;
             let text = text.trim_start_matches('\u{feff}');
@@ -560,18 +560,24 @@ fn find(
     match hit {
         Some(i) => Ok(guides.into_iter().nth(i).expect("found")),
         None => {
-            let mut msg = format!("no guide `{name}` in `{}`", book.shown_root.display());
-            match crate::diag::did_you_mean(name, ids.iter().map(String::as_str)) {
-                Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
-                None => msg.push_str(&format!(
-                    "\n  = help: the guides are {}",
-                    ids.iter()
-                        .map(|i| format!("`{i}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            }
-            Err(anyhow::anyhow!(msg).into())
+            let failure = Failure::new(format!(
+                "no guide `{name}` in `{}`",
+                book.shown_root.display()
+            ));
+            // A name from the command line: no place in a file, so words only.
+            Err(
+                match crate::diag::did_you_mean(name, ids.iter().map(String::as_str)) {
+                    Some(m) => failure.help(crate::diag::suggestion(m)),
+                    None => failure.help(format!(
+                        "the guides are {}",
+                        ids.iter()
+                            .map(|i| format!("`{i}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                }
+                .into(),
+            )
         }
     }
 }
@@ -587,11 +593,11 @@ fn guide_id(g: &LoadedGuide, lang: Option<&str>) -> String {
 /// `--lang` names a language the book does not have.
 fn unknown_language(code: &str, languages: &[crate::i18n::Language]) -> Error {
     let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
-    let mut msg = format!("the book has no language `{code}`");
+    let failure = Failure::new(format!("the book has no language `{code}`"));
     match crate::diag::did_you_mean(code, codes.iter().copied()) {
-        Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
-        None => msg.push_str(&format!(
-            "\n  = help: its languages are {} (`[book] language` and `[languages.*]` in book.toml)",
+        Some(m) => failure.help(crate::diag::suggestion(m)),
+        None => failure.help(format!(
+            "its languages are {} (`[book] language` and `[languages.*]` in book.toml)",
             codes
                 .iter()
                 .map(|c| format!("`{c}`"))
@@ -599,7 +605,7 @@ fn unknown_language(code: &str, languages: &[crate::i18n::Language]) -> Error {
                 .join(", ")
         )),
     }
-    anyhow::anyhow!(msg).into()
+    .into()
 }
 
 /// Problems as the error a command stops with.

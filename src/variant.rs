@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::config::Config;
-use crate::diag::{Code, Diagnostic, Fix};
+use crate::diag::{Code, Diagnostic, Failure, Fix};
 use crate::load::LoadedGuide;
 use crate::model::{Guide, Note, Only, Screenshot, Sp, Step};
 use crate::node::Written;
@@ -79,8 +79,8 @@ impl Variant {
 
 /// The profiles a build renders: those named (`--profile`), else `[build] profiles`, else the
 /// profile named `default` if declared, else no profile. A name book.toml does not declare is
-/// an error (`Err` holds the message with "did you mean").
-pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Variant>, String> {
+/// an error (with "did you mean").
+pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Variant>, Failure> {
     let names: Vec<String> = if !named.is_empty() {
         named.to_vec()
     } else if !config.build.profiles.is_empty() {
@@ -94,20 +94,21 @@ pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Varia
     let mut out: Vec<Variant> = Vec::new();
     for n in names {
         if !config.profiles.contains_key(&n) {
-            let mut msg = format!("no profile `{n}` in book.toml's `[profiles]`");
-            match crate::diag::did_you_mean(&n, declared.iter().map(String::as_str)) {
-                Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
+            let failure = Failure::new(format!("no profile `{n}` in book.toml's `[profiles]`"));
+            // A name from the command line: no place in a file, so words only.
+            let mut failure = match crate::diag::did_you_mean(&n, declared.iter().map(String::as_str)) {
+                Some(m) => failure.help(crate::diag::suggestion(m)),
                 // A name that cannot be a folder cannot be declared either: no TOML to suggest.
-                None if !crate::config::plain_name(&n) => msg.push_str(
-                    "\n  = help: a profile's name is letters, digits, `-`, `_` and `.` (it names the build's folder)",
+                None if !crate::config::plain_name(&n) => failure.help(
+                    "a profile's name is letters, digits, `-`, `_` and `.` (it names the build's folder)",
                 ),
-                None => msg.push_str(&format!(
-                    "\n  = help: declare it as `[profiles.{n}]` with `tags = [\"{n}\"]`"
+                None => failure.help(format!(
+                    "declare it as `[profiles.{n}]` with `tags = [\"{n}\"]`"
                 )),
-            }
+            };
             if !declared.is_empty() {
-                msg.push_str(&format!(
-                    "\n  = note: the profiles book.toml declares: {}",
+                failure = failure.note(format!(
+                    "the profiles book.toml declares: {}",
                     declared
                         .iter()
                         .map(|d| format!("`{d}`"))
@@ -115,7 +116,7 @@ pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Varia
                         .join(", ")
                 ));
             }
-            return Err(msg);
+            return Err(failure);
         }
         if out.iter().all(|v| v.profile.as_deref() != Some(n.as_str())) {
             out.push(Variant::new(config, Some(&n), set));

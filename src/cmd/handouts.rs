@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::{BookDir, Ui};
 use crate::Error;
 use crate::config::Paper;
+use crate::diag::Failure;
 use crate::handouts::HandoutOptions;
 use crate::handouts::output::Destination;
 
@@ -133,16 +134,18 @@ fn destination(
     roster: Option<&Path>,
 ) -> Result<Destination, Error> {
     let d = crate::handouts::output::destination(out, book, roster).map_err(|why| {
-        anyhow::anyhow!(
-            "refusing to write the handouts to `{}`: {why}; nothing was written\n  = help: give --out a new file name or an existing PDF, like `--out handouts.pdf` (`--out -` writes to standard output)",
+        Failure::new(format!(
+            "refusing to write the handouts to `{}`: {why}; nothing was written",
             out.display()
-        )
+        ))
+        .help("give --out a new file name or an existing PDF, like `--out handouts.pdf` (`--out -` writes to standard output)")
     })?;
     if d == Destination::Stdout && std::io::stdout().is_terminal() {
-        return Err(anyhow::anyhow!(
-            "refusing to write a PDF to the terminal; nothing was written\n  = help: redirect it (`--out - > handouts.pdf`, `| lp`), or give --out a file name"
-        )
-        .into());
+        return Err(
+            Failure::new("refusing to write a PDF to the terminal; nothing was written")
+                .help("redirect it (`--out - > handouts.pdf`, `| lp`), or give --out a file name")
+                .into(),
+        );
     }
     Ok(d)
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::Ui;
 use crate::Error;
-use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::diag::{Diagnostic, Diagnostics, Failure, Sources};
 use crate::import::{CopyImages, Imported, Placement};
 
 #[derive(Debug, clap::Args)]
@@ -55,9 +55,9 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     if let Some(l) = &args.lang
         && !crate::i18n::is_language_tag(l)
     {
-        return Err(Error::Other(anyhow::anyhow!(
-            "`{l}` is not a language code\n  = help: use an ISO 639-1 code, optionally with a region: `de`, `fr`, `pt-BR`"
-        )));
+        return Err(Failure::new(format!("`{l}` is not a language code"))
+            .help("use an ISO 639-1 code, optionally with a region: `de`, `fr`, `pt-BR`")
+            .into());
     }
     let langs = book_languages(&out_dir);
     let jobs = jobs(&args.files, &out_dir, args.lang.as_deref(), &langs)?;
@@ -70,10 +70,12 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
             .map(|(_, _, t)| format!("  {}", t.display()))
             .collect();
         if !existing.is_empty() {
-            return Err(Error::Other(anyhow::anyhow!(
-                "these files exist already; nothing was written:\n{}\n  = help: use --force to overwrite them, or --out-dir to write elsewhere",
+            return Err(Failure::new(format!(
+                "these files exist already; nothing was written:\n{}",
                 existing.join("\n")
-            )));
+            ))
+            .help("use --force to overwrite them, or --out-dir to write elsewhere")
+            .into());
         }
     }
     let schema = out_dir
@@ -116,7 +118,11 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     refuse_outside_images(&jobs, &guides, &book_root)?;
     let copies: Vec<_> = guides.iter().flat_map(|g| g.image_copies.clone()).collect();
     crate::import::media_inside(&copies, &out_dir)
-        .map_err(|e| anyhow::anyhow!("{e:#}; nothing was written\n  = help: remove the link (a guide's images are copied into `<out-dir>/media/<guide>/`), or import with --no-copy-images"))?;
+        .map_err(|e| {
+            Failure::new(format!("{e:#}; nothing was written")).help(
+                "remove the link (a guide's images are copied into `<out-dir>/media/<guide>/`), or import with --no-copy-images",
+            )
+        })?;
     if !args.dry_run && !args.force {
         refuse_replacing_images(&guides)?;
     }
@@ -195,11 +201,13 @@ fn refuse_outside_images(
     if outside.is_empty() {
         return Ok(());
     }
-    Err(Error::Other(anyhow::anyhow!(
-        "these images are outside the book (`{}`), where `build` cannot publish them; nothing was written:\n{}\n  = help: import without --no-copy-images to copy them into the book, or move them into it first",
+    Err(Failure::new(format!(
+        "these images are outside the book (`{}`), where `build` cannot publish them; nothing was written:\n{}",
         book_root.display(),
         outside.join("\n")
-    )))
+    ))
+    .help("import without --no-copy-images to copy them into the book, or move them into it first")
+    .into())
 }
 
 /// Copies that would replace a different image stop the import unless `--force`.
@@ -212,10 +220,12 @@ fn refuse_replacing_images(guides: &[Imported]) -> Result<(), Error> {
     if clashes.is_empty() {
         return Ok(());
     }
-    Err(Error::Other(anyhow::anyhow!(
-        "copying the images would replace these different files; nothing was written:\n{}\n  = help: use --force to overwrite them, or --out-dir to import elsewhere",
+    Err(Failure::new(format!(
+        "copying the images would replace these different files; nothing was written:\n{}",
         clashes.join("\n")
-    )))
+    ))
+    .help("use --force to overwrite them, or --out-dir to import elsewhere")
+    .into())
 }
 
 /// The guide's copies by folder: (from, to, how many).
@@ -271,11 +281,10 @@ fn jobs(
     let mut jobs = Vec::new();
     for file in files {
         let text = crate::safe_fs::read_regular_text(file, MAX_MARKDOWN_BYTES).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot import `{}`: {e}\n  = help: import a UTF-8 Markdown file of at most {}",
-                file.display(),
+            Failure::new(format!("cannot import `{}`: {e}", file.display())).help(format!(
+                "import a UTF-8 Markdown file of at most {}",
                 crate::safe_fs::human_bytes(MAX_MARKDOWN_BYTES)
-            )
+            ))
         })?;
         let stem = file
             .file_stem()
@@ -322,10 +331,12 @@ fn same_targets(jobs: &[(PathBuf, String, PathBuf)]) -> Result<(), Error> {
     if clashes.is_empty() {
         return Ok(());
     }
-    Err(Error::Other(anyhow::anyhow!(
-        "these files would be written to the same guide file; nothing was written:\n{}\n  = help: rename all but one of them, or import them in separate runs with different --out-dir",
+    Err(Failure::new(format!(
+        "these files would be written to the same guide file; nothing was written:\n{}",
         clashes.join("\n")
-    )))
+    ))
+    .help("rename all but one of them, or import them in separate runs with different --out-dir")
+    .into())
 }
 
 fn shown(p: &Path) -> String {

@@ -310,10 +310,12 @@ impl BookDir {
     /// [`BookDir::selection`], for commands that show one profile (`watch`, `serve`, `lint`).
     pub fn selection_of_one(&self) -> Result<crate::book::Selection, crate::Error> {
         if self.profiles.len() > 1 {
-            return Err(crate::Error::Other(anyhow::anyhow!(
-                "this command shows one profile at a time; `--profile` was given {} times\n  = help: run one per profile, or use `stepbook build` to write several",
+            return Err(crate::diag::Failure::new(format!(
+                "this command shows one profile at a time; `--profile` was given {} times",
                 self.profiles.len()
-            )));
+            ))
+            .help("run one per profile, or use `stepbook build` to write several")
+            .into());
         }
         Ok(self.selection())
     }

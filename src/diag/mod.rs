@@ -3,6 +3,8 @@
 
 mod code;
 pub use code::Code;
+mod failure;
+pub use failure::Failure;
 mod fix;
 pub use fix::{Fix, suggestion};
 mod lines;

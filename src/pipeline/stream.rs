@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
+use crate::diag::{Code, Diagnostic, Diagnostics, Failure, Sources};
 use crate::load::{self, LoadedGuide};
 use crate::validate::{self, Asset, Languages, Resolved, translations};
 use crate::variant::Variant;
@@ -455,10 +455,13 @@ fn again(
     table: &HashMap<PathBuf, usize>,
 ) -> Result<(LoadedGuide, Resolved), Error> {
     let changed = || {
-        Error::Other(anyhow::anyhow!(
-            "`{}` changed while the book was being built\n  = help: build again",
-            s.shown.display()
-        ))
+        Error::from(
+            Failure::new(format!(
+                "`{}` changed while the book was being built",
+                s.shown.display()
+            ))
+            .help("build again"),
+        )
     };
     let (loaded, _, _) = load::load_one(&book.root, &book.shown_root, &s.path);
     let mut g = loaded.ok_or_else(changed)?;

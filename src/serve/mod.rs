@@ -22,6 +22,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::WatchStream;
 
 use crate::Error;
+use crate::diag::Failure;
 use crate::watch::{Rebuilt, WatchOptions};
 
 mod conn;
@@ -92,10 +93,9 @@ pub fn serve(
     let listener = rt
         .block_on(tokio::net::TcpListener::bind((opts.bind, opts.port)))
         .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot listen on {}:{}: {e}\n  = help: choose another port with --port, or --port 0 for any free one",
-                opts.bind,
-                opts.port
+            anyhow::Error::new(
+                Failure::new(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))
+                    .help("choose another port with --port, or --port 0 for any free one"),
             )
         })?;
     let addr = listener
