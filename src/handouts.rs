@@ -565,21 +565,22 @@ fn find(
                 book.shown_root.display()
             ));
             // A name from the command line: no place in a file, so words only.
-            Err(
-                match crate::diag::did_you_mean(name, ids.iter().map(String::as_str)) {
-                    Some(m) => failure.help(crate::diag::suggestion(m)),
-                    None => failure.help(format!(
-                        "the guides are {}",
-                        ids.iter()
-                            .map(|i| format!("`{i}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                }
-                .into(),
-            )
+            let help = match crate::diag::did_you_mean(name, ids.iter().map(String::as_str)) {
+                Some(m) => crate::diag::suggestion(m),
+                None => format!("the guides are {}", quoted_list(&ids)),
+            };
+            Err(failure.help(help).into())
         }
     }
+}
+
+/// `a`, `b`, `c`
+fn quoted_list(items: &[impl std::fmt::Display]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A guide's id as validation will make it: its `id`, or its file name as a slug.
@@ -594,18 +595,14 @@ fn guide_id(g: &LoadedGuide, lang: Option<&str>) -> String {
 fn unknown_language(code: &str, languages: &[crate::i18n::Language]) -> Error {
     let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
     let failure = Failure::new(format!("the book has no language `{code}`"));
-    match crate::diag::did_you_mean(code, codes.iter().copied()) {
-        Some(m) => failure.help(crate::diag::suggestion(m)),
-        None => failure.help(format!(
+    let help = match crate::diag::did_you_mean(code, codes.iter().copied()) {
+        Some(m) => crate::diag::suggestion(m),
+        None => format!(
             "its languages are {} (`[book] language` and `[languages.*]` in book.toml)",
-            codes
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
-    .into()
+            quoted_list(&codes)
+        ),
+    };
+    failure.help(help).into()
 }
 
 /// Problems as the error a command stops with.

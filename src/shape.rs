@@ -216,6 +216,39 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// A key a closed table does not have, with the fix to the nearest one it has.
+    fn unknown_key(
+        &mut self,
+        key: &crate::node::Key,
+        props: &serde_json::Map<String, Json>,
+        what: &str,
+    ) {
+        let d = Diagnostic::error(
+            Code::E002,
+            self.file,
+            format!("unknown field `{}` in {what}", key.name),
+        )
+        .at(key.span.clone())
+        .label("unknown field");
+        let written = match self.flavor {
+            Flavor::Yaml => Written::Yaml,
+            Flavor::Toml => Written::TomlKey,
+        };
+        self.out.push(
+            match did_you_mean(&key.name, props.keys().map(String::as_str)) {
+                Some(m) => d.suggest(Fix::written(key.span.clone(), m, written.write(m))),
+                None => {
+                    let list = props
+                        .keys()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    d.help(format!("expected one of {list}"))
+                }
+            },
+        );
+    }
+
     fn object(
         &mut self,
         node: &Node,
@@ -249,30 +282,7 @@ impl<'a> Checker<'a> {
                     self.node(value, values.unwrap_or(&Json::Null), path, None);
                     path.pop();
                 }
-                None if closed => {
-                    let mut d = Diagnostic::error(
-                        Code::E002,
-                        self.file,
-                        format!("unknown field `{}` in {what}", key.name),
-                    )
-                    .at(key.span.clone())
-                    .label("unknown field");
-                    let keys = props.keys().map(String::as_str);
-                    let list = props
-                        .keys()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let written = match self.flavor {
-                        Flavor::Yaml => Written::Yaml,
-                        Flavor::Toml => Written::TomlKey,
-                    };
-                    d = match did_you_mean(&key.name, keys) {
-                        Some(m) => d.suggest(Fix::written(key.span.clone(), m, written.write(m))),
-                        None => d.help(format!("expected one of {list}")),
-                    };
-                    self.out.push(d);
-                }
+                None if closed => self.unknown_key(key, props, &what),
                 None => {}
             }
         }

@@ -63,20 +63,7 @@ pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let jobs = jobs(&args.files, &out_dir, args.lang.as_deref(), &langs)?;
     same_targets(&jobs)?;
     if !args.dry_run && !args.force {
-        let existing: Vec<String> = jobs
-            .iter()
-            // A link counts as existing even when it dangles: it is never written through.
-            .filter(|(_, _, t)| std::fs::symlink_metadata(t).is_ok())
-            .map(|(_, _, t)| format!("  {}", t.display()))
-            .collect();
-        if !existing.is_empty() {
-            return Err(Failure::new(format!(
-                "these files exist already; nothing was written:\n{}",
-                existing.join("\n")
-            ))
-            .help("use --force to overwrite them, or --out-dir to write elsewhere")
-            .into());
-        }
+        refuse_existing(&jobs)?;
     }
     let schema = out_dir
         .parent()
@@ -207,6 +194,25 @@ fn refuse_outside_images(
         outside.join("\n")
     ))
     .help("import without --no-copy-images to copy them into the book, or move them into it first")
+    .into())
+}
+
+/// Guide files that exist already stop the import unless `--force`.
+fn refuse_existing(jobs: &[(PathBuf, String, PathBuf)]) -> Result<(), Error> {
+    let existing: Vec<String> = jobs
+        .iter()
+        // A link counts as existing even when it dangles: it is never written through.
+        .filter(|(_, _, t)| std::fs::symlink_metadata(t).is_ok())
+        .map(|(_, _, t)| format!("  {}", t.display()))
+        .collect();
+    if existing.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::new(format!(
+        "these files exist already; nothing was written:\n{}",
+        existing.join("\n")
+    ))
+    .help("use --force to overwrite them, or --out-dir to write elsewhere")
     .into())
 }
 
