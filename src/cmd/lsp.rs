@@ -314,13 +314,13 @@ impl Server {
         let to = offset(&a, &params["range"]["end"]);
         a.diags
             .iter()
-            .filter(|d| {
-                d.span
-                    .as_ref()
-                    .is_some_and(|s| s.start <= to && from <= s.end)
-            })
             .filter_map(|d| {
                 let fix = crate::lsp::quick_fix(d, &a.text)?;
+                // The problem's place or the fix's, in the range the editor asks about.
+                let near = |s: &std::ops::Range<usize>| s.start <= to && from <= s.end;
+                if !d.span.as_ref().is_some_and(near) && !near(&fix.span) {
+                    return None;
+                }
                 let edit = json!({
                     "range": range(&a.lines, &a.text, fix.span.clone()),
                     "newText": fix.replacement,
