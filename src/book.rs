@@ -91,9 +91,8 @@ impl Book {
     /// Selects the profiles to render (none named: book.toml's choice) and the `--set`
     /// variables. A profile book.toml does not declare is a configuration error.
     pub fn select(&mut self, selection: &Selection) -> Result<(), Error> {
-        self.variants =
-            crate::variant::select(&self.config, &selection.profiles, &selection.set)
-                .map_err(|message| Error::Config(config::ConfigError::Profile { message }))?;
+        self.variants = crate::variant::select(&self.config, &selection.profiles, &selection.set)
+            .map_err(|failure| Error::Config(config::ConfigError::Profile(failure)))?;
         Ok(())
     }
 

@@ -43,6 +43,12 @@ impl From<anyhow::Error> for Error {
     }
 }
 
+impl From<crate::diag::Failure> for Error {
+    fn from(e: crate::diag::Failure) -> Self {
+        Error::Other(anyhow::Error::new(e))
+    }
+}
+
 impl From<config::ConfigError> for Error {
     fn from(e: config::ConfigError) -> Self {
         Error::Config(e)

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::config::Paper;
-use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
+use crate::diag::{Code, Diagnostic, Diagnostics, Failure, Sources};
 use crate::load::LoadedGuide;
 use crate::render::pdf::{self, markup, world};
 use crate::variables::Vars;
@@ -481,19 +481,24 @@ pub fn attendee_columns(text: &str) -> Vec<String> {
 /// `--lang` names a language the book does not have.
 fn unknown_language(code: &str, languages: &[crate::i18n::Language]) -> Error {
     let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
-    let mut msg = format!("the book has no language `{code}`");
-    match crate::diag::did_you_mean(code, codes.iter().copied()) {
-        Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
-        None => msg.push_str(&format!(
-            "\n  = help: its languages are {} (`[book] language` and `[languages.*]` in book.toml)",
-            codes
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
-    anyhow::anyhow!(msg).into()
+    let failure = Failure::new(format!("the book has no language `{code}`"));
+    let help = match crate::diag::did_you_mean(code, codes.iter().copied()) {
+        Some(m) => crate::diag::suggestion(m),
+        None => format!(
+            "its languages are {} (`[book] language` and `[languages.*]` in book.toml)",
+            quoted_list(&codes)
+        ),
+    };
+    failure.help(help).into()
+}
+
+/// `a`, `b`, `c`
+fn quoted_list(items: &[impl std::fmt::Display]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Problems as the error a command stops with.

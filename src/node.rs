@@ -475,6 +475,58 @@ fn toml_value(v: toml::Spanned<toml::de::DeValue<'_>>) -> Node {
     Node { span, value }
 }
 
+/// How a fix writes a value in place of a whole scalar of the file (a key, a `kind:`, a `src:`), so
+/// that it reads back as the text it suggests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A YAML key or value: plain when that is safe (`title`, `img/a.png`), else double-quoted.
+    Yaml,
+    /// A TOML key: bare when it can be (`A-Za-z0-9_-`), else quoted.
+    TomlKey,
+    /// A TOML string value, always quoted.
+    TomlString,
+}
+
+impl Written {
+    /// `s` written as this kind of scalar.
+    pub fn write(self, s: &str) -> String {
+        let plain = match self {
+            Written::Yaml => yaml_plain(s),
+            Written::TomlKey => {
+                !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            }
+            Written::TomlString => false,
+        };
+        if plain {
+            return s.to_owned();
+        }
+        // A JSON string is a YAML double-quoted scalar and a TOML basic string alike, but for
+        // DEL, which TOML wants escaped.
+        serde_json::to_string(s)
+            .unwrap_or_default()
+            .replace('\u{7f}', "\\u007f")
+    }
+}
+
+/// Does `s` read back as itself when written plain as a YAML key or value, in a block or a flow
+/// (`[a, b]`)? Only words and paths are: no punctuation YAML gives a meaning to, nothing read
+/// as another type (`true`, `12`, `~`).
+fn yaml_plain(s: &str) -> bool {
+    let first = s.chars().next().unwrap_or(' ');
+    if !(first.is_alphanumeric() || "_./".contains(first)) || s.trim_end() != s {
+        return false;
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_alphanumeric() || "_-./ ".contains(c))
+    {
+        return false;
+    }
+    matches!(resolve_plain(s), Value::Str(ref v) if v == s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,6 +555,71 @@ mod tests {
             }
         );
         assert_eq!(&text[steps[1].span.clone()], "5");
+    }
+
+    /// A fix replaces a whole scalar, quotes and all: what it writes must read back as the text
+    /// it suggests, in YAML (as a key, a value, in a flow list) and in TOML.
+    #[test]
+    fn written_scalars_read_back_and_spans_cover_quotes() {
+        let text = "\"titel\": 'x'\nk: [\"a b\"]\n";
+        let Value::Map(m) = parse_yaml(text).unwrap().value else {
+            panic!()
+        };
+        assert_eq!(&text[m[0].0.span.clone()], "\"titel\"");
+        assert_eq!(&text[m[0].1.span.clone()], "'x'");
+        let words = [
+            "title",
+            "img/a.png",
+            "true",
+            "12",
+            "a: b",
+            "x #y",
+            "-a",
+            "[a]",
+            "é ü",
+            "",
+            " a",
+            "a\"\\",
+            "\u{7f}\n",
+        ];
+        for w in words {
+            for (at, template) in [(0, "{}: 1\n"), (1, "k: {}\n"), (2, "k: [{}, z]\n")] {
+                let yaml = template.replace("{}", &Written::Yaml.write(w));
+                let Value::Map(m) = parse_yaml(&yaml).unwrap().value else {
+                    panic!("{yaml}")
+                };
+                let got = match (at, &m[0]) {
+                    (0, (k, _)) => Value::Str(k.name.clone()),
+                    (1, (_, v)) => v.value.clone(),
+                    (_, (_, v)) => match &v.value {
+                        Value::Seq(items) => items[0].value.clone(),
+                        other => panic!("{other:?}"),
+                    },
+                };
+                assert_eq!(got, Value::Str(w.into()), "{yaml}");
+            }
+            let toml = format!(
+                "{} = {}\n",
+                Written::TomlKey.write(w),
+                Written::TomlString.write(w)
+            );
+            let Value::Map(m) = parse_toml(&toml).unwrap().value else {
+                panic!("{toml}")
+            };
+            assert_eq!(
+                (m[0].0.name.as_str(), &m[0].1.value),
+                (w, &Value::Str(w.into()))
+            );
+        }
+        let toml = "\"a b\" = 'x'\n";
+        let Value::Map(m) = parse_toml(toml).unwrap().value else {
+            panic!()
+        };
+        assert_eq!(&toml[m[0].0.span.clone()], "\"a b\"");
+        assert_eq!(&toml[m[0].1.span.clone()], "'x'");
+        assert_eq!(Written::Yaml.write("img/a.png"), "img/a.png");
+        assert_eq!(Written::TomlKey.write("build-dir"), "build-dir");
+        assert_eq!(Written::TomlString.write("a4"), "\"a4\"");
     }
 
     #[test]

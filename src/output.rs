@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 
+use crate::diag::Failure;
 use crate::{book::Book, error::Error};
 
 pub use crate::layout::MARKER;
@@ -17,11 +18,13 @@ pub use crate::layout::MARKER;
 pub fn guard_dest(dest: &Path, book: &Book, from_config: bool) -> Result<(), Error> {
     let abs = absolute(dest)?;
     if from_config && !abs.starts_with(&book.root) {
-        return Err(Error::Other(anyhow!(
-            "refusing to build into `{}`: `build-dir` leads out of the book (to `{}`)\n  = help: set `build-dir` to a folder inside the book, or pass --dest-dir",
+        return Err(Failure::new(format!(
+            "refusing to build into `{}`: `build-dir` leads out of the book (to `{}`)",
             dest.display(),
             abs.display()
-        )));
+        ))
+        .help("set `build-dir` to a folder inside the book, or pass --dest-dir")
+        .into());
     }
     let protected = [
         (&book.root, "the book itself"),
@@ -29,10 +32,12 @@ pub fn guard_dest(dest: &Path, book: &Book, from_config: bool) -> Result<(), Err
     ];
     for (p, what) in protected {
         if p.starts_with(&abs) || abs.starts_with(p.as_path()) && p != &book.root {
-            return Err(Error::Other(anyhow!(
-                "refusing to build into `{}`: it would replace {what}\n  = help: choose another --dest-dir or `build-dir`",
+            return Err(Failure::new(format!(
+                "refusing to build into `{}`: it would replace {what}",
                 dest.display()
-            )));
+            ))
+            .help("choose another --dest-dir or `build-dir`")
+            .into());
         }
     }
     for sub in [crate::layout::TEMPLATES_DIR, crate::layout::THEMES_DIR] {
@@ -55,10 +60,12 @@ pub fn guard_dest(dest: &Path, book: &Book, from_config: bool) -> Result<(), Err
             .next()
             .is_none();
         if !empty && !abs.join(MARKER).exists() {
-            return Err(Error::Other(anyhow!(
-                "refusing to replace `{}`: it is not empty and was not written by stepbook\n  = help: choose another --dest-dir, or empty or remove that folder",
+            return Err(Failure::new(format!(
+                "refusing to replace `{}`: it is not empty and was not written by stepbook",
                 dest.display()
-            )));
+            ))
+            .help("choose another --dest-dir, or empty or remove that folder")
+            .into());
         }
     }
     Ok(())

@@ -245,7 +245,11 @@ pub fn check(roster: &Roster, used: &[String]) -> (Vec<Diagnostic>, Vec<Diagnost
             .at(0..roster.text.find('\n').unwrap_or(roster.text.len()))
             .label("the header row");
             d = match crate::diag::did_you_mean(u, roster.columns.iter().map(String::as_str)) {
-                Some(m) => d.help(format!("did you mean `{m}`? the roster has {present}")),
+                // The guide's placeholder is elsewhere (not in the roster): no fix, words only.
+                Some(m) => d.help(format!(
+                    "{} the roster has {present}",
+                    crate::diag::suggestion(m)
+                )),
                 None => d.help(format!("add a column `{u}`; the roster has {present}")),
             };
             errors.push(d);

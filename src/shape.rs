@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
-use crate::diag::{Diagnostic, did_you_mean};
-use crate::node::{Node, Value};
+use crate::diag::{Diagnostic, Fix, did_you_mean};
+use crate::node::{Node, Value, Written};
 
 /// How paths are written in messages: `sections[0].steps[1]` for YAML, `[output.html]` for TOML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,20 +197,55 @@ impl<'a> Checker<'a> {
             .map(|n| format!("`{n}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut help = format!("`{field}` must be one of {list}");
-        if let Some(m) = did_you_mean(s, names.iter().copied()) {
-            help = format!("did you mean `{m}`? {help}");
-        }
+        let help = format!("`{field}` must be one of {list}");
         let what = if field == "kind" {
             "note kind"
         } else {
             "value"
         };
+        let d = Diagnostic::error(Code::E006, self.file, format!("unknown {what} `{s}`"))
+            .at(node.span.clone())
+            .label(format!("not a valid `{field}`"));
+        let written = match self.flavor {
+            Flavor::Yaml => Written::Yaml,
+            Flavor::Toml => Written::TomlString,
+        };
+        self.out.push(match did_you_mean(s, names.iter().copied()) {
+            Some(m) => d.suggest_then(Fix::written(node.span.clone(), m, written.write(m)), &help),
+            None => d.help(help),
+        });
+    }
+
+    /// A key a closed table does not have, with the fix to the nearest one it has.
+    fn unknown_key(
+        &mut self,
+        key: &crate::node::Key,
+        props: &serde_json::Map<String, Json>,
+        what: &str,
+    ) {
+        let d = Diagnostic::error(
+            Code::E002,
+            self.file,
+            format!("unknown field `{}` in {what}", key.name),
+        )
+        .at(key.span.clone())
+        .label("unknown field");
+        let written = match self.flavor {
+            Flavor::Yaml => Written::Yaml,
+            Flavor::Toml => Written::TomlKey,
+        };
         self.out.push(
-            Diagnostic::error(Code::E006, self.file, format!("unknown {what} `{s}`"))
-                .at(node.span.clone())
-                .label(format!("not a valid `{field}`"))
-                .help(help),
+            match did_you_mean(&key.name, props.keys().map(String::as_str)) {
+                Some(m) => d.suggest(Fix::written(key.span.clone(), m, written.write(m))),
+                None => {
+                    let list = props
+                        .keys()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    d.help(format!("expected one of {list}"))
+                }
+            },
         );
     }
 
@@ -247,26 +282,7 @@ impl<'a> Checker<'a> {
                     self.node(value, values.unwrap_or(&Json::Null), path, None);
                     path.pop();
                 }
-                None if closed => {
-                    let mut d = Diagnostic::error(
-                        Code::E002,
-                        self.file,
-                        format!("unknown field `{}` in {what}", key.name),
-                    )
-                    .at(key.span.clone())
-                    .label("unknown field");
-                    let keys = props.keys().map(String::as_str);
-                    let list = props
-                        .keys()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    d = match did_you_mean(&key.name, keys) {
-                        Some(m) => d.help(format!("did you mean `{m}`?")),
-                        None => d.help(format!("expected one of {list}")),
-                    };
-                    self.out.push(d);
-                }
+                None if closed => self.unknown_key(key, props, &what),
                 None => {}
             }
         }
@@ -357,6 +373,7 @@ mod tests {
             "{out:#?}"
         );
         assert_eq!(out[0].help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(out[0].fix, Some(Fix::new(0..5, "title")));
     }
 
     #[test]

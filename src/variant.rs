@@ -7,9 +7,10 @@
 use std::collections::BTreeSet;
 
 use crate::config::Config;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Failure, Fix};
 use crate::load::LoadedGuide;
 use crate::model::{Guide, Note, Only, Sp, Step, TextKind};
+use crate::node::Written;
 use crate::variables::{self, Flavor, Problem, Vars};
 
 /// What one build renders: a profile (or none) and the variables it resolves with.
@@ -78,8 +79,8 @@ impl Variant {
 
 /// The profiles a build renders: those named (`--profile`), else `[build] profiles`, else the
 /// profile named `default` if declared, else no profile. A name book.toml does not declare is
-/// an error (`Err` holds the message with "did you mean").
-pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Variant>, String> {
+/// an error (with "did you mean").
+pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Variant>, Failure> {
     let names: Vec<String> = if !named.is_empty() {
         named.to_vec()
     } else if !config.build.profiles.is_empty() {
@@ -93,20 +94,21 @@ pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Varia
     let mut out: Vec<Variant> = Vec::new();
     for n in names {
         if !config.profiles.contains_key(&n) {
-            let mut msg = format!("no profile `{n}` in book.toml's `[profiles]`");
-            match crate::diag::did_you_mean(&n, declared.iter().map(String::as_str)) {
-                Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
+            let failure = Failure::new(format!("no profile `{n}` in book.toml's `[profiles]`"));
+            // A name from the command line: no place in a file, so words only.
+            let mut failure = match crate::diag::did_you_mean(&n, declared.iter().map(String::as_str)) {
+                Some(m) => failure.help(crate::diag::suggestion(m)),
                 // A name that cannot be a folder cannot be declared either: no TOML to suggest.
-                None if !crate::config::plain_name(&n) => msg.push_str(
-                    "\n  = help: a profile's name is letters, digits, `-`, `_` and `.` (it names the build's folder)",
+                None if !crate::config::plain_name(&n) => failure.help(
+                    "a profile's name is letters, digits, `-`, `_` and `.` (it names the build's folder)",
                 ),
-                None => msg.push_str(&format!(
-                    "\n  = help: declare it as `[profiles.{n}]` with `tags = [\"{n}\"]`"
+                None => failure.help(format!(
+                    "declare it as `[profiles.{n}]` with `tags = [\"{n}\"]`"
                 )),
-            }
+            };
             if !declared.is_empty() {
-                msg.push_str(&format!(
-                    "\n  = note: the profiles book.toml declares: {}",
+                failure = failure.note(format!(
+                    "the profiles book.toml declares: {}",
                     declared
                         .iter()
                         .map(|d| format!("`{d}`"))
@@ -114,7 +116,7 @@ pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Varia
                         .join(", ")
                 ));
             }
-            return Err(msg);
+            return Err(failure);
         }
         if out.iter().all(|v| v.profile.as_deref() != Some(n.as_str())) {
             out.push(Variant::new(config, Some(&n), set));
@@ -206,7 +208,7 @@ impl Cx<'_> {
             .at(t.span.clone())
             .label("unknown tag");
             d = match crate::diag::did_you_mean(&t.value, self.v.declared.iter().map(String::as_str)) {
-                Some(m) => d.help(format!("did you mean `{m}`?")),
+                Some(m) => d.suggest(Fix::written(t.span.clone(), m, Written::Yaml.write(m))),
                 None => d.help(format!(
                     "declare it in book.toml: `[profiles.{0}]` with `tags = [\"{0}\"]`; content with only this tag is never shown",
                     t.value
@@ -308,18 +310,14 @@ impl Cx<'_> {
             let (Problem::Undefined(ph) | Problem::BacktickInCode(ph) | Problem::OverBudget(ph)) =
                 &p;
             let written = format!("{{{{ {} }}}}", ph.name);
-            // The placeholder as written in the file (spaces may differ: find the name).
-            let at = source[cursor..]
-                .find(&ph.name)
-                .map(|i| cursor + i)
-                .and_then(|i| {
-                    let open = source[..i].rfind("{{")?;
-                    let close = i + source[i..].find("}}")? + 2;
-                    Some(open..close)
-                });
+            let at = placeholder_at(source, cursor, &ph.name);
+            // The name's bytes in the file, which a fix replaces (the braces and spaces stay).
+            let mut name_at = None;
             let span = match at {
-                Some(r) => {
+                Some((r, i)) => {
                     cursor = r.end;
+                    let name = t.span.start + i;
+                    name_at = Some(name..name + ph.name.len());
                     t.span.start + r.start..t.span.start + r.end
                 }
                 None => t.span.clone(),
@@ -333,9 +331,10 @@ impl Cx<'_> {
                     )
                     .at(span)
                     .label("undefined variable");
-                    d = match crate::diag::did_you_mean(&ph.name, vars.keys().map(String::as_str)) {
-                        Some(m) => d.help(format!("did you mean `{m}`?")),
-                        None => d.help(format!(
+                    d = match (crate::diag::did_you_mean(&ph.name, vars.keys().map(String::as_str)), name_at) {
+                        (Some(m), Some(name)) => d.suggest(Fix::new(name, m)),
+                        (Some(m), None) => d.help(crate::diag::suggestion(m)),
+                        (None, _) => d.help(format!(
                             "define `{}` in book.toml's `[variables]`, the guide's `variables:`, a profile's `variables`, or with `--set {}=…`; write `\\{{{{` for a literal `{{{{`",
                             ph.name, ph.name
                         )),
@@ -385,4 +384,26 @@ fn filter_steps(steps: &mut Vec<Sp<Step>>, v: &Variant) {
         filter_steps(&mut s.value.substeps, v);
         steps.push(s);
     }
+}
+
+/// The placeholder `{{ name }}` as written in the file's text of a value, from byte `from` on
+/// (spaces may differ; `\{{` is literal text): its bytes and where the name starts. `None` when
+/// the text is not written as read (a YAML escape in a quoted string).
+fn placeholder_at(
+    source: &str,
+    mut from: usize,
+    name: &str,
+) -> Option<(std::ops::Range<usize>, usize)> {
+    while let Some(o) = source.get(from..)?.find("{{") {
+        let open = from + o;
+        let close = open + 2 + source[open + 2..].find("}}")?;
+        let inner = &source[open + 2..close];
+        let escaped = source[..open].ends_with('\\');
+        if inner.trim() == name && !escaped {
+            let start = open + 2 + (inner.len() - inner.trim_start().len());
+            return Some((open..close + 2, start));
+        }
+        from = open + 2;
+    }
+    None
 }

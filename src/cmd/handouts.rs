@@ -4,8 +4,9 @@ use std::io::{IsTerminal, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use super::{BookDir, Ui};
-use stepbook::Error;
 use stepbook::config::Paper;
+use stepbook::diag::Failure;
+use stepbook::error::Error;
 use stepbook::handouts::HandoutOptions;
 use stepbook::handouts::output::Destination;
 
@@ -133,16 +134,18 @@ fn destination(
     roster: Option<&Path>,
 ) -> Result<Destination, Error> {
     let d = stepbook::handouts::output::destination(out, book, roster).map_err(|why| {
-        anyhow::anyhow!(
-            "refusing to write the handouts to `{}`: {why}; nothing was written\n  = help: give --out a new file name or an existing PDF, like `--out handouts.pdf` (`--out -` writes to standard output)",
+        Failure::new(format!(
+            "refusing to write the handouts to `{}`: {why}; nothing was written",
             out.display()
-        )
+        ))
+        .help("give --out a new file name or an existing PDF, like `--out handouts.pdf` (`--out -` writes to standard output)")
     })?;
     if d == Destination::Stdout && std::io::stdout().is_terminal() {
-        return Err(anyhow::anyhow!(
-            "refusing to write a PDF to the terminal; nothing was written\n  = help: redirect it (`--out - > handouts.pdf`, `| lp`), or give --out a file name"
-        )
-        .into());
+        return Err(
+            Failure::new("refusing to write a PDF to the terminal; nothing was written")
+                .help("redirect it (`--out - > handouts.pdf`, `| lp`), or give --out a file name")
+                .into(),
+        );
     }
     Ok(d)
 }

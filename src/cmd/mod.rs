@@ -181,9 +181,13 @@ pub fn left_out(e: &clap::Error) -> Option<String> {
     };
     let (name, _) = LEFT_OUT.iter().find(|(n, built)| n == name && !built)?;
     let feature = if *name == "handouts" { "pdf" } else { name };
-    Some(format!(
-        "error: this stepbook was built without `{name}` (Cargo feature `{feature}`)\n  = help: use a stepbook built with its default features, or build it with `--features {feature}`\n"
+    let failure = stepbook::diag::Failure::new(format!(
+        "this stepbook was built without `{name}` (Cargo feature `{feature}`)"
     ))
+    .help(format!(
+        "use a stepbook built with its default features, or build it with `--features {feature}`"
+    ));
+    Some(format!("error: {failure}\n"))
 }
 
 /// Settings every command shares.
@@ -346,10 +350,12 @@ impl BookDir {
     /// [`BookDir::selection`], for commands that show one profile (`watch`, `serve`, `lint`).
     pub fn selection_of_one(&self) -> Result<stepbook::book::Selection, stepbook::Error> {
         if self.profiles.len() > 1 {
-            return Err(stepbook::Error::Other(anyhow::anyhow!(
-                "this command shows one profile at a time; `--profile` was given {} times\n  = help: run one per profile, or use `stepbook build` to write several",
+            return Err(stepbook::diag::Failure::new(format!(
+                "this command shows one profile at a time; `--profile` was given {} times",
                 self.profiles.len()
-            )));
+            ))
+            .help("run one per profile, or use `stepbook build` to write several")
+            .into());
         }
         Ok(self.selection())
     }

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::diag::{Code, Diagnostic};
-use crate::node::{Node, Value};
+use crate::diag::{Code, Diagnostic, Fix};
+use crate::node::{Node, Value, Written};
 
 /// The most languages a book may declare: every page links every language, so 3,000 tables
 /// and one guide wrote 1.4 GB.
@@ -71,7 +71,9 @@ pub fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
             .at(key.span.clone());
             diags.push(
                 match crate::diag::did_you_mean(&key.name, keys.iter().copied()) {
-                    Some(m) => d.help(format!("did you mean `{m}`?")),
+                    Some(m) => {
+                        d.suggest(Fix::written(key.span.clone(), m, Written::TomlKey.write(m)))
+                    }
                     None => d.help("the README lists the interface strings and their English text"),
                 },
             );

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::diag::{Diagnostic, Diagnostics, Failure, Sources};
 
 mod agenda;
 mod languages;
@@ -441,21 +441,21 @@ pub enum ConfigError {
         sources: Sources,
     },
     /// A profile named on the command line that book.toml does not declare.
-    Profile {
-        message: String,
-    },
+    Profile(Failure),
 }
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ConfigError::Missing { path } => write!(
-                f,
-                "no `{CONFIG_FILE}` in `{}`\n  = help: run `stepbook init {}` to create a book there, or write `{}` with a [book] table holding at least `title = \"...\"`",
-                path.display(),
-                path.display(),
-                path.join(CONFIG_FILE).display()
-            ),
+            ConfigError::Missing { path } => {
+                let failure = Failure::new(format!("no `{CONFIG_FILE}` in `{}`", path.display()))
+                    .help(format!(
+                        "run `stepbook init {}` to create a book there, or write `{}` with a [book] table holding at least `title = \"...\"`",
+                        path.display(),
+                        path.join(CONFIG_FILE).display()
+                    ));
+                write!(f, "{failure}")
+            }
             ConfigError::Unreadable { path, message } => {
                 write!(f, "cannot read `{}`: {message}", path.display())
             }
@@ -463,7 +463,7 @@ impl std::fmt::Display for ConfigError {
                 diagnostics,
                 sources,
             } => f.write_str(diagnostics.render(sources, false).trim_end()),
-            ConfigError::Profile { message } => f.write_str(message),
+            ConfigError::Profile(failure) => write!(f, "{failure}"),
         }
     }
 }

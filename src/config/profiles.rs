@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::diag::{Code, Diagnostic};
-use crate::node::{Node, Value};
+use crate::diag::{Code, Diagnostic, Fix};
+use crate::node::{Node, Value, Written};
 
 /// A profile name or tag: lowercase letters, digits and `-` (profile names are folder names).
 pub fn valid_tag(s: &str) -> bool {
@@ -62,21 +62,27 @@ pub fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
             if let Value::Str(s) = &n.value
                 && !declared.contains(s)
             {
-                diags.push(unknown_profile(s, &declared, display).at(n.span.clone()));
+                diags.push(unknown_profile(s, &declared, display, n.span.clone()));
             }
         }
     }
 }
 
-/// A profile a build names that book.toml does not declare.
-pub fn unknown_profile(name: &str, declared: &[String], display: &Path) -> Diagnostic {
+/// A profile a build names (the string at `span`) that book.toml does not declare.
+pub fn unknown_profile(
+    name: &str,
+    declared: &[String],
+    display: &Path,
+    span: std::ops::Range<usize>,
+) -> Diagnostic {
     let d = Diagnostic::error(
         Code::E105,
         display,
         format!("no profile `{name}` in `[profiles]`"),
-    );
+    )
+    .at(span.clone());
     match crate::diag::did_you_mean(name, declared.iter().map(String::as_str)) {
-        Some(m) => d.help(format!("did you mean `{m}`?")),
+        Some(m) => d.suggest(Fix::written(span, m, Written::TomlString.write(m))),
         None if declared.is_empty() => d.help(format!(
             "declare it: `[profiles.{name}]` with `tags = [\"{name}\"]`"
         )),

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::diag::{Code, Diagnostic};
-use crate::node;
+use crate::diag::{Code, Diagnostic, Fix};
+use crate::node::{self, Written};
 
 /// Checks the rules on book.toml's tree; `root` is the book folder (canonical).
 pub fn check(tree: &node::Node, display: &Path, root: &Path, diags: &mut Vec<Diagnostic>) {
@@ -196,25 +196,26 @@ fn lint_table_values(lint: Option<&node::Node>, display: &Path, diags: &mut Vec<
                         continue;
                     }
                     let names = Code::ALL.iter().map(|c| c.as_str());
-                    let help =
-                        match crate::diag::did_you_mean(&code.name.to_ascii_uppercase(), names) {
-                            Some(m) => format!("did you mean `{m}`?"),
-                            None => {
-                                "use a code from the README's table of diagnostics, like `L003`"
-                                    .into()
-                            }
-                        };
+                    let d = Diagnostic::error(
+                        Code::E002,
+                        display,
+                        format!(
+                            "unknown diagnostic code `{}` in [lint.severity]",
+                            code.name.escape_debug()
+                        ),
+                    )
+                    .at(code.span.clone());
                     diags.push(
-                        Diagnostic::error(
-                            Code::E002,
-                            display,
-                            format!(
-                                "unknown diagnostic code `{}` in [lint.severity]",
-                                code.name.escape_debug()
+                        match crate::diag::did_you_mean(&code.name.to_ascii_uppercase(), names) {
+                            Some(m) => d.suggest(Fix::written(
+                                code.span.clone(),
+                                m,
+                                Written::TomlKey.write(m),
+                            )),
+                            None => d.help(
+                                "use a code from the README's table of diagnostics, like `L003`",
                             ),
-                        )
-                        .at(code.span.clone())
-                        .help(help),
+                        },
                     );
                 }
             }

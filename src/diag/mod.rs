@@ -3,6 +3,10 @@
 
 mod code;
 pub use code::Code;
+mod failure;
+pub use failure::Failure;
+mod fix;
+pub use fix::{Fix, suggestion};
 mod lines;
 pub use lines::LineIndex;
 
@@ -36,6 +40,8 @@ pub struct Diagnostic {
     /// Short text under the caret.
     pub label: Option<String>,
     pub help: Option<String>,
+    /// The change that repairs it, when there is one (the help says it too: see [`Self::suggest`]).
+    pub fix: Option<Fix>,
     /// Other places that explain the problem (the first use of a duplicate id), for editors.
     pub related: Vec<Related>,
 }
@@ -59,6 +65,7 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             help: None,
+            fix: None,
             related: Vec::new(),
         }
     }
@@ -87,6 +94,24 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Offers `fix` and says so in the help ("did you mean `x`?"), so the help and the fix an
+    /// editor applies cannot disagree.
+    pub fn suggest(self, fix: Fix) -> Self {
+        self.suggest_then(fix, "")
+    }
+
+    /// [`Self::suggest`], with `more` help after the question.
+    pub fn suggest_then(mut self, fix: Fix, more: &str) -> Self {
+        let mut help = fix.did_you_mean();
+        if !more.is_empty() {
+            help.push(' ');
+            help.push_str(more);
+        }
+        self.help = Some(help);
+        self.fix = Some(fix);
         self
     }
 

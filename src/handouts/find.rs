@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostics, Sources};
+use crate::diag::{Diagnostics, Failure, Sources};
 use crate::load::{self, LoadedGuide};
 use crate::validate::{self, Languages};
 use crate::{book::Book, error::Error};
@@ -64,18 +64,22 @@ pub(super) fn find(
         return load(book, p, (*l).clone());
     }
     let ids: Vec<&str> = ids.iter().map(|(_, _, id)| id.as_str()).collect();
-    let mut msg = format!("no guide `{name}` in `{}`", book.shown_root.display());
-    match crate::diag::did_you_mean(name, ids.iter().copied()) {
-        Some(m) => msg.push_str(&format!("\n  = help: did you mean `{m}`?")),
-        None => msg.push_str(&format!(
-            "\n  = help: the guides are {}",
+    let failure = Failure::new(format!(
+        "no guide `{name}` in `{}`",
+        book.shown_root.display()
+    ));
+    // A name from the command line: no place in a file, so words only.
+    let help = match crate::diag::did_you_mean(name, ids.iter().copied()) {
+        Some(m) => crate::diag::suggestion(m),
+        None => format!(
+            "the guides are {}",
             ids.iter()
                 .map(|i| format!("`{i}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        )),
-    }
-    Err(anyhow::anyhow!(msg).into())
+        ),
+    };
+    Err(failure.help(help).into())
 }
 
 /// One guide file, loaded; its problems when it does not load.

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::diag::{Code, Diagnostic, Sources};
+use crate::diag::{Code, Diagnostic, Failure, Sources};
 use crate::error::Error;
 use crate::load::LoadedGuide;
 use crate::roster::Roster;
@@ -21,14 +21,11 @@ pub(super) fn read_roster(
     sources: &mut Sources,
 ) -> Result<(Roster, Vec<Diagnostic>), Error> {
     let shown = path.to_path_buf();
-    let text = crate::safe_fs::read_regular_text(path, crate::roster::MAX_ROSTER_BYTES).map_err(
-        |e| {
-            anyhow::anyhow!(
-                "cannot read the roster `{}`: {e}\n  = help: give a UTF-8 CSV file (at most 64 MiB) with a header row",
-                path.display()
-            )
-        },
-    )?;
+    let text =
+        crate::safe_fs::read_regular_text(path, crate::roster::MAX_ROSTER_BYTES).map_err(|e| {
+            Failure::new(format!("cannot read the roster `{}`: {e}", path.display()))
+                .help("give a UTF-8 CSV file (at most 64 MiB) with a header row")
+        })?;
     let text = text.trim_start_matches('\u{feff}');
     sources.insert(shown.clone(), std::sync::Arc::from(text));
     let roster = crate::roster::parse(text, &shown).map_err(|d| super::content(d, sources))?;
@@ -39,12 +36,15 @@ pub(super) fn read_roster(
     Ok((roster, warnings))
 }
 
+/// A guide checked for the print run: its tree, what it resolved to, and its images.
+pub(super) type Printable = (LoadedGuide, Resolved, Vec<Asset>);
+
 /// The guide checked for the print run, and, when it loaded, its tree with its images numbered.
 pub(super) fn check(
     book: &Book,
     guide: &LoadedGuide,
     variant: &Variant,
-) -> (Vec<Diagnostic>, Option<(LoadedGuide, Resolved, Vec<Asset>)>) {
+) -> (Vec<Diagnostic>, Option<Printable>) {
     let cx = validate::Context::new(&book.root, &book.src);
     let input = pipeline::GuideInput {
         book,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{CopyImages, Imported, Placement};
-use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::diag::{Diagnostic, Diagnostics, Failure, Sources};
 use crate::error::Error;
 
 /// A Markdown file larger than this is not a lab guide (the corpus's largest is 60 KB).
@@ -62,9 +62,9 @@ pub fn plan(files: &[PathBuf], out_dir: &Path, opts: &Options) -> Result<Plan, E
     if let Some(l) = &opts.lang
         && !crate::i18n::is_language_tag(l)
     {
-        return Err(Error::Other(anyhow::anyhow!(
-            "`{l}` is not a language code\n  = help: use an ISO 639-1 code, optionally with a region: `de`, `fr`, `pt-BR`"
-        )));
+        return Err(Failure::new(format!("`{l}` is not a language code"))
+            .help("use an ISO 639-1 code, optionally with a region: `de`, `fr`, `pt-BR`")
+            .into());
     }
     let langs = book_languages(&out_dir);
     let jobs = jobs(files, &out_dir, opts.lang.as_deref(), &langs)?;
@@ -142,7 +142,11 @@ impl Plan {
             .flat_map(|g| g.image_copies.clone())
             .collect();
         super::media_inside(&copies, &self.out_dir)
-            .map_err(|e| anyhow::anyhow!("{e:#}; nothing was written\n  = help: remove the link (a guide's images are copied into `<out-dir>/media/<guide>/`), or import with --no-copy-images"))?;
+            .map_err(|e| {
+                Failure::new(format!("{e:#}; nothing was written")).help(
+                    "remove the link (a guide's images are copied into `<out-dir>/media/<guide>/`), or import with --no-copy-images",
+                )
+            })?;
         if !opts.dry_run && !opts.force {
             refuse_replacing_images(&copies)?;
         }
@@ -188,11 +192,13 @@ impl Plan {
         if outside.is_empty() {
             return Ok(());
         }
-        Err(Error::Other(anyhow::anyhow!(
-            "these images are outside the book (`{}`), where `build` cannot publish them; nothing was written:\n{}\n  = help: import without --no-copy-images to copy them into the book, or move them into it first",
-            self.book_root.display(),
+        Err(Failure::new(format!(
+                "these images are outside the book (`{}`), where `build` cannot publish them; nothing was written:\n{}",
+                self.book_root.display(),
             outside.join("\n")
-        )))
+            ))
+            .help("import without --no-copy-images to copy them into the book, or move them into it first")
+            .into())
     }
 }
 
@@ -207,10 +213,12 @@ fn refuse_existing(jobs: &[Job]) -> Result<(), Error> {
     if existing.is_empty() {
         return Ok(());
     }
-    Err(Error::Other(anyhow::anyhow!(
-        "these files exist already; nothing was written:\n{}\n  = help: use --force to overwrite them, or --out-dir to write elsewhere",
+    Err(Failure::new(format!(
+        "these files exist already; nothing was written:\n{}",
         existing.join("\n")
-    )))
+    ))
+    .help("use --force to overwrite them, or --out-dir to write elsewhere")
+    .into())
 }
 
 /// The book the guides are imported into: the nearest folder at or above `out_dir` with a
@@ -242,10 +250,12 @@ fn refuse_replacing_images(copies: &[super::ImageCopy]) -> Result<(), Error> {
     if clashes.is_empty() {
         return Ok(());
     }
-    Err(Error::Other(anyhow::anyhow!(
-        "copying the images would replace these different files; nothing was written:\n{}\n  = help: use --force to overwrite them, or --out-dir to import elsewhere",
+    Err(Failure::new(format!(
+        "copying the images would replace these different files; nothing was written:\n{}",
         clashes.join("\n")
-    )))
+    ))
+    .help("use --force to overwrite them, or --out-dir to import elsewhere")
+    .into())
 }
 
 /// A guide's image copies by folder: (from, to, how many).
@@ -301,11 +311,10 @@ fn jobs(
     let mut jobs = Vec::new();
     for file in files {
         let text = crate::safe_fs::read_regular_text(file, MAX_MARKDOWN_BYTES).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot import `{}`: {e}\n  = help: import a UTF-8 Markdown file of at most {}",
-                file.display(),
+            Failure::new(format!("cannot import `{}`: {e}", file.display())).help(format!(
+                "import a UTF-8 Markdown file of at most {}",
                 crate::safe_fs::human_bytes(MAX_MARKDOWN_BYTES)
-            )
+            ))
         })?;
         let stem = file
             .file_stem()
@@ -353,10 +362,12 @@ fn same_targets(jobs: &[Job]) -> Result<(), Error> {
     if clashes.is_empty() {
         return Ok(());
     }
-    Err(Error::Other(anyhow::anyhow!(
-        "these files would be written to the same guide file; nothing was written:\n{}\n  = help: rename all but one of them, or import them in separate runs with different --out-dir",
+    Err(Failure::new(format!(
+        "these files would be written to the same guide file; nothing was written:\n{}",
         clashes.join("\n")
-    )))
+    ))
+    .help("rename all but one of them, or import them in separate runs with different --out-dir")
+    .into())
 }
 
 /// The name a guide's YAML says it was imported from.

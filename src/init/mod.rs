@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+use crate::diag::Failure;
+
 /// Options of `stepbook init`.
 #[derive(Debug, Clone, Default)]
 pub struct InitOptions {
@@ -60,8 +62,11 @@ pub fn init(dir: &Path, opts: &InitOptions) -> anyhow::Result<Vec<PathBuf>> {
             .collect();
         if !existing.is_empty() {
             bail!(
-                "these files exist already; nothing was written:\n{}\n  = help: use --force to overwrite them, or choose another folder",
-                existing.join("\n")
+                Failure::new(format!(
+                    "these files exist already; nothing was written:\n{}",
+                    existing.join("\n")
+                ))
+                .help("use --force to overwrite them, or choose another folder")
             );
         }
     }

@@ -34,6 +34,37 @@ struct JsonProblem<'a> {
     column: Option<usize>,
     message: &'a str,
     help: Option<&'a str>,
+    /// The change that repairs the problem (what the help suggests), when there is one.
+    fix: Option<JsonFix<'a>>,
+}
+
+/// Replace the text from `start` to `end` (exclusive) with `replacement`.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    start: JsonPlace,
+    end: JsonPlace,
+    replacement: &'a str,
+}
+
+/// 1-based line and column (in characters), as a problem's own.
+#[derive(Serialize)]
+struct JsonPlace {
+    line: usize,
+    column: usize,
+}
+
+/// A diagnostic's fix, placed in its file (none when the file's text is not known).
+fn fix<'a>(d: &'a Diagnostic, sources: &Sources) -> Option<JsonFix<'a>> {
+    let fix = d.fix.as_ref()?;
+    let place = |offset| {
+        let (line, column) = sources.line_col(&d.file, offset)?;
+        Some(JsonPlace { line, column })
+    };
+    Some(JsonFix {
+        start: place(fix.span.start)?,
+        end: place(fix.span.end)?,
+        replacement: &fix.replacement,
+    })
 }
 
 /// Where a diagnostic is: 1-based line and column (from the file's line index, built once: a
@@ -57,6 +88,7 @@ pub fn json(r: &LintReport) -> String {
                 column: at.map(|p| p.1),
                 message: &d.message,
                 help: d.help.as_deref(),
+                fix: fix(d, &r.sources),
             }
         })
         .collect();

@@ -16,7 +16,7 @@ pub use project::{Index, Project, Unsaved};
 pub use workspace::{Analysis, Workspace};
 
 use crate::book::Book;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Fix, Severity};
 use crate::load::LoadedGuide;
 use crate::validate::{self, Resolved};
 
@@ -301,28 +301,12 @@ fn values(book: &Book, path: &Path, c: Option<&Checked>, text: &str, at: usize) 
     Vec::new()
 }
 
-/// The fix a diagnostic's "did you mean `x`?" offers: replace the span's text with `x`. Only for
-/// a span that is a single word or path (a key, a `src`, an id), never a file-level problem.
-pub fn quick_fix(d: &Diagnostic, text: &str) -> Option<(std::ops::Range<usize>, String)> {
-    let mut span = d.span.clone().filter(|s| !s.is_empty())?;
-    // A placeholder `{{ name }}`: the fix replaces the name.
-    if let Some(inner) = text
-        .get(span.clone())
-        .and_then(|t| t.strip_prefix("{{")?.strip_suffix("}}"))
-    {
-        let name = inner.trim();
-        let start = span.start + 2 + (inner.len() - inner.trim_start().len());
-        span = start..start + name.len();
-    }
-    let current = text.get(span.clone())?;
-    if current.is_empty() || current.contains(|c: char| c.is_whitespace() || "{}[]\"'".contains(c))
-    {
-        return None;
-    }
-    let help = d.help.as_deref()?;
-    let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
-    let suggestion = &rest[..rest.find('`')?];
-    (suggestion != current && !suggestion.is_empty()).then(|| (span, suggestion.to_owned()))
+/// The quick fix a diagnostic offers: its structured [`Fix`] (never read back out of the help's
+/// words), when its bytes are in `text`, the text it was checked from, and it changes them.
+pub fn quick_fix<'d>(d: &'d Diagnostic, text: &str) -> Option<&'d Fix> {
+    let fix = d.fix.as_ref()?;
+    let current = text.get(fix.span.clone())?;
+    (current != fix.replacement).then_some(fix)
 }
 
 /// An LSP position (line, UTF-16 column) as a byte offset of `text`.
@@ -415,7 +399,7 @@ pub fn outline(c: &Checked) -> Vec<Symbol> {
 
 #[cfg(test)]
 mod tests {
-    use crate::diag::{Code, Diagnostic};
+    use crate::diag::{Code, Diagnostic, Fix};
 
     /// Every byte offset, inside characters too: no panic.
     #[test]
@@ -430,19 +414,40 @@ mod tests {
         }
     }
 
+    /// The quick fix is the diagnostic's structured fix: a help worded any way at all (here
+    /// without "did you mean") does not change it, and a help that names another word is not
+    /// read.
     #[test]
-    fn a_quick_fix_replaces_a_placeholders_name() {
+    fn a_quick_fix_comes_from_the_fix_not_the_words() {
         let text = "text: Enter {{  attendee.cod }} now";
-        let start = text.find("{{").unwrap();
-        let end = text.find("}}").unwrap() + 2;
-        let d = Diagnostic::error(Code::E021, "g.yaml", "no value")
-            .at(start..end)
+        let start = text.find("attendee").unwrap();
+        let fix = Fix::new(start..start + "attendee.cod".len(), "attendee.code");
+        for help in [
+            "perhaps `attendee.code` was meant",
+            "did you mean `other`?",
+            "",
+        ] {
+            let mut d = Diagnostic::error(Code::E021, "g.yaml", "no value").suggest(fix.clone());
+            d.help = Some(help.into());
+            let fix = super::quick_fix(&d, text).unwrap();
+            let fixed = format!(
+                "{}{}{}",
+                &text[..fix.span.start],
+                fix.replacement,
+                &text[fix.span.end..]
+            );
+            assert_eq!(fixed, "text: Enter {{  attendee.code }} now");
+        }
+        // Prose alone offers nothing; nor does a fix that would change nothing, or that is
+        // outside the text.
+        let prose = Diagnostic::error(Code::E021, "g.yaml", "no value")
+            .at(start..start + 12)
             .help("did you mean `attendee.code`?");
-        let (span, new) = super::quick_fix(&d, text).unwrap();
-        assert_eq!(&text[span.clone()], "attendee.cod");
-        assert_eq!(new, "attendee.code");
-        let fixed = format!("{}{new}{}", &text[..span.start], &text[span.end..]);
-        assert_eq!(fixed, "text: Enter {{  attendee.code }} now");
+        assert!(super::quick_fix(&prose, text).is_none());
+        let same = Diagnostic::error(Code::E021, "g.yaml", "x").suggest(Fix::new(0..4, "text"));
+        assert!(super::quick_fix(&same, text).is_none());
+        let out = Diagnostic::error(Code::E021, "g.yaml", "x").suggest(Fix::new(90..99, "x"));
+        assert!(super::quick_fix(&out, text).is_none());
     }
 
     #[test]

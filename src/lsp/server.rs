@@ -303,7 +303,7 @@ impl Server {
         }
     }
 
-    /// Quick fixes for the "did you mean" of the problems in the requested range.
+    /// Quick fixes: the structured fixes of the problems in the requested range.
     fn code_actions(&mut self, params: &Value) -> Value {
         let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
         let Some((_, a)) = self.doc(params) else {
@@ -313,16 +313,19 @@ impl Server {
         let to = offset(&a, &params["range"]["end"]);
         a.diags
             .iter()
-            .filter(|d| {
-                d.span
-                    .as_ref()
-                    .is_some_and(|s| s.start <= to && from <= s.end)
-            })
             .filter_map(|d| {
-                let (span, new) = super::quick_fix(d, &a.text)?;
-                let edit = json!({ "range": range(&a.lines, &a.text, span), "newText": new });
+                let fix = super::quick_fix(d, &a.text)?;
+                // The problem's place or the fix's, in the range the editor asks about.
+                let near = |s: &std::ops::Range<usize>| s.start <= to && from <= s.end;
+                if !d.span.as_ref().is_some_and(near) && !near(&fix.span) {
+                    return None;
+                }
+                let edit = json!({
+                    "range": range(&a.lines, &a.text, fix.span.clone()),
+                    "newText": fix.replacement,
+                });
                 Some(json!({
-                    "title": format!("Replace with `{new}`"),
+                    "title": fix.title(),
                     "kind": "quickfix",
                     "isPreferred": true,
                     "edit": { "changes": { uri: [edit] } },

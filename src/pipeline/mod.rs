@@ -377,6 +377,7 @@ static TIMINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new()
 
 /// The timings recorded so far (`timing: load: 80.1ms (peak memory so far: …)`), taken.
 pub fn take_timings() -> Vec<String> {
+    #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
     let mut lines = std::mem::take(&mut *TIMINGS.lock().unwrap_or_else(|e| e.into_inner()));
     // PDFs are compiled in worker processes: their memory is not in this process's peak.
     #[cfg(feature = "pdf")]

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::guide::{GuideCheck, GuideInput, GuideTree, SourceGuide, Text, check_guide};
-use crate::diag::{Code, Diagnostic, Diagnostics, Sources};
+use crate::diag::{Code, Diagnostic, Diagnostics, Failure, Sources};
 use crate::load::{self, LoadedGuide};
 use crate::validate::{self, Asset, Languages, Resolved, translations};
 use crate::variant::Variant;
@@ -467,10 +467,13 @@ fn again(
     table: &HashMap<PathBuf, usize>,
 ) -> Result<(LoadedGuide, Resolved), Error> {
     let changed = || {
-        Error::Other(anyhow::anyhow!(
-            "`{}` changed while the book was being built\n  = help: build again",
-            s.shown.display()
-        ))
+        Error::from(
+            Failure::new(format!(
+                "`{}` changed while the book was being built",
+                s.shown.display()
+            ))
+            .help("build again"),
+        )
     };
     let input = GuideInput {
         book,

@@ -160,7 +160,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::diag::{Diagnostic, Diagnostics, Failure, Sources};
 use crate::{book::Book, error::Error};
 
 /// Built-in templates: (name, text).
@@ -446,8 +446,11 @@ fn files_under(root: &Path, dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>
     }
     if !crate::config::real_dir_inside(root, dir) {
         anyhow::bail!(
-            "`{}` is not a folder inside the book (a link that leads out of it?)\n  = help: make it a real folder inside the book, or remove it",
-            dir.strip_prefix(root).unwrap_or(dir).display()
+            Failure::new(format!(
+                "`{}` is not a folder inside the book (a link that leads out of it?)",
+                dir.strip_prefix(root).unwrap_or(dir).display()
+            ))
+            .help("make it a real folder inside the book, or remove it")
         );
     }
     let mut out = Vec::new();

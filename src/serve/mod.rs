@@ -21,6 +21,7 @@ use tokio::sync::watch;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::WatchStream;
 
+use crate::diag::Failure;
 use crate::error::Error;
 use crate::watch::{Rebuilt, WatchOptions};
 
@@ -92,10 +93,9 @@ pub fn serve(
     let listener = rt
         .block_on(tokio::net::TcpListener::bind((opts.bind, opts.port)))
         .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot listen on {}:{}: {e}\n  = help: choose another port with --port, or --port 0 for any free one",
-                opts.bind,
-                opts.port
+            anyhow::Error::new(
+                Failure::new(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))
+                    .help("choose another port with --port, or --port 0 for any free one"),
             )
         })?;
     let addr = listener

@@ -427,11 +427,17 @@ impl GuideValidator<'_> {
             if self.inline.contains_key(dest) {
                 continue;
             }
-            let span = match field_src.find(dest.as_str()) {
-                Some(i) => text.span.start + i..text.span.start + i + dest.len(),
-                None => text.span.clone(),
+            // Where the destination is written, else its first appearance in the text (the
+            // alt text may be the same words: no fix there).
+            let exact = paths::markdown_dest(field_src, dest).map(|i| (i, paths::SrcAt::Markdown));
+            let (span, at) = match exact.or(field_src
+                .find(dest.as_str())
+                .map(|i| (i, paths::SrcAt::Unplaced)))
+            {
+                Some((i, at)) => (text.span.start + i..text.span.start + i + dest.len(), at),
+                None => (text.span.clone(), paths::SrcAt::Unplaced),
             };
-            let img = self.local_src(&Sp::new(dest.clone(), span), "image");
+            let img = self.local_src(&Sp::new(dest.clone(), span), "image", at);
             self.inline.insert(dest.clone(), img);
         }
         for (url, _) in f.unsafe_urls {
@@ -460,6 +466,11 @@ impl Pending<'_> {
 
     fn help(mut self, help: impl Into<String>) -> Self {
         self.d = self.d.take().map(|d| d.help(help));
+        self
+    }
+
+    fn suggest_then(mut self, fix: crate::diag::Fix, more: &str) -> Self {
+        self.d = self.d.take().map(|d| d.suggest_then(fix, more));
         self
     }
 

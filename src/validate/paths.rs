@@ -2,13 +2,58 @@
 //! lexically first, then with symlinks, each folder once); a missing file gets a "did you mean"
 //! from an index of the book's files.
 
-use crate::diag::Code;
+use crate::diag::{Code, Fix, suggestion};
+use crate::node::Written;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use super::{GuideValidator, Image};
 use crate::markdown;
 use crate::model::Sp;
+
+/// Where a local path is written, which decides how a fix writes another path there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SrcAt {
+    /// A `src:` field: its whole YAML scalar.
+    Field,
+    /// The destination of an image in a Markdown text (`![](img.png)`), found in the file.
+    Markdown,
+    /// Somewhere in a text, not found as written (a YAML escape): no fix.
+    Unplaced,
+}
+
+impl SrcAt {
+    /// The fix that writes `path` at `span`. In Markdown only a path that needs no escaping in
+    /// Markdown or YAML (letters, digits, `_-./`) is offered.
+    fn fix(self, span: std::ops::Range<usize>, path: &str) -> Option<Fix> {
+        match self {
+            SrcAt::Field => Some(Fix::written(span, path, Written::Yaml.write(path))),
+            SrcAt::Markdown
+                if path
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "_-./".contains(c)) =>
+            {
+                Some(Fix::new(span, path))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Where a Markdown text writes the destination `dest` of a link or image: after `(`, `(<` or
+/// `]: ` and before `)`, `>`, a space or the end, so it is that destination and not a longer
+/// one or the alt text.
+pub(super) fn markdown_dest(text: &str, dest: &str) -> Option<usize> {
+    ["(", "(<", "]: "].iter().find_map(|before| {
+        let written = format!("{before}{dest}");
+        text.match_indices(&written).find_map(|(i, _)| {
+            let end = i + written.len();
+            let next = text[end..].chars().next();
+            next.is_none_or(|c| c == ')' || c == '>' || c.is_whitespace())
+                .then_some(i + before.len())
+        })
+    })
+}
 
 impl GuideValidator<'_> {
     /// Classifies a screenshot `src`; local paths must stay inside the book root.
@@ -53,12 +98,12 @@ impl GuideValidator<'_> {
                 .help(format!("write the scheme: `https:{s}`"));
             return Image::Invalid;
         }
-        self.local_src(src, "screenshot")
+        self.local_src(src, "screenshot", SrcAt::Field)
     }
 
     /// Resolves a local path (a screenshot's `src` or an image in Markdown); it must stay inside
     /// the book root.
-    pub(super) fn local_src(&mut self, src: &Sp<String>, noun: &str) -> Image {
+    pub(super) fn local_src(&mut self, src: &Sp<String>, noun: &str, at: SrcAt) -> Image {
         let s = src.trim();
         let base = self.g.path.parent().unwrap_or(self.root);
         let candidates = candidates(s);
@@ -97,17 +142,20 @@ impl GuideValidator<'_> {
                 self.g.shown.parent().unwrap_or(Path::new("")),
                 Path::new(s),
             );
-            let help = match self.suggest(s) {
-                Some(path) => {
-                    format!("did you mean `{path}`? (paths are relative to the guide file)")
-                }
-                None => {
-                    "paths are relative to the guide file; check the spelling and the folder".into()
-                }
+            let found = self.suggest(s);
+            let pending = self
+                .error(Code::E010, src, format!("{noun} `{s}` not found"))
+                .label(format!("no file at `{}`", shown.display()));
+            let relative = "(paths are relative to the guide file)";
+            match found {
+                Some(path) => match at.fix(src.span.clone(), &path) {
+                    Some(fix) => pending.suggest_then(fix, relative),
+                    None => pending.help(format!("{} {relative}", suggestion(&path))),
+                },
+                None => pending.help(
+                    "paths are relative to the guide file; check the spelling and the folder",
+                ),
             };
-            self.error(Code::E010, src, format!("{noun} `{s}` not found"))
-                .label(format!("no file at `{}`", shown.display()))
-                .help(help);
         }
         Image::Invalid
     }

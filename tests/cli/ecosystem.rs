@@ -218,6 +218,91 @@ fn every_shell_loads_its_script_and_completes_format_values() {
     }
 }
 
+/// Every "did you mean" comes with its fix in `check --format json`: a typo in book.toml (a key,
+/// a value) and in a guide (a key, a note kind, a placeholder, a screenshot's path, an image in
+/// Markdown, a tag). Applying the fixes as a tool would, by line and column, repairs the book.
+#[test]
+fn check_json_fixes_repair_what_the_help_suggests() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    let toml = toml
+        .replace("[output.html]", "[output.htm]")
+        .replace("\"a4\"", "\"leter\"");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[profiles.trainer]\ntags = [\"trainer\"]\n"),
+    );
+    let png = crate::repo().join("tests/fixtures/screenshots/content/img/ok.png");
+    std::fs::create_dir_all(book.path().join("content/pics")).unwrap();
+    std::fs::copy(&png, book.path().join("content/pics/map.png")).unwrap();
+    book.write(
+        "content/typos.yaml",
+        "title: Typos\nvariables:\n  wifi: guest\nsections:\n  - title: Start\n    steps:\n      - text: \"Join {{ wiffi }}, see ![map](img/map.png)\"\n        screenshots:\n          - src: img/map.png\n            alt: The map\n        notes:\n          - kind: tipp\n            txt: Hello\n      - text: Done\n        only: [traner]\n",
+    );
+    let mut fixed = Vec::new();
+    for _ in 0..4 {
+        let r = book.run(&["check", "--format", "json"]);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let mut fixes: Vec<(String, usize, usize, String)> = Vec::new();
+        for p in doc["problems"].as_array().unwrap() {
+            let Some(fix) = p.get("fix").filter(|f| !f.is_null()) else {
+                continue;
+            };
+            let file = p["file"].as_str().unwrap().to_owned();
+            let text = book.read(&file);
+            let at = |place: &serde_json::Value| {
+                let (line, col) = (
+                    place["line"].as_u64().unwrap(),
+                    place["column"].as_u64().unwrap(),
+                );
+                let start: usize = text
+                    .split_inclusive('\n')
+                    .take(line as usize - 1)
+                    .map(str::len)
+                    .sum();
+                start
+                    + text[start..]
+                        .chars()
+                        .take(col as usize - 1)
+                        .map(char::len_utf8)
+                        .sum::<usize>()
+            };
+            let help = p["help"].as_str().unwrap();
+            let replacement = fix["replacement"].as_str().unwrap().to_owned();
+            assert!(help.starts_with("did you mean `"), "{p}");
+            fixed.push(replacement.clone());
+            fixes.push((file, at(&fix["start"]), at(&fix["end"]), replacement));
+        }
+        if fixes.is_empty() {
+            assert_eq!(r.code, 0, "{}", r.stdout);
+            break;
+        }
+        // From the end of each file, so earlier places stay where they are.
+        fixes.sort_by(|a, b| (&b.0, b.1).cmp(&(&a.0, a.1)));
+        for (file, start, end, new) in fixes {
+            let mut text = book.read(&file);
+            text.replace_range(start..end, &new);
+            book.write(&file, &text);
+        }
+    }
+    fixed.sort();
+    assert_eq!(
+        fixed,
+        [
+            "\"letter\"",
+            "html",
+            "pics/map.png",
+            "pics/map.png",
+            "text",
+            "tip",
+            "trainer",
+            "wifi"
+        ]
+    );
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
 /// A broken book.toml still gives a CI step a document to parse: its problems at their lines,
 /// exit 3 (stdout was empty).
 #[test]
@@ -235,6 +320,9 @@ fn machine_formats_report_a_broken_book_toml() {
         assert_eq!(p["file"], "book.toml", "{doc}");
         assert_eq!(p["severity"], "error", "{doc}");
         assert!(p["line"].as_u64().is_some(), "{doc}");
+        assert_eq!(p["fix"]["replacement"], "output", "{doc}");
+        assert_eq!(p["fix"]["start"]["column"], 2, "{doc}");
+        assert_eq!(p["fix"]["end"]["column"], 8, "{doc}");
         assert!(r.stderr.contains("ouptut"), "{}", r.stderr);
         let r = book.run(&[cmd, "--format", "github"]);
         assert_eq!(r.code, 3);

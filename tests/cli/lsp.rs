@@ -372,6 +372,62 @@ fn hover_completion_and_quick_fixes_with_local_images() {
     assert!(c.child.wait().unwrap().success());
 }
 
+/// The quick fixes are the diagnostics' fixes, placed exactly: a quoted value with its quotes
+/// (which the words of a help could not say), a placeholder's name between its braces; applying
+/// them, as an editor would, gives a guide that checks clean.
+#[test]
+fn quick_fixes_apply_the_diagnostics_fixes() {
+    let book = Book::bundled();
+    let path = book
+        .path()
+        .canonicalize()
+        .unwrap()
+        .join("content/typos.yaml");
+    let uri = format!("file://{}", path.display());
+    let mut text = "title: Typos\nvariables:\n  wifi: guest\nsections:\n  - title: Start\n    steps:\n      - text: Use {{  wiffi }} now\n        notes:\n          - kind: \"tipp\"\n            text: Hello\n".to_owned();
+    let mut c = Client::ready();
+    c.open(&uri, &text);
+    let published = c.diagnostics(&uri);
+    assert_eq!(published.len(), 2, "{published:?}");
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}});
+    c.send(json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/codeAction", "params": {"textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": published}}}));
+    let actions = c.until(|m| m["id"] == 1)["result"].clone();
+    let mut titles = Vec::new();
+    let mut edits = Vec::new();
+    for a in actions.as_array().unwrap() {
+        titles.push(a["title"].as_str().unwrap().to_owned());
+        let e = &a["edit"]["changes"][uri.as_str()][0];
+        let at = |p: &Value| {
+            let (l, ch) = (
+                p["line"].as_u64().unwrap() as usize,
+                p["character"].as_u64().unwrap() as usize,
+            );
+            text.lines().take(l).map(|x| x.len() + 1).sum::<usize>() + ch
+        };
+        edits.push((
+            at(&e["range"]["start"]),
+            at(&e["range"]["end"]),
+            e["newText"].as_str().unwrap().to_owned(),
+        ));
+    }
+    // From the end, so the earlier places stay where they are.
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (start, end, new) in edits {
+        text.replace_range(start..end, &new);
+    }
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}}));
+    assert_eq!(titles, ["Replace with `wifi`", "Replace with `tip`"]);
+    assert!(
+        text.contains("Use {{  wifi }} now") && text.contains("- kind: tip\n"),
+        "{text}"
+    );
+    assert!(c.diagnostics(&uri).is_empty());
+    book.write("content/typos.yaml", &text);
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    c.stop();
+}
+
 impl Client {
     /// A server that has been initialized.
     pub(crate) fn ready() -> Client {
