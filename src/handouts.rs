@@ -58,27 +58,20 @@ pub fn handouts(
     opts: &HandoutOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<Handouts, Error> {
-    let languages = book.languages();
-    let lang = match &opts.lang {
-        Some(code) => languages
-            .iter()
-            .find(|l| &l.code == code)
-            .ok_or_else(|| unknown_language(code, &languages))?,
-        None => &languages[0],
-    };
+    let lang = &language(book, opts.lang.as_deref())?;
     let guide = find::find(&opts.guide, book, lang)?;
     let mut sources = Sources::default();
     sources.insert(guide.shown.clone(), guide.text.clone());
     let used = attendee_columns(&guide.text);
     let mut diagnostics = Diagnostics::default();
     let roster = match &opts.roster {
-        Some(path) => {
-            let (roster, warnings) = prepare::read_roster(path, &used, &mut sources)?;
-            diagnostics.extend(warnings);
-            Some(roster)
-        }
+        Some(path) => Some(prepare::read_roster(path, &used, &mut sources)?),
         None => None,
-    };
+    }
+    .map(|(roster, warnings)| {
+        diagnostics.extend(warnings);
+        roster
+    });
     let base = book.variant();
     // Checked once, with the column names as stand-in values.
     let (found, checked) = prepare::check(book, &guide, &with(&base, &stand_ins(&used)));
@@ -103,14 +96,7 @@ pub fn handouts(
         roster.as_ref(),
         &g.shown,
     ));
-    // Which addresses fit a QR code (an address too long for one is printed as text instead,
-    // with a warning at its row); the images are made per batch.
-    let mut qr_fits: HashMap<String, bool> = HashMap::new();
-    for u in rows.iter().filter_map(|r| row_url(r)).chain(url.as_deref()) {
-        if !qr_fits.contains_key(u) {
-            qr_fits.insert(u.to_owned(), qrcode::QrCode::new(u.as_bytes()).is_ok());
-        }
-    }
+    let qr_fits = qr_fits(&rows, url.as_deref());
     diagnostics.extend(too_long_for_qr(
         &qr_fits,
         roster.as_ref(),
@@ -129,17 +115,12 @@ pub fn handouts(
         qr_fits: &qr_fits,
         lang,
     };
-    let run = Run {
-        paper: opts.paper.unwrap_or_else(|| book.config.pdf_paper()),
-        two_up: opts.two_up,
-        batch: opts.batch.max(2).next_multiple_of(2),
-        remote: pdf::images::Remote::of(book),
-        shown: g.shown.display().to_string(),
-    };
-    let warnings = run.print(&page, &rows, out).map_err(|e| match e {
-        Failed::Content(d) => content(vec![*d], &engine.sources()),
-        Failed::Other(e) => Error::Other(e),
-    })?;
+    let warnings = Run::of(book, opts, &g.shown)
+        .print(&page, &rows, out)
+        .map_err(|e| match e {
+            Failed::Content(d) => content(vec![*d], &engine.sources()),
+            Failed::Other(e) => Error::Other(e),
+        })?;
     diagnostics.extend(warnings);
     diagnostics.sort();
     Ok(Handouts {
@@ -263,6 +244,17 @@ enum Failed {
 }
 
 impl Run {
+    /// The print run `opts` asks for, of the guide shown as `shown`.
+    fn of(book: &Book, opts: &HandoutOptions, shown: &std::path::Path) -> Run {
+        Run {
+            paper: opts.paper.unwrap_or_else(|| book.config.pdf_paper()),
+            two_up: opts.two_up,
+            batch: opts.batch.max(2).next_multiple_of(2),
+            remote: pdf::images::Remote::of(book),
+            shown: shown.display().to_string(),
+        }
+    }
+
     /// Renders, lays out and writes the handouts of `rows` to `out`, a batch at a time: one
     /// batch's PDF is written as it is; several are merged page by page as each is done, so
     /// memory holds one batch whatever the roster's length. Returns the image warnings (the
@@ -476,6 +468,30 @@ pub fn attendee_columns(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The language printed: `--lang`'s, or the book's own.
+fn language(book: &Book, code: Option<&str>) -> Result<crate::i18n::Language, Error> {
+    let mut languages = book.languages();
+    match code {
+        Some(code) => match languages.iter().position(|l| l.code == code) {
+            Some(i) => Ok(languages.swap_remove(i)),
+            None => Err(unknown_language(code, &languages)),
+        },
+        None => Ok(languages.swap_remove(0)),
+    }
+}
+
+/// Which addresses fit a QR code (an address too long for one is printed as text instead, with
+/// a warning at its row); the images are made per batch.
+fn qr_fits(rows: &[Vec<(String, String)>], url: Option<&str>) -> HashMap<String, bool> {
+    let mut fits: HashMap<String, bool> = HashMap::new();
+    for u in rows.iter().filter_map(|r| row_url(r)).chain(url) {
+        if !fits.contains_key(u) {
+            fits.insert(u.to_owned(), qrcode::QrCode::new(u.as_bytes()).is_ok());
+        }
+    }
+    fits
 }
 
 /// `--lang` names a language the book does not have.

@@ -81,32 +81,8 @@ pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
             )]);
         }
     };
-    let mut problems = Vec::new();
     let columns: Vec<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
-    let header_spans = field_spans(text, 0, delim, columns.len());
-    for (i, c) in columns.iter().enumerate() {
-        if !crate::variables::valid_name(c) || c.contains('.') {
-            problems.push(err(
-                header_spans[i].clone(),
-                format!("column `{c}` cannot be a variable name"),
-                "name columns with letters, digits, `_` and `-`, starting with a letter (`promo_code`)",
-            ));
-        }
-        if columns[..i].contains(c) {
-            problems.push(err(
-                header_spans[i].clone(),
-                format!("column `{c}` appears twice"),
-                "give each column its own name",
-            ));
-        }
-    }
-    if columns.iter().all(String::is_empty) {
-        problems.push(err(
-            0..0,
-            "the roster has no header row".into(),
-            "the first row names the columns, e.g. `name,code`",
-        ));
-    }
+    let mut problems = header_problems(&columns, &field_spans(text, 0, delim, columns.len()), &err);
     let mut rows = Vec::new();
     // Lines counted as the rows go, from where the last one started (linear in the file).
     let (mut counted_to, mut line) = (0usize, 1usize);
@@ -142,26 +118,7 @@ pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
                 problems.extend(too_long(&row, &err));
                 rows.push(row);
             }
-            Err(e) => {
-                let at = e.position().map_or(0, |p| p.byte() as usize);
-                let msg = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => format!(
-                        "this row has {len} field{} where the header has {expected_len}",
-                        if *len == 1 { "" } else { "s" }
-                    ),
-                    _ => format!("this row cannot be read: {e}"),
-                };
-                let end = text[at.min(text.len())..]
-                    .find('\n')
-                    .map_or(text.len(), |i| at + i);
-                problems.push(err(
-                    at..end,
-                    msg,
-                    "every row has one value per column (quote a value that holds the delimiter)",
-                ));
-            }
+            Err(e) => problems.push(bad_record(&e, text, &err)),
         }
     }
     if !problems.is_empty() {
@@ -173,6 +130,65 @@ pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
         columns,
         rows,
     })
+}
+
+/// The problems of the header row: names that cannot be variables, names given twice, none.
+fn header_problems(
+    columns: &[String],
+    spans: &[Range<usize>],
+    err: &impl Fn(Range<usize>, String, &str) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (i, c) in columns.iter().enumerate() {
+        if !crate::variables::valid_name(c) || c.contains('.') {
+            problems.push(err(
+                spans[i].clone(),
+                format!("column `{c}` cannot be a variable name"),
+                "name columns with letters, digits, `_` and `-`, starting with a letter (`promo_code`)",
+            ));
+        }
+        if columns[..i].contains(c) {
+            problems.push(err(
+                spans[i].clone(),
+                format!("column `{c}` appears twice"),
+                "give each column its own name",
+            ));
+        }
+    }
+    if columns.iter().all(String::is_empty) {
+        problems.push(err(
+            0..0,
+            "the roster has no header row".into(),
+            "the first row names the columns, e.g. `name,code`",
+        ));
+    }
+    problems
+}
+
+/// The problem of a row the CSV reader cannot read, at that row.
+fn bad_record(
+    e: &csv::Error,
+    text: &str,
+    err: &impl Fn(Range<usize>, String, &str) -> Diagnostic,
+) -> Diagnostic {
+    let at = e.position().map_or(0, |p| p.byte() as usize);
+    let msg = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "this row has {len} field{} where the header has {expected_len}",
+            if *len == 1 { "" } else { "s" }
+        ),
+        _ => format!("this row cannot be read: {e}"),
+    };
+    let end = text[at.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| at + i);
+    err(
+        at..end,
+        msg,
+        "every row has one value per column (quote a value that holds the delimiter)",
+    )
 }
 
 /// Errors for the values of `row` longer than [`MAX_CELL_BYTES`].

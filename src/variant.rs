@@ -309,7 +309,6 @@ impl Cx<'_> {
         for p in problems {
             let (Problem::Undefined(ph) | Problem::BacktickInCode(ph) | Problem::OverBudget(ph)) =
                 &p;
-            let written = format!("{{{{ {} }}}}", ph.name);
             let at = placeholder_at(source, cursor, &ph.name);
             // The name's bytes in the file, which a fix replaces (the braces and spaces stay).
             let mut name_at = None;
@@ -322,7 +321,23 @@ impl Cx<'_> {
                 }
                 None => t.span.clone(),
             };
-            let d = match p {
+            let d = self.problem(&p, span, name_at, vars);
+            self.diags.push(d);
+        }
+    }
+
+    /// The diagnostic of one placeholder's problem, at `span` (its name at `name_at`, which a
+    /// fix replaces).
+    fn problem(
+        &self,
+        p: &Problem,
+        span: std::ops::Range<usize>,
+        name_at: Option<std::ops::Range<usize>>,
+        vars: &Vars,
+    ) -> Diagnostic {
+        let (Problem::Undefined(ph) | Problem::BacktickInCode(ph) | Problem::OverBudget(ph)) = p;
+        let written = format!("{{{{ {} }}}}", ph.name);
+        match p {
                 Problem::Undefined(_) => {
                     let mut d = Diagnostic::error(
                         Code::E021,
@@ -364,9 +379,7 @@ impl Cx<'_> {
                 .at(span)
                 .label("past the limit")
                 .help("use long values fewer times, or shorten them: a guide is read on a phone"),
-            };
-            self.diags.push(d);
-        }
+            }
     }
 }
 

@@ -124,15 +124,7 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     // Remote URLs: each once, however often it is used; as an image if any use is one (a
     // link to an image is fine, whatever it is).
     let exclude = exclude_set(cfg.exclude.iter().chain(&opts.exclude))?;
-    let mut distinct: BTreeMap<String, bool> = BTreeMap::new();
-    for u in &uses {
-        if exclude.is_match(&u.url) {
-            stats.excluded += 1;
-            continue;
-        }
-        *distinct.entry(u.url.clone()).or_default() |= u.image;
-    }
-    stats.urls = distinct.len();
+    let distinct = distinct_urls(&uses, &exclude, &mut stats);
     let mut notes = Vec::new();
     let verdicts = if opts.offline {
         stats.skipped_offline = distinct.len();
@@ -148,7 +140,42 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     }
     apply_levels(&mut diagnostics, cfg);
     diagnostics.sort();
-    // The texts the problems point into (the check kept only those of guides with problems).
+    add_sources(&mut sources, &diagnostics, &paths);
+    Ok(LintReport {
+        notes,
+        diagnostics,
+        sources,
+        files,
+        stats,
+    })
+}
+
+/// The URLs to check, each once however often it is used, as an image if any use is one;
+/// the excluded ones counted.
+fn distinct_urls(
+    uses: &[UrlUse],
+    exclude: &globset::GlobSet,
+    stats: &mut Stats,
+) -> BTreeMap<String, bool> {
+    let mut distinct: BTreeMap<String, bool> = BTreeMap::new();
+    for u in uses {
+        if exclude.is_match(&u.url) {
+            stats.excluded += 1;
+            continue;
+        }
+        *distinct.entry(u.url.clone()).or_default() |= u.image;
+    }
+    stats.urls = distinct.len();
+    distinct
+}
+
+/// The texts the problems point into, read again for the guides the check kept no text of
+/// (it keeps only those of guides with problems).
+fn add_sources(
+    sources: &mut Sources,
+    diagnostics: &Diagnostics,
+    paths: &BTreeMap<PathBuf, PathBuf>,
+) {
     for d in diagnostics.iter() {
         if sources.get(&d.file).is_none()
             && let Some(text) = paths
@@ -158,13 +185,6 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
             sources.insert(d.file.clone(), std::sync::Arc::from(text));
         }
     }
-    Ok(LintReport {
-        notes,
-        diagnostics,
-        sources,
-        files,
-        stats,
-    })
 }
 
 /// Severity overrides from `[lint.severity]`; `off` drops the problem.

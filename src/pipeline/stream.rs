@@ -183,19 +183,7 @@ pub fn check_with<T: Send>(
     for f in &mut fams {
         f.sort_by_key(|&i| (guides[i].lang.is_some(), i));
     }
-    let id_problems = validate::id_problems(
-        guides.iter().map(|g| validate::IdOf {
-            lang: g.lang.as_deref(),
-            id: &g.id,
-            shown: &g.shown,
-            id_span: g.id_span.clone(),
-        }),
-        &langs,
-    );
-    for d in &id_problems {
-        add_source(&mut sources, &guides, d);
-    }
-    diagnostics.extend(id_problems);
+    diagnostics.extend(id_problems(&guides, &langs, &mut sources));
     let (assets, table) = assets(book, &mut guides, &images.paths, &mut kept);
     diagnostics.sort();
     let checked = Checked {
@@ -209,6 +197,24 @@ pub fn check_with<T: Send>(
         variant: variant.clone(),
     };
     Ok((checked, visits))
+}
+
+/// The book-level id problems (E009, E026) of the guides in book order, with the texts they
+/// point into added to `sources`.
+fn id_problems(guides: &[Summary], langs: &Languages, sources: &mut Sources) -> Vec<Diagnostic> {
+    let problems = validate::id_problems(
+        guides.iter().map(|g| validate::IdOf {
+            lang: g.lang.as_deref(),
+            id: &g.id,
+            shown: &g.shown,
+            id_span: g.id_span.clone(),
+        }),
+        langs,
+    );
+    for d in &problems {
+        add_source(sources, guides, d);
+    }
+    problems
 }
 
 /// `work` on every item on the workers, each result handed to `keep` on this thread as it

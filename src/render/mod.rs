@@ -216,98 +216,9 @@ pub struct Engine {
 impl Engine {
     /// Loads the built-in templates and theme, then the book's overrides.
     pub fn new(book: &Book) -> Result<Engine, Error> {
-        let mut texts: BTreeMap<String, (PathBuf, Arc<str>)> = TEMPLATES
-            .iter()
-            .map(|(n, t)| {
-                (
-                    n.to_string(),
-                    (
-                        PathBuf::from(format!("(built-in)/templates/{n}")),
-                        Arc::from(*t),
-                    ),
-                )
-            })
-            .collect();
-        let user_templates = book.root.join(crate::layout::TEMPLATES_DIR);
-        for (name, path) in files_under(&book.root, &user_templates)? {
-            let shown = crate::diag::shown_path(
-                &book.shown_root,
-                Path::new(crate::layout::TEMPLATES_DIR)
-                    .join(&name)
-                    .as_path(),
-            );
-            let text = crate::safe_fs::read_regular_text(&path, MAX_TEMPLATE_BYTES)
-                .map_err(|e| unreadable(&shown, "template", &e))?;
-            texts.insert(name, (shown, Arc::from(text)));
-        }
-        let mut tera = tera::Tera::new();
-        tera.register_function("range", budget::range);
-        // `{{ text | md_escape }}`: plain text (a label, the audience) inside a line of the
-        // Markdown outputs, where it must read as text and never as HTML or a link.
-        tera.register_filter(
-            "md_escape",
-            |val: &str, _: tera::Kwargs, _: &tera::State| crate::markdown::md_escape(val),
-        );
-        tera.register_filter("fill", fill_filter);
-        let mut diags = Diagnostics::default();
-        let mut sources = Sources::default();
-        for (shown, text) in texts.values() {
-            sources.insert(shown.clone(), text.clone());
-        }
-        let is_typ = |n: &str| n.ends_with(".typ");
-        let raw: Vec<(&str, &str)> = texts
-            .iter()
-            .filter(|(n, _)| !is_typ(n))
-            .map(|(n, (_, t))| (n.as_str(), &**t))
-            .collect();
-        let mut typ = typ_engine();
-        let typ_raw: Vec<(&str, &str)> = texts
-            .iter()
-            .filter(|(n, _)| is_typ(n))
-            .map(|(n, (_, t))| (n.as_str(), &**t))
-            .collect();
-        for e in [
-            tera.add_raw_templates(raw).err(),
-            typ.add_raw_templates(typ_raw).err(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            diags.push(template_diagnostic(&e, &texts));
-        }
-        if !diags.is_empty() {
-            return Err(Error::Content {
-                diagnostics: diags,
-                sources,
-            });
-        }
-        let mut theme: BTreeMap<String, Vec<u8>> = THEME
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
-            .collect();
-        let mut names = vec!["default".to_owned()];
-        let chosen = book.config.theme();
-        if chosen != "default" {
-            names.push(chosen);
-        }
-        let mut total = 0;
-        for name in names {
-            let dir = Path::new(crate::layout::THEMES_DIR).join(&name);
-            for (file, path) in files_under(&book.root, &book.root.join(&dir))? {
-                let shown = crate::diag::shown_path(&book.shown_root, &dir.join(&file));
-                let bytes = crate::safe_fs::read_regular(&path, MAX_THEME_FILE_BYTES)
-                    .map_err(|e| unreadable(&shown, "theme file", &e))?;
-                total += bytes.len() as u64;
-                if total > MAX_THEME_BYTES {
-                    let e = std::io::Error::other(format!(
-                        "the theme's files together are larger than {}",
-                        crate::safe_fs::human_bytes(MAX_THEME_BYTES)
-                    ));
-                    return Err(unreadable(&shown, "theme file", &e));
-                }
-                theme.insert(file, bytes);
-            }
-        }
+        let texts = template_texts(book)?;
+        let (tera, typ) = compile(&texts)?;
+        let theme = theme_files(book)?;
         Ok(Engine {
             tera,
             typ,
@@ -526,4 +437,115 @@ fn template_diagnostic(
         )
         .help(HELP),
     }
+}
+
+/// The templates' texts by name, each with the path it is shown by: the built-in ones, then a
+/// book's own `templates/` over them.
+fn template_texts(book: &Book) -> Result<BTreeMap<String, (PathBuf, Arc<str>)>, Error> {
+    let mut texts: BTreeMap<String, (PathBuf, Arc<str>)> = TEMPLATES
+        .iter()
+        .map(|(n, t)| {
+            (
+                n.to_string(),
+                (
+                    PathBuf::from(format!("(built-in)/templates/{n}")),
+                    Arc::from(*t),
+                ),
+            )
+        })
+        .collect();
+    let user_templates = book.root.join(crate::layout::TEMPLATES_DIR);
+    for (name, path) in files_under(&book.root, &user_templates)? {
+        let shown = crate::diag::shown_path(
+            &book.shown_root,
+            Path::new(crate::layout::TEMPLATES_DIR)
+                .join(&name)
+                .as_path(),
+        );
+        let text = crate::safe_fs::read_regular_text(&path, MAX_TEMPLATE_BYTES)
+            .map_err(|e| unreadable(&shown, "template", &e))?;
+        texts.insert(name, (shown, Arc::from(text)));
+    }
+    Ok(texts)
+}
+
+/// The templates compiled: Tera's for the HTML and Markdown, and the Typst ones with their own
+/// escaping; every template's syntax errors at once.
+fn compile(
+    texts: &BTreeMap<String, (PathBuf, Arc<str>)>,
+) -> Result<(tera::Tera, tera::Tera), Error> {
+    let mut tera = tera::Tera::new();
+    tera.register_function("range", budget::range);
+    // `{{ text | md_escape }}`: plain text (a label, the audience) inside a line of the
+    // Markdown outputs, where it must read as text and never as HTML or a link.
+    tera.register_filter(
+        "md_escape",
+        |val: &str, _: tera::Kwargs, _: &tera::State| crate::markdown::md_escape(val),
+    );
+    tera.register_filter("fill", fill_filter);
+    let mut diags = Diagnostics::default();
+    let mut sources = Sources::default();
+    for (shown, text) in texts.values() {
+        sources.insert(shown.clone(), text.clone());
+    }
+    let is_typ = |n: &str| n.ends_with(".typ");
+    let raw: Vec<(&str, &str)> = texts
+        .iter()
+        .filter(|(n, _)| !is_typ(n))
+        .map(|(n, (_, t))| (n.as_str(), &**t))
+        .collect();
+    let mut typ = typ_engine();
+    let typ_raw: Vec<(&str, &str)> = texts
+        .iter()
+        .filter(|(n, _)| is_typ(n))
+        .map(|(n, (_, t))| (n.as_str(), &**t))
+        .collect();
+    for e in [
+        tera.add_raw_templates(raw).err(),
+        typ.add_raw_templates(typ_raw).err(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        diags.push(template_diagnostic(&e, texts));
+    }
+    if !diags.is_empty() {
+        return Err(Error::Content {
+            diagnostics: diags,
+            sources,
+        });
+    }
+    Ok((tera, typ))
+}
+
+/// The theme's files by name: the default theme's, then the chosen theme's over them.
+fn theme_files(book: &Book) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+    let mut theme: BTreeMap<String, Vec<u8>> = THEME
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+        .collect();
+    let mut names = vec!["default".to_owned()];
+    let chosen = book.config.theme();
+    if chosen != "default" {
+        names.push(chosen);
+    }
+    let mut total = 0;
+    for name in names {
+        let dir = Path::new(crate::layout::THEMES_DIR).join(&name);
+        for (file, path) in files_under(&book.root, &book.root.join(&dir))? {
+            let shown = crate::diag::shown_path(&book.shown_root, &dir.join(&file));
+            let bytes = crate::safe_fs::read_regular(&path, MAX_THEME_FILE_BYTES)
+                .map_err(|e| unreadable(&shown, "theme file", &e))?;
+            total += bytes.len() as u64;
+            if total > MAX_THEME_BYTES {
+                let e = std::io::Error::other(format!(
+                    "the theme's files together are larger than {}",
+                    crate::safe_fs::human_bytes(MAX_THEME_BYTES)
+                ));
+                return Err(unreadable(&shown, "theme file", &e));
+            }
+            theme.insert(file, bytes);
+        }
+    }
+    Ok(theme)
 }

@@ -24,7 +24,7 @@ use crate::diag::Diagnostic;
 use crate::duration::{Duration, Wait};
 use crate::load::LoadedGuide;
 use crate::markdown;
-use crate::model::{Sp, Step};
+use crate::model::{Section, Sp, Step};
 
 /// Facts about a guide that rendering needs and validation already worked out.
 #[derive(Debug, Clone)]
@@ -169,7 +169,41 @@ impl GuideValidator<'_> {
 
     fn run(&mut self) -> Resolved {
         let guide = &self.g.guide;
-        let id = match (&guide.id, self.source) {
+        let id = self.guide_id();
+        let duration = guide
+            .duration
+            .as_ref()
+            .and_then(|d| self.duration(d, Duration::parse));
+        // Every Markdown field, by the walk lint shares.
+        for field in guide.markdown_fields() {
+            self.markdown(Some(field.text), field.name);
+        }
+        let mut sections = Vec::new();
+        let mut total_wait = Duration(0);
+        let mut step_count = 0;
+        // With several sections, numbers carry the section's (`2.3`), so "step 3" cannot mean
+        // the third step of any section; a guide of one section numbers its steps `1`, `2`, ….
+        let several = guide.sections.len() > 1;
+        for (si, section) in guide.sections.iter().enumerate() {
+            let r = self.section(si, section, several);
+            step_count += r.steps.len();
+            total_wait.0 += r.steps.iter().map(waits).sum::<u64>();
+            sections.push(r);
+        }
+        Resolved {
+            id,
+            duration,
+            sections,
+            total_wait,
+            step_count,
+            inline: std::mem::take(&mut self.inline),
+        }
+    }
+
+    /// The guide's id: its `id:`, its source's (a translation), or its file name's.
+    fn guide_id(&mut self) -> String {
+        let guide = &self.g.guide;
+        match (&guide.id, self.source) {
             (Some(id), Some(source)) if id.value != source.id => {
                 self.error(
                     Code::E026,
@@ -205,70 +239,48 @@ impl GuideValidator<'_> {
                 }
                 s
             }
-        };
-        let duration = guide
-            .duration
-            .as_ref()
-            .and_then(|d| self.duration(d, Duration::parse));
-        // Every Markdown field, by the walk lint shares.
-        for field in guide.markdown_fields() {
-            self.markdown(Some(field.text), field.name);
         }
-        let mut sections = Vec::new();
-        let mut total_wait = Duration(0);
-        let mut step_count = 0;
-        // With several sections, numbers carry the section's (`2.3`), so "step 3" cannot mean
-        // the third step of any section; a guide of one section numbers its steps `1`, `2`, ….
-        let several = guide.sections.len() > 1;
-        for (si, section) in guide.sections.iter().enumerate() {
-            let counterpart = self.source.and_then(|s| s.sections.get(si));
-            let anchor = match (&section.id, counterpart) {
-                (Some(id), _) => {
-                    self.check_id(id, "section");
-                    id.value.clone()
-                }
-                // A translation's section takes its source's anchor.
-                (None, Some(c)) => c.anchor.clone(),
-                (None, None) => {
-                    let s = slug(&section.title);
-                    if s.is_empty() {
-                        format!("section-{}", si + 1)
-                    } else {
-                        s
-                    }
-                }
-            };
-            self.claim_anchor(
-                &anchor,
-                section.id.as_ref().unwrap_or(&section.title),
-                "section",
-            );
-            let mut steps = Vec::new();
-            for (i, step) in section.steps.iter().enumerate() {
-                // Numbers count what is shown; default anchors count from the step's first
-                // position, so they stay the same in every profile.
-                let first = if step.origin > 0 { step.origin } else { i + 1 };
-                let number = if several {
-                    format!("{}.{}", si + 1, i + 1)
-                } else {
-                    (i + 1).to_string()
-                };
-                let twin = counterpart.and_then(|c| c.steps.get(i));
-                let r = self.step(step, &anchor, number, first.to_string(), twin);
-                step_count += 1;
-                total_wait.0 += waits(&r);
-                steps.push(r);
+    }
+
+    /// Section `si` (0-based) and its steps; `several`: the guide has more than one section,
+    /// so step numbers carry the section's.
+    fn section(&mut self, si: usize, section: &Section, several: bool) -> ResolvedSection {
+        let counterpart = self.source.and_then(|s| s.sections.get(si));
+        let anchor = match (&section.id, counterpart) {
+            (Some(id), _) => {
+                self.check_id(id, "section");
+                id.value.clone()
             }
-            sections.push(ResolvedSection { anchor, steps });
+            // A translation's section takes its source's anchor.
+            (None, Some(c)) => c.anchor.clone(),
+            (None, None) => {
+                let s = slug(&section.title);
+                if s.is_empty() {
+                    format!("section-{}", si + 1)
+                } else {
+                    s
+                }
+            }
+        };
+        self.claim_anchor(
+            &anchor,
+            section.id.as_ref().unwrap_or(&section.title),
+            "section",
+        );
+        let mut steps = Vec::new();
+        for (i, step) in section.steps.iter().enumerate() {
+            // Numbers count what is shown; default anchors count from the step's first
+            // position, so they stay the same in every profile.
+            let first = if step.origin > 0 { step.origin } else { i + 1 };
+            let number = if several {
+                format!("{}.{}", si + 1, i + 1)
+            } else {
+                (i + 1).to_string()
+            };
+            let twin = counterpart.and_then(|c| c.steps.get(i));
+            steps.push(self.step(step, &anchor, number, first.to_string(), twin));
         }
-        Resolved {
-            id,
-            duration,
-            sections,
-            total_wait,
-            step_count,
-            inline: std::mem::take(&mut self.inline),
-        }
+        ResolvedSection { anchor, steps }
     }
 
     fn step(
@@ -293,22 +305,7 @@ impl GuideValidator<'_> {
             .wait
             .as_ref()
             .and_then(|w| self.duration(w, Wait::parse));
-        let mut screenshots = Vec::new();
-        for shot in &step.screenshots {
-            screenshots.push(self.screenshot_src(&shot.src));
-            match &shot.alt {
-                None => {
-                    self.warning(Code::W001, shot, "screenshot has no alt text".into())
-                        .label("this screenshot")
-                        .help("add `alt:` describing what the screenshot shows, for readers who cannot see it");
-                }
-                Some(alt) if alt.trim().is_empty() => {
-                    self.warning(Code::W002, alt, "screenshot alt text is empty".into())
-                        .help("describe what the screenshot shows, for readers who cannot see it");
-                }
-                Some(_) => {}
-            }
-        }
+        let screenshots = self.screenshots(step);
         // Substeps' parts of the number are letters (`2.3.a`).
         let depth = number
             .split('.')
@@ -351,6 +348,28 @@ impl GuideValidator<'_> {
             screenshots,
             substeps,
         }
+    }
+
+    /// Where each of the step's screenshots comes from; W001/W002 for a missing or empty alt
+    /// text.
+    fn screenshots(&mut self, step: &Step) -> Vec<Image> {
+        let mut screenshots = Vec::new();
+        for shot in &step.screenshots {
+            screenshots.push(self.screenshot_src(&shot.src));
+            match &shot.alt {
+                None => {
+                    self.warning(Code::W001, shot, "screenshot has no alt text".into())
+                        .label("this screenshot")
+                        .help("add `alt:` describing what the screenshot shows, for readers who cannot see it");
+                }
+                Some(alt) if alt.trim().is_empty() => {
+                    self.warning(Code::W002, alt, "screenshot alt text is empty".into())
+                        .help("describe what the screenshot shows, for readers who cannot see it");
+                }
+                Some(_) => {}
+            }
+        }
+        screenshots
     }
 
     fn check_id(&mut self, id: &Sp<String>, what: &str) {

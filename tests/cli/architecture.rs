@@ -337,3 +337,54 @@ fn crate_paths_reads_groups_and_plain_paths() {
     let names: Vec<String> = crate_paths(code).into_iter().map(|(_, n)| n).collect();
     assert_eq!(names, ["Book", "diag", "Error", "timed"]);
 }
+
+/// Functions (outside tests) of more than this many lines, from `fn` to its closing brace.
+const MAX_FUNCTION_LINES: usize = 80;
+
+#[test]
+fn no_function_is_longer_than_80_lines_outside_tests() {
+    let mut long = Vec::new();
+    for entry in walkdir::WalkDir::new(repo().join("src")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        // A module's tests come last, after `#[cfg(test)]` at the top level.
+        let end = lines
+            .iter()
+            .position(|l| l.starts_with("#[cfg(test)]"))
+            .unwrap_or(lines.len());
+        for (i, line) in lines[..end].iter().enumerate() {
+            let trimmed = line.trim_start();
+            let indent = &line[..line.len() - trimmed.len()];
+            let is_fn = [
+                "fn ",
+                "pub fn ",
+                "pub(crate) fn ",
+                "pub(super) fn ",
+                "const fn ",
+                "pub const fn ",
+            ]
+            .iter()
+            .any(|p| trimmed.starts_with(p));
+            if !is_fn || trimmed.ends_with(';') {
+                continue;
+            }
+            let close = format!("{indent}}}");
+            let Some(len) = lines[i..end].iter().position(|l| *l == close) else {
+                continue;
+            };
+            if len + 1 > MAX_FUNCTION_LINES {
+                let rel = entry.path().strip_prefix(repo()).unwrap();
+                long.push(format!("{}:{}: {} lines", rel.display(), i + 1, len + 1));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines:\n{}",
+        long.join("\n")
+    );
+}
