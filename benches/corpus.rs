@@ -64,13 +64,13 @@ fn zlib_stored(data: &[u8]) -> Vec<u8> {
 }
 
 /// Writes the corpus: book.toml, content/guide-NNNN.yaml, and the screenshots.
-pub fn generate(dir: &Path, guides: usize, distinct: bool) {
+pub(crate) fn generate(dir: &Path, guides: usize, distinct: bool) {
     generate_with(dir, guides, distinct, false)
 }
 
 /// [`generate`]; with `variables`, every step's text holds a `{{ event.name }}` placeholder
 /// (defined in book.toml's `[variables]`).
-pub fn generate_with(dir: &Path, guides: usize, distinct: bool, variables: bool) {
+pub(crate) fn generate_with(dir: &Path, guides: usize, distinct: bool, variables: bool) {
     std::fs::create_dir_all(dir.join("content/img")).unwrap();
     let vars = if variables {
         "[variables.event]\nname = \"Contoso Cloud Day\"\n"

@@ -12,7 +12,6 @@
 
 pub mod book;
 pub mod config;
-pub mod convert;
 pub mod diag;
 pub mod duration;
 pub mod error;
@@ -23,22 +22,18 @@ pub mod import;
 pub mod init;
 pub mod layout;
 pub mod lint;
-pub mod load;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod markdown;
 pub mod model;
-pub mod node;
 pub mod output;
 pub mod pipeline;
 pub mod render;
-#[cfg(feature = "pdf")]
-pub mod roster;
 pub mod safe_fs;
 pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;
-pub mod shape;
+pub mod source;
 #[cfg(test)]
 mod testing;
 pub mod translations;

@@ -2,17 +2,17 @@
 //! importer (no randomness crate needed, the same inputs on every run).
 
 /// Mutates text with a xorshift generator.
-pub struct Mutator {
+pub(crate) struct Mutator {
     state: u64,
 }
 
 impl Mutator {
-    pub fn new(seed: u64) -> Mutator {
+    pub(crate) fn new(seed: u64) -> Mutator {
         Mutator { state: seed.max(1) }
     }
 
     /// A number below `n`.
-    pub fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         self.state ^= self.state << 13;
         self.state ^= self.state >> 7;
         self.state ^= self.state << 17;
@@ -21,7 +21,7 @@ impl Mutator {
 
     /// `base` with 1 to `max_edits` edits: a piece inserted, a character removed, or a
     /// character replaced by a piece's first one.
-    pub fn mutate(&mut self, base: &str, pieces: &[&str], max_edits: usize) -> String {
+    pub(crate) fn mutate(&mut self, base: &str, pieces: &[&str], max_edits: usize) -> String {
         let mut text: Vec<char> = base.chars().collect();
         for _ in 0..1 + self.below(max_edits) {
             let at = self.below(text.len());

@@ -178,7 +178,8 @@ impl LastChange {
         let Some(id) = self.blobs.get(path) else {
             return false;
         };
-        let Ok(bytes) = crate::safe_fs::read_regular(path, crate::load::MAX_GUIDE_BYTES) else {
+        let Ok(bytes) = crate::safe_fs::read_regular(path, crate::source::load::MAX_GUIDE_BYTES)
+        else {
             return false;
         };
         let mut h = sha1::Sha1::new();

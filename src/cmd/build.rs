@@ -6,7 +6,7 @@ use super::{BookDir, DestDir, Ui};
 use stepbook::{BuildOptions, Error};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub book: BookDir,
     #[command(flatten)]
@@ -20,7 +20,7 @@ pub struct Args {
     pub offline: bool,
 }
 
-pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let start = Instant::now();
     let mut book = args.book.open()?;
     book.offline = args.offline;

@@ -5,7 +5,7 @@ use super::{BookDir, Ui};
 use stepbook::Error;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub book: BookDir,
     /// Treat warnings as errors: exit 2 if there are any.
@@ -22,7 +22,7 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let book = args
         .book
         .open()

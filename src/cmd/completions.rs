@@ -7,13 +7,13 @@ use super::{Cli, Ui};
 use stepbook::Error;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
-pub fn run(args: Args, _ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, _ui: Ui) -> Result<(), Error> {
     let mut cmd = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "stepbook", &mut script);

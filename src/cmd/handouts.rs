@@ -11,7 +11,7 @@ use stepbook::handouts::HandoutOptions;
 use stepbook::handouts::output::Destination;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The guide: its id (`azure-pass`) or the path of its file.
     #[arg(value_name = "GUIDE")]
     pub guide: String,
@@ -47,12 +47,12 @@ pub struct Args {
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum PaperArg {
+pub(crate) enum PaperArg {
     A4,
     Letter,
 }
 
-pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let start = std::time::Instant::now();
     let mut book = args.book.open()?;
     book.offline = args.offline;

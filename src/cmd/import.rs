@@ -9,7 +9,7 @@ use stepbook::import::CopyImages;
 use stepbook::import::plan::{self, Options};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Markdown guides to import.
     #[arg(value_name = "FILE.md", required = true)]
     pub files: Vec<PathBuf>,
@@ -49,7 +49,7 @@ impl Args {
     }
 }
 
-pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let opts = Options {
         lang: args.lang.clone(),
         copy: args.copy_mode(),

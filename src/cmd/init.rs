@@ -7,7 +7,7 @@ use stepbook::Error;
 use stepbook::init::InitOptions;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Folder to create the book in (created if missing).
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -20,7 +20,7 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let opts = InitOptions {
         theme: args.theme,
         force: args.force,

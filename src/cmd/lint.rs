@@ -9,7 +9,7 @@ use stepbook::{Book, Error};
 
 /// How `stepbook lint` prints its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// rustc-style diagnostics on stderr, grouped by guide.
     Human,
     /// One JSON document on stdout (its schema: the README, at lint --format json).
@@ -21,7 +21,7 @@ pub enum Format {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub book: BookDir,
     /// Output format.
@@ -53,7 +53,7 @@ pub struct Args {
     pub deny_warnings: bool,
 }
 
-pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let book = Book::open_with(&args.book.dir, &args.book.selection_of_one()?)
         .map_err(|e| config_error_report(args.format, e))?;
     // A progress bar only on a terminal, and only for the human format.

@@ -4,12 +4,12 @@ use super::Ui;
 use stepbook::Error;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Talk over stdin and stdout (the only transport; editors pass it).
     #[arg(long)]
     pub stdio: bool,
 }
 
-pub fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(_args: Args, _ui: Ui) -> Result<(), Error> {
     stepbook::lsp::server::run(|| std::io::stdin().lock(), || std::io::stdout().lock())
 }

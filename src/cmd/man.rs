@@ -9,14 +9,14 @@ use super::{Cli, Ui};
 use stepbook::Error;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Write `stepbook.1` and a page per command (`stepbook-build.1`, …) into this folder
     /// (made if missing; existing pages are replaced). Without it, `stepbook.1` goes to stdout.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 }
 
-pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let cmd = Cli::command();
     let Some(dir) = args.out_dir else {
         let mut page = Vec::new();

@@ -1,22 +1,22 @@
 //! CLI: the command-line interface (clap) and one module per subcommand. A module of the binary
 //! (`src/main.rs`), not of the library: it reaches the library as `stepbook::`.
 
-pub mod build;
-pub mod check;
-pub mod completions;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod completions;
 #[cfg(feature = "pdf")]
-pub mod handouts;
-pub mod import;
-pub mod init;
-pub mod lint;
+pub(crate) mod handouts;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod lint;
 #[cfg(feature = "lsp")]
-pub mod lsp;
-pub mod man;
-pub mod schema;
+pub(crate) mod lsp;
+pub(crate) mod man;
+pub(crate) mod schema;
 #[cfg(feature = "serve")]
-pub mod serve;
+pub(crate) mod serve;
 #[cfg(feature = "watch")]
-pub mod watch;
+pub(crate) mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -43,7 +43,7 @@ Docs: see README.md, or `stepbook <command> --help`.";
 /// Markdown, and printable checklists.
 #[derive(Debug, Parser)]
 #[command(name = "stepbook", version, after_help = AFTER_HELP, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// When to colour diagnostics.
@@ -55,7 +55,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// Colour when stderr is a terminal and NO_COLOR is not set.
     Auto,
     Always,
@@ -64,7 +64,7 @@ pub enum ColorChoice {
 
 impl ColorChoice {
     /// Whether diagnostics on stderr get colour.
-    pub fn enabled(self) -> bool {
+    pub(crate) fn enabled(self) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -77,7 +77,7 @@ impl ColorChoice {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create a new book: book.toml, an example guide that uses every field, the JSON Schema
     /// for editors and a .gitignore.
     ///
@@ -171,7 +171,7 @@ const LEFT_OUT: [(&str, bool); 4] = [
 ];
 
 /// For a command line naming a command this build left out, the error that says so.
-pub fn left_out(e: &clap::Error) -> Option<String> {
+pub(crate) fn left_out(e: &clap::Error) -> Option<String> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     if e.kind() != ErrorKind::InvalidSubcommand {
         return None;
@@ -192,14 +192,14 @@ pub fn left_out(e: &clap::Error) -> Option<String> {
 
 /// Settings every command shares.
 #[derive(Debug, Clone, Copy)]
-pub struct Ui {
+pub(crate) struct Ui {
     pub color: bool,
     pub quiet: bool,
 }
 
 impl Ui {
     /// Prints diagnostics (and their summary) to stderr.
-    pub fn report(&self, diagnostics: &Diagnostics, sources: &Sources) {
+    pub(crate) fn report(&self, diagnostics: &Diagnostics, sources: &Sources) {
         if !diagnostics.is_empty() {
             eprint!("{}", diagnostics.render(sources, self.color));
         }
@@ -207,7 +207,7 @@ impl Ui {
 
     /// One line per rebuild with its time, or the problems that stopped it.
     #[cfg(feature = "watch")]
-    pub fn rebuilt(&self, outcome: &Result<stepbook::watch::Rebuilt, Error>) {
+    pub(crate) fn rebuilt(&self, outcome: &Result<stepbook::watch::Rebuilt, Error>) {
         match outcome {
             Ok(r) => {
                 self.report(&r.diagnostics, &r.sources);
@@ -221,7 +221,7 @@ impl Ui {
     }
 
     /// A progress or summary line, to stderr.
-    pub fn status(&self, line: &str) {
+    pub(crate) fn status(&self, line: &str) {
         if !self.quiet {
             // Lines name paths and values from the command line: no raw escape reaches the
             // terminal.
@@ -235,7 +235,7 @@ impl Ui {
 /// A reader that went away (`stepbook check --format json | head -c 100`) is not a failure of
 /// the command: the rest is dropped quietly and the command ends with the code its result
 /// gives. Any other write failure (a full disk, `> /dev/full`) is a one-line error, exit 1.
-pub fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
@@ -248,7 +248,7 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<(), Error> {
+pub(crate) fn run(cli: Cli) -> Result<(), Error> {
     let ui = Ui {
         color: cli.color.enabled(),
         quiet: cli.quiet,
@@ -276,7 +276,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 /// A flag set when the user presses Ctrl-C (SIGINT) or the process gets SIGTERM, so long-running
 /// commands can finish what they are writing and stop cleanly.
 #[cfg(feature = "watch")]
-pub fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+pub(crate) fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     use std::sync::atomic::{AtomicBool, Ordering};
     let flag = std::sync::Arc::new(AtomicBool::new(false));
     let set = flag.clone();
@@ -314,7 +314,7 @@ pub fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
 
 /// The `--dest-dir` option of the commands that write the output.
 #[derive(Debug, Clone, clap::Args)]
-pub struct DestDir {
+pub(crate) struct DestDir {
     /// Write the output here instead of `build-dir` from book.toml.
     #[arg(long, short = 'd', value_name = "DEST")]
     pub dest_dir: Option<PathBuf>,
@@ -322,7 +322,7 @@ pub struct DestDir {
 
 /// The book folder argument every command takes.
 #[derive(Debug, Clone, clap::Args)]
-pub struct BookDir {
+pub(crate) struct BookDir {
     /// The book's folder, holding book.toml.
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -340,7 +340,7 @@ pub struct BookDir {
 
 impl BookDir {
     /// The profiles and variables chosen on the command line.
-    pub fn selection(&self) -> stepbook::book::Selection {
+    pub(crate) fn selection(&self) -> stepbook::book::Selection {
         stepbook::book::Selection {
             profiles: self.profiles.clone(),
             set: self.set.iter().cloned().collect(),
@@ -348,7 +348,7 @@ impl BookDir {
     }
 
     /// [`BookDir::selection`], for commands that show one profile (`watch`, `serve`, `lint`).
-    pub fn selection_of_one(&self) -> Result<stepbook::book::Selection, stepbook::Error> {
+    pub(crate) fn selection_of_one(&self) -> Result<stepbook::book::Selection, stepbook::Error> {
         if self.profiles.len() > 1 {
             return Err(stepbook::diag::Failure::new(format!(
                 "this command shows one profile at a time; `--profile` was given {} times",
@@ -361,7 +361,7 @@ impl BookDir {
     }
 
     /// Opens the book with the command line's selection.
-    pub fn open(&self) -> Result<stepbook::Book, stepbook::Error> {
+    pub(crate) fn open(&self) -> Result<stepbook::Book, stepbook::Error> {
         stepbook::Book::open_with(&self.dir, &self.selection())
     }
 }

@@ -4,13 +4,13 @@ use super::Ui;
 use stepbook::Error;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Print the schema of book.toml instead of the guide files'.
     #[arg(long)]
     pub config: bool,
 }
 
-pub fn run(args: Args, _ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, _ui: Ui) -> Result<(), Error> {
     let schema = if args.config {
         stepbook::config::config_schema()
     } else {

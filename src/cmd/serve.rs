@@ -7,7 +7,7 @@ use stepbook::serve::ServeOptions;
 use stepbook::watch::WatchOptions;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub book: BookDir,
     /// Port to listen on; 0 picks a free one.
@@ -32,7 +32,7 @@ pub struct Args {
     pub allow_host: Vec<String>,
 }
 
-pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let opts = ServeOptions {
         bind: args.bind,
         port: args.port,

@@ -5,7 +5,7 @@ use stepbook::Error;
 use stepbook::watch::WatchOptions;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub book: BookDir,
     #[command(flatten)]
@@ -16,7 +16,7 @@ pub struct Args {
     pub poll: bool,
 }
 
-pub fn run(args: Args, ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let opts = WatchOptions {
         poll: args.poll,
         dest_dir: args.dest.dest_dir,

@@ -5,13 +5,13 @@
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic, Fix};
-use crate::node::{Node, Value, Written};
+use crate::source::node::{Node, Value, Written};
 
 /// The most languages a book may declare: every page links every language, so 3,000 tables
 /// and one guide wrote 1.4 GB.
-pub const MAX_LANGUAGES: usize = 64;
+pub(super) const MAX_LANGUAGES: usize = 64;
 
-pub fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
+pub(super) fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
     let Some(Value::Map(langs)) = get(Some(tree), "languages").map(|n| &n.value) else {
         return;
     };

@@ -14,8 +14,8 @@ mod agenda;
 mod languages;
 mod profiles;
 mod rules;
-use crate::node;
-use crate::shape::{self, Flavor};
+use crate::source::node;
+use crate::source::shape::{self, Flavor};
 pub use agenda::{AgendaOutput, ClockTime};
 pub use rules::{base_url_ok, exclude_glob, inside_book, plain_name, real_dir_inside};
 

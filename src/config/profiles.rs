@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic, Fix};
-use crate::node::{Node, Value, Written};
+use crate::source::node::{Node, Value, Written};
 
 /// A profile name or tag: lowercase letters, digits and `-` (profile names are folder names).
-pub fn valid_tag(s: &str) -> bool {
+pub(super) fn valid_tag(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && s.chars()
@@ -22,7 +22,7 @@ fn get<'a>(n: Option<&'a Node>, key: &str) -> Option<&'a Node> {
     }
 }
 
-pub fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
+pub(super) fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
     variable_names(get(Some(tree), "variables"), "", display, diags);
     let profiles = get(Some(tree), "profiles");
     let mut declared = Vec::new();
@@ -69,7 +69,7 @@ pub fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
 }
 
 /// A profile a build names (the string at `span`) that book.toml does not declare.
-pub fn unknown_profile(
+pub(super) fn unknown_profile(
     name: &str,
     declared: &[String],
     display: &Path,

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic, Fix};
-use crate::node::{self, Written};
+use crate::source::node::{self, Written};
 
 /// Checks the rules on book.toml's tree; `root` is the book folder (canonical).
-pub fn check(tree: &node::Node, display: &Path, root: &Path, diags: &mut Vec<Diagnostic>) {
+pub(super) fn check(tree: &node::Node, display: &Path, root: &Path, diags: &mut Vec<Diagnostic>) {
     let table = |name: &str| match &tree.value {
         node::Value::Map(m) => m.iter().find(|(k, _)| k.name == name).map(|(_, v)| v),
         _ => None,

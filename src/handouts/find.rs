@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostics, Failure, Sources};
-use crate::load::{self, LoadedGuide};
+use crate::source::load::{self, LoadedGuide};
 use crate::validate::{self, Languages};
 use crate::{book::Book, error::Error};
 

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crate::diag::{Code, Diagnostic, Failure, Sources};
 use crate::error::Error;
-use crate::load::LoadedGuide;
-use crate::roster::Roster;
+use crate::handouts::roster::Roster;
+use crate::source::load::LoadedGuide;
 use crate::validate::{self, Asset, Resolved};
 use crate::variant::Variant;
 use crate::{book::Book, pipeline};
@@ -21,15 +21,16 @@ pub(super) fn read_roster(
     sources: &mut Sources,
 ) -> Result<(Roster, Vec<Diagnostic>), Error> {
     let shown = path.to_path_buf();
-    let text =
-        crate::safe_fs::read_regular_text(path, crate::roster::MAX_ROSTER_BYTES).map_err(|e| {
-            Failure::new(format!("cannot read the roster `{}`: {e}", path.display()))
-                .help("give a UTF-8 CSV file (at most 64 MiB) with a header row")
-        })?;
+    let text = crate::safe_fs::read_regular_text(path, crate::handouts::roster::MAX_ROSTER_BYTES)
+        .map_err(|e| {
+        Failure::new(format!("cannot read the roster `{}`: {e}", path.display()))
+            .help("give a UTF-8 CSV file (at most 64 MiB) with a header row")
+    })?;
     let text = text.trim_start_matches('\u{feff}');
     sources.insert(shown.clone(), std::sync::Arc::from(text));
-    let roster = crate::roster::parse(text, &shown).map_err(|d| super::content(d, sources))?;
-    let (errors, warnings) = crate::roster::check(&roster, used);
+    let roster =
+        crate::handouts::roster::parse(text, &shown).map_err(|d| super::content(d, sources))?;
+    let (errors, warnings) = crate::handouts::roster::check(&roster, used);
     if !errors.is_empty() {
         return Err(super::content(errors, sources));
     }

@@ -9,7 +9,7 @@ use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, 
 
 /// A block of the document and the bytes it covers.
 #[derive(Debug)]
-pub struct Block {
+pub(super) struct Block {
     pub kind: Kind,
     pub range: Range<usize>,
     pub children: Vec<Block>,
@@ -22,7 +22,7 @@ pub struct Block {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
+pub(super) enum Kind {
     Document,
     Paragraph,
     Heading(u8),
@@ -34,7 +34,7 @@ pub enum Kind {
 }
 
 /// Parses Markdown into its block tree.
-pub fn blocks(text: &str) -> Block {
+pub(super) fn blocks(text: &str) -> Block {
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -190,7 +190,7 @@ fn heading_level(l: HeadingLevel) -> u8 {
 
 /// The source of a block, with the indentation of its continuation lines removed (as deep as
 /// the column its first line starts at) so it reads as Markdown on its own.
-pub fn source(text: &str, range: &Range<usize>) -> String {
+pub(super) fn source(text: &str, range: &Range<usize>) -> String {
     let start = range.start.min(text.len());
     let end = range.end.clamp(start, text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);

@@ -14,13 +14,13 @@ pub(super) fn front_matter(text: &mut String, out: &mut Imported) -> Option<Stri
     let after = rest.get(end + 5..).unwrap_or("").to_owned();
     // Keep the line numbers of the body right: the front matter becomes blank lines.
     *text = format!("{}{after}", "\n".repeat(lines));
-    let tree = crate::node::parse_yaml(&yaml).ok()?;
+    let tree = crate::source::node::parse_yaml(&yaml).ok()?;
     let mut unmapped = false;
     let mut title = None;
-    let mut walk = |key: &str, v: &crate::node::Node, line: usize, out: &mut Imported| {
+    let mut walk = |key: &str, v: &crate::source::node::Node, line: usize, out: &mut Imported| {
         let s = match &v.value {
-            crate::node::Value::Str(s) => s.clone(),
-            crate::node::Value::Num { text, .. } => text.clone(),
+            crate::source::node::Value::Str(s) => s.clone(),
+            crate::source::node::Value::Num { text, .. } => text.clone(),
             _ => return false,
         };
         match key {
@@ -34,14 +34,14 @@ pub(super) fn front_matter(text: &mut String, out: &mut Imported) -> Option<Stri
         }
         true
     };
-    if let crate::node::Value::Map(entries) = &tree.value {
+    if let crate::source::node::Value::Map(entries) = &tree.value {
         for (k, v) in entries {
             let line = yaml[..k.span.start].matches('\n').count() + 2;
             if walk(&k.name, v, line, out) {
                 continue;
             }
             // Nested `wts:` / `lab:` tables of lab platforms hold the same keys.
-            if let crate::node::Value::Map(inner) = &v.value {
+            if let crate::source::node::Value::Map(inner) = &v.value {
                 for (ik, iv) in inner {
                     let line = yaml[..ik.span.start].matches('\n').count() + 2;
                     unmapped |= !walk(&ik.name, iv, line, out);
@@ -372,7 +372,7 @@ pub(super) fn amount(text: &str) -> Option<String> {
 
 /// A wait said in words stepbook cannot turn into a duration ("a few minutes", "a couple of
 /// minutes", "several minutes"), for a warning: the author decides.
-pub fn vague_wait(text: &str) -> Option<&'static str> {
+pub(super) fn vague_wait(text: &str) -> Option<&'static str> {
     let lower = text.to_lowercase();
     [
         "a few minutes",

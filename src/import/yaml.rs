@@ -188,9 +188,9 @@ fn plain_ok(s: &str) -> bool {
         return false;
     }
     // Scalars YAML would read as something else (`true`, `12`, `~`).
-    match crate::node::parse_yaml(&format!("k: {s}")).map(|n| n.value) {
-        Ok(crate::node::Value::Map(m)) => {
-            matches!(m.first().map(|(_, v)| &v.value), Some(crate::node::Value::Str(v)) if v == s)
+    match crate::source::node::parse_yaml(&format!("k: {s}")).map(|n| n.value) {
+        Ok(crate::source::node::Value::Map(m)) => {
+            matches!(m.first().map(|(_, v)| &v.value), Some(crate::source::node::Value::Str(v)) if v == s)
         }
         _ => false,
     }
@@ -236,12 +236,12 @@ mod tests {
         ] {
             let mut out = String::new();
             field(&mut out, 0, "k", s);
-            let tree = crate::node::parse_yaml(&out).unwrap();
-            let crate::node::Value::Map(m) = tree.value else {
+            let tree = crate::source::node::parse_yaml(&out).unwrap();
+            let crate::source::node::Value::Map(m) = tree.value else {
                 panic!()
             };
             let v = match &m[0].1.value {
-                crate::node::Value::Str(v) => v.clone(),
+                crate::source::node::Value::Str(v) => v.clone(),
                 other => panic!("{s:?} read back as {other:?} from {out}"),
             };
             assert_eq!(v, s, "{out}");
@@ -249,11 +249,15 @@ mod tests {
         let text = "line one\n\n    indented code\nlast";
         let mut out = String::new();
         field(&mut out, 0, "k", text);
-        let tree = crate::node::parse_yaml(&out).unwrap();
-        let crate::node::Value::Map(m) = tree.value else {
+        let tree = crate::source::node::parse_yaml(&out).unwrap();
+        let crate::source::node::Value::Map(m) = tree.value else {
             panic!()
         };
-        assert_eq!(m[0].1.value, crate::node::Value::Str(text.into()), "{out}");
+        assert_eq!(
+            m[0].1.value,
+            crate::source::node::Value::Str(text.into()),
+            "{out}"
+        );
     }
 }
 
@@ -304,14 +308,14 @@ mod property {
                 std::path::Path::new("content"),
             );
             let yaml = to_yaml(&g, None, "g.md");
-            let tree =
-                crate::node::parse_yaml(&yaml).unwrap_or_else(|e| panic!("{}: {yaml}", e.message));
+            let tree = crate::source::node::parse_yaml(&yaml)
+                .unwrap_or_else(|e| panic!("{}: {yaml}", e.message));
             let mut problems = Vec::new();
-            crate::shape::check(
+            crate::source::shape::check(
                 &tree,
                 crate::schema::guide_schema(),
                 std::path::Path::new("g.yaml"),
-                crate::shape::Flavor::Yaml,
+                crate::source::shape::Flavor::Yaml,
                 &mut problems,
             );
             let wrong: Vec<_> = problems

@@ -34,7 +34,7 @@ struct Entry {
 }
 
 /// The cache of one book.
-pub struct Cache {
+pub(super) struct Cache {
     path: PathBuf,
     max_age: Duration,
     stored: Stored,
@@ -46,14 +46,14 @@ fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-pub fn key(url: &str, image: bool) -> String {
+pub(super) fn key(url: &str, image: bool) -> String {
     format!("{} {url}", if image { "image" } else { "link" })
 }
 
 impl Cache {
     /// Opens the cache in `dir`; a missing, unreadable, oversized or old-format file, or one
     /// that is not a regular file, is an empty cache. A `dir` that is a link is not read.
-    pub fn open(dir: &Path, max_age: Duration) -> Cache {
+    pub(super) fn open(dir: &Path, max_age: Duration) -> Cache {
         let path = dir.join(FILE);
         let stored = (!is_link(dir))
             .then(|| crate::safe_fs::read_regular(&path, MAX_BYTES).ok())
@@ -69,14 +69,14 @@ impl Cache {
     }
 
     /// A good result younger than the maximum age.
-    pub fn get(&self, url: &str, image: bool) -> Option<Verdict> {
+    pub(super) fn get(&self, url: &str, image: bool) -> Option<Verdict> {
         let e = self.stored.entries.get(&key(url, image))?;
         (fresh(e.checked, now(), self.max_age.as_secs()) && e.verdict.is_good())
             .then(|| e.verdict.clone())
     }
 
     /// Records a result: good ones are kept, a failure removes an older good one.
-    pub fn put(&mut self, url: &str, image: bool, verdict: &Verdict) {
+    pub(super) fn put(&mut self, url: &str, image: bool, verdict: &Verdict) {
         let k = key(url, image);
         if verdict.is_good() {
             self.stored.entries.insert(
@@ -92,7 +92,7 @@ impl Cache {
     }
 
     /// Writes the cache (atomically), dropping expired entries.
-    pub fn save(&mut self) -> anyhow::Result<()> {
+    pub(super) fn save(&mut self) -> anyhow::Result<()> {
         use anyhow::Context;
         let max = self.max_age.as_secs();
         let t = now();

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use crate::config::{LintLevel, LintTable};
 use crate::diag::{Diagnostic, Diagnostics, Severity, Sources};
-use crate::load::LoadedGuide;
 use crate::model::{Screenshot, Sp};
+use crate::source::load::LoadedGuide;
 use crate::validate::{CheckedGuide, CheckedStep, Image, Resolved, ResolvedStep};
 use crate::{book::Book, error::Error};
 

@@ -17,13 +17,13 @@ use serde_json::{Value, json};
 use crate::lsp::rpc::{self, Frame};
 
 /// The server's end: messages from the editor, and a way to answer.
-pub struct Conn {
+pub(super) struct Conn {
     out: mpsc::SyncSender<Vec<u8>>,
     pub receiver: mpsc::Receiver<Message>,
 }
 
 /// The writer thread, joined once the last answer is written.
-pub struct Io {
+pub(super) struct Io {
     out: mpsc::SyncSender<Vec<u8>>,
     writer: JoinHandle<()>,
 }
@@ -31,7 +31,7 @@ pub struct Io {
 impl Conn {
     /// The transport over the streams `input` and `output` open (`stepbook lsp`: stdin and
     /// stdout), each opened on its own thread (a locked stdin cannot be sent to one).
-    pub fn new<R, W>(
+    pub(super) fn new<R, W>(
         input: impl FnOnce() -> R + Send + 'static,
         output: impl FnOnce() -> W + Send + 'static,
     ) -> (Conn, Io)
@@ -67,7 +67,7 @@ impl Conn {
     }
 
     /// Sends a message to the editor (nothing if it is gone).
-    pub fn send(&self, m: impl Into<Message>) {
+    pub(super) fn send(&self, m: impl Into<Message>) {
         let mut bytes = Vec::new();
         if m.into().write(&mut bytes).is_ok() {
             let _ = self.out.send(bytes);
@@ -76,7 +76,7 @@ impl Conn {
 
     /// Waits for `initialize`, answering other requests that the server is not initialized
     /// (-32002); `None` if the editor left first.
-    pub fn initialize_start(&self) -> Option<(RequestId, Value)> {
+    pub(super) fn initialize_start(&self) -> Option<(RequestId, Value)> {
         loop {
             match self.receiver.recv().ok()? {
                 Message::Request(r) if r.method == "initialize" => return Some((r.id, r.params)),
@@ -92,7 +92,7 @@ impl Conn {
     }
 
     /// `shutdown` answered, then the `exit` awaited (at most 30 s): `true` if `req` was it.
-    pub fn handle_shutdown(&self, req: &Request) -> bool {
+    pub(super) fn handle_shutdown(&self, req: &Request) -> bool {
         if req.method != "shutdown" {
             return false;
         }
@@ -113,7 +113,7 @@ impl Conn {
 
 impl Io {
     /// Waits until everything sent has been written.
-    pub fn join(self) {
+    pub(super) fn join(self) {
         let _ = self.out.send(Vec::new());
         let _ = self.writer.join();
     }

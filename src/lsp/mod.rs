@@ -17,7 +17,7 @@ pub use workspace::{Analysis, Workspace};
 
 use crate::book::Book;
 use crate::diag::{Diagnostic, Fix, Severity};
-use crate::load::LoadedGuide;
+use crate::source::load::LoadedGuide;
 use crate::validate::{self, Resolved};
 
 /// An open guide, checked: the model, what validation resolved, its local images in order of

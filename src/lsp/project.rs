@@ -11,10 +11,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
-use crate::load::LoadedGuide;
 use crate::pipeline::{GuideInput, GuideTree, SourceGuide, Text, check_guide};
+use crate::source::load::LoadedGuide;
 use crate::validate::{self, Languages, Resolved};
-use crate::{book::Book, load};
+use crate::{book::Book, source::load};
 
 /// A book as the editor sees it.
 pub struct Project {

@@ -102,7 +102,7 @@ impl Workspace {
                 Some(text) => p.update(path, text),
                 // As the build reads guides: a link, a FIFO or a huge file is no guide (never
                 // waited on nor read whole).
-                None => match crate::load::read_guide(path) {
+                None => match crate::source::load::read_guide(path) {
                     Some(text) => p.update(path, &text),
                     None => {
                         p.remove(path);
@@ -257,7 +257,7 @@ impl Workspace {
         match self.docs.get(path) {
             Some(t) => Some(t.clone()),
             None if is_config(path) => read_config(path),
-            None => crate::load::read_guide(path).map(|t| t.to_string()),
+            None => crate::source::load::read_guide(path).map(|t| t.to_string()),
         }
     }
 }

@@ -113,12 +113,12 @@ impl Guide {
 #[cfg(test)]
 mod tests {
     use super::TextKind::{Inline, Markdown, Plain};
-    use crate::convert::FromNode;
+    use crate::source::convert::FromNode;
 
     #[test]
     fn every_text_field_is_visited_once_in_document_order_and_can_be_rewritten() {
         let yaml = "title: t\nsummary: s\naudience: a\nprerequisites: [p]\nobjectives: [o]\nnotes: [{kind: note, text: n}]\nconclusion: z\nsections:\n  - title: st\n    intro: i\n    notes: [{kind: tip, text: sn}]\n    steps:\n      - text: x\n        check: c\n        result: r\n        notes: [{kind: tip, text: xn}]\n        screenshots: [{src: a.png, alt: al, caption: ca}]\n        substeps:\n          - text: y\n";
-        let tree = crate::node::parse_yaml(yaml).unwrap();
+        let tree = crate::source::node::parse_yaml(yaml).unwrap();
         let mut guide = crate::model::Guide::from_node(&tree).unwrap();
         let mut seen = Vec::new();
         guide.visit_text(&mut |f, t| seen.push((t.value.clone(), f.name, f.kind)));

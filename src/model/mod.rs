@@ -2,7 +2,7 @@
 //!
 //! The serde attributes on these types (`deny_unknown_fields`, `default`, names) generate the
 //! JSON Schema (`stepbook schema`) that the loader checks every file against, reporting every
-//! problem at its place; [`crate::load`] then builds these types from the checked tree, keeping
+//! problem at its place; [`crate::source::load`] then builds these types from the checked tree, keeping
 //! each value's span. The converter (`convert.rs`) spells the keys by hand, so the schema and
 //! the model can disagree if one changes alone: `tests/cli/schema.rs` checks that the schema and
 //! `check` agree on every guide of the repository and the fixtures.
@@ -275,12 +275,12 @@ pub fn guide_schema() -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use crate::convert::FromNode;
+    use crate::source::convert::FromNode;
 
     #[test]
     fn markdown_fields_in_document_order() {
         let yaml = "title: T\nsummary: S\nprerequisites: [P]\nobjectives: [O]\nnotes:\n  - {kind: note, text: N}\nconclusion: Z\nsections:\n  - title: A\n    intro: I\n    notes: [{kind: tip, text: SN}]\n    steps:\n      - text: X\n        result: R\n        notes: [{kind: tip, text: XN}]\n        screenshots: [{src: a.png, alt: a, caption: C}]\n        substeps:\n          - text: Y\n";
-        let tree = crate::node::parse_yaml(yaml).unwrap();
+        let tree = crate::source::node::parse_yaml(yaml).unwrap();
         let guide = super::Guide::from_node(&tree).unwrap();
         let fields: Vec<(String, &str)> = guide
             .markdown_fields()

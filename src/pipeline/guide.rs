@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::book::Book;
 use crate::diag::Diagnostic;
-use crate::load::{self, LoadedGuide};
+use crate::source::load::{self, LoadedGuide};
 use crate::validate::{self, Resolved};
 use crate::variant::Variant;
 

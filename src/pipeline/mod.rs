@@ -81,7 +81,7 @@ impl Book {
     pub fn check_visiting<T: Send>(
         &self,
         v: &Variant,
-        visit: impl Fn(&crate::load::LoadedGuide, &crate::validate::Resolved) -> T + Sync,
+        visit: impl Fn(&crate::source::load::LoadedGuide, &crate::validate::Resolved) -> T + Sync,
     ) -> Result<(Checked, Vec<T>), Error> {
         let (mut checked, visits) = stream::check_with(self, v, visit)?;
         checked.diagnostics.extend(self.untranslated_strings());

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use super::guide::{GuideCheck, GuideInput, GuideTree, Text, check_guide};
 use crate::diag::{Diagnostic, Diagnostics, Sources};
-use crate::load::LoadedGuide;
 use crate::output::{MARKER, Target, write_files};
 use crate::render::{Engine, GuideOut, NavLink, Neighbours, Pages};
+use crate::source::load::LoadedGuide;
 use crate::validate::Resolved;
-use crate::{book::Book, error::Error, load, validate};
+use crate::{book::Book, error::Error, source::load, validate};
 
 /// A finished build, kept for rebuilding one guide at a time.
 pub struct Built {

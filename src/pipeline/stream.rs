@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::guide::{GuideCheck, GuideInput, GuideTree, SourceGuide, Text, check_guide};
 use crate::diag::{Code, Diagnostic, Diagnostics, Failure, Sources};
-use crate::load::{self, LoadedGuide};
+use crate::source::load::{self, LoadedGuide};
 use crate::validate::{self, Asset, Languages, Resolved, translations};
 use crate::variant::Variant;
 use crate::{book::Book, diag::shown_path, error::Error};
@@ -118,7 +118,7 @@ struct FamilyChecked<T> {
 /// order, one for each of [`Checked::guides`]: `lint` looks at every guide this way without
 /// reading a large book twice. Its `Image::Local(i)` are the guide's own numbers, which
 /// [`Checked::asset_of`] turns into the book's.
-pub fn check_with<T: Send>(
+pub(super) fn check_with<T: Send>(
     book: &Book,
     variant: &Variant,
     visit: impl Fn(&LoadedGuide, &Resolved) -> T + Sync,
@@ -503,7 +503,7 @@ fn again(
 }
 
 /// W010: a book without guides.
-pub fn no_guides(book: &Book) -> Diagnostic {
+pub(super) fn no_guides(book: &Book) -> Diagnostic {
     Diagnostic::warning(
         Code::W010,
         shown_path(&book.shown_root, &book.config.book.src),

@@ -33,7 +33,7 @@ thread_local! {
 }
 
 /// Runs `f` (one render) with the deadline of one page set for this thread.
-pub fn with_deadline<T>(f: impl FnOnce() -> T) -> T {
+pub(super) fn with_deadline<T>(f: impl FnOnce() -> T) -> T {
     DEADLINE.with(|d| d.set(Some(Instant::now() + PAGE_BUDGET)));
     let out = f();
     DEADLINE.with(|d| d.set(None));
@@ -41,7 +41,7 @@ pub fn with_deadline<T>(f: impl FnOnce() -> T) -> T {
 }
 
 /// `range(end=…, start=0, step_by=1)` with the render's deadline checked on every call.
-pub fn range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
+pub(super) fn range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
     if cancelled() {
         return Err(tera::Error::message("stopped: the build was cancelled"));
     }

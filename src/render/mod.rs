@@ -325,7 +325,7 @@ fn typ_engine() -> tera::Tera {
 }
 
 /// The most bytes one template file may have (as a guide file).
-pub const MAX_TEMPLATE_BYTES: u64 = crate::load::MAX_GUIDE_BYTES;
+pub const MAX_TEMPLATE_BYTES: u64 = crate::source::load::MAX_GUIDE_BYTES;
 
 /// The most bytes one theme file (a stylesheet, script, font or picture) may have, and all of a
 /// theme's files together: they are held in memory and copied into every build.

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use super::entry::GuideEntry;
 use super::{Engine, Output, RenderCx, view};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::LoadedGuide;
 use crate::output::OutFile;
+use crate::source::load::LoadedGuide;
 use crate::validate::{Asset, Resolved};
 use crate::{book::Book, error::Error};
 

@@ -11,7 +11,7 @@ use crate::layout;
 use crate::output::OutFile;
 
 /// The size of one part of the index.
-pub const PART_BYTES: usize = 2 << 20;
+pub(super) const PART_BYTES: usize = 2 << 20;
 
 /// A guide's search entries as JSON, each `"label","anchor","text"` (the guide's number in the
 /// index goes before it when the index is written): the guide itself (its summary), its
@@ -22,7 +22,7 @@ pub const PART_BYTES: usize = 2 << 20;
 /// ([`Entries::spill`]): the index is written at the end, and a catalogue's entries are the
 /// largest thing that would otherwise grow with it.
 #[derive(Debug, Clone)]
-pub enum Entries {
+pub(super) enum Entries {
     Here(String),
     /// `len` bytes at `at` of a scratch file.
     Spilled {
@@ -70,7 +70,7 @@ impl Spill {
 }
 
 impl Entries {
-    pub fn of(g: &GuideView, t: &crate::i18n::Strings) -> Entries {
+    pub(super) fn of(g: &GuideView, t: &crate::i18n::Strings) -> Entries {
         // One string, entries apart by line breaks (JSON strings escape theirs): a guide's
         // entries stay in memory until the index is written.
         let mut out = String::new();
@@ -104,7 +104,7 @@ impl Entries {
     }
 
     /// Moves the entries into `file`.
-    pub fn spill(&mut self, file: &std::sync::Arc<Spill>) -> std::io::Result<()> {
+    pub(super) fn spill(&mut self, file: &std::sync::Arc<Spill>) -> std::io::Result<()> {
         if let Entries::Here(text) = self {
             let at = file.append(text.as_bytes())?;
             *self = Entries::Spilled {
@@ -147,7 +147,7 @@ fn json(s: &str) -> String {
 /// written: every guide once (`[title, page]`), then every entry as `[guide, label, anchor,
 /// text]`. When a part is full, it says there is more (`"more":true`), and `search.js` loads the
 /// next, `search-index-<n>.js`.
-pub fn files<'a>(
+pub(super) fn files<'a>(
     guides: impl Iterator<Item = (&'a str, &'a str, &'a Entries)>,
     lang: &str,
 ) -> Parts<'a> {
@@ -176,7 +176,7 @@ pub fn files<'a>(
 }
 
 /// The search index files of a language, each made when it is asked for.
-pub struct Parts<'a> {
+pub(super) struct Parts<'a> {
     /// The guides' list, until the first file is made.
     list: Option<String>,
     entries: Vec<&'a Entries>,

@@ -63,7 +63,7 @@ fn strip_port(host: &str) -> &str {
 }
 
 /// Refuses requests whose `Host` is not ours, before any handler sees them.
-pub async fn check_host(
+pub(super) async fn check_host(
     axum::extract::State(allowed): axum::extract::State<Arc<AllowedHosts>>,
     req: Request<Body>,
     next: axum::middleware::Next,
@@ -94,7 +94,7 @@ pub async fn check_host(
 }
 
 /// Accepts connections until `stop` is set, serving each with `router` under the limits above.
-pub async fn run(listener: TcpListener, router: Router, stop: Arc<AtomicBool>) {
+pub(super) async fn run(listener: TcpListener, router: Router, stop: Arc<AtomicBool>) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let service = TowerToHyperService::new(router);
     loop {

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::paths::FileIndex;
 use super::{Asset, GuideValidator, Image, Languages, Resolved, ResolvedStep};
 use crate::diag::{Code, Diagnostic};
-use crate::load::LoadedGuide;
+use crate::source::load::LoadedGuide;
 
 /// What validating one guide gives: its resolved facts (local images numbered in order of
 /// use), its problems, and the local images it uses in that order.

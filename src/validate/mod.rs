@@ -22,9 +22,9 @@ use std::sync::OnceLock;
 
 use crate::diag::Diagnostic;
 use crate::duration::{Duration, Wait};
-use crate::load::LoadedGuide;
 use crate::markdown;
 use crate::model::{Section, Sp, Step};
+use crate::source::load::LoadedGuide;
 
 /// Facts about a guide that rendering needs and validation already worked out.
 #[derive(Debug, Clone)]

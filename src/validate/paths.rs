@@ -3,7 +3,7 @@
 //! from an index of the book's files.
 
 use crate::diag::{Code, Fix, suggestion};
-use crate::node::Written;
+use crate::source::node::Written;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use super::{Resolved, ResolvedStep};
 use crate::diag::{Code, Diagnostic};
-use crate::load::LoadedGuide;
 use crate::model::{Only, Section, Sp, Step};
+use crate::source::load::LoadedGuide;
 
 /// The book's languages: `[book] language` and the codes of `[languages]`.
 #[derive(Debug, Clone, Default)]

@@ -73,7 +73,7 @@ pub fn classify(paths: &[PathBuf], root: &Path, src: &Path, dest: &Path) -> Chan
         {
             continue;
         }
-        if p.starts_with(src) && crate::load::is_guide_file(p) {
+        if p.starts_with(src) && crate::source::load::is_guide_file(p) {
             guides.insert(p.clone());
         } else if p == &root.join(crate::config::CONFIG_FILE)
             || p.starts_with(root.join(crate::layout::TEMPLATES_DIR))

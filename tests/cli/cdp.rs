@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-pub fn chromium() -> Option<&'static str> {
+pub(crate) fn chromium() -> Option<&'static str> {
     if std::env::var_os("STEPBOOK_SKIP_BROWSER").is_some() {
         eprintln!("STEPBOOK_SKIP_BROWSER is set: skipping the browser test");
         return None;
@@ -25,7 +25,7 @@ pub fn chromium() -> Option<&'static str> {
 }
 
 /// The flags headless Chromium needs as root on a closed network.
-pub const FLAGS: [&str; 8] = [
+pub(crate) const FLAGS: [&str; 8] = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -37,7 +37,7 @@ pub const FLAGS: [&str; 8] = [
 ];
 
 /// Runs headless Chromium with a fresh profile.
-pub fn headless(browser: &str, extra: &[&str], url: &str) -> std::process::Output {
+pub(crate) fn headless(browser: &str, extra: &[&str], url: &str) -> std::process::Output {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new("timeout")
         .arg("120")
@@ -57,7 +57,7 @@ pub fn headless(browser: &str, extra: &[&str], url: &str) -> std::process::Outpu
 }
 
 /// A headless Chromium driven over the DevTools protocol (a WebSocket on loopback).
-pub struct Cdp {
+pub(crate) struct Cdp {
     child: std::process::Child,
     ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>,
     next_id: u64,
@@ -65,7 +65,7 @@ pub struct Cdp {
 }
 
 impl Cdp {
-    pub fn open(browser: &str, url: &str) -> Cdp {
+    pub(crate) fn open(browser: &str, url: &str) -> Cdp {
         let profile = tempfile::tempdir().unwrap();
         let child = Command::new(browser)
             .args(FLAGS)
@@ -117,7 +117,7 @@ impl Cdp {
 
     /// Evaluates a JavaScript expression in the page (awaiting a promise) and returns its
     /// value.
-    pub fn eval(&mut self, expression: &str) -> serde_json::Value {
+    pub(crate) fn eval(&mut self, expression: &str) -> serde_json::Value {
         let v = self.call(
             "Runtime.evaluate",
             serde_json::json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
@@ -126,7 +126,7 @@ impl Cdp {
     }
 
     /// Sends a DevTools command and returns its result.
-    pub fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+    pub(crate) fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
         self.next_id += 1;
         let id = self.next_id;
         let msg = serde_json::json!({"id": id, "method": method, "params": params});
@@ -145,7 +145,7 @@ impl Cdp {
 
     /// Whether the page fits `width` pixels without scrolling sideways, once the new size has
     /// taken effect (the emulated size applies asynchronously: polled for up to 5 s).
-    pub fn fits(&mut self, width: u32) -> Result<(), String> {
+    pub(crate) fn fits(&mut self, width: u32) -> Result<(), String> {
         self.call(
             "Emulation.setDeviceMetricsOverride",
             serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}),
@@ -170,7 +170,7 @@ impl Cdp {
     }
 
     /// Waits until `expression` is true in the page.
-    pub fn wait_for(&mut self, expression: &str, what: &str) {
+    pub(crate) fn wait_for(&mut self, expression: &str, what: &str) {
         let start = std::time::Instant::now();
         while start.elapsed().as_secs() < 20 {
             if self.eval(expression) == serde_json::Value::Bool(true) {
@@ -185,7 +185,7 @@ impl Cdp {
 
 impl Cdp {
     /// Loads `url` in the page and waits until it has loaded.
-    pub fn goto(&mut self, url: &str) {
+    pub(crate) fn goto(&mut self, url: &str) {
         self.call("Page.navigate", serde_json::json!({ "url": url }));
         let wanted = serde_json::to_string(url).unwrap();
         self.wait_for(
@@ -196,7 +196,7 @@ impl Cdp {
 
     /// Runs axe-core (from npm, `tests/browser/`) on the page and returns its serious and
     /// critical violations, one line each: rule, impact, the elements.
-    pub fn axe(&mut self) -> Vec<String> {
+    pub(crate) fn axe(&mut self) -> Vec<String> {
         let v = self.call(
             "Runtime.evaluate",
             serde_json::json!({"expression": axe_source(), "returnByValue": true}),

@@ -5,7 +5,7 @@ mod bounds;
 mod data_loss;
 #[cfg(feature = "lsp")]
 mod editor;
-pub mod formats;
+pub(crate) mod formats;
 mod git;
 #[cfg(feature = "pdf")]
 mod handouts;

@@ -1,7 +1,7 @@
 //! `stepbook import`: the seed, the bundled guide's relation to it, lab dialects, and what it
 //! refuses to do.
 
-use stepbook::node::{Node, Value, parse_yaml};
+use stepbook::source::node::{Node, Value, parse_yaml};
 
 use crate::{Book, repo, run_in};
 

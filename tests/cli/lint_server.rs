@@ -9,21 +9,21 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A tiny HTTP/1.1 server on a free loopback port; counts requests per path.
-pub struct TestServer {
+pub(crate) struct TestServer {
     pub addr: SocketAddr,
     pub hits: Arc<Mutex<HashMap<String, usize>>>,
 }
 
 /// A 1×1 PNG.
-pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82";
+pub(crate) const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82";
 
 impl TestServer {
-    pub fn start() -> TestServer {
+    pub(crate) fn start() -> TestServer {
         TestServer::with_delay(Duration::ZERO)
     }
 
     /// Every answer waits `delay` first (the benchmark's slow server).
-    pub fn with_delay(delay: Duration) -> TestServer {
+    pub(crate) fn with_delay(delay: Duration) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
@@ -37,11 +37,11 @@ impl TestServer {
         TestServer { addr, hits }
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 
-    pub fn total_hits(&self) -> usize {
+    pub(crate) fn total_hits(&self) -> usize {
         self.hits.lock().unwrap().values().sum()
     }
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use stepbook::node::{Node, Value};
+use stepbook::source::node::{Node, Value};
 
 use crate::{repo, run_in};
 
@@ -32,7 +32,7 @@ fn guides_under(dir: &Path) -> Vec<std::path::PathBuf> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && stepbook::load::is_guide_file(e.path()))
+        .filter(|e| e.file_type().is_file() && stepbook::source::load::is_guide_file(e.path()))
         .map(|e| e.into_path())
         .collect()
 }
@@ -53,7 +53,7 @@ fn schema_and_check_agree_on_every_guide() {
         let Ok(text) = std::fs::read_to_string(file) else {
             continue;
         }; // not UTF-8
-        let Ok(tree) = stepbook::node::parse_yaml(&text) else {
+        let Ok(tree) = stepbook::source::node::parse_yaml(&text) else {
             continue;
         }; // not YAML
         if matches!(tree.value, Value::Null) {
@@ -61,11 +61,11 @@ fn schema_and_check_agree_on_every_guide() {
         }
         let valid = validator.is_valid(&to_json(&tree, ""));
         let mut shape = Vec::new();
-        stepbook::shape::check(
+        stepbook::source::shape::check(
             &tree,
             stepbook::guide_schema(),
             file,
-            stepbook::shape::Flavor::Yaml,
+            stepbook::source::shape::Flavor::Yaml,
             &mut shape,
         );
         assert_eq!(

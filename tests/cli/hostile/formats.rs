@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::Book;
 
 /// A book whose one guide has `n` steps, each with a placeholder that has no value (E021).
-pub fn book_with_problems(n: usize) -> Book {
+pub(crate) fn book_with_problems(n: usize) -> Book {
     let book = Book::bundled();
     std::fs::remove_dir_all(book.path().join("content")).unwrap();
     let mut guide = String::from("title: Many\nsections:\n  - title: S\n    steps:\n");

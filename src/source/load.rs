@@ -5,11 +5,11 @@ use crate::diag::Code;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::convert::FromNode;
 use crate::diag::{Diagnostic, line_col};
 use crate::model::Guide;
-use crate::node::{self, Value};
-use crate::shape::{self, Flavor};
+use crate::source::convert::FromNode;
+use crate::source::node::{self, Value};
+use crate::source::shape::{self, Flavor};
 
 /// A guide file larger than this is refused (a real guide is a few KiB).
 pub const MAX_GUIDE_BYTES: u64 = 2 * 1024 * 1024;

@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Failure, Fix};
-use crate::load::LoadedGuide;
 use crate::model::{Guide, Note, Only, Sp, Step, TextKind};
-use crate::node::Written;
+use crate::source::load::LoadedGuide;
+use crate::source::node::Written;
 use crate::variables::{self, Flavor, Problem, Vars};
 
 /// What one build renders: a profile (or none) and the variables it resolves with.

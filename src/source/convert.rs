@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use crate::model::{Guide, GuideVars, Note, NoteKind, Screenshot, Section, Sp, Step};
-use crate::node::{Node, Value};
+use crate::source::node::{Node, Value};
 
 /// Builds a model value from a node; `None` when the node has the wrong shape.
 pub trait FromNode: Sized {
@@ -99,7 +99,7 @@ impl FromNode for GuideVars {
 
 /// The entries of a mapping node.
 struct Fields<'a> {
-    entries: &'a [(crate::node::Key, Node)],
+    entries: &'a [(crate::source::node::Key, Node)],
     span: Range<usize>,
 }
 
@@ -224,13 +224,13 @@ impl FromNode for Screenshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::node::parse_yaml;
+    use crate::source::node::parse_yaml;
 
     /// Mutated guides never panic the loader: they parse, or fail with a message and a span
     /// inside the text.
     #[test]
     fn mutated_guides_never_panic() {
-        let base = include_str!("../content/azure-pass.yaml");
+        let base = include_str!("../../content/azure-pass.yaml");
         let pieces = [
             ":", "- ", "[", "]", "{", "}", "&a ", "*a", "!!str ", "|", ">", "'", "\"", "#", ",",
             "\n", "\t", "  ", "~", "é", "---\n", "? ",
@@ -241,11 +241,11 @@ mod tests {
             match parse_yaml(&text) {
                 Ok(tree) => {
                     let mut out = Vec::new();
-                    crate::shape::check(
+                    crate::source::shape::check(
                         &tree,
                         crate::schema::guide_schema(),
                         std::path::Path::new("g"),
-                        crate::shape::Flavor::Yaml,
+                        crate::source::shape::Flavor::Yaml,
                         &mut out,
                     );
                     let _ = Guide::from_node(&tree);

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value as Json;
 
 use crate::diag::{Diagnostic, Fix, did_you_mean};
-use crate::node::{Node, Value, Written};
+use crate::source::node::{Node, Value, Written};
 
 /// How paths are written in messages: `sections[0].steps[1]` for YAML, `[output.html]` for TOML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,7 +219,7 @@ impl<'a> Checker<'a> {
     /// A key a closed table does not have, with the fix to the nearest one it has.
     fn unknown_key(
         &mut self,
-        key: &crate::node::Key,
+        key: &crate::source::node::Key,
         props: &serde_json::Map<String, Json>,
         what: &str,
     ) {
@@ -252,7 +252,7 @@ impl<'a> Checker<'a> {
     fn object(
         &mut self,
         node: &Node,
-        entries: &[(crate::node::Key, Node)],
+        entries: &[(crate::source::node::Key, Node)],
         schema: &Json,
         path: &mut Vec<Seg>,
         name: Option<&str>,
@@ -339,7 +339,7 @@ fn describe_type(t: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::node::parse_yaml;
+    use crate::source::node::parse_yaml;
 
     fn run(text: &str) -> Vec<Diagnostic> {
         let node = parse_yaml(text).unwrap();

@@ -8,6 +8,7 @@ mod find;
 pub mod merge;
 pub mod output;
 mod prepare;
+pub mod roster;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -16,8 +17,8 @@ use rayon::prelude::*;
 
 use crate::config::Paper;
 use crate::diag::{Code, Diagnostic, Diagnostics, Failure, Sources};
-use crate::load::LoadedGuide;
 use crate::render::pdf::{self, markup, world};
+use crate::source::load::LoadedGuide;
 use crate::variables::Vars;
 use crate::{book::Book, error::Error, layout, render, validate, variant};
 
@@ -394,7 +395,7 @@ fn qr_path(url: &str) -> String {
 /// guide for the site's own address.
 fn too_long_for_qr(
     qr_fits: &HashMap<String, bool>,
-    roster: Option<&crate::roster::Roster>,
+    roster: Option<&crate::handouts::roster::Roster>,
     site: Option<&str>,
     guide: &std::path::Path,
 ) -> Vec<Diagnostic> {
