@@ -402,10 +402,14 @@ impl Reader<'_> {
         self.sections(blocks, j, carried);
     }
 
-    /// Title: the first level-1 heading (front matter title otherwise). Returns where the rest
-    /// of the document starts.
+    /// Title: the first level-1 heading (front matter title otherwise). When the front matter
+    /// names the lab and text comes before the first `#` heading (AI-900's "module 5": an
+    /// introduction and "## Before you start" above `# Explore generative AI with Bing` and
+    /// its steps), that heading opens a section and the text above it is the preamble.
+    /// Returns where the rest of the document starts.
     fn title(&mut self, blocks: &[Block], front_title: Option<String>) -> usize {
-        let Some(pos) = blocks.iter().position(|b| b.kind == Kind::Heading(1)) else {
+        let pos = blocks.iter().position(|b| b.kind == Kind::Heading(1));
+        let Some(pos) = pos.filter(|&p| p == 0 || front_title.is_none()) else {
             if let Some(t) = front_title {
                 self.out.title = t;
             }
