@@ -60,7 +60,8 @@ pub(super) fn check(tree: &Node, display: &Path, diags: &mut Vec<Diagnostic>) {
             continue;
         };
         for (key, _) in strings {
-            if keys.contains(&key.name.as_str()) {
+            if keys.contains(&key.name.as_str()) || key.name.starts_with(crate::i18n::COLUMN_PREFIX)
+            {
                 continue;
             }
             let d = Diagnostic::error(

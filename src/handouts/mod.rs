@@ -198,7 +198,10 @@ impl Page<'_> {
         let fields: Vec<serde_json::Value> = row
             .iter()
             .filter(|(k, _)| k.as_str() != "url")
-            .map(|(k, v)| serde_json::json!({ "name": k, "value": v }))
+            .map(|(k, v)| {
+                let label = self.lang.strings.column_label(k);
+                serde_json::json!({ "name": k, "label": label, "value": v })
+            })
             .collect();
         let event = g
             .variables

@@ -2,7 +2,7 @@
 //! 5 min", "Printable checklist", the reader's progress and buttons), from a table per language.
 //! Tables for en, de, fr, es, it, pt, nl, ja, zh and ko are built in; a book overrides any
 //! string in `[languages.<code>.strings]`. A language without a table falls back to English for
-//! what the book does not give.
+//! what the book does not give; so do `pt-PT` and `zh-TW`/`zh-Hant` (see [`other_variant`]).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -24,6 +24,10 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("ko", include_str!("ko.toml")),
 ];
 
+/// Strings named `column_<header>` label a roster column on handouts; a book may give one for
+/// any column, so every key with this prefix is valid in `[languages.<code>.strings]`.
+pub const COLUMN_PREFIX: &str = "column_";
+
 /// The languages with a built-in table.
 pub fn built_in_languages() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|(l, _)| *l)
@@ -37,11 +41,40 @@ fn parsed(lang: &str) -> Option<&'static BTreeMap<String, String>> {
             .map(|(_, text)| toml::from_str(text).expect("built-in strings table"))
             .collect()
     });
+    if other_variant(lang).is_some() {
+        return None;
+    }
     let base = lang.split(['-', '_']).next().unwrap_or(lang);
     BUILT_IN
         .iter()
         .position(|(l, _)| *l == base)
         .map(|i| &tables[i])
+}
+
+/// Why a built-in table does not serve `lang` though it is of its language: `pt` is Brazilian
+/// Portuguese (a reader in Portugal reads "cronómetro", "ecrã" and European forms of address),
+/// `zh` is Simplified Chinese (Taiwan, Hong Kong and Macao read Traditional characters). Those
+/// fall back to English with a warning (W017) saying so, rather than to the wrong variant.
+pub fn other_variant(lang: &str) -> Option<&'static str> {
+    let mut parts = lang.split(['-', '_']);
+    let base = parts.next().unwrap_or(lang).to_ascii_lowercase();
+    let rest: Vec<String> = parts.map(str::to_ascii_lowercase).collect();
+    let script = rest.first().filter(|p| p.len() == 4).map(String::as_str);
+    let region = rest
+        .get(usize::from(script.is_some()))
+        .filter(|p| p.len() == 2 || p.len() == 3)
+        .map(String::as_str);
+    match base.as_str() {
+        "pt" if region.is_some_and(|r| r != "br") => {
+            Some("the built-in `pt` table is Brazilian Portuguese")
+        }
+        "zh" if script == Some("hant")
+            || (script.is_none() && matches!(region, Some("tw" | "hk" | "mo"))) =>
+        {
+            Some("the built-in `zh` table is Simplified Chinese")
+        }
+        _ => None,
+    }
 }
 
 /// Every key of the interface text (the English table's).
@@ -128,6 +161,30 @@ impl Strings {
         }
     }
 
+    /// The sentence announcing a wait, whole: `Expect to wait up to 5 min.` (a wait with only
+    /// an upper bound: `expect_to_wait_up_to`, with the plain duration) or `Expect to wait
+    /// 2–5 min.` (a range: `expect_to_wait`). One sentence per form, as "up to" inside a
+    /// sentence's `{duration}` made it ungrammatical in most languages ("von bis zu 5 Min..").
+    pub fn wait_sentence(&self, w: &Wait) -> String {
+        match w.min {
+            None => self.fill(
+                "expect_to_wait_up_to",
+                &[("duration", &self.duration(w.max))],
+            ),
+            Some(_) => self.fill("expect_to_wait", &[("duration", &self.wait(w))]),
+        }
+    }
+
+    /// A handout's label for the roster column `column`: the string `column_<column>` (built
+    /// in for `name` and `code`; a book adds others in `[languages.<code>.strings]`), else the
+    /// column's header as the roster writes it.
+    pub fn column_label(&self, column: &str) -> String {
+        match self.map.get(&format!("{COLUMN_PREFIX}{column}")) {
+            Some(label) if !label.is_empty() => label.clone(),
+            _ => column.to_owned(),
+        }
+    }
+
     /// The whole table, for templates (`{{ t.printable_checklist }}`).
     pub fn table(&self) -> &BTreeMap<String, String> {
         &self.map
@@ -197,8 +254,10 @@ pub fn languages(
     for (i, code) in codes.enumerate() {
         let table = tables.get(&code).cloned().unwrap_or_default();
         let (strings, missing) = Strings::new(&code, &table.strings);
-        // A book of one language without a table is English-only by choice: nothing to say.
-        if !missing.is_empty() && (i > 0 || !tables.is_empty()) {
+        // A book of one language without a table is English-only by choice: nothing to say,
+        // unless the language has a table of another variant (`pt-PT`), which it used to get.
+        let said = i > 0 || !tables.is_empty() || other_variant(&code).is_some();
+        if !missing.is_empty() && said {
             incomplete.push((code.clone(), missing));
         }
         let name = table.name.clone().unwrap_or_else(|| match parsed(&code) {
@@ -341,14 +400,14 @@ mod tests {
         let en = Strings::english();
         assert_eq!(en.count("steps", 1), "1 step");
         assert_eq!(en.count("steps", 13), "13 steps");
-        assert_eq!(en.duration(Duration(5400)), "1 h 30 min");
+        assert_eq!(en.duration(Duration(5400)), "1\u{a0}h 30\u{a0}min");
         let de = Strings::new("de", &BTreeMap::new()).0;
         assert_eq!(de.count("steps", 13), "13 Schritte");
-        assert_eq!(de.wait(&Wait::parse("5m").unwrap()), "bis zu 5 Min.");
-        assert_eq!(de.wait(&Wait::parse("2m-5m").unwrap()), "2–5 Min.");
+        assert_eq!(de.wait(&Wait::parse("5m").unwrap()), "bis zu 5\u{a0}Min.");
+        assert_eq!(de.wait(&Wait::parse("2m-5m").unwrap()), "2–5\u{a0}Min.");
         let ja = Strings::new("ja", &BTreeMap::new()).0;
         assert_eq!(ja.count("steps", 1), "1 ステップ");
-        assert_eq!(ja.duration(Duration(5400)), "1 時間 30 分");
+        assert_eq!(ja.duration(Duration(5400)), "1\u{a0}時間 30\u{a0}分");
         let pt_br = Strings::new("pt-BR", &BTreeMap::new());
         assert_eq!(pt_br.0.get("wait"), "Espera");
         assert!(pt_br.1.is_empty());
@@ -362,6 +421,213 @@ mod tests {
         assert_eq!(sv.get("wait"), "Väntar");
         assert_eq!(sv.get("result"), "Result");
         assert!(missing.contains(&"result".to_owned()) && !missing.contains(&"wait".to_owned()));
+    }
+
+    fn table(lang: &str) -> Strings {
+        Strings::new(lang, &BTreeMap::new()).0
+    }
+
+    /// Issue #30: `{duration}` held "up to" inside a sentence that had its own preposition and
+    /// full stop ("von bis zu 5 Min..", "une attente de jusqu’à 5 min", "最大 5 分 ほど").
+    /// Each language's whole sentence, for a wait with an upper bound and for a range.
+    #[test]
+    fn the_wait_sentence_is_whole_in_every_language() {
+        let expected = [
+            (
+                "en",
+                "Expect to wait up to 5 min.",
+                "Expect to wait 2–5 min.",
+            ),
+            (
+                "de",
+                "Rechnen Sie mit bis zu 5 Min. Wartezeit.",
+                "Rechnen Sie mit 2–5 Min. Wartezeit.",
+            ),
+            (
+                "fr",
+                "Prévoyez jusqu’à 5 min d’attente.",
+                "Prévoyez 2–5 min d’attente.",
+            ),
+            (
+                "es",
+                "Cuente con una espera de hasta 5 min.",
+                "Cuente con una espera de 2–5 min.",
+            ),
+            (
+                "it",
+                "Prevedi fino a 5 min di attesa.",
+                "Prevedi 2–5 min di attesa.",
+            ),
+            (
+                "pt",
+                "Conte com uma espera de até 5 min.",
+                "Conte com uma espera de 2–5 min.",
+            ),
+            (
+                "nl",
+                "Reken op een wachttijd van maximaal 5 min.",
+                "Reken op een wachttijd van 2–5 min.",
+            ),
+            (
+                "ja",
+                "最大 5 分待つことがあります。",
+                "2–5 分ほど待つことがあります。",
+            ),
+            ("zh", "预计最多需要等待 5 分钟。", "预计需要等待 2–5 分钟。"),
+            (
+                "ko",
+                "최대 5분 기다려야 할 수 있습니다.",
+                "2–5분 정도 기다려야 할 수 있습니다.",
+            ),
+        ];
+        assert_eq!(expected.len(), built_in_languages().count());
+        let (upper, range) = (Wait::parse("5m").unwrap(), Wait::parse("2m-5m").unwrap());
+        for (lang, up, between) in expected {
+            let t = table(lang);
+            // Written with plain spaces above; between number and unit they are non-breaking.
+            let nb = |s: &str| {
+                let mut out = String::new();
+                let mut chars = s.chars().peekable();
+                while let Some(c) = chars.next() {
+                    out.push(c);
+                    if c.is_ascii_digit() && chars.peek() == Some(&' ') {
+                        chars.next();
+                        out.push('\u{a0}');
+                    }
+                }
+                out
+            };
+            assert_eq!(t.wait_sentence(&upper), nb(up), "{lang}");
+            assert_eq!(t.wait_sentence(&range), nb(between), "{lang}");
+            for sentence in [t.wait_sentence(&upper), t.wait_sentence(&range)] {
+                assert!(!sentence.contains(".."), "{lang}: {sentence}");
+            }
+        }
+        // A longer range keeps its units on both ends.
+        assert_eq!(
+            table("en").wait_sentence(&Wait::parse("30m-1h30m").unwrap()),
+            "Expect to wait 30\u{a0}min – 1\u{a0}h 30\u{a0}min."
+        );
+    }
+
+    /// Issue #30: a number and its unit never part at a line's end, in any language.
+    #[test]
+    fn numbers_and_units_are_held_together() {
+        for lang in built_in_languages() {
+            let t = table(lang);
+            for text in [
+                t.duration(Duration(5410)),
+                t.wait(&Wait::parse("2m-5m").unwrap()),
+                t.fill("progress_left", &[("minutes", "15")]),
+            ] {
+                let b = text.as_bytes();
+                let loose = (1..b.len()).any(|i| b[i] == b' ' && b[i - 1].is_ascii_digit());
+                assert!(!loose, "{lang}: {text:?}");
+            }
+        }
+    }
+
+    /// Issue #30: the punctuation around a label is the table's: French puts a non-breaking
+    /// space before a colon, Japanese and Chinese use full-width forms.
+    #[test]
+    fn labels_take_their_punctuation_from_the_table() {
+        let colon = |lang: &str, key: &str| {
+            let t = table(lang);
+            t.fill("label_colon", &[("label", t.get(key))])
+        };
+        let paren = |lang: &str| {
+            let t = table(lang);
+            t.fill("parenthesized", &[("text", t.get("optional"))])
+        };
+        assert_eq!(colon("en", "important"), "Important:");
+        assert_eq!(colon("fr", "important"), "Important\u{a0}:");
+        assert_eq!(colon("ja", "note"), "メモ：");
+        assert_eq!(colon("zh", "note"), "备注：");
+        assert_eq!(paren("en"), "(optional)");
+        assert_eq!(paren("ja"), "（任意）");
+        assert_eq!(paren("zh"), "（可选）");
+        for key in ["checklist_title", "agenda_title", "waits", "timer_up"] {
+            let fr = table("fr").get(key).to_owned();
+            assert!(
+                fr.contains("\u{a0}:") && !fr.contains(" :"),
+                "fr.{key}: {fr}"
+            );
+            for lang in ["ja", "zh"] {
+                let v = table(lang).get(key).to_owned();
+                assert!(!v.contains(':'), "{lang}.{key}: {v}");
+            }
+        }
+    }
+
+    /// Issue #30: words a translator found wrong.
+    #[test]
+    fn words_a_translator_corrected() {
+        assert_eq!(table("zh").get("note"), "备注");
+        assert_eq!(table("zh").get("caution"), "注意");
+        assert_eq!(table("nl").get("progress_reset"), "Wissen");
+        assert_eq!(table("es").get("progress_reset"), "Restablecer");
+        assert_eq!(table("pt").get("progress_reset"), "Redefinir");
+        let done = table("es").fill("progress_done", &[("done", "3"), ("total", "13")]);
+        assert_eq!(done, "3 de 13 completados");
+        for key in ["timer_start", "timer_stop"] {
+            assert!(table("pt").get(key).contains("temporizador"), "{key}");
+        }
+        // Japanese names a wait one way: the label, the short form and the total.
+        let ja = table("ja");
+        assert_eq!(ja.get("wait"), "待ち時間");
+        assert!(
+            ja.get("wait_short").starts_with("待ち時間") && ja.get("waits").starts_with("待ち時間")
+        );
+        assert!(!ja.table().values().any(|v| v.contains("待機")));
+    }
+
+    /// Issue #30: handouts label roster columns from the table (`column_<header>`), a header
+    /// without one as written.
+    #[test]
+    fn roster_columns_are_labelled_in_the_language() {
+        assert_eq!(table("de").column_label("name"), "Name");
+        assert_eq!(table("fr").column_label("name"), "Nom");
+        assert_eq!(table("ja").column_label("code"), "コード");
+        assert_eq!(table("en").column_label("seat"), "seat");
+        let mut own = BTreeMap::new();
+        own.insert("column_seat".to_owned(), "Platz".to_owned());
+        assert_eq!(Strings::new("de", &own).0.column_label("seat"), "Platz");
+    }
+
+    /// Issue #30: `pt` is Brazilian and `zh` Simplified; `pt-PT` and Traditional Chinese fall
+    /// back to English, with a warning even in a book of that one language.
+    #[test]
+    fn other_variants_fall_back_to_english_and_say_so() {
+        for served in [
+            "pt",
+            "pt-BR",
+            "zh",
+            "zh-CN",
+            "zh-SG",
+            "zh-Hans",
+            "zh-Hans-CN",
+        ] {
+            assert!(
+                Strings::new(served, &BTreeMap::new()).1.is_empty(),
+                "{served}"
+            );
+        }
+        for other in ["pt-PT", "pt-AO", "zh-TW", "zh-HK", "zh-Hant", "zh-Hant-TW"] {
+            let (t, missing) = Strings::new(other, &BTreeMap::new());
+            assert!(other_variant(other).is_some(), "{other}");
+            assert_eq!(missing.len(), keys().count(), "{other}");
+            assert_eq!(t.get("progress_reset"), "Reset", "{other}");
+        }
+        let alone = |code: &str| {
+            let book = BookText {
+                language: code,
+                title: "T",
+                description: None,
+            };
+            languages(book, &BTreeMap::new()).1
+        };
+        assert_eq!(alone("pt-PT").len(), 1);
+        assert!(alone("pt-BR").is_empty() && alone("sv").is_empty());
     }
 
     #[test]

@@ -402,10 +402,14 @@ impl Reader<'_> {
         self.sections(blocks, j, carried);
     }
 
-    /// Title: the first level-1 heading (front matter title otherwise). Returns where the rest
-    /// of the document starts.
+    /// Title: the first level-1 heading (front matter title otherwise). When the front matter
+    /// names the lab and text comes before the first `#` heading (AI-900's "module 5": an
+    /// introduction and "## Before you start" above `# Explore generative AI with Bing` and
+    /// its steps), that heading opens a section and the text above it is the preamble.
+    /// Returns where the rest of the document starts.
     fn title(&mut self, blocks: &[Block], front_title: Option<String>) -> usize {
-        let Some(pos) = blocks.iter().position(|b| b.kind == Kind::Heading(1)) else {
+        let pos = blocks.iter().position(|b| b.kind == Kind::Heading(1));
+        let Some(pos) = pos.filter(|&p| p == 0 || front_title.is_none()) else {
             if let Some(t) = front_title {
                 self.out.title = t;
             }
@@ -418,22 +422,26 @@ impl Reader<'_> {
             self.out.found_duration(&d, line);
         }
         if pos > 0 {
-            // Content above the title joins the summary.
-            let before: Vec<String> = blocks[..pos].iter().map(|b| self.src(&b.range)).collect();
+            // Content above the title is the preamble's start ("## Before you start" to
+            // `prerequisites`); what has no field of its own joins the summary.
             let line = self.line(blocks[0].range.start);
             self.out.warn(
                 line,
                 Code::I001,
-                "text above the title is kept at the start of the summary",
+                "text above the title is mapped as the lab's preamble (summary, prerequisites…): check it",
             );
-            self.out.summary = Some(merge(self.out.summary.take(), before.join("\n\n")));
+            let carried = self.preamble_parts(&blocks[..pos]);
+            if !carried.is_empty() {
+                self.out.summary = Some(merge(self.out.summary.take(), carried.join("\n\n")));
+            }
         }
         pos + 1
     }
 
     /// Before the first section (`first_section`): the preamble, mapped to fields (see
     /// `preamble.rs`). Numbered lists there (no heading above them) are left for a section named
-    /// after the guide; group headings right above the first section (`## Exercise 1`) stay
+    /// after the guide when no heading has steps, or when one opens the text under the title;
+    /// group headings right above the first section (`## Exercise 1`) stay
     /// with it. Returns where the sections start and what opens the first one's intro.
     fn preamble(
         &mut self,
@@ -458,6 +466,12 @@ impl Reader<'_> {
             && preamble::part_of(&blocks[end - 1].text) == preamble::Part::Other
         {
             end -= 1;
+        }
+        // A numbered list right under the title, before any introduction, is the lab's first
+        // steps; one after an introduction is an overview ("a two step process: 1. Redeem…")
+        // and stays in the summary.
+        if first_section.is_some() && blocks.get(i).is_some_and(|b| b.kind == Kind::OrderedList) {
+            end = i;
         }
         let carried = self.preamble_parts(&blocks[i..end]);
         (end, carried)

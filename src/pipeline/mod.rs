@@ -46,7 +46,10 @@ impl Book {
                     Code::W017,
                     &shown,
                     format!(
-                        "`{code}` has no built-in interface text: {} of its strings are in English",
+                        "`{code}` has no built-in interface text{}: {} of its strings are in English",
+                        crate::i18n::other_variant(&code)
+                            .map(|why| format!(" ({why})"))
+                            .unwrap_or_default(),
                         missing.len()
                     ),
                 )

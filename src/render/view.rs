@@ -95,6 +95,8 @@ pub struct StepView {
     pub result_html: Option<String>,
     pub result_md: Option<String>,
     pub wait: Option<String>,
+    /// The wait as a sentence of the page's language: "Expect to wait up to 5 min."
+    pub wait_sentence: Option<String>,
     /// The longest wait in seconds, for the reader's countdown.
     pub wait_seconds: Option<u64>,
     pub optional: bool,
@@ -314,7 +316,7 @@ fn single_line(s: &str) -> String {
 fn note(m: &Md, n: &Note) -> NoteView {
     let md = m.md(&n.text);
     let label = m.t.get(n.kind.as_str()).to_owned();
-    let mut quote = format!("> **{label}:**");
+    let mut quote = format!("> **{}**", m.t.fill("label_colon", &[("label", &label)]));
     for (i, line) in md.trim().lines().enumerate() {
         if i == 0 {
             quote.push(' ');
@@ -367,6 +369,7 @@ fn step(m: &Md, c: CheckedStep) -> StepView {
         result_html,
         result_md,
         wait: r.wait.map(|w| m.t.wait(&w)),
+        wait_sentence: r.wait.map(|w| m.t.wait_sentence(&w)),
         wait_seconds: r.wait.map(|w| w.max.0),
         optional: s.optional,
         substeps: c.substeps().map(|st| step(m, st)).collect(),

@@ -174,7 +174,7 @@ fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
     );
     assert_eq!(
         cdp.eval("document.querySelector('.progress span').textContent"),
-        "0 of 13 done · about 15 min left"
+        "0 of 13 done · about 15\u{a0}min left"
     );
     cdp.eval("document.querySelectorAll('label.tick input')[1].click(); document.querySelectorAll('label.tick input')[4].click(); 1");
     cdp.call("Page.reload", serde_json::json!({}));
@@ -185,7 +185,7 @@ fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
     assert_eq!(cdp.eval("Array.from(document.querySelectorAll('label.tick input')).map(b => b.checked ? 1 : 0).join('')"), "0100100000000");
     assert_eq!(
         cdp.eval("document.querySelector('.progress span').textContent"),
-        "2 of 13 done · about 13 min left"
+        "2 of 13 done · about 13\u{a0}min left"
     );
     cdp.eval("document.querySelector('.progress-reset').click(); 1");
     // A wait step offers a countdown from its longest wait (step 1.6: up to 5 min).
@@ -205,7 +205,7 @@ fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
     );
     assert_eq!(
         cdp.eval("document.querySelector('.progress span').textContent"),
-        "0 of 13 done · about 15 min left"
+        "0 of 13 done · about 15\u{a0}min left"
     );
     // No page wider than the screen, on a phone and a laptop.
     for width in [390, 1280] {

@@ -77,7 +77,7 @@ fn bundled_guide_html_has_every_step_note_and_screenshot() {
     let index = book.read("book/html/index.html");
     assert!(index.contains("Creating a Microsoft Azure Pass Subscription"));
     assert!(index.contains("13 steps"));
-    assert!(index.contains("about 15 min"));
+    assert!(index.contains("about 15\u{a0}min"));
     assert!(index.contains("azure-pass/index.html"));
     assert!(index.contains("href=\"checklist/azure-pass.html\""));
     let css = book.read("book/html/theme/style.css");
@@ -120,11 +120,11 @@ fn bundled_checklist_has_exactly_13_boxes() {
         html.contains("Please create and use a New Microsoft Live ID"),
         "important note kept"
     );
-    assert!(html.contains("wait up to 5 min") && html.contains("wait 2–5 min"));
-    assert!(html.contains("about 15 min"));
+    assert!(html.contains("wait up to 5\u{a0}min") && html.contains("wait 2–5\u{a0}min"));
+    assert!(html.contains("about 15\u{a0}min"));
     let md = book.read("book/html/checklist/azure-pass.md");
     assert_eq!(md.lines().filter(|l| l.starts_with("- [ ] ")).count(), 13);
-    assert!(md.contains("- [ ] **1.6** Wait for the redemption to finish (⏱ up to 5 min)"));
+    assert!(md.contains("- [ ] **1.6** Wait for the redemption to finish (⏱ up to 5\u{a0}min)"));
 }
 
 #[test]
@@ -236,7 +236,10 @@ fn a_failed_build_leaves_the_previous_output_intact() {
         &good.replace("duration: 15m", "duration: 20m"),
     );
     assert_eq!(book.run(&["build"]).code, 0);
-    assert!(book.read("book/html/index.html").contains("about 20 min"));
+    assert!(
+        book.read("book/html/index.html")
+            .contains("about 20\u{a0}min")
+    );
 }
 
 #[test]
@@ -535,14 +538,17 @@ fn the_agenda_gives_each_guide_its_start_from_the_books_start_time() {
         &[
             "# Agenda: ",
             "| Start | Guide | Duration |",
-            "| 09:30 | Creating a Microsoft Azure Pass Subscription | 15 min |",
-            "| 09:45 | Second \\| part | 1 h |",
+            "| 09:30 | Creating a Microsoft Azure Pass Subscription | 15\u{a0}min |",
+            "| 09:45 | Second \\| part | 1\u{a0}h |",
             "| 10:45 | Third |  |",
-            "|  | Fourth | 10 min |",
+            "|  | Fourth | 10\u{a0}min |",
         ],
     );
     assert!(!agenda.contains("Ends at"), "{agenda}");
-    assert!(agenda.contains("about 1 h 25 min in all"), "{agenda}");
+    assert!(
+        agenda.contains("about 1\u{a0}h 25\u{a0}min in all"),
+        "{agenda}"
+    );
     // Every guide's page lists the files the other outputs made for it, the agenda none.
     let page = book.read("book/html/azure-pass/index.html");
     assert!(page.contains(r#"<span class="checklist-link">· <a href="../checklist/azure-pass.html">Printable checklist</a>"#), "{page}");

@@ -523,3 +523,83 @@ fn a_missing_image_of_a_lab_outside_the_book_stays_inside_it() {
     assert!(r.stderr.contains("error[E010]"), "{}", r.stderr);
     assert!(!r.stderr.contains("E011"), "{}", r.stderr);
 }
+
+/// Issue #30: the AI-900 "module 5" lab (tests/fixtures/import-ai900, not in the corpus) has
+/// its front matter's title, then an introduction, "## Before you start" and a paragraph, then
+/// `# Explore generative AI with Bing` over its first numbered steps. Those steps were imported
+/// into `summary` (the `#` heading taken as the title, everything above it as summary text).
+#[test]
+fn numbered_steps_before_the_first_section_heading_are_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = repo().join("tests/fixtures/import-ai900/05-module-05.md");
+    let r = run_in(dir.path(), &["import", lab.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let g = parse_yaml(&r.stdout).unwrap();
+    assert_eq!(
+        text(get(&g, "title")),
+        "Use Bing Copilot to generate content"
+    );
+    let summary = text(get(&g, "summary"));
+    assert_eq!(
+        summary,
+        "In this exercise you will explore generative AI with Bing Copilot."
+    );
+    let prereqs = strings(get(&g, "prerequisites"));
+    assert_eq!(prereqs.len(), 1, "{prereqs:?}");
+    assert!(prereqs[0].starts_with("You need a personal Microsoft account."));
+    let sections = items(get(&g, "sections"));
+    let titles: Vec<String> = sections.iter().map(|s| text(get(s, "title"))).collect();
+    assert_eq!(
+        titles,
+        [
+            "Explore generative AI with Bing",
+            "Use prompts to generate responses",
+            "Try image generation",
+            "Try code generation",
+            "Bonus"
+        ]
+    );
+    let first = items(get(&sections[0], "steps"));
+    assert_eq!(first.len(), 3);
+    assert!(text(get(&first[0], "text")).starts_with("Open [Bing.com]"));
+    // The note under the first step stays with it.
+    assert_eq!(items(get(&first[0], "notes")).len(), 1);
+    assert!(get(&g, "notes").is_none(), "{}", r.stdout);
+}
+
+/// The same lab without its front matter (issue #30's wording: "## Before you start" then
+/// "1. Open Bing.com …"): the `#` heading is the title; what is above it is mapped as a
+/// preamble (the requirements to `prerequisites`, not raw Markdown in `summary`), and the
+/// numbered list right under the title, with no introduction before it, is the first steps (a
+/// section named after the guide). An overview list after an introduction ("a two step
+/// process: 1. Redeem… 1. Activate…", the bundled guide's seed) stays in the summary.
+#[test]
+fn numbered_steps_right_under_the_title_are_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = std::fs::read_to_string(repo().join("tests/fixtures/import-ai900/05-module-05.md"))
+        .unwrap();
+    let body = &lab[lab.find("\n---\n").unwrap() + 5..];
+    std::fs::write(dir.path().join("lab.md"), body).unwrap();
+    let r = run_in(dir.path(), &["import", "lab.md", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let g = parse_yaml(&r.stdout).unwrap();
+    assert_eq!(text(get(&g, "title")), "Explore generative AI with Bing");
+    assert_eq!(
+        text(get(&g, "summary")),
+        "In this exercise you will explore generative AI with Bing Copilot."
+    );
+    let prereqs = strings(get(&g, "prerequisites"));
+    assert!(
+        prereqs.len() == 1 && prereqs[0].starts_with("You need a personal Microsoft account."),
+        "{prereqs:?}"
+    );
+    let sections = items(get(&g, "sections"));
+    assert_eq!(sections.len(), 5);
+    assert_eq!(
+        text(get(&sections[0], "title")),
+        "Explore generative AI with Bing"
+    );
+    let first = items(get(&sections[0], "steps"));
+    assert_eq!(first.len(), 3);
+    assert!(text(get(&first[0], "text")).starts_with("Open [Bing.com]"));
+}

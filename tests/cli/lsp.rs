@@ -215,7 +215,7 @@ fn the_server_gives_checks_diagnostics_as_the_guide_is_edited() {
     c.send(json!({"jsonrpc": "2.0", "id": 4, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": at("wait: ")}}));
     let hover = c.until(|m| m["id"] == 4);
     assert_eq!(
-        hover["result"]["contents"]["value"], "**wait**: up to 5 min",
+        hover["result"]["contents"]["value"], "**wait**: up to 5\u{a0}min",
         "{hover}"
     );
     c.send(json!({"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": at("- src: ")}}));
@@ -516,7 +516,7 @@ fn the_open_guide_is_checked_with_its_book() {
     let hover = c.until(|m| m["id"] == 1);
     assert_eq!(
         hover["result"]["contents"]["value"],
-        "**wait**: jusqu’à 5 min"
+        "**wait**: jusqu’à 5\u{a0}min"
     );
 
     // A new guide with the id of the welcome guide (later in book order, where check reports).

@@ -303,7 +303,10 @@ fn an_invalid_edit_keeps_the_old_page_and_reports_to_the_overlay() {
     );
     let (status, _, page) = get(server.addr, "/html/azure-pass/index.html");
     assert_eq!(status, 200);
-    assert!(page.contains("about 15 min"), "the last good page stays");
+    assert!(
+        page.contains("about 15\u{a0}min"),
+        "the last good page stays"
+    );
     // A page loaded now learns about the failure from the stream's first event.
     let late = events(server.addr);
     assert_eq!(next_event(&late, &server)["ok"], false);
@@ -315,7 +318,7 @@ fn an_invalid_edit_keeps_the_old_page_and_reports_to_the_overlay() {
     let ev = wait_event(&rx, &server, |e| e["ok"] == true);
     assert_eq!(ev["ok"], true, "{ev}");
     let (_, _, page) = get(server.addr, "/html/azure-pass/index.html");
-    assert!(page.contains("about 25 min"));
+    assert!(page.contains("about 25\u{a0}min"));
 }
 
 #[test]

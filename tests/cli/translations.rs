@@ -87,8 +87,8 @@ fn interface_text_comes_from_the_language_table() {
     let checklist = book.read("book/html/de/checklist/azure-pass.html");
     for text in [
         "5 Schritte",
-        "etwa 15 Min.",
-        "warten: bis zu 5 Min.",
+        "etwa 15\u{a0}Min.",
+        "warten: bis zu 5\u{a0}Min.",
         "Checkliste: Azure Pass einlösen",
     ] {
         assert!(checklist.contains(text), "{text}: {checklist}");
@@ -104,23 +104,24 @@ fn interface_text_comes_from_the_language_table() {
         "<p class=\"callout-label\">Wichtig</p>",
         "Alle Anleitungen",
         "Checkliste zum Drucken",
-        "Rechnen Sie mit einer Wartezeit von bis zu 5 Min.",
+        // The whole sentence, one full stop (issue #30: "von bis zu 5 Min..").
+        "<span class=\"wait-label\">Warten</span> Rechnen Sie mit bis zu 5\u{a0}Min. Wartezeit.</p>",
         "Sie können diesen Schritt überspringen.",
         "\"copy\":\"Kopieren\"",
     ] {
         assert!(page.contains(text), "{text}");
     }
     let md = book.read("book/markdown/de/azure-pass.md");
-    assert!(md.contains("**Dauer:** etwa 15 Min."), "{md}");
-    assert!(md.contains("⏱ **Warten:** bis zu 5 Min."), "{md}");
+    assert!(md.contains("**Dauer:** etwa 15\u{a0}Min."), "{md}");
+    assert!(md.contains("⏱ **Warten:** bis zu 5\u{a0}Min."), "{md}");
     let fr = book.read("book/html/fr/checklist/azure-pass.md");
-    assert!(fr.contains("4 étapes · environ 15 min"), "{fr}");
+    assert!(fr.contains("4 étapes · environ 15\u{a0}min"), "{fr}");
     // The search index of a language labels steps in it.
     let search = book.read("book/html/de/search-index.js");
     assert!(search.contains("\"Schritt 1.3\""), "{search}");
     // English stays exactly English.
     let en = book.read("book/html/checklist/azure-pass.html");
-    assert!(en.contains("5 steps") && en.contains("wait up to 5 min"));
+    assert!(en.contains("5 steps") && en.contains("wait up to 5\u{a0}min"));
 }
 
 #[test]
@@ -354,4 +355,138 @@ fn pdfs_and_handouts_speak_the_guides_language() {
         "{}",
         r.stderr
     );
+}
+
+/// Issue #30: the punctuation around labels is the language's (Chinese full-width "：" and
+/// "（）", French a non-breaking space before ":"), the wait sentence is whole, and numbers
+/// keep their units on the same line.
+#[test]
+fn labels_carry_their_languages_punctuation() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &toml.replace("language = \"en\"", "language = \"zh\""),
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let checklist = book.read("book/html/checklist/azure-pass.html");
+    assert!(checklist.contains("<strong>重要：</strong>"), "{checklist}");
+    let md = book.read("book/markdown/azure-pass.md");
+    for text in [
+        "**时长：** 约 15\u{a0}分钟",
+        "> **重要：** Please create",
+        "> **备注：** It is recommended",
+        "⏱ **等待：** 最多 5\u{a0}分钟",
+    ] {
+        assert!(md.contains(text), "{text}: {md}");
+    }
+    assert!(
+        !md.contains(":**"),
+        "an ASCII colon after a Chinese label: {md}"
+    );
+    let md_checklist = book.read("book/html/checklist/azure-pass.md");
+    assert!(
+        md_checklist.contains("（⏱ 最多 5\u{a0}分钟）"),
+        "{md_checklist}"
+    );
+    let page = book.read("book/html/azure-pass/index.html");
+    assert!(
+        page.contains("预计最多需要等待 5\u{a0}分钟。</p>"),
+        "{page}"
+    );
+
+    let fr = built();
+    let checklist = fr.read("book/html/fr/checklist/azure-pass.md");
+    assert!(
+        checklist.starts_with("# Liste\u{a0}: Utiliser votre Azure Pass")
+            && checklist.contains("attentes\u{a0}: 5\u{a0}min")
+            && checklist.contains("(⏱ jusqu’à 5\u{a0}min)"),
+        "{checklist}"
+    );
+    let page = fr.read("book/html/fr/azure-pass/index.html");
+    assert!(
+        page.contains(
+            "<span class=\"wait-label\">Attente</span> Prévoyez jusqu’à 5\u{a0}min d’attente.</p>"
+        ),
+        "{page}"
+    );
+}
+
+/// Issue #30: `pt` is Brazilian and `zh` Simplified: a book in `pt-PT` or `zh-TW` gets English
+/// interface text and a warning saying why, not the other variant's words.
+#[test]
+fn another_variant_of_a_language_falls_back_to_english_with_a_warning() {
+    for (code, why) in [
+        ("pt-PT", "Brazilian Portuguese"),
+        ("zh-TW", "Simplified Chinese"),
+        ("zh-Hant", "Simplified Chinese"),
+    ] {
+        let book = Book::bundled();
+        let toml = book.read("book.toml");
+        book.write(
+            "book.toml",
+            &toml.replace("language = \"en\"", &format!("language = \"{code}\"")),
+        );
+        let r = book.run(&["build"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("warning[W017]") && r.stderr.contains(why),
+            "{code}: {}",
+            r.stderr
+        );
+        let page = book.read("book/html/checklist/azure-pass.html");
+        assert!(page.contains("13 steps"), "{code}: {page}");
+    }
+    // Brazilian Portuguese keeps its table, without a warning.
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &toml.replace("language = \"en\"", "language = \"pt-BR\""),
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("W017"), "{}", r.stderr);
+    assert!(
+        book.read("book/html/checklist/azure-pass.html")
+            .contains("13 passos")
+    );
+}
+
+/// Issue #30: handouts labelled roster values with the raw column names ("name:", "code:");
+/// they are the language's strings now, and a book labels any other column.
+#[test]
+#[cfg_attr(not(feature = "pdf"), ignore = "needs the `pdf` feature")]
+fn handouts_label_roster_columns_in_the_language() {
+    let book = Book::fixture("translations");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[languages.fr.strings]\ncolumn_seat = \"Place\"\n"),
+    );
+    book.write("roster.csv", "name,code,seat\nAda Lovelace,PASS-0001,B12\n");
+    let out = book.path().join("fr.pdf");
+    let r = book.run(&[
+        "handouts",
+        "azure-pass",
+        "--lang",
+        "fr",
+        "--roster",
+        "roster.csv",
+        "--offline",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::process::Command::new("pdftotext")
+        .arg(&out)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&text.stdout).replace('\u{a0}', " ");
+    for label in ["Nom : Ada Lovelace", "Code : PASS-0001", "Place : B12"] {
+        assert!(text.contains(label), "{label}: {text}");
+    }
+    assert!(!text.contains("name:") && !text.contains("seat"), "{text}");
 }

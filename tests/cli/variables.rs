@@ -155,10 +155,10 @@ fn profiles_filter_before_numbering_and_keep_anchors() {
     assert_eq!(step_of(&instructor, "arrive-3-c"), "1.3.c");
     // Counts, waits and the checklist reflect what is shown.
     assert!(
-        attendee.contains("3 steps") && attendee.contains("waits: 2 min"),
+        attendee.contains("3 steps") && attendee.contains("waits: 2\u{a0}min"),
         "{attendee}"
     );
-    assert!(instructor.contains("5 steps") && instructor.contains("waits: 7 min"));
+    assert!(instructor.contains("5 steps") && instructor.contains("waits: 7\u{a0}min"));
     let checklist = book.read("book/attendee/html/checklist/event.md");
     assert!(
         checklist.contains("3 steps") && !checklist.contains("Ask the staff"),

@@ -313,7 +313,7 @@ fn a_roster_printed_in_batches_is_one_whole_pdf() {
             for page in [1, 4, 5, 11] {
                 let t = text(page);
                 assert!(
-                    t.contains(&format!("code: PASS-{page:04}")),
+                    t.contains(&format!("Code: PASS-{page:04}")),
                     "page {page}: {t}"
                 );
             }
