@@ -255,11 +255,13 @@ impl Project {
         let mut this = known(g, &self.langs);
         this.id = r.id.clone();
         let path = canonical(path);
-        fn id_of(k: &Known) -> (validate::IdOf<'_>, (i64, &Path)) {
+        // This guide by the path its problems are published at; the others by their path in
+        // the book, as `check` names them in a help (the editor's absolute paths are long).
+        fn id_of(k: &Known, shown: bool) -> (validate::IdOf<'_>, (i64, &Path)) {
             let id = validate::IdOf {
                 lang: k.lang.as_deref(),
                 id: &k.id,
-                shown: &k.shown,
+                shown: if shown { &k.shown } else { &k.rel },
                 id_span: k.id_span.clone(),
             };
             (id, (k.weight, k.rel.as_path()))
@@ -268,12 +270,18 @@ impl Project {
             .guides
             .iter()
             .filter(|(p, _)| **p != path)
-            .map(|(_, k)| id_of(k));
-        validate::id_problems_among(id_of(&this), others, &self.langs)
-            .into_iter()
-            .filter(|d| d.file == this.shown)
-            .map(|d| self.with_related(d, &this))
-            .collect()
+            .map(|(_, k)| id_of(k, false));
+        let mut out = Vec::new();
+        for d in validate::id_problems_among(id_of(&this, true), others, &self.langs) {
+            if d.file == this.shown {
+                out.push(self.with_related(d, &this));
+            } else if d.code == crate::diag::Code::E009 {
+                // `check` reports a duplicate at the later guide; the editor shows it at this,
+                // the earlier one, too, where the author may have typed it.
+                out.push(self.with_related(earlier_duplicate(&this, &d.file), &this));
+            }
+        }
+        out
     }
 
     /// A duplicate id's problem, pointing also at the other guide that has it.
@@ -334,6 +342,27 @@ fn known(g: &LoadedGuide, langs: &Languages) -> Known {
         id,
         id_span: g.guide.id.as_ref().map(|i| i.span.clone()),
     }
+}
+
+/// E009 at the earlier of two guides with one id, the later being `later` (its path in the
+/// book).
+fn earlier_duplicate(this: &Known, later: &Path) -> Diagnostic {
+    let what = if this.id_span.is_some() {
+        "this id"
+    } else {
+        "the id taken from the file name"
+    };
+    Diagnostic::error(
+        crate::diag::Code::E009,
+        &this.shown,
+        format!("duplicate guide id `{}`", this.id),
+    )
+    .at(this.id_span.clone().unwrap_or(0..0))
+    .label(format!("{what} is used by a later guide too"))
+    .help(format!(
+        "`{}` uses it too (`check` reports it there); guide ids name the output files and must be unique",
+        later.display()
+    ))
 }
 
 /// The path the book's own listing gives a file (an editor may reach it through a link).

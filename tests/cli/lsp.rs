@@ -539,9 +539,47 @@ fn the_open_guide_is_checked_with_its_book() {
         uri("content/welcome.yaml"),
         "{published:?}"
     );
-    // Another id in the buffer: the problem is gone before the file is saved.
+    // The help names the other guide by its path in the book, not the editor's absolute one.
+    let message = published[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`content/welcome.yaml` uses it too")
+            && !message.contains(&book.path().display().to_string()),
+        "{message}"
+    );
+    // The earlier guide shows it too, pointing at the later one, where `check` reports it.
+    let welcome = "content/welcome.yaml";
+    c.open(&uri(welcome), &book.read(welcome));
+    let published = c.diagnostics(&uri(welcome));
+    assert_eq!(published.len(), 1, "{published:?}");
+    let message = published[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("duplicate guide id `welcome`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`content/zz-copy.yaml` uses it too"),
+        "{message}"
+    );
+    assert_eq!(
+        published[0]["relatedInformation"][0]["location"]["uri"],
+        uri(dup),
+        "{published:?}"
+    );
+    // Another id in the buffer: the problem is gone before the file is saved, from both.
     c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri(dup), "version": 2}, "contentChanges": [{"text": text.replacen("id: welcome", "id: copy", 1)}]}}));
-    assert_eq!(c.diagnostics(&uri(dup)), Vec::<Value>::new());
+    // Both are published again, in either order.
+    let mut cleared = std::collections::BTreeMap::new();
+    while cleared.len() < 2 {
+        let m = c.until(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && (m["params"]["uri"] == uri(dup) || m["params"]["uri"] == uri(welcome))
+        });
+        cleared.insert(
+            m["params"]["uri"].as_str().unwrap().to_owned(),
+            m["params"]["diagnostics"].clone(),
+        );
+    }
+    assert!(cleared.values().all(|d| d == &json!([])), "{cleared:?}");
 
     // book.toml with a misspelt key, unsaved: its problem at its line, as `check` gives it,
     // and the open guides point at it.
