@@ -265,9 +265,18 @@ fn values(book: &Book, path: &Path, c: Option<&Checked>, text: &str, at: usize) 
             .collect();
         tags.sort();
         tags.dedup();
+        // `only:` takes a list: a tag typed right after `only:` goes in brackets, or `check`
+        // rejects the guide.
+        let in_list = key.contains('[');
         return tags
             .into_iter()
-            .map(|t| Item::new(t, "profile tag", ItemKind::Value))
+            .map(|t| {
+                let insert = (!in_list).then(|| format!("[{t}]"));
+                Item {
+                    insert,
+                    ..Item::new(t, "profile tag", ItemKind::Value)
+                }
+            })
             .collect();
     }
     if key.starts_with("src:") {

@@ -858,3 +858,40 @@ fn an_edited_id_reaches_the_other_open_guides() {
     assert_eq!(c.diagnostics(&uri(welcome)), Vec::<Value>::new());
     c.stop();
 }
+
+/// After `only:`, the profile tags; typed there without `[`, a tag is inserted as a list, the
+/// only form `check` accepts.
+#[test]
+fn only_completion_inserts_a_list_where_none_is_written() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[profiles.instructor]\ntags = [\"instructor\"]\n"),
+    );
+    let path = book.path().canonicalize().unwrap().join("content/x.yaml");
+    let uri = format!("file://{}", path.display());
+    let text = "title: X\nsections:\n  - title: S\n    only: \n    steps:\n      - text: A\n        only: [\n";
+    book.write("content/x.yaml", text);
+    let mut c = Client::start();
+    c.send(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+    );
+    c.until(|m| m["id"] == 1);
+    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    c.open(&uri, text);
+    for (id, line, character, insert) in [(2, 3, 10, "[instructor]"), (3, 6, 15, "instructor")] {
+        c.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}}));
+        let items = c.until(|m| m["id"] == id)["result"].clone();
+        let item = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["label"] == "instructor")
+            .cloned()
+            .unwrap_or_else(|| panic!("{items}"));
+        let inserted = item["insertText"].as_str().or(item["label"].as_str());
+        assert_eq!(inserted, Some(insert), "{item}");
+    }
+    c.stop();
+}
