@@ -309,6 +309,16 @@ pub fn toml_completions(schema: &Value, text: &str, at: usize) -> Option<Vec<(St
         }
         let mut out = Vec::new();
         tables(schema, &[], &mut out);
+        // A table written elsewhere in the file is not offered again (TOML refuses a table
+        // written twice); the one on this line, being typed, may be.
+        let written: Vec<String> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != n)
+            .filter_map(|(_, l)| toml_header(l))
+            .map(|keys| keys.join("."))
+            .collect();
+        out.retain(|(name, _)| !written.contains(name));
         return (!out.is_empty()).then_some(out);
     }
     if !before.trim_start().chars().all(word) {
@@ -449,6 +459,12 @@ mod tests {
             !tables.contains(&"languages".into()),
             "a map has no fixed table: {tables:?}"
         );
+        let again = keys("[book]\ntitle = \"T\"\n[output.html]\n[|").unwrap();
+        assert!(
+            !again.contains(&"book".into()) && !again.contains(&"output.html".into()),
+            "tables written are not offered again: {again:?}"
+        );
+        assert!(again.contains(&"build".into()), "{again:?}");
         assert_eq!(keys("[book]\ntitle = \"a |"), None, "inside a value");
         let text = "[output.html]\nbase-url = \"x\"\n";
         let h = toml_hover(schema, text, text.find("base-url").unwrap() + 1).unwrap();
