@@ -39,7 +39,7 @@ macro_rules! codes {
 // a test compares the two).
 codes! {
     E001 Error   r#"invalid YAML: syntax, duplicate key, or the alias/nesting budget (values, text, depth) exceeded (alias bombs)"#,
-    E002 Error   r#"unknown field (with "did you mean")"#,
+    E002 Error   r#"unknown field (with "did you mean"; when that is a missing required field, the one problem: no `E004` for it too)"#,
     E003 Error   r#"wrong type (a list where text is expected, ...)"#,
     E004 Error   r#"missing required field"#,
     E005 Error   r#"empty `sections` or `steps`"#,

@@ -21,7 +21,6 @@ fn model_problems_are_all_reported_at_their_place() {
         ("E003", "content/guide.yaml:16:19"),
         ("E009", "content/guide.yaml:18:13"),
         ("E002", "content/guide.yaml:19:9"),
-        ("E004", "content/guide.yaml:19:9"),
         ("E009", "content/guide.yaml:20:12"),
         ("E005", "content/guide.yaml:21:12"),
         ("E004", "content/guide.yaml:22:5"),
