@@ -210,9 +210,8 @@ fn a_misspelt_field_in_a_template_is_an_error_not_an_empty_string() {
 
 /// #30: E010 suggested a file only when one of the same name was elsewhere in the book; a typo
 /// in the name (`img/exmaple.png`) now gets the close name in the screenshot's folder (not
-/// `other/exampel.png`, further and elsewhere),
-/// with its structured fix. A name that differs only in digits is another screenshot of a
-/// numbered series, not a typo: no suggestion.
+/// `other/exampel.png`, further and elsewhere), with its structured fix. A name that differs
+/// only in digits is another screenshot of a numbered series, not a typo: no suggestion.
 #[test]
 fn a_missing_screenshot_gets_the_close_name() {
     let book = Book::fixture("lint-local");
