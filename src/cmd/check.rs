@@ -26,7 +26,7 @@ pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let book = args
         .book
         .open()
-        .map_err(|e| super::lint::config_error_report(args.format, e))?;
+        .map_err(|e| super::lint::config_error_report(args.format, "stepbook check", e))?;
     // Every selected profile is checked: content tagged for one is only seen in its view.
     let all = book.check_each()?;
     let n = all.first().map_or(0, |(_, c)| c.guides.len());
@@ -85,7 +85,7 @@ fn report(
         sources,
         files,
     };
-    super::lint::print_report(format, &report, deny_warnings)
+    super::lint::print_report(format, "stepbook check", &report, deny_warnings)
 }
 
 /// The translation status as an aligned table: language, guide, status.

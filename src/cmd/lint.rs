@@ -55,7 +55,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let book = Book::open_with(&args.book.dir, &args.book.selection_of_one()?)
-        .map_err(|e| config_error_report(args.format, e))?;
+        .map_err(|e| config_error_report(args.format, "stepbook lint", e))?;
     // A progress bar only on a terminal, and only for the human format.
     let bar = (args.format == Format::Human && !ui.quiet && std::io::stderr().is_terminal())
         .then(progress_bar);
@@ -86,13 +86,13 @@ pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
         ui.report(&report.diagnostics, &report.sources);
         ui.status(&format::summary(&report));
     }
-    print_report(args.format, &report, args.deny_warnings)
+    print_report(args.format, "stepbook lint", &report, args.deny_warnings)
 }
 
 /// A book.toml with problems, in a machine format: the problems at their lines on stdout (a CI
 /// step parsing the JSON gets a document, not nothing), still exit 3. Other errors, and the
 /// human format, are left to `main` to print.
-pub(super) fn config_error_report(f: Format, e: Error) -> Error {
+pub(super) fn config_error_report(f: Format, command: &str, e: Error) -> Error {
     let Error::Config(stepbook::config::ConfigError::Invalid {
         diagnostics,
         sources,
@@ -110,7 +110,7 @@ pub(super) fn config_error_report(f: Format, e: Error) -> Error {
         sources: sources.clone(),
         files: Vec::new(),
     };
-    if let Err(w @ Error::Other(_)) = print_report(f, &report, false) {
+    if let Err(w @ Error::Other(_)) = print_report(f, command, &report, false) {
         return w;
     }
     // Printed on stdout; stderr still says it for a person reading the log.
@@ -118,9 +118,11 @@ pub(super) fn config_error_report(f: Format, e: Error) -> Error {
 }
 
 /// Prints `report` on stdout in a machine format (`human` is the caller's to print), then
-/// fails when it has errors (or warnings, with `deny_warnings`). `lint` and `check` share it.
+/// fails when it has errors (or warnings, with `deny_warnings`). `lint` and `check` share it;
+/// `command` (`stepbook lint`) names the JUnit test suite.
 pub(super) fn print_report(
     f: Format,
+    command: &str,
     report: &stepbook::lint::LintReport,
     deny_warnings: bool,
 ) -> Result<(), Error> {
@@ -128,7 +130,7 @@ pub(super) fn print_report(
         Format::Human => String::new(),
         Format::Json => format::json(report),
         Format::Github => format::github(report),
-        Format::Junit => format::junit(report),
+        Format::Junit => format::junit(report, command, deny_warnings),
     };
     super::write_stdout(text.as_bytes())?;
     let d = &report.diagnostics;

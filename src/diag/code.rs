@@ -39,7 +39,7 @@ macro_rules! codes {
 // a test compares the two).
 codes! {
     E001 Error   r#"invalid YAML: syntax, duplicate key, or the alias/nesting budget (values, text, depth) exceeded (alias bombs)"#,
-    E002 Error   r#"unknown field (with "did you mean")"#,
+    E002 Error   r#"unknown field (with "did you mean"; when that is a missing required field, the one problem: no `E004` for it too)"#,
     E003 Error   r#"wrong type (a list where text is expected, ...)"#,
     E004 Error   r#"missing required field"#,
     E005 Error   r#"empty `sections` or `steps`"#,
@@ -47,7 +47,7 @@ codes! {
     E007 Error   r#"malformed duration or wait (with the short form when it was written in words)"#,
     E008 Error   r#"invalid id (`[a-z0-9-]+`)"#,
     E009 Error   r#"duplicate guide, section or step id"#,
-    E010 Error   r#"local screenshot (or image in Markdown text) not found, or an empty `src`; with a "did you mean" when a file of that name is elsewhere in the book"#,
+    E010 Error   r#"local screenshot (or image in Markdown text) not found, or an empty `src`; with a "did you mean" when a file of that name is elsewhere in the book, or one in its folder with a close name (a typo)"#,
     E011 Error   r#"screenshot or image path resolves outside the book's root"#,
     E012 Error   r#"guide file is not UTF-8"#,
     E013 Error   r#"guide file is empty"#,

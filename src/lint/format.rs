@@ -148,62 +148,80 @@ fn xml(s: &str) -> String {
     crate::markdown::escape_html(&crate::diag::printable(s))
 }
 
-pub fn junit(r: &LintReport) -> String {
+/// JUnit XML for CI test reports (GitLab, Jenkins, Azure DevOps show one result per test case,
+/// so several failures in one case showed only the first): one test case per problem, and one
+/// passing case per guide without problems. `suite` names the command (`stepbook check`,
+/// `stepbook lint`). Errors are `<failure>`s; warnings are `<skipped>` cases, which the common
+/// consumers list (with their text) without failing the run, as warnings do; with
+/// `deny_warnings` they fail the run, so they are failures too.
+pub fn junit(r: &LintReport, suite: &str, deny_warnings: bool) -> String {
     let mut cases = String::new();
-    let mut failures = 0;
-    // Each file once, in the order seen, with its errors: one pass over the problems (a search
-    // of the list of files per problem, and of the problems per file, was quadratic).
-    let mut files: Vec<(String, Vec<&Diagnostic>)> = Vec::new();
-    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let names = r.files.iter().map(|f| (f.display().to_string(), None));
-    let problems = r
+    let (mut failures, mut skipped) = (0, 0);
+    // Files with problems, to give a passing case only to the others (a set: a search of the
+    // problems per file was quadratic).
+    let with_problems: std::collections::HashSet<&std::path::Path> = r
         .diagnostics
         .items
         .iter()
-        .map(|d| (d.file.display().to_string(), Some(d)));
-    for (name, d) in names.chain(problems) {
-        let i = *at.entry(name.clone()).or_insert_with(|| {
-            files.push((name, Vec::new()));
-            files.len() - 1
-        });
-        if let Some(d) = d.filter(|d| d.severity == Severity::Error) {
-            files[i].1.push(d);
-        }
-    }
-    for (file, problems) in &files {
-        let _ = write!(
-            cases,
-            "    <testcase classname=\"stepbook.lint\" name=\"{}\"",
-            xml(file)
-        );
-        if problems.is_empty() {
-            cases.push_str("/>\n");
-            continue;
-        }
-        failures += 1;
-        cases.push_str(">\n");
-        for d in problems {
-            let at = place(d, &r.sources)
-                .map(|(l, c)| format!("{}:{l}:{c}", d.file.display()))
-                .unwrap_or_else(|| d.file.display().to_string());
+        .map(|d| d.file.as_path())
+        .collect();
+    let mut tests = 0;
+    for file in &r.files {
+        if !with_problems.contains(file.as_path()) {
+            tests += 1;
             let _ = writeln!(
                 cases,
-                "      <failure type=\"{}\" message=\"{}\">{}: {}{}</failure>",
-                d.code,
-                xml(&d.message),
-                xml(&at),
-                xml(&d.message),
-                d.help
-                    .as_deref()
-                    .map(|h| format!("\nhelp: {}", xml(h)))
-                    .unwrap_or_default()
+                "    <testcase classname=\"{}\" name=\"no problems\"/>",
+                xml(&file.display().to_string())
             );
         }
-        cases.push_str("    </testcase>\n");
     }
+    for d in &r.diagnostics.items {
+        tests += 1;
+        let file = d.file.display().to_string();
+        let at = place(d, &r.sources);
+        let name = match at {
+            Some((l, c)) => format!("{} at line {l}, column {c}", d.code),
+            None => d.code.to_string(),
+        };
+        let mut text = match at {
+            Some((l, c)) => format!("{file}:{l}:{c}: {}", d.message),
+            None => format!("{file}: {}", d.message),
+        };
+        if let Some(h) = &d.help {
+            let _ = write!(text, "\nhelp: {h}");
+        }
+        let result = match d.severity {
+            Severity::Warning if !deny_warnings => {
+                skipped += 1;
+                format!(
+                    "<skipped message=\"warning {}: {}\">{}</skipped>",
+                    d.code,
+                    xml(&d.message),
+                    xml(&text)
+                )
+            }
+            _ => {
+                failures += 1;
+                format!(
+                    "<failure type=\"{}\" message=\"{}\">{}</failure>",
+                    d.code,
+                    xml(&d.message),
+                    xml(&text)
+                )
+            }
+        };
+        let _ = writeln!(
+            cases,
+            "    <testcase classname=\"{}\" name=\"{}\">\n      {result}\n    </testcase>",
+            xml(&file),
+            xml(&name)
+        );
+    }
+    let counts = format!("tests=\"{tests}\" failures=\"{failures}\" errors=\"0\"");
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"stepbook lint\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n{cases}  </testsuite>\n</testsuites>\n",
-        files.len()
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{suite}\" {counts}>\n  <testsuite name=\"{suite}\" {counts} skipped=\"{skipped}\">\n{cases}  </testsuite>\n</testsuites>\n",
+        suite = xml(suite)
     )
 }
 

@@ -216,13 +216,14 @@ impl<'a> Checker<'a> {
         });
     }
 
-    /// A key a closed table does not have, with the fix to the nearest one it has.
-    fn unknown_key(
+    /// A key a closed table does not have, with the fix to the nearest one it has; returns that
+    /// key (the did-you-mean), if any.
+    fn unknown_key<'p>(
         &mut self,
         key: &crate::source::node::Key,
-        props: &serde_json::Map<String, Json>,
+        props: &'p serde_json::Map<String, Json>,
         what: &str,
-    ) {
+    ) -> Option<&'p str> {
         let d = Diagnostic::error(
             Code::E002,
             self.file,
@@ -234,19 +235,19 @@ impl<'a> Checker<'a> {
             Flavor::Yaml => Written::Yaml,
             Flavor::Toml => Written::TomlKey,
         };
-        self.out.push(
-            match did_you_mean(&key.name, props.keys().map(String::as_str)) {
-                Some(m) => d.suggest(Fix::written(key.span.clone(), m, written.write(m))),
-                None => {
-                    let list = props
-                        .keys()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    d.help(format!("expected one of {list}"))
-                }
-            },
-        );
+        let meant = did_you_mean(&key.name, props.keys().map(String::as_str));
+        self.out.push(match meant {
+            Some(m) => d.suggest(Fix::written(key.span.clone(), m, written.write(m))),
+            None => {
+                let list = props
+                    .keys()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                d.help(format!("expected one of {list}"))
+            }
+        });
+        meant
     }
 
     fn object(
@@ -270,6 +271,9 @@ impl<'a> Checker<'a> {
             _ => self.path(path),
         };
         let what = what.replace("guide the guide", "the guide");
+        // Keys a misspelt key was taken for: a missing required one among them is the same
+        // problem (`titel` for `title`), reported once, by the unknown key with its fix.
+        let mut meant = Vec::new();
         for (key, value) in entries {
             match props.get(&key.name) {
                 Some(prop) => {
@@ -282,13 +286,13 @@ impl<'a> Checker<'a> {
                     self.node(value, values.unwrap_or(&Json::Null), path, None);
                     path.pop();
                 }
-                None if closed => self.unknown_key(key, props, &what),
+                None if closed => meant.extend(self.unknown_key(key, props, &what)),
                 None => {}
             }
         }
         let required = schema.get("required").and_then(Json::as_array);
         for req in required.into_iter().flatten().filter_map(Json::as_str) {
-            if entries.iter().any(|(k, _)| k.name == req) {
+            if entries.iter().any(|(k, _)| k.name == req) || meant.contains(&req) {
                 continue;
             }
             let mut d = Diagnostic::error(
@@ -362,18 +366,22 @@ mod tests {
         let codes: Vec<_> = out.iter().map(|d| d.code).collect();
         assert_eq!(
             codes,
-            [
-                Code::E002,
-                Code::E002,
-                Code::E004,
-                Code::E003,
-                Code::E003,
-                Code::E004
-            ],
+            [Code::E002, Code::E002, Code::E003, Code::E003],
             "{out:#?}"
         );
         assert_eq!(out[0].help.as_deref(), Some("did you mean `title`?"));
         assert_eq!(out[0].fix, Some(Fix::new(0..5, "title")));
+    }
+
+    /// #30: `titel` was E002 (did you mean `title`?) and E004 (missing `title`): one problem,
+    /// the unknown key with its fix. A required key nothing was taken for is still missing.
+    #[test]
+    fn a_misspelt_required_key_is_one_problem() {
+        let out = run("titel: x\nsections: [{steps: [{text: a}]}]\n");
+        let codes: Vec<_> = out.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::E002, Code::E004], "{out:#?}");
+        assert_eq!(out[0].fix, Some(Fix::new(0..5, "title")));
+        assert!(out[1].message.contains("`title` in section"), "{out:#?}");
     }
 
     #[test]

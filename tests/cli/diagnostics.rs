@@ -21,7 +21,6 @@ fn model_problems_are_all_reported_at_their_place() {
         ("E003", "content/guide.yaml:16:19"),
         ("E009", "content/guide.yaml:18:13"),
         ("E002", "content/guide.yaml:19:9"),
-        ("E004", "content/guide.yaml:19:9"),
         ("E009", "content/guide.yaml:20:12"),
         ("E005", "content/guide.yaml:21:12"),
         ("E004", "content/guide.yaml:22:5"),
@@ -206,5 +205,60 @@ fn a_misspelt_field_in_a_template_is_an_error_not_an_empty_string() {
     assert!(
         r.stderr.contains("title"),
         "the available fields are listed"
+    );
+}
+
+/// #30: E010 suggested a file only when one of the same name was elsewhere in the book; a typo
+/// in the name (`img/exmaple.png`) now gets the close name in the screenshot's folder (not
+/// `other/exampel.png`, further and elsewhere), with its structured fix. A name that differs
+/// only in digits is another screenshot of a numbered series, not a typo: no suggestion.
+#[test]
+fn a_missing_screenshot_gets_the_close_name() {
+    let book = Book::fixture("lint-local");
+    let png = std::fs::read(book.path().join("content/img/good.png")).unwrap();
+    std::fs::write(book.path().join("content/img/example.png"), &png).unwrap();
+    std::fs::create_dir_all(book.path().join("content/other")).unwrap();
+    std::fs::write(book.path().join("content/other/exampel.png"), &png).unwrap();
+    let shot = |src: &str| {
+        format!(
+            "      - text: Shot\n        screenshots:\n          - src: {src}\n            alt: A shot\n"
+        )
+    };
+    book.write(
+        "content/guide.yaml",
+        &format!(
+            "title: Typos\nsections:\n  - title: S\n    steps:\n{}{}",
+            shot("img/exmaple.png"),
+            shot("img/good2.png")
+        ),
+    );
+    let r = book.run(&["check", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{}", r.stdout);
+    assert_eq!(problems[0]["code"], "E010");
+    assert_eq!(
+        problems[0]["help"],
+        "did you mean `img/example.png`? (paths are relative to the guide file)",
+        "{}",
+        r.stdout
+    );
+    assert_eq!(problems[0]["fix"]["replacement"], "img/example.png");
+    assert_eq!(
+        (
+            problems[0]["fix"]["start"]["line"].as_u64(),
+            problems[0]["fix"]["start"]["column"].as_u64()
+        ),
+        (Some(7), Some(18))
+    );
+    assert_eq!(problems[1]["code"], "E010");
+    assert!(
+        !problems[1]["help"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean"),
+        "{}",
+        r.stdout
     );
 }

@@ -257,11 +257,11 @@ fn machine_formats() {
     assert_eq!(r.code, 2);
     assert!(
         r.stdout
-            .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>")
+            .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites ")
     );
     assert!(
         r.stdout
-            .contains("<testsuite name=\"stepbook lint\" tests=\"1\" failures=\"1\""),
+            .contains("<testsuite name=\"stepbook lint\" tests=\"6\" failures=\"3\""),
         "{}",
         r.stdout
     );
@@ -314,4 +314,88 @@ fn time_settings_take_seconds_or_durations() {
         "{line}: {}",
         r.stderr
     );
+}
+
+/// JUnit for CI (#30): one test case per problem (GitLab and Jenkins show one result per case),
+/// warnings as skipped cases, a passing case per clean guide, the suite named after the command,
+/// and the document valid against Jenkins's JUnit schema (tests/junit-10.xsd) by `xmllint`.
+#[test]
+fn junit_has_a_case_per_problem_and_passes_the_schema() {
+    let book = Book::fixture("lint-local");
+    let alt_less = "      - text: No alt\n        screenshots:\n          - src: img/good.png\n";
+    book.write(
+        "content/warned.yaml",
+        &format!("title: Warned <&>\nsections:\n  - title: S\n    steps:\n{alt_less}{alt_less}"),
+    );
+    book.write(
+        "content/clean.yaml",
+        "title: Clean\nsections:\n  - title: S\n    steps:\n      - text: Fine\n",
+    );
+    let xsd = crate::repo().join("tests/junit-10.xsd");
+    for (command, args) in [
+        ("check", &["check"][..]),
+        ("lint", &["lint", "--offline"][..]),
+    ] {
+        let r = book.run(&[args, &["--format", "junit"]].concat());
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        let json = book.run(&[args, &["--format", "json"]].concat());
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        let (errors, warnings) = (
+            v["summary"]["errors"].as_u64().unwrap() as usize,
+            v["summary"]["warnings"].as_u64().unwrap() as usize,
+        );
+        assert!(errors >= 1 && warnings >= 2, "{command}: {}", json.stdout);
+        let doc = &r.stdout;
+        assert!(
+            doc.contains(&format!(
+                "<testsuite name=\"stepbook {command}\" tests=\"{}\" failures=\"{errors}\" errors=\"0\" skipped=\"{warnings}\">",
+                errors + warnings + 1
+            )),
+            "{command}: {doc}"
+        );
+        let cases: Vec<&str> = doc.split("<testcase ").skip(1).collect();
+        assert_eq!(cases.len(), errors + warnings + 1, "{command}: {doc}");
+        for case in &cases {
+            let results = case.matches("<failure ").count() + case.matches("<skipped ").count();
+            assert!(results <= 1, "{command}: one result per case: {case}");
+        }
+        assert_eq!(doc.matches("<failure ").count(), errors, "{command}: {doc}");
+        assert_eq!(
+            doc.matches("<skipped ").count(),
+            warnings,
+            "{command}: {doc}"
+        );
+        assert!(
+            doc.contains("<testcase classname=\"content/clean.yaml\" name=\"no problems\"/>"),
+            "{command}: {doc}"
+        );
+        assert!(
+            doc.contains("<skipped message=\"warning W001: "),
+            "{command}: {doc}"
+        );
+
+        // With --deny-warnings the warnings fail the run: failures, not skipped.
+        let denied = book.run(&[args, &["--format", "junit", "--deny-warnings"]].concat());
+        assert_eq!(
+            denied.stdout.matches("<failure ").count(),
+            errors + warnings,
+            "{command}: {}",
+            denied.stdout
+        );
+        assert!(!denied.stdout.contains("<skipped"), "{}", denied.stdout);
+
+        let file = book.path().join(format!("{command}.xml"));
+        std::fs::write(&file, doc).unwrap();
+        let out = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema"])
+            .arg(&xsd)
+            .arg(&file)
+            .output()
+            .expect("xmllint (libxml2-utils) is needed: .ci/run installs it");
+        assert!(
+            out.status.success(),
+            "{command}: not valid JUnit: {}\n{doc}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
