@@ -222,6 +222,30 @@ pub fn book_toml_completions(text: &str, at: usize) -> Vec<Item> {
 }
 
 /// The values [`completions`] offers (all but the keys).
+/// The profile tags book.toml declares, after `only:` (`key`: the line from its key on).
+fn profile_tags(book: &Book, key: &str) -> Vec<Item> {
+    let mut tags: Vec<String> = book
+        .config
+        .profiles
+        .values()
+        .flat_map(|p| p.tags.iter().cloned())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    // `only:` takes a list: a tag typed right after `only:` goes in brackets, or `check`
+    // rejects the guide.
+    let in_list = key.contains('[');
+    tags.into_iter()
+        .map(|t| {
+            let insert = (!in_list).then(|| format!("[{t}]"));
+            Item {
+                insert,
+                ..Item::new(t, "profile tag", ItemKind::Value)
+            }
+        })
+        .collect()
+}
+
 fn values(book: &Book, path: &Path, c: Option<&Checked>, text: &str, at: usize) -> Vec<Item> {
     let at = floor(text, at);
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -257,27 +281,7 @@ fn values(book: &Book, path: &Path, c: Option<&Checked>, text: &str, at: usize) 
             .into();
     }
     if key.starts_with("only:") {
-        let mut tags: Vec<String> = book
-            .config
-            .profiles
-            .values()
-            .flat_map(|p| p.tags.iter().cloned())
-            .collect();
-        tags.sort();
-        tags.dedup();
-        // `only:` takes a list: a tag typed right after `only:` goes in brackets, or `check`
-        // rejects the guide.
-        let in_list = key.contains('[');
-        return tags
-            .into_iter()
-            .map(|t| {
-                let insert = (!in_list).then(|| format!("[{t}]"));
-                Item {
-                    insert,
-                    ..Item::new(t, "profile tag", ItemKind::Value)
-                }
-            })
-            .collect();
+        return profile_tags(book, key);
     }
     if key.starts_with("src:") {
         let dir = path.parent().unwrap_or(&book.root);
