@@ -71,13 +71,7 @@ pub(super) fn find(
     // A name from the command line: no place in a file, so words only.
     let help = match crate::diag::did_you_mean(name, ids.iter().copied()) {
         Some(m) => crate::diag::suggestion(m),
-        None => format!(
-            "the guides are {}",
-            ids.iter()
-                .map(|i| format!("`{i}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        None => format!("the guides are {}", super::quoted_list(&ids)),
     };
     Err(failure.help(help).into())
 }

@@ -55,21 +55,8 @@ pub(super) fn check(
         source: None,
     };
     let found = pipeline::check_guide(pipeline::Text::Given(&guide.path, &guide.text), input);
-    let Some(pipeline::GuideTree {
-        guide: g,
-        mut resolved,
-        locals,
-    }) = found.checked
-    else {
-        return (found.diagnostics, None);
-    };
-    let mut table = validate::AssetTable::default();
-    let map: Vec<usize> = locals
-        .into_iter()
-        .map(|p| table.index(p, &book.root, &book.src))
-        .collect();
-    validate::renumber(&mut resolved, &map);
-    (found.diagnostics, Some((g, resolved, table.into_assets())))
+    let checked = found.checked.map(|tree| tree.alone(book));
+    (found.diagnostics, checked)
 }
 
 /// Each handout's fields, in the roster's column order (one handout of blanks without a

@@ -55,6 +55,25 @@ pub struct GuideTree {
     pub locals: Vec<PathBuf>,
 }
 
+impl GuideTree {
+    /// The guide as a book of its own: its local images numbered as the book's assets (what
+    /// `watch` rebuilds and `handouts` prints, one guide at a time).
+    pub fn alone(self, book: &Book) -> (LoadedGuide, Resolved, Vec<validate::Asset>) {
+        let GuideTree {
+            guide,
+            mut resolved,
+            locals,
+        } = self;
+        let mut table = validate::AssetTable::default();
+        let map: Vec<usize> = locals
+            .into_iter()
+            .map(|p| table.index(p, &book.root, &book.src))
+            .collect();
+        validate::renumber(&mut resolved, &map);
+        (guide, resolved, table.into_assets())
+    }
+}
+
 /// One guide checked.
 #[derive(Debug)]
 pub struct GuideCheck {

@@ -270,24 +270,14 @@ impl Built {
                 sources,
             });
         }
-        let Some(GuideTree {
-            guide,
-            mut resolved,
-            locals,
-        }) = checked
-        else {
+        let Some(tree) = checked else {
             return Err(Error::Other(anyhow::anyhow!(
                 "`{}` did not load",
                 path.display()
             )));
         };
-        let mut table = validate::AssetTable::default();
-        let map: Vec<usize> = locals
-            .into_iter()
-            .map(|p| table.index(p, &book.root, &book.src))
-            .collect();
-        validate::renumber(&mut resolved, &map);
-        Ok((guide, resolved, table.into_assets(), diagnostics, sources))
+        let (guide, resolved, assets) = tree.alone(book);
+        Ok((guide, resolved, assets, diagnostics, sources))
     }
 
     /// The book-level id problems with this guide as it is now among the guides built.

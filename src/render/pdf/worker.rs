@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::world::{CompileError, File, Files};
+use super::world::{CompileError, File, Files, message};
 
 /// The first argument that starts the binary as a worker (not a command users see).
 pub const WORKER_ARG: &str = "__pdf-worker";
@@ -51,7 +51,7 @@ impl Worker {
             .spawn()?;
         STARTED.fetch_add(1, Ordering::Relaxed);
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            let _ = child.kill();
+            end(&mut child);
             return Err(io::Error::other("the worker has no pipes"));
         };
         Ok(Worker {
@@ -62,9 +62,14 @@ impl Worker {
     }
 
     fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        end(&mut self.child);
     }
+}
+
+/// Kills a worker and reaps it.
+fn end(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Workers waiting for a job.
@@ -132,20 +137,13 @@ fn wait(worker: Worker, budget: Duration) -> Result<Vec<u8>, Vec<CompileError>> 
             let _ = tx.send((answer, stdout));
         });
     if reader.is_err() {
-        let _ = child.kill();
-        let _ = child.wait();
+        end(&mut child);
         return Err(vec![message("cannot wait for the Typst worker")]);
     }
     let started = Instant::now();
     let watched = Watched { child, stdin };
     loop {
-        let ran = matches!(rayon::yield_now(), Some(rayon::Yield::Executed));
-        let pause = if ran {
-            Duration::ZERO
-        } else {
-            Duration::from_millis(20)
-        };
-        match rx.recv_timeout(pause) {
+        match rx.recv_timeout(super::world::pause()) {
             Ok((Ok(made), stdout)) => {
                 watched.keep(stdout);
                 return made;
@@ -155,16 +153,9 @@ fn wait(worker: Worker, budget: Duration) -> Result<Vec<u8>, Vec<CompileError>> 
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if crate::render::budget::cancelled() {
+        if let Some(why) = super::world::must_stop(started, budget) {
             watched.kill();
-            return Err(vec![message("stopped: the build was cancelled")]);
-        }
-        if started.elapsed() > budget {
-            watched.kill();
-            return Err(vec![message(format!(
-                "compiling it took longer than {} s (loops nested without end, or a document far too long?)",
-                budget.as_secs()
-            ))]);
+            return Err(vec![why]);
         }
         if watched.resident().is_some_and(|r| r > MAX_MEMORY) {
             watched.kill();
@@ -192,8 +183,7 @@ impl Watched {
 
     fn kill(mut self) {
         record_peak(self.child.id());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        end(&mut self.child);
     }
 
     /// Back to the idle workers, as many as compiles can run at once.
@@ -225,13 +215,6 @@ impl Watched {
             )),
             _ => message("the Typst compile crashed without a result"),
         }
-    }
-}
-
-fn message(m: impl Into<String>) -> CompileError {
-    CompileError {
-        message: m.into(),
-        line: None,
     }
 }
 

@@ -148,34 +148,44 @@ pub fn compile_parts(sources: Vec<String>, files: &Files) -> Result<Vec<u8>, Vec
         ))]);
     }
     loop {
-        // Typst lays out with rayon: a waiting rayon worker runs pool jobs (the compile's own,
-        // among others) instead of only blocking, or a pool whose workers all wait would stall.
-        let ran = matches!(rayon::yield_now(), Some(rayon::Yield::Executed));
-        let wait = if ran {
-            Duration::ZERO
-        } else {
-            Duration::from_millis(20)
-        };
-        match rx.recv_timeout(wait) {
+        match rx.recv_timeout(pause()) {
             Ok(made) => return made,
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
                 return Err(vec![message("the Typst compile stopped without a result")]);
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if crate::render::budget::cancelled() {
-            return Err(vec![message("stopped: the build was cancelled")]);
-        }
-        if started.elapsed() > TYPST_BUDGET {
-            return Err(vec![message(format!(
-                "compiling it took longer than {} s (loops nested without end, or a document far too long?)",
-                TYPST_BUDGET.as_secs()
-            ))]);
+        if let Some(why) = must_stop(started, TYPST_BUDGET) {
+            return Err(vec![why]);
         }
     }
 }
 
-fn message(m: impl Into<String>) -> CompileError {
+/// How long to wait for a compile's result before looking again. Typst lays out with rayon: a
+/// waiting rayon worker runs pool jobs (the compile's own, among others) instead of only
+/// blocking, or a pool whose workers all wait would stall; after running one it looks at once.
+pub(super) fn pause() -> Duration {
+    match rayon::yield_now() {
+        Some(rayon::Yield::Executed) => Duration::ZERO,
+        _ => Duration::from_millis(20),
+    }
+}
+
+/// Why a compile started at `started` must stop now: the build was cancelled, or it is past
+/// `budget`.
+pub(super) fn must_stop(started: Instant, budget: Duration) -> Option<CompileError> {
+    if crate::render::budget::cancelled() {
+        return Some(message("stopped: the build was cancelled"));
+    }
+    (started.elapsed() > budget).then(|| {
+        message(format!(
+            "compiling it took longer than {} s (loops nested without end, or a document far too long?)",
+            budget.as_secs()
+        ))
+    })
+}
+
+pub(super) fn message(m: impl Into<String>) -> CompileError {
     CompileError {
         message: m.into(),
         line: None,
