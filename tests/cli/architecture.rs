@@ -15,18 +15,10 @@ fn the_library_never_imports_the_cli_and_never_prints() {
         "clap::",
     ];
     let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(repo().join("src")) {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        let rel = path
-            .strip_prefix(repo())
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if rel.starts_with("src/cmd/") || rel == "src/main.rs" || !rel.ends_with(".rs") {
+    for (rel, text) in rust_sources() {
+        if rel.starts_with("src/cmd/") || rel == "src/main.rs" {
             continue;
         }
-        let text = std::fs::read_to_string(path).unwrap();
         // Unit tests may print what they like.
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
         for (n, line) in code.lines().enumerate() {
@@ -78,18 +70,10 @@ fn the_stages_never_import_the_pipeline_or_what_uses_it() {
         "crate::cmd",
     ];
     let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(repo().join("src")) {
-        let entry = entry.unwrap();
-        let rel = entry
-            .path()
-            .strip_prefix(repo())
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if !rel.ends_with(".rs") || !stages.iter().any(|s| rel.starts_with(s)) {
+    for (rel, text) in rust_sources() {
+        if !stages.iter().any(|s| rel.starts_with(s)) {
             continue;
         }
-        let text = std::fs::read_to_string(entry.path()).unwrap();
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
         for (n, line) in code.lines().enumerate() {
             if above.iter().any(|a| line.contains(a)) && !line.trim_start().starts_with("//") {
@@ -289,23 +273,11 @@ fn the_library_never_imports_through_the_root_reexports() {
     let roots = root_reexports();
     assert!(roots.contains(&"Book".to_owned()), "read {roots:?}");
     let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(repo().join("src")) {
-        let entry = entry.unwrap();
-        let rel = entry
-            .path()
-            .strip_prefix(repo())
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+    for (rel, text) in rust_sources() {
         // The binary's `crate::` is the binary; lib.rs is where the re-exports are.
-        if !rel.ends_with(".rs")
-            || rel.starts_with("src/cmd/")
-            || rel == "src/main.rs"
-            || rel == "src/lib.rs"
-        {
+        if rel.starts_with("src/cmd/") || rel == "src/main.rs" || rel == "src/lib.rs" {
             continue;
         }
-        let text = std::fs::read_to_string(entry.path()).unwrap();
         let code: String = text
             .lines()
             .map(|l| {
@@ -343,12 +315,7 @@ const MAX_FUNCTION_LINES: usize = 80;
 #[test]
 fn no_function_is_longer_than_80_lines_outside_tests() {
     let mut long = Vec::new();
-    for entry in walkdir::WalkDir::new(repo().join("src")) {
-        let entry = entry.unwrap();
-        if entry.path().extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path()).unwrap();
+    for (rel, text) in rust_sources() {
         let lines: Vec<&str> = text.lines().collect();
         // A module's tests come last, after `#[cfg(test)]` at the top level.
         let end = lines
@@ -376,8 +343,7 @@ fn no_function_is_longer_than_80_lines_outside_tests() {
                 continue;
             };
             if len + 1 > MAX_FUNCTION_LINES {
-                let rel = entry.path().strip_prefix(repo()).unwrap();
-                long.push(format!("{}:{}: {} lines", rel.display(), i + 1, len + 1));
+                long.push(format!("{rel}:{}: {} lines", i + 1, len + 1));
             }
         }
     }
@@ -386,4 +352,23 @@ fn no_function_is_longer_than_80_lines_outside_tests() {
         "functions over {MAX_FUNCTION_LINES} lines:\n{}",
         long.join("\n")
     );
+}
+
+/// Every Rust file under `src/`: its path from the repository (with `/`) and its text.
+fn rust_sources() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(repo().join("src")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(repo())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.push((rel, std::fs::read_to_string(entry.path()).unwrap()));
+    }
+    out
 }

@@ -446,10 +446,8 @@ fn run_measured(dir: &Path, args: &[&str]) -> (i32, String, u64) {
     )
 }
 
-#[cfg(target_os = "linux")]
-#[test]
-fn a_huge_colour_profile_is_left_out() {
-    // 200 MB of profile in a PNG of a few hundred KB.
+/// A book whose one screenshot is a PNG of a few hundred KB with 200 MB of colour profile.
+fn icc_bomb_book() -> Book {
     let mut data = b"bomb\0\0".to_vec();
     data.extend(zlib(&vec![0u8; 200 << 20]));
     let plain = png(32, 32);
@@ -458,6 +456,13 @@ fn a_huge_colour_profile_is_left_out() {
     bomb.extend_from_slice(&plain[33..]);
     let book = book_with(&[("img/icc.png", "A picture with a huge profile")], "");
     write_bytes(&book, "content/img/icc.png", &bomb);
+    book
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_colour_profile_is_left_out() {
+    let book = icc_bomb_book();
     let (code, stderr, peak) = run_measured(book.path(), &["build"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(images_in(&book.path().join(PDF)), 1, "the picture is shown");
@@ -468,14 +473,7 @@ fn a_huge_colour_profile_is_left_out() {
 #[cfg(target_os = "linux")]
 #[test]
 fn lint_reads_a_huge_colour_profile_within_bounds() {
-    let mut data = b"bomb\0\0".to_vec();
-    data.extend(zlib(&vec![0u8; 200 << 20]));
-    let plain = png(32, 32);
-    let mut bomb = plain[..33].to_vec();
-    bomb.extend(chunk(b"iCCP", &data));
-    bomb.extend_from_slice(&plain[33..]);
-    let book = book_with(&[("img/icc.png", "A picture with a huge profile")], "");
-    write_bytes(&book, "content/img/icc.png", &bomb);
+    let book = icc_bomb_book();
     let (code, stderr, peak) = run_measured(book.path(), &["lint", "--offline"]);
     assert_eq!(code, 0, "{stderr}");
     println!("peak memory {peak} MiB");
