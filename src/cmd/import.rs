@@ -62,7 +62,7 @@ pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     for (i, (job, guide)) in plan.jobs.iter().zip(&plan.guides).enumerate() {
         let copied = plan::copied_folders(guide);
         if args.dry_run {
-            let yaml = plan.yaml(i);
+            let yaml = plan.yaml(i)?;
             super::write_stdout(format!("# {}\n{yaml}\n", job.target.display()).as_bytes())?;
             for (from, to, n) in copied {
                 ui.status(&format!(
@@ -79,13 +79,14 @@ pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
                 if n == 1 { "" } else { "s" }
             ));
         }
-        let steps: usize = guide.sections.iter().map(|s| s.steps.len()).sum();
+        let sections = &guide.guide.sections;
+        let steps: usize = sections.iter().map(|s| s.steps.len()).sum();
         ui.status(&format!(
             "imported {} -> {} ({} section{}, {steps} steps)",
             job.file.display(),
             job.target.display(),
-            guide.sections.len(),
-            if guide.sections.len() == 1 { "" } else { "s" }
+            sections.len(),
+            if sections.len() == 1 { "" } else { "s" }
         ));
     }
     Ok(())

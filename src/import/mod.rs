@@ -16,30 +16,23 @@ pub mod plan;
 mod preamble;
 mod sections;
 mod text;
-pub mod yaml;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Code;
 use crate::markdown::tidy_lines as tidy;
+use crate::model::{Guide, Note, NoteKind, Screenshot, Section, Sp, Step, TextKind};
 pub use images::{CopyImages, ImageCopy, Placement, conflicting, copy_images, media_inside};
 use parse::{Block, Kind, source};
 use pulldown_cmark::BlockQuoteKind;
 pub use text::wait_of;
 use text::{dialects, front_matter, merge, strip_label, strip_marker, unquote};
 
-/// A guide read from Markdown, in the model's shape.
-#[derive(Debug, Default, Clone, PartialEq)]
+/// A guide read from Markdown: the model's guide (with no spans) and what import learned.
+#[derive(Debug, Default, Clone)]
 pub struct Imported {
-    pub title: String,
-    pub summary: Option<String>,
-    pub duration: Option<String>,
-    pub prerequisites: Vec<String>,
-    pub objectives: Vec<String>,
-    pub notes: Vec<Note>,
-    pub sections: Vec<Section>,
-    pub conclusion: Option<String>,
+    pub guide: Guide,
     /// What could not be mapped, or needs the author's eye.
     pub warnings: Vec<Warning>,
     /// Images to copy into the book for the guide's paths to hold.
@@ -59,47 +52,6 @@ pub struct Warning {
 }
 
 impl Imported {
-    /// Calls `f` on every Markdown field of the guide: summary, prerequisites, objectives,
-    /// notes, section intros and notes, step texts, their notes and captions, the conclusion.
-    fn markdown_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
-        fn step(s: &mut Step, f: &mut dyn FnMut(&mut String)) {
-            f(&mut s.text);
-            s.notes.iter_mut().for_each(|n| f(&mut n.text));
-            s.screenshots
-                .iter_mut()
-                .filter_map(|shot| shot.caption.as_mut())
-                .for_each(&mut *f);
-            s.substeps.iter_mut().for_each(|x| step(x, f));
-        }
-        for t in self.summary.iter_mut().chain(self.conclusion.iter_mut()) {
-            f(t);
-        }
-        self.prerequisites.iter_mut().for_each(&mut *f);
-        self.objectives.iter_mut().for_each(&mut *f);
-        self.notes.iter_mut().for_each(|n| f(&mut n.text));
-        for sec in &mut self.sections {
-            if let Some(i) = &mut sec.intro {
-                f(i);
-            }
-            sec.notes.iter_mut().for_each(|n| f(&mut n.text));
-            sec.steps.iter_mut().for_each(|s| step(s, f));
-        }
-    }
-
-    /// Calls `f` on every text of the guide: its Markdown fields, titles and alt text.
-    fn texts_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
-        fn alts(s: &mut Step, f: &mut dyn FnMut(&mut String)) {
-            s.screenshots.iter_mut().for_each(|shot| f(&mut shot.alt));
-            s.substeps.iter_mut().for_each(|x| alts(x, f));
-        }
-        self.markdown_mut(f);
-        f(&mut self.title);
-        for sec in &mut self.sections {
-            f(&mut sec.title);
-            sec.steps.iter_mut().for_each(|s| alts(s, f));
-        }
-    }
-
     fn warn(&mut self, line: usize, code: Code, message: impl Into<String>) {
         self.warnings.push(Warning {
             line,
@@ -107,36 +59,6 @@ impl Imported {
             message: message.into(),
         });
     }
-}
-
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Section {
-    pub title: String,
-    pub intro: Option<String>,
-    pub notes: Vec<Note>,
-    pub steps: Vec<Step>,
-}
-
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Step {
-    pub text: String,
-    pub notes: Vec<Note>,
-    pub screenshots: Vec<Shot>,
-    pub wait: Option<String>,
-    pub substeps: Vec<Step>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Note {
-    pub kind: &'static str,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shot {
-    pub src: String,
-    pub alt: String,
-    pub caption: Option<String>,
 }
 
 /// Reads Markdown `text` from `file`; local image paths are rewritten so that they resolve from
@@ -176,18 +98,19 @@ pub fn import_with(
     r.document(&doc, front);
     r.rewrite_images();
     r.placeholders(&text);
-    if r.out.title.trim().is_empty() {
-        r.out.title = file
+    if r.out.guide.title.trim().is_empty() {
+        r.out.guide.title = file
             .file_stem()
             .map(|s| s.to_string_lossy().replace(['_', '-'], " "))
-            .unwrap_or_else(|| "Untitled guide".into());
+            .unwrap_or_else(|| "Untitled guide".into())
+            .into();
         r.out.warn(
             1,
             Code::I001,
             "no `#` heading: the title is made from the file name",
         );
     }
-    if r.out.sections.is_empty() {
+    if r.out.guide.sections.is_empty() {
         r.out.warn(
             1,
             Code::I001,
@@ -195,6 +118,15 @@ pub fn import_with(
         );
     }
     r.out
+}
+
+/// A callout made by import: shown in every build.
+fn note(kind: NoteKind, text: String) -> Note {
+    Note {
+        kind: kind.into(),
+        text: text.into(),
+        only: Vec::new(),
+    }
 }
 
 struct Reader<'a> {
@@ -214,12 +146,12 @@ impl Reader<'_> {
     fn placeholders(&mut self, source: &str) {
         let mut names: Vec<String> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        self.out.texts_mut(&mut |t: &mut String| {
+        self.out.guide.visit_text_mut(&mut |_, t| {
             if t.contains("{{") {
-                *t = text::escape_braces(t);
+                t.value = text::escape_braces(t);
             }
             if t.contains("@lab.Variable(") {
-                *t = text::lab_variables(t, &mut names, &mut seen);
+                t.value = text::lab_variables(t, &mut names, &mut seen);
             }
         });
         // Named in the order the lab first uses them (one pass over the lab: a search per name
@@ -280,9 +212,13 @@ impl Reader<'_> {
     /// Local images inside Markdown text are rewritten like screenshots, so that they resolve
     /// from the output folder: in every Markdown field.
     fn rewrite_images(&mut self) {
-        let mut out = std::mem::take(&mut self.out);
-        out.markdown_mut(&mut |md| self.rewrite_images_in(md));
-        self.out = out;
+        let mut guide = std::mem::take(&mut self.out.guide);
+        guide.visit_text_mut(&mut |f, md| {
+            if f.kind == TextKind::Markdown {
+                self.rewrite_images_in(md);
+            }
+        });
+        self.out.guide = guide;
     }
 
     fn rewrite_images_in(&self, md: &mut String) {
@@ -328,33 +264,27 @@ impl Reader<'_> {
         match &b.kind {
             Kind::BlockQuote(Some(k)) => {
                 let kind = match k {
-                    BlockQuoteKind::Note => "note",
-                    BlockQuoteKind::Tip => "tip",
-                    BlockQuoteKind::Important => "important",
-                    BlockQuoteKind::Warning => "warning",
-                    BlockQuoteKind::Caution => "caution",
+                    BlockQuoteKind::Note => NoteKind::Note,
+                    BlockQuoteKind::Tip => NoteKind::Tip,
+                    BlockQuoteKind::Important => NoteKind::Important,
+                    BlockQuoteKind::Warning => NoteKind::Warning,
+                    BlockQuoteKind::Caution => NoteKind::Caution,
                 };
                 let inner = unquote(&self.src(&b.range));
                 // The first line is the `[!NOTE]` marker.
                 let body = inner.split_once('\n').map_or("", |(_, rest)| rest);
-                Some(Note {
-                    kind,
-                    text: body.trim().to_owned(),
-                })
+                Some(note(kind, body.trim().to_owned()))
             }
             Kind::BlockQuote(None) => {
                 if b.children.first()?.kind != Kind::Paragraph {
                     return None;
                 }
                 let (kind, rest) = strip_label(&unquote(&self.src(&b.range)))?;
-                Some(Note {
-                    kind,
-                    text: rest.trim().to_owned(),
-                })
+                Some(note(kind, rest.trim().to_owned()))
             }
             Kind::Paragraph => {
                 let (kind, rest) = strip_label(&self.src(&b.range))?;
-                Some(Note { kind, text: rest })
+                Some(note(kind, rest))
             }
             _ => None,
         }
@@ -370,7 +300,7 @@ impl Reader<'_> {
         crate::validate::relative_path(&self.out_dir, target)
     }
 
-    fn shots(&mut self, b: &Block) -> Vec<Shot> {
+    fn shots(&mut self, b: &Block) -> Vec<Sp<Screenshot>> {
         for (alt, src, _) in &b.images {
             if crate::markdown::placeholder_alt(alt, src) {
                 let line = self.line(b.range.start);
@@ -383,13 +313,17 @@ impl Reader<'_> {
         }
         b.images
             .iter()
-            .map(|(alt, src, link)| Shot {
-                src: self.image_src(src),
-                alt: alt.clone(),
-                caption: link
-                    .as_ref()
-                    .filter(|l| *l != src)
-                    .map(|l| format!("<{l}>")),
+            .map(|(alt, src, link)| {
+                Screenshot {
+                    src: self.image_src(src).into(),
+                    alt: Some(alt.clone().into()),
+                    caption: link
+                        .as_ref()
+                        .filter(|l| *l != src)
+                        .map(|l| format!("<{l}>").into()),
+                    ..Screenshot::default()
+                }
+                .into()
             })
             .collect()
     }
@@ -411,14 +345,14 @@ impl Reader<'_> {
         let pos = blocks.iter().position(|b| b.kind == Kind::Heading(1));
         let Some(pos) = pos.filter(|&p| p == 0 || front_title.is_none()) else {
             if let Some(t) = front_title {
-                self.out.title = t;
+                self.out.guide.title = t.into();
             }
             return 0;
         };
-        self.out.title = blocks[pos].text.clone();
-        if let Some((title, d)) = preamble::title_duration(&self.out.title) {
+        self.out.guide.title = blocks[pos].text.clone().into();
+        if let Some((title, d)) = preamble::title_duration(&self.out.guide.title) {
             let line = self.line(blocks[pos].range.start);
-            self.out.title = title;
+            self.out.guide.title = title.into();
             self.out.found_duration(&d, line);
         }
         if pos > 0 {
@@ -432,7 +366,8 @@ impl Reader<'_> {
             );
             let carried = self.preamble_parts(&blocks[..pos]);
             if !carried.is_empty() {
-                self.out.summary = Some(merge(self.out.summary.take(), carried.join("\n\n")));
+                self.out.guide.summary =
+                    Some(merge(self.out.guide.summary.take(), carried.join("\n\n")));
             }
         }
         pos + 1
@@ -484,7 +419,7 @@ impl Reader<'_> {
         for c in &item.children {
             if c.kind == Kind::OrderedList {
                 for sub in &c.children {
-                    step.substeps.push(self.step(sub));
+                    step.substeps.push(self.step(sub).into());
                 }
                 cut.push(c.range.clone());
             } else if c.only_images {
@@ -494,7 +429,7 @@ impl Reader<'_> {
                 || c.kind == Kind::Paragraph && !std::ptr::eq(c, &item.children[0])
             {
                 if let Some(n) = self.callout(c) {
-                    step.notes.push(n);
+                    step.notes.push(n.into());
                     cut.push(c.range.clone());
                 }
             } else if matches!(c.kind, Kind::Other)
@@ -521,12 +456,13 @@ impl Reader<'_> {
         if pos < item.range.end {
             own.push_str(&self.text[pos..item.range.end]);
         }
-        step.text = tidy(&strip_marker(&own, self.text, item.range.start));
+        step.text = tidy(&strip_marker(&own, self.text, item.range.start)).into();
         // A wait said in the step, or in one of its notes ("It might take between 5 and 10
         // minutes for the policy to take effect"); one said only vaguely is for the author.
         step.wait = std::iter::once(step.text.as_str())
             .chain(step.notes.iter().map(|n| n.text.as_str()))
-            .find_map(wait_of);
+            .find_map(wait_of)
+            .map(Sp::from);
         if step.wait.is_none()
             && let Some(vague) = std::iter::once(step.text.as_str())
                 .chain(step.notes.iter().map(|n| n.text.as_str()))
@@ -541,9 +477,9 @@ impl Reader<'_> {
         }
         if step.text.is_empty() {
             step.text = if step.screenshots.is_empty() {
-                "(no text)".into()
+                "(no text)".to_owned().into()
             } else {
-                "See the screenshot.".into()
+                "See the screenshot.".to_owned().into()
             };
             let line = self.line(item.range.start);
             self.out.warn(
@@ -564,19 +500,19 @@ mod tests {
     fn setext_headings_and_paren_numbers() {
         let md = "Guide\n=====\n\nTask one\n--------\n\n1) Do this.\n2) Then that.\n";
         let g = import(md, Path::new("g.md"), Path::new("content"));
-        assert_eq!(g.title, "Guide");
-        assert_eq!(g.sections[0].title, "Task one");
-        assert_eq!(g.sections[0].steps.len(), 2);
-        assert_eq!(g.sections[0].steps[1].text, "Then that.");
+        assert_eq!(g.guide.title.value, "Guide");
+        assert_eq!(g.guide.sections[0].title.value, "Task one");
+        assert_eq!(g.guide.sections[0].steps.len(), 2);
+        assert_eq!(g.guide.sections[0].steps[1].text.value, "Then that.");
     }
 
     #[test]
     fn images_in_every_markdown_field_resolve_from_the_output_folder() {
         let md = "# Lab\n\n## Objectives\n\n- See ![a](img/a.png)\n\n## Task\n\n1. Do.\n\n## Review\n\n![b](img/b.png)\n";
         let g = import(md, Path::new("labs/lab.md"), Path::new("content"));
-        assert_eq!(g.objectives, ["See ![a](../labs/img/a.png)"]);
+        assert_eq!(g.guide.objectives[0].value, "See ![a](../labs/img/a.png)");
         assert_eq!(
-            g.conclusion.as_deref(),
+            g.guide.conclusion.as_ref().map(|c| c.as_str()),
             Some("**Review**\n\n![b](../labs/img/b.png)")
         );
     }
@@ -585,27 +521,91 @@ mod tests {
     fn the_seed() {
         let seed = include_str!("../../tests/fixtures/import/azure-pass.md");
         let g = import(seed, Path::new("seed/azure-pass.md"), Path::new("content"));
-        assert_eq!(g.title, "Creating a Microsoft Azure Pass Subscription");
-        assert_eq!(g.sections.len(), 2);
         assert_eq!(
-            g.sections[0].title,
+            g.guide.title.value,
+            "Creating a Microsoft Azure Pass Subscription"
+        );
+        assert_eq!(g.guide.sections.len(), 2);
+        assert_eq!(
+            g.guide.sections[0].title.value,
             "Step 1: Redeeming a Microsoft Azure Pass Promo Code"
         );
-        assert_eq!(g.sections[0].steps.len(), 6);
-        assert_eq!(g.sections[1].steps.len(), 7);
+        assert_eq!(g.guide.sections[0].steps.len(), 6);
+        assert_eq!(g.guide.sections[1].steps.len(), 7);
         let shots: usize = g
+            .guide
             .sections
             .iter()
-            .flat_map(|s| &s.steps)
+            .flat_map(|s| s.steps.iter())
             .map(|s| s.screenshots.len())
             .sum();
         assert_eq!(shots, 11);
-        assert_eq!(g.sections[0].steps[0].notes.len(), 1);
-        assert_eq!(g.sections[0].steps[5].wait.as_deref(), Some("5m"));
+        assert_eq!(g.guide.sections[0].steps[0].notes.len(), 1);
         assert_eq!(
-            g.sections[0].steps[0].text,
+            g.guide.sections[0].steps[5]
+                .wait
+                .as_ref()
+                .map(|w| w.as_str()),
+            Some("5m")
+        );
+        assert_eq!(
+            g.guide.sections[0].steps[0].text.value,
             "Open a browser and navigate to: https://www.microsoftazurepass.com/"
         );
-        assert!(g.summary.as_deref().unwrap().contains("two step process"));
+        assert!(
+            g.guide
+                .summary
+                .as_ref()
+                .unwrap()
+                .contains("two step process")
+        );
+    }
+
+    /// Every corpus lab, imported, written by the one writer and read back: the same texts and
+    /// the same structure (the file `stepbook import` writes is the guide it found).
+    #[test]
+    fn every_corpus_lab_written_and_read_back_is_the_imported_guide() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        if !corpus.join("INDEX.md").is_file() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "../shared/corpus is missing"
+            );
+            return;
+        }
+        let mut labs = 0;
+        for entry in walkdir::WalkDir::new(&corpus).sort_by_file_name() {
+            let path = entry.unwrap().into_path();
+            if path.extension().is_none_or(|e| e != "md") || path.ends_with("INDEX.md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let g = import(&text, &path, Path::new("content")).guide;
+            let yaml = crate::source::write::guide_yaml(&g, &["a lab".into()]).unwrap();
+            let tree = crate::source::node::parse_yaml(&yaml).unwrap();
+            let back = <Guide as crate::source::convert::FromNode>::from_node(&tree)
+                .unwrap_or_else(|| panic!("{}:\n{yaml}", path.display()));
+            let shape = |g: &Guide| {
+                let mut texts = Vec::new();
+                g.visit_text(&mut |f, t| texts.push(format!("{}={}", f.name, t.value)));
+                let steps: Vec<(usize, Vec<String>, Option<String>)> = g
+                    .sections
+                    .iter()
+                    .flat_map(|s| s.steps.iter())
+                    .map(|s| {
+                        let srcs = s.screenshots.iter().map(|x| x.src.value.clone()).collect();
+                        (
+                            s.substeps.len(),
+                            srcs,
+                            s.wait.as_ref().map(|w| w.value.clone()),
+                        )
+                    })
+                    .collect();
+                (texts, steps, g.duration.as_ref().map(|d| d.value.clone()))
+            };
+            assert_eq!(shape(&back), shape(&g), "{}", path.display());
+            labs += 1;
+        }
+        assert!(labs >= 50, "{labs} labs");
     }
 }

@@ -153,13 +153,28 @@ impl Plan {
         Ok(())
     }
 
-    /// The YAML of guide `i`.
-    pub fn yaml(&self, i: usize) -> String {
-        super::yaml::to_yaml(
-            &self.guides[i],
-            self.schema.as_deref(),
-            &shown(&self.jobs[i].file),
-        )
+    /// The YAML of guide `i`: the schema's modeline, where it came from, the front matter
+    /// import could not map, then the guide.
+    pub fn yaml(&self, i: usize) -> Result<String, Error> {
+        let g = &self.guides[i];
+        let mut comments = Vec::new();
+        if let Some(s) = &self.schema {
+            let line = crate::schema::modeline(s);
+            comments.push(line.trim_start_matches("# ").to_owned());
+        }
+        comments.push(format!(
+            "Imported from {} by `stepbook import`.",
+            shown(&self.jobs[i].file)
+        ));
+        if !g.kept_front_matter.is_empty() {
+            comments.push(
+                "The source's front matter (some keys have no field in stepbook's model):".into(),
+            );
+            comments.extend(g.kept_front_matter.iter().map(|l| format!("  {l}")));
+        }
+        let yaml = crate::source::write::guide_yaml(&g.guide, &comments)
+            .map_err(|e| anyhow::anyhow!("failed to write the guide as YAML: {e}"))?;
+        Ok(yaml)
     }
 
     /// Writes guide `i`: its images copied, then its YAML (over an existing file only with
@@ -171,7 +186,7 @@ impl Plan {
             std::fs::create_dir_all(dir)
                 .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;
         }
-        crate::safe_fs::write_new(target, self.yaml(i).as_bytes(), force)
+        crate::safe_fs::write_new(target, self.yaml(i)?.as_bytes(), force)
             .map_err(|e| anyhow::anyhow!("failed to write `{}`: {e}", target.display()))?;
         Ok(())
     }

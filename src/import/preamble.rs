@@ -101,7 +101,7 @@ impl Imported {
     /// Sets the guide's duration unless the front matter gave one; a range (`45m-60m`) gives its
     /// upper end, with a warning, as the model's `duration` is one estimate.
     pub(super) fn found_duration(&mut self, said: &str, line: usize) {
-        if self.duration.is_some() {
+        if self.guide.duration.is_some() {
             return;
         }
         let upper = match said.split_once('-') {
@@ -115,7 +115,7 @@ impl Imported {
             }
             None => said,
         };
-        self.duration = Some(upper.to_owned());
+        self.guide.duration = Some(upper.to_owned().into());
     }
 }
 
@@ -145,7 +145,7 @@ impl Reader<'_> {
                 continue;
             }
             if let Some(n) = self.callout(b) {
-                self.out.notes.push(n);
+                self.out.guide.notes.push(n.into());
                 continue;
             }
             if b.kind == Kind::Paragraph {
@@ -173,7 +173,8 @@ impl Reader<'_> {
         }
         self.drop_label(label);
         if !summary.is_empty() {
-            self.out.summary = Some(merge(self.out.summary.take(), summary.join("\n\n")));
+            self.out.guide.summary =
+                Some(merge(self.out.guide.summary.take(), summary.join("\n\n")));
         }
         carried
     }
@@ -193,8 +194,8 @@ impl Reader<'_> {
     /// images and code go to the first section's intro.
     fn items(&mut self, b: &Block, part: Part, carried: &mut Vec<String>) {
         let list = match part {
-            Part::Prerequisites => &mut self.out.prerequisites,
-            _ => &mut self.out.objectives,
+            Part::Prerequisites => &mut self.out.guide.prerequisites,
+            _ => &mut self.out.guide.objectives,
         };
         match b.kind {
             Kind::BulletList | Kind::OrderedList => {
@@ -202,7 +203,7 @@ impl Reader<'_> {
                     let own = &self.text[item.range.clone()];
                     let text = tidy(&strip_marker(own, self.text, item.range.start));
                     if !text.trim().is_empty() {
-                        list.push(text);
+                        list.push(text.into());
                     }
                 }
             }
@@ -210,7 +211,7 @@ impl Reader<'_> {
                 let src = super::parse::source(self.text, &b.range);
                 let lead_in = src.trim_end().ends_with(':') && !src.contains("](");
                 if !lead_in {
-                    list.push(src);
+                    list.push(src.into());
                 }
             }
             _ => carried.push(self.src(&b.range)),

@@ -18,7 +18,7 @@ impl Reader<'_> {
             let b = &blocks[j];
             let (level, title) = match b.kind {
                 Kind::Heading(l) => (l, b.text.trim().trim_end_matches(':').trim().to_owned()),
-                _ => (0, self.out.title.clone()),
+                _ => (0, self.out.guide.title.value.clone()),
             };
             let body_start = if level > 0 { j + 1 } else { j };
             let body_end = (body_start..blocks.len())
@@ -54,12 +54,12 @@ impl Reader<'_> {
             let (_, first) = parts.next().unwrap_or_default();
             let intro = std::mem::take(&mut carried);
             let section = self.section(full_title.clone(), first, intro);
-            self.out.sections.push(section);
+            self.out.guide.sections.push(section.into());
             for (heading, part) in parts {
                 if part.iter().any(|x| x.kind == Kind::OrderedList) {
                     let title = format!("{full_title} › {heading}");
                     let section = self.section(title, part, Vec::new());
-                    self.out.sections.push(section);
+                    self.out.guide.sections.push(section.into());
                 } else {
                     carried.push(format!("**{heading}**"));
                     carried.extend(part.iter().map(|x| self.src(&x.range)));
@@ -69,10 +69,10 @@ impl Reader<'_> {
         }
         if !carried.is_empty() {
             let rest = carried.join("\n\n");
-            if self.out.sections.is_empty() {
-                self.out.summary = Some(merge(self.out.summary.take(), rest));
+            if self.out.guide.sections.is_empty() {
+                self.out.guide.summary = Some(merge(self.out.guide.summary.take(), rest));
             } else {
-                self.out.conclusion = Some(rest);
+                self.out.guide.conclusion = Some(rest.into());
             }
         }
     }
@@ -119,19 +119,19 @@ impl Reader<'_> {
     /// that step.
     fn section(&mut self, title: String, body: &[Block], mut intro: Vec<String>) -> Section {
         let mut section = Section {
-            title,
+            title: title.into(),
             ..Section::default()
         };
         for x in body {
             match x.kind {
                 Kind::OrderedList => {
                     for item in &x.children {
-                        section.steps.push(self.step(item));
+                        section.steps.push(self.step(item).into());
                     }
                 }
                 _ => match section.steps.last_mut() {
                     None => match self.callout(x) {
-                        Some(n) => section.notes.push(n),
+                        Some(n) => section.notes.push(n.into()),
                         None => intro.push(self.src(&x.range)),
                     },
                     Some(last) => self.attach(last, x),
@@ -139,7 +139,7 @@ impl Reader<'_> {
             }
         }
         if !intro.is_empty() {
-            section.intro = Some(intro.join("\n\n"));
+            section.intro = Some(intro.join("\n\n").into());
         }
         section
     }
@@ -150,7 +150,7 @@ impl Reader<'_> {
         if b.only_images {
             step.screenshots.extend(self.shots(b));
         } else if let Some(n) = self.callout(b) {
-            step.notes.push(n);
+            step.notes.push(n.into());
         } else {
             if matches!(b.kind, Kind::Other)
                 && self.text[b.range.clone()].trim_start().starts_with('<')

@@ -2,6 +2,7 @@
 //! indentation, and waits read from step text.
 
 use super::Imported;
+use crate::model::{NoteKind, Sp};
 
 /// Removes YAML front matter and maps the keys stepbook knows; returns its title.
 pub(super) fn front_matter(text: &mut String, out: &mut Imported) -> Option<String> {
@@ -25,9 +26,9 @@ pub(super) fn front_matter(text: &mut String, out: &mut Imported) -> Option<Stri
         };
         match key {
             "title" => title = Some(s),
-            "description" | "summary" => out.summary = Some(s),
+            "description" | "summary" => out.guide.summary = Some(s.into()),
             "duration" => match crate::duration::suggest(&s).or_else(|| crate::duration::Duration::parse(&s).ok().map(|_| s.clone())) {
-                Some(d) => out.duration = Some(d),
+                Some(d) => out.guide.duration = Some(d.into()),
                 None => out.warn(line, crate::diag::Code::I005, format!("front matter `duration: {s}` is not a duration stepbook understands; not imported")),
             },
             _ => return false,
@@ -89,19 +90,15 @@ pub(super) fn dialects(text: &str) -> String {
 }
 
 /// A callout's kind from its label (`Note`, `Tip`, ...), case-insensitive.
-fn callout_kind(label: &str) -> Option<&'static str> {
+fn callout_kind(label: &str) -> Option<NoteKind> {
     match label.trim().to_ascii_lowercase().as_str() {
-        "note" => Some("note"),
-        "tip" | "hint" => Some("tip"),
-        "important" => Some("important"),
-        "warning" => Some("warning"),
-        "caution" => Some("caution"),
-        _ => None,
+        "hint" => Some(NoteKind::Tip),
+        l => NoteKind::parse(l),
     }
 }
 
 /// `**Note:**`, `**Note**:`, `**Note**`, `Note:` at the start of Markdown: (kind, the rest).
-pub(super) fn strip_label(md: &str) -> Option<(&'static str, String)> {
+pub(super) fn strip_label(md: &str) -> Option<(NoteKind, String)> {
     let s = md.trim_start();
     let (label, rest) = if let Some(r) = s.strip_prefix("**") {
         let end = r.find("**")?;
@@ -203,13 +200,14 @@ pub(super) fn strip_marker(own: &str, text: &str, start: usize) -> String {
 
 /// `a` then `b`, as paragraphs; a text already contained in the other is not repeated (a
 /// front-matter description that the first paragraph also says).
-pub(super) fn merge(a: Option<String>, b: String) -> String {
-    match a {
+pub(super) fn merge(a: Option<Sp<String>>, b: String) -> Sp<String> {
+    let merged = match a.map(|a| a.value) {
         Some(a) if b.contains(a.trim()) => b.trim().to_owned(),
         Some(a) if a.contains(b.trim()) => a.trim().to_owned(),
         Some(a) if !a.trim().is_empty() => format!("{}\n\n{}", a.trim_end(), b.trim()),
         _ => b.trim().to_owned(),
-    }
+    };
+    merged.into()
 }
 
 /// `{{` written `\{{` (stepbook's literal braces), unless already escaped.
@@ -435,17 +433,23 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(strip_label("**Note:** text"), Some(("note", "text".into())));
-        assert_eq!(strip_label("**Note**: text"), Some(("note", "text".into())));
+        assert_eq!(
+            strip_label("**Note:** text"),
+            Some((NoteKind::Note, "text".into()))
+        );
+        assert_eq!(
+            strip_label("**Note**: text"),
+            Some((NoteKind::Note, "text".into()))
+        );
         assert_eq!(
             strip_label("**IMPORTANT** text"),
-            Some(("important", "text".into()))
+            Some((NoteKind::Important, "text".into()))
         );
         assert_eq!(strip_label("**Did you know?** text"), None);
         assert_eq!(strip_label("**Bold** words"), None);
         assert_eq!(
             strip_label("**Note**\nThe text"),
-            Some(("note", "The text".into()))
+            Some((NoteKind::Note, "The text".into()))
         );
         assert_eq!(
             unquote(">**Note**\n> The text\n>\n> More"),

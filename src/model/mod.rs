@@ -28,10 +28,36 @@ impl<T> Sp<T> {
     }
 }
 
+/// A value made in code (by `import`), not read from a file: it has no span.
+impl<T> From<T> for Sp<T> {
+    fn from(value: T) -> Self {
+        Sp::new(value, 0..0)
+    }
+}
+
+impl<T: Default> Default for Sp<T> {
+    fn default() -> Self {
+        T::default().into()
+    }
+}
+
+/// Written as the bare value: the span belongs to the file it was read from.
+impl<T: serde::Serialize> serde::Serialize for Sp<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
 impl<T> std::ops::Deref for Sp<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.value
+    }
+}
+
+impl<T> std::ops::DerefMut for Sp<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
     }
 }
 
@@ -51,47 +77,48 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
 }
 
 /// One step-by-step guide: one YAML file.
-#[derive(Debug, Clone, JsonSchema)]
+#[derive(Debug, Clone, Default, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Guide {
     /// The guide's title, shown as its heading.
     pub title: Sp<String>,
     /// Identifier used in URLs and file names: lowercase letters, digits and `-`. Defaults to the
     /// file name without its extension. Unique in the book.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Sp<String>>,
     /// Orders guides in the book: lower weights come first; equal weights sort by file path.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[schemars(extend("default" = 0))]
     pub weight: i64,
     /// Markdown: what the guide achieves, shown under the title and on the index page.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<Sp<String>>,
     /// Estimated time for the whole guide, e.g. `90s`, `15m`, `1h30m`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<Sp<String>>,
     /// Who the guide is for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Sp<String>>,
     /// Markdown items the reader needs before starting.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prerequisites: Vec<Sp<String>>,
     /// Markdown items: what the reader will be able to do after the guide (a lab's objectives
     /// or job skills).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objectives: Vec<Sp<String>>,
     /// Callouts shown before the first section.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Sp<Note>>,
     /// The guide's sections, in order. At least one.
     #[schemars(length(min = 1))]
     pub sections: Sp<Vec<Sp<Section>>>,
     /// Markdown shown after the last section: what was achieved, cleaning up, further reading.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<Sp<String>>,
     /// Values for `{{ name }}` placeholders in this guide: text, or maps that give dotted names
     /// (`event: {name: …}` is `{{ event.name }}`). They override book.toml's `[variables]`; a
     /// profile's variables and `--set` override them.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "GuideVars::is_empty")]
     #[schemars(with = "std::collections::BTreeMap<String, crate::variables::VarValue>")]
     pub variables: GuideVars,
 }
@@ -100,12 +127,73 @@ pub struct Guide {
 #[derive(Debug, Clone, Default)]
 pub struct GuideVars(pub Vec<(Sp<String>, Sp<String>)>);
 
+impl GuideVars {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Written as the nested maps it was read from: `event.name` is `event: {name: …}`.
+impl serde::Serialize for GuideVars {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Default)]
+        struct Tree(Vec<(String, Leaf)>);
+        enum Leaf {
+            Text(String),
+            Map(Tree),
+        }
+        impl Tree {
+            fn insert(&mut self, path: &[&str], value: &str) {
+                let (first, rest) = (path[0], &path[1..]);
+                let at = self.0.iter().position(|(k, _)| k == first);
+                if rest.is_empty() {
+                    self.0
+                        .push((first.to_owned(), Leaf::Text(value.to_owned())));
+                    return;
+                }
+                let i = at
+                    .filter(|&i| matches!(self.0[i].1, Leaf::Map(_)))
+                    .unwrap_or_else(|| {
+                        self.0.push((first.to_owned(), Leaf::Map(Tree::default())));
+                        self.0.len() - 1
+                    });
+                if let Leaf::Map(t) = &mut self.0[i].1 {
+                    t.insert(rest, value);
+                }
+            }
+        }
+        impl serde::Serialize for Tree {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in &self.0 {
+                    match v {
+                        Leaf::Text(t) => m.serialize_entry(k, t)?,
+                        Leaf::Map(t) => m.serialize_entry(k, t)?,
+                    }
+                }
+                m.end()
+            }
+        }
+        let mut tree = Tree::default();
+        for (name, value) in &self.0 {
+            let path: Vec<&str> = name.value.split('.').collect();
+            tree.insert(&path, &value.value);
+        }
+        tree.serialize(s)
+    }
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
 /// Profile tags of a part of a guide (`only: [instructor]`): the part is shown only in builds
 /// whose profile has one of them. Empty: shown in every build.
 pub type Only = Vec<Sp<String>>;
 
 /// A callout: a note, tip, important point, warning or caution.
-#[derive(Debug, Clone, JsonSchema)]
+#[derive(Debug, Clone, Default, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     /// One of `note`, `tip`, `important`, `warning`, `caution`.
@@ -113,14 +201,15 @@ pub struct Note {
     /// Markdown text of the callout.
     pub text: Sp<String>,
     /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only: Only,
 }
 
 /// The kind of a callout, which decides how it is styled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NoteKind {
+    #[default]
     Note,
     Tip,
     Important,
@@ -163,25 +252,25 @@ impl NoteKind {
 }
 
 /// A group of numbered steps under one heading.
-#[derive(Debug, Clone, JsonSchema)]
+#[derive(Debug, Clone, Default, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     /// The section heading.
     pub title: Sp<String>,
     /// Anchor of the section; defaults to a slug of the title. Unique in the guide.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Sp<String>>,
     /// Markdown shown before the first step.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intro: Option<Sp<String>>,
     /// Callouts shown after the intro, before the first step.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Sp<Note>>,
     /// The numbered steps. At least one.
     #[schemars(length(min = 1))]
     pub steps: Sp<Vec<Sp<Step>>>,
     /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only: Only,
     /// Position among the guide's sections before a profile filtered them (1-based; 0: not
     /// filtered), so default anchors stay the same in every profile.
@@ -190,37 +279,38 @@ pub struct Section {
 }
 
 /// One action the reader performs.
-#[derive(Debug, Clone, JsonSchema)]
+#[derive(Debug, Clone, Default, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// Markdown: the action, one step.
     pub text: Sp<String>,
     /// Anchor of the step; defaults to `<section id>-<number>`. Unique in the guide.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Sp<String>>,
     /// Short plain label for the printed checklist; defaults to the text's first sentence.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<Sp<String>>,
     /// Callouts attached to this step.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Sp<Note>>,
     /// Screenshots that show the step.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub screenshots: Vec<Sp<Screenshot>>,
     /// Markdown: what the reader should see afterwards.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Sp<String>>,
     /// An expected wait in this step: `90s`, `5m`, `1h30m`, or a range like `2m-5m`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait: Option<Sp<String>>,
     /// Whether the step may be skipped.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[schemars(extend("default" = false))]
     pub optional: bool,
     /// Steps nested under this one, numbered a, b, c.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub substeps: Vec<Sp<Step>>,
     /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only: Only,
     /// Position among its siblings before a profile filtered them (1-based; 0: not filtered),
     /// so default anchors stay the same in every profile.
@@ -229,19 +319,19 @@ pub struct Step {
 }
 
 /// An image that shows a step.
-#[derive(Debug, Clone, JsonSchema)]
+#[derive(Debug, Clone, Default, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Screenshot {
     /// An `https://` URL, or a path relative to the guide file inside the book.
     pub src: Sp<String>,
     /// What the screenshot shows, for readers who cannot see it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alt: Option<Sp<String>>,
     /// Markdown caption shown under the image.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Sp<String>>,
     /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only: Only,
 }
 
