@@ -30,10 +30,69 @@ pub fn modeline(relative_path: &str) -> String {
     format!("# yaml-language-server: $schema={relative_path}")
 }
 
-/// The guide schema, generated once.
+/// The guide schema, generated once, with what the loader accepts beyond the Rust types.
 pub fn guide_schema() -> &'static serde_json::Value {
     static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
-    SCHEMA.get_or_init(crate::model::guide_schema)
+    SCHEMA.get_or_init(|| {
+        let mut schema = crate::model::guide_schema();
+        as_check_reads(&mut schema, None);
+        schema
+    })
+}
+
+/// An id: lowercase letters, digits and `-` (`validate` reports others as E008).
+const ID_PATTERN: &str = "^[a-z0-9-]+$";
+/// A duration as `duration::Duration::parse` reads it: `90s`, `15m`, `1h30m`, `1h 30m`.
+const DURATION: &str =
+    r"\s*(?:[0-9]+h(?: *[0-9]+m)?(?: *[0-9]+s)?|[0-9]+m(?: *[0-9]+s)?|[0-9]+s)\s*";
+
+/// Makes the schema say what `check` reads, so an editor flags what check flags: a number
+/// written where text goes is text (`title: 1.50`, `check: 7`), and ids, durations and waits
+/// carry their syntax as a `pattern` (the shape check leaves those to `validate`, which names
+/// the problem better). What a schema cannot say stays with check: a zero or week-long
+/// duration, a range's order, reserved and duplicate ids, files that must exist.
+fn as_check_reads(v: &mut Value, key: Option<&str>) {
+    let Some(obj) = v.as_object_mut() else {
+        if let Some(items) = v.as_array_mut() {
+            items.iter_mut().for_each(|i| as_check_reads(i, key));
+        }
+        return;
+    };
+    let is_text = |t: &Value| t == "string";
+    let types: Vec<Value> = match obj.get("type") {
+        Some(Value::Array(ts)) => ts.clone(),
+        Some(t @ Value::String(_)) => vec![t.clone()],
+        _ => Vec::new(),
+    };
+    if types.iter().any(is_text) && !obj.contains_key("enum") {
+        let (pattern, extra) = match key {
+            Some("id") => (Some(ID_PATTERN.to_owned()), Some("integer")),
+            Some("duration") => (Some(format!("^{DURATION}$")), None),
+            Some("wait") => (Some(format!("^{DURATION}(?:-{DURATION})?$")), None),
+            _ => (None, Some("number")),
+        };
+        let mut types = types;
+        if let Some(extra) = extra {
+            types.insert(1, Value::String(extra.into()));
+        }
+        obj.insert("type".into(), Value::Array(types));
+        if let Some(p) = pattern {
+            obj.insert("pattern".into(), Value::String(p));
+        }
+    }
+    for (k, child) in obj.iter_mut() {
+        match k.as_str() {
+            "properties" | "$defs" => {
+                if let Some(map) = child.as_object_mut() {
+                    for (name, sub) in map.iter_mut() {
+                        as_check_reads(sub, Some(name));
+                    }
+                }
+            }
+            "items" | "additionalProperties" | "anyOf" | "oneOf" => as_check_reads(child, key),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

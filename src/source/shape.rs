@@ -156,9 +156,11 @@ impl<'a> Checker<'a> {
         if types.iter().any(|t| fits(t)) {
             return true;
         }
+        // A number is text where text goes: "expected text" says it all.
+        let text = types.contains(&"string");
         let expected: Vec<&str> = types
             .iter()
-            .filter(|t| **t != "null")
+            .filter(|t| **t != "null" && !(text && matches!(**t, "number" | "integer")))
             .map(|t| describe_type(t))
             .collect();
         let expected = expected.join(" or ");
