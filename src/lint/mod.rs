@@ -252,17 +252,7 @@ fn collect(
     for field in guide.markdown_fields() {
         for (url, span) in links(&g.text, field.text) {
             if let Some(anchor) = url.strip_prefix('#') {
-                if !anchor.is_empty() && !anchors.contains(anchor) {
-                    diags.push(
-                        Diagnostic::error(
-                            Code::L015,
-                            &g.shown,
-                            format!("link to `#{anchor}`, which is not an id in this guide"),
-                        )
-                        .at(span)
-                        .help(format!("ids in this guide: {}", preview(&anchors))),
-                    );
-                }
+                diags.extend(anchor_problem(anchor, span, &anchors, &g.shown));
             } else if url.starts_with("http://") || url.starts_with("https://") {
                 uses.push(UrlUse {
                     url,
@@ -314,6 +304,40 @@ fn screenshots<'a>(s: CheckedStep<'a>, shots: &mut Vec<(&'a Screenshot, &'a Imag
     for sub in s.substeps() {
         screenshots(sub, shots);
     }
+}
+
+/// `#anchor` links in the guide's Markdown that name no section or step of it (L015): what lint
+/// reports, and the language server shows as the author types.
+pub fn anchor_problems(g: &LoadedGuide, r: &Resolved) -> Vec<Diagnostic> {
+    let anchors = anchors_of(r);
+    let mut out = Vec::new();
+    for field in g.guide.markdown_fields() {
+        for (url, span) in links(&g.text, field.text) {
+            if let Some(anchor) = url.strip_prefix('#') {
+                out.extend(anchor_problem(anchor, span, &anchors, &g.shown));
+            }
+        }
+    }
+    out
+}
+
+fn anchor_problem(
+    anchor: &str,
+    span: Range<usize>,
+    anchors: &HashSet<String>,
+    shown: &std::path::Path,
+) -> Option<Diagnostic> {
+    if anchor.is_empty() || anchors.contains(anchor) {
+        return None;
+    }
+    let d = Diagnostic::error(
+        Code::L015,
+        shown,
+        format!("link to `#{anchor}`, which is not an id in this guide"),
+    )
+    .at(span)
+    .help(format!("ids in this guide: {}", preview(anchors)));
+    Some(d)
 }
 
 fn anchors_of(r: &Resolved) -> HashSet<String> {

@@ -208,6 +208,8 @@ impl Project {
         };
         diags.extend(found.diagnostics);
         diags.extend(self.id_problems(path, &guide, &resolved));
+        // Lint's one check that needs no network nor other files: links to no step.
+        diags.extend(crate::lint::anchor_problems(&guide, &resolved));
         diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
         let checked = super::Checked {
             guide,

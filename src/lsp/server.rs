@@ -137,6 +137,8 @@ struct Server {
     /// Each open document's URI as the editor wrote it (editors percent-encode differently;
     /// problems must name the document the way it does).
     uris: std::collections::HashMap<PathBuf, String>,
+    /// Open documents in no book, told so once (until they are in one again).
+    bookless: BTreeSet<PathBuf>,
 }
 
 impl Server {
@@ -206,6 +208,11 @@ impl Server {
             })
             .collect();
         for path in ready {
+            if self.ws.in_book(&path) {
+                self.bookless.remove(&path);
+            } else if self.bookless.insert(path.clone()) {
+                out.push(no_book(&path));
+            }
             let diags = self.diagnostics(&path);
             out.push(publish(&self.uri(&path), diags));
         }
@@ -441,6 +448,22 @@ impl Server {
 fn is_config(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n == crate::config::CONFIG_FILE)
+}
+
+/// Why a document gets no problems: it is in no book (never opened in one, or its book.toml was
+/// deleted), so nothing says how to check it. A log message, not a diagnostic: the editor may
+/// run the server on YAML that is no guide at all.
+fn no_book(path: &Path) -> Notification {
+    let message = format!(
+        "stepbook: {} is in no book (no {} in its folder or above), so it is not checked; \
+         run `stepbook init` in the book's folder to make one",
+        path.display(),
+        crate::config::CONFIG_FILE
+    );
+    Notification::new(
+        "window/logMessage".into(),
+        json!({ "type": 3, "message": message }),
+    )
 }
 
 fn publish(uri: &str, diagnostics: Vec<Value>) -> Notification {

@@ -206,6 +206,11 @@ impl Workspace {
         out
     }
 
+    /// Whether the document at `path` is in a book: a book.toml in its folder or above.
+    pub fn in_book(&self, path: &Path) -> bool {
+        root_of(path).is_some()
+    }
+
     /// Can the problems of the document at `path` be told: is its book known whole (or not a
     /// book at all)?
     pub fn is_ready(&mut self, path: &Path) -> bool {

@@ -895,3 +895,68 @@ fn only_completion_inserts_a_list_where_none_is_written() {
     }
     c.stop();
 }
+
+/// A guide in no book (a YAML file outside any, or one whose book.toml was deleted while open)
+/// has no problems to show: the server says why in a log message, once.
+#[test]
+fn a_guide_in_no_book_is_told_why() {
+    let loose = tempfile::tempdir().unwrap();
+    let file = loose.path().canonicalize().unwrap().join("guide.yaml");
+    let uri = format!("file://{}", file.display());
+    let mut c = Client::ready();
+    c.open(&uri, "title: 5\nsections: []\n");
+    let log = c.until(|m| m["method"] == "window/logMessage");
+    let message = log["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("is in no book") && message.contains("book.toml"),
+        "{message}"
+    );
+    assert!(message.contains(&file.display().to_string()), "{message}");
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+
+    // A guide of a book, with a problem; then book.toml goes away.
+    let book = Book::bundled();
+    let root = book.path().canonicalize().unwrap();
+    let guide = format!("file://{}", root.join("content/azure-pass.yaml").display());
+    let broken = book
+        .read("content/azure-pass.yaml")
+        .replacen("title:", "titel:", 1);
+    c.open(&guide, &broken);
+    assert!(!c.diagnostics(&guide).is_empty());
+    std::fs::remove_file(root.join("book.toml")).unwrap();
+    let config = format!("file://{}", root.join("book.toml").display());
+    c.send(json!({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": [{"uri": config, "type": 3}]}}));
+    let log = c.until(|m| m["method"] == "window/logMessage");
+    assert!(
+        log["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("azure-pass.yaml")
+    );
+    assert_eq!(c.diagnostics(&guide), Vec::<Value>::new());
+    c.stop();
+}
+
+/// A `#anchor` link to no step or section is flagged as the author types (lint's L015), at the
+/// link; one to an id of the guide is not.
+#[test]
+fn a_link_to_no_step_is_flagged_in_the_editor() {
+    let book = Book::bundled();
+    let root = book.path().canonicalize().unwrap();
+    let guide = format!("file://{}", root.join("content/azure-pass.yaml").display());
+    let text = book.read("content/azure-pass.yaml").replacen(
+        "text: \"Open a browser and navigate to: https://www.microsoftazurepass.com/\"",
+        "text: \"Open a browser (see [claiming](#nowhere) and [activating](#activate))\"",
+        1,
+    );
+    let mut c = Client::ready();
+    c.open(&guide, &text);
+    let diags = c.diagnostics(&guide);
+    let l015: Vec<&Value> = diags.iter().filter(|d| d["code"] == "L015").collect();
+    assert_eq!(l015.len(), 1, "{diags:?}");
+    let message = l015[0]["message"].as_str().unwrap();
+    assert!(message.contains("`#nowhere`") && message.contains("#activate"), "{message}");
+    let line = text.lines().position(|l| l.contains("#nowhere")).unwrap();
+    assert_eq!(l015[0]["range"]["start"]["line"], line as u64);
+    c.stop();
+}
