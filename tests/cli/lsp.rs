@@ -955,7 +955,10 @@ fn a_link_to_no_step_is_flagged_in_the_editor() {
     let l015: Vec<&Value> = diags.iter().filter(|d| d["code"] == "L015").collect();
     assert_eq!(l015.len(), 1, "{diags:?}");
     let message = l015[0]["message"].as_str().unwrap();
-    assert!(message.contains("`#nowhere`") && message.contains("#activate"), "{message}");
+    assert!(
+        message.contains("`#nowhere`") && message.contains("#activate"),
+        "{message}"
+    );
     let line = text.lines().position(|l| l.contains("#nowhere")).unwrap();
     assert_eq!(l015[0]["range"]["start"]["line"], line as u64);
     c.stop();

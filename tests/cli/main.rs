@@ -8,6 +8,8 @@ mod corpus;
 mod diagnostics;
 mod docs;
 mod ecosystem;
+#[cfg(feature = "lsp")]
+mod editors;
 mod features;
 mod hostile;
 mod import;
