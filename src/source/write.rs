@@ -79,6 +79,16 @@ mod tests {
         }
     }
 
+    /// Defaults are left out: a field added to the model without `skip_serializing_if` would
+    /// write `null` or `[]` into every imported guide, and this fails.
+    #[test]
+    fn a_minimal_guide_is_written_with_its_required_fields_only() {
+        let yaml = "title: T\nsections:\n  - title: S\n    steps:\n      - text: x\n        screenshots:\n          - src: a.png\n        notes:\n          - kind: tip\n            text: a note\n";
+        let written = guide_yaml(&read(yaml), &[]).unwrap();
+        let want = "title: T\nsections:\n  - title: S\n    steps:\n      - text: x\n        notes:\n          - kind: tip\n            text: a note\n        screenshots:\n          - src: a.png\n";
+        assert_eq!(written, want);
+    }
+
     #[test]
     fn every_field_and_nested_variables_survive_a_round_trip() {
         let yaml = "title: T\nid: t\nweight: 3\nsummary: |\n  Two\n  lines\nduration: 15m\naudience: a\nprerequisites: [p]\nobjectives: [o]\nnotes: [{kind: tip, text: n, only: [instructor]}]\nsections:\n  - title: S\n    id: s\n    intro: i\n    only: [x]\n    steps:\n      - text: x\n        id: x1\n        check: c\n        result: r\n        wait: 2m-5m\n        optional: true\n        screenshots: [{src: a.png, alt: al, caption: ca, only: [y]}]\n        substeps:\n          - text: y\nconclusion: z\nvariables:\n  event:\n    name: E\n    city: C\n  code: X\n";
