@@ -11,6 +11,7 @@ mod ecosystem;
 mod features;
 mod hostile;
 mod import;
+mod instructor;
 mod lint;
 pub mod lint_server;
 #[cfg(feature = "lsp")]
