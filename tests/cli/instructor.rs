@@ -226,3 +226,63 @@ fn misplaced_and_misspelt_fields_say_where_they_belong() {
         assert!(r.stderr.contains(help), "{help}: {}", r.stderr);
     }
 }
+
+/// A hint is folded on the learner's page ("Show hint") and unfolds when its summary is clicked
+/// (a real mouse click through the DevTools protocol); the instructor's boxes are styled in both
+/// colour schemes.
+#[test]
+fn a_hint_is_folded_until_clicked() {
+    let Some(browser) = crate::cdp::chromium() else {
+        return;
+    };
+    let book = Book::fixture("instructor");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let page = book.path().join("book/attendee/html/lab/index.html");
+    let mut cdp = crate::cdp::Cdp::open(browser, &format!("file://{}", page.display()));
+    cdp.wait_for(
+        "document.readyState === 'complete' && !!document.querySelector('details.hint')",
+        "the page",
+    );
+    let visible = "(() => { const b = document.querySelector('details.hint .hint-body'); return b.checkVisibility() && b.getClientRects().length > 0; })()";
+    assert_eq!(
+        cdp.eval("document.querySelector('details.hint summary').textContent"),
+        "Show hint"
+    );
+    assert_eq!(
+        cdp.eval("document.querySelector('details.hint').open"),
+        false
+    );
+    assert_eq!(cdp.eval(visible), false, "the hint is folded");
+    let at = cdp.eval("(() => { const s = document.querySelector('details.hint summary'); s.scrollIntoView(); const r = s.getBoundingClientRect(); return [r.x + 5, r.y + r.height / 2]; })()");
+    for kind in ["mousePressed", "mouseReleased"] {
+        cdp.call(
+            "Input.dispatchMouseEvent",
+            serde_json::json!({"type": kind, "x": at[0], "y": at[1], "button": "left", "clickCount": 1}),
+        );
+    }
+    cdp.wait_for(visible, "the hint to unfold");
+    let body = cdp.eval("document.querySelector('details.hint .hint-body').innerText");
+    assert_eq!(body, "Look in the top bar TOKHINT.");
+    // The instructor edition's box: a border and a background of its own, light and dark.
+    let page = book.path().join("book/instructor/html/lab/index.html");
+    cdp.goto(&format!("file://{}", page.display()));
+    let style = "(() => { const s = getComputedStyle(document.querySelector('aside.instructor')); return [s.borderTopStyle, s.borderTopColor, s.backgroundColor, getComputedStyle(document.body).backgroundColor]; })()";
+    let mut seen = Vec::new();
+    for scheme in ["light", "dark"] {
+        cdp.call(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+        let s = cdp.eval(style);
+        assert_eq!(s[0], "solid", "{scheme}: {s}");
+        assert_ne!(
+            s[2], s[3],
+            "{scheme}: the box stands apart from the page: {s}"
+        );
+        seen.push(s);
+    }
+    assert_ne!(
+        seen[0], seen[1],
+        "each colour scheme has its own box colours"
+    );
+}
