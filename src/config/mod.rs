@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::{Diagnostic, Diagnostics, Failure, Sources};
 
 mod agenda;
+pub mod feedback;
 mod languages;
 mod profiles;
 mod rules;
@@ -325,9 +326,22 @@ pub struct HtmlOutput {
     /// URL prefix the site is served under, e.g. `/guides/`. Empty: links are relative.
     #[serde(default)]
     pub base_url: String,
+    /// Where "Report a problem with this step" (and "… with this guide") links lead, e.g.
+    /// `https://github.com/org/labs/issues/new?title={guide}%20step%20{step}&body={url}`.
+    /// Placeholders, each filled in URL-encoded: `{guide}` (id), `{title}`, `{step}` (`2.3`),
+    /// `{anchor}`, `{lang}`, `{url}` (the page's address; a full one when `base-url` is).
+    /// Without it, no such links.
+    #[serde(default)]
+    pub feedback_url: Option<String>,
 }
 
 impl HtmlOutput {
+    /// The checked feedback address template, if one is set (a bad one stopped the build
+    /// when book.toml was loaded).
+    pub fn feedback(&self) -> Option<feedback::FeedbackUrl> {
+        feedback::FeedbackUrl::parse(self.feedback_url.as_deref()?).ok()
+    }
+
     /// The site's address with one trailing `/`, when `base-url` is a full `http(s)://` URL
     /// (what a sitemap or a QR code needs; a path like `/guides/` is not one).
     pub fn site_url(&self) -> Option<String> {
@@ -342,6 +356,7 @@ impl Default for HtmlOutput {
         HtmlOutput {
             theme: default_theme(),
             base_url: String::new(),
+            feedback_url: None,
         }
     }
 }

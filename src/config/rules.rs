@@ -124,6 +124,9 @@ fn html_values(
             .help(why),
         );
     }
+    if let Some((template, span)) = string_in(html, "feedback-url") {
+        feedback_url(&template, span, display, diags);
+    }
     let Some((theme, span)) = string_in(html, "theme") else {
         return;
     };
@@ -146,6 +149,41 @@ fn html_values(
                 )),
         );
     }
+}
+
+/// `feedback-url`: a web or mail address whose placeholders are known ones; an unknown one is
+/// reported at its name, with the fix when a known one is near.
+fn feedback_url(
+    template: &str,
+    span: std::ops::Range<usize>,
+    display: &Path,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Err(p) = super::feedback::FeedbackUrl::parse(template) else {
+        return;
+    };
+    // The template's bytes in book.toml, when the string is written as read (no escapes).
+    let inner = span.start + 1..span.end.saturating_sub(1);
+    let written = inner.len() == template.len();
+    let at = if written {
+        inner.start + p.at.start..inner.start + p.at.end
+    } else {
+        span
+    };
+    let d = Diagnostic::error(
+        Code::E006,
+        display,
+        format!("`feedback-url`: {}", p.message),
+    )
+    .at(at.clone());
+    diags.push(match p.meant {
+        Some(m) if written => d.suggest(Fix::new(at, m)),
+        Some(m) => d.help(crate::diag::suggestion(m)),
+        None => d.help(format!(
+            "the placeholders are {}",
+            super::feedback::FeedbackUrl::names()
+        )),
+    });
 }
 
 /// Checks the `[lint]` values the schema cannot: `cache-max-age` must be a duration, and each

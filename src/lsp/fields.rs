@@ -422,6 +422,13 @@ mod tests {
             keys("sections:\n- steps:\n  - text: x\n    substeps:\n      - text: y\n        |")
                 .unwrap();
         assert!(sub.contains(&"wait".into()), "a substep is a step: {sub:?}");
+        // #25: the instructor edition's fields, each where it belongs.
+        for key in ["hint", "answer", "instructor"] {
+            assert!(step.contains(&key.into()), "{key}: {step:?}");
+            assert!(sub.contains(&key.into()), "{key}: {sub:?}");
+        }
+        assert!(section.contains(&"instructor".into()) && !section.contains(&"hint".into()));
+        assert!(top.contains(&"instructor".into()) && !top.contains(&"answer".into()));
     }
 
     #[test]
@@ -483,5 +490,14 @@ mod tests {
         let at = text.find("title").unwrap();
         assert!(hover(schema, text, at).unwrap().contains("section"));
         assert_eq!(hover(schema, text, text.find("5m").unwrap()), None);
+        let text = "sections:\n  - title: S\n    steps:\n      - text: x\n        answer: 42\n        hint: h\n";
+        let h = hover(schema, text, text.find("answer").unwrap() + 1).unwrap();
+        assert!(
+            h.starts_with("**answer**: Markdown: the expected answer")
+                && h.contains("`instructor` tag"),
+            "{h}"
+        );
+        let h = hover(schema, text, text.find("hint").unwrap() + 1).unwrap();
+        assert!(h.contains("collapsed"), "{h}");
     }
 }

@@ -47,6 +47,15 @@ macro_rules! walk {
             if let Some(t) = &$($mut_)? s.result {
                 f(field("result", Markdown), t);
             }
+            if let Some(t) = &$($mut_)? s.hint {
+                f(field("hint", Markdown), t);
+            }
+            if let Some(t) = &$($mut_)? s.answer {
+                f(field("answer", Markdown), t);
+            }
+            if let Some(t) = &$($mut_)? s.instructor {
+                f(field("instructor", Markdown), t);
+            }
             notes(&$($mut_)? s.notes, f);
             for shot in &$($mut_)? s.screenshots {
                 if let Some(t) = &$($mut_)? shot.value.alt {
@@ -69,6 +78,9 @@ macro_rules! walk {
                 f(field("intro", Markdown), t);
             }
             notes(&$($mut_)? s.notes, f);
+            if let Some(t) = &$($mut_)? s.instructor {
+                f(field("instructor", Markdown), t);
+            }
             for st in &$($mut_)? s.steps.value {
                 step(&$($mut_)? st.value, f);
             }
@@ -89,6 +101,9 @@ macro_rules! walk {
             f(field("objectives", Markdown), t);
         }
         notes(&$($mut_)? g.notes, f);
+        if let Some(t) = &$($mut_)? g.instructor {
+            f(field("instructor", Markdown), t);
+        }
         for s in &$($mut_)? g.sections.value {
             section(&$($mut_)? s.value, f);
         }
@@ -117,7 +132,7 @@ mod tests {
 
     #[test]
     fn every_text_field_is_visited_once_in_document_order_and_can_be_rewritten() {
-        let yaml = "title: t\nsummary: s\naudience: a\nprerequisites: [p]\nobjectives: [o]\nnotes: [{kind: note, text: n}]\nconclusion: z\nsections:\n  - title: st\n    intro: i\n    notes: [{kind: tip, text: sn}]\n    steps:\n      - text: x\n        check: c\n        result: r\n        notes: [{kind: tip, text: xn}]\n        screenshots: [{src: a.png, alt: al, caption: ca}]\n        substeps:\n          - text: y\n";
+        let yaml = "title: t\nsummary: s\naudience: a\nprerequisites: [p]\nobjectives: [o]\nnotes: [{kind: note, text: n}]\ninstructor: gi\nconclusion: z\nsections:\n  - title: st\n    intro: i\n    notes: [{kind: tip, text: sn}]\n    instructor: si\n    steps:\n      - text: x\n        check: c\n        result: r\n        hint: h\n        answer: an\n        instructor: xi\n        notes: [{kind: tip, text: xn}]\n        screenshots: [{src: a.png, alt: al, caption: ca}]\n        substeps:\n          - text: y\n";
         let tree = crate::source::node::parse_yaml(yaml).unwrap();
         let mut guide = crate::model::Guide::from_node(&tree).unwrap();
         let mut seen = Vec::new();
@@ -129,12 +144,17 @@ mod tests {
             ("p", "prerequisites", Markdown),
             ("o", "objectives", Markdown),
             ("n", "text", Markdown),
+            ("gi", "instructor", Markdown),
             ("st", "title", Inline),
             ("i", "intro", Markdown),
             ("sn", "text", Markdown),
+            ("si", "instructor", Markdown),
             ("x", "text", Markdown),
             ("c", "check", Inline),
             ("r", "result", Markdown),
+            ("h", "hint", Markdown),
+            ("an", "answer", Markdown),
+            ("xi", "instructor", Markdown),
             ("xn", "text", Markdown),
             ("al", "alt", Plain),
             ("ca", "caption", Markdown),

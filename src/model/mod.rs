@@ -115,6 +115,11 @@ pub struct Guide {
     /// Markdown shown after the last section: what was achieved, cleaning up, further reading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<Sp<String>>,
+    /// Markdown for facilitators about the whole guide (timing advice, what usually goes
+    /// wrong): shown only in the instructor edition (a build whose profile has the
+    /// `instructor` tag), in no file of any other build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructor: Option<Sp<String>>,
     /// Values for `{{ name }}` placeholders in this guide: text, or maps that give dotted names
     /// (`event: {name: …}` is `{{ event.name }}`). They override book.toml's `[variables]`; a
     /// profile's variables and `--set` override them.
@@ -269,6 +274,10 @@ pub struct Section {
     /// The numbered steps. At least one.
     #[schemars(length(min = 1))]
     pub steps: Sp<Vec<Sp<Step>>>,
+    /// Markdown for facilitators about this section: shown only in the instructor edition (a
+    /// build whose profile has the `instructor` tag), in no file of any other build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructor: Option<Sp<String>>,
     /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only: Only,
@@ -299,6 +308,20 @@ pub struct Step {
     /// Markdown: what the reader should see afterwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Sp<String>>,
+    /// Markdown: a hint for a reader who is stuck, shown collapsed ("Show hint") in the HTML
+    /// page and in full in the PDF and Markdown; not in the printed checklist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Sp<String>>,
+    /// Markdown: the expected answer or solution of this step (and of its checklist item).
+    /// Shown only in the instructor edition (a build whose profile has the `instructor` tag),
+    /// in no file of any other build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<Sp<String>>,
+    /// Markdown for facilitators about this step: what usually goes wrong, timing advice.
+    /// Shown only in the instructor edition (a build whose profile has the `instructor` tag),
+    /// in no file of any other build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructor: Option<Sp<String>>,
     /// An expected wait in this step: `90s`, `5m`, `1h30m`, or a range like `2m-5m`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait: Option<Sp<String>>,

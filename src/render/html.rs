@@ -225,8 +225,14 @@ fn page(
     id: &str,
     cfg: &HtmlOutput,
 ) -> Result<OutFile, Box<Diagnostic>> {
+    let with_feedback = cfg.feedback().map(|f| {
+        let path = layout::guide_url_path(&cx.lang.prefix, id);
+        let address = page_url(cfg, &cx.lang.prefix, Some(id))
+            .unwrap_or_else(|| format!("{}{path}", root(cfg, "")));
+        super::feedback::add(guide, &f, &cx.lang.code, &address)
+    });
     let (root, site_root) = roots(cfg, cx.lang, 1);
-    let mut ctx = super::guide_context(cx.base, guide);
+    let mut ctx = super::guide_context(cx.base, with_feedback.as_ref().unwrap_or(guide));
     let link = |l: &Option<super::NavLink>| {
         l.as_ref().map(|l| {
             serde_json::json!({"href": layout::guide_href_from_index(&root, &l.id), "title": l.title})

@@ -143,6 +143,7 @@ pub fn outputs(book: &Book, engine: &Engine) -> Vec<Box<dyn Output>> {
 }
 pub mod agenda;
 mod entry;
+mod feedback;
 pub mod html;
 pub mod markdown;
 mod pages;

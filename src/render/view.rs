@@ -54,6 +54,9 @@ pub struct GuideView {
     pub sections: Vec<SectionView>,
     pub conclusion_html: Option<String>,
     pub conclusion_md: Option<String>,
+    /// The guide's instructor notes (only in the instructor edition: the variant stage removed
+    /// them from every other build).
+    pub instructor: Option<Boxed>,
     pub source: String,
     /// The variables the guide was resolved with, as nested tables (`event.name`).
     pub variables: serde_json::Value,
@@ -63,6 +66,17 @@ pub struct GuideView {
 pub struct Rich {
     pub html: String,
     pub md: String,
+}
+
+/// A labelled block set apart from the text (a hint, an answer, instructor notes).
+#[derive(Debug, Serialize)]
+pub struct Boxed {
+    /// In the page's language: "Hint", "Answer", "Instructor notes".
+    pub label: String,
+    pub html: String,
+    pub md: String,
+    /// The whole block as a Markdown blockquote: `> **Answer:** ...`.
+    pub md_quote: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -77,6 +91,8 @@ pub struct SectionView {
     /// Notes of kind important, warning or caution.
     pub key_notes: Vec<NoteView>,
     pub steps: Vec<StepView>,
+    /// The section's instructor notes (instructor edition only).
+    pub instructor: Option<Boxed>,
 }
 
 #[derive(Debug, Serialize)]
@@ -94,6 +110,12 @@ pub struct StepView {
     pub screenshots: Vec<ShotView>,
     pub result_html: Option<String>,
     pub result_md: Option<String>,
+    /// A hint for a stuck reader (shown collapsed in HTML).
+    pub hint: Option<Boxed>,
+    /// The expected answer (instructor edition only).
+    pub answer: Option<Boxed>,
+    /// Instructor notes on the step (instructor edition only).
+    pub instructor: Option<Boxed>,
     pub wait: Option<String>,
     /// The wait as a sentence of the page's language: "Expect to wait up to 5 min."
     pub wait_sentence: Option<String>,
@@ -189,6 +211,41 @@ impl Md<'_> {
     }
 }
 
+/// A Markdown block field set apart under a label of the interface (`label` is its key in the
+/// strings table); `None` when absent or blank.
+fn block(m: &Md, s: &Option<Sp<String>>, label: &str) -> Option<Boxed> {
+    match s {
+        Some(s) if !s.trim().is_empty() => {
+            let label = m.t.get(label).to_owned();
+            let md = m.md(s.trim());
+            Some(Boxed {
+                html: m.html(s),
+                md_quote: quote(m, &label, &md),
+                md,
+                label,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `> **Label:** text` with every line of `md` inside the quote.
+fn quote(m: &Md, label: &str, md: &str) -> String {
+    let mut quote = format!("> **{}**", m.t.fill("label_colon", &[("label", label)]));
+    for (i, line) in md.trim().lines().enumerate() {
+        if i == 0 {
+            quote.push(' ');
+            quote.push_str(line);
+        } else if line.trim().is_empty() {
+            quote.push_str("\n>");
+        } else {
+            quote.push_str("\n> ");
+            quote.push_str(line);
+        }
+    }
+    quote
+}
+
 fn rich(m: &Md, s: &Option<Sp<String>>) -> (Option<String>, Option<String>) {
     match s {
         Some(s) if !s.trim().is_empty() => (Some(m.html(s)), Some(m.md(s))),
@@ -226,6 +283,7 @@ pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str, locale: Locale) ->
                 notes: s.notes.iter().map(|n| note(m, n)).collect(),
                 key_notes: important(m, &s.notes),
                 steps: cs.steps().map(|st| step(m, st)).collect(),
+                instructor: block(m, &s.instructor, "instructor_notes"),
             }
         })
         .collect();
@@ -248,6 +306,7 @@ pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str, locale: Locale) ->
         sections,
         conclusion_html,
         conclusion_md,
+        instructor: block(m, &g.instructor, "instructor_notes"),
         source: source.replace('\\', "/"),
         variables: serde_json::Value::Null,
     }
@@ -316,23 +375,11 @@ fn single_line(s: &str) -> String {
 fn note(m: &Md, n: &Note) -> NoteView {
     let md = m.md(&n.text);
     let label = m.t.get(n.kind.as_str()).to_owned();
-    let mut quote = format!("> **{}**", m.t.fill("label_colon", &[("label", &label)]));
-    for (i, line) in md.trim().lines().enumerate() {
-        if i == 0 {
-            quote.push(' ');
-            quote.push_str(line);
-        } else if line.trim().is_empty() {
-            quote.push_str("\n>");
-        } else {
-            quote.push_str("\n> ");
-            quote.push_str(line);
-        }
-    }
     NoteView {
         kind: n.kind.value,
+        md_quote: quote(m, &label, &md),
         label,
         html: m.html(&n.text),
-        md_quote: quote,
         md,
     }
 }
@@ -368,6 +415,9 @@ fn step(m: &Md, c: CheckedStep) -> StepView {
             .collect(),
         result_html,
         result_md,
+        hint: block(m, &s.hint, "hint"),
+        answer: block(m, &s.answer, "answer"),
+        instructor: block(m, &s.instructor, "instructor_notes"),
         wait: r.wait.map(|w| m.t.wait(&w)),
         wait_sentence: r.wait.map(|w| m.t.wait_sentence(&w)),
         wait_seconds: r.wait.map(|w| w.max.0),

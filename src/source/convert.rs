@@ -159,6 +159,7 @@ impl FromNode for Guide {
             notes: f.or_default("notes"),
             sections: f.list("sections"),
             conclusion: f.opt("conclusion"),
+            instructor: f.opt("instructor"),
             variables: f.or_default("variables"),
         })
     }
@@ -184,6 +185,7 @@ impl FromNode for Section {
             intro: f.opt("intro"),
             notes: f.or_default("notes"),
             steps: f.list("steps"),
+            instructor: f.opt("instructor"),
             only: f.or_default("only"),
             origin: 0,
         })
@@ -200,6 +202,9 @@ impl FromNode for Step {
             notes: f.or_default("notes"),
             screenshots: f.or_default("screenshots"),
             result: f.opt("result"),
+            hint: f.opt("hint"),
+            answer: f.opt("answer"),
+            instructor: f.opt("instructor"),
             wait: f.opt("wait"),
             optional: f.or_default("optional"),
             substeps: f.or_default("substeps"),

@@ -237,6 +237,15 @@ impl<'a> Checker<'a> {
             Flavor::Yaml => Written::Yaml,
             Flavor::Toml => Written::TomlKey,
         };
+        // A guide's key written at the wrong level (`hint:` on a section) is no misspelling:
+        // say where it belongs rather than suggest a look-alike of this level.
+        if let Some(places) = self.elsewhere(&key.name) {
+            self.out.push(d.help(format!(
+                "`{}` is a field of {places}: move it there",
+                key.name
+            )));
+            return None;
+        }
         let meant = did_you_mean(&key.name, props.keys().map(String::as_str));
         self.out.push(match meant {
             Some(m) => d.suggest(Fix::written(key.span.clone(), m, written.write(m))),
@@ -250,6 +259,38 @@ impl<'a> Checker<'a> {
             }
         });
         meant
+    }
+
+    /// Where else in a guide's schema `key` is a field ("a step", "the guide or a section"),
+    /// if anywhere. Guides only: book.toml's tables are named by their headers.
+    fn elsewhere(&self, key: &str) -> Option<String> {
+        if self.flavor != Flavor::Yaml {
+            return None;
+        }
+        let has = |s: &Json| s.get("properties").and_then(|p| p.get(key)).is_some();
+        let mut places = Vec::new();
+        if has(self.root) {
+            places.push("the guide".to_owned());
+        }
+        for (name, def) in self
+            .root
+            .get("$defs")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if has(def) {
+                places.push(format!("a {}", name.to_lowercase()));
+            }
+        }
+        match places.len() {
+            0 => None,
+            1 => places.pop(),
+            _ => {
+                let last = places.pop().unwrap_or_default();
+                Some(format!("{} or {last}", places.join(", ")))
+            }
+        }
     }
 
     fn object(
@@ -392,6 +433,29 @@ mod tests {
         let codes: Vec<_> = out.iter().map(|d| d.code).collect();
         assert_eq!(codes, [Code::E006, Code::E005], "{out:#?}");
         assert!(out[0].help.as_deref().unwrap().contains("`tip`"));
+    }
+
+    /// #25: `hint:` or `answer:` on a section is a step's field in the wrong place, said so
+    /// (not a did-you-mean of a section's look-alike key); a misspelt `instuctor` gets its fix.
+    #[test]
+    fn a_field_at_the_wrong_level_says_where_it_belongs() {
+        let out = run(
+            "title: x\nanswer: a\nsections:\n  - title: s\n    hint: h\n    instuctor: i\n    steps: [{text: a}]\n",
+        );
+        let helps: Vec<_> = out
+            .iter()
+            .map(|d| d.help.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                "`answer` is a field of a step: move it there",
+                "`hint` is a field of a step: move it there",
+                "did you mean `instructor`?",
+            ],
+            "{out:#?}"
+        );
+        assert!(out.iter().all(|d| d.code == Code::E002));
     }
 
     #[test]

@@ -130,6 +130,13 @@ pub fn drift(source: (&LoadedGuide, &Resolved), tr: (&LoadedGuide, &Resolved)) -
         shown: tr.0.shown.clone(),
         out: Vec::new(),
     };
+    let (sg, tg) = (&source.0.guide, &tr.0.guide);
+    d.fields(
+        "the guide",
+        &[("instructor", sg.instructor.is_some())],
+        &[("instructor", tg.instructor.is_some())],
+        tg.title.span.clone(),
+    );
     let (ss, ts) = (&source.0.guide.sections, &tr.0.guide.sections);
     for i in 0..ss.len().max(ts.len()) {
         let (rs, rt) = (source.1.sections.get(i), tr.1.sections.get(i));
@@ -145,6 +152,12 @@ pub fn drift(source: (&LoadedGuide, &Resolved), tr: (&LoadedGuide, &Resolved)) -
                     &rs.anchor,
                     &s.only,
                     &t.only,
+                    t.title.span.clone(),
+                );
+                d.fields(
+                    &format!("section `{}`", rs.anchor),
+                    &[("instructor", s.instructor.is_some())],
+                    &[("instructor", t.instructor.is_some())],
                     t.title.span.clone(),
                 );
                 d.steps(
@@ -238,6 +251,29 @@ impl Drift {
         }
     }
 
+    /// The optional text fields (`hint`, `answer`, `instructor`) one side has and the other
+    /// has not: a hint or an instructor's note left untranslated, or added to one side only.
+    fn fields(
+        &mut self,
+        what: &str,
+        source: &[(&str, bool)],
+        here: &[(&str, bool)],
+        at: std::ops::Range<usize>,
+    ) {
+        for ((name, s), (_, t)) in source.iter().zip(here) {
+            let message = match (s, t) {
+                (true, false) => format!("`{name}` of {what} is in {} but not here", self.src_name),
+                (false, true) => format!("`{name}` of {what} is here but not in {}", self.src_name),
+                _ => continue,
+            };
+            self.warn(
+                at.clone(),
+                message,
+                "a translation has the source's fields: translate it, or remove it from both",
+            );
+        }
+    }
+
     fn steps(
         &mut self,
         s: &[Sp<Step>],
@@ -269,10 +305,25 @@ impl Drift {
                         self.warn(at.clone(), message, "translate each screenshot of the source (a localized picture, or the same `src`)");
                     }
                     self.tags("step", &b.anchor, &ss.only, &ts.only, at.clone());
+                    self.fields(
+                        &format!("step `{}`", b.anchor),
+                        &step_fields(ss),
+                        &step_fields(ts),
+                        at.clone(),
+                    );
                     self.steps(&ss.substeps, &a.substeps, &ts.substeps, &b.substeps, at);
                 }
                 (None, None) => {}
             }
         }
     }
+}
+
+/// A step's optional text fields a translation must keep: whether each is present.
+fn step_fields(s: &Step) -> [(&'static str, bool); 3] {
+    [
+        ("hint", s.hint.is_some()),
+        ("answer", s.answer.is_some()),
+        ("instructor", s.instructor.is_some()),
+    ]
 }

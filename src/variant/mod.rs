@@ -13,6 +13,11 @@ use crate::source::load::LoadedGuide;
 use crate::source::node::Written;
 use crate::variables::{self, Flavor, Problem, Vars};
 
+/// The profile tag of the instructor edition: a build whose profile has it shows the guides'
+/// `instructor:` notes and `answer:`s; every other build has them removed here, before
+/// anything is rendered, so no output of a learner build can contain them.
+pub const INSTRUCTOR: &str = "instructor";
+
 /// What one build renders: a profile (or none) and the variables it resolves with.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Variant {
@@ -72,6 +77,11 @@ impl Variant {
         all
     }
 
+    /// Whether this is the instructor edition: its profile has the [`INSTRUCTOR`] tag.
+    pub fn instructor(&self) -> bool {
+        self.tags.contains(INSTRUCTOR)
+    }
+
     fn shows(&self, only: &Only) -> bool {
         only.is_empty() || only.iter().any(|t| self.tags.contains(&t.value))
     }
@@ -128,6 +138,9 @@ pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Varia
 /// Applies the variant to one guide: filters, then substitutes. A guide with no `only:` and
 /// no `{{` is passed through untouched (the common case costs one scan of its text).
 pub fn apply(mut g: LoadedGuide, v: &Variant) -> (LoadedGuide, Vec<Diagnostic>) {
+    if !v.instructor() {
+        strip_instructor(&mut g.guide);
+    }
     let tagged = g.text.contains("only");
     let templated = g.text.contains("{{");
     g.variables = v.resolve(&g.guide);
@@ -380,6 +393,26 @@ impl Cx<'_> {
                 .label("past the limit")
                 .help("use long values fewer times, or shorten them: a guide is read on a phone"),
             }
+    }
+}
+
+/// Removes what only the instructor edition shows: every `instructor:` note and `answer:`.
+/// The one place a learner build loses them (templates never see them, so no output can
+/// leak them: pages, search index, Markdown, checklists, PDFs, handouts).
+fn strip_instructor(g: &mut Guide) {
+    fn step(s: &mut Step) {
+        s.instructor = None;
+        s.answer = None;
+        s.substeps.iter_mut().for_each(|x| step(&mut x.value));
+    }
+    g.instructor = None;
+    for sec in g.sections.value.iter_mut() {
+        sec.value.instructor = None;
+        sec.value
+            .steps
+            .value
+            .iter_mut()
+            .for_each(|s| step(&mut s.value));
     }
 }
 

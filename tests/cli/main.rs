@@ -10,9 +10,11 @@ mod docs;
 mod ecosystem;
 #[cfg(feature = "lsp")]
 mod editors;
+mod event;
 mod features;
 mod hostile;
 mod import;
+mod instructor;
 mod lint;
 pub mod lint_server;
 #[cfg(feature = "lsp")]
