@@ -3,6 +3,7 @@
 //! converted into the model's types ([`convert`]); [`load`] runs these for one file.
 
 pub mod convert;
+pub mod edit;
 pub mod load;
 pub mod node;
 pub mod shape;

@@ -8,6 +8,7 @@ mod corpus;
 mod diagnostics;
 mod docs;
 mod ecosystem;
+mod exchange;
 mod features;
 mod hostile;
 mod import;

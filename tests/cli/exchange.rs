@@ -1,0 +1,206 @@
+//! The translators' exchange (`stepbook i18n export` / `import`): the bundled guide exported as
+//! PO for German, checked by GNU gettext's `msgfmt`, fuzzy entries where the source changed
+//! since the translation (from git's history), and translations imported back.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::Book;
+
+/// The bundled book with German declared.
+fn german() -> Book {
+    let book = Book::bundled();
+    let toml = book.read("book.toml") + "\n[languages.de]\ntitle = \"Azure-Pass-Anleitungen\"\n";
+    book.write("book.toml", &toml);
+    book
+}
+
+/// Runs `msgfmt --check` on a PO file (skipped without gettext, required in CI).
+fn msgfmt_check(po: &Path) {
+    let out = match Command::new("msgfmt")
+        .args(["--check", "-o", "/dev/null"])
+        .arg(po)
+        .output()
+    {
+        Ok(out) => out,
+        Err(_) if std::env::var_os("CI").is_none() => return,
+        Err(e) => panic!("msgfmt (apt-get install gettext): {e}"),
+    };
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        po.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The entries of a PO file as (msgctxt, whole entry text).
+fn entries(po: &str) -> Vec<(String, String)> {
+    po.split("\n\n")
+        .skip(1)
+        .map(|e| {
+            let ctx = e
+                .lines()
+                .find_map(|l| l.strip_prefix("msgctxt \""))
+                .map(|c| c.trim_end_matches('"').to_owned())
+                .unwrap_or_default();
+            (ctx, e.to_owned())
+        })
+        .collect()
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_COMMITTER_DATE", "2020-01-01T00:00:00Z")
+        .env("GIT_AUTHOR_DATE", "2020-01-01T00:00:00Z")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_export_has_every_text_once_with_its_context_place_and_kind_and_msgfmt_accepts_it() {
+    let book = german();
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let po_path = book.path().join("i18n/de/azure-pass.po");
+    msgfmt_check(&po_path);
+    let po = book.read("i18n/de/azure-pass.po");
+    assert!(
+        po.contains("\"Language: de\\n\"")
+            && po.contains("X-Stepbook-Source: content/azure-pass.yaml")
+    );
+    let e = entries(&po);
+    let mut contexts: Vec<&str> = e.iter().map(|(c, _)| c.as_str()).collect();
+    let n = contexts.len();
+    contexts.sort_unstable();
+    contexts.dedup();
+    assert_eq!(contexts.len(), n, "contexts are unique");
+    let find = |ctx: &str| {
+        &e.iter()
+            .find(|(c, _)| c == ctx)
+            .unwrap_or_else(|| panic!("{ctx}: {po}"))
+            .1
+    };
+    let step = find("azure-pass#open-site:text");
+    assert!(
+        step.contains("#. a step (Markdown)\n#: content/azure-pass.yaml:29\n"),
+        "{step}"
+    );
+    let alt = find("azure-pass#redeem-2/shot-1:alt");
+    assert!(
+        alt.contains("#. alt text: describe the screenshot"),
+        "{alt}"
+    );
+    let check = find("azure-pass#redeem-5:check");
+    assert!(
+        check.contains("#. Placeholders, keep them as written: {{ attendee.code }}"),
+        "{check}"
+    );
+    assert!(find("azure-pass/note-1:text").contains("#. a callout: important"));
+    assert!(
+        !po.contains("#, fuzzy"),
+        "nothing is fuzzy without a translation"
+    );
+    // Exporting again gives the same bytes.
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(book.read("i18n/de/azure-pass.po"), po);
+}
+
+#[test]
+fn a_text_of_code_alone_is_offered_only_with_code() {
+    let book = german();
+    let yaml = book.read("content/azure-pass.yaml").replace(
+        "      - text: Select the start button to get started.\n",
+        "      - text: \"`az login --use-device-code`\"\n",
+    );
+    book.write("content/azure-pass.yaml", &yaml);
+    let r = book.run(&["i18n", "export", "--lang", "de", "--out", "po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!book.read("po/azure-pass.po").contains("az login"));
+    let r = book.run(&["i18n", "export", "--lang", "de", "--out", "po", "--code"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        book.read("po/azure-pass.po")
+            .contains("msgid \"`az login --use-device-code`\"")
+    );
+}
+
+#[test]
+fn a_language_the_book_does_not_declare_is_refused() {
+    let book = Book::bundled();
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`de` is not a language of the book"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("[languages.de]"), "{}", r.stderr);
+}
+
+#[test]
+fn a_step_changed_since_the_translation_is_exactly_the_fuzzy_entry_with_its_previous_source() {
+    let book = german();
+    let src = book.read("content/azure-pass.yaml");
+    let de = src
+        .replace(
+            "Select the start button to get started.",
+            "Wählen Sie „Start“.",
+        )
+        .replace(
+            "Enter your account login information",
+            "Geben Sie Ihre Anmeldedaten ein",
+        );
+    book.write("content/azure-pass.de.yaml", &de);
+    git(book.path(), &["init", "-q"]);
+    git(book.path(), &["add", "."]);
+    git(book.path(), &["commit", "-qm", "English and German"]);
+    book.write(
+        "content/azure-pass.yaml",
+        &src.replace(
+            "Select the start button to get started.",
+            "Select Start to begin.",
+        ),
+    );
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let po_path = book.path().join("i18n/de/azure-pass.po");
+    msgfmt_check(&po_path);
+    let po = book.read("i18n/de/azure-pass.po");
+    let fuzzy: Vec<(String, String)> = entries(&po)
+        .into_iter()
+        .filter(|(_, e)| e.contains("#, fuzzy"))
+        .collect();
+    assert_eq!(fuzzy.len(), 1, "{po}");
+    let (ctx, e) = &fuzzy[0];
+    assert_eq!(ctx, "azure-pass#redeem-2:text");
+    assert!(
+        e.contains("#| msgid \"Select the start button to get started.\"\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("msgid \"Select Start to begin.\"\nmsgstr \"Wählen Sie „Start“.\""),
+        "{e}"
+    );
+    // The other translated step is current; untranslated texts are empty.
+    assert!(
+        po.contains("msgstr \"Geben Sie Ihre Anmeldedaten ein and select “Sign In”.\""),
+        "{po}"
+    );
+}
