@@ -19,6 +19,20 @@ pub(crate) enum Sub {
     /// the source text, the current translation, and `fuzzy` with the previous source where
     /// the source changed since the translation was made.
     Export(ExportArgs),
+    /// Write the translations of exported files back into `<guide>.<lang>.yaml`: only the
+    /// translated texts change (comments and field order stay); a missing or fuzzy entry keeps
+    /// the current text. Nothing is written if any file has an error.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImportArgs {
+    /// Files exported by `stepbook i18n export` and translated.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The book's folder, holding book.toml.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub book: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,7 +63,52 @@ pub(crate) struct ExportArgs {
 pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     match args.command {
         Sub::Export(a) => export(a, ui),
+        Sub::Import(a) => import(a, ui),
     }
+}
+
+fn import(args: ImportArgs, ui: Ui) -> Result<(), Error> {
+    let book = stepbook::Book::open(&args.book)?;
+    let mut diags = stepbook::diag::Diagnostics::default();
+    let mut sources = stepbook::diag::Sources::default();
+    let mut planned: Vec<exchange::import::Planned> = Vec::new();
+    for file in &args.files {
+        if let Some(p) = exchange::import::plan(&book, file, file, &mut diags, &mut sources)? {
+            if let Some(twin) = planned.iter().find(|q| q.path == p.path) {
+                return Err(stepbook::diag::Failure::new(format!(
+                    "two files translate {}: `{}` and another",
+                    twin.shown.display(),
+                    file.display()
+                ))
+                .help("import one file per guide and language")
+                .into());
+            }
+            planned.push(p);
+        }
+    }
+    if diags.has_errors() {
+        return Err(Error::Content {
+            diagnostics: diags,
+            sources,
+        });
+    }
+    ui.report(&diags, &sources);
+    for p in &planned {
+        let Some(text) = &p.text else {
+            ui.status(&format!("{}: unchanged", p.shown.display()));
+            continue;
+        };
+        stepbook::safe_fs::write_new(&p.path, text.as_bytes(), true)
+            .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", p.shown.display()))?;
+        ui.status(&format!(
+            "wrote {}: {} text{} translated from the file, {} kept",
+            p.shown.display(),
+            p.taken,
+            if p.taken == 1 { "" } else { "s" },
+            p.kept
+        ));
+    }
+    Ok(())
 }
 
 fn format_of(f: FormatArg) -> Format {

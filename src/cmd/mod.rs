@@ -128,7 +128,8 @@ pub(crate) enum Command {
     /// Exchange a language with translators: PO files for Poedit, Weblate or Crowdin.
     ///
     /// `i18n export --lang de` writes one file per guide with every text to translate, its
-    /// current translation, and `fuzzy` where the source changed since.
+    /// current translation, and `fuzzy` where the source changed since; `i18n import FILE…`
+    /// writes the translations back into `<guide>.<lang>.yaml`.
     I18n(i18n::Args),
     /// Print one handout per attendee of a roster into one PDF, for event staff.
     ///

@@ -4,7 +4,32 @@
 //! translation's guide file by editing its text at each value's place.
 
 pub mod export;
+pub mod import;
 pub mod po;
+
+/// One translated text read from an exchange file.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub context: String,
+    /// The source text it was translated from (as exported).
+    pub source: String,
+    /// The translation; empty: not translated.
+    pub target: String,
+    /// Marked for review: not taken.
+    pub fuzzy: bool,
+    /// The bytes of the entry's start, and of its translation, in the file.
+    pub span: std::ops::Range<usize>,
+    pub target_span: std::ops::Range<usize>,
+}
+
+/// An exchange file read: its language, the guide it is for, its texts.
+#[derive(Debug, Clone, Default)]
+pub struct IncomingFile {
+    pub lang: Option<String>,
+    /// The source guide's path in the book, as exported.
+    pub source: Option<String>,
+    pub units: Vec<Incoming>,
+}
 pub mod texts;
 
 /// The exchange formats.
@@ -14,6 +39,12 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format of a file by its extension (PO for anything else).
+    pub fn of(path: &std::path::Path) -> Format {
+        let _ = path;
+        Format::Po
+    }
+
     /// The extension of its files.
     pub fn extension(self) -> &'static str {
         match self {

@@ -204,3 +204,202 @@ fn a_step_changed_since_the_translation_is_exactly_the_fuzzy_entry_with_its_prev
         "{po}"
     );
 }
+
+/// The PO with every `msgstr` set to its `msgid` marked `DE: ` (split into lines as the
+/// export writes them), and the marked texts.
+fn filled(po: &str) -> String {
+    let mut out = Vec::new();
+    for e in po.split("\n\n") {
+        if !e.lines().any(|l| l.starts_with("msgctxt \"")) {
+            out.push(e.to_owned());
+            continue;
+        }
+        let (head, rest) = e.split_once("\nmsgid ").unwrap();
+        let (id, _) = rest.split_once("\nmsgstr ").unwrap();
+        let mut lines: Vec<String> = id.lines().map(str::to_owned).collect();
+        let first = if lines.len() > 1 { 1 } else { 0 };
+        lines[first] = lines[first].replacen('"', "\"DE: ", 1);
+        let end = if e.ends_with('\n') { "\n" } else { "" };
+        out.push(format!(
+            "{head}\nmsgid {id}\nmsgstr {}{end}",
+            lines.join("\n")
+        ));
+    }
+    out.join("\n\n")
+}
+
+/// `key: value` lines of a YAML file whose key is one of `keys`, trimmed.
+fn lines_of(yaml: &str, keys: &[&str]) -> Vec<String> {
+    yaml.lines()
+        .map(|l| l.trim().trim_start_matches("- ").to_owned())
+        .filter(|l| keys.iter().any(|k| l.starts_with(&format!("{k}: "))))
+        .collect()
+}
+
+/// The German book exported, filled with marked text and imported.
+fn imported() -> (Book, String) {
+    let book = german();
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let po = filled(&book.read("i18n/de/azure-pass.po"));
+    book.write("i18n/de/azure-pass.po", &po);
+    msgfmt_check(&book.path().join("i18n/de/azure-pass.po"));
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("wrote content/azure-pass.de.yaml: 45 texts translated"),
+        "{}",
+        r.stderr
+    );
+    (book, po)
+}
+
+#[test]
+fn a_filled_export_imports_into_a_translation_that_builds_with_the_sources_ids_and_screenshots() {
+    let (book, po) = imported();
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        book.path()
+            .join("book/html/de/azure-pass/index.html")
+            .is_file()
+    );
+    let (src, de) = (
+        book.read("content/azure-pass.yaml"),
+        book.read("content/azure-pass.de.yaml"),
+    );
+    let keys = ["id", "src", "kind", "wait", "duration"];
+    assert_eq!(lines_of(&de, &keys), lines_of(&src, &keys));
+    assert!(
+        de.starts_with("# The Azure Pass how-to"),
+        "the source's comments are kept"
+    );
+    // Every text is the marked one: exported again, each entry is translated, as filled.
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    assert!(
+        book.read("i18n/de/azure-pass.po") == po,
+        "the export differs from the imported file"
+    );
+    let page = book.read("book/html/de/azure-pass/index.html");
+    assert!(
+        page.contains("DE: Select the start button to get started."),
+        "{page}"
+    );
+}
+
+#[test]
+fn importing_an_unchanged_export_writes_nothing() {
+    let (book, _) = imported();
+    let before = std::fs::metadata(book.path().join("content/azure-pass.de.yaml"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/azure-pass.de.yaml: unchanged"),
+        "{}",
+        r.stderr
+    );
+    let after = std::fs::metadata(book.path().join("content/azure-pass.de.yaml"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_translation_dropping_a_placeholder_is_rejected_at_its_po_line() {
+    let book = german();
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let po = filled(&book.read("i18n/de/azure-pass.po")).replace(
+        "msgstr \"DE: Enter the promo code {{ attendee.code }} and select",
+        "msgstr \"DE: Enter the promo code and select",
+    );
+    book.write("i18n/de/azure-pass.po", &po);
+    let line = po
+        .lines()
+        .position(|l| l.starts_with("msgstr \"DE: Enter the promo code and"))
+        .unwrap()
+        + 1;
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("E029".to_owned(), format!("i18n/de/azure-pass.po:{line}:1"))]
+    );
+    assert!(
+        r.stderr
+            .contains("drops the placeholder `{{ attendee.code }}`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !book.path().join("content/azure-pass.de.yaml").exists(),
+        "nothing is written"
+    );
+}
+
+#[test]
+fn a_translation_changing_a_link_target_is_rejected_at_its_po_line() {
+    let book = german();
+    let src = book.read("content/azure-pass.yaml").replace(
+        "on https://www.microsoftazuresponsorships.com/balance",
+        "on [the balance page](https://www.microsoftazuresponsorships.com/balance)",
+    );
+    book.write("content/azure-pass.yaml", &src);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let po = filled(&book.read("i18n/de/azure-pass.po")).replace(
+        "(https://www.microsoftazuresponsorships.com/balance)\"\n\n",
+        "(https://example.com/)\"\n\n",
+    );
+    book.write("i18n/de/azure-pass.po", &po);
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("links to other targets than its source"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(crate::locations(&r.stderr).len(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn missing_and_fuzzy_entries_keep_the_current_translation_and_its_comments() {
+    let (book, po) = imported();
+    let de = book.read("content/azure-pass.de.yaml").replace(
+        "title: \"DE: Creating a Microsoft Azure Pass Subscription\"\n",
+        "# Der Titel ist abgestimmt.\ntitle: \"DE: Creating a Microsoft Azure Pass Subscription\"\n",
+    );
+    book.write("content/azure-pass.de.yaml", &de);
+    // One entry changed and fuzzy, one changed, the rest left out.
+    let mut kept = String::new();
+    for e in po.split("\n\n") {
+        if e.contains("msgctxt \"azure-pass:title\"") {
+            kept.push_str(&format!(
+                "\n\n#, fuzzy\n{}",
+                e.replace("msgstr \"DE: ", "msgstr \"FUZZY: ")
+            ));
+        } else if e.contains("msgctxt \"azure-pass#redeem:title\"") {
+            kept.push_str(&format!(
+                "\n\n{}",
+                e.replace("msgstr \"DE: ", "msgstr \"Schritt 1: ")
+            ));
+        } else if !e.lines().any(|l| l.starts_with("msgctxt ")) {
+            kept.push_str(e);
+        }
+    }
+    book.write("de.po", &kept);
+    let r = book.run(&["i18n", "import", "de.po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let after = book.read("content/azure-pass.de.yaml");
+    assert_eq!(
+        after,
+        de.replace(
+            "title: \"DE: Step 1: Redeeming",
+            "title: \"Schritt 1: Step 1: Redeeming"
+        )
+    );
+}
