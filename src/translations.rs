@@ -42,6 +42,8 @@ pub struct Row {
     pub lang: String,
     /// The source's file, as shown to the user.
     pub guide: PathBuf,
+    /// The same, relative to the book.
+    pub rel: PathBuf,
     pub status: Status,
 }
 
@@ -78,6 +80,7 @@ pub fn status(book: &Book, guides: &[Summary]) -> Vec<Row> {
             rows.push(Row {
                 lang: l.clone(),
                 guide: s.shown.clone(),
+                rel: s.rel.clone(),
                 status,
             });
         }
@@ -89,6 +92,7 @@ pub fn status(book: &Book, guides: &[Summary]) -> Vec<Row> {
         .map(|((_, l), g)| Row {
             lang: (*l).to_owned(),
             guide: g.shown.clone(),
+            rel: g.rel.clone(),
             status: Status::NoSource,
         })
         .collect();

@@ -253,3 +253,44 @@ fn old_texts(id: &str, text: &str) -> HashMap<String, String> {
         .map(|ts| ts.into_iter().map(|t| (t.context, t.value)).collect())
         .unwrap_or_default()
 }
+
+/// How much of a guide is translated into a language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub translated: usize,
+    /// Translated, but the source changed since.
+    pub fuzzy: usize,
+    pub untranslated: usize,
+}
+
+impl Counts {
+    pub fn of(c: &Catalog) -> Counts {
+        let mut n = Counts::default();
+        for u in &c.units {
+            if u.translation.is_empty() {
+                n.untranslated += 1;
+            } else if u.fuzzy {
+                n.fuzzy += 1;
+            } else {
+                n.translated += 1;
+            }
+        }
+        n
+    }
+
+    pub fn complete(&self) -> bool {
+        self.fuzzy == 0 && self.untranslated == 0
+    }
+}
+
+/// The counts of every source guide of the book in `lang`, by its path in the book (`/`).
+pub fn counts(book: &Book, lang: &str) -> Result<HashMap<String, Counts>, Error> {
+    let opts = Options {
+        lang: lang.to_owned(),
+        code: false,
+    };
+    Ok(catalogs(book, &opts)?
+        .iter()
+        .map(|c| (c.source.clone(), Counts::of(c)))
+        .collect())
+}
