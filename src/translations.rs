@@ -42,6 +42,8 @@ pub struct Row {
     pub lang: String,
     /// The source's file, as shown to the user.
     pub guide: PathBuf,
+    /// The same, relative to the book.
+    pub rel: PathBuf,
     pub status: Status,
 }
 
@@ -78,6 +80,7 @@ pub fn status(book: &Book, guides: &[Summary]) -> Vec<Row> {
             rows.push(Row {
                 lang: l.clone(),
                 guide: s.shown.clone(),
+                rel: s.rel.clone(),
                 status,
             });
         }
@@ -89,12 +92,76 @@ pub fn status(book: &Book, guides: &[Summary]) -> Vec<Row> {
         .map(|((_, l), g)| Row {
             lang: (*l).to_owned(),
             guide: g.shown.clone(),
+            rel: g.rel.clone(),
             status: Status::NoSource,
         })
         .collect();
     orphans.sort_by(|a, b| (&a.guide, &a.lang).cmp(&(&b.guide, &b.lang)));
     rows.extend(orphans);
     rows
+}
+
+/// The source a translation was made from, as far as the book's history tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    /// The translation changed after its source last did: it was made from the source as is.
+    Current,
+    /// The source's text when the translation last changed (from git's history).
+    Was(String),
+    /// The translation is stale, and the history does not hold the source it was made from
+    /// (no repository, or the source was not committed before the translation changed).
+    Unknown,
+}
+
+/// The book's history, read once, to find the source each translation was made from.
+pub struct History {
+    root: PathBuf,
+    changed: LastChange,
+}
+
+impl History {
+    pub fn of(root: &Path) -> History {
+        History {
+            root: root.to_path_buf(),
+            changed: LastChange::of(root),
+        }
+    }
+
+    /// The source (`source`, absolute) as it was when `translation` last changed: the newest
+    /// commit of the source no later than that, read from the object store.
+    pub fn base(&self, source: &Path, translation: &Path) -> Base {
+        let t = self.changed.at(translation);
+        if t >= self.changed.at(source) {
+            return Base::Current;
+        }
+        let Ok(rel) = source.strip_prefix(&self.root) else {
+            return Base::Unknown;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let before = format!("--before=@{t}");
+        let log = git(
+            &self.root,
+            &[
+                "log",
+                "-1",
+                "--no-show-signature",
+                "--format=%H",
+                &before,
+                "--",
+                &rel,
+            ],
+        );
+        let Some(commit) = log.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()) else {
+            return Base::Unknown;
+        };
+        match git(
+            &self.root,
+            &["cat-file", "blob", &format!("{commit}:./{rel}")],
+        ) {
+            Some(text) => Base::Was(text),
+            None => Base::Unknown,
+        }
+    }
 }
 
 /// When each file last changed: git's commit times where the book is in a repository, with

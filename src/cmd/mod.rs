@@ -6,6 +6,7 @@ pub(crate) mod check;
 pub(crate) mod completions;
 #[cfg(feature = "pdf")]
 pub(crate) mod handouts;
+pub(crate) mod i18n;
 pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod lint;
@@ -124,6 +125,12 @@ pub(crate) enum Command {
     /// it. Anything without a field stays as Markdown in the nearest step; what cannot be mapped
     /// is reported with its line.
     Import(import::Args),
+    /// Exchange a language with translators: PO files for Poedit, Weblate or Crowdin.
+    ///
+    /// `i18n export --lang de` writes one file per guide with every text to translate, its
+    /// current translation, and `fuzzy` where the source changed since; `i18n import FILE…`
+    /// writes the translations back into `<guide>.<lang>.yaml`.
+    I18n(i18n::Args),
     /// Print one handout per attendee of a roster into one PDF, for event staff.
     ///
     /// Each handout has the event, the attendee's fields, the guide's checklist with their own
@@ -264,6 +271,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Error> {
         Command::Watch(args) => watch::run(args, ui),
         Command::Lint(args) => lint::run(args, ui),
         Command::Import(args) => import::run(args, ui),
+        Command::I18n(args) => i18n::run(args, ui),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, ui),
         Command::Completions(args) => completions::run(args, ui),

@@ -4,6 +4,7 @@
 //! the way back, a guide as YAML.
 
 pub mod convert;
+pub mod edit;
 pub mod load;
 pub mod node;
 pub mod shape;

@@ -508,7 +508,7 @@ impl Drop for Pending<'_> {
 }
 
 /// The letter of the `i`th substep (from 0): a…z, then aa…zz, aaa…, like spreadsheet columns.
-fn sub_label(mut i: usize) -> String {
+pub fn sub_label(mut i: usize) -> String {
     let mut out = Vec::new();
     loop {
         out.push(b'a' + (i % 26) as u8);

@@ -125,7 +125,11 @@ fn the_documented_neovim_setup_checks_guides_of_stepbook_books_only() {
     // stepbook-only table: its book.toml gets the server.
     let fresh = tempfile::tempdir().unwrap();
     assert_eq!(crate::run_in(fresh.path(), &["init"]).code, 0);
-    std::fs::write(fresh.path().join("book.toml"), "[book]\ntitle = \"Fresh\"\n").unwrap();
+    std::fs::write(
+        fresh.path().join("book.toml"),
+        "[book]\ntitle = \"Fresh\"\n",
+    )
+    .unwrap();
     let (clients, _) = open_in_neovim(nvim, &fresh.path().join("book.toml"), false);
     assert_eq!(clients, 1);
 }

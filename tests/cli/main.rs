@@ -11,6 +11,7 @@ mod ecosystem;
 #[cfg(feature = "lsp")]
 mod editors;
 mod event;
+mod exchange;
 mod features;
 mod hostile;
 mod import;

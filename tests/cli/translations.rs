@@ -181,11 +181,26 @@ fn check_lists_stale_and_missing_translations() {
     assert_eq!(
         rows,
         [
-            vec!["language", "guide", "status"],
-            vec!["de", "content/azure-pass.yaml", "up to date"],
-            vec!["fr", "content/azure-pass.yaml", "stale"],
-            vec!["de", "content/welcome.yaml", "missing"],
-            vec!["fr", "content/welcome.yaml", "missing"],
+            vec![
+                "language",
+                "guide",
+                "status",
+                "translated",
+                "fuzzy",
+                "untranslated"
+            ],
+            vec![
+                "de",
+                "content/azure-pass.yaml",
+                "up to date",
+                "11",
+                "0",
+                "0"
+            ],
+            // Stale without history: every translated text of it is fuzzy.
+            vec!["fr", "content/azure-pass.yaml", "stale", "0", "8", "3"],
+            vec!["de", "content/welcome.yaml", "missing", "0", "0", "4"],
+            vec!["fr", "content/welcome.yaml", "missing", "0", "0", "4"],
         ],
         "{}",
         r.stdout

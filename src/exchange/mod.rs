@@ -1,0 +1,61 @@
+//! Exchange: a language of the book as files for translators (PO, XLIFF 1.2) and back — the
+//! texts of each guide with stable contexts ([`texts`]), written out with the current
+//! translation and what changed in the source since it was made, and read back into the
+//! translation's guide file by editing its text at each value's place.
+
+pub mod export;
+pub mod import;
+pub mod po;
+
+/// One translated text read from an exchange file.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub context: String,
+    /// The source text it was translated from (as exported).
+    pub source: String,
+    /// The translation; empty: not translated.
+    pub target: String,
+    /// Marked for review: not taken.
+    pub fuzzy: bool,
+    /// The bytes of the entry's start, and of its translation, in the file.
+    pub span: std::ops::Range<usize>,
+    pub target_span: std::ops::Range<usize>,
+}
+
+/// An exchange file read: its language, the guide it is for, its texts.
+#[derive(Debug, Clone, Default)]
+pub struct IncomingFile {
+    pub lang: Option<String>,
+    /// The source guide's path in the book, as exported.
+    pub source: Option<String>,
+    pub units: Vec<Incoming>,
+}
+pub mod texts;
+
+/// The exchange formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Po,
+}
+
+impl Format {
+    /// The format of a file by its extension (PO for anything else).
+    pub fn of(path: &std::path::Path) -> Format {
+        let _ = path;
+        Format::Po
+    }
+
+    /// The extension of its files.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Po => "po",
+        }
+    }
+}
+
+/// The catalog written in `format`.
+pub fn write(c: &export::Catalog, format: Format) -> String {
+    match format {
+        Format::Po => po::write(c),
+    }
+}

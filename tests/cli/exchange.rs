@@ -1,0 +1,457 @@
+//! The translators' exchange (`stepbook i18n export` / `import`): the bundled guide exported as
+//! PO for German, checked by GNU gettext's `msgfmt`, fuzzy entries where the source changed
+//! since the translation (from git's history), and translations imported back.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::Book;
+
+/// The bundled book with German declared.
+fn german() -> Book {
+    let book = Book::bundled();
+    let toml = book.read("book.toml") + "\n[languages.de]\ntitle = \"Azure-Pass-Anleitungen\"\n";
+    book.write("book.toml", &toml);
+    book
+}
+
+/// Runs `msgfmt --check` on a PO file (skipped without gettext, required in CI).
+fn msgfmt_check(po: &Path) {
+    let out = match Command::new("msgfmt")
+        .args(["--check", "-o", "/dev/null"])
+        .arg(po)
+        .output()
+    {
+        Ok(out) => out,
+        Err(_) if std::env::var_os("CI").is_none() => return,
+        Err(e) => panic!("msgfmt (apt-get install gettext): {e}"),
+    };
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        po.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The entries of a PO file as (msgctxt, whole entry text).
+fn entries(po: &str) -> Vec<(String, String)> {
+    po.split("\n\n")
+        .skip(1)
+        .map(|e| {
+            let ctx = e
+                .lines()
+                .find_map(|l| l.strip_prefix("msgctxt \""))
+                .map(|c| c.trim_end_matches('"').to_owned())
+                .unwrap_or_default();
+            (ctx, e.to_owned())
+        })
+        .collect()
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_COMMITTER_DATE", "2020-01-01T00:00:00Z")
+        .env("GIT_AUTHOR_DATE", "2020-01-01T00:00:00Z")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_export_has_every_text_once_with_its_context_place_and_kind_and_msgfmt_accepts_it() {
+    let book = german();
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let po_path = book.path().join("i18n/de/azure-pass.po");
+    msgfmt_check(&po_path);
+    let po = book.read("i18n/de/azure-pass.po");
+    assert!(
+        po.contains("\"Language: de\\n\"")
+            && po.contains("X-Stepbook-Source: content/azure-pass.yaml")
+    );
+    let e = entries(&po);
+    let mut contexts: Vec<&str> = e.iter().map(|(c, _)| c.as_str()).collect();
+    let n = contexts.len();
+    contexts.sort_unstable();
+    contexts.dedup();
+    assert_eq!(contexts.len(), n, "contexts are unique");
+    let find = |ctx: &str| {
+        &e.iter()
+            .find(|(c, _)| c == ctx)
+            .unwrap_or_else(|| panic!("{ctx}: {po}"))
+            .1
+    };
+    let step = find("azure-pass#open-site:text");
+    assert!(
+        step.contains("#. a step (Markdown)\n#: content/azure-pass.yaml:29\n"),
+        "{step}"
+    );
+    let alt = find("azure-pass#redeem-2/shot-1:alt");
+    assert!(
+        alt.contains("#. alt text: describe the screenshot"),
+        "{alt}"
+    );
+    let check = find("azure-pass#redeem-5:check");
+    assert!(
+        check.contains("#. Placeholders, keep them as written: {{ attendee.code }}"),
+        "{check}"
+    );
+    assert!(find("azure-pass/note-1:text").contains("#. a callout: important"));
+    assert!(
+        !po.contains("#, fuzzy"),
+        "nothing is fuzzy without a translation"
+    );
+    // Exporting again gives the same bytes.
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(book.read("i18n/de/azure-pass.po"), po);
+}
+
+#[test]
+fn a_text_of_code_alone_is_offered_only_with_code() {
+    let book = german();
+    let yaml = book.read("content/azure-pass.yaml").replace(
+        "      - text: Select the start button to get started.\n",
+        "      - text: \"`az login --use-device-code`\"\n",
+    );
+    book.write("content/azure-pass.yaml", &yaml);
+    let r = book.run(&["i18n", "export", "--lang", "de", "--out", "po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!book.read("po/azure-pass.po").contains("az login"));
+    let r = book.run(&["i18n", "export", "--lang", "de", "--out", "po", "--code"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        book.read("po/azure-pass.po")
+            .contains("msgid \"`az login --use-device-code`\"")
+    );
+}
+
+#[test]
+fn a_language_the_book_does_not_declare_is_refused() {
+    let book = Book::bundled();
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`de` is not a language of the book"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("[languages.de]"), "{}", r.stderr);
+}
+
+#[test]
+fn a_step_changed_since_the_translation_is_exactly_the_fuzzy_entry_with_its_previous_source() {
+    let book = german();
+    let src = book.read("content/azure-pass.yaml");
+    let de = src
+        .replace(
+            "Select the start button to get started.",
+            "Wählen Sie „Start“.",
+        )
+        .replace(
+            "Enter your account login information",
+            "Geben Sie Ihre Anmeldedaten ein",
+        );
+    book.write("content/azure-pass.de.yaml", &de);
+    git(book.path(), &["init", "-q"]);
+    git(book.path(), &["add", "."]);
+    git(book.path(), &["commit", "-qm", "English and German"]);
+    book.write(
+        "content/azure-pass.yaml",
+        &src.replace(
+            "Select the start button to get started.",
+            "Select Start to begin.",
+        ),
+    );
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let po_path = book.path().join("i18n/de/azure-pass.po");
+    msgfmt_check(&po_path);
+    let po = book.read("i18n/de/azure-pass.po");
+    let fuzzy: Vec<(String, String)> = entries(&po)
+        .into_iter()
+        .filter(|(_, e)| e.contains("#, fuzzy"))
+        .collect();
+    assert_eq!(fuzzy.len(), 1, "{po}");
+    let (ctx, e) = &fuzzy[0];
+    assert_eq!(ctx, "azure-pass#redeem-2:text");
+    assert!(
+        e.contains("#| msgid \"Select the start button to get started.\"\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("msgid \"Select Start to begin.\"\nmsgstr \"Wählen Sie „Start“.\""),
+        "{e}"
+    );
+    // The other translated step is current; untranslated texts are empty.
+    assert!(
+        po.contains("msgstr \"Geben Sie Ihre Anmeldedaten ein and select “Sign In”.\""),
+        "{po}"
+    );
+}
+
+/// The PO with every `msgstr` set to its `msgid` marked `DE: ` (split into lines as the
+/// export writes them), and the marked texts.
+fn filled(po: &str) -> String {
+    let mut out = Vec::new();
+    for e in po.split("\n\n") {
+        if !e.lines().any(|l| l.starts_with("msgctxt \"")) {
+            out.push(e.to_owned());
+            continue;
+        }
+        let (head, rest) = e.split_once("\nmsgid ").unwrap();
+        let (id, _) = rest.split_once("\nmsgstr ").unwrap();
+        let mut lines: Vec<String> = id.lines().map(str::to_owned).collect();
+        let first = if lines.len() > 1 { 1 } else { 0 };
+        lines[first] = lines[first].replacen('"', "\"DE: ", 1);
+        let end = if e.ends_with('\n') { "\n" } else { "" };
+        out.push(format!(
+            "{head}\nmsgid {id}\nmsgstr {}{end}",
+            lines.join("\n")
+        ));
+    }
+    out.join("\n\n")
+}
+
+/// `key: value` lines of a YAML file whose key is one of `keys`, trimmed.
+fn lines_of(yaml: &str, keys: &[&str]) -> Vec<String> {
+    yaml.lines()
+        .map(|l| l.trim().trim_start_matches("- ").to_owned())
+        .filter(|l| keys.iter().any(|k| l.starts_with(&format!("{k}: "))))
+        .collect()
+}
+
+/// The German book exported, filled with marked text and imported.
+fn imported() -> (Book, String) {
+    let book = german();
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let po = filled(&book.read("i18n/de/azure-pass.po"));
+    book.write("i18n/de/azure-pass.po", &po);
+    msgfmt_check(&book.path().join("i18n/de/azure-pass.po"));
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("wrote content/azure-pass.de.yaml: 45 texts translated"),
+        "{}",
+        r.stderr
+    );
+    (book, po)
+}
+
+#[test]
+fn a_filled_export_imports_into_a_translation_that_builds_with_the_sources_ids_and_screenshots() {
+    let (book, po) = imported();
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        book.path()
+            .join("book/html/de/azure-pass/index.html")
+            .is_file()
+    );
+    let (src, de) = (
+        book.read("content/azure-pass.yaml"),
+        book.read("content/azure-pass.de.yaml"),
+    );
+    let keys = ["id", "src", "kind", "wait", "duration"];
+    assert_eq!(lines_of(&de, &keys), lines_of(&src, &keys));
+    assert!(
+        de.starts_with("# The Azure Pass how-to"),
+        "the source's comments are kept"
+    );
+    // Every text is the marked one: exported again, each entry is translated, as filled.
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    assert!(
+        book.read("i18n/de/azure-pass.po") == po,
+        "the export differs from the imported file"
+    );
+    let page = book.read("book/html/de/azure-pass/index.html");
+    assert!(
+        page.contains("DE: Select the start button to get started."),
+        "{page}"
+    );
+}
+
+#[test]
+fn importing_an_unchanged_export_writes_nothing() {
+    let (book, _) = imported();
+    let before = std::fs::metadata(book.path().join("content/azure-pass.de.yaml"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/azure-pass.de.yaml: unchanged"),
+        "{}",
+        r.stderr
+    );
+    let after = std::fs::metadata(book.path().join("content/azure-pass.de.yaml"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_translation_dropping_a_placeholder_is_rejected_at_its_po_line() {
+    let book = german();
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let po = filled(&book.read("i18n/de/azure-pass.po")).replace(
+        "msgstr \"DE: Enter the promo code {{ attendee.code }} and select",
+        "msgstr \"DE: Enter the promo code and select",
+    );
+    book.write("i18n/de/azure-pass.po", &po);
+    let line = po
+        .lines()
+        .position(|l| l.starts_with("msgstr \"DE: Enter the promo code and"))
+        .unwrap()
+        + 1;
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("E029".to_owned(), format!("i18n/de/azure-pass.po:{line}:1"))]
+    );
+    assert!(
+        r.stderr
+            .contains("drops the placeholder `{{ attendee.code }}`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !book.path().join("content/azure-pass.de.yaml").exists(),
+        "nothing is written"
+    );
+}
+
+#[test]
+fn a_translation_changing_a_link_target_is_rejected_at_its_po_line() {
+    let book = german();
+    let src = book.read("content/azure-pass.yaml").replace(
+        "on https://www.microsoftazuresponsorships.com/balance",
+        "on [the balance page](https://www.microsoftazuresponsorships.com/balance)",
+    );
+    book.write("content/azure-pass.yaml", &src);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let po = filled(&book.read("i18n/de/azure-pass.po")).replace(
+        "(https://www.microsoftazuresponsorships.com/balance)\"\n\n",
+        "(https://example.com/)\"\n\n",
+    );
+    book.write("i18n/de/azure-pass.po", &po);
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("links to other targets than its source"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(crate::locations(&r.stderr).len(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn missing_and_fuzzy_entries_keep_the_current_translation_and_its_comments() {
+    let (book, po) = imported();
+    let de = book.read("content/azure-pass.de.yaml").replace(
+        "title: \"DE: Creating a Microsoft Azure Pass Subscription\"\n",
+        "# Der Titel ist abgestimmt.\ntitle: \"DE: Creating a Microsoft Azure Pass Subscription\"\n",
+    );
+    book.write("content/azure-pass.de.yaml", &de);
+    // One entry changed and fuzzy, one changed, the rest left out.
+    let mut kept = String::new();
+    for e in po.split("\n\n") {
+        if e.contains("msgctxt \"azure-pass:title\"") {
+            kept.push_str(&format!(
+                "\n\n#, fuzzy\n{}",
+                e.replace("msgstr \"DE: ", "msgstr \"FUZZY: ")
+            ));
+        } else if e.contains("msgctxt \"azure-pass#redeem:title\"") {
+            kept.push_str(&format!(
+                "\n\n{}",
+                e.replace("msgstr \"DE: ", "msgstr \"Schritt 1: ")
+            ));
+        } else if !e.lines().any(|l| l.starts_with("msgctxt ")) {
+            kept.push_str(e);
+        }
+    }
+    book.write("de.po", &kept);
+    let r = book.run(&["i18n", "import", "de.po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let after = book.read("content/azure-pass.de.yaml");
+    assert_eq!(
+        after,
+        de.replace(
+            "title: \"DE: Step 1: Redeeming",
+            "title: \"Schritt 1: Step 1: Redeeming"
+        )
+    );
+}
+
+#[test]
+fn check_translations_counts_each_guides_texts_and_fails_an_incomplete_language_with_deny_warnings()
+{
+    let (book, _) = imported();
+    let r = book.run(&["check", "--translations", "--deny-warnings"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let row: Vec<&str> = r
+        .stdout
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        row,
+        [
+            "de",
+            "content/azure-pass.yaml",
+            "up",
+            "to",
+            "date",
+            "45",
+            "0",
+            "0"
+        ]
+    );
+    // One text back to the source's: untranslated.
+    let de = book
+        .read("content/azure-pass.de.yaml")
+        .replace("\"DE: Select Start\"", "Select Start");
+    book.write("content/azure-pass.de.yaml", &de);
+    let r = book.run(&["check", "--translations"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .ends_with("44      0             1"),
+        "{}",
+        r.stdout
+    );
+    let r = book.run(&["check", "--translations", "--deny-warnings"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("not every guide is translated completely into de"),
+        "{}",
+        r.stderr
+    );
+}
