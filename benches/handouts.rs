@@ -3,7 +3,8 @@
 //! printing the same 500 checklist pages from one HTML file.
 //!
 //! Options (after `--`): `--rows N` (default 500), `--runs N` (default 3), `--no-chromium` (only
-//! stepbook: `-- --rows 20000 --runs 1 --no-chromium` is the largest roster it takes).
+//! stepbook: `-- --rows 20000 --runs 1 --no-chromium` is the largest roster it takes), `--cjk`
+//! (every name in Chinese characters: an installed CJK font is found and embedded).
 
 use std::process::Command;
 use std::time::Instant;
@@ -30,12 +31,14 @@ fn main() {
     let mut rows = 500;
     let mut runs = 3;
     let mut chromium = true;
+    let mut cjk = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--rows" => rows = args.next().and_then(|v| v.parse().ok()).expect("--rows N"),
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).expect("--runs N"),
             "--no-chromium" => chromium = false,
+            "--cjk" => cjk = true,
             _ => {}
         }
     }
@@ -47,7 +50,11 @@ fn main() {
     fs_extra_copy(&format!("{repo}/content"), &d.join("content"));
     let mut roster = String::from("name,code\n");
     for i in 1..=rows {
-        roster.push_str(&format!("Attendee {i},PASS-{i:05}\n"));
+        if cjk {
+            roster.push_str(&format!("王小明 {i},PASS-{i:05}\n"));
+        } else {
+            roster.push_str(&format!("Attendee {i},PASS-{i:05}\n"));
+        }
     }
     std::fs::write(d.join("attendees.csv"), roster).unwrap();
 

@@ -14,7 +14,7 @@ mod agenda;
 pub mod feedback;
 mod languages;
 mod profiles;
-mod rules;
+pub(crate) mod rules;
 use crate::source::node;
 use crate::source::shape::{self, Flavor};
 pub use agenda::{AgendaOutput, ClockTime};
@@ -307,12 +307,36 @@ pub struct OutputTable {
 }
 
 /// `[output.pdf]`
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PdfOutput {
     /// Paper size; default: the checklist's, else A4.
     #[serde(default)]
     pub paper: Option<Paper>,
+    /// Font files (`.ttf`, `.otf`, `.ttc`, `.otc`) or folders of them, inside the book: used for
+    /// the characters the embedded fonts (DejaVu Sans and Typst's) have no glyph for, and for
+    /// the text of a `ja`, `zh` or `ko` book when one covers its script.
+    #[serde(default)]
+    pub fonts: Vec<String>,
+    /// Whether the fonts installed on the machine are used for characters that neither the
+    /// embedded fonts nor `fonts` cover (default: true). `false` makes every machine print the
+    /// same PDF; a character no font covers is then a warning.
+    #[serde(default = "yes")]
+    pub system_fonts: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for PdfOutput {
+    fn default() -> Self {
+        PdfOutput {
+            paper: None,
+            fonts: Vec::new(),
+            system_fonts: true,
+        }
+    }
 }
 
 /// `[output.html]`

@@ -26,6 +26,11 @@ pub(super) fn check(tree: &node::Node, display: &Path, root: &Path, diags: &mut 
         _ => None,
     };
     html_values(html, display, root, diags);
+    let pdf = match table("output").map(|o| &o.value) {
+        Some(node::Value::Map(m)) => m.iter().find(|(k, _)| k.name == "pdf").map(|(_, v)| v),
+        _ => None,
+    };
+    font_paths(pdf, display, root, diags);
     lint_table_values(table("lint"), display, diags);
     #[cfg(not(feature = "pdf"))]
     if let Some(node::Value::Map(m)) = table("output").map(|o| &o.value)
@@ -102,6 +107,60 @@ fn paths(
             )),
         );
     }
+}
+
+/// `[output.pdf] fonts`: each a font file or a folder inside the book.
+fn font_paths(pdf: Option<&node::Node>, display: &Path, root: &Path, diags: &mut Vec<Diagnostic>) {
+    let Some(node::Value::Map(m)) = pdf.map(|p| &p.value) else {
+        return;
+    };
+    let Some(node::Value::Seq(list)) = m
+        .iter()
+        .find(|(k, _)| k.name == "fonts")
+        .map(|(_, v)| &v.value)
+    else {
+        return;
+    };
+    for item in list {
+        let node::Value::Str(rel) = &item.value else {
+            continue;
+        };
+        let problem = match inside_book(root, rel) {
+            Err(why) => Some(format!("`fonts` entry {why}")),
+            Ok(()) => {
+                let path = root.join(rel);
+                if path.is_dir() {
+                    None
+                } else if !path.is_file() {
+                    Some(format!(
+                        "the font path `{}` does not exist",
+                        rel.escape_debug()
+                    ))
+                } else if !is_font_file(&path) {
+                    Some(format!(
+                        "`{}` is not a font file (`.ttf`, `.otf`, `.ttc`, `.otc`)",
+                        rel.escape_debug()
+                    ))
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(message) = problem {
+            diags.push(
+                Diagnostic::error(Code::E104, display, message)
+                    .at(item.span.clone())
+                    .help("name font files or folders of them inside the book, like `fonts = [\"fonts/\"]`"),
+            );
+        }
+    }
+}
+
+/// Does `path` name a font file (by its extension)?
+pub(crate) fn is_font_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["ttf", "otf", "ttc", "otc"].contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// `[output.html]`: a safe `base-url`, a theme that is a plain name of a folder in the book.

@@ -116,12 +116,15 @@ pub fn handouts(
         qr_fits: &qr_fits,
         lang,
     };
-    let warnings = Run::of(book, opts, &g.shown)
-        .print(&page, &rows, out)
-        .map_err(|e| match e {
-            Failed::Content(d) => content(vec![*d], &engine.sources()),
-            Failed::Other(e) => Error::Other(e),
-        })?;
+    let (plan, missing) =
+        crate::pipeline::timed("fonts", || font_plan(book, &page, &rows, roster.as_ref()))
+            .map_err(|d| content(vec![*d], &engine.sources()))?;
+    diagnostics.extend(missing);
+    let run = Run::of(book, opts, &g.shown, plan);
+    let warnings = run.print(&page, &rows, out).map_err(|e| match e {
+        Failed::Content(d) => content(vec![*d], &engine.sources()),
+        Failed::Other(e) => Error::Other(e),
+    })?;
     diagnostics.extend(warnings);
     diagnostics.sort();
     Ok(Handouts {
@@ -223,6 +226,39 @@ impl Page<'_> {
     }
 }
 
+/// The fonts the print run needs (one plan for every batch: the first handout's text, which
+/// holds the guide's and the interface's, and every row's values), and a warning for the
+/// characters no font has, at the guide's line or the roster's `file:line:column`.
+fn font_plan(
+    book: &Book,
+    page: &Page,
+    rows: &[Vec<(String, String)>],
+    roster: Option<&roster::Roster>,
+) -> Result<(pdf::fonts::Plan, Vec<Diagnostic>), Box<Diagnostic>> {
+    let first = match rows.first() {
+        Some(row) => page.render(row)?,
+        None => String::new(),
+    };
+    let values: String = rows
+        .iter()
+        .flat_map(|r| r.iter().map(|(_, v)| v.as_str()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let plan = pdf::fonts::Fonts::of(book).plan(&[&first, &values], &page.lang.code);
+    let system = book
+        .config
+        .outputs()
+        .pdf
+        .as_ref()
+        .is_none_or(|p| p.system_fonts);
+    let mut places: Vec<(&std::path::Path, &str)> = vec![(&page.guide.shown, &page.guide.text)];
+    if let Some(r) = roster {
+        places.push((&r.shown, &r.text));
+    }
+    let warnings = pdf::fonts::warnings(&plan.missing, &places, system);
+    Ok((plan, warnings))
+}
+
 /// A row's own address for its QR code (its `url` value), if it has one.
 fn row_url(row: &[(String, String)]) -> Option<&str> {
     row.iter()
@@ -239,6 +275,8 @@ struct Run {
     remote: pdf::images::Remote,
     /// The guide's file, for image warnings.
     shown: String,
+    /// The fonts every batch is laid out with.
+    plan: pdf::fonts::Plan,
 }
 
 /// Why printing stopped.
@@ -248,14 +286,20 @@ enum Failed {
 }
 
 impl Run {
-    /// The print run `opts` asks for, of the guide shown as `shown`.
-    fn of(book: &Book, opts: &HandoutOptions, shown: &std::path::Path) -> Run {
+    /// The print run `opts` asks for, of the guide shown as `shown`, with the fonts of `plan`.
+    fn of(
+        book: &Book,
+        opts: &HandoutOptions,
+        shown: &std::path::Path,
+        plan: pdf::fonts::Plan,
+    ) -> Run {
         Run {
             paper: opts.paper.unwrap_or_else(|| book.config.pdf_paper()),
             two_up: opts.two_up,
             batch: opts.batch.max(2).next_multiple_of(2),
             remote: pdf::images::Remote::of(book),
             shown: shown.display().to_string(),
+            plan,
         }
     }
 
@@ -333,6 +377,7 @@ impl Run {
                 page.assets,
                 &self.remote,
                 files,
+                &self.plan,
             )
         })
         .map_err(Failed::Content)
@@ -353,7 +398,7 @@ fn document(parts: &[String], paper: Paper, two_up: bool) -> String {
     let mut s = format!(
         "#set page(paper: {}, flipped: {two_up}, columns: {}, margin: (x: 12mm, y: 11mm))\n\
          #set columns(gutter: 16mm)\n\
-         #set text(font: \"DejaVu Sans\", size: {})\n\
+         #set text(font: sb-fonts, size: {})\n\
          #show raw: set text(font: \"DejaVu Sans Mono\")\n",
         markup::string(pdf::typst_paper(paper)),
         if two_up { 2 } else { 1 },

@@ -175,7 +175,7 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
     // Every profile is checked before anything is written: one with errors stops them all.
     let all = book.check_each()?;
     let (all_diagnostics, sources) = merged(&all);
-    let (mut diagnostics, sources) = stop_on(all_diagnostics, sources, opts.deny_warnings)?;
+    let (mut diagnostics, mut sources) = stop_on(all_diagnostics, sources, opts.deny_warnings)?;
     let dest = book.dest(opts.dest_dir.as_deref());
     output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
     let engine = render::Engine::new(book)?;
@@ -210,6 +210,17 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
             false => f.clone(),
         }));
         diagnostics.extend(files.guides.iter().flat_map(|g| g.warnings.iter().cloned()));
+        // A render warning at a place in its guide (W020) shows that line: the guide's text,
+        // which the check kept only for guides with problems.
+        for g in &files.guides {
+            for w in g.warnings.iter().filter(|w| w.span.is_some()) {
+                if sources.get(&w.file).is_none()
+                    && let Ok(text) = std::fs::read_to_string(&g.path)
+                {
+                    sources.insert(w.file.clone(), std::sync::Arc::from(text));
+                }
+            }
+        }
         if !several {
             kept = Some(files.guides);
         }

@@ -22,6 +22,8 @@ pub mod lint_server;
 mod lsp;
 #[cfg(feature = "pdf")]
 mod pdf;
+#[cfg(feature = "pdf")]
+mod print;
 mod schema;
 pub mod serve;
 mod site;

@@ -8,7 +8,7 @@ use crate::lint_server::TestServer;
 use crate::{Book, locations};
 
 /// (pages, page size in points) of a PDF, from pdfinfo.
-fn pdfinfo(pdf: &Path) -> (usize, String) {
+pub(crate) fn pdfinfo(pdf: &Path) -> (usize, String) {
     let out = Command::new("pdfinfo")
         .arg(pdf)
         .output()
@@ -29,7 +29,7 @@ fn pdfinfo(pdf: &Path) -> (usize, String) {
 }
 
 /// The text of page `page` (1-based; 0: all pages).
-fn pdftotext(pdf: &Path, page: usize) -> String {
+pub(crate) fn pdftotext(pdf: &Path, page: usize) -> String {
     let mut cmd = Command::new("pdftotext");
     if page > 0 {
         cmd.args(["-f", &page.to_string(), "-l", &page.to_string()]);
@@ -43,7 +43,7 @@ fn pdftotext(pdf: &Path, page: usize) -> String {
 }
 
 /// Every font of the PDF is embedded (pdffonts' `emb` column).
-fn fonts_embedded(pdf: &Path) -> bool {
+pub(crate) fn fonts_embedded(pdf: &Path) -> bool {
     let out = Command::new("pdffonts")
         .arg(pdf)
         .output()
@@ -56,7 +56,7 @@ fn fonts_embedded(pdf: &Path) -> bool {
             .all(|r| r.split_whitespace().rev().nth(4) == Some("yes"))
 }
 
-fn with_pdf(toml_extra: &str) -> Book {
+pub(crate) fn with_pdf(toml_extra: &str) -> Book {
     let book = Book::bundled();
     let toml = book.read("book.toml");
     book.write("book.toml", &format!("{toml}\n[output.pdf]\n{toml_extra}"));
@@ -188,7 +188,7 @@ fn remote_screenshots_are_fetched_once() {
 }
 
 /// A roster of `n` attendees with codes `PASS-0001`….
-fn roster(n: usize) -> String {
+pub(crate) fn roster(n: usize) -> String {
     let mut s = String::from("\u{feff}name;code\n");
     for i in 1..=n {
         s.push_str(&format!("\"Attendee {i}; guest\";PASS-{i:04}\n"));
@@ -196,7 +196,7 @@ fn roster(n: usize) -> String {
     s
 }
 
-fn codes_on(text: &str) -> Vec<String> {
+pub(crate) fn codes_on(text: &str) -> Vec<String> {
     let mut found: Vec<String> = text
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
         .filter(|w| w.starts_with("PASS-"))

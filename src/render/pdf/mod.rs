@@ -5,6 +5,7 @@
 //! is a framed placeholder with its alt text and a warning, and the build goes on.
 
 pub mod fetch;
+pub mod fonts;
 pub mod images;
 pub mod markup;
 pub mod vet;
@@ -25,6 +26,12 @@ pub struct Pdf {
     pub base_url: Option<String>,
     /// Whether the HTML output is on (the PDFs then live inside the site).
     pub in_site: bool,
+    /// The fonts beyond the embedded ones.
+    pub fonts: fonts::Fonts,
+    /// Whether installed fonts are used (for the warnings' advice).
+    pub system_fonts: bool,
+    /// The book's folder, to find where a character without a glyph is in a guide.
+    pub root: std::path::PathBuf,
 }
 
 /// The Typst name of a paper size.
@@ -63,9 +70,17 @@ pub fn compile(
     source: String,
     cx_assets: &[crate::validate::Asset],
     remote: &images::Remote,
-    extra: world::Files,
+    plan: &fonts::Plan,
 ) -> Result<(Vec<u8>, Vec<Diagnostic>), Box<Diagnostic>> {
-    compile_parts(template, guide_file, vec![source], cx_assets, remote, extra)
+    compile_parts(
+        template,
+        guide_file,
+        vec![source],
+        cx_assets,
+        remote,
+        world::Files::new(),
+        plan,
+    )
 }
 
 /// [`compile`] of a document in parts laid out in parallel (see [`world::compile_parts`]).
@@ -76,18 +91,19 @@ pub fn compile_parts(
     cx_assets: &[crate::validate::Asset],
     remote: &images::Remote,
     extra: world::Files,
+    plan: &fonts::Plan,
 ) -> Result<(Vec<u8>, Vec<Diagnostic>), Box<Diagnostic>> {
     let mut images = images::resolve(&sources.concat(), cx_assets, remote);
     let with_preamble = |files: &world::Files| -> Vec<String> {
-        let preamble = preamble(files);
+        let preamble = format!("{}{}", plan.typst(), preamble(files));
         sources.iter().map(|s| format!("{preamble}{s}")).collect()
     };
     images.files.extend(extra);
-    let mut made = world::compile_parts(with_preamble(&images.files), &images.files);
+    let mut made = world::compile_parts(with_preamble(&images.files), &images.files, &plan.faces);
     // Typst fails the whole document for one image that does not decode: find such images
     // (only now, so a good build decodes nothing twice), show placeholders instead, try again.
     if made.is_err() && !super::budget::cancelled() && images::drop_damaged(&mut images) {
-        made = world::compile_parts(with_preamble(&images.files), &images.files);
+        made = world::compile_parts(with_preamble(&images.files), &images.files, &plan.faces);
     }
     let warnings = images
         .missing
@@ -128,8 +144,11 @@ pub fn compile_parts(
 /// The PDF output, when `[output.pdf]` is in book.toml.
 pub fn make(book: &crate::book::Book, _: &super::Engine) -> Option<Box<dyn Output>> {
     let o = book.config.outputs();
-    o.pdf.as_ref()?;
+    let pdf = o.pdf.as_ref()?;
     Some(Box::new(Pdf {
+        fonts: fonts::Fonts::of(book),
+        system_fonts: pdf.system_fonts,
+        root: book.root.clone(),
         paper: book.config.pdf_paper(),
         remote: images::Remote::of(book),
         base_url: o
@@ -192,8 +211,24 @@ impl Output for Pdf {
             .help("split the guide into several guides, or turn `[output.pdf]` off in book.toml");
             return vec![Err(Box::new(d))];
         }
-        let mut out = Vec::new();
-        for (template, to) in [
+        self.documents(cx, &ctx, id, &source_file)
+    }
+}
+
+/// A document's Typst made from its template (or the template's error), and where it goes.
+type Made<'t> = (&'t str, String, Result<String, Box<Diagnostic>>);
+
+impl Pdf {
+    /// The guide's PDF and its checklist's, laid out with one font plan (the same text, one
+    /// warning for a character no font has).
+    fn documents(
+        &self,
+        cx: &RenderCx,
+        ctx: &tera::Context,
+        id: &str,
+        source_file: &str,
+    ) -> Vec<Result<OutFile, Box<Diagnostic>>> {
+        let made: Vec<Made> = [
             (
                 "guide.typ",
                 layout::pdf_guide(self.in_site, &cx.lang.prefix, id),
@@ -202,15 +237,26 @@ impl Output for Pdf {
                 "checklist.typ",
                 layout::pdf_checklist(self.in_site, &cx.lang.prefix, id),
             ),
-        ] {
-            let made = cx.engine.render(template, &ctx).and_then(|source| {
+        ]
+        .into_iter()
+        .map(|(template, to)| (template, to, cx.engine.render(template, ctx)))
+        .collect();
+        // One plan for both documents: the same text, the same fonts, one warning.
+        let texts: Vec<&str> = made
+            .iter()
+            .filter_map(|(_, _, r)| r.as_deref().ok())
+            .collect();
+        let plan = self.fonts.plan(&texts, &cx.lang.code);
+        let mut out = Vec::new();
+        for (template, to, source) in made {
+            let made = source.and_then(|source| {
                 compile(
                     template,
-                    &source_file,
+                    source_file,
                     source,
                     cx.assets,
                     &self.remote,
-                    world::Files::new(),
+                    &plan,
                 )
             });
             match made {
@@ -221,6 +267,17 @@ impl Output for Pdf {
                 Err(e) => out.push(Err(e)),
             }
         }
+        let text = if plan.missing.is_empty() {
+            String::new()
+        } else {
+            std::fs::read_to_string(self.root.join(source_file)).unwrap_or_default()
+        };
+        let here = std::path::Path::new(source_file);
+        out.extend(
+            fonts::warnings(&plan.missing, &[(here, &text)], self.system_fonts)
+                .into_iter()
+                .map(|w| Err(Box::new(w))),
+        );
         out
     }
 }

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::world::{CompileError, File, Files, message};
+use super::world::{CompileError, FaceRef, File, Files, message};
 
 /// The first argument that starts the binary as a worker (not a command users see).
 pub const WORKER_ARG: &str = "__pdf-worker";
@@ -105,6 +105,7 @@ fn record_peak(pid: u32) {
 pub fn compile(
     sources: &[String],
     files: &Files,
+    faces: &[FaceRef],
     budget: Duration,
 ) -> Option<Result<Vec<u8>, Vec<CompileError>>> {
     let exe = EXE.get()?;
@@ -113,11 +114,11 @@ pub fn compile(
         Some(w) => w,
         None => Worker::start(exe).ok()?,
     };
-    if send_job(&mut worker.stdin, sources, files).is_err() {
+    if send_job(&mut worker.stdin, sources, files, faces).is_err() {
         // A worker that died while idle: start a fresh one once.
         worker.stop();
         worker = Worker::start(exe).ok()?;
-        send_job(&mut worker.stdin, sources, files).ok()?;
+        send_job(&mut worker.stdin, sources, files, faces).ok()?;
     }
     Some(wait(worker, budget))
 }
@@ -232,12 +233,12 @@ pub fn serve() -> i32 {
     let mut input = BufReader::new(io::stdin().lock());
     let mut output = BufWriter::new(io::stdout().lock());
     loop {
-        let (sources, files) = match read_job(&mut input) {
+        let (sources, files, faces) = match read_job(&mut input) {
             Ok(Some(job)) => job,
             Ok(None) => return 0,
             Err(_) => return 1,
         };
-        let made = super::world::compile_here(sources, &files);
+        let made = super::world::compile_here(sources, &files, &faces);
         if write_answer(&mut output, &made)
             .and_then(|()| output.flush())
             .is_err()
@@ -279,10 +280,20 @@ fn get_string(r: &mut impl Read) -> io::Result<String> {
     String::from_utf8(get(r)?).map_err(io::Error::other)
 }
 
-fn send_job(w: &mut impl Write, sources: &[String], files: &Files) -> io::Result<()> {
+fn send_job(
+    w: &mut impl Write,
+    sources: &[String],
+    files: &Files,
+    faces: &[FaceRef],
+) -> io::Result<()> {
     put_len(w, sources.len())?;
     for s in sources {
         put(w, s.as_bytes())?;
+    }
+    put_len(w, faces.len())?;
+    for f in faces {
+        put(w, f.path.as_os_str().as_encoded_bytes())?;
+        put_len(w, f.index as usize)?;
     }
     put_len(w, files.len())?;
     for (name, file) in files {
@@ -305,8 +316,21 @@ fn send_job(w: &mut impl Write, sources: &[String], files: &Files) -> io::Result
     w.flush()
 }
 
+/// A path sent as its bytes.
+fn path_of(body: Vec<u8>) -> PathBuf {
+    #[cfg(unix)]
+    let path =
+        PathBuf::from(<std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(body));
+    #[cfg(not(unix))]
+    let path = PathBuf::from(String::from_utf8_lossy(&body).into_owned());
+    path
+}
+
+/// A job: the sources, the files they read, the font faces beyond the embedded ones.
+type Job = (Vec<String>, Files, Vec<FaceRef>);
+
 /// The next job, or `None` when the input ends before one begins.
-fn read_job(r: &mut impl Read) -> io::Result<Option<(Vec<String>, Files)>> {
+fn read_job(r: &mut impl Read) -> io::Result<Option<Job>> {
     let mut first = [0; 8];
     match r.read_exact(&mut first) {
         Ok(()) => {}
@@ -317,6 +341,12 @@ fn read_job(r: &mut impl Read) -> io::Result<Option<(Vec<String>, Files)>> {
     let sources = (0..count)
         .map(|_| get_string(r))
         .collect::<io::Result<Vec<_>>>()?;
+    let mut faces = Vec::new();
+    for _ in 0..get_len(r)? {
+        let path = path_of(get(r)?);
+        let index = u32::try_from(get_len(r)?).map_err(io::Error::other)?;
+        faces.push(FaceRef { path, index });
+    }
     let mut files = Files::new();
     for _ in 0..get_len(r)? {
         let name = get_string(r)?;
@@ -324,19 +354,13 @@ fn read_job(r: &mut impl Read) -> io::Result<Option<(Vec<String>, Files)>> {
         r.read_exact(&mut tag)?;
         let body = get(r)?;
         let file = if tag[0] == 0 {
-            #[cfg(unix)]
-            let path = PathBuf::from(
-                <std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(body),
-            );
-            #[cfg(not(unix))]
-            let path = PathBuf::from(String::from_utf8_lossy(&body).into_owned());
-            File::Path(path)
+            File::Path(path_of(body))
         } else {
             File::Image(typst::foundations::Bytes::new(body))
         };
         files.insert(name, file);
     }
-    Ok(Some((sources, files)))
+    Ok(Some((sources, files, faces)))
 }
 
 fn write_answer(w: &mut impl Write, made: &Result<Vec<u8>, Vec<CompileError>>) -> io::Result<()> {
@@ -395,9 +419,14 @@ mod tests {
         files.insert("/a.png".into(), File::Bytes(vec![1, 2, 3]));
         files.insert("/b.png".into(), File::Path(PathBuf::from("media/b.png")));
         let mut wire = Vec::new();
-        send_job(&mut wire, &["one".into(), "two é".into()], &files).unwrap();
-        let (sources, back) = read_job(&mut wire.as_slice()).unwrap().unwrap();
+        let faces = [FaceRef {
+            path: PathBuf::from("/fonts/cjk.ttc"),
+            index: 3,
+        }];
+        send_job(&mut wire, &["one".into(), "two é".into()], &files, &faces).unwrap();
+        let (sources, back, faces_back) = read_job(&mut wire.as_slice()).unwrap().unwrap();
         assert_eq!(sources, ["one", "two é"]);
+        assert_eq!(faces_back, faces);
         assert!(matches!(&back["/a.png"], File::Image(b) if b.as_slice() == [1, 2, 3]));
         assert!(matches!(&back["/b.png"], File::Path(p) if p == &PathBuf::from("media/b.png")));
         assert!(read_job(&mut &[][..]).unwrap().is_none());

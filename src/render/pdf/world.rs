@@ -1,11 +1,11 @@
 //! PDF: the Typst world stepbook compiles in — the standard library, the fonts embedded in the
-//! binary (typst-assets' and DejaVu Sans, so every machine makes the same PDF and none needs
-//! system fonts), one main source, and only the image files the output names (no file system,
+//! binary (typst-assets' and DejaVu Sans, so a Latin text prints the same on every machine)
+//! and the faces a document's plan adds for what they lack (see [`super::fonts`]), one main source, and only the image files the output names (no file system,
 //! no packages; the date is fixed, so builds are reproducible).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use typst::diag::{FileError, FileResult};
@@ -27,7 +27,10 @@ const BODY_FONTS: [&[u8]; 4] = [
     include_bytes!("../../../assets/fonts/DejaVuSans-BoldOblique.ttf"),
 ];
 
-fn fonts() -> &'static FontStore {
+/// The fonts embedded in the binary: DejaVu Sans (4 faces, 2.9 MB) and typst-assets' (Libertinus
+/// Serif, New Computer Modern and its Math, DejaVu Sans Mono). No CJK font is embedded (one is
+/// about 16 MB a weight): a book names its own, or the machine's are used (see [`super::fonts`]).
+fn embedded() -> &'static FontStore {
     static FONTS: OnceLock<FontStore> = OnceLock::new();
     FONTS.get_or_init(|| {
         let mut store = FontStore::new();
@@ -40,6 +43,61 @@ fn fonts() -> &'static FontStore {
         store.extend(typst_kit::fonts::embedded());
         store
     })
+}
+
+/// The embedded fonts' book (what each covers), for finding the characters they lack.
+pub fn embedded_book() -> &'static FontBook {
+    embedded().book()
+}
+
+/// A font face a document uses beyond the embedded ones: a file, and the face's index in it (a
+/// collection such as `NotoSansCJK-Regular.ttc` holds several).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaceRef {
+    pub path: PathBuf,
+    pub index: u32,
+}
+
+/// The embedded fonts and `faces`, made once for each set of faces (a worker keeps them for
+/// the next document); each file is read once. A face that cannot be read is left out (the
+/// plan that named it found it; the PDF then falls back as it can).
+fn store_with(faces: &[FaceRef]) -> Arc<FontStore> {
+    type Stores = HashMap<Vec<FaceRef>, Arc<FontStore>>;
+    static STORES: Mutex<Option<Stores>> = Mutex::new(None);
+    static DATA: Mutex<Option<HashMap<PathBuf, Bytes>>> = Mutex::new(None);
+    let mut stores = STORES.lock().unwrap_or_else(|e| e.into_inner());
+    let stores = stores.get_or_insert_with(HashMap::new);
+    if let Some(s) = stores.get(faces) {
+        return s.clone();
+    }
+    let base = embedded();
+    let mut store = FontStore::new();
+    for font in (0..).map_while(|i| base.font(i)) {
+        let info = font.info().clone();
+        store.push((font, info));
+    }
+    let mut data = DATA.lock().unwrap_or_else(|e| e.into_inner());
+    let data = data.get_or_insert_with(HashMap::new);
+    for face in faces {
+        let bytes = match data.get(&face.path) {
+            Some(b) => b.clone(),
+            None => match crate::safe_fs::read_regular(&face.path, super::fonts::MAX_FONT_BYTES) {
+                Ok(b) => {
+                    let b = Bytes::new(b);
+                    data.insert(face.path.clone(), b.clone());
+                    b
+                }
+                Err(_) => continue,
+            },
+        };
+        if let Some(font) = Font::new(bytes, face.index) {
+            let info = font.info().clone();
+            store.push((font, info));
+        }
+    }
+    let store = Arc::new(store);
+    stores.insert(faces.to_vec(), store.clone());
+    store
 }
 
 fn library() -> &'static LazyHash<Library> {
@@ -62,6 +120,7 @@ pub type Files = HashMap<String, File>;
 struct StepbookWorld<'a> {
     main: Source,
     files: &'a Files,
+    fonts: &'a FontStore,
 }
 
 impl World for StepbookWorld<'_> {
@@ -69,7 +128,7 @@ impl World for StepbookWorld<'_> {
         library()
     }
     fn book(&self) -> &LazyHash<FontBook> {
-        fonts().book()
+        self.fonts.book()
     }
     fn main(&self) -> FileId {
         self.main.id()
@@ -93,7 +152,7 @@ impl World for StepbookWorld<'_> {
         }
     }
     fn font(&self, index: usize) -> Option<Font> {
-        fonts().font(index)
+        self.fonts.font(index)
     }
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
         None
@@ -112,7 +171,7 @@ pub struct CompileError {
 
 /// Compiles Typst `source` (which may read `files`) to PDF bytes.
 pub fn compile(source: String, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
-    compile_parts(vec![source], files)
+    compile_parts(vec![source], files, &[])
 }
 
 /// How long one document may take to compile (a real guide takes well under a second; a
@@ -128,11 +187,16 @@ pub const TYPST_BUDGET: Duration = Duration::from_secs(60);
 /// Typst cannot be interrupted, it runs on a thread of its own that this one waits for: past [`TYPST_BUDGET`], or once the process is asked to stop (Ctrl-C, SIGTERM),
 /// the document fails at once with a message and the compile is left to end on its own (a
 /// `build` exits meanwhile).
-pub fn compile_parts(sources: Vec<String>, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
-    if let Some(made) = super::worker::compile(&sources, files, TYPST_BUDGET) {
+pub fn compile_parts(
+    sources: Vec<String>,
+    files: &Files,
+    faces: &[FaceRef],
+) -> Result<Vec<u8>, Vec<CompileError>> {
+    if let Some(made) = super::worker::compile(&sources, files, faces, TYPST_BUDGET) {
         return made;
     }
     let files = files.clone();
+    let faces = faces.to_vec();
     let (tx, rx) = std::sync::mpsc::channel();
     let started = Instant::now();
     let spawned = std::thread::Builder::new()
@@ -140,7 +204,7 @@ pub fn compile_parts(sources: Vec<String>, files: &Files) -> Result<Vec<u8>, Vec
         // Typst recurses deeply on nested content; the main thread's size.
         .stack_size(8 << 20)
         .spawn(move || {
-            let _ = tx.send(compile_here(sources, &files));
+            let _ = tx.send(compile_here(sources, &files, &faces));
         });
     if let Err(e) = spawned {
         return Err(vec![message(format!(
@@ -196,10 +260,14 @@ pub(super) fn message(m: impl Into<String>) -> CompileError {
 pub(super) fn compile_here(
     sources: Vec<String>,
     files: &Files,
+    faces: &[FaceRef],
 ) -> Result<Vec<u8>, Vec<CompileError>> {
     use rayon::prelude::*;
-    let laid_out: Vec<Result<PagedDocument, Vec<CompileError>>> =
-        sources.into_par_iter().map(|s| layout(s, files)).collect();
+    let fonts = store_with(faces);
+    let laid_out: Vec<Result<PagedDocument, Vec<CompileError>>> = sources
+        .into_par_iter()
+        .map(|s| layout(s, files, &fonts))
+        .collect();
     let mut docs = Vec::with_capacity(laid_out.len());
     for d in laid_out {
         docs.push(d?);
@@ -240,7 +308,11 @@ pub(super) fn compile_here(
 }
 
 /// Lays out one source.
-fn layout(source: String, files: &Files) -> Result<PagedDocument, Vec<CompileError>> {
+fn layout(
+    source: String,
+    files: &Files,
+    fonts: &FontStore,
+) -> Result<PagedDocument, Vec<CompileError>> {
     let id = FileId::new(RootedPath::new(
         VirtualRoot::Project,
         VirtualPath::new("/main.typ").expect("a valid path"),
@@ -248,6 +320,7 @@ fn layout(source: String, files: &Files) -> Result<PagedDocument, Vec<CompileErr
     let world = StepbookWorld {
         main: Source::new(id, source),
         files,
+        fonts,
     };
     typst::compile::<PagedDocument>(&world)
         .output

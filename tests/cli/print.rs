@@ -1,0 +1,180 @@
+//! Printing for a real event (issue 28): every script prints, checked with poppler's tools
+//! (pdftotext, pdffonts, pdfinfo) and zbarimg.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::Book;
+use crate::pdf::{pdftotext, with_pdf};
+
+/// pdffonts' font names of a PDF.
+pub(crate) fn font_names(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdffonts")
+        .arg(pdf)
+        .output()
+        .expect("pdffonts is installed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
+/// Whether the machine has a CJK font installed (`.ci/run` installs fonts-noto-cjk; a test that
+/// needs one is skipped without it, unless `CI` is set).
+fn have_cjk_font() -> bool {
+    let out = Command::new("fc-list").arg(":lang=ja").output();
+    let have = out.is_ok_and(|o| !o.stdout.is_empty());
+    if !have {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs a CJK font: apt-get install fonts-noto-cjk"
+        );
+        eprintln!("skipped: no CJK font installed (apt-get install fonts-noto-cjk)");
+    }
+    have
+}
+
+/// Whitespace collapsed to single spaces.
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A book in Japanese: its interface strings (`ja`) and a guide in Japanese.
+fn japanese_book(extra: &str) -> Book {
+    let book = Book::bundled();
+    std::fs::remove_file(book.path().join("content/azure-pass.yaml")).unwrap();
+    book.write(
+        "book.toml",
+        &format!(
+            "[book]\ntitle = \"イベントガイド\"\nauthors = [\"山田太郎\"]\nlanguage = \"ja\"\nsrc = \"content\"\n\n[output.pdf]\npaper = \"a4\"\n{extra}"
+        ),
+    );
+    book.write(
+        "content/start.yaml",
+        "title: サブスクリプションの作成\nid: start\nsummary: Azure のサブスクリプションを作成します。\nduration: 10m\nsections:\n  - title: 準備\n    id: prep\n    steps:\n      - text: ブラウザーを開き、サインインします。\n        check: サインインする\n      - text: プロモーションコードを入力してください，確認します。\n        check: コードを入力\n",
+    );
+    book
+}
+
+#[test]
+fn a_japanese_book_prints_its_text_in_a_japanese_font() {
+    if !have_cjk_font() {
+        return;
+    }
+    let book = japanese_book("");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("W020"), "{}", r.stderr);
+    let pdf = book.path().join("book/pdf/start.pdf");
+    assert_eq!(
+        words(&pdftotext(&pdf, 0)),
+        "サブスクリプションの作成 Azure のサブスクリプションを作成します。 2 ステップ · 約 10 分 \
+         準備 1. ブラウザーを開き、サインインします。 2. \
+         プロモーションコードを入力してください，確認します。 イベントガイド 1/1"
+    );
+    // Set in the Japanese family (Han characters are drawn differently in Japan and China).
+    let names = font_names(&pdf);
+    assert!(names.iter().any(|n| n.contains("CJKjp")), "{names:?}");
+    let checklist = book.path().join("book/pdf/start-checklist.pdf");
+    assert!(words(&pdftotext(&checklist, 0)).contains("コードを入力"));
+    assert!(font_names(&checklist).iter().any(|n| n.contains("CJKjp")));
+}
+
+#[test]
+fn without_a_font_for_them_the_characters_are_named_at_their_line() {
+    let book = japanese_book("system-fonts = false\n");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // At the guide's first line holding one, with the characters named and what to do.
+    assert!(r.stderr.contains("warning[W020]"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--> content/start.yaml:1:8"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("`サ` (U+30B5)"), "{}", r.stderr);
+    assert!(r.stderr.contains("[output.pdf] fonts"), "{}", r.stderr);
+    // The interface text's characters (`約 10 分`) too.
+    assert!(r.stderr.contains("`約` (U+7D04)"), "{}", r.stderr);
+}
+
+#[test]
+fn a_font_the_book_names_is_used() {
+    let Some(font) = ["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"]
+        .iter()
+        .map(Path::new)
+        .find(|p| p.is_file())
+        .or_else(|| {
+            have_cjk_font();
+            None
+        })
+    else {
+        return;
+    };
+    let book = japanese_book("fonts = [\"fonts/\"]\nsystem-fonts = false\n");
+    std::fs::create_dir_all(book.path().join("fonts")).unwrap();
+    std::fs::copy(font, book.path().join("fonts/cjk.ttf")).unwrap();
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("W020"), "{}", r.stderr);
+    let names = font_names(&book.path().join("book/pdf/start.pdf"));
+    assert!(names.iter().any(|n| n.contains("Droid")), "{names:?}");
+    // A path that is no font, or leads out of the book, is refused at its place.
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &toml.replace("\"fonts/\"", "\"../fonts\", \"book.toml\""),
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("`fonts` entry `../fonts` leads out of the book"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("`book.toml` is not a font file"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_chinese_name_on_the_roster_prints() {
+    let book = with_pdf("");
+    book.write(
+        "attendees.csv",
+        "name,code\n王小明,PASS-0001\nAda Lovelace,PASS-0002\n",
+    );
+    let args = [
+        "handouts",
+        "azure-pass",
+        "--roster",
+        "attendees.csv",
+        "--out",
+        "h.pdf",
+        "--offline",
+    ];
+    if have_cjk_font() {
+        let r = book.run(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!r.stderr.contains("W020"), "{}", r.stderr);
+        let pdf = book.path().join("h.pdf");
+        assert!(pdftotext(&pdf, 1).contains("王小明"));
+        assert!(
+            font_names(&pdf).iter().any(|n| n.contains("CJK")),
+            "{:?}",
+            font_names(&pdf)
+        );
+    }
+    // Without the machine's fonts: a warning at the roster's line and column.
+    let toml = book.read("book.toml");
+    book.write("book.toml", &format!("{toml}system-fonts = false\n"));
+    let r = book.run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("--> attendees.csv:2:1"), "{}", r.stderr);
+    assert!(r.stderr.contains("`王` (U+738B)"), "{}", r.stderr);
+    assert!(r.stderr.contains("fonts-noto-cjk"), "{}", r.stderr);
+}
