@@ -162,10 +162,18 @@ impl Plan {
             let line = crate::schema::modeline(s);
             comments.push(line.trim_start_matches("# ").to_owned());
         }
-        comments.push(format!(
-            "Imported from {} by `stepbook import`.",
-            shown(&self.jobs[i].file)
-        ));
+        // The file name is untrusted: a line break in it is shown as `\n`, one name on one line.
+        let source: String = shown(&self.jobs[i].file)
+            .chars()
+            .flat_map(|c| -> Box<dyn Iterator<Item = char>> {
+                if c.is_control() {
+                    Box::new(c.escape_debug())
+                } else {
+                    Box::new(std::iter::once(c))
+                }
+            })
+            .collect();
+        comments.push(format!("Imported from {source} by `stepbook import`."));
         if !g.kept_front_matter.is_empty() {
             comments.push(
                 "The source's front matter (some keys have no field in stepbook's model):".into(),
