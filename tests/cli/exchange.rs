@@ -405,19 +405,53 @@ fn missing_and_fuzzy_entries_keep_the_current_translation_and_its_comments() {
 }
 
 #[test]
-fn check_translations_counts_each_guides_texts_and_fails_an_incomplete_language_with_deny_warnings() {
+fn check_translations_counts_each_guides_texts_and_fails_an_incomplete_language_with_deny_warnings()
+{
     let (book, _) = imported();
     let r = book.run(&["check", "--translations", "--deny-warnings"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let row: Vec<&str> = r.stdout.lines().nth(1).unwrap().split_whitespace().collect();
-    assert_eq!(row, ["de", "content/azure-pass.yaml", "up", "to", "date", "45", "0", "0"]);
+    let row: Vec<&str> = r
+        .stdout
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        row,
+        [
+            "de",
+            "content/azure-pass.yaml",
+            "up",
+            "to",
+            "date",
+            "45",
+            "0",
+            "0"
+        ]
+    );
     // One text back to the source's: untranslated.
-    let de = book.read("content/azure-pass.de.yaml").replace("\"DE: Select Start\"", "Select Start");
+    let de = book
+        .read("content/azure-pass.de.yaml")
+        .replace("\"DE: Select Start\"", "Select Start");
     book.write("content/azure-pass.de.yaml", &de);
     let r = book.run(&["check", "--translations"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.lines().nth(1).unwrap().ends_with("44      0             1"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .ends_with("44      0             1"),
+        "{}",
+        r.stdout
+    );
     let r = book.run(&["check", "--translations", "--deny-warnings"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("not every guide is translated completely into de"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("not every guide is translated completely into de"),
+        "{}",
+        r.stderr
+    );
 }

@@ -181,8 +181,22 @@ fn check_lists_stale_and_missing_translations() {
     assert_eq!(
         rows,
         [
-            vec!["language", "guide", "status", "translated", "fuzzy", "untranslated"],
-            vec!["de", "content/azure-pass.yaml", "up to date", "11", "0", "0"],
+            vec![
+                "language",
+                "guide",
+                "status",
+                "translated",
+                "fuzzy",
+                "untranslated"
+            ],
+            vec![
+                "de",
+                "content/azure-pass.yaml",
+                "up to date",
+                "11",
+                "0",
+                "0"
+            ],
             // Stale without history: every translated text of it is fuzzy.
             vec!["fr", "content/azure-pass.yaml", "stale", "0", "8", "3"],
             vec!["de", "content/welcome.yaml", "missing", "0", "0", "4"],
