@@ -295,7 +295,7 @@ fn finish(
                 e.span,
             ));
         }
-        file.header_span = e.span.clone();
+        file.header_span = e.strs[0].2.clone();
         file.header = header_fields(&e.strs[0].1, &e.strs[0].2)?;
         return Ok(());
     }

@@ -5,6 +5,7 @@ mod bounds;
 mod data_loss;
 #[cfg(feature = "lsp")]
 mod editor;
+mod exchange;
 pub(crate) mod formats;
 mod git;
 #[cfg(feature = "pdf")]

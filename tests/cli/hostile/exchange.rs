@@ -1,0 +1,174 @@
+//! Hostile translators' files (`stepbook i18n import`): broken PO headers, plural forms, a
+//! context twice, an entry for no text, a file over the cap, bytes that are not UTF-8 — each a
+//! message at its line, and no guide file written.
+
+use crate::Book;
+
+/// The bundled book with German declared and exported: (book, the PO's text).
+fn exported() -> (Book, String) {
+    let book = Book::bundled();
+    let toml = book.read("book.toml") + "\n[languages.de]\n";
+    book.write("book.toml", &toml);
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let po = book.read("i18n/de/azure-pass.po");
+    (book, po)
+}
+
+/// Imports `po` as `x.po`: the exit code, the (code, place) of every problem, stderr.
+fn import(book: &Book, po: &str) -> (i32, Vec<(String, String)>, String) {
+    book.write("x.po", po);
+    let r = book.run(&["i18n", "import", "x.po"]);
+    (r.code, crate::locations(&r.stderr), r.stderr)
+}
+
+fn line_of(text: &str, start: &str) -> usize {
+    text.lines().position(|l| l.starts_with(start)).unwrap() + 1
+}
+
+fn refused(book: &Book, po: &str, line: usize, words: &str) {
+    let (code, at, stderr) = import(book, po);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        at,
+        [("E028".to_owned(), format!("x.po:{line}:1"))],
+        "{stderr}"
+    );
+    assert!(stderr.contains(words), "{stderr}");
+    assert!(!book.path().join("content/azure-pass.de.yaml").exists());
+}
+
+#[test]
+fn a_broken_header_line_is_refused_at_the_header() {
+    let (book, po) = exported();
+    let bad = po.replace("\"Language-Team: de\\n\"", "\"Language-Team de\\n\"");
+    refused(
+        &book,
+        &bad,
+        line_of(&bad, "msgstr \"\""),
+        "broken header: `Language-Team de`",
+    );
+    let bad = po.replace("charset=UTF-8", "charset=ISO-8859-1");
+    refused(&book, &bad, line_of(&bad, "msgstr \"\""), "`ISO-8859-1`");
+    let bad = po.replace(
+        "\"Language: de\\n\"\n",
+        "\"Plural-Forms: nplurals=; plural=\\n\"\n\"Language: de\\n\"\n",
+    );
+    refused(&book, &bad, line_of(&bad, "msgstr \"\""), "Plural-Forms");
+}
+
+#[test]
+fn plural_forms_are_refused_at_their_line() {
+    let (book, po) = exported();
+    let bad = po.replacen(
+        "msgid \"Select Start\"\nmsgstr \"\"",
+        "msgid \"Select Start\"\nmsgid_plural \"Select Starts\"\nmsgstr[0] \"\"\nmsgstr[1] \"\"",
+        1,
+    );
+    refused(
+        &book,
+        &bad,
+        line_of(&bad, "msgid_plural"),
+        "no plural forms",
+    );
+    let bad = po.replacen(
+        "msgid \"Select Start\"\nmsgstr \"\"",
+        "msgid \"Select Start\"\nmsgstr[1] \"Start\"",
+        1,
+    );
+    refused(&book, &bad, line_of(&bad, "msgstr[1]"), "no plural forms");
+}
+
+#[test]
+fn a_context_twice_is_refused_at_the_second_with_the_first_line() {
+    let (book, po) = exported();
+    let entry = "\n\nmsgctxt \"azure-pass:title\"\nmsgid \"Creating a Microsoft Azure Pass Subscription\"\nmsgstr \"Zweimal\"\n";
+    let bad = format!("{po}{entry}");
+    let first = line_of(&bad, "msgctxt \"azure-pass:title\"");
+    let second = bad.lines().count() - 2;
+    refused(
+        &book,
+        &bad,
+        second,
+        &format!("duplicate context `azure-pass:title` (first at line {first})"),
+    );
+}
+
+#[test]
+fn an_entry_for_no_text_is_a_warning_naming_it_and_the_rest_is_imported() {
+    let (book, po) = exported();
+    let extra = "\nmsgctxt \"azure-pass#gone:text\"\nmsgid \"A step that was removed\"\nmsgstr \"Ein entfernter Schritt\"\n";
+    let po = po.replacen(
+        "msgid \"Select Start\"\nmsgstr \"\"",
+        "msgid \"Select Start\"\nmsgstr \"Start wählen\"",
+        1,
+    ) + extra;
+    let line = line_of(&po, "msgctxt \"azure-pass#gone:text\"");
+    let (code, at, stderr) = import(&book, &po);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        at,
+        [("W019".to_owned(), format!("x.po:{line}:1"))],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`azure-pass#gone:text` matches no text"),
+        "{stderr}"
+    );
+    assert!(
+        book.read("content/azure-pass.de.yaml")
+            .contains("check: Start wählen\n")
+    );
+}
+
+#[test]
+fn syntax_errors_are_refused_at_their_line() {
+    let (book, po) = exported();
+    let bad = po.replacen(
+        "msgstr \"\"\n\n#. a step",
+        "msgstr \"unterminated\n\n#. a step",
+        1,
+    );
+    refused(
+        &book,
+        &bad,
+        line_of(&bad, "msgstr \"unterminated"),
+        "double quotes",
+    );
+    let bad = po.replacen(
+        "msgctxt \"azure-pass:audience\"",
+        "msgctx \"azure-pass:audience\"",
+        1,
+    );
+    refused(
+        &book,
+        &bad,
+        line_of(&bad, "msgctx "),
+        "`msgctx` is not a PO keyword",
+    );
+    let bad = po.replacen("msgctxt \"azure-pass:audience\"\n", "", 1);
+    refused(
+        &book,
+        &bad,
+        line_of(&bad, "msgid \"event attendees"),
+        "no `msgctxt`",
+    );
+}
+
+#[test]
+fn a_huge_file_or_one_not_utf8_is_refused_without_reading_it_all() {
+    let (book, po) = exported();
+    let f = std::fs::File::create(book.path().join("huge.po")).unwrap();
+    f.set_len(17 << 20).unwrap();
+    let r = book.run(&["i18n", "import", "huge.po"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("larger than 16 MiB"), "{}", r.stderr);
+    let mut bytes = po.into_bytes();
+    let at = bytes.len() - 3;
+    bytes[at] = 0xff;
+    std::fs::write(book.path().join("x.po"), &bytes).unwrap();
+    let r = book.run(&["i18n", "import", "x.po"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not valid UTF-8"), "{}", r.stderr);
+    assert!(!book.path().join("content/azure-pass.de.yaml").exists());
+}
