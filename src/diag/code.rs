@@ -84,6 +84,7 @@ codes! {
     W016 Warning r#"(handouts) no QR code: no `base-url` and no `url` (for the book or a row), or an address too long for one (printed as text)"#,
     W017 Warning r#"a book language has no built-in interface strings and book.toml does not give them all: English is used for the rest"#,
     W018 Warning r#"a translation differs from its source: section or step ids, step or screenshot counts, `only` tags"#,
+    W019 Warning r#"the event agenda runs past its `end`, or times a guide that gives no `duration` by an estimate"#,
     L001 Error   r#"(lint) remote screenshot answers an error status"#,
     L002 Error   r#"(lint) remote screenshot is not an image (HTML page, wrong Content-Type, body not an image)"#,
     L003 Warning r#"(lint, warning) redirect: use the final URL"#,

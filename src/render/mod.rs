@@ -177,6 +177,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("guide.md", include_str!("../../templates/guide.md")),
     ("checklist.md", include_str!("../../templates/checklist.md")),
     ("agenda.md", include_str!("../../templates/agenda.md")),
+    ("agenda.html", include_str!("../../templates/agenda.html")),
     #[cfg(feature = "pdf")]
     ("guide.typ", include_str!("../../templates/guide.typ")),
     #[cfg(feature = "pdf")]
