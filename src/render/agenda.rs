@@ -17,12 +17,24 @@ use crate::output::OutFile;
 /// The agenda output.
 pub struct Agenda {
     cfg: crate::config::AgendaOutput,
+    /// The paper and the image settings, when the PDF output is on: a one-page PDF too.
+    #[cfg(feature = "pdf")]
+    pdf: Option<(crate::config::Paper, super::pdf::images::Remote)>,
 }
 
 /// The agenda output, when `[output.agenda]` is in book.toml.
 pub fn make(book: &crate::book::Book, _: &Engine) -> Option<Box<dyn Output>> {
     let cfg = book.config.outputs().agenda?;
-    Some(Box::new(Agenda { cfg }))
+    Some(Box::new(Agenda {
+        cfg,
+        #[cfg(feature = "pdf")]
+        pdf: book.config.outputs().pdf.as_ref().map(|_| {
+            (
+                book.config.pdf_paper(),
+                super::pdf::images::Remote::of(book),
+            )
+        }),
+    }))
 }
 
 /// One line of the agenda.
@@ -112,7 +124,26 @@ impl Output for Agenda {
         ctx.insert("css", &AGENDA_CSS);
         let text = cx.engine.render("agenda.md", &ctx)?;
         let html = cx.engine.render("agenda.html", &ctx)?;
-        Ok(vec![
+        #[allow(unused_mut)] // pushed to only with the `pdf` feature
+        let mut files = Vec::with_capacity(3);
+        #[cfg(feature = "pdf")]
+        if let Some((paper, remote)) = &self.pdf {
+            ctx.insert("paper", super::pdf::typst_paper(*paper));
+            let source = cx.engine.render("agenda.typ", &ctx)?;
+            let (bytes, _) = super::pdf::compile(
+                "agenda.typ",
+                crate::config::CONFIG_FILE,
+                source,
+                &[],
+                remote,
+                super::pdf::world::Files::new(),
+            )?;
+            files.push(OutFile::Bytes {
+                to: layout::agenda_pdf(&cx.lang.prefix),
+                bytes,
+            });
+        }
+        files.extend([
             OutFile::Text {
                 to: layout::agenda_page(&cx.lang.prefix),
                 text: super::markdown::tidy(&text),
@@ -121,6 +152,7 @@ impl Output for Agenda {
                 to: layout::agenda_html(&cx.lang.prefix),
                 text: html,
             },
-        ])
+        ]);
+        Ok(files)
     }
 }

@@ -187,6 +187,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     #[cfg(feature = "pdf")]
     ("handout.typ", include_str!("../../templates/handout.typ")),
+    #[cfg(feature = "pdf")]
+    ("agenda.typ", include_str!("../../templates/agenda.typ")),
 ];
 
 /// Files of the built-in `default` theme: (name, bytes).

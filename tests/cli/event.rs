@@ -125,10 +125,11 @@ fn minutes(t: &str) -> u64 {
     h.parse::<u64>().unwrap() * 60 + m.parse::<u64>().unwrap()
 }
 
-#[test]
-fn the_event_agenda_times_each_item_after_the_one_before() {
+/// The bundled book with three more guides and an agenda of them and a break; `extra` is
+/// added to book.toml.
+fn agenda_book(extra: &str) -> Book {
     let book = Book::bundled();
-    let toml = book.read("book.toml");
+    let toml = format!("{}{extra}", book.read("book.toml"));
     book.write(
         "book.toml",
         &format!("{toml}\n[output.agenda]\nstart = \"09:00\"\nend = \"10:30\"\nitems = [\n  {{ guide = \"azure-pass\" }},\n  {{ title = \"Coffee\", length = \"20m\" }},\n  {{ guide = \"b\" }},\n  {{ guide = \"c\", length = \"25m\" }},\n  {{ guide = \"d\" }},\n]\n"),
@@ -140,6 +141,12 @@ fn the_event_agenda_times_each_item_after_the_one_before() {
         "content/d.yaml",
         "title: Guide d\nid: d\nsections:\n  - title: S\n    steps:\n      - text: Do it.\n        wait: 5m\n",
     );
+    book
+}
+
+#[test]
+fn the_event_agenda_times_each_item_after_the_one_before() {
+    let book = agenda_book("");
     let r = book.run(&["build", "--offline"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = book.read("book/agenda/agenda.html");
@@ -260,4 +267,34 @@ fn agenda_mistakes_are_errors_at_their_line_in_book_toml() {
         "{}",
         r.stderr
     );
+}
+
+/// With the PDF output on, the agenda is also a PDF of one A4 page.
+#[cfg(feature = "pdf")]
+#[test]
+fn the_agenda_pdf_is_one_a4_page() {
+    let book = agenda_book("\n[output.pdf]\n");
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = book.path().join("book/agenda/agenda.pdf");
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo is installed");
+    let info = String::from_utf8_lossy(&info.stdout).into_owned();
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.ends_with(" 1")),
+        "{info}"
+    );
+    assert!(info.contains("595.276 x 841.89"), "A4: {info}");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    for want in ["09:15", "09:35", "Coffee", "Guide b", "Ends at 11:07"] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
 }
