@@ -136,6 +136,16 @@ pub fn agenda_page(lang: &str) -> String {
     format!("{AGENDA_DIR}/{lang}agenda.md")
 }
 
+/// A language's agenda page (`agenda/agenda.html`, `agenda/de/agenda.html`).
+pub fn agenda_html(lang: &str) -> String {
+    format!("{AGENDA_DIR}/{lang}agenda.html")
+}
+
+/// A language's agenda as a one-page PDF (`agenda/agenda.pdf`), when the PDF output is on.
+pub fn agenda_pdf(lang: &str) -> String {
+    format!("{AGENDA_DIR}/{lang}agenda.pdf")
+}
+
 /// A guide's printable checklist (HTML).
 pub fn checklist_html(in_site: bool, lang: &str, id: &str) -> String {
     format!("{}/{id}.html", in_lang(checklist_dir(in_site), lang))

@@ -17,7 +17,11 @@ mod profiles;
 pub(crate) mod rules;
 use crate::source::node;
 use crate::source::shape::{self, Flavor};
-pub use agenda::{AgendaOutput, ClockTime};
+pub use agenda::{AgendaItem, AgendaOutput, ClockTime};
+pub mod agenda_check {
+    //! The agenda's checks that need the guides (see [`super::agenda`]).
+    pub use super::agenda::{GuideTime, MINUTES_PER_STEP, Planned, estimate, unknown_guides};
+}
 pub use rules::{base_url_ok, exclude_glob, inside_book, plain_name, real_dir_inside};
 
 pub const CONFIG_FILE: &str = "book.toml";
@@ -578,6 +582,7 @@ pub fn parse(text: &str, display: &Path, root: &Path) -> Result<Config, ConfigEr
     rules::check(&tree, display, root, &mut diags);
     profiles::check(&tree, display, &mut diags);
     languages::check(&tree, display, &mut diags);
+    agenda::check(&tree, display, &mut diags);
     if !diags.is_empty() {
         return Err(invalid(diags, sources));
     }

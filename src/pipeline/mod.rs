@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+mod agenda;
 mod guide;
 mod rebuild;
 mod stream;
@@ -88,6 +89,7 @@ impl Book {
     ) -> Result<(Checked, Vec<T>), Error> {
         let (mut checked, visits) = stream::check_with(self, v, visit)?;
         checked.diagnostics.extend(self.untranslated_strings());
+        agenda::check(self, &mut checked);
         if checked.guides.is_empty() && !checked.diagnostics.has_errors() {
             checked.diagnostics.push(stream::no_guides(self));
         }

@@ -45,6 +45,9 @@ pub struct Summary {
     /// The title as plain text (for other pages' links to it).
     pub title: String,
     id_span: Option<Range<usize>>,
+    /// Its `duration` in whole minutes, and the agenda's estimate when it has none.
+    pub minutes: Option<u64>,
+    pub estimate: u64,
     /// Local images it uses, in order of use: while checking, numbers in the book's list of
     /// distinct image files (a catalogue's guides share a few hundred images; each path is kept
     /// once); after, their indices in [`Checked::assets`].
@@ -62,6 +65,8 @@ impl Summary {
             id: r.id.clone(),
             title: crate::markdown::plain(&g.guide.title),
             id_span: g.guide.id.as_ref().map(|i| i.span.clone()),
+            minutes: r.duration.map(|d| d.minutes_ceil()),
+            estimate: crate::config::agenda_check::estimate(r.step_count, r.total_wait.0),
             locals: Vec::new(),
         }
     }

@@ -32,6 +32,9 @@ pub struct GuideEntry {
     pub(super) duration: Option<String>,
     #[serde(skip)]
     pub(super) duration_minutes: Option<u64>,
+    /// The agenda's estimate, for a guide without a duration.
+    #[serde(skip)]
+    pub(super) estimate_minutes: u64,
     pub(super) total_wait: Option<String>,
     /// What search finds of the guide: its title and summary, each section and each step.
     #[serde(skip)]
@@ -84,6 +87,7 @@ impl GuideEntry {
             step_count: g.step_count,
             duration: g.duration.clone(),
             duration_minutes: g.duration_minutes,
+            estimate_minutes: g.estimate_minutes,
             total_wait: g.total_wait.clone(),
             search: super::search::Entries::of(g, &lang.strings),
             prefix: lang.prefix.clone(),

@@ -177,6 +177,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("guide.md", include_str!("../../templates/guide.md")),
     ("checklist.md", include_str!("../../templates/checklist.md")),
     ("agenda.md", include_str!("../../templates/agenda.md")),
+    ("agenda.html", include_str!("../../templates/agenda.html")),
     #[cfg(feature = "pdf")]
     ("guide.typ", include_str!("../../templates/guide.typ")),
     #[cfg(feature = "pdf")]
@@ -186,6 +187,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     #[cfg(feature = "pdf")]
     ("handout.typ", include_str!("../../templates/handout.typ")),
+    #[cfg(feature = "pdf")]
+    ("agenda.typ", include_str!("../../templates/agenda.typ")),
 ];
 
 /// Files of the built-in `default` theme: (name, bytes).

@@ -44,6 +44,8 @@ pub struct GuideView {
     pub duration: Option<String>,
     /// The duration in whole minutes, for the reader's "about N min left".
     pub duration_minutes: Option<u64>,
+    /// The agenda's estimate of its length when it gives no duration (whole minutes).
+    pub estimate_minutes: u64,
     pub total_wait: Option<String>,
     pub step_count: usize,
     pub prerequisites: Vec<Rich>,
@@ -297,6 +299,7 @@ pub fn guide(c: CheckedGuide, assets: &[Asset], source: &str, locale: Locale) ->
         audience: g.audience.as_ref().map(|a| a.value.clone()),
         duration: r.duration.map(|d| t.duration(d)),
         duration_minutes: r.duration.map(|d| d.minutes_ceil()),
+        estimate_minutes: crate::config::agenda_check::estimate(r.step_count, r.total_wait.0),
         total_wait: (r.total_wait.0 > 0).then(|| t.duration(r.total_wait)),
         step_count: r.step_count,
         prerequisites: items(m, &g.prerequisites),
