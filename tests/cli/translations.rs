@@ -463,7 +463,7 @@ fn handouts_label_roster_columns_in_the_language() {
     let toml = book.read("book.toml");
     book.write(
         "book.toml",
-        &format!("{toml}\n[languages.fr.strings]\ncolumn_seat = \"Place\"\n"),
+        &format!("{toml}\n[languages.fr.strings]\ncolumn_seat = \"Place\"\n[handouts]\nshow = [\"name\", \"code\", \"seat\"]\n"),
     );
     book.write("roster.csv", "name,code,seat\nAda Lovelace,PASS-0001,B12\n");
     let out = book.path().join("fr.pdf");
