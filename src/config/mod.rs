@@ -66,6 +66,11 @@ pub struct HandoutsTable {
     /// column only when named here.
     #[serde(default)]
     pub show: Option<Vec<String>>,
+    /// The promo code (column `code` or `promo_code`) printed in groups of this many characters
+    /// joined by `-` (`4`: `ABCD-EFGH`), for reading it out and typing it; what attendees type
+    /// and the QR code are unchanged. Default: as written.
+    #[serde(default)]
+    pub code_group: Option<u8>,
 }
 
 /// `[profiles.<name>]`

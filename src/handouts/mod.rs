@@ -214,7 +214,12 @@ impl Page<'_> {
             .iter()
             .map(|k| {
                 let v = row.iter().find(|(c, _)| c == k).map_or("", |(_, v)| v);
-                serde_json::json!({ "name": k, "label": self.label(k), "value": v })
+                let code = k == "code" || k == "promo_code";
+                let shown = match self.book.config.handouts.code_group {
+                    Some(n) if code && n > 0 => grouped(v, n.into()),
+                    _ => v.to_owned(),
+                };
+                serde_json::json!({ "name": k, "label": self.label(k), "value": v, "code": code, "shown": shown })
             })
             .collect();
         let event = g
@@ -268,6 +273,20 @@ fn font_plan(
     }
     let warnings = pdf::fonts::warnings(&plan.missing, &places, system);
     Ok((plan, warnings))
+}
+
+/// `code` in groups of `n` characters joined by `-` (`ABCDEFGH` → `ABCD-EFGH`); a code that
+/// already has separators is left as written.
+fn grouped(code: &str, n: usize) -> String {
+    if code.contains(['-', ' ']) {
+        return code.to_owned();
+    }
+    let chars: Vec<char> = code.chars().collect();
+    chars
+        .chunks(n)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// A row's own address for its QR code (its `url` value), if it has one.

@@ -289,3 +289,80 @@ fn a_roster_without_its_header_row_is_told_so() {
     );
     assert!(!book.path().join("h.pdf").exists());
 }
+
+/// The height (points) of the word `word` on page 1, from pdftotext's boxes.
+fn word_height(pdf: &Path, word: &str) -> Option<f64> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox", "-f", "1", "-l", "1"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed");
+    let html = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = html
+        .lines()
+        .find(|l| l.contains(&format!(">{word}</word>")))?;
+    let num = |k: &str| -> f64 {
+        let at = line.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    Some(num("yMax") - num("yMin"))
+}
+
+#[test]
+fn the_promo_code_prints_large_in_a_monospaced_face_grouped_and_the_qr_code_is_unchanged() {
+    let book = with_pdf("");
+    let toml = book.read("book.toml").replace(
+        "theme = \"default\"",
+        "theme = \"default\"\nbase-url = \"https://guides.example.org/azure/\"",
+    );
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[handouts]\ncode-group = 4\n"),
+    );
+    book.write("attendees.csv", "name,code\nAda Lovelace,Q0OL1IZ2\n");
+    let r = book.run(&[
+        "handouts",
+        "azure-pass",
+        "--roster",
+        "attendees.csv",
+        "--out",
+        "h.pdf",
+        "--offline",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = book.path().join("h.pdf");
+    let text = pdftotext(&pdf, 1);
+    // Grouped where it is printed large; typed as written in the checklist.
+    assert!(text.contains("Q0OL-1IZ2"), "{text}");
+    assert!(text.contains("Enter the promo code Q0OL1IZ2"), "{text}");
+    assert!(
+        font_names(&pdf)
+            .iter()
+            .any(|n| n.contains("DejaVuSansMono-Bold")),
+        "{:?}",
+        font_names(&pdf)
+    );
+    let height = word_height(&pdf, "Q0OL-1IZ2").expect("the code's box");
+    assert!(height >= 14.0, "the code is {height} pt high");
+    // The QR code still holds the guide's address.
+    let png = book.path().join("page");
+    assert!(
+        Command::new("pdftoppm")
+            .args(["-r", "200", "-png", "-f", "1", "-l", "1"])
+            .arg(&pdf)
+            .arg(&png)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(book.path().join("page-1.png"))
+        .output()
+        .expect("zbarimg (zbar-tools) is installed");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "https://guides.example.org/azure/azure-pass/"
+    );
+}
