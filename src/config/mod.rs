@@ -56,6 +56,26 @@ pub struct Config {
     /// `azure-pass.de.yaml`.
     #[serde(default)]
     pub languages: std::collections::BTreeMap<String, crate::i18n::LanguageTable>,
+    /// `stepbook handouts`: what each handout prints.
+    #[serde(default)]
+    pub handouts: HandoutsTable,
+}
+
+/// `[handouts]`
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HandoutsTable {
+    /// The roster columns printed at the top of each handout, in this order (normalised names:
+    /// `"first_name"` for a header `First Name`). Default: the name columns (`name`,
+    /// `full_name`, `first_name`, `last_name`) and those the guide uses; an email or phone
+    /// column only when named here.
+    #[serde(default)]
+    pub show: Option<Vec<String>>,
+    /// The promo code (column `code` or `promo_code`) printed in groups of this many characters
+    /// joined by `-` (`4`: `ABCD-EFGH`), for reading it out and typing it; what attendees type
+    /// and the QR code are unchanged. Default: as written.
+    #[serde(default)]
+    pub code_group: Option<u8>,
 }
 
 /// `[profiles.<name>]`

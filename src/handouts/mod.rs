@@ -65,14 +65,8 @@ pub fn handouts(
     sources.insert(guide.shown.clone(), guide.text.clone());
     let used = attendee_columns(&guide.text);
     let mut diagnostics = Diagnostics::default();
-    let roster = match &opts.roster {
-        Some(path) => Some(prepare::read_roster(path, &used, &mut sources)?),
-        None => None,
-    }
-    .map(|(roster, warnings)| {
-        diagnostics.extend(warnings);
-        roster
-    });
+    let (roster, show) =
+        prepare::roster_and_show(book, opts, &used, &mut sources, &mut diagnostics)?;
     let base = book.variant();
     // Checked once, with the column names as stand-in values.
     let (found, checked) = prepare::check(book, &guide, &with(&base, &stand_ins(&used)));
@@ -112,6 +106,8 @@ pub fn handouts(
         assets: &assets,
         base: &base,
         used: &used,
+        show: &show,
+        headers: roster.as_ref().map(|r| (&r.columns[..], &r.headers[..])),
         url: url.as_deref(),
         qr_fits: &qr_fits,
         lang,
@@ -160,6 +156,10 @@ struct Page<'a> {
     assets: &'a [validate::Asset],
     base: &'a variant::Variant,
     used: &'a [String],
+    /// The columns printed at the top (`[handouts] show`, else the names and the used ones).
+    show: &'a [String],
+    /// The roster's column names and their headers as written (for labels).
+    headers: Option<(&'a [String], &'a [String])>,
     url: Option<&'a str>,
     /// Whether each address fits a QR code.
     qr_fits: &'a HashMap<String, bool>,
@@ -167,6 +167,17 @@ struct Page<'a> {
 }
 
 impl Page<'_> {
+    /// A column's label: `column_<name>` of the strings, else its header as the roster writes it.
+    fn label(&self, column: &str) -> String {
+        let label = self.lang.strings.column_label(column);
+        if label != column {
+            return label;
+        }
+        self.headers
+            .and_then(|(cols, heads)| Some(heads[cols.iter().position(|c| c == column)?].clone()))
+            .unwrap_or(label)
+    }
+
     /// One handout.
     fn render(&self, row: &[(String, String)]) -> Result<Rendered, Box<Diagnostic>> {
         let values: Vars = row
@@ -198,12 +209,17 @@ impl Page<'_> {
         let qr = url
             .filter(|u| self.qr_fits.get(*u) == Some(&true))
             .map(qr_path);
-        let fields: Vec<serde_json::Value> = row
+        let fields: Vec<serde_json::Value> = self
+            .show
             .iter()
-            .filter(|(k, _)| k.as_str() != "url")
-            .map(|(k, v)| {
-                let label = self.lang.strings.column_label(k);
-                serde_json::json!({ "name": k, "label": label, "value": v })
+            .map(|k| {
+                let v = row.iter().find(|(c, _)| c == k).map_or("", |(_, v)| v);
+                let code = k == "code" || k == "promo_code";
+                let shown = match self.book.config.handouts.code_group {
+                    Some(n) if code && n > 0 => grouped(v, n.into()),
+                    _ => v.to_owned(),
+                };
+                serde_json::json!({ "name": k, "label": self.label(k), "value": v, "code": code, "shown": shown })
             })
             .collect();
         let event = g
@@ -257,6 +273,20 @@ fn font_plan(
     }
     let warnings = pdf::fonts::warnings(&plan.missing, &places, system);
     Ok((plan, warnings))
+}
+
+/// `code` in groups of `n` characters joined by `-` (`ABCDEFGH` → `ABCD-EFGH`); a code that
+/// already has separators is left as written.
+fn grouped(code: &str, n: usize) -> String {
+    if code.contains(['-', ' ']) {
+        return code.to_owned();
+    }
+    let chars: Vec<char> = code.chars().collect();
+    chars
+        .chunks(n)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// A row's own address for its QR code (its `url` value), if it has one.

@@ -63,17 +63,26 @@ pub(super) fn check(
 /// roster).
 pub(super) fn rows(roster: Option<&Roster>, used: &[String]) -> Vec<Vec<(String, String)>> {
     match roster {
-        Some(r) => r
-            .rows
-            .iter()
-            .map(|row| {
-                r.columns
-                    .iter()
-                    .cloned()
-                    .zip(row.values.iter().cloned())
-                    .collect()
-            })
-            .collect(),
+        Some(r) => {
+            // Only the columns that can be variables, each once.
+            let cols: Vec<usize> = (0..r.columns.len())
+                .filter(|&i| {
+                    crate::variables::valid_name(&r.columns[i])
+                        && r.column(&r.columns[i]) == Some(i)
+                })
+                .collect();
+            r.rows
+                .iter()
+                .map(|row| {
+                    cols.iter()
+                        .map(|&i| {
+                            let v = row.values.get(i).cloned().unwrap_or_default();
+                            (r.columns[i].clone(), v)
+                        })
+                        .collect()
+                })
+                .collect()
+        }
         None => vec![used.iter().map(|c| (c.clone(), String::new())).collect()],
     }
 }
@@ -115,4 +124,70 @@ pub(super) fn without_address(
             .help("fill in the row's `url`, or set `base-url` in `[output.html]` for every row without one")
         })
         .collect()
+}
+
+/// The columns each handout prints: `[handouts] show`, else the name columns the roster has
+/// and the columns the guide uses (never an email or a phone number unless `show` names it).
+/// A column `show` names that the roster lacks is an error at book.toml.
+pub(super) fn shown_columns(
+    book: &Book,
+    roster: Option<&Roster>,
+    used: &[String],
+) -> Result<Vec<String>, Box<Diagnostic>> {
+    if let Some(show) = &book.config.handouts.show {
+        if let Some(r) = roster
+            && let Some(missing) = show.iter().find(|c| r.column(c).is_none())
+        {
+            let have: Vec<String> = r.columns.iter().map(|c| format!("`{c}`")).collect();
+            return Err(Box::new(Diagnostic::error(
+                Code::E024,
+                &r.shown,
+                format!("`[handouts] show` names `{missing}`, which the roster has no column for"),
+            )
+            .at(0..r.text.find('\n').unwrap_or(r.text.len()))
+            .label("the header row")
+            .help(format!(
+                "the roster's columns (headers normalised: `First Name` is `first_name`) are {}",
+                have.join(", ")
+            ))));
+        }
+        return Ok(show.clone());
+    }
+    let names = ["name", "full_name", "first_name", "last_name"];
+    let mut out: Vec<String> = names
+        .iter()
+        .filter(|n| roster.is_some_and(|r| r.column(n).is_some()))
+        .map(|n| (*n).to_owned())
+        .collect();
+    for u in used {
+        let private = u.contains("mail") || u.contains("phone");
+        if !out.contains(u) && u != "url" && !private {
+            out.push(u.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The roster `opts` names (read and checked: its warnings added to `diagnostics`) and the
+/// columns each handout prints (a `show` problem added to `diagnostics`).
+pub(super) fn roster_and_show(
+    book: &Book,
+    opts: &super::HandoutOptions,
+    used: &[String],
+    sources: &mut Sources,
+    diagnostics: &mut crate::diag::Diagnostics,
+) -> Result<(Option<Roster>, Vec<String>), Error> {
+    let roster = match &opts.roster {
+        Some(path) => {
+            let (roster, warnings) = read_roster(path, used, sources)?;
+            diagnostics.extend(warnings);
+            Some(roster)
+        }
+        None => None,
+    };
+    let show = shown_columns(book, roster.as_ref(), used).unwrap_or_else(|d| {
+        diagnostics.push(*d);
+        Vec::new()
+    });
+    Ok((roster, show))
 }

@@ -1,7 +1,9 @@
 //! Roster: the attendees of a print run, read from an untrusted CSV file. A header row is
 //! required; UTF-8 with or without a BOM; the delimiter (comma, semicolon or tab) is found from
-//! the header; quoted fields may hold newlines. Each column is a variable `attendee.<column>`.
-//! Problems are diagnostics at `file:line:column`.
+//! the header; quoted fields may hold newlines. Headers are normalised as exports write them
+//! (Excel's, Eventbrite's, Teams': `First Name` is `first_name`), and each column is a variable
+//! `attendee.<column>`; a header that cannot be a name, or one given twice, is a problem only
+//! when the book uses that column. Problems are diagnostics at `file:line:column`.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -35,8 +37,34 @@ pub struct Row {
 pub struct Roster {
     pub shown: PathBuf,
     pub text: Arc<str>,
+    /// Each column's name, normalised (`first_name`).
     pub columns: Vec<String>,
+    /// Each column's header as the file writes it (`First Name`), for labels and messages.
+    pub headers: Vec<String>,
+    /// Where each header is.
+    pub header_spans: Vec<Range<usize>>,
     pub rows: Vec<Row>,
+}
+
+/// A header as a column name: letters and digits kept (lowercased), every run of anything else
+/// one `_` (`First Name` → `first_name`, `E-mail Address` → `e_mail_address`).
+pub fn normalise(header: &str) -> String {
+    let mut out = String::new();
+    for c in header.trim().trim_start_matches('\u{feff}').chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_owned()
+}
+
+impl Roster {
+    /// The index of column `name`: the first that has it and is a usable name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
 }
 
 /// The delimiter of a CSV text: the one of `,` `;` tab found most often in its first line
@@ -81,8 +109,10 @@ pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
             )]);
         }
     };
-    let columns: Vec<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
-    let mut problems = header_problems(&columns, &field_spans(text, 0, delim, columns.len()), &err);
+    let raw: Vec<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
+    let columns: Vec<String> = raw.iter().map(|h| normalise(h)).collect();
+    let header_spans = field_spans(text, 0, delim, columns.len());
+    let mut problems = header_problems(&raw, &err);
     let mut rows = Vec::new();
     // Lines counted as the rows go, from where the last one started (linear in the file).
     let (mut counted_to, mut line) = (0usize, 1usize);
@@ -128,41 +158,92 @@ pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
         shown: shown.to_path_buf(),
         text: Arc::from(text),
         columns,
+        headers: raw,
+        header_spans,
         rows,
     })
 }
 
-/// The problems of the header row: names that cannot be variables, names given twice, none.
+/// The problem of the header row found while parsing: none at all. (A header that cannot be a
+/// name, or one given twice, is a problem only for a column the book uses: see [`check`].)
 fn header_problems(
-    columns: &[String],
-    spans: &[Range<usize>],
+    headers: &[String],
     err: &impl Fn(Range<usize>, String, &str) -> Diagnostic,
 ) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    for (i, c) in columns.iter().enumerate() {
-        if !crate::variables::valid_name(c) || c.contains('.') {
-            problems.push(err(
-                spans[i].clone(),
-                format!("column `{c}` cannot be a variable name"),
-                "name columns with letters, digits, `_` and `-`, starting with a letter (`promo_code`)",
-            ));
-        }
-        if columns[..i].contains(c) {
-            problems.push(err(
-                spans[i].clone(),
-                format!("column `{c}` appears twice"),
-                "give each column its own name",
-            ));
-        }
-    }
-    if columns.iter().all(String::is_empty) {
-        problems.push(err(
+    if headers.iter().all(String::is_empty) {
+        return vec![err(
             0..0,
             "the roster has no header row".into(),
             "the first row names the columns, e.g. `name,code`",
+        )];
+    }
+    Vec::new()
+}
+
+/// The problems of the columns the book needs (`needed`): a header given twice.
+fn needed_header_problems(roster: &Roster, needed: &[String]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, c) in roster.columns.iter().enumerate() {
+        if needed.contains(c) && roster.columns[..i].contains(c) {
+            out.push(
+                Diagnostic::error(
+                    Code::E024,
+                    &roster.shown,
+                    format!("column `{c}` appears twice (`{}`)", roster.headers[i]),
+                )
+                .at(roster.header_spans.get(i).cloned().unwrap_or(0..0))
+                .help("give each column its own name"),
+            );
+        }
+    }
+    out
+}
+
+/// The error for a column `u` the guide uses that the roster lacks; `data` when the header row
+/// looks like an attendee's row (a roster exported without its header).
+fn missing_column(roster: &Roster, u: &str, data: bool) -> Diagnostic {
+    let header = 0..roster.text.find('\n').unwrap_or(roster.text.len());
+    if data {
+        return Diagnostic::error(
+            Code::E024,
+            &roster.shown,
+            format!("the roster has no column `{u}`: the first row looks like data, not a header"),
+        )
+        .at(header)
+        .label("an attendee, not the columns' names")
+        .help(format!(
+            "add a header row naming the columns first, e.g. `name,{u}`"
         ));
     }
-    problems
+    let present = roster
+        .columns
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let d = Diagnostic::error(
+        Code::E024,
+        &roster.shown,
+        format!("the guide uses `{{{{ attendee.{u} }}}}` but the roster has no column `{u}`"),
+    )
+    .at(header)
+    .label("the header row");
+    match crate::diag::did_you_mean(u, roster.columns.iter().map(String::as_str)) {
+        // The guide's placeholder is elsewhere (not in the roster): no fix, words only.
+        Some(m) => d.help(format!(
+            "{} the roster has {present}",
+            crate::diag::suggestion(m)
+        )),
+        None => d.help(format!("add a column `{u}`; the roster has {present}")),
+    }
+}
+
+/// Whether the header row looks like an attendee's row: a value with a digit or an `@` (a
+/// code, an address), as when a roster is exported without its header.
+fn looks_like_data(headers: &[String]) -> bool {
+    headers
+        .iter()
+        .any(|h| h.contains('@') || h.contains("://") || h.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// The problem of a row the CSV reader cannot read, at that row.
@@ -238,37 +319,20 @@ fn field_spans(text: &str, start: usize, delim: u8, n: usize) -> Vec<Range<usize
     spans
 }
 
-/// Checks the roster against the columns a guide uses (`attendee.<column>`): each must exist,
-/// and no row may leave one empty. Duplicate values in a `code` column are warnings.
+/// Checks the roster against the columns the book needs (`used`: those the guide uses,
+/// `attendee.<column>`, and those `[handouts] show` names): each must exist once, and no row
+/// may leave one empty. Duplicate values in a `code` column are warnings.
 pub fn check(roster: &Roster, used: &[String]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let present = roster
-        .columns
-        .iter()
-        .map(|c| format!("`{c}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    errors.extend(needed_header_problems(roster, used));
+    let data = looks_like_data(&roster.headers);
     for u in used {
-        let Some(col) = roster.columns.iter().position(|c| c == u) else {
-            let mut d = Diagnostic::error(
-                Code::E024,
-                &roster.shown,
-                format!(
-                    "the guide uses `{{{{ attendee.{u} }}}}` but the roster has no column `{u}`"
-                ),
-            )
-            .at(0..roster.text.find('\n').unwrap_or(roster.text.len()))
-            .label("the header row");
-            d = match crate::diag::did_you_mean(u, roster.columns.iter().map(String::as_str)) {
-                // The guide's placeholder is elsewhere (not in the roster): no fix, words only.
-                Some(m) => d.help(format!(
-                    "{} the roster has {present}",
-                    crate::diag::suggestion(m)
-                )),
-                None => d.help(format!("add a column `{u}`; the roster has {present}")),
-            };
-            errors.push(d);
+        let Some(col) = roster.column(u) else {
+            errors.push(missing_column(roster, u, data));
+            if data {
+                break;
+            }
             continue;
         };
         for row in &roster.rows {

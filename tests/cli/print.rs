@@ -178,3 +178,191 @@ fn a_chinese_name_on_the_roster_prints() {
     assert!(r.stderr.contains("`王` (U+738B)"), "{}", r.stderr);
     assert!(r.stderr.contains("fonts-noto-cjk"), "{}", r.stderr);
 }
+
+/// A roster as Excel exports it: a BOM, CRLF line ends, headers with spaces and capitals, an
+/// email column, a Chinese and an accented name among `n` rows.
+fn excel_roster(n: usize) -> String {
+    let mut s = String::from("\u{feff}First Name,Last Name,Email Address,Promo Code,URL\r\n");
+    for i in 1..=n {
+        let (first, last) = match i {
+            1 => ("小明".to_owned(), "王".to_owned()),
+            2 => ("José".to_owned(), "Müller".to_owned()),
+            _ => (format!("Ada{i}"), format!("Lovelace{i}")),
+        };
+        s.push_str(&format!(
+            "{first},{last},person{i}@example.org,PASS-{i:04},https://guides.example.org/a/{i}\r\n"
+        ));
+    }
+    s
+}
+
+/// The bundled book, its guide printing `{{ attendee.promo_code }}`.
+fn promo_code_book() -> Book {
+    let book = with_pdf("");
+    let guide = book.read("content/azure-pass.yaml");
+    book.write(
+        "content/azure-pass.yaml",
+        &guide.replace("attendee.code", "attendee.promo_code"),
+    );
+    book
+}
+
+#[test]
+fn an_excel_roster_prints_names_and_codes_and_no_email() {
+    let book = promo_code_book();
+    book.write("attendees.csv", &excel_roster(200));
+    let r = book.run(&[
+        "handouts",
+        "azure-pass",
+        "--roster",
+        "attendees.csv",
+        "--out",
+        "h.pdf",
+        "--offline",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = pdftotext(&book.path().join("h.pdf"), 0);
+    assert!(!text.contains('@'), "an email is printed");
+    assert!(!text.contains("Email"), "an email label is printed");
+    for i in 3..=200 {
+        assert!(text.contains(&format!("Ada{i}")), "Ada{i} missing");
+        assert!(
+            text.contains(&format!("Lovelace{i}")),
+            "Lovelace{i} missing"
+        );
+        assert!(
+            text.contains(&format!("PASS-{i:04}")),
+            "PASS-{i:04} missing"
+        );
+    }
+    for name in ["小明", "王", "José", "Müller"] {
+        assert!(text.contains(name), "{name} missing");
+    }
+    // Labelled from the strings table, not with the raw header.
+    let first = pdftotext(&book.path().join("h.pdf"), 1);
+    assert!(first.contains("First name:"), "{first}");
+    assert!(first.contains("Promo code:"), "{first}");
+
+    // `[handouts] show` chooses; an email only when asked.
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[handouts]\nshow = [\"last_name\", \"email_address\"]\n"),
+    );
+    let r = book.run(&[
+        "handouts",
+        "azure-pass",
+        "--roster",
+        "attendees.csv",
+        "--out",
+        "h.pdf",
+        "--offline",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first = pdftotext(&book.path().join("h.pdf"), 2);
+    assert!(first.contains("person2@example.org"), "{first}");
+    assert!(!first.contains("First name:"), "{first}");
+}
+
+#[test]
+fn a_roster_without_its_header_row_is_told_so() {
+    let book = with_pdf("");
+    book.write(
+        "attendees.csv",
+        "Ada Lovelace,PASS-0001\nGrace Hopper,PASS-0002\n",
+    );
+    let r = book.run(&[
+        "handouts",
+        "azure-pass",
+        "--roster",
+        "attendees.csv",
+        "--out",
+        "h.pdf",
+        "--offline",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the first row looks like data, not a header"),
+        "{}",
+        r.stderr
+    );
+    assert!(!book.path().join("h.pdf").exists());
+}
+
+/// The height (points) of the word `word` on page 1, from pdftotext's boxes.
+fn word_height(pdf: &Path, word: &str) -> Option<f64> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox", "-f", "1", "-l", "1"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed");
+    let html = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = html
+        .lines()
+        .find(|l| l.contains(&format!(">{word}</word>")))?;
+    let num = |k: &str| -> f64 {
+        let at = line.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    Some(num("yMax") - num("yMin"))
+}
+
+#[test]
+fn the_promo_code_prints_large_in_a_monospaced_face_grouped_and_the_qr_code_is_unchanged() {
+    let book = with_pdf("");
+    let toml = book.read("book.toml").replace(
+        "theme = \"default\"",
+        "theme = \"default\"\nbase-url = \"https://guides.example.org/azure/\"",
+    );
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[handouts]\ncode-group = 4\n"),
+    );
+    book.write("attendees.csv", "name,code\nAda Lovelace,Q0OL1IZ2\n");
+    let r = book.run(&[
+        "handouts",
+        "azure-pass",
+        "--roster",
+        "attendees.csv",
+        "--out",
+        "h.pdf",
+        "--offline",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = book.path().join("h.pdf");
+    let text = pdftotext(&pdf, 1);
+    // Grouped where it is printed large; typed as written in the checklist.
+    assert!(text.contains("Q0OL-1IZ2"), "{text}");
+    assert!(text.contains("Enter the promo code Q0OL1IZ2"), "{text}");
+    assert!(
+        font_names(&pdf)
+            .iter()
+            .any(|n| n.contains("DejaVuSansMono-Bold")),
+        "{:?}",
+        font_names(&pdf)
+    );
+    let height = word_height(&pdf, "Q0OL-1IZ2").expect("the code's box");
+    assert!(height >= 14.0, "the code is {height} pt high");
+    // The QR code still holds the guide's address.
+    let png = book.path().join("page");
+    assert!(
+        Command::new("pdftoppm")
+            .args(["-r", "200", "-png", "-f", "1", "-l", "1"])
+            .arg(&pdf)
+            .arg(&png)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(book.path().join("page-1.png"))
+        .output()
+        .expect("zbarimg (zbar-tools) is installed");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "https://guides.example.org/azure/azure-pass/"
+    );
+}
