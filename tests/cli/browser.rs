@@ -216,15 +216,20 @@ fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
     // Search, from file://: "promo code" finds the step, and following it lands on the step.
     cdp.eval("document.querySelector('form.search input').value = 'claim promo code'; document.querySelector('form.search input').dispatchEvent(new Event('input')); 1");
     cdp.wait_for(
-        "document.querySelectorAll('ol.search-results a').length > 0",
+        "document.querySelectorAll('ol.search-results ol a').length > 0",
         "search results",
     );
-    let first = cdp.eval("document.querySelector('ol.search-results a').textContent");
     assert_eq!(
-        first, "Creating a Microsoft Azure Pass Subscription · step 1.5",
+        cdp.eval("document.querySelector('ol.search-results a.search-title').textContent"),
+        "Creating a Microsoft Azure Pass Subscription"
+    );
+    let first =
+        cdp.eval("document.querySelector('ol.search-results ol .search-where').textContent");
+    assert!(
+        first.as_str().unwrap().starts_with("step 1.5 · "),
         "{first}"
     );
-    cdp.eval("document.querySelector('ol.search-results a').click(); 1");
+    cdp.eval("document.querySelector('ol.search-results ol a').click(); 1");
     cdp.wait_for("location.hash === '#redeem-5'", "the step's anchor");
     drop(cdp);
     // Copy buttons: the code block without its prompt, and inline code.

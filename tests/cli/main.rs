@@ -18,6 +18,7 @@ mod lsp;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod schema;
+mod search;
 pub mod serve;
 mod site;
 mod translations;

@@ -283,10 +283,10 @@ fn the_published_site_is_accessible_and_navigable() {
     cdp.goto(&format!("{root}index.html"));
     cdp.eval("document.querySelector('form.search input').value = 'claim promo code'; document.querySelector('form.search input').dispatchEvent(new Event('input')); 1");
     cdp.wait_for(
-        "document.querySelectorAll('ol.search-results a').length > 0",
+        "document.querySelectorAll('ol.search-results ol a').length > 0",
         "search results",
     );
-    cdp.eval("document.querySelector('ol.search-results a').click(); 1");
+    cdp.eval("document.querySelector('ol.search-results ol a').click(); 1");
     cdp.wait_for(
         "location.hash === '#redeem-5' && document.getElementById('redeem-5') !== null",
         "the step's anchor",
