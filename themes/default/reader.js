@@ -110,6 +110,21 @@
     b.addEventListener("click", function () { copy(getText(), b); });
     return b;
   }
+  // What scrolls sideways must be reachable by keyboard (code always may; a table when wider
+  // than the screen); links whose text is their address print once (the print stylesheet
+  // adds the address after the others).
+  function scrollers() {
+    guide.querySelectorAll("pre, .step-text table, .intro table, .summary table").forEach(function (el) {
+      if (el.tagName === "PRE" || el.scrollWidth > el.clientWidth) el.setAttribute("tabindex", "0");
+      else el.removeAttribute("tabindex");
+    });
+  }
+  scrollers();
+  window.addEventListener("resize", scrollers);
+  guide.querySelectorAll("a[href^='http']").forEach(function (a) {
+    var text = a.textContent.trim();
+    if (text === a.getAttribute("href") || text === a.href) a.classList.add("bare-url");
+  });
   guide.querySelectorAll("pre").forEach(function (pre) {
     var wrap = document.createElement("div");
     wrap.className = "code-block";
