@@ -291,3 +291,68 @@ fn imported_labs_are_accessible_ticked_or_not_and_print_cleanly() {
         );
     }
 }
+
+/// A phone at 390 px, 70% down a long lab (SC-200's threat hunting, 115 steps): the compact bar
+/// is at the top with the section, "N of M done" and a contents button that opens the
+/// contents; the page does not scroll sideways. Wide screens keep the sidebar, no bar.
+#[test]
+fn a_phone_deep_in_a_long_lab_has_a_bar_with_progress_and_contents() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let page = book
+        .path()
+        .join("book/html/lab-ak-10-lab1-ex01-hunting-azure/index.html");
+    let mut cdp = Cdp::open(browser, &url(&page));
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length > 0",
+        "the ticks",
+    );
+    cdp.fits(390).unwrap();
+    cdp.eval("document.querySelectorAll('label.tick input')[0].click(); window.scrollTo(0, 0.7 * (document.scrollingElement.scrollHeight - innerHeight)); 1");
+    let shown = "(() => { const b = document.querySelector('.phonebar'); return !!b && getComputedStyle(b).display === 'flex' && b.getBoundingClientRect().top === 0; })()";
+    cdp.wait_for(shown, "the phone bar");
+    let bar = cdp.eval(
+        "[document.querySelector('.phonebar-section').textContent, document.querySelector('.phonebar-progress').textContent, document.querySelector('.phonebar-contents').textContent]",
+    );
+    assert!(!bar[0].as_str().unwrap().is_empty(), "{bar}");
+    assert!(
+        bar[1].as_str().unwrap().starts_with("1 of ")
+            && bar[1].as_str().unwrap().ends_with(" done"),
+        "{bar}"
+    );
+    assert_eq!(bar[2], "Contents");
+    cdp.fits(390).unwrap();
+    // Table cells wrap between words, a wide table scrolls inside its own box.
+    assert_eq!(
+        cdp.eval("Array.from(document.querySelectorAll('main td')).every(td => getComputedStyle(td).overflowWrap === 'normal') && Array.from(document.querySelectorAll('main table')).every(t => t.getBoundingClientRect().right <= innerWidth + 0.5)"),
+        true
+    );
+    // Touch screens: tick boxes of 24 px or more.
+    cdp.call(
+        "Emulation.setTouchEmulationEnabled",
+        serde_json::json!({"enabled": true, "maxTouchPoints": 1}),
+    );
+    cdp.call(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({"features": [{"name": "pointer", "value": "coarse"}]}),
+    );
+    cdp.wait_for("matchMedia('(pointer: coarse)').matches", "a touch screen");
+    assert_eq!(
+        cdp.eval("document.querySelector('label.tick input').getBoundingClientRect().width >= 24"),
+        true
+    );
+    cdp.eval("document.querySelector('.phonebar-contents').click(); 1");
+    cdp.wait_for(
+        "(() => { const t = document.querySelector('nav.toc'); const r = t.getBoundingClientRect(); return t.querySelector('details').open && r.top >= -1 && r.top < innerHeight; })()",
+        "the contents, open",
+    );
+    // A laptop: the sidebar, no bar.
+    cdp.fits(1280).unwrap();
+    cdp.eval("window.scrollTo(0, 0.7 * (document.scrollingElement.scrollHeight - innerHeight)); 1");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(
+        cdp.eval("getComputedStyle(document.querySelector('.phonebar')).display"),
+        "none"
+    );
+}

@@ -40,6 +40,39 @@
   var meta = guide.querySelector(".meta");
   if (meta) meta.parentNode.insertBefore(status, meta.nextSibling);
 
+  // On phones, past the top of the page: a compact bar with the section being read, the
+  // progress, the contents and a way back to the top (wide screens keep the sidebar).
+  var bar = document.createElement("div");
+  bar.className = "phonebar";
+  var barSection = document.createElement("span");
+  barSection.className = "phonebar-section";
+  var barProgress = document.createElement("span");
+  barProgress.className = "phonebar-progress";
+  var toc = guide.querySelector("nav.toc");
+  var barContents = document.createElement("button");
+  barContents.type = "button";
+  barContents.className = "phonebar-contents";
+  barContents.textContent = t("contents", "Contents");
+  barContents.addEventListener("click", function () {
+    var details = toc && toc.querySelector("details");
+    if (details) details.open = true;
+    if (toc) { toc.scrollIntoView({ block: "start" }); var s = toc.querySelector("summary"); if (s) s.focus(); }
+  });
+  var barTop = document.createElement("button");
+  barTop.type = "button";
+  barTop.className = "phonebar-top";
+  barTop.textContent = "↑";
+  barTop.setAttribute("aria-label", t("back_to_top", "Back to top"));
+  barTop.addEventListener("click", function () { window.scrollTo(0, 0); });
+  bar.appendChild(barSection);
+  bar.appendChild(barProgress);
+  if (toc) bar.appendChild(barContents);
+  bar.appendChild(barTop);
+  document.body.appendChild(bar);
+  function showBar() {
+    bar.classList.toggle("shown", status.getBoundingClientRect().bottom < 0);
+  }
+
   function update() {
     var done = load();
     var n = 0;
@@ -56,6 +89,7 @@
       text += " · " + t("progress_left", "about {minutes} min left", { minutes: left });
     }
     counter.textContent = text;
+    barProgress.textContent = t("progress_done", "{done} of {total} done", { done: n, total: top.length });
   }
   steps.forEach(function (s) {
     var label = document.createElement("label");
@@ -191,6 +225,9 @@
     if (sections.length && root.scrollTop > 0 && root.scrollTop + root.clientHeight >= root.scrollHeight - 2) {
       current = sections[sections.length - 1];
     }
+    var heading = current && current.querySelector("h2");
+    barSection.textContent = heading ? heading.textContent.replace(/\s*#\s*$/, "") : "";
+    showBar();
     var a = current && links[current.id];
     if (a === marked) return;
     if (marked) marked.removeAttribute("aria-current");
