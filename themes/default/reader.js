@@ -166,11 +166,8 @@
     wrap.appendChild(pre);
     wrap.appendChild(button(function () { return clean(pre.innerText); }, ""));
   });
-  guide.querySelectorAll(".step-text :not(pre) > code").forEach(function (code) {
-    var b = button(function () { return clean(code.textContent); }, code.textContent);
-    b.classList.add("copy-inline");
-    code.parentNode.insertBefore(b, code.nextSibling);
-  });
+  // Inline code keeps no button: one after every `value` (20 in a lab) broke sentences and
+  // table cells; what a reader types at length is in code blocks.
 
   // Waits: a countdown from the longest wait, started by the reader.
   guide.querySelectorAll("p.wait[data-seconds]").forEach(function (p) {
