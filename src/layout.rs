@@ -77,9 +77,13 @@ pub fn search_index(lang: &str) -> String {
     format!("{HTML_DIR}/{lang}search-index.js")
 }
 
-/// The `n`th further part of a language's search index (a large book's index comes in parts).
-pub fn search_index_part(lang: &str, n: usize) -> String {
-    format!("{HTML_DIR}/{lang}search-index-{n}.js")
+/// The folder of a language's search files that queries load on demand (the underscore keeps
+/// it apart from every guide's folder: ids have none).
+pub const SEARCH_DIR: &str = "search_index";
+
+/// One of a language's search files (`t0.js`, `g0.js`).
+pub fn search_file(lang: &str, name: &str) -> String {
+    format!("{HTML_DIR}/{lang}{SEARCH_DIR}/{name}")
 }
 
 /// The HTML site's page for addresses it does not have.

@@ -302,9 +302,7 @@ impl Output for Html {
         cards: &'c [&'c GuideEntry],
     ) -> Box<dyn Iterator<Item = OutFile> + 'c> {
         Box::new(super::search::files(
-            cards
-                .iter()
-                .map(|c| (c.title.as_str(), c.id.as_str(), &c.search)),
+            cards.iter().map(|c| (c.id.as_str(), &c.search)),
             &cx.lang.prefix,
         ))
     }

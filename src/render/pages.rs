@@ -89,7 +89,7 @@ impl Neighbours {
 /// The interface text the reader's scripts show (progress, copy buttons, the timer, search),
 /// as JSON for a `<script type="application/json">` element (`<`, `>`, `&` escaped).
 fn reader_strings(t: &crate::i18n::Strings) -> String {
-    const KEYS: [&str; 13] = [
+    const KEYS: [&str; 16] = [
         "progress_done",
         "progress_left",
         "progress_reset",
@@ -103,6 +103,9 @@ fn reader_strings(t: &crate::i18n::Strings) -> String {
         "timer_up",
         "search_nothing",
         "search_step",
+        "search_placeholder",
+        "contents",
+        "back_to_top",
     ];
     let map: serde_json::Map<String, serde_json::Value> = KEYS
         .iter()

@@ -303,10 +303,10 @@ async fn file(State(app): State<App>, uri: Uri) -> Response {
             let page = inject(&listing(&dir, raw), version);
             return ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
         }
-        None => return not_found(),
+        None => return missing(&app, raw).await,
     };
     let Ok(file) = tokio::fs::File::open(&path).await else {
-        return not_found();
+        return missing(&app, raw).await;
     };
     let Ok(meta) = file.metadata().await else {
         return not_found();
@@ -346,6 +346,47 @@ const MAX_INJECTED_BYTES: u64 = 8 << 20;
 
 fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
+}
+
+/// The book's 404 page for a missing address, status 404, as a static host answers (the page
+/// finds the site's root itself, whatever the depth): the nearest `404.html` above the
+/// address, else the site's `html/404.html`; a bare "not found" without either.
+async fn missing(app: &App, raw: &str) -> Response {
+    let Some(page) = not_found_page(&app.dest, raw) else {
+        return not_found();
+    };
+    let Ok(bytes) = crate::safe_fs::read_regular(&page, MAX_INJECTED_BYTES) else {
+        return not_found();
+    };
+    let version = app.state.borrow().version;
+    let mut resp = Response::new(Body::from(inject(
+        &String::from_utf8_lossy(&bytes),
+        version,
+    )));
+    *resp.status_mut() = StatusCode::NOT_FOUND;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// The `404.html` nearest above `request_path` inside `root` (checked as any request is).
+pub fn not_found_page(root: &Path, request_path: &str) -> Option<PathBuf> {
+    let segments: Vec<&str> = request_path.split('/').filter(|s| !s.is_empty()).collect();
+    (0..=segments.len())
+        .rev()
+        .map(|n| format!("/{}/404.html", segments[..n].join("/")).replace("//", "/"))
+        .chain(std::iter::once(format!(
+            "/{}",
+            crate::layout::NOT_FOUND_PAGE
+        )))
+        .find_map(|p| match resolve_target(root, &p) {
+            Some(Target::File(f)) => Some(f),
+            _ => None,
+        })
 }
 
 /// Adds the live-reload script (and the build version the page was served at) to a page.

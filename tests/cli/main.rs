@@ -25,6 +25,7 @@ mod pdf;
 #[cfg(feature = "pdf")]
 mod print;
 mod schema;
+mod search;
 pub mod serve;
 mod site;
 mod translations;

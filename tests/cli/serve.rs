@@ -464,3 +464,21 @@ fn renamed_and_deleted_guides_leave_no_stale_pages() {
     );
     server.wait_log("rebuilt: removed content/two.yaml", Duration::from_secs(5));
 }
+
+/// A missing page gets the book's 404 page, with status 404, at any depth.
+#[test]
+#[cfg_attr(not(feature = "serve"), ignore = "needs the `serve` feature")]
+fn a_missing_page_is_answered_with_the_books_404_page() {
+    let book = Book::bundled();
+    let server = Server::start(&book);
+    for path in ["/html/azure-pass/typo", "/html/a/b/missing.html", "/typo"] {
+        let (status, _, body) = get(server.addr, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            body.contains("<h1>Page not found</h1>") && body.contains("theme/style.css"),
+            "{path}: {body}"
+        );
+    }
+    // A page that exists is still itself.
+    assert_eq!(get(server.addr, "/html/azure-pass/index.html").0, 200);
+}

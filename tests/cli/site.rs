@@ -21,19 +21,25 @@ struct FileServer {
 
 impl FileServer {
     fn start(root: PathBuf, prefix: &'static str) -> FileServer {
+        FileServer::start_with(root, prefix, false)
+    }
+
+    /// Answering a missing address with the site's `404.html` (status 404), as GitHub Pages
+    /// and Netlify do.
+    fn start_with(root: PathBuf, prefix: &'static str, pages_404: bool) -> FileServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let root = root.clone();
-                std::thread::spawn(move || answer(stream, &root, prefix));
+                std::thread::spawn(move || answer(stream, &root, prefix, pages_404));
             }
         });
         FileServer { addr }
     }
 }
 
-fn answer(mut stream: TcpStream, root: &Path, prefix: &str) {
+fn answer(mut stream: TcpStream, root: &Path, prefix: &str, pages_404: bool) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request = String::new();
     if reader.read_line(&mut request).is_err() {
@@ -54,7 +60,13 @@ fn answer(mut stream: TcpStream, root: &Path, prefix: &str) {
         .map(|f| if f.is_dir() { f.join("index.html") } else { f });
     let (status, body) = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
         Some((f, body)) => (format!("200 OK\r\nContent-Type: {}", mime(&f)), body),
-        None => ("404 Not Found".to_owned(), b"not found".to_vec()),
+        None => match std::fs::read(root.join("404.html")) {
+            Ok(page) if pages_404 => (
+                "404 Not Found\r\nContent-Type: text/html; charset=utf-8".to_owned(),
+                page,
+            ),
+            _ => ("404 Not Found".to_owned(), b"not found".to_vec()),
+        },
     };
     let _ = write!(
         stream,
@@ -258,6 +270,33 @@ fn publishing_only_the_html_folder_leaves_no_broken_link() {
     assert!(broken.is_empty(), "404 page: {broken:#?}");
 }
 
+/// A static host that answers every missing address with `404.html` (GitHub Pages, Netlify),
+/// at the domain's root and under a project's folder: at `/a/b/missing` the page finds the
+/// site's root, so it is styled and its link to all guides works (default empty base-url).
+#[test]
+fn the_404_page_works_at_any_depth_on_a_static_host() {
+    let Some(browser) = chromium() else { return };
+    let (_book, copy) = published(None);
+    for prefix in ["/", "/repo/"] {
+        let server = FileServer::start_with(copy.path().to_owned(), prefix, true);
+        let root = format!("http://{}{prefix}", server.addr);
+        let mut cdp = Cdp::open(browser, &format!("{root}a/b/missing"));
+        cdp.wait_for(
+            "document.readyState === 'complete' && !!document.querySelector('header.site') && getComputedStyle(document.querySelector('header.site')).display === 'flex'",
+            "the 404 page, styled",
+        );
+        assert_eq!(
+            cdp.eval("document.querySelector('main a').href"),
+            format!("{root}index.html").as_str()
+        );
+        cdp.eval("document.querySelector('main a').click(); 1");
+        cdp.wait_for(
+            &format!("location.href === '{root}index.html' && document.readyState === 'complete' && document.querySelectorAll('.guide-card').length > 0"),
+            "the index from the 404 page",
+        );
+    }
+}
+
 /// axe-core on the served copy (index, guide, checklist) in light and dark mode; the search on
 /// the index follows its result to the step; the contents mark the section scrolled to.
 #[test]
@@ -283,10 +322,10 @@ fn the_published_site_is_accessible_and_navigable() {
     cdp.goto(&format!("{root}index.html"));
     cdp.eval("document.querySelector('form.search input').value = 'claim promo code'; document.querySelector('form.search input').dispatchEvent(new Event('input')); 1");
     cdp.wait_for(
-        "document.querySelectorAll('ol.search-results a').length > 0",
+        "document.querySelectorAll('ol.search-results ol a').length > 0",
         "search results",
     );
-    cdp.eval("document.querySelector('ol.search-results a').click(); 1");
+    cdp.eval("document.querySelector('ol.search-results ol a').click(); 1");
     cdp.wait_for(
         "location.hash === '#redeem-5' && document.getElementById('redeem-5') !== null",
         "the step's anchor",

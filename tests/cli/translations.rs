@@ -116,9 +116,12 @@ fn interface_text_comes_from_the_language_table() {
     assert!(md.contains("⏱ **Warten:** bis zu 5\u{a0}Min."), "{md}");
     let fr = book.read("book/html/fr/checklist/azure-pass.md");
     assert!(fr.contains("4 étapes · environ 15\u{a0}min"), "{fr}");
-    // The search index of a language labels steps in it.
-    let search = book.read("book/html/de/search-index.js");
-    assert!(search.contains("\"Schritt 1.3\""), "{search}");
+    // A language's search finds its own words, and labels steps in it (the page's strings).
+    let search = book.read("book/html/de/search_index/g0.js");
+    assert!(search.contains("\"Azure Pass einlösen\""), "{search}");
+    let words = book.read("book/html/de/search_index/t0.js");
+    assert!(words.contains("\"einlösen\":"), "{words}");
+    assert!(page.contains("\"search_step\":\"Schritt {number}\""));
     // English stays exactly English.
     let en = book.read("book/html/checklist/azure-pass.html");
     assert!(en.contains("5 steps") && en.contains("wait up to 5\u{a0}min"));

@@ -40,6 +40,39 @@
   var meta = guide.querySelector(".meta");
   if (meta) meta.parentNode.insertBefore(status, meta.nextSibling);
 
+  // On phones, past the top of the page: a compact bar with the section being read, the
+  // progress, the contents and a way back to the top (wide screens keep the sidebar).
+  var bar = document.createElement("div");
+  bar.className = "phonebar";
+  var barSection = document.createElement("span");
+  barSection.className = "phonebar-section";
+  var barProgress = document.createElement("span");
+  barProgress.className = "phonebar-progress";
+  var toc = guide.querySelector("nav.toc");
+  var barContents = document.createElement("button");
+  barContents.type = "button";
+  barContents.className = "phonebar-contents";
+  barContents.textContent = t("contents", "Contents");
+  barContents.addEventListener("click", function () {
+    var details = toc && toc.querySelector("details");
+    if (details) details.open = true;
+    if (toc) { toc.scrollIntoView({ block: "start" }); var s = toc.querySelector("summary"); if (s) s.focus(); }
+  });
+  var barTop = document.createElement("button");
+  barTop.type = "button";
+  barTop.className = "phonebar-top";
+  barTop.textContent = "↑";
+  barTop.setAttribute("aria-label", t("back_to_top", "Back to top"));
+  barTop.addEventListener("click", function () { window.scrollTo(0, 0); });
+  bar.appendChild(barSection);
+  bar.appendChild(barProgress);
+  if (toc) bar.appendChild(barContents);
+  bar.appendChild(barTop);
+  document.body.appendChild(bar);
+  function showBar() {
+    bar.classList.toggle("shown", status.getBoundingClientRect().bottom < 0);
+  }
+
   function update() {
     var done = load();
     var n = 0;
@@ -56,6 +89,7 @@
       text += " · " + t("progress_left", "about {minutes} min left", { minutes: left });
     }
     counter.textContent = text;
+    barProgress.textContent = t("progress_done", "{done} of {total} done", { done: n, total: top.length });
   }
   steps.forEach(function (s) {
     var label = document.createElement("label");
@@ -110,6 +144,21 @@
     b.addEventListener("click", function () { copy(getText(), b); });
     return b;
   }
+  // What scrolls sideways must be reachable by keyboard (code always may; a table when wider
+  // than the screen); links whose text is their address print once (the print stylesheet
+  // adds the address after the others).
+  function scrollers() {
+    guide.querySelectorAll("pre, .step-text table, .intro table, .summary table").forEach(function (el) {
+      if (el.tagName === "PRE" || el.scrollWidth > el.clientWidth) el.setAttribute("tabindex", "0");
+      else el.removeAttribute("tabindex");
+    });
+  }
+  scrollers();
+  window.addEventListener("resize", scrollers);
+  guide.querySelectorAll("a[href^='http']").forEach(function (a) {
+    var text = a.textContent.trim();
+    if (text === a.getAttribute("href") || text === a.href) a.classList.add("bare-url");
+  });
   guide.querySelectorAll("pre").forEach(function (pre) {
     var wrap = document.createElement("div");
     wrap.className = "code-block";
@@ -117,11 +166,8 @@
     wrap.appendChild(pre);
     wrap.appendChild(button(function () { return clean(pre.innerText); }, ""));
   });
-  guide.querySelectorAll(".step-text :not(pre) > code").forEach(function (code) {
-    var b = button(function () { return clean(code.textContent); }, code.textContent);
-    b.classList.add("copy-inline");
-    code.parentNode.insertBefore(b, code.nextSibling);
-  });
+  // Inline code keeps no button: one after every `value` (20 in a lab) broke sentences and
+  // table cells; what a reader types at length is in code blocks.
 
   // Waits: a countdown from the longest wait, started by the reader.
   guide.querySelectorAll("p.wait[data-seconds]").forEach(function (p) {
@@ -176,6 +222,9 @@
     if (sections.length && root.scrollTop > 0 && root.scrollTop + root.clientHeight >= root.scrollHeight - 2) {
       current = sections[sections.length - 1];
     }
+    var heading = current && current.querySelector("h2");
+    barSection.textContent = heading ? heading.textContent.replace(/\s*#\s*$/, "") : "";
+    showBar();
     var a = current && links[current.id];
     if (a === marked) return;
     if (marked) marked.removeAttribute("aria-current");
