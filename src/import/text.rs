@@ -74,6 +74,11 @@ pub(super) fn dialects(text: &str) -> String {
         }
         let trimmed = l.trim_start();
         let indent = &l[..l.len() - trimmed.len()];
+        if let Some(alert) = lods_alert(trimmed) {
+            out.push_str(indent);
+            out.push_str(&alert);
+            continue;
+        }
         let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
         if digits > 0 {
             let rest = &trimmed[digits..];
@@ -87,6 +92,27 @@ pub(super) fn dialects(text: &str) -> String {
         out.push_str(&l);
     }
     out
+}
+
+/// A lab platform's (LODS) `>[!alert] text`, `>[!knowledge]` or `>[!hint]` line as the GitHub
+/// alert the importer maps to a note: `> [!WARNING]` (an alert), `> [!NOTE]` (background
+/// knowledge), `> [!TIP]` (a hint), the text after the marker on the next quoted line.
+fn lods_alert(line: &str) -> Option<String> {
+    let rest = line.strip_prefix('>')?.trim_start().strip_prefix("[!")?;
+    let end = rest.find(']')?;
+    let kind = match rest[..end].to_ascii_lowercase().as_str() {
+        "alert" => "WARNING",
+        "knowledge" => "NOTE",
+        "hint" => "TIP",
+        _ => return None,
+    };
+    let text = rest[end + 1..].trim();
+    let newline = if line.ends_with('\n') { "\n" } else { "" };
+    Some(if text.is_empty() {
+        format!("> [!{kind}]{newline}")
+    } else {
+        format!("> [!{kind}]\n> {text}{newline}")
+    })
 }
 
 /// A callout's kind from its label (`Note`, `Tip`, ...), case-insensitive.
@@ -429,6 +455,17 @@ mod tests {
             Some("a few minutes")
         );
         assert_eq!(vague_wait("Read a few minutes of docs."), None);
+    }
+
+    #[test]
+    fn lab_platform_alerts_become_github_alerts() {
+        let md =
+            ">[!alert] Be careful:\n>\n>1. One\n\n> [!knowledge]\n> Why.\n\n>[!hint] Look up.\n";
+        assert_eq!(
+            dialects(md),
+            "> [!WARNING]\n> Be careful:\n>\n>1. One\n\n> [!NOTE]\n> Why.\n\n> [!TIP]\n> Look up.\n"
+        );
+        assert_eq!(dialects("> [!NOTE]\n"), "> [!NOTE]\n");
     }
 
     #[test]
