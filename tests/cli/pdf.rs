@@ -196,6 +196,19 @@ pub(crate) fn roster(n: usize) -> String {
     s
 }
 
+/// `stepbook handouts azure-pass --roster attendees.csv --out h.pdf --offline` in `book`.
+pub(crate) fn handouts_offline(book: &Book) -> crate::Run {
+    book.run(&[
+        "handouts",
+        "azure-pass",
+        "--roster",
+        "attendees.csv",
+        "--out",
+        "h.pdf",
+        "--offline",
+    ])
+}
+
 pub(crate) fn codes_on(text: &str) -> Vec<String> {
     let mut found: Vec<String> = text
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
@@ -216,15 +229,7 @@ fn one_handout_per_attendee_with_their_code_and_a_qr_code() {
     );
     book.write("book.toml", &toml);
     book.write("attendees.csv", &roster(40));
-    let r = book.run(&[
-        "handouts",
-        "azure-pass",
-        "--roster",
-        "attendees.csv",
-        "--out",
-        "h.pdf",
-        "--offline",
-    ]);
+    let r = handouts_offline(&book);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let pdf = book.path().join("h.pdf");
     assert_eq!(pdfinfo(&pdf), (40, "595.276 x 841.89".to_owned()));

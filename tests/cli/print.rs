@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::Book;
-use crate::pdf::{pdftotext, with_pdf};
+use crate::pdf::{handouts_offline, pdftotext, with_pdf};
 
 /// pdffonts' font names of a PDF.
 pub(crate) fn font_names(pdf: &Path) -> Vec<String> {
@@ -211,15 +211,7 @@ fn promo_code_book() -> Book {
 fn an_excel_roster_prints_names_and_codes_and_no_email() {
     let book = promo_code_book();
     book.write("attendees.csv", &excel_roster(200));
-    let r = book.run(&[
-        "handouts",
-        "azure-pass",
-        "--roster",
-        "attendees.csv",
-        "--out",
-        "h.pdf",
-        "--offline",
-    ]);
+    let r = handouts_offline(&book);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = pdftotext(&book.path().join("h.pdf"), 0);
     assert!(!text.contains('@'), "an email is printed");
@@ -249,15 +241,7 @@ fn an_excel_roster_prints_names_and_codes_and_no_email() {
         "book.toml",
         &format!("{toml}\n[handouts]\nshow = [\"last_name\", \"email_address\"]\n"),
     );
-    let r = book.run(&[
-        "handouts",
-        "azure-pass",
-        "--roster",
-        "attendees.csv",
-        "--out",
-        "h.pdf",
-        "--offline",
-    ]);
+    let r = handouts_offline(&book);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let first = pdftotext(&book.path().join("h.pdf"), 2);
     assert!(first.contains("person2@example.org"), "{first}");
@@ -271,15 +255,7 @@ fn a_roster_without_its_header_row_is_told_so() {
         "attendees.csv",
         "Ada Lovelace,PASS-0001\nGrace Hopper,PASS-0002\n",
     );
-    let r = book.run(&[
-        "handouts",
-        "azure-pass",
-        "--roster",
-        "attendees.csv",
-        "--out",
-        "h.pdf",
-        "--offline",
-    ]);
+    let r = handouts_offline(&book);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr
@@ -321,15 +297,7 @@ fn the_promo_code_prints_large_in_a_monospaced_face_grouped_and_the_qr_code_is_u
         &format!("{toml}\n[handouts]\ncode-group = 4\n"),
     );
     book.write("attendees.csv", "name,code\nAda Lovelace,Q0OL1IZ2\n");
-    let r = book.run(&[
-        "handouts",
-        "azure-pass",
-        "--roster",
-        "attendees.csv",
-        "--out",
-        "h.pdf",
-        "--offline",
-    ]);
+    let r = handouts_offline(&book);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let pdf = book.path().join("h.pdf");
     let text = pdftotext(&pdf, 1);
