@@ -148,17 +148,8 @@ fn a_chinese_name_on_the_roster_prints() {
         "attendees.csv",
         "name,code\n王小明,PASS-0001\nAda Lovelace,PASS-0002\n",
     );
-    let args = [
-        "handouts",
-        "azure-pass",
-        "--roster",
-        "attendees.csv",
-        "--out",
-        "h.pdf",
-        "--offline",
-    ];
     if have_cjk_font() {
-        let r = book.run(&args);
+        let r = handouts_offline(&book);
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(!r.stderr.contains("W020"), "{}", r.stderr);
         let pdf = book.path().join("h.pdf");
@@ -172,7 +163,7 @@ fn a_chinese_name_on_the_roster_prints() {
     // Without the machine's fonts: a warning at the roster's line and column.
     let toml = book.read("book.toml");
     book.write("book.toml", &format!("{toml}system-fonts = false\n"));
-    let r = book.run(&args);
+    let r = handouts_offline(&book);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("--> attendees.csv:2:1"), "{}", r.stderr);
     assert!(r.stderr.contains("`王` (U+738B)"), "{}", r.stderr);
