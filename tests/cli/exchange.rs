@@ -50,26 +50,7 @@ fn entries(po: &str) -> Vec<(String, String)> {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .env("GIT_COMMITTER_DATE", "2020-01-01T00:00:00Z")
-        .env("GIT_AUTHOR_DATE", "2020-01-01T00:00:00Z")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::git(dir, args, "2020-01-01T00:00:00Z");
 }
 
 #[test]

@@ -2,27 +2,7 @@
 //! programs (fsmonitor, filters, a pager, a signature checker, a remote's transport) that git
 //! would run. `check --translations` reads commit times from such a repository and runs none.
 
-use std::path::Path;
-use std::process::Command;
-
 use crate::Book;
-
-fn git(dir: &Path, args: &[&str], date: &str) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 #[cfg(unix)]
 #[test]
@@ -30,14 +10,14 @@ fn check_translations_runs_nothing_a_planted_repository_configures() {
     use std::os::unix::fs::PermissionsExt;
     let book = Book::fixture("translations");
     let dir = book.path();
-    git(dir, &["init", "-q"], "@1600000000 +0000");
-    git(dir, &["add", "."], "@1600000000 +0000");
-    git(dir, &["commit", "-qm", "one"], "@1600000000 +0000");
+    crate::git(dir, &["init", "-q"], "@1600000000 +0000");
+    crate::git(dir, &["add", "."], "@1600000000 +0000");
+    crate::git(dir, &["commit", "-qm", "one"], "@1600000000 +0000");
     // The source changes in a later commit: its translations are stale by commit time, though
     // every file on disk has the same modification time.
     let src = book.read("content/azure-pass.yaml");
     book.write("content/azure-pass.yaml", &format!("{src}\n"));
-    git(dir, &["commit", "-qam", "two"], "@1700000000 +0000");
+    crate::git(dir, &["commit", "-qam", "two"], "@1700000000 +0000");
 
     let marker = dir.join("PWNED");
     let evil = dir.join("evil.sh");
