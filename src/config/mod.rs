@@ -296,6 +296,10 @@ pub struct BuildTable {
     /// there is one, else no profile (untagged content only).
     #[serde(default)]
     pub profiles: Vec<String>,
+    /// After the event: every build shows the steps' `answer:` to readers (collapsed behind
+    /// "Show answer" on the site). Instructor notes stay in the instructor edition only.
+    #[serde(default)]
+    pub reveal_answers: bool,
 }
 
 impl Default for BuildTable {
@@ -303,6 +307,7 @@ impl Default for BuildTable {
         BuildTable {
             build_dir: default_build_dir(),
             profiles: Vec::new(),
+            reveal_answers: false,
         }
     }
 }

@@ -137,6 +137,9 @@ impl<'a> Pages<'a> {
         base.insert("t", lang.strings.table());
         base.insert("reader_strings", &reader_strings(&lang.strings));
         base.insert("profile", &variant.profile);
+        // Answers are set apart as instructor text in the instructor edition; elsewhere (a book
+        // that reveals them) they are the reader's, collapsed like hints.
+        base.insert("instructor_edition", &variant.instructor());
         // A page's one absolute address; set by the pages that have one.
         base.insert("canonical", &Option::<String>::None);
         base.insert(

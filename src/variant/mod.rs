@@ -33,6 +33,8 @@ pub struct Variant {
     pub set: Vars,
     /// Every tag some profile declares (a tag in `only:` outside it is a warning).
     pub declared: BTreeSet<String>,
+    /// `[build] reveal-answers`: a build that is not the instructor edition keeps `answer:`.
+    pub reveal_answers: bool,
 }
 
 impl Variant {
@@ -54,6 +56,7 @@ impl Variant {
                 .values()
                 .flat_map(|p| p.tags.iter().cloned())
                 .collect(),
+            reveal_answers: config.build.reveal_answers,
         }
     }
 
@@ -139,7 +142,7 @@ pub fn select(config: &Config, named: &[String], set: &Vars) -> Result<Vec<Varia
 /// no `{{` is passed through untouched (the common case costs one scan of its text).
 pub fn apply(mut g: LoadedGuide, v: &Variant) -> (LoadedGuide, Vec<Diagnostic>) {
     if !v.instructor() {
-        strip_instructor(&mut g.guide);
+        strip_instructor(&mut g.guide, v.reveal_answers);
     }
     let tagged = g.text.contains("only");
     let templated = g.text.contains("{{");
@@ -396,14 +399,19 @@ impl Cx<'_> {
     }
 }
 
-/// Removes what only the instructor edition shows: every `instructor:` note and `answer:`.
-/// The one place a learner build loses them (templates never see them, so no output can
-/// leak them: pages, search index, Markdown, checklists, PDFs, handouts).
-fn strip_instructor(g: &mut Guide) {
-    fn step(s: &mut Step) {
+/// Removes what only the instructor edition shows: every `instructor:` note, and every
+/// `answer:` unless the book reveals them (`keep_answers`). The one place a learner build loses
+/// them (templates never see them, so no output can leak them: pages, search index, Markdown,
+/// checklists, PDFs, handouts).
+fn strip_instructor(g: &mut Guide, keep_answers: bool) {
+    fn step(s: &mut Step, keep_answers: bool) {
         s.instructor = None;
-        s.answer = None;
-        s.substeps.iter_mut().for_each(|x| step(&mut x.value));
+        if !keep_answers {
+            s.answer = None;
+        }
+        s.substeps
+            .iter_mut()
+            .for_each(|x| step(&mut x.value, keep_answers));
     }
     g.instructor = None;
     for sec in g.sections.value.iter_mut() {
@@ -412,7 +420,7 @@ fn strip_instructor(g: &mut Guide) {
             .steps
             .value
             .iter_mut()
-            .for_each(|s| step(&mut s.value));
+            .for_each(|s| step(&mut s.value, keep_answers));
     }
 }
 

@@ -173,6 +173,53 @@ fn handouts_show_answers_only_for_the_instructor_profile() {
     }
 }
 
+/// After the event (`[build] reveal-answers = true`) a learner build shows every answer, folded
+/// behind "Show answer" on the page and labelled in Markdown, the checklist and the PDF; the
+/// instructor's notes stay out of every file, and the instructor edition still boxes answers.
+#[test]
+fn revealed_answers_reach_learners_but_instructor_notes_do_not() {
+    let book = book();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &toml.replace("[build]\n", "[build]\nreveal-answers = true\n"),
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let answers = ["TOKSTEPANSWER", "TOKSUBANSWER", "TOKVARANSWER"];
+    let learner = every_file(&book.path().join("book/attendee"));
+    for (path, text) in &learner {
+        for token in INSTRUCTOR_ONLY.iter().filter(|t| !answers.contains(t)) {
+            assert!(!text.contains(token), "{token} in {}", path.display());
+        }
+    }
+    let page = book.read("book/attendee/html/lab/index.html");
+    assert!(
+        page.contains("<details class=\"hint answer\"><summary>Show answer</summary><div class=\"hint-body\"><p>The portal shows TOKSTEPANSWER.</p>"),
+        "{page}"
+    );
+    assert!(!page.contains("instructor-label"), "{page}");
+    let md = book.read("book/attendee/markdown/lab.md");
+    assert!(
+        md.contains("    > **Answer:** The portal shows TOKSTEPANSWER."),
+        "{md}"
+    );
+    let checklist = book.read("book/attendee/html/checklist/lab.md");
+    assert!(checklist.contains("TOKVARANSWER"), "{checklist}");
+    if cfg!(feature = "pdf") {
+        let pdf = text_of(&book.path().join("book/attendee/html/pdf/lab.pdf"));
+        for token in answers {
+            assert!(pdf.contains(token), "{token} in the learner's PDF:\n{pdf}");
+        }
+        assert!(!pdf.contains("Instructor notes"), "{pdf}");
+    }
+    let page = book.read("book/instructor/html/lab/index.html");
+    assert!(
+        page.contains("<aside class=\"instructor instructor-answer\" role=\"note\">"),
+        "{page}"
+    );
+}
+
 #[test]
 fn translations_keep_hints_answers_and_instructor_notes() {
     let book = Book::fixture("instructor");
