@@ -290,6 +290,18 @@ impl Reader<'_> {
         }
     }
 
+    /// A hint written as a callout (`> **Hint:** …`, a lab platform's `>[!hint]`): the text a
+    /// step keeps as its `hint:`, folded on the reader's page.
+    fn hint(&self, b: &Block) -> Option<String> {
+        match &b.kind {
+            Kind::BlockQuote(None) if b.children.first()?.kind == Kind::Paragraph => {
+                text::hint_text(&unquote(&self.src(&b.range)))
+            }
+            Kind::Paragraph => text::hint_text(&self.src(&b.range)),
+            _ => None,
+        }
+    }
+
     /// A local image path, rewritten to resolve from the output folder (or pointing at the
     /// image's copy in the book); URLs stay as they are.
     fn image_src(&self, src: &str) -> String {
@@ -428,7 +440,12 @@ impl Reader<'_> {
             } else if matches!(c.kind, Kind::BlockQuote(_))
                 || c.kind == Kind::Paragraph && !std::ptr::eq(c, &item.children[0])
             {
-                if let Some(n) = self.callout(c) {
+                if step.hint.is_none()
+                    && let Some(h) = self.hint(c)
+                {
+                    step.hint = Some(h.into());
+                    cut.push(c.range.clone());
+                } else if let Some(n) = self.callout(c) {
                     step.notes.push(n.into());
                     cut.push(c.range.clone());
                 }
@@ -515,6 +532,30 @@ mod tests {
             g.guide.conclusion.as_ref().map(|c| c.as_str()),
             Some("**Review**\n\n![b](../labs/img/b.png)")
         );
+    }
+
+    /// A hint inside a step (a lab platform's `>[!hint]`, a `**Hint:**` quote) is the step's
+    /// `hint:`, folded on the page; a second one, or one outside a step, stays a tip.
+    #[test]
+    fn a_hint_in_a_step_is_the_steps_hint() {
+        let md = "# Lab\n\n>[!hint] Ask the proctor.\n\n## Task\n\n1. Open the portal.\n\n    >[!hint] Search for **Storage**.\n\n    > **Hint:** Or use the menu.\n\n1. Sign in.\n\n    >[!alert] Use the lab account.\n";
+        let g = import(md, Path::new("g.md"), Path::new("content"));
+        let steps = &g.guide.sections[0].steps;
+        assert_eq!(
+            steps[0].hint.as_ref().map(|h| h.as_str()),
+            Some("Search for **Storage**.")
+        );
+        assert_eq!(steps[0].text.value, "Open the portal.");
+        let notes: Vec<(NoteKind, &str)> = steps[0]
+            .notes
+            .iter()
+            .map(|n| (n.kind.value, n.text.as_str()))
+            .collect();
+        assert_eq!(notes, [(NoteKind::Tip, "Or use the menu.")]);
+        assert_eq!(steps[1].hint, None);
+        assert_eq!(steps[1].notes[0].kind.value, NoteKind::Warning);
+        assert_eq!(g.guide.notes[0].kind.value, NoteKind::Tip);
+        assert_eq!(g.guide.notes[0].text.value, "Ask the proctor.");
     }
 
     #[test]

@@ -94,20 +94,21 @@ pub(super) fn dialects(text: &str) -> String {
     out
 }
 
-/// A lab platform's (LODS) `>[!alert] text`, `>[!knowledge]` or `>[!hint]` line as the GitHub
-/// alert the importer maps to a note: `> [!WARNING]` (an alert), `> [!NOTE]` (background
-/// knowledge), `> [!TIP]` (a hint), the text after the marker on the next quoted line.
+/// A lab platform's (LODS) `>[!alert] text`, `>[!knowledge]` or `>[!hint]` line as what the
+/// importer maps: the GitHub alert `> [!WARNING]` (an alert) or `> [!NOTE]` (background
+/// knowledge), the text after the marker on the next quoted line; a hint as a `**Hint:**`
+/// callout, which a step takes as its `hint:` (elsewhere it is a tip).
 fn lods_alert(line: &str) -> Option<String> {
     let rest = line.strip_prefix('>')?.trim_start().strip_prefix("[!")?;
     let end = rest.find(']')?;
+    let text = rest[end + 1..].trim();
+    let newline = if line.ends_with('\n') { "\n" } else { "" };
     let kind = match rest[..end].to_ascii_lowercase().as_str() {
         "alert" => "WARNING",
         "knowledge" => "NOTE",
-        "hint" => "TIP",
+        "hint" => return Some(format!("> **Hint:** {text}{newline}")),
         _ => return None,
     };
-    let text = rest[end + 1..].trim();
-    let newline = if line.ends_with('\n') { "\n" } else { "" };
     Some(if text.is_empty() {
         format!("> [!{kind}]{newline}")
     } else {
@@ -125,8 +126,23 @@ fn callout_kind(label: &str) -> Option<NoteKind> {
 
 /// `**Note:**`, `**Note**:`, `**Note**`, `Note:` at the start of Markdown: (kind, the rest).
 pub(super) fn strip_label(md: &str) -> Option<(NoteKind, String)> {
+    let (label, rest) = split_label(md)?;
+    let kind = callout_kind(label)?;
+    Some((kind, rest.trim().to_owned()))
+}
+
+/// The text of a hint written as a callout (`**Hint:** …`, a lab platform's `>[!hint]`), for a
+/// step's `hint:` field; `None` for any other text.
+pub(super) fn hint_text(md: &str) -> Option<String> {
+    let (label, rest) = split_label(md)?;
+    let rest = rest.trim();
+    (label.trim().eq_ignore_ascii_case("hint") && !rest.is_empty()).then(|| rest.to_owned())
+}
+
+/// The label a callout starts with (`**Note:**`, `**Note**:`, `**Note**`, `Note:`) and the rest.
+fn split_label(md: &str) -> Option<(&str, &str)> {
     let s = md.trim_start();
-    let (label, rest) = if let Some(r) = s.strip_prefix("**") {
+    if let Some(r) = s.strip_prefix("**") {
         let end = r.find("**")?;
         let inner = &r[..end];
         let rest = &r[end + 2..];
@@ -138,13 +154,11 @@ pub(super) fn strip_label(md: &str) -> Option<(NoteKind, String)> {
         {
             return None;
         }
-        (label, rest)
+        Some((label, rest))
     } else {
         let colon = s.find(':')?;
-        (&s[..colon], &s[colon + 1..])
-    };
-    let kind = callout_kind(label)?;
-    Some((kind, rest.trim().to_owned()))
+        Some((&s[..colon], &s[colon + 1..]))
+    }
 }
 
 /// The content of a blockquote: each line without its `>` (and the space after it).
@@ -463,7 +477,7 @@ mod tests {
             ">[!alert] Be careful:\n>\n>1. One\n\n> [!knowledge]\n> Why.\n\n>[!hint] Look up.\n";
         assert_eq!(
             dialects(md),
-            "> [!WARNING]\n> Be careful:\n>\n>1. One\n\n> [!NOTE]\n> Why.\n\n> [!TIP]\n> Look up.\n"
+            "> [!WARNING]\n> Be careful:\n>\n>1. One\n\n> [!NOTE]\n> Why.\n\n> **Hint:** Look up.\n"
         );
         assert_eq!(dialects("> [!NOTE]\n"), "> [!NOTE]\n");
     }
