@@ -14,6 +14,15 @@ const CATALOG: i32 = 1;
 const PAGES: i32 = 2;
 const INFO: i32 = 3;
 
+/// The merged PDF's document information.
+pub struct Info<'a> {
+    pub creator: &'a str,
+    pub title: &'a str,
+    pub authors: &'a [String],
+    pub subject: Option<&'a str>,
+    pub lang: &'a str,
+}
+
 /// The merged PDF, being written to `out`.
 pub struct Merger<W: Write> {
     out: W,
@@ -117,22 +126,33 @@ impl<W: Write> Merger<W> {
 
     /// Writes the page tree's root, the catalog, the document information, the
     /// cross-reference table and the trailer; returns the writer.
-    pub fn finish(mut self, creator: &str) -> Result<W, String> {
+    pub fn finish(mut self, meta: &Info) -> Result<W, String> {
         let mut chunk = Chunk::new();
         let total: usize = self.batches.iter().map(|(_, n)| n).sum();
         chunk
             .pages(Ref::new(PAGES))
             .kids(self.batches.iter().map(|(r, _)| *r))
             .count(total as i32);
-        chunk
+        let mut catalog = chunk
             .indirect(Ref::new(CATALOG))
-            .start::<pdf_writer::writers::Catalog>()
-            .pages(Ref::new(PAGES));
+            .start::<pdf_writer::writers::Catalog>();
+        catalog.pages(Ref::new(PAGES));
+        catalog.lang(pdf_writer::TextStr(meta.lang));
+        // A viewer's window shows the title, not the file name.
+        catalog.viewer_preferences().display_doc_title(true);
+        catalog.finish();
         let mut info = chunk
             .indirect(Ref::new(INFO))
             .start::<pdf_writer::writers::DocumentInfo>();
-        info.creator(pdf_writer::TextStr(creator));
-        info.producer(pdf_writer::TextStr(creator));
+        info.title(pdf_writer::TextStr(meta.title));
+        if !meta.authors.is_empty() {
+            info.author(pdf_writer::TextStr(&meta.authors.join(", ")));
+        }
+        if let Some(s) = meta.subject {
+            info.subject(pdf_writer::TextStr(s));
+        }
+        info.creator(pdf_writer::TextStr(meta.creator));
+        info.producer(pdf_writer::TextStr(meta.creator));
         info.finish();
         self.append(&chunk)?;
         let size = self.offsets.len().max(self.next as usize);

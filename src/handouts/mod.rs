@@ -116,7 +116,8 @@ pub fn handouts(
         crate::pipeline::timed("fonts", || font_plan(book, &page, &rows, roster.as_ref()))
             .map_err(|d| content(vec![*d], &engine.sources()))?;
     diagnostics.extend(missing);
-    let run = Run::of(book, opts, &g.shown, plan);
+    let meta = DocMeta::of(book, lang, &crate::markdown::plain(&g.guide.title));
+    let run = Run::of(book, opts, &g.shown, plan, meta);
     let warnings = run.print(&page, &rows, out).map_err(|e| match e {
         Failed::Content(d) => content(vec![*d], &engine.sources()),
         Failed::Other(e) => Error::Other(e),
@@ -238,7 +239,19 @@ impl Page<'_> {
         ctx.insert("url", &url);
         ctx.insert("qr", &qr);
         ctx.insert("url_text", &url.filter(|_| qr.is_none()).map(breakable));
-        self.engine.render("handout.typ", &ctx)
+        let body = self.engine.render("handout.typ", &ctx)?;
+        // Who the pages are for, in the running header of each page after the first (the
+        // attendee's printed fields and the guide), and the end of their pages, for "n of m".
+        let who: Vec<String> = fields
+            .iter()
+            .filter_map(|f| f["shown"].as_str().filter(|v| !v.is_empty()))
+            .map(str::to_owned)
+            .chain([view.title.clone()])
+            .collect();
+        Ok(format!(
+            "#sb-attendee[{}]\n{body}\n#metadata(none) <sb-end>",
+            markup::text(&who.join(" · "))
+        ))
     }
 }
 
@@ -307,6 +320,8 @@ struct Run {
     shown: String,
     /// The fonts every batch is laid out with.
     plan: pdf::fonts::Plan,
+    /// The PDF's title, author, language; the pages' "Page n of m".
+    meta: DocMeta,
 }
 
 /// Why printing stopped.
@@ -322,6 +337,7 @@ impl Run {
         opts: &HandoutOptions,
         shown: &std::path::Path,
         plan: pdf::fonts::Plan,
+        meta: DocMeta,
     ) -> Run {
         Run {
             paper: opts.paper.unwrap_or_else(|| book.config.pdf_paper()),
@@ -330,6 +346,7 @@ impl Run {
             remote: pdf::images::Remote::of(book),
             shown: shown.display().to_string(),
             plan,
+            meta,
         }
     }
 
@@ -362,7 +379,13 @@ impl Run {
             typst::comemo::evict(0);
         }
         merger
-            .finish(concat!("stepbook ", env!("CARGO_PKG_VERSION")))
+            .finish(&merge::Info {
+                creator: concat!("stepbook ", env!("CARGO_PKG_VERSION")),
+                title: &self.meta.title,
+                authors: &self.meta.authors,
+                subject: self.meta.description.as_deref(),
+                lang: &self.meta.lang,
+            })
             .map_err(merging)?;
         Ok(warnings.unwrap_or_default())
     }
@@ -397,7 +420,7 @@ impl Run {
         let per = if self.two_up { per + per % 2 } else { per };
         let documents: Vec<String> = parts
             .chunks(per)
-            .map(|chunk| document(chunk, self.paper, self.two_up))
+            .map(|chunk| document(chunk, self.paper, self.two_up, &self.meta))
             .collect();
         crate::pipeline::timed("typst", || {
             pdf::compile_parts(
@@ -422,14 +445,84 @@ fn with(base: &variant::Variant, more: &Vars) -> variant::Variant {
     v
 }
 
+/// The PDF's document information and the pages' running text.
+struct DocMeta {
+    title: String,
+    authors: Vec<String>,
+    description: Option<String>,
+    lang: String,
+    /// "Page {n} of {m}" as Typst markup, `#(n)` and `#(m)` in place.
+    page_of: String,
+}
+
+impl DocMeta {
+    fn of(book: &Book, lang: &crate::i18n::Language, guide_title: &str) -> DocMeta {
+        let page_of = markup::text(
+            &lang
+                .strings
+                .fill("page_of", &[("n", "NUMN"), ("m", "NUMM")]),
+        )
+        .replace("NUMN", "#(n)")
+        .replace("NUMM", "#(m)");
+        DocMeta {
+            title: lang
+                .strings
+                .fill("handouts_title", &[("title", guide_title)]),
+            authors: book.config.book.authors.clone(),
+            description: lang.description.clone(),
+            lang: lang.code.clone(),
+            page_of,
+        }
+    }
+
+    /// `#set document(..)` and `#set text(lang: ..)`.
+    fn set(&self) -> String {
+        let authors: String = self
+            .authors
+            .iter()
+            .map(|a| format!("{}, ", markup::string(a)))
+            .collect();
+        let description = self
+            .description
+            .as_deref()
+            .map(|d| format!(", description: {}", markup::string(d)))
+            .unwrap_or_default();
+        format!(
+            "#set document(title: {}, author: ({authors}){description})\n#set text(lang: {})\n",
+            markup::string(&self.title),
+            markup::string(&self.lang),
+        )
+    }
+}
+
 /// The whole print run: page set-up, then each handout in its own scope, one per page (or one
-/// per half sheet with `two_up`).
-fn document(parts: &[String], paper: Paper, two_up: bool) -> String {
+/// per half sheet with `two_up`). One a page, each handout's pages are numbered on their own
+/// ("Page 2 of 3") and carry its attendee and guide from the second page on; each starts on a
+/// new page.
+fn document(parts: &[String], paper: Paper, two_up: bool, meta: &DocMeta) -> String {
+    // Each handout resets the page counter and says who it is for; its start and end are
+    // labelled, so a page's header knows whether a handout starts on it (the first page has the
+    // attendee's name large already) and its footer how many pages its handout has.
+    let marginals = if two_up {
+        String::new()
+    } else {
+        format!(
+            ", header: context {{ if query(<sb-start>).all(e => e.location().page() != here().page()) {{ align(right, text(size: 7.5pt, fill: luma(60), sb-who.get())) }} }}\
+             , footer: context {{ let n = counter(page).get().first(); \
+             let ends = query(<sb-end>).filter(e => e.location().page() >= here().page()); \
+             let m = if ends.len() > 0 {{ counter(page).at(ends.first().location()).first() }} else {{ n }}; \
+             align(right, text(size: 7.5pt, fill: luma(60))[{}]) }}",
+            meta.page_of
+        )
+    };
     let mut s = format!(
-        "#set page(paper: {}, flipped: {two_up}, columns: {}, margin: (x: 12mm, y: 11mm))\n\
+        "{}#let sb-who = state(\"sb-who\", none)\n\
+         #let sb-attendee(who) = [#metadata(none) <sb-start>#counter(page).update(1)#sb-who.update(who)]\n\
+         #set page(paper: {}, flipped: {two_up}, columns: {}, margin: (x: 12mm, y: 11mm){marginals})\n\
          #set columns(gutter: 16mm)\n\
          #set text(font: sb-fonts, size: {})\n\
          #show raw: set text(font: \"DejaVu Sans Mono\")\n",
+        meta.set(),
         markup::string(pdf::typst_paper(paper)),
         if two_up { 2 } else { 1 },
         if two_up { "8pt" } else { "9.5pt" },

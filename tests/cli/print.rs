@@ -325,3 +325,161 @@ fn the_promo_code_prints_large_in_a_monospaced_face_grouped_and_the_qr_code_is_u
         "https://guides.example.org/azure/azure-pass/"
     );
 }
+
+/// pdfinfo's `Key: value` lines of a PDF, as pairs.
+fn pdf_info(pdf: &Path) -> Vec<(String, String)> {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo is installed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+fn info<'a>(info: &'a [(String, String)], key: &str) -> &'a str {
+    info.iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// A real lab's handout runs over several pages: every page of an attendee's handout names the
+/// attendee, their code and the guide (the first page in its header block, the others in a
+/// running header) and says "Page n of m", numbered per attendee; each attendee starts on a new
+/// page and no page shows another attendee. The PDF says what it is (title, author, language),
+/// written in one piece or merged from batches.
+#[test]
+fn a_long_labs_handouts_name_the_attendee_and_number_every_page() {
+    let Some(lab) = crate::repo()
+        .join("../shared/corpus/AZ-104-MicrosoftAzureAdministrator/Instructions/Labs/LAB_07-Manage_Azure_Storage.md")
+        .canonicalize()
+        .ok()
+    else {
+        assert!(std::env::var_os("CI").is_none(), "the corpus is missing");
+        return;
+    };
+    let book = with_pdf("");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[handouts]\nshow = [\"name\", \"code\"]\n"),
+    );
+    let r = book.run(&["import", lab.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let people = [
+        ("Ada Lovelace", "PASS-AAA1"),
+        ("Grace Hopper", "PASS-BBB2"),
+        ("Alan Turing", "PASS-CCC3"),
+    ];
+    let mut roster = String::from("name,code\n");
+    for (n, c) in people {
+        roster.push_str(&format!("{n},{c}\n"));
+    }
+    book.write("attendees.csv", &roster);
+    for batch in ["200", "2"] {
+        let r = book.run(&[
+            "handouts",
+            "lab-07-manage-azure-storage",
+            "--roster",
+            "attendees.csv",
+            "--out",
+            "h.pdf",
+            "--offline",
+            "--batch",
+            batch,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let pdf = book.path().join("h.pdf");
+        let meta = pdf_info(&pdf);
+        assert_eq!(
+            info(&meta, "Title"),
+            "Handouts: Lab 07 - Manage Azure Storage"
+        );
+        assert_eq!(info(&meta, "Author"), "stepbook contributors");
+        let pages: usize = info(&meta, "Pages").parse().unwrap();
+        assert_eq!(pages % 3, 0, "{pages} pages for 3 attendees");
+        let m = pages / 3;
+        assert!(m >= 2, "the lab's handout is one page: {m}");
+        for p in 1..=pages {
+            let text = pdftotext(&pdf, p);
+            let (who, code) = people[(p - 1) / m];
+            let n = (p - 1) % m + 1;
+            assert!(
+                text.contains(who) && text.contains(code),
+                "page {p}: {text}"
+            );
+            assert!(
+                text.contains(&format!("Page {n} of {m}")),
+                "page {p}: {text}"
+            );
+            for (other, code) in people.iter().filter(|(o, _)| *o != who) {
+                assert!(
+                    !text.contains(other) && !text.contains(code),
+                    "page {p} shows {other}"
+                );
+            }
+            if n > 1 {
+                assert!(
+                    text.contains(&format!("{who} · {code} · Lab 07 - Manage Azure Storage")),
+                    "page {p}: {text}"
+                );
+            }
+        }
+    }
+}
+
+/// Every kind of PDF says what it is: its title and the book's authors (pdfinfo), and it is
+/// tagged where it is laid out in one piece.
+#[test]
+fn every_pdf_has_a_title_and_the_books_authors() {
+    let book = with_pdf("[output.agenda]\nstart = \"09:00\"\n");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &toml.replace(
+            "authors = [\"stepbook contributors\"]",
+            "authors = [\"Ada Lovelace\", \"Grace Hopper\"]",
+        ),
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    book.write("attendees.csv", "name,code\nAda,PASS-1\n");
+    let r = handouts_offline(&book);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdfs = [
+        (
+            "book/html/pdf/azure-pass.pdf",
+            "Creating a Microsoft Azure Pass Subscription",
+            true,
+        ),
+        (
+            "book/html/pdf/azure-pass-checklist.pdf",
+            "Checklist: Creating a Microsoft Azure Pass Subscription",
+            true,
+        ),
+        (
+            "book/agenda/agenda.pdf",
+            "Agenda: Azure Pass event guides",
+            true,
+        ),
+        (
+            "h.pdf",
+            "Handouts: Creating a Microsoft Azure Pass Subscription",
+            false,
+        ),
+    ];
+    for (path, title, tagged) in pdfs {
+        let meta = pdf_info(&book.path().join(path));
+        assert_eq!(info(&meta, "Title"), title, "{path}: {meta:?}");
+        assert_eq!(
+            info(&meta, "Author"),
+            "Ada Lovelace, Grace Hopper",
+            "{path}"
+        );
+        if tagged {
+            assert_eq!(info(&meta, "Tagged"), "yes", "{path}");
+        }
+    }
+}
