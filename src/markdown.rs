@@ -518,8 +518,11 @@ pub fn link_targets(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Turns bare `http(s)://` URLs in text into links, as GitHub does.
-fn autolink<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+/// Turns bare `http(s)://` URLs in text into links, as GitHub does (the HTML pages and the PDFs
+/// both link them).
+pub(crate) fn autolink<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
     let mut in_link = 0usize;
     events.flat_map(move |e| {
         let out: Vec<Event<'a>> = match e {

@@ -504,7 +504,10 @@ fn document(parts: &[String], paper: Paper, two_up: bool, meta: &DocMeta) -> Str
     // labelled, so a page's header knows whether a handout starts on it (the first page has the
     // attendee's name large already) and its footer how many pages its handout has.
     let marginals = if two_up {
-        String::new()
+        // A dashed cut line down the middle of the sheet, between the two halves.
+        ", background: place(center + horizon, line(angle: 90deg, length: 100% - 16mm, \
+         stroke: (paint: luma(120), thickness: 0.5pt, dash: \"dashed\")))"
+            .to_owned()
     } else {
         format!(
             ", header: context {{ if query(<sb-start>).all(e => e.location().page() != here().page()) {{ align(right, text(size: 7.5pt, fill: luma(60), sb-who.get())) }} }}\

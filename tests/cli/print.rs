@@ -483,3 +483,102 @@ fn every_pdf_has_a_title_and_the_books_authors() {
         }
     }
 }
+
+/// A bare URL in a step is a link in the PDF, as on the page; a table with a header row lays out
+/// (the header is bold: the markup's unit test).
+#[test]
+fn bare_urls_are_links_and_table_headers_are_bold_in_the_pdf() {
+    let book = with_pdf("");
+    let guide = book.read("content/azure-pass.yaml");
+    book.write(
+        "content/azure-pass.yaml",
+        &guide.replace(
+            "      - text: Select the start button to get started.\n",
+            "      - text: |-\n          Select the start button to get started.\n\n          | Setting | Value |\n          |---|---|\n          | Region | East US |\n",
+        ),
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = book.path().join("book/html/pdf/azure-pass.pdf");
+    let out = Command::new("pdfinfo")
+        .arg("-url")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let urls = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        urls.contains("https://www.microsoftazurepass.com/"),
+        "{urls}"
+    );
+    let text = pdftotext(&pdf, 0);
+    assert!(
+        text.contains("Setting") && text.contains("East US"),
+        "{text}"
+    );
+}
+
+/// Page 1 of a PDF in grey (pdftoppm, 100 dpi): width, height and one byte a pixel.
+fn grey_page(pdf: &Path) -> (usize, usize, Vec<u8>) {
+    let out = Command::new("pdftoppm")
+        .args(["-gray", "-r", "100", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .output()
+        .expect("pdftoppm is installed");
+    let bytes = out.stdout;
+    // A binary PGM: `P5`, width, height, max value, each after white space, then the pixels.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, bytes[at + 1..].to_vec())
+}
+
+/// Two handouts a sheet: a dashed cut line runs down the middle of the sheet (grey pixels
+/// alternating with white ones there), and one handout a sheet has none; each attendee is in
+/// their own half.
+#[test]
+fn two_up_sheets_have_a_cut_line_between_the_halves() {
+    let book = with_pdf("");
+    book.write("attendees.csv", "name,code\nAda,PASS-1\nGrace,PASS-2\n");
+    let centre_marks = |args: &[&str]| {
+        let mut all = vec![
+            "handouts",
+            "azure-pass",
+            "--roster",
+            "attendees.csv",
+            "--out",
+            "h.pdf",
+            "--offline",
+        ];
+        all.extend_from_slice(args);
+        let r = book.run(&all);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let (w, h, px) = grey_page(&book.path().join("h.pdf"));
+        // The middle column (and its neighbours, for rounding): how many rows are dark there.
+        let dark = (h / 10..h * 9 / 10)
+            .filter(|y| (w / 2 - 1..=w / 2 + 1).any(|x| px[y * w + x] < 235))
+            .count();
+        (dark, h * 8 / 10)
+    };
+    let (dark, rows) = centre_marks(&["--two-up"]);
+    assert!(
+        dark > rows / 4 && dark < rows * 9 / 10,
+        "a dashed line: {dark} of {rows} rows"
+    );
+    let left = pdftotext(&book.path().join("h.pdf"), 1);
+    assert!(left.contains("PASS-1") && left.contains("PASS-2"), "{left}");
+    let (dark, _) = centre_marks(&[]);
+    assert!(
+        dark < rows / 10,
+        "no cut line on a page of its own: {dark} dark rows"
+    );
+}

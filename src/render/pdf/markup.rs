@@ -62,8 +62,9 @@ pub fn markdown(md: &str, image: ImageFn) -> String {
         code: None,
         lang: None,
         table_cols: 0,
+        head: false,
     };
-    for event in Parser::new_ext(md, crate::markdown::options()) {
+    for event in crate::markdown::autolink(Parser::new_ext(md, crate::markdown::options())) {
         w.event(event);
     }
     w.out.trim().to_owned()
@@ -91,6 +92,8 @@ struct Writer<'a> {
     /// The language of the code block being gathered.
     lang: Option<String>,
     table_cols: usize,
+    /// Inside a table's header row.
+    head: bool,
 }
 
 impl Writer<'_> {
@@ -199,8 +202,18 @@ impl Writer<'_> {
                     .push_str(&format!("\n#table(columns: {}, ", self.table_cols));
                 self.stack.push(Open::Table);
             }
-            Tag::TableHead | Tag::TableRow => {}
-            Tag::TableCell => self.open("["),
+            // The header row is a table header (for the tagged PDF's structure), in bold.
+            Tag::TableHead => {
+                self.out.push_str("table.header(");
+                self.head = true;
+            }
+            Tag::TableRow => {}
+            Tag::TableCell => {
+                self.open("[");
+                if self.head {
+                    self.open("#strong[");
+                }
+            }
             Tag::FootnoteDefinition(_)
             | Tag::HtmlBlock
             | Tag::MetadataBlock(_)
@@ -243,8 +256,15 @@ impl Writer<'_> {
                     self.out.push_str(", ");
                 }
                 if matches!(tag, TagEnd::TableCell) {
+                    if self.head {
+                        self.close();
+                    }
                     self.out.push_str(", ");
                 }
+            }
+            TagEnd::TableHead => {
+                self.out.push_str("), ");
+                self.head = false;
             }
             _ => {}
         }
@@ -271,6 +291,18 @@ mod tests {
         );
         assert_eq!(md("1. one\n2. two\n"), "#enum(start: 1, [one], [two], )");
         assert_eq!(string("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
+    }
+
+    #[test]
+    fn bare_urls_are_links_and_table_headers_bold() {
+        assert_eq!(
+            md("Open https://portal.azure.com/#home."),
+            "Open #link(\"https://portal.azure.com/#home\")[https\\:\\/\\/portal\\.azure\\.com\\/\\#home]\\."
+        );
+        assert_eq!(
+            md("| A | B |\n|---|---|\n| 1 | 2 |\n"),
+            "#table(columns: 2, table.header([#strong[A]], [#strong[B]], ), [1], [2], )"
+        );
     }
 
     #[test]
