@@ -582,3 +582,36 @@ fn two_up_sheets_have_a_cut_line_between_the_halves() {
         "no cut line on a page of its own: {dark} dark rows"
     );
 }
+
+/// The checklist PDF has structure a screen reader follows (poppler's `pdfinfo -struct`): the
+/// guide's title a level-1 heading, each section a level-2 heading, its steps a list of items,
+/// substeps a list inside their step's item.
+#[test]
+fn the_checklist_pdf_has_headings_and_lists() {
+    let book = with_pdf("");
+    let guide = book.read("content/azure-pass.yaml");
+    book.write(
+        "content/azure-pass.yaml",
+        &guide.replace(
+            "      - text: Select the start button to get started.\n",
+            "      - text: Select the start button to get started.\n        substeps:\n          - text: Scroll down.\n          - text: Find the button.\n",
+        ),
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = Command::new("pdfinfo")
+        .arg("-struct")
+        .arg(book.path().join("book/html/pdf/azure-pass-checklist.pdf"))
+        .output()
+        .unwrap();
+    let tree = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = tree.lines().map(str::trim).collect();
+    assert!(lines.contains(&"H1 \"Creating a Microsoft Azure Pass Subscription\" (block)"), "{tree}");
+    let h2 = lines.iter().filter(|l| l.starts_with("H2 ")).count();
+    assert_eq!(h2, 2, "{tree}");
+    assert!(lines.iter().filter(|l| l.starts_with("LI ")).count() >= 15, "{tree}");
+    // A list nested in an item: a line `L` indented deeper than the section lists' `L`.
+    let depth = |l: &str| l.len() - l.trim_start().len();
+    let lists: Vec<usize> = tree.lines().filter(|l| l.trim_start().starts_with("L (")).map(depth).collect();
+    assert!(lists.iter().any(|d| *d > lists[0]), "no nested list: {tree}");
+}
