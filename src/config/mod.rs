@@ -352,6 +352,18 @@ pub struct PdfOutput {
     /// same PDF; a character no font covers is then a warning.
     #[serde(default = "yes")]
     pub system_fonts: bool,
+    /// A standard every PDF conforms to: `"ua-1"` (PDF/UA-1, accessible PDF) requires alt text on
+    /// every screenshot (a missing or empty one is then an error, not a warning).
+    #[serde(default)]
+    pub standard: Option<PdfStandard>,
+}
+
+/// `[output.pdf] standard`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum PdfStandard {
+    /// PDF/UA-1: tagged, titled, every image described.
+    #[serde(rename = "ua-1")]
+    Ua1,
 }
 
 fn yes() -> bool {
@@ -364,6 +376,7 @@ impl Default for PdfOutput {
             paper: None,
             fonts: Vec::new(),
             system_fonts: true,
+            standard: None,
         }
     }
 }

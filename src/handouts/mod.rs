@@ -418,6 +418,12 @@ impl Run {
             .div_ceil(rayon::current_num_threads().max(1))
             .max(1);
         let per = if self.two_up { per + per % 2 } else { per };
+        // An accessible (PDF/UA-1) PDF is tagged, and tags need the document in one part.
+        let per = if self.plan.accessible {
+            parts.len().max(1)
+        } else {
+            per
+        };
         let documents: Vec<String> = parts
             .chunks(per)
             .map(|chunk| document(chunk, self.paper, self.two_up, &self.meta))

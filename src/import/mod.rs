@@ -290,6 +290,24 @@ impl Reader<'_> {
         }
     }
 
+    /// A step's hint or callout block, kept as its `hint:` (the first hint) or one of its notes;
+    /// `false` for any other block.
+    fn aside(&self, step: &mut Step, c: &Block) -> bool {
+        if step.hint.is_none()
+            && let Some(h) = self.hint(c)
+        {
+            step.hint = Some(h.into());
+            return true;
+        }
+        match self.callout(c) {
+            Some(n) => {
+                step.notes.push(n.into());
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A hint written as a callout (`> **Hint:** …`, a lab platform's `>[!hint]`): the text a
     /// step keeps as its `hint:`, folded on the reader's page.
     fn hint(&self, b: &Block) -> Option<String> {
@@ -440,13 +458,7 @@ impl Reader<'_> {
             } else if matches!(c.kind, Kind::BlockQuote(_))
                 || c.kind == Kind::Paragraph && !std::ptr::eq(c, &item.children[0])
             {
-                if step.hint.is_none()
-                    && let Some(h) = self.hint(c)
-                {
-                    step.hint = Some(h.into());
-                    cut.push(c.range.clone());
-                } else if let Some(n) = self.callout(c) {
-                    step.notes.push(n.into());
+                if self.aside(&mut step, c) {
                     cut.push(c.range.clone());
                 }
             } else if matches!(c.kind, Kind::Other)

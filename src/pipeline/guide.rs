@@ -112,6 +112,14 @@ pub fn check_guide(text: Text<'_>, input: GuideInput<'_>) -> GuideCheck {
         None => input.cx.guide(&g, None),
     };
     diagnostics.extend(gd);
+    if book
+        .config
+        .outputs()
+        .pdf
+        .is_some_and(|p| p.standard.is_some())
+    {
+        accessible_alt(&mut diagnostics);
+    }
     GuideCheck {
         checked: Some(GuideTree {
             guide: g,
@@ -120,5 +128,22 @@ pub fn check_guide(text: Text<'_>, input: GuideInput<'_>) -> GuideCheck {
         }),
         diagnostics,
         text: read,
+    }
+}
+
+/// Under `[output.pdf] standard = "ua-1"` a screenshot without alt text cannot be in the PDF
+/// (PDF/UA requires every image described): its W001/W002 is an error.
+fn accessible_alt(diagnostics: &mut [Diagnostic]) {
+    use crate::diag::{Code, Severity};
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| matches!(d.code, Code::W001 | Code::W002))
+    {
+        d.severity = Severity::Error;
+        let why = "`[output.pdf] standard = \"ua-1\"` requires alt text on every screenshot";
+        d.help = Some(match d.help.take() {
+            Some(h) => format!("{h}; {why}"),
+            None => why.to_owned(),
+        });
     }
 }

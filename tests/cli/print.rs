@@ -606,12 +606,77 @@ fn the_checklist_pdf_has_headings_and_lists() {
         .unwrap();
     let tree = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = tree.lines().map(str::trim).collect();
-    assert!(lines.contains(&"H1 \"Creating a Microsoft Azure Pass Subscription\" (block)"), "{tree}");
+    assert!(
+        lines.contains(&"H1 \"Creating a Microsoft Azure Pass Subscription\" (block)"),
+        "{tree}"
+    );
     let h2 = lines.iter().filter(|l| l.starts_with("H2 ")).count();
     assert_eq!(h2, 2, "{tree}");
-    assert!(lines.iter().filter(|l| l.starts_with("LI ")).count() >= 15, "{tree}");
+    assert!(
+        lines.iter().filter(|l| l.starts_with("LI ")).count() >= 15,
+        "{tree}"
+    );
     // A list nested in an item: a line `L` indented deeper than the section lists' `L`.
     let depth = |l: &str| l.len() - l.trim_start().len();
-    let lists: Vec<usize> = tree.lines().filter(|l| l.trim_start().starts_with("L (")).map(depth).collect();
-    assert!(lists.iter().any(|d| *d > lists[0]), "no nested list: {tree}");
+    let lists: Vec<usize> = tree
+        .lines()
+        .filter(|l| l.trim_start().starts_with("L ("))
+        .map(depth)
+        .collect();
+    assert!(
+        lists.iter().any(|d| *d > lists[0]),
+        "no nested list: {tree}"
+    );
+}
+
+/// `[output.pdf] standard = "ua-1"`: every PDF (guide, checklist, handouts) declares PDF/UA-1 in
+/// its XMP metadata and is tagged; a screenshot without alt text, a warning otherwise, is then an
+/// error at its line and nothing is built.
+#[test]
+fn accessible_pdfs_declare_pdf_ua_and_require_alt_text() {
+    let book = with_pdf("standard = \"ua-1\"\n");
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    book.write("attendees.csv", "name,code\nAda,PASS-1\nGrace,PASS-2\n");
+    let r = handouts_offline(&book);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for pdf in [
+        "book/html/pdf/azure-pass.pdf",
+        "book/html/pdf/azure-pass-checklist.pdf",
+        "h.pdf",
+    ] {
+        let bytes = std::fs::read(book.path().join(pdf)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains("<pdfuaid:part>1</pdfuaid:part>"),
+            "{pdf} declares no PDF/UA"
+        );
+        assert_eq!(
+            info(&pdf_info(&book.path().join(pdf)), "Tagged"),
+            "yes",
+            "{pdf}"
+        );
+    }
+    let guide = book.read("content/azure-pass.yaml");
+    book.write(
+        "content/azure-pass.yaml",
+        &guide.replace(
+            "alt: The Microsoft Azure Pass welcome page with its Start button",
+            "alt: \"\"",
+        ),
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("error[W002]"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("requires alt text on every screenshot"),
+        "{}",
+        r.stderr
+    );
+    // Without the standard, the same guide builds with a warning.
+    let toml = book.read("book.toml");
+    book.write("book.toml", &toml.replace("standard = \"ua-1\"\n", ""));
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[W002]"), "{}", r.stderr);
 }

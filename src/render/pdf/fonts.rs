@@ -28,6 +28,8 @@ pub struct Fonts {
     book: OnceLock<Vec<Candidate>>,
     /// Whether installed fonts are used.
     system: bool,
+    /// `[output.pdf] standard = "ua-1"`: the documents are PDF/UA-1 (carried into each plan).
+    accessible: bool,
 }
 
 /// A face that may be used: where it is, its family and what it covers.
@@ -48,6 +50,8 @@ pub struct Plan {
     pub faces: Vec<FaceRef>,
     pub families: Vec<String>,
     pub missing: Vec<char>,
+    /// Written as PDF/UA-1 (`[output.pdf] standard = "ua-1"`): tagged, in one part.
+    pub accessible: bool,
 }
 
 impl Plan {
@@ -87,7 +91,9 @@ impl Fonts {
                 files.push(path);
             }
         }
-        Fonts::new(files, pdf.system_fonts)
+        let mut fonts = Fonts::new(files, pdf.system_fonts);
+        fonts.accessible = pdf.standard == Some(crate::config::PdfStandard::Ua1);
+        fonts
     }
 
     /// Fonts from these files, and the machine's when `system`.
@@ -96,6 +102,7 @@ impl Fonts {
             files,
             book: OnceLock::new(),
             system,
+            accessible: false,
         }
     }
 
@@ -129,10 +136,13 @@ impl Fonts {
     pub fn plan(&self, texts: &[&str], lang: &str) -> Plan {
         let mut wanted = uncovered(texts);
         let cjk = cjk_sample(lang);
+        let mut plan = Plan {
+            accessible: self.accessible,
+            ..Plan::default()
+        };
         if wanted.is_empty() {
-            return Plan::default();
+            return plan;
         }
-        let mut plan = Plan::default();
         let book = self.book_faces();
         let system: &[Candidate] = if self.system { installed() } else { &[] };
         let all: Vec<&Candidate> = book.iter().chain(ordered(system, lang)).collect();

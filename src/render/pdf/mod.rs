@@ -99,11 +99,21 @@ pub fn compile_parts(
         sources.iter().map(|s| format!("{preamble}{s}")).collect()
     };
     images.files.extend(extra);
-    let mut made = world::compile_parts(with_preamble(&images.files), &images.files, &plan.faces);
+    let mut made = world::compile_parts(
+        with_preamble(&images.files),
+        &images.files,
+        &plan.faces,
+        plan.accessible,
+    );
     // Typst fails the whole document for one image that does not decode: find such images
     // (only now, so a good build decodes nothing twice), show placeholders instead, try again.
     if made.is_err() && !super::budget::cancelled() && images::drop_damaged(&mut images) {
-        made = world::compile_parts(with_preamble(&images.files), &images.files, &plan.faces);
+        made = world::compile_parts(
+            with_preamble(&images.files),
+            &images.files,
+            &plan.faces,
+            plan.accessible,
+        );
     }
     let warnings = images
         .missing

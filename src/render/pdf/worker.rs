@@ -106,6 +106,7 @@ pub fn compile(
     sources: &[String],
     files: &Files,
     faces: &[FaceRef],
+    accessible: bool,
     budget: Duration,
 ) -> Option<Result<Vec<u8>, Vec<CompileError>>> {
     let exe = EXE.get()?;
@@ -114,11 +115,11 @@ pub fn compile(
         Some(w) => w,
         None => Worker::start(exe).ok()?,
     };
-    if send_job(&mut worker.stdin, sources, files, faces).is_err() {
+    if send_job(&mut worker.stdin, sources, files, faces, accessible).is_err() {
         // A worker that died while idle: start a fresh one once.
         worker.stop();
         worker = Worker::start(exe).ok()?;
-        send_job(&mut worker.stdin, sources, files, faces).ok()?;
+        send_job(&mut worker.stdin, sources, files, faces, accessible).ok()?;
     }
     Some(wait(worker, budget))
 }
@@ -233,12 +234,12 @@ pub fn serve() -> i32 {
     let mut input = BufReader::new(io::stdin().lock());
     let mut output = BufWriter::new(io::stdout().lock());
     loop {
-        let (sources, files, faces) = match read_job(&mut input) {
+        let (sources, files, faces, accessible) = match read_job(&mut input) {
             Ok(Some(job)) => job,
             Ok(None) => return 0,
             Err(_) => return 1,
         };
-        let made = super::world::compile_here(sources, &files, &faces);
+        let made = super::world::compile_here(sources, &files, &faces, accessible);
         if write_answer(&mut output, &made)
             .and_then(|()| output.flush())
             .is_err()
@@ -285,11 +286,13 @@ fn send_job(
     sources: &[String],
     files: &Files,
     faces: &[FaceRef],
+    accessible: bool,
 ) -> io::Result<()> {
     put_len(w, sources.len())?;
     for s in sources {
         put(w, s.as_bytes())?;
     }
+    w.write_all(&[u8::from(accessible)])?;
     put_len(w, faces.len())?;
     for f in faces {
         put(w, f.path.as_os_str().as_encoded_bytes())?;
@@ -326,8 +329,9 @@ fn path_of(body: Vec<u8>) -> PathBuf {
     path
 }
 
-/// A job: the sources, the files they read, the font faces beyond the embedded ones.
-type Job = (Vec<String>, Files, Vec<FaceRef>);
+/// A job: the sources, the files they read, the font faces beyond the embedded ones, whether
+/// the PDF is PDF/UA-1.
+type Job = (Vec<String>, Files, Vec<FaceRef>, bool);
 
 /// The next job, or `None` when the input ends before one begins.
 fn read_job(r: &mut impl Read) -> io::Result<Option<Job>> {
@@ -341,6 +345,8 @@ fn read_job(r: &mut impl Read) -> io::Result<Option<Job>> {
     let sources = (0..count)
         .map(|_| get_string(r))
         .collect::<io::Result<Vec<_>>>()?;
+    let mut accessible = [0];
+    r.read_exact(&mut accessible)?;
     let mut faces = Vec::new();
     for _ in 0..get_len(r)? {
         let path = path_of(get(r)?);
@@ -360,7 +366,7 @@ fn read_job(r: &mut impl Read) -> io::Result<Option<Job>> {
         };
         files.insert(name, file);
     }
-    Ok(Some((sources, files, faces)))
+    Ok(Some((sources, files, faces, accessible[0] == 1)))
 }
 
 fn write_answer(w: &mut impl Write, made: &Result<Vec<u8>, Vec<CompileError>>) -> io::Result<()> {
@@ -423,8 +429,17 @@ mod tests {
             path: PathBuf::from("/fonts/cjk.ttc"),
             index: 3,
         }];
-        send_job(&mut wire, &["one".into(), "two é".into()], &files, &faces).unwrap();
-        let (sources, back, faces_back) = read_job(&mut wire.as_slice()).unwrap().unwrap();
+        send_job(
+            &mut wire,
+            &["one".into(), "two é".into()],
+            &files,
+            &faces,
+            true,
+        )
+        .unwrap();
+        let (sources, back, faces_back, accessible) =
+            read_job(&mut wire.as_slice()).unwrap().unwrap();
+        assert!(accessible);
         assert_eq!(sources, ["one", "two é"]);
         assert_eq!(faces_back, faces);
         assert!(matches!(&back["/a.png"], File::Image(b) if b.as_slice() == [1, 2, 3]));

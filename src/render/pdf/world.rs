@@ -171,7 +171,7 @@ pub struct CompileError {
 
 /// Compiles Typst `source` (which may read `files`) to PDF bytes.
 pub fn compile(source: String, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
-    compile_parts(vec![source], files, &[])
+    compile_parts(vec![source], files, &[], false)
 }
 
 /// How long one document may take to compile (a real guide takes well under a second; a
@@ -191,8 +191,9 @@ pub fn compile_parts(
     sources: Vec<String>,
     files: &Files,
     faces: &[FaceRef],
+    accessible: bool,
 ) -> Result<Vec<u8>, Vec<CompileError>> {
-    if let Some(made) = super::worker::compile(&sources, files, faces, TYPST_BUDGET) {
+    if let Some(made) = super::worker::compile(&sources, files, faces, accessible, TYPST_BUDGET) {
         return made;
     }
     let files = files.clone();
@@ -204,7 +205,7 @@ pub fn compile_parts(
         // Typst recurses deeply on nested content; the main thread's size.
         .stack_size(8 << 20)
         .spawn(move || {
-            let _ = tx.send(compile_here(sources, &files, &faces));
+            let _ = tx.send(compile_here(sources, &files, &faces, accessible));
         });
     if let Err(e) = spawned {
         return Err(vec![message(format!(
@@ -261,6 +262,7 @@ pub(super) fn compile_here(
     sources: Vec<String>,
     files: &Files,
     faces: &[FaceRef],
+    accessible: bool,
 ) -> Result<Vec<u8>, Vec<CompileError>> {
     use rayon::prelude::*;
     let fonts = store_with(faces);
@@ -289,8 +291,15 @@ pub(super) fn compile_here(
         creator: typst::foundations::Smart::Custom(Some(
             concat!("stepbook ", env!("CARGO_PKG_VERSION")).into(),
         )),
-        // The parts' structure trees were made apart; a tagged PDF needs one.
+        // The parts' structure trees were made apart; a tagged PDF needs one (an accessible
+        // document is laid out in one part).
         tagged: !several,
+        standards: if accessible {
+            typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
+                .map_err(|e| vec![message(format!("PDF/UA-1: {}", e.message()))])?
+        } else {
+            typst_pdf::PdfStandards::default()
+        },
         ..Default::default()
     };
     let pdf = typst_pdf::pdf(&doc, &options).map_err(|d| {
