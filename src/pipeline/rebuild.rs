@@ -276,7 +276,17 @@ impl Built {
                 path.display()
             )));
         };
-        let (guide, resolved, assets) = tree.alone(book);
+        let (guide, mut resolved, mut assets) = tree.alone(book);
+        if book.config.output.remote_images == crate::config::RemoteImages::Copy {
+            let shown = guide.shown.clone();
+            diagnostics.extend(crate::remote::copy_one(
+                book,
+                &guide.guide,
+                &shown,
+                &mut resolved,
+                &mut assets,
+            ));
+        }
         Ok((guide, resolved, assets, diagnostics, sources))
     }
 
