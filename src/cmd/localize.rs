@@ -8,8 +8,13 @@ pub(crate) struct Args {
     #[command(flatten)]
     pub book: BookDir,
     /// The folder the images go into, relative to the guides' folder (`src` in book.toml).
-    #[arg(long, default_value = "media", value_name = "DIR")]
-    pub dir: String,
+    #[arg(
+        long = "dir",
+        id = "media_dir",
+        default_value = "media",
+        value_name = "FOLDER"
+    )]
+    pub media_dir: String,
     /// Make no network requests: only screenshots the cache holds (from an earlier build with
     /// `--remote-images copy`) are written; the others are left as URLs (W022).
     #[arg(long)]
@@ -22,7 +27,7 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let mut book = args.book.open()?;
     book.offline = args.offline;
-    let done = stepbook::remote::localize::localize(&book, &args.dir)?;
+    let done = stepbook::remote::localize::localize(&book, &args.media_dir)?;
     ui.report(&done.diagnostics, &done.sources);
     ui.status(&format!(
         "localized {} screenshot{} in {} guide file{} ({} image file{} written, {} request{})",

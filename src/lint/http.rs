@@ -350,9 +350,7 @@ impl Checker {
                             .take(max.saturating_add(1))
                             .read_to_end(&mut buf);
                         match read {
-                            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
-                                return Attempt::Timeout;
-                            }
+                            Err(e) if timed_out(&e) => return Attempt::Timeout,
                             Err(e) if buf.len() as u64 <= max => {
                                 return Attempt::Failed(format!("the download broke off: {e}"));
                             }
@@ -430,6 +428,15 @@ enum Attempt {
 enum Step {
     Done(Verdict),
     Redirect(String),
+}
+
+/// Whether a body read failed on the request's timeout (ureq wraps its own error in the I/O
+/// error the reader gives).
+fn timed_out(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::TimedOut
+        || e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+            .is_some_and(|u| matches!(u, ureq::Error::Timeout(_)))
 }
 
 /// What a request asks for and reads of the body.
