@@ -328,43 +328,9 @@ impl Checker {
                     .and_then(|v| v.trim().parse::<u64>().ok())
                     .map(Duration::from_secs);
                 let ok = (200..300).contains(&status);
-                let head = match fetch {
-                    Fetch::Sniff if image && ok => {
-                        let mut buf = Vec::new();
-                        let _ = resp
-                            .body_mut()
-                            .as_reader()
-                            .take(SNIFF_BYTES)
-                            .read_to_end(&mut buf);
-                        Some(buf)
-                    }
-                    Fetch::Whole(max) if ok => {
-                        // ureq refuses a body over its default 10 MB unless given a limit;
-                        // one byte past the cap tells "too large" from "exactly the cap".
-                        let mut buf = Vec::new();
-                        let read = resp
-                            .body_mut()
-                            .with_config()
-                            .limit(max.saturating_add(1))
-                            .reader()
-                            .take(max.saturating_add(1))
-                            .read_to_end(&mut buf);
-                        match read {
-                            Err(e) if timed_out(&e) => return Attempt::Timeout,
-                            Err(e) if buf.len() as u64 <= max => {
-                                return Attempt::Failed(format!("the download broke off: {e}"));
-                            }
-                            _ => {}
-                        }
-                        if buf.len() as u64 > max {
-                            return Attempt::Failed(format!(
-                                "larger than {} MiB (`max-image-bytes` in [lint])",
-                                max >> 20
-                            ));
-                        }
-                        Some(buf)
-                    }
-                    _ => None,
+                let head = match read_body(resp.body_mut(), fetch, image && ok) {
+                    Ok(head) => head,
+                    Err(failed) => return failed,
                 };
                 Attempt::Answer {
                     status,
@@ -428,6 +394,45 @@ enum Attempt {
 enum Step {
     Done(Verdict),
     Redirect(String),
+}
+
+/// What `fetch` reads of a 2xx body (`wanted`): the first bytes of an image, or all of it up to
+/// the cap; an `Err` is the attempt's outcome (timed out, broke off, too large).
+fn read_body(
+    body: &mut ureq::Body,
+    fetch: Fetch,
+    wanted: bool,
+) -> Result<Option<Vec<u8>>, Attempt> {
+    let mut buf = Vec::new();
+    match fetch {
+        Fetch::Sniff if wanted => {
+            let _ = body.as_reader().take(SNIFF_BYTES).read_to_end(&mut buf);
+            Ok(Some(buf))
+        }
+        Fetch::Whole(max) if wanted => {
+            // ureq refuses a body over its default 10 MB unless given a limit; one byte past
+            // the cap tells "too large" from "exactly the cap", and no more is read.
+            let over = max.saturating_add(1);
+            let read = body
+                .with_config()
+                .limit(over)
+                .reader()
+                .take(over)
+                .read_to_end(&mut buf);
+            match read {
+                Err(e) if timed_out(&e) => Err(Attempt::Timeout),
+                Err(e) if buf.len() as u64 <= max => {
+                    Err(Attempt::Failed(format!("the download broke off: {e}")))
+                }
+                _ if buf.len() as u64 > max => Err(Attempt::Failed(format!(
+                    "larger than {} MiB (`max-image-bytes` in [lint])",
+                    max >> 20
+                ))),
+                _ => Ok(Some(buf)),
+            }
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Whether a body read failed on the request's timeout (ureq wraps its own error in the I/O

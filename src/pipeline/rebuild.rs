@@ -276,17 +276,11 @@ impl Built {
                 path.display()
             )));
         };
-        let (guide, mut resolved, mut assets) = tree.alone(book);
-        if book.config.output.remote_images == crate::config::RemoteImages::Copy {
-            let shown = guide.shown.clone();
-            diagnostics.extend(crate::remote::copy_one(
-                book,
-                &guide.guide,
-                &shown,
-                &mut resolved,
-                &mut assets,
-            ));
+        let (guide, resolved, assets, problems) = tree.alone_with_copies(book);
+        if !problems.is_empty() && sources.get(&guide.shown).is_none() {
+            sources.insert(guide.shown.clone(), guide.text.clone());
         }
+        diagnostics.extend(problems);
         Ok((guide, resolved, assets, diagnostics, sources))
     }
 

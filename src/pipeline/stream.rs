@@ -196,7 +196,6 @@ pub(super) fn check_with<T: Send>(
     }
     diagnostics.extend(id_problems(&guides, &langs, &mut sources));
     let (assets, table) = assets(book, &mut guides, &images.paths, &mut kept);
-    diagnostics.sort();
     let checked = Checked {
         guides,
         assets,
