@@ -425,8 +425,12 @@ fn read_body(
                     Err(Attempt::Failed(format!("the download broke off: {e}")))
                 }
                 _ if buf.len() as u64 > max => Err(Attempt::Failed(format!(
-                    "larger than {} MiB (`max-image-bytes` in [lint])",
-                    max >> 20
+                    "larger than {} (`max-image-bytes` in [lint])",
+                    if max % (1 << 20) == 0 {
+                        format!("{} MiB", max >> 20)
+                    } else {
+                        format!("{max} bytes")
+                    }
                 ))),
                 _ => Ok(Some(buf)),
             }

@@ -263,7 +263,7 @@ fn copy_remote(book: &Book, c: &mut Checked) {
         return;
     }
     let urls = uses.iter().map(|u| u.url.clone()).collect();
-    let copies = crate::remote::fetch_all(book, urls);
+    let copies = crate::remote::fetch_all(book, urls, false);
     let warnings = crate::remote::warnings(&uses, &copies.failed);
     for w in &warnings {
         if c.sources.get(&w.file).is_none()

@@ -90,7 +90,7 @@ pub fn localize(book: &Book, dir: &str) -> Result<Localized, Error> {
     if urls.is_empty() {
         return Ok(out);
     }
-    let copies = super::fetch_all(book, urls);
+    let copies = super::fetch_all(book, urls, false);
     out.requests = copies.requests;
     // Each copy written into the book once, under its hash.
     let mut written = std::collections::HashMap::new();

@@ -77,8 +77,9 @@ pub fn store_dir(book: &Book) -> PathBuf {
     book.root.join(&book.config.lint.cache_dir).join("remote")
 }
 
-/// Fetches (or takes from the cache) every URL of `urls`.
-pub fn fetch_all(book: &Book, urls: BTreeSet<String>) -> Copies {
+/// Fetches (or takes from the cache) every URL of `urls`; with `skip_failed`, not those whose
+/// fetch failed in the last minutes (a `watch` rebuild).
+pub fn fetch_all(book: &Book, urls: BTreeSet<String>, skip_failed: bool) -> Copies {
     let cfg = &book.config.lint;
     let store = store::Store::open(&store_dir(book), cfg.cache_max_age);
     let mut out = Copies::default();
@@ -89,7 +90,12 @@ pub fn fetch_all(book: &Book, urls: BTreeSet<String>) -> Copies {
                 out.from_cache += 1;
                 out.copied.push((url, asset(&e, file)));
             }
-            stale => todo.push((url, stale)),
+            stale => match store.failed_recently(&url).filter(|_| skip_failed) {
+                Some(why) => {
+                    out.failed.insert(url, why);
+                }
+                None => todo.push((url, stale)),
+            },
         }
     }
     if book.offline {
@@ -111,7 +117,11 @@ pub fn fetch_all(book: &Book, urls: BTreeSet<String>) -> Copies {
         let (e, file) = s.put(url, &bytes, ext, size)?;
         Ok(asset(&e, file))
     });
+    let mut store = store.into_inner().unwrap_or_else(|e| e.into_inner());
     for ((url, stale), got) in todo.into_iter().zip(results) {
+        if let Err(why) = &got {
+            store.failed(&url, why);
+        }
         match (got, stale) {
             (Ok(a), _) => out.copied.push((url, a)),
             // A copy past the cache's age whose host fails now is still the picture.
@@ -123,7 +133,7 @@ pub fn fetch_all(book: &Book, urls: BTreeSet<String>) -> Copies {
     }
     out.requests = checker.requests.load(Ordering::Relaxed);
     // Not saved (a read-only checkout): the copies are still used; the next build fetches again.
-    let _ = store.into_inner().unwrap_or_else(|e| e.into_inner()).save();
+    let _ = store.save();
     out
 }
 
@@ -249,7 +259,7 @@ pub fn copy_one(
         return Vec::new();
     }
     let urls = found.iter().map(|(u, _)| u.clone()).collect();
-    let copies = fetch_all(book, urls);
+    let copies = fetch_all(book, urls, true);
     let mut map = std::collections::HashMap::new();
     for (url, a) in copies.copied {
         map.insert(url, assets.len());

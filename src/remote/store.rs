@@ -55,7 +55,15 @@ pub const EXTENSIONS: [&str; 4] = ["png", "jpg", "gif", "webp"];
 struct Stored {
     version: u32,
     entries: BTreeMap<String, Entry>,
+    /// URLs whose last fetch failed: when (seconds since the epoch) and why. Only `watch`
+    /// rebuilds and `handouts` skip them for a while (see [`Store::failed_recently`]).
+    #[serde(default)]
+    failures: BTreeMap<String, (u64, String)>,
 }
+
+/// How long a failed fetch is not tried again by a `watch` rebuild or `handouts`: a dead host
+/// must not cost every edit its timeout. A full build always tries again.
+pub const REMEMBER_FAILURE: Duration = Duration::from_secs(10 * 60);
 
 /// The copies of one book.
 pub struct Store {
@@ -156,8 +164,30 @@ impl Store {
                 .map_err(|e| format!("cannot keep it in `{}`: {e}", self.dir.display()))?;
         }
         self.stored.entries.insert(url.to_owned(), entry.clone());
+        self.stored.failures.remove(url);
         self.changed = true;
         Ok((entry, file))
+    }
+
+    /// Why `url` failed, when that was less than [`REMEMBER_FAILURE`] ago.
+    pub fn failed_recently(&self, url: &str) -> Option<String> {
+        let (at, why) = self.stored.failures.get(url)?;
+        let age = now().checked_sub(*at)?;
+        (age < REMEMBER_FAILURE.as_secs()).then(|| {
+            format!(
+                "{why} ({} min ago; a rebuild tries again after {} min, a build at once)",
+                age / 60,
+                REMEMBER_FAILURE.as_secs() / 60
+            )
+        })
+    }
+
+    /// Remembers that fetching `url` failed (a later success forgets it).
+    pub fn failed(&mut self, url: &str, why: &str) {
+        self.stored
+            .failures
+            .insert(url.to_owned(), (now(), why.to_owned()));
+        self.changed = true;
     }
 
     /// Writes the index when it changed (atomically).
@@ -169,6 +199,10 @@ impl Store {
             return Err(format!("`{}` is a link", self.dir.display()));
         }
         self.stored.version = VERSION;
+        let t = now();
+        self.stored
+            .failures
+            .retain(|_, (at, _)| t.saturating_sub(*at) < REMEMBER_FAILURE.as_secs());
         let json = serde_json::to_vec_pretty(&self.stored).map_err(|e| e.to_string())?;
         std::fs::create_dir_all(&self.dir).map_err(|e| e.to_string())?;
         crate::safe_fs::write_new(&self.dir.join(INDEX), &json, true).map_err(|e| e.to_string())?;
@@ -205,6 +239,22 @@ mod tests {
         // Changed on disk: not used.
         std::fs::write(&file, b"other").unwrap();
         assert!(s.get(url).is_none());
+    }
+
+    #[test]
+    fn failures_are_remembered_for_a_while_and_forgotten_on_success() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path(), Duration::from_secs(3600));
+        s.failed("http://h/x.png", "it answers HTTP 503");
+        s.save().unwrap();
+        let mut s = Store::open(dir.path(), Duration::from_secs(3600));
+        let why = s.failed_recently("http://h/x.png").unwrap();
+        assert!(why.starts_with("it answers HTTP 503 (0 min ago"), "{why}");
+        s.put("http://h/x.png", b"b", "png", (1, 1)).unwrap();
+        assert_eq!(s.failed_recently("http://h/x.png"), None);
+        // An old failure is not remembered.
+        s.stored.failures.insert("http://h/y".into(), (1, "old".into()));
+        assert_eq!(s.failed_recently("http://h/y"), None);
     }
 
     #[test]
