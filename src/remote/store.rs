@@ -253,7 +253,9 @@ mod tests {
         s.put("http://h/x.png", b"b", "png", (1, 1)).unwrap();
         assert_eq!(s.failed_recently("http://h/x.png"), None);
         // An old failure is not remembered.
-        s.stored.failures.insert("http://h/y".into(), (1, "old".into()));
+        s.stored
+            .failures
+            .insert("http://h/y".into(), (1, "old".into()));
         assert_eq!(s.failed_recently("http://h/y"), None);
     }
 

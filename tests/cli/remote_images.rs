@@ -227,3 +227,74 @@ fn localize_writes_the_images_into_the_book_and_rewrites_src_keeping_comments() 
         "only the failing one is asked again"
     );
 }
+
+/// `serve` (watch) with copies: an edited guide's new screenshot is copied in as it is rebuilt,
+/// and a URL that fails is asked once, not again at every edit.
+#[cfg(feature = "serve")]
+#[test]
+fn serve_rebuilds_use_copies_and_do_not_ask_a_failing_host_at_every_edit() {
+    use crate::serve::{Server, get};
+    let host = TestServer::start();
+    let book = remote_book(&host);
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &toml.replace(
+            "[output.html]",
+            "[output]\nremote-images = \"copy\"\n\n[output.html]",
+        ),
+    );
+    let server = Server::start(&book);
+    let page = |needle: &str| {
+        let start = std::time::Instant::now();
+        loop {
+            let (status, _, page) = get(server.addr, "/html/azure-pass/index.html");
+            if status == 200 && page.contains(needle) {
+                return page;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "`{needle}` never came:\n{}",
+                server.log.lock().unwrap()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    let first = page("media/remote/");
+    assert!(!first.contains(&host.url("/img")), "{first}");
+    let guide = book.read("content/azure-pass.yaml");
+    let edited = |title: &str, shot: &str| {
+        guide
+            .replace(
+                "title: Creating a Microsoft Azure Pass Subscription",
+                &format!("title: {title}"),
+            )
+            .replace(&host.url("/img0.png"), &host.url(shot))
+    };
+    book.write(
+        "content/azure-pass.yaml",
+        &edited("First Edit", "/img-new.png"),
+    );
+    let p = page("First Edit");
+    assert!(
+        !p.contains(&host.url("/img")),
+        "the new screenshot is a copy: {p}"
+    );
+    assert_eq!(host.hits.lock().unwrap().get("/img-new.png"), Some(&1));
+    book.write(
+        "content/azure-pass.yaml",
+        &edited("Second Edit", "/missing.png"),
+    );
+    let p = page("Second Edit");
+    assert!(p.contains(&host.url("/missing.png")), "kept as a link: {p}");
+    book.write(
+        "content/azure-pass.yaml",
+        &edited("Third Edit", "/missing.png"),
+    );
+    page("Third Edit");
+    assert_eq!(
+        host.hits.lock().unwrap().get("/missing.png"),
+        Some(&1),
+        "the failing URL was asked again"
+    );
+}
