@@ -173,6 +173,16 @@ pub fn media_file(html: bool, asset: &str) -> String {
     )
 }
 
+/// The name inside `media/` of a remote screenshot's copy (`remote-images = "copy"`), from its
+/// content-hash file name (`<sha1>.<ext>`): never from its URL, so no URL can name a path
+/// outside the media folder.
+pub fn remote_copy(file_name: &str) -> String {
+    format!("{REMOTE_MEDIA}/{file_name}")
+}
+
+/// The folder of `media/` holding remote screenshots' copies.
+pub const REMOTE_MEDIA: &str = "remote";
+
 /// An image's URL from a guide page and from a Markdown file, given the way up from each to
 /// its output's root (`../` and ``; a translation's `../../` and `../`); `asset` is already
 /// percent-encoded.

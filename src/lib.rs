@@ -29,6 +29,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod remote;
 pub mod render;
 pub mod safe_fs;
 pub mod schema;

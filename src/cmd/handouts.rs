@@ -37,6 +37,11 @@ pub(crate) struct Args {
     /// Make no network requests (remote images come from the cache only).
     #[arg(long)]
     pub offline: bool,
+    /// `copy`: remote screenshots from the copies a build with `--remote-images copy` keeps
+    /// (fetched if need be); `link`: fetched for the PDF alone. Default: `[output]
+    /// remote-images` in book.toml.
+    #[arg(long, value_name = "MODE")]
+    pub remote_images: Option<super::build::RemoteImages>,
     /// Handouts laid out at a time (memory grows with it, not with the roster).
     #[arg(long, hide = true, default_value_t = stepbook::handouts::BATCH)]
     pub batch: usize,
@@ -56,6 +61,9 @@ pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let start = std::time::Instant::now();
     let mut book = args.book.open()?;
     book.offline = args.offline;
+    if let Some(mode) = args.remote_images {
+        mode.apply(&mut book);
+    }
     let opts = HandoutOptions {
         guide: args.guide,
         roster: args.roster,

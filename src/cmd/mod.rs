@@ -10,6 +10,7 @@ pub(crate) mod i18n;
 pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod lint;
+pub(crate) mod localize;
 #[cfg(feature = "lsp")]
 pub(crate) mod lsp;
 pub(crate) mod man;
@@ -125,6 +126,14 @@ pub(crate) enum Command {
     /// it. Anything without a field stays as Markdown in the nearest step; what cannot be mapped
     /// is reported with its line.
     Import(import::Args),
+    /// Turn remote screenshots into files of the book for good.
+    ///
+    /// Every screenshot whose `src` is an http(s):// URL is downloaded (through the cache a build
+    /// with `--remote-images copy` fills), checked to be an image, written into `--dir` (default
+    /// `media/` in the guides' folder) under its content hash, and its `src` rewritten to that
+    /// file; comments, order and every other value of the YAML stay as they were. One that
+    /// cannot be fetched is left as a URL, with a warning at its line.
+    Localize(localize::Args),
     /// Exchange a language with translators: PO files for Poedit, Weblate or Crowdin.
     ///
     /// `i18n export --lang de` writes one file per guide with every text to translate, its
@@ -271,6 +280,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Error> {
         Command::Watch(args) => watch::run(args, ui),
         Command::Lint(args) => lint::run(args, ui),
         Command::Import(args) => import::run(args, ui),
+        Command::Localize(args) => localize::run(args, ui),
         Command::I18n(args) => i18n::run(args, ui),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, ui),

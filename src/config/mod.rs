@@ -333,6 +333,29 @@ pub struct OutputTable {
     /// An event agenda from the guides' durations: `<build-dir>/agenda/agenda.md`.
     #[serde(default)]
     pub agenda: Option<AgendaOutput>,
+    /// Remote screenshots (an `https://` `src`): `"link"` (default) shows them from their host;
+    /// `"copy"` fetches each once at build time (with `[lint]`'s timeouts, per-host limit and
+    /// cache), checks it is an image, and every output uses a copy in the site's
+    /// `media/remote/` (a screenshot that cannot be fetched keeps its URL, with a warning).
+    #[serde(default, skip_serializing_if = "RemoteImages::is_link")]
+    pub remote_images: RemoteImages,
+}
+
+/// What the outputs do with remote screenshots.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RemoteImages {
+    /// Shown from their host.
+    #[default]
+    Link,
+    /// Copied into the book when it is built.
+    Copy,
+}
+
+impl RemoteImages {
+    fn is_link(&self) -> bool {
+        *self == RemoteImages::Link
+    }
 }
 
 /// `[output.pdf]`
@@ -485,6 +508,7 @@ impl Config {
                 checklist: Some(ChecklistOutput::default()),
                 pdf: None,
                 agenda: None,
+                remote_images: o.remote_images,
             }
         } else {
             o.clone()

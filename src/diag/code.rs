@@ -89,6 +89,7 @@ codes! {
     W019 Warning r#"(i18n) an entry of a translators' file matches no text of its guide, or its source text changed since the export (not imported)"#,
     W020 Warning r#"(PDF) a character no available font has a glyph for (it would print as a box): install a font for it or name one in `[output.pdf] fonts`"#,
     W021 Warning r#"the event agenda runs past its `end`, or times a guide that gives no `duration` by an estimate"#,
+    W022 Warning r#"a remote screenshot could not be copied into the book (`remote-images = "copy"`): not an image, too large, unreachable, or not cached with `--offline`; the outputs link to its URL"#,
     L001 Error   r#"(lint) remote screenshot answers an error status"#,
     L002 Error   r#"(lint) remote screenshot is not an image (HTML page, wrong Content-Type, body not an image)"#,
     L003 Warning r#"(lint, warning) redirect: use the final URL"#,

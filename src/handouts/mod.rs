@@ -78,9 +78,21 @@ pub fn handouts(
             sources,
         });
     }
-    let Some((g, resolved, assets)) = checked else {
+    let Some((g, mut resolved, mut assets)) = checked else {
         return Err(anyhow::anyhow!("the guide did not load").into());
     };
+    // The handouts show the copies a build with `remote-images = "copy"` made (fetched now if
+    // need be), the same bytes as the book's PDFs.
+    if book.config.output.remote_images == crate::config::RemoteImages::Copy {
+        let shown = g.shown.clone();
+        diagnostics.extend(crate::remote::copy_one(
+            book,
+            &g.guide,
+            &shown,
+            &mut resolved,
+            &mut assets,
+        ));
+    }
     let id = resolved.id.clone();
     let engine = render::Engine::new(book)?;
     let url = site_url(book).map(|b| format!("{b}{}", layout::guide_url_path(&lang.prefix, &id)));

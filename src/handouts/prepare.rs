@@ -55,8 +55,14 @@ pub(super) fn check(
         source: None,
     };
     let found = pipeline::check_guide(pipeline::Text::Given(&guide.path, &guide.text), input);
-    let checked = found.checked.map(|tree| tree.alone(book));
-    (found.diagnostics, checked)
+    let mut diagnostics = found.diagnostics;
+    // The handouts show the same copies of remote screenshots as the book's PDFs.
+    let checked = found.checked.map(|tree| {
+        let (g, r, assets, problems) = tree.alone_with_copies(book);
+        diagnostics.extend(problems);
+        (g, r, assets)
+    });
+    (diagnostics, checked)
 }
 
 /// Each handout's fields, in the roster's column order (one handout of blanks without a

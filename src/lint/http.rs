@@ -2,7 +2,8 @@
 //! redirects followed one by one (bounded) so the final URL can be reported, retries with backoff
 //! for timeouts, 429 and 5xx (honouring `Retry-After`, capped), one deadline for everything a URL
 //! takes, a limit of requests in flight per host, and at most 64 bytes of any body read (to
-//! sniff an image header).
+//! sniff an image header) — except by [`Checker::fetch_image`], which the build's
+//! `remote-images = "copy"` uses to download a screenshot whole (GET only, up to a byte cap).
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -55,6 +56,22 @@ pub struct HttpOptions {
     pub max_retry_after: Duration,
 }
 
+impl HttpOptions {
+    /// The settings of book.toml's `[lint]`, shared by `lint` and the build's remote images.
+    pub fn of(cfg: &crate::config::LintTable) -> HttpOptions {
+        HttpOptions {
+            connect_timeout: Duration::from_secs(cfg.connect_timeout),
+            timeout: Duration::from_secs(cfg.timeout),
+            per_host: cfg.per_host,
+            retries: cfg.retries,
+            max_redirects: cfg.max_redirects,
+            accept: cfg.accept.clone(),
+            user_agent: cfg.user_agent.clone(),
+            max_retry_after: Duration::from_secs(10),
+        }
+    }
+}
+
 /// Checks URLs; safe to share between worker threads.
 pub struct Checker {
     agent: ureq::Agent,
@@ -104,13 +121,28 @@ impl Checker {
     /// request timeout times the number of tries, so a server answering 429 with a long
     /// `Retry-After` on every redirect cannot hold the run for minutes.
     pub fn check(&self, url: &str, image: bool) -> Verdict {
+        self.follow(url, image, None).0
+    }
+
+    /// Downloads the image at `url` whole (GET, redirects followed, retries, the per-host
+    /// limit and the deadline of [`Checker::check`]): the verdict, and the body when it is `Ok`
+    /// or `Redirected`. A body of more than `max_bytes` is a `Failed` verdict, read no further
+    /// than one byte past the cap (a 2 GB answer costs `max_bytes` of memory, not 2 GB).
+    pub fn fetch_image(&self, url: &str, max_bytes: u64) -> (Verdict, Option<Vec<u8>>) {
+        self.follow(url, true, Some(max_bytes))
+    }
+
+    /// [`Checker::check`], and with `whole` the body (read up to that many bytes).
+    fn follow(&self, url: &str, image: bool, whole: Option<u64>) -> (Verdict, Option<Vec<u8>>) {
         let deadline = Instant::now() + self.url_budget();
         let mut current = url.to_owned();
         let mut redirected = false;
         for _ in 0..=self.opts.max_redirects {
-            match self.check_one(&current, image, deadline) {
+            let (step, body) = self.check_one(&current, image, whole, deadline);
+            let body = body.filter(|_| matches!(step, Step::Done(Verdict::Ok { .. })));
+            match step {
                 Step::Done(v) if redirected => {
-                    return match v {
+                    let v = match v {
                         Verdict::Ok { status } => Verdict::Redirected {
                             to: current,
                             status,
@@ -120,18 +152,19 @@ impl Checker {
                             then: Box::new(other),
                         },
                     };
+                    return (v, body);
                 }
-                Step::Done(v) => return v,
+                Step::Done(v) => return (v, body),
                 Step::Redirect(location) => match join_url(&current, &location) {
                     Some(next) => {
                         current = next;
                         redirected = true;
                     }
-                    None => return Verdict::RedirectLoop { last: current },
+                    None => return (Verdict::RedirectLoop { last: current }, None),
                 },
             }
         }
-        Verdict::RedirectLoop { last: current }
+        (Verdict::RedirectLoop { last: current }, None)
     }
 
     /// The time one URL may take in all.
@@ -141,8 +174,14 @@ impl Checker {
             .saturating_mul(self.opts.retries.saturating_add(1))
     }
 
-    /// One URL (no redirect following), with retries, until `deadline`.
-    fn check_one(&self, url: &str, image: bool, deadline: Instant) -> Step {
+    /// One URL (no redirect following), with retries, until `deadline`; with `whole`, the body.
+    fn check_one(
+        &self,
+        url: &str,
+        image: bool,
+        whole: Option<u64>,
+        deadline: Instant,
+    ) -> (Step, Option<Vec<u8>>) {
         let host = host_of(url).unwrap_or_default();
         let mut attempt = 0;
         loop {
@@ -150,9 +189,15 @@ impl Checker {
                 let _slot = self.slot(&host);
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
-                    return Step::Done(Verdict::Timeout);
+                    return (Step::Done(Verdict::Timeout), None);
                 }
-                self.request(url, image, left.min(self.opts.timeout))
+                match whole {
+                    // A download skips HEAD: the body is wanted anyway.
+                    Some(max) => {
+                        self.send(url, Fetch::Whole(max), image, left.min(self.opts.timeout))
+                    }
+                    None => self.request(url, image, left.min(self.opts.timeout)),
+                }
             };
             let retry_after = match &outcome {
                 Attempt::Timeout => Some(None),
@@ -173,7 +218,13 @@ impl Checker {
                     std::thread::sleep(wait);
                     attempt += 1;
                 }
-                _ => return self.verdict(outcome, image),
+                _ => {
+                    let body = match (&outcome, whole) {
+                        (Attempt::Answer { head, .. }, Some(_)) => head.clone(),
+                        _ => None,
+                    };
+                    return (self.verdict(outcome, image), body);
+                }
             }
         }
     }
@@ -228,7 +279,7 @@ impl Checker {
     /// HEAD, then GET when the server refuses HEAD; both within `timeout`.
     fn request(&self, url: &str, image: bool, timeout: Duration) -> Attempt {
         let start = Instant::now();
-        let head = self.send(url, false, image, timeout);
+        let head = self.send(url, Fetch::Head, image, timeout);
         match &head {
             Attempt::Answer {
                 status: 405 | 403 | 501,
@@ -238,14 +289,15 @@ impl Checker {
                 if left.is_zero() {
                     return Attempt::Timeout;
                 }
-                self.send(url, true, image, left)
+                self.send(url, Fetch::Sniff, image, left)
             }
             _ => head,
         }
     }
 
-    fn send(&self, url: &str, get: bool, image: bool, timeout: Duration) -> Attempt {
+    fn send(&self, url: &str, fetch: Fetch, image: bool, timeout: Duration) -> Attempt {
         self.requests.fetch_add(1, Ordering::Relaxed);
+        let get = !matches!(fetch, Fetch::Head);
         let result = if get {
             self.agent
                 .get(url)
@@ -275,16 +327,10 @@ impl Checker {
                 let retry_after = header("retry-after")
                     .and_then(|v| v.trim().parse::<u64>().ok())
                     .map(Duration::from_secs);
-                let head = if get && image && (200..300).contains(&status) {
-                    let mut buf = Vec::new();
-                    let _ = resp
-                        .body_mut()
-                        .as_reader()
-                        .take(SNIFF_BYTES)
-                        .read_to_end(&mut buf);
-                    Some(buf)
-                } else {
-                    None
+                let ok = (200..300).contains(&status);
+                let head = match read_body(resp.body_mut(), fetch, image && ok) {
+                    Ok(head) => head,
+                    Err(failed) => return failed,
                 };
                 Attempt::Answer {
                     status,
@@ -348,6 +394,68 @@ enum Attempt {
 enum Step {
     Done(Verdict),
     Redirect(String),
+}
+
+/// What `fetch` reads of a 2xx body (`wanted`): the first bytes of an image, or all of it up to
+/// the cap; an `Err` is the attempt's outcome (timed out, broke off, too large).
+fn read_body(
+    body: &mut ureq::Body,
+    fetch: Fetch,
+    wanted: bool,
+) -> Result<Option<Vec<u8>>, Attempt> {
+    let mut buf = Vec::new();
+    match fetch {
+        Fetch::Sniff if wanted => {
+            let _ = body.as_reader().take(SNIFF_BYTES).read_to_end(&mut buf);
+            Ok(Some(buf))
+        }
+        Fetch::Whole(max) if wanted => {
+            // ureq refuses a body over its default 10 MB unless given a limit; one byte past
+            // the cap tells "too large" from "exactly the cap", and no more is read.
+            let over = max.saturating_add(1);
+            let read = body
+                .with_config()
+                .limit(over)
+                .reader()
+                .take(over)
+                .read_to_end(&mut buf);
+            match read {
+                Err(e) if timed_out(&e) => Err(Attempt::Timeout),
+                Err(e) if buf.len() as u64 <= max => {
+                    Err(Attempt::Failed(format!("the download broke off: {e}")))
+                }
+                _ if buf.len() as u64 > max => Err(Attempt::Failed(format!(
+                    "larger than {} (`max-image-bytes` in [lint])",
+                    if max % (1 << 20) == 0 {
+                        format!("{} MiB", max >> 20)
+                    } else {
+                        format!("{max} bytes")
+                    }
+                ))),
+                _ => Ok(Some(buf)),
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Whether a body read failed on the request's timeout (ureq wraps its own error in the I/O
+/// error the reader gives).
+fn timed_out(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::TimedOut
+        || e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+            .is_some_and(|u| matches!(u, ureq::Error::Timeout(_)))
+}
+
+/// What a request asks for and reads of the body.
+#[derive(Clone, Copy)]
+enum Fetch {
+    Head,
+    /// GET, the first [`SNIFF_BYTES`] of an image read.
+    Sniff,
+    /// GET, the whole body read, up to this many bytes.
+    Whole(u64),
 }
 
 // Where the per-host limit and the PDF image fetcher share it, below the pipeline.

@@ -72,6 +72,23 @@ impl GuideTree {
         validate::renumber(&mut resolved, &map);
         (guide, resolved, table.into_assets())
     }
+
+    /// [`GuideTree::alone`], with its remote screenshots copied in when book.toml (or the
+    /// command line) asks for `remote-images = "copy"` (`watch` rebuilding one guide,
+    /// `handouts`), and W022 for those that could not be had.
+    pub fn alone_with_copies(
+        self,
+        book: &Book,
+    ) -> (LoadedGuide, Resolved, Vec<validate::Asset>, Vec<Diagnostic>) {
+        let (guide, mut resolved, mut assets) = self.alone(book);
+        let problems = if book.config.output.remote_images == crate::config::RemoteImages::Copy {
+            let g = &guide;
+            crate::remote::copy_one(book, &g.guide, &g.shown, &mut resolved, &mut assets)
+        } else {
+            Vec::new()
+        };
+        (guide, resolved, assets, problems)
+    }
 }
 
 /// One guide checked.

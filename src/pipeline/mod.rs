@@ -175,7 +175,12 @@ pub fn build(book: &Book, opts: &BuildOptions) -> Result<BuildReport, Error> {
 /// profiles, whose changes are full builds).
 pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Option<Built>), Error> {
     // Every profile is checked before anything is written: one with errors stops them all.
-    let all = book.check_each()?;
+    let mut all = book.check_each()?;
+    // Remote screenshots are copied in before the problems are weighed: one that cannot be
+    // fetched is a warning, which `--deny-warnings` makes stop the build.
+    for (_, c) in &mut all {
+        timed("remote images", || copy_remote(book, c));
+    }
     let (all_diagnostics, sources) = merged(&all);
     let (mut diagnostics, mut sources) = stop_on(all_diagnostics, sources, opts.deny_warnings)?;
     let dest = book.dest(opts.dest_dir.as_deref());
@@ -244,11 +249,43 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
     Ok((report, built))
 }
 
-/// The folders of the local images a checked book uses (a watcher watches them).
+/// With `remote-images = "copy"` (and no errors to stop the build first), every remote
+/// screenshot of the checked book fetched or taken from the cache and used by the outputs from
+/// the copy; W022 (with the guide's text, to show the line) for each one that cannot be had.
+fn copy_remote(book: &Book, c: &mut Checked) {
+    if book.config.output.remote_images != crate::config::RemoteImages::Copy
+        || c.diagnostics.has_errors()
+    {
+        return;
+    }
+    let uses = c.remote_uses();
+    if uses.is_empty() {
+        return;
+    }
+    let urls = uses.iter().map(|u| u.url.clone()).collect();
+    let copies = crate::remote::fetch_all(book, urls, false);
+    let warnings = crate::remote::warnings(&uses, &copies.failed);
+    for w in &warnings {
+        if c.sources.get(&w.file).is_none()
+            && let Some(g) = c.guides.iter().find(|g| g.shown == w.file)
+            && let Ok(text) = std::fs::read_to_string(&g.path)
+        {
+            c.sources.insert(w.file.clone(), std::sync::Arc::from(text));
+        }
+    }
+    c.diagnostics.extend(warnings);
+    c.diagnostics.sort();
+    c.use_copies(copies.copied);
+}
+
+/// The folders of the local images a checked book uses (a watcher watches them); not the
+/// cache's copies of remote screenshots, which only a build writes.
 fn asset_dirs(c: &Checked) -> Vec<PathBuf> {
+    let remote = format!("{}/", crate::layout::REMOTE_MEDIA);
     let mut dirs: Vec<PathBuf> = c
         .assets
         .iter()
+        .filter(|a| !a.out.starts_with(&remote))
         .filter_map(|a| a.path.parent().map(Path::to_path_buf))
         .collect();
     dirs.sort();

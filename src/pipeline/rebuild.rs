@@ -276,7 +276,11 @@ impl Built {
                 path.display()
             )));
         };
-        let (guide, resolved, assets) = tree.alone(book);
+        let (guide, resolved, assets, problems) = tree.alone_with_copies(book);
+        if !problems.is_empty() && sources.get(&guide.shown).is_none() {
+            sources.insert(guide.shown.clone(), guide.text.clone());
+        }
+        diagnostics.extend(problems);
         Ok((guide, resolved, assets, diagnostics, sources))
     }
 

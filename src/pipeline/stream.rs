@@ -52,6 +52,9 @@ pub struct Summary {
     /// distinct image files (a catalogue's guides share a few hundred images; each path is kept
     /// once); after, their indices in [`Checked::assets`].
     locals: Vec<u32>,
+    /// Its remote screenshots (URL, span of `src`), kept only when they are to be copied into
+    /// the book (`remote-images = "copy"`).
+    remotes: Vec<(String, Range<usize>)>,
 }
 
 impl Summary {
@@ -68,6 +71,7 @@ impl Summary {
             minutes: r.duration.map(|d| d.minutes_ceil()),
             estimate: crate::config::agenda_check::estimate(r.step_count, r.total_wait.0),
             locals: Vec::new(),
+            remotes: Vec::new(),
         }
     }
 }
@@ -89,6 +93,8 @@ pub struct Checked {
     kept: Vec<Kept>,
     /// A local image's asset index.
     table: HashMap<PathBuf, usize>,
+    /// A remote screenshot's copy's asset index (`remote-images = "copy"`).
+    copies: HashMap<String, usize>,
     variant: Variant,
 }
 
@@ -190,7 +196,6 @@ pub(super) fn check_with<T: Send>(
     }
     diagnostics.extend(id_problems(&guides, &langs, &mut sources));
     let (assets, table) = assets(book, &mut guides, &images.paths, &mut kept);
-    diagnostics.sort();
     let checked = Checked {
         guides,
         assets,
@@ -199,6 +204,7 @@ pub(super) fn check_with<T: Send>(
         families: fams,
         kept,
         table,
+        copies: HashMap::new(),
         variant: variant.clone(),
     };
     Ok((checked, visits))
@@ -331,7 +337,10 @@ fn check_family<T>(
         else {
             continue;
         };
-        let summary = Summary::of(&g, &r);
+        let mut summary = Summary::of(&g, &r);
+        if book.config.output.remote_images == crate::config::RemoteImages::Copy {
+            summary.remotes = crate::remote::uses(&g.guide, &r);
+        }
         out.visited.push(visit(&g, &r));
         out.locals.push(locals);
         if g.lang.is_none() {
@@ -418,6 +427,43 @@ impl Checked {
         Some(n as usize)
     }
 
+    /// Every use of a remote screenshot, in book order (none unless `remote-images = "copy"`).
+    pub fn remote_uses(&self) -> Vec<crate::remote::Use> {
+        self.guides
+            .iter()
+            .flat_map(|g| {
+                g.remotes.iter().map(|(url, span)| crate::remote::Use {
+                    url: url.clone(),
+                    file: g.shown.clone(),
+                    span: span.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Makes every output show the copies (URL, local image) of remote screenshots: each copy
+    /// becomes one asset (URLs serving the same bytes share it), and the guides' images point
+    /// at it, in the kept trees now and in those read again when rendered.
+    pub fn use_copies(&mut self, copies: Vec<(String, Asset)>) {
+        let mut by_out: HashMap<String, usize> = HashMap::new();
+        for (url, a) in copies {
+            // A local image of the book already published under the name: left a link.
+            if let Some(&i) = by_out.get(&a.out) {
+                self.copies.insert(url, i);
+                continue;
+            }
+            if self.assets.iter().any(|b| b.out == a.out) {
+                continue;
+            }
+            by_out.insert(a.out.clone(), self.assets.len());
+            self.copies.insert(url, self.assets.len());
+            self.assets.push(a);
+        }
+        for k in self.kept.iter_mut().flatten() {
+            validate::use_copies(&mut k.1, &self.copies);
+        }
+    }
+
     /// Each family's guides with their trees — kept from the check, or read and checked again
     /// — handed to `f` on the workers, families in parallel and each family's guides in order
     /// (its source first). `f` gets each guide's index in [`Checked::guides`].
@@ -431,6 +477,7 @@ impl Checked {
             families,
             mut kept,
             table,
+            copies,
             variant,
             ..
         } = self;
@@ -448,7 +495,12 @@ impl Checked {
                     let s = &guides[i];
                     let (g, r) = match k {
                         Some(k) => *k,
-                        None => again(book, s, &variant, &cx, source.as_ref(), &table)?,
+                        None => {
+                            let (g, mut r) =
+                                again(book, s, &variant, &cx, source.as_ref(), &table)?;
+                            validate::use_copies(&mut r, &copies);
+                            (g, r)
+                        }
                     };
                     out.push((i, f(i, &g, &r)));
                     if s.lang.is_none() {

@@ -243,6 +243,31 @@ pub fn renumber(resolved: &mut Resolved, map: &[usize]) {
     }
 }
 
+/// Points each remote screenshot of a guide that has a local copy (`copies`: URL → the book's
+/// asset index; `remote-images = "copy"`) at that copy; the others stay remote.
+pub fn use_copies(resolved: &mut Resolved, copies: &HashMap<String, usize>) {
+    fn step(s: &mut ResolvedStep, copies: &HashMap<String, usize>) {
+        for img in &mut s.screenshots {
+            if let Image::Remote(url) = img
+                && let Some(&i) = copies.get(url.as_str())
+            {
+                *img = Image::Local(i);
+            }
+        }
+        for sub in &mut s.substeps {
+            step(sub, copies);
+        }
+    }
+    if copies.is_empty() {
+        return;
+    }
+    for section in &mut resolved.sections {
+        for s in &mut section.steps {
+            step(s, copies);
+        }
+    }
+}
+
 /// Width and height from the image header, without decoding the pixels.
 pub fn image_size(path: &Path) -> Option<(u32, u32)> {
     let mut reader = image::ImageReader::open(path)

@@ -8,6 +8,7 @@ pub mod translations;
 
 pub use book::{
     AssetTable, Context, IdOf, OneGuide, id_problems, id_problems_among, image_size, renumber,
+    use_copies,
 };
 pub use checked::{CheckedGuide, CheckedSection, CheckedStep};
 pub use translations::Languages;

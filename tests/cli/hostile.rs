@@ -16,6 +16,7 @@ mod imports;
 mod lint_http;
 mod markup;
 mod publishing;
+mod remote_images;
 #[cfg(feature = "serve")]
 mod server;
 mod streams;

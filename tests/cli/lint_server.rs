@@ -1,10 +1,13 @@
 //! A real HTTP/1.1 server on a free loopback port for the linter's tests and benchmark: images,
 //! 404s, redirects, an HTML page, a server that refuses HEAD, a 429 with Retry-After, one that
-//! never answers; every answer can be delayed. Counts requests per path.
+//! never answers; every answer can be delayed. Counts requests per path. For remote-image
+//! copies: a 2 GB body (`/huge.png`), a slow drip (`/drip.png`), and `stop` (every connection
+//! is then closed unanswered, as if the host were gone).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,6 +15,7 @@ use std::time::Duration;
 pub(crate) struct TestServer {
     pub addr: SocketAddr,
     pub hits: Arc<Mutex<HashMap<String, usize>>>,
+    stopped: Arc<AtomicBool>,
 }
 
 /// A 1×1 PNG.
@@ -27,14 +31,28 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-        let h = hits.clone();
+        let stopped: Arc<AtomicBool> = Arc::default();
+        let (h, st) = (hits.clone(), stopped.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                if st.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection closes unanswered
+                }
                 let h = h.clone();
                 std::thread::spawn(move || serve(stream, &h, delay));
             }
         });
-        TestServer { addr, hits }
+        TestServer {
+            addr,
+            hits,
+            stopped,
+        }
+    }
+
+    /// From now on every connection is closed unanswered (the image host is gone).
+    #[allow(dead_code)]
+    pub(crate) fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
     }
 
     pub(crate) fn url(&self, path: &str) -> String {
@@ -111,6 +129,34 @@ fn serve(stream: TcpStream, hits: &Mutex<HashMap<String, usize>>, delay: Duratio
             ),
             "/slow.png" => {
                 std::thread::sleep(Duration::from_secs(30));
+                return;
+            }
+            // 2 GB announced and streamed (a PNG header, then zeros) until the client hangs up.
+            "/huge.png" => {
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 2147483648\r\n\r\n";
+                if stream.write_all(head.as_bytes()).is_err() || stream.write_all(PNG).is_err() {
+                    return;
+                }
+                let zeros = vec![0u8; 64 * 1024];
+                let mut sent = PNG.len();
+                while sent < 2 << 30 && stream.write_all(&zeros).is_ok() {
+                    sent += zeros.len();
+                }
+                return;
+            }
+            // An image one byte every 200 ms: never done within any timeout.
+            "/drip.png" => {
+                let head =
+                    "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\n";
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                for b in PNG.iter().cycle().take(600) {
+                    if stream.write_all(&[*b]).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
                 return;
             }
             // Always busy, and asks for a wait far longer than any run should take.

@@ -24,6 +24,7 @@ mod lsp;
 mod pdf;
 #[cfg(feature = "pdf")]
 mod print;
+mod remote_images;
 mod schema;
 mod search;
 pub mod serve;
