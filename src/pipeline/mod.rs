@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 mod agenda;
+pub mod bundle;
 mod guide;
 mod rebuild;
 mod stream;
@@ -147,6 +148,8 @@ pub struct BuildOptions {
     pub dest_dir: Option<PathBuf>,
     /// Treat warnings as errors.
     pub deny_warnings: bool,
+    /// Also write the HTML site as one zip, `<dest>/<name>.zip` (`bundle`).
+    pub zip: bool,
 }
 
 /// What a build wrote.
@@ -159,6 +162,8 @@ pub struct BuildReport {
     pub sources: Sources,
     /// Folders of the local screenshots and images the guides use (a watcher watches them).
     pub asset_dirs: Vec<PathBuf>,
+    /// The zips written (`--zip`), in the destination.
+    pub zips: Vec<PathBuf>,
 }
 
 /// Validates the book and writes every configured output into the destination, replacing the
@@ -178,6 +183,9 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
     let all = book.check_each()?;
     let (all_diagnostics, sources) = merged(&all);
     let (mut diagnostics, mut sources) = stop_on(all_diagnostics, sources, opts.deny_warnings)?;
+    if opts.zip {
+        bundle::check(book)?;
+    }
     let dest = book.dest(opts.dest_dir.as_deref());
     output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
     let engine = render::Engine::new(book)?;
@@ -187,6 +195,7 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
     let mut guides = 0;
     let mut kept = None;
     let mut dirs = Vec::new();
+    let mut profiles = Vec::new();
     for (v, c) in all {
         // One profile is the whole output; several, a folder each.
         let name = if several {
@@ -226,8 +235,22 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
         if !several {
             kept = Some(files.guides);
         }
+        profiles.push(name);
     }
     timed("prune", || staging.prune(&written))?;
+    let mut zips = Vec::new();
+    if opts.zip {
+        for name in &profiles {
+            let dir = staging.target().dir.join(name);
+            let file = timed("zip", || bundle::write(book, opts, &dir, name))?;
+            let rel = match several {
+                true => format!("{name}/{file}"),
+                false => file,
+            };
+            zips.push(dest.join(&rel));
+            written.insert(rel);
+        }
+    }
     timed("swap", || staging.commit())?;
     diagnostics.sort();
     dirs.sort();
@@ -239,6 +262,7 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
         diagnostics,
         sources,
         asset_dirs: dirs,
+        zips,
     };
     let built = kept.map(|pages| Built::new(book.clone(), dest, engine, pages));
     Ok((report, built))
