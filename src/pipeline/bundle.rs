@@ -19,8 +19,8 @@ pub fn zip_name(book: &Book) -> String {
 }
 
 /// Refuses `--zip` for a book without the HTML output (there is no site to put in it).
-pub(super) fn check(book: &Book) -> Result<(), Error> {
-    if book.config.outputs().html.is_none() {
+pub(super) fn check(book: &Book, opts: &BuildOptions) -> Result<(), Error> {
+    if opts.zip && book.config.outputs().html.is_none() {
         return Err(ConfigError::Profile(
             Failure::new("`--zip` bundles the HTML site, and this book has no `[output.html]`")
                 .help("add `[output.html]` to book.toml, or build without `--zip`"),
@@ -30,18 +30,32 @@ pub(super) fn check(book: &Book) -> Result<(), Error> {
     Ok(())
 }
 
+/// With `--zip`, writes each profile's zip (`profiles`: their folders in the staging folder
+/// `staging`, `""` for a build of one) and returns their paths relative to it.
+pub(super) fn write_each(
+    book: &Book,
+    opts: &BuildOptions,
+    staging: &Path,
+    profiles: &[String],
+) -> Result<Vec<String>, Error> {
+    let mut zips = Vec::new();
+    for name in profiles.iter().filter(|_| opts.zip) {
+        let file = super::timed("zip", || write(book, opts, &staging.join(name), name))?;
+        zips.push(match name.is_empty() {
+            true => file,
+            false => format!("{name}/{file}"),
+        });
+    }
+    Ok(zips)
+}
+
 /// Writes `<dir>/<name>.zip` from `<dir>/html/` (`dir`: one profile's folder in the staging
 /// folder) and returns its name relative to `dir`.
 ///
 /// The pages link one another relatively, except under a `base-url`, which makes links absolute
 /// and would break them when the zip is opened from disk: then the site is rendered once more
 /// without it, into a scratch folder beside the staging folder, and that copy is zipped.
-pub(super) fn write(
-    book: &Book,
-    opts: &BuildOptions,
-    dir: &Path,
-    profile: &str,
-) -> Result<String, Error> {
+fn write(book: &Book, opts: &BuildOptions, dir: &Path, profile: &str) -> Result<String, Error> {
     let name = zip_name(book);
     let file = format!("{name}.zip");
     let base_url = book

@@ -183,9 +183,7 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
     let all = book.check_each()?;
     let (all_diagnostics, sources) = merged(&all);
     let (mut diagnostics, mut sources) = stop_on(all_diagnostics, sources, opts.deny_warnings)?;
-    if opts.zip {
-        bundle::check(book)?;
-    }
+    bundle::check(book, opts)?;
     let dest = book.dest(opts.dest_dir.as_deref());
     output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
     let engine = render::Engine::new(book)?;
@@ -215,7 +213,8 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
             .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;
         guides += c.guides.len();
         dirs.extend(asset_dirs(&c));
-        let files = timed("render", || write_all(book, c, &engine, target, &v))?;
+        let mut files = timed("render", || write_all(book, c, &engine, target, &v))?;
+        service_worker(book, &engine, target, &files.guides, &mut files.written)?;
         written.extend(files.written.iter().map(|f| match several {
             true => format!("{name}/{f}"),
             false => f.clone(),
@@ -238,19 +237,8 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
         profiles.push(name);
     }
     timed("prune", || staging.prune(&written))?;
-    let mut zips = Vec::new();
-    if opts.zip {
-        for name in &profiles {
-            let dir = staging.target().dir.join(name);
-            let file = timed("zip", || bundle::write(book, opts, &dir, name))?;
-            let rel = match several {
-                true => format!("{name}/{file}"),
-                false => file,
-            };
-            zips.push(dest.join(&rel));
-            written.insert(rel);
-        }
-    }
+    let zips = bundle::write_each(book, opts, staging.target().dir, &profiles)?;
+    written.extend(zips.iter().cloned());
     timed("swap", || staging.commit())?;
     diagnostics.sort();
     dirs.sort();
@@ -262,7 +250,7 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
         diagnostics,
         sources,
         asset_dirs: dirs,
-        zips,
+        zips: zips.iter().map(|z| dest.join(z)).collect(),
     };
     let built = kept.map(|pages| Built::new(book.clone(), dest, engine, pages));
     Ok((report, built))
@@ -370,6 +358,34 @@ fn write_all(
     written.extend(files.iter().map(|f| f.to().to_owned()));
     output::write_files(target, files)?;
     Ok(Written { written, guides })
+}
+
+/// With `[output.html] offline`, the site's service worker, written last: it names the other
+/// files and hashes their bytes.
+fn service_worker(
+    book: &Book,
+    engine: &render::Engine,
+    target: output::Target,
+    guides: &[render::GuideOut],
+    written: &mut HashSet<String>,
+) -> Result<(), Error> {
+    let Some(html) = book.config.outputs().html.filter(|h| h.offline) else {
+        return Ok(());
+    };
+    let base_url = match html.base_url.trim_end_matches('/') {
+        "" => String::new(),
+        b => format!("{b}/"),
+    };
+    let sw = timed("service worker", || {
+        render::offline::service_worker(engine, target.dir, guides, written, &base_url)
+    })?
+    .map_err(|d| Error::Content {
+        diagnostics: Diagnostics { items: vec![*d] },
+        sources: engine.sources(),
+    })?;
+    written.insert(sw.to().to_owned());
+    output::write_files(target, vec![sw])?;
+    Ok(())
 }
 
 /// Each guide's neighbours in its language (by book order) and the languages it is written

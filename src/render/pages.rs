@@ -137,6 +137,9 @@ impl<'a> Pages<'a> {
         base.insert("t", lang.strings.table());
         base.insert("reader_strings", &reader_strings(&lang.strings));
         base.insert("profile", &variant.profile);
+        // `[output.html] offline`: the pages register the service worker (`sw.js`).
+        let offline = book.config.outputs().html.is_some_and(|h| h.offline);
+        base.insert("offline", &offline);
         // A page's one absolute address; set by the pages that have one.
         base.insert("canonical", &Option::<String>::None);
         base.insert(

@@ -6,8 +6,11 @@
 //! writer's code, so a format mistake shows.
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::Path;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::Book;
 use crate::cdp::{Cdp, chromium};
@@ -211,13 +214,15 @@ fn zip_without_a_site_is_refused_and_base_url_pages_are_zipped_relative() {
 #[test]
 fn the_unzipped_site_works_from_disk_with_no_network() {
     let Some(browser) = chromium() else { return };
-    let book = kit_book("");
+    // With the service worker on: from file:// it is not registered, and nothing breaks.
+    let book = kit_book("offline = true\n");
     let r = book.run(&["build", "--zip"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let fresh = tempfile::tempdir().unwrap();
     unzip(&book.path().join("book/local-images.zip"), fresh.path());
     let root = fresh.path().join("local-images");
     let mut cdp = Cdp::open(browser, "about:blank");
+    count_registers(&mut cdp);
     cdp.call("Network.enable", serde_json::json!({}));
     cdp.call(
         "Network.setBlockedURLs",
@@ -235,6 +240,7 @@ fn the_unzipped_site_works_from_disk_with_no_network() {
         "guide one",
     );
     images_all_shown(&mut cdp, 2);
+    assert_eq!(cdp.eval("window.__swRegister"), 0, "no worker from file://");
     // Its checklist and its PDF.
     let links = cdp.eval(
         "Array.from(document.querySelectorAll('a')).map(a => a.href).filter(h => /checklist|\\.pdf$/.test(h))",
@@ -303,4 +309,270 @@ fn search(cdp: &mut Cdp, query: &str, title: &str) {
         &format!("Array.from(document.querySelectorAll('ol.search-results a.search-title')).some(a => a.textContent === {t})"),
         "search results",
     );
+}
+
+/// How many service workers the page's origin has registered.
+const REGISTRATIONS: &str = "navigator.serviceWorker.getRegistrations().then(r => r.length)";
+
+/// Counts the page's calls of `navigator.serviceWorker.register` in `window.__swRegister`, from
+/// the next page on.
+fn count_registers(cdp: &mut Cdp) {
+    cdp.call("Page.enable", serde_json::json!({}));
+    cdp.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({"source": "window.__swRegister = 0; if (navigator.serviceWorker) { const r = navigator.serviceWorker.register.bind(navigator.serviceWorker); navigator.serviceWorker.register = function (u, o) { window.__swRegister++; return r(u, o); }; }"}),
+    );
+}
+
+/// A plain static file server on loopback, like a real static host (no live reload): `stop`
+/// makes it drop every connection unanswered, as a network that went away.
+struct StaticHost {
+    addr: SocketAddr,
+    stopped: Arc<AtomicBool>,
+    requests: Arc<AtomicUsize>,
+}
+
+impl StaticHost {
+    fn start(root: PathBuf) -> StaticHost {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stopped = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(AtomicUsize::new(0));
+        let (stop, count) = (stopped.clone(), requests.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming().map_while(Result::ok) {
+                if stop.load(Ordering::SeqCst) {
+                    drop(conn);
+                    continue;
+                }
+                count.fetch_add(1, Ordering::SeqCst);
+                let root = root.clone();
+                std::thread::spawn(move || answer(conn, &root));
+            }
+        });
+        StaticHost {
+            addr,
+            stopped,
+            requests,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}/{path}", self.addr)
+    }
+
+    fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+    }
+
+    fn resume(&self) {
+        self.stopped.store(false, Ordering::SeqCst);
+    }
+}
+
+/// One request: the file under `root` with its type, or 404.
+fn answer(conn: TcpStream, root: &Path) {
+    let mut reader = BufReader::new(conn);
+    let mut first = String::new();
+    if reader.read_line(&mut first).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    let target = first.split(' ').nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let mut rel = path.trim_start_matches('/').to_owned();
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    let file = root.join(&rel);
+    let body = (!rel.split('/').any(|p| p == ".."))
+        .then(|| std::fs::read(&file).ok())
+        .flatten();
+    let mut conn = reader.into_inner();
+    let _ = match body {
+        Some(body) => {
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript; charset=utf-8",
+                Some("css") => "text/css; charset=utf-8",
+                Some("png") => "image/png",
+                Some("svg") => "image/svg+xml",
+                Some("pdf") => "application/pdf",
+                _ => "application/octet-stream",
+            };
+            write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .and_then(|()| conn.write_all(&body))
+        }
+        None => conn
+            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+    };
+}
+
+/// The service worker's cache version in a built site.
+fn sw_version(book: &Book) -> String {
+    let sw = book.read("book/html/sw.js");
+    let line = sw
+        .lines()
+        .find(|l| l.starts_with("var VERSION = "))
+        .unwrap();
+    line.split('"').nth(1).unwrap().to_owned()
+}
+
+/// Over http from a plain static host: after visiting the index and one guide, with the network
+/// gone (the browser offline and the host answering nothing), another guide opens with its
+/// images, a reload works, search finds a guide and a tick survives a reload; with the network
+/// back, a new build is picked up and the old build's cache deleted, the tick still there.
+#[test]
+fn the_service_worker_keeps_the_site_readable_with_the_network_gone() {
+    let Some(browser) = chromium() else { return };
+    let book = kit_book("offline = true\n");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sw = book.read("book/html/sw.js");
+    for cached in [
+        "\"index.html\"",
+        "\"three/index.html\"",
+        "\"media/media/three.png\"",
+        "\"search-index.js\"",
+        "\"theme/reader.js\"",
+    ] {
+        assert!(sw.contains(cached), "{cached} precached: {sw}");
+    }
+    let host = StaticHost::start(book.path().join("book/html"));
+    let mut cdp = Cdp::open(browser, "about:blank");
+    count_registers(&mut cdp);
+    cdp.goto(&host.url("index.html"));
+    cdp.wait_for(
+        "!!navigator.serviceWorker && !!navigator.serviceWorker.controller",
+        "the service worker in control",
+    );
+    assert_eq!(cdp.eval("window.__swRegister"), 1);
+    cdp.goto(&host.url("one/index.html"));
+    images_all_shown(&mut cdp, 2);
+    // The network goes.
+    host.stop();
+    cdp.call("Network.enable", serde_json::json!({}));
+    let offline = |cdp: &mut Cdp, on: bool| {
+        cdp.call(
+            "Network.emulateNetworkConditions",
+            serde_json::json!({"offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        );
+    };
+    offline(&mut cdp, true);
+    let before = host.requests.load(Ordering::SeqCst);
+    cdp.goto(&host.url("three/index.html"));
+    cdp.wait_for(
+        "document.querySelector('h1').textContent === 'Guide three'",
+        "guide three offline",
+    );
+    images_all_shown(&mut cdp, 1);
+    cdp.call("Page.reload", serde_json::json!({}));
+    cdp.wait_for(
+        "document.readyState === 'complete' && document.querySelector('h1') && document.querySelector('h1').textContent === 'Guide three'",
+        "guide three reloaded offline",
+    );
+    images_all_shown(&mut cdp, 1);
+    cdp.eval("document.querySelector('label.tick input').click(); 1");
+    cdp.call("Page.reload", serde_json::json!({}));
+    cdp.wait_for(
+        "document.readyState === 'complete' && !!document.querySelector('label.tick input') && document.querySelector('label.tick input').checked",
+        "the tick after an offline reload",
+    );
+    search(&mut cdp, "start again", "Guide two");
+    cdp.goto(&host.url("index.html"));
+    cdp.wait_for(
+        "document.querySelectorAll('main a[href$=\"/index.html\"]').length >= 3",
+        "the index offline",
+    );
+    assert_eq!(
+        host.requests.load(Ordering::SeqCst),
+        before,
+        "nothing reached the host"
+    );
+    // The network is back, with a new build: the next visit shows it, and the worker of the new
+    // build replaces the old one's cache.
+    let old = sw_version(&book);
+    book.write(
+        "content/three.yaml",
+        &book
+            .read("content/three.yaml")
+            .replace("title: Guide three", "title: Guide three, new"),
+    );
+    assert_eq!(book.run(&["build"]).code, 0);
+    let new = sw_version(&book);
+    assert_ne!(old, new, "a new build, a new version");
+    host.resume();
+    offline(&mut cdp, false);
+    cdp.goto(&host.url("three/index.html"));
+    cdp.wait_for(
+        "document.querySelector('h1').textContent === 'Guide three, new'",
+        "the new build",
+    );
+    cdp.eval("navigator.serviceWorker.getRegistration().then(r => r.update()).then(() => 1)");
+    cdp.wait_for(
+        &format!("caches.keys().then(k => k.length === 1 && k[0].endsWith(':{new}'))"),
+        "only the new build's cache",
+    );
+    cdp.call("Page.reload", serde_json::json!({}));
+    cdp.wait_for(
+        "document.readyState === 'complete' && !!document.querySelector('label.tick input') && document.querySelector('label.tick input').checked",
+        "the tick kept across builds",
+    );
+}
+
+/// With `offline` off there is no sw.js and no page registers one; under `stepbook serve`
+/// (live reload) the worker is served as JavaScript but not registered.
+#[test]
+fn without_offline_no_service_worker_and_serve_does_not_register_one() {
+    let Some(browser) = chromium() else { return };
+    let book = kit_book("");
+    assert_eq!(book.run(&["build"]).code, 0);
+    assert!(!book.path().join("book/html/sw.js").exists());
+    for page in [
+        "book/html/index.html",
+        "book/html/one/index.html",
+        "book/html/404.html",
+    ] {
+        assert!(!book.read(page).contains("serviceWorker"), "{page}");
+    }
+    let host = StaticHost::start(book.path().join("book/html"));
+    let mut cdp = Cdp::open(browser, "about:blank");
+    count_registers(&mut cdp);
+    cdp.goto(&host.url("one/index.html"));
+    images_all_shown(&mut cdp, 2);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(cdp.eval("window.__swRegister"), 0);
+    assert_eq!(cdp.eval(REGISTRATIONS), 0);
+    drop(cdp);
+    if !cfg!(feature = "serve") {
+        return;
+    }
+    let book = kit_book("offline = true\n");
+    let server = crate::serve::Server::start(&book);
+    let (status, head, body) = crate::serve::get(server.addr, "/html/sw.js");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/javascript"),
+        "{head}"
+    );
+    assert!(body.contains("var PRECACHE"), "{body}");
+    let mut cdp = Cdp::open(browser, "about:blank");
+    count_registers(&mut cdp);
+    cdp.goto(&format!("http://{}/html/one/index.html", server.addr));
+    images_all_shown(&mut cdp, 2);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(cdp.eval("window.__stepbookVersion !== undefined"), true);
+    assert_eq!(cdp.eval("window.__swRegister"), 0);
+    assert_eq!(cdp.eval(REGISTRATIONS), 0);
 }
