@@ -328,17 +328,25 @@ fn count_registers(cdp: &mut Cdp) {
 /// makes it drop every connection unanswered, as a network that went away.
 struct StaticHost {
     addr: SocketAddr,
+    /// The path the site is served under (`""`, or `guides/`).
+    under: String,
     stopped: Arc<AtomicBool>,
     requests: Arc<AtomicUsize>,
 }
 
 impl StaticHost {
     fn start(root: PathBuf) -> StaticHost {
+        StaticHost::start_under(root, "")
+    }
+
+    /// Serves `root` under the path `under` (`guides/`); anything else is 404.
+    fn start_under(root: PathBuf, under: &str) -> StaticHost {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let stopped = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(AtomicUsize::new(0));
         let (stop, count) = (stopped.clone(), requests.clone());
+        let prefix = under.to_owned();
         std::thread::spawn(move || {
             for conn in listener.incoming().map_while(Result::ok) {
                 if stop.load(Ordering::SeqCst) {
@@ -346,19 +354,20 @@ impl StaticHost {
                     continue;
                 }
                 count.fetch_add(1, Ordering::SeqCst);
-                let root = root.clone();
-                std::thread::spawn(move || answer(conn, &root));
+                let (root, prefix) = (root.clone(), prefix.clone());
+                std::thread::spawn(move || answer(conn, &root, &prefix));
             }
         });
         StaticHost {
             addr,
+            under: under.to_owned(),
             stopped,
             requests,
         }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}/{path}", self.addr)
+        format!("http://{}/{}{path}", self.addr, self.under)
     }
 
     fn stop(&self) {
@@ -370,8 +379,8 @@ impl StaticHost {
     }
 }
 
-/// One request: the file under `root` with its type, or 404.
-fn answer(conn: TcpStream, root: &Path) {
+/// One request: the file under `root` (at the path `under`) with its type, or 404.
+fn answer(conn: TcpStream, root: &Path, under: &str) {
     let mut reader = BufReader::new(conn);
     let mut first = String::new();
     if reader.read_line(&mut first).is_err() {
@@ -386,7 +395,8 @@ fn answer(conn: TcpStream, root: &Path) {
     let target = first.split(' ').nth(1).unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let mut rel = path.trim_start_matches('/').to_owned();
+    let inside = path.trim_start_matches('/').strip_prefix(under);
+    let mut rel = inside.unwrap_or("..").to_owned();
     if rel.is_empty() || rel.ends_with('/') {
         rel.push_str("index.html");
     }
@@ -575,4 +585,39 @@ fn without_offline_no_service_worker_and_serve_does_not_register_one() {
     assert_eq!(cdp.eval("window.__stepbookVersion !== undefined"), true);
     assert_eq!(cdp.eval("window.__swRegister"), 0);
     assert_eq!(cdp.eval(REGISTRATIONS), 0);
+}
+
+/// A site served under a path (`/guides/`), with relative links and with `base-url`: the worker
+/// is registered at the site's root with that scope, and guides open offline.
+#[test]
+fn the_service_worker_of_a_site_under_a_path_has_its_scope() {
+    let Some(browser) = chromium() else { return };
+    for config in [
+        "offline = true\n",
+        "offline = true\nbase-url = \"/guides/\"\n",
+    ] {
+        let book = kit_book(config);
+        assert_eq!(book.run(&["build"]).code, 0);
+        let host = StaticHost::start_under(book.path().join("book/html"), "guides/");
+        let mut cdp = Cdp::open(browser, "about:blank");
+        cdp.goto(&host.url("one/index.html"));
+        cdp.wait_for(
+            "!!navigator.serviceWorker && !!navigator.serviceWorker.controller",
+            "the service worker in control",
+        );
+        let scope = cdp.eval("navigator.serviceWorker.getRegistration().then(r => r.scope)");
+        assert_eq!(scope, host.url(""), "{config}");
+        host.stop();
+        cdp.call("Network.enable", serde_json::json!({}));
+        cdp.call(
+            "Network.emulateNetworkConditions",
+            serde_json::json!({"offline": true, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        );
+        cdp.goto(&host.url("three/index.html"));
+        cdp.wait_for(
+            "document.querySelector('h1').textContent === 'Guide three'",
+            "guide three offline",
+        );
+        images_all_shown(&mut cdp, 1);
+    }
 }
