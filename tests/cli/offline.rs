@@ -621,3 +621,25 @@ fn the_service_worker_of_a_site_under_a_path_has_its_scope() {
         images_all_shown(&mut cdp, 1);
     }
 }
+
+/// `templates/sw.js` overrides the built-in worker like any template; a broken one is a
+/// template error at its line, and the previous output stays.
+#[test]
+fn the_service_worker_template_is_overridable() {
+    let book = kit_book("offline = true\n");
+    std::fs::create_dir_all(book.path().join("templates")).unwrap();
+    book.write(
+        "templates/sw.js",
+        "/* ours */ var V = {{ version | safe }}; var P = {{ precache | safe }};\n",
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sw = book.read("book/html/sw.js");
+    assert!(sw.starts_with("/* ours */ var V = \""), "{sw}");
+    assert!(sw.contains("\"three/index.html\""), "{sw}");
+    book.write("templates/sw.js", "var V = {{ version | safe };\n");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("templates/sw.js:1:"), "{}", r.stderr);
+    assert_eq!(book.read("book/html/sw.js"), sw, "previous output intact");
+}
