@@ -57,7 +57,8 @@ function cached(request) {
 }
 
 function store(request, resp) {
-  if (resp && resp.ok && resp.type === "basic") {
+  /* A redirected response cannot answer a navigation later: only direct answers are kept. */
+  if (resp && resp.ok && resp.type === "basic" && !resp.redirected) {
     var copy = resp.clone();
     caches.open(CACHE).then(function (cache) { return cache.put(request, copy); });
   }
