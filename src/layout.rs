@@ -92,6 +92,10 @@ pub const NOT_FOUND_PAGE: &str = "html/404.html";
 /// The HTML site's sitemap (written when `base-url` is a full address).
 pub const SITEMAP: &str = "html/sitemap.xml";
 
+/// The HTML site's service worker (`[output.html] offline`), at the site's root so that its
+/// scope is the whole site.
+pub const SERVICE_WORKER: &str = "html/sw.js";
+
 /// The HTML site's index page (of the book's language).
 pub const INDEX_PAGE: &str = "html/index.html";
 

@@ -23,6 +23,12 @@ pub(crate) struct Args {
     /// output works without the host. Default: `[output] remote-images` in book.toml.
     #[arg(long, value_name = "MODE")]
     pub remote_images: Option<RemoteImages>,
+    /// Also write the HTML site (with its screenshots, checklists and PDFs) as one zip,
+    /// `<build-dir>/<book-title>.zip`, that works unzipped and opened from disk with no network:
+    /// for USB sticks and venue file shares. Entries in name order with one fixed date, so the
+    /// same book gives the same bytes.
+    #[arg(long)]
+    pub zip: bool,
 }
 
 /// `--remote-images`: the values of `[output] remote-images`.
@@ -51,6 +57,7 @@ pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let opts = BuildOptions {
         dest_dir: args.dest.dest_dir,
         deny_warnings: args.deny_warnings,
+        zip: args.zip,
     };
     let report = stepbook::build(&book, &opts)?;
     ui.report(&report.diagnostics, &report.sources);
@@ -67,5 +74,23 @@ pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
         shown.display(),
         start.elapsed()
     ));
+    for zip in &report.zips {
+        let size = std::fs::metadata(zip).map(|m| m.len()).unwrap_or(0);
+        let zip = zip.strip_prefix(&report.dest).unwrap_or(zip);
+        ui.status(&format!(
+            "bundled the site into `{}` ({})",
+            shown.join(zip).display(),
+            size_text(size)
+        ));
+    }
     Ok(())
+}
+
+/// `11.8 MiB`, `24 KiB`.
+fn size_text(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{:.1} MiB", n as f64 / f64::from(1 << 20))
+    } else {
+        format!("{} KiB", n.div_ceil(1 << 10))
+    }
 }

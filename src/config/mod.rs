@@ -422,6 +422,12 @@ pub struct HtmlOutput {
     /// Without it, no such links.
     #[serde(default)]
     pub feedback_url: Option<String>,
+    /// Keep the site readable without a network: a service worker (`sw.js`) that, after a
+    /// reader's first visit over http(s), caches the index, theme, search index and the guides'
+    /// pages and images (up to 20 MiB at once, then what the reader opens). Not registered from
+    /// `file://` or under `stepbook serve`.
+    #[serde(default)]
+    pub offline: bool,
 }
 
 impl HtmlOutput {
@@ -446,6 +452,7 @@ impl Default for HtmlOutput {
             theme: default_theme(),
             base_url: String::new(),
             feedback_url: None,
+            offline: false,
         }
     }
 }

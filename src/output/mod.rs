@@ -2,6 +2,8 @@
 //! place only when everything succeeded, so a failed or interrupted build leaves the previous
 //! output as it was.
 
+pub mod zip;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 mod agenda;
+pub mod bundle;
 mod guide;
 mod rebuild;
 mod stream;
@@ -147,6 +148,8 @@ pub struct BuildOptions {
     pub dest_dir: Option<PathBuf>,
     /// Treat warnings as errors.
     pub deny_warnings: bool,
+    /// Also write the HTML site as one zip, `<dest>/<name>.zip` (`bundle`).
+    pub zip: bool,
 }
 
 /// What a build wrote.
@@ -159,6 +162,8 @@ pub struct BuildReport {
     pub sources: Sources,
     /// Folders of the local screenshots and images the guides use (a watcher watches them).
     pub asset_dirs: Vec<PathBuf>,
+    /// The zips written (`--zip`), in the destination.
+    pub zips: Vec<PathBuf>,
 }
 
 /// Validates the book and writes every configured output into the destination, replacing the
@@ -183,6 +188,7 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
     }
     let (all_diagnostics, sources) = merged(&all);
     let (mut diagnostics, mut sources) = stop_on(all_diagnostics, sources, opts.deny_warnings)?;
+    bundle::check(book, opts)?;
     let dest = book.dest(opts.dest_dir.as_deref());
     output::guard_dest(&dest, book, opts.dest_dir.is_none())?;
     let engine = render::Engine::new(book)?;
@@ -192,6 +198,7 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
     let mut guides = 0;
     let mut kept = None;
     let mut dirs = Vec::new();
+    let mut profiles = Vec::new();
     for (v, c) in all {
         // One profile is the whole output; several, a folder each.
         let name = if several {
@@ -211,7 +218,8 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
             .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", dir.display()))?;
         guides += c.guides.len();
         dirs.extend(asset_dirs(&c));
-        let files = timed("render", || write_all(book, c, &engine, target, &v))?;
+        let mut files = timed("render", || write_all(book, c, &engine, target, &v))?;
+        service_worker(book, &engine, target, &files.guides, &mut files.written)?;
         written.extend(files.written.iter().map(|f| match several {
             true => format!("{name}/{f}"),
             false => f.clone(),
@@ -231,8 +239,11 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
         if !several {
             kept = Some(files.guides);
         }
+        profiles.push(name);
     }
     timed("prune", || staging.prune(&written))?;
+    let zips = bundle::write_each(book, opts, staging.target().dir, &profiles)?;
+    written.extend(zips.iter().cloned());
     timed("swap", || staging.commit())?;
     diagnostics.sort();
     dirs.sort();
@@ -244,6 +255,7 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
         diagnostics,
         sources,
         asset_dirs: dirs,
+        zips: zips.iter().map(|z| dest.join(z)).collect(),
     };
     let built = kept.map(|pages| Built::new(book.clone(), dest, engine, pages));
     Ok((report, built))
@@ -383,6 +395,34 @@ fn write_all(
     written.extend(files.iter().map(|f| f.to().to_owned()));
     output::write_files(target, files)?;
     Ok(Written { written, guides })
+}
+
+/// With `[output.html] offline`, the site's service worker, written last: it names the other
+/// files and hashes their bytes.
+fn service_worker(
+    book: &Book,
+    engine: &render::Engine,
+    target: output::Target,
+    guides: &[render::GuideOut],
+    written: &mut HashSet<String>,
+) -> Result<(), Error> {
+    let Some(html) = book.config.outputs().html.filter(|h| h.offline) else {
+        return Ok(());
+    };
+    let base_url = match html.base_url.trim_end_matches('/') {
+        "" => String::new(),
+        b => format!("{b}/"),
+    };
+    let sw = timed("service worker", || {
+        render::offline::service_worker(engine, target.dir, guides, written, &base_url)
+    })?
+    .map_err(|d| Error::Content {
+        diagnostics: Diagnostics { items: vec![*d] },
+        sources: engine.sources(),
+    })?;
+    written.insert(sw.to().to_owned());
+    output::write_files(target, vec![sw])?;
+    Ok(())
 }
 
 /// Each guide's neighbours in its language (by book order) and the languages it is written

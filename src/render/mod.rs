@@ -146,6 +146,7 @@ mod entry;
 mod feedback;
 pub mod html;
 pub mod markdown;
+pub mod offline;
 mod pages;
 mod search;
 pub mod view;
@@ -178,6 +179,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("checklist.md", include_str!("../../templates/checklist.md")),
     ("agenda.md", include_str!("../../templates/agenda.md")),
     ("agenda.html", include_str!("../../templates/agenda.html")),
+    ("sw.js", include_str!("../../templates/sw.js")),
     #[cfg(feature = "pdf")]
     ("guide.typ", include_str!("../../templates/guide.typ")),
     #[cfg(feature = "pdf")]

@@ -140,6 +140,9 @@ impl<'a> Pages<'a> {
         // Answers are set apart as instructor text in the instructor edition; elsewhere (a book
         // that reveals them) they are the reader's, collapsed like hints.
         base.insert("instructor_edition", &variant.instructor());
+        // `[output.html] offline`: the pages register the service worker (`sw.js`).
+        let offline = book.config.outputs().html.is_some_and(|h| h.offline);
+        base.insert("offline", &offline);
         // A page's one absolute address; set by the pages that have one.
         base.insert("canonical", &Option::<String>::None);
         base.insert(

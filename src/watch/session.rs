@@ -74,6 +74,7 @@ impl Session {
         let opts = BuildOptions {
             dest_dir: self.dest_dir.clone(),
             deny_warnings: false,
+            zip: false,
         };
         let (report, built) = crate::pipeline::build_kept(&book, &opts)?;
         self.built = built;
