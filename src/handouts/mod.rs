@@ -97,19 +97,13 @@ pub fn handouts(
     let engine = render::Engine::new(book)?;
     let url = site_url(book).map(|b| format!("{b}{}", layout::guide_url_path(&lang.prefix, &id)));
     let rows = prepare::rows(roster.as_ref(), &used);
-    diagnostics.extend(prepare::without_address(
+    let qr_fits = addresses(
         url.as_deref(),
         &rows,
         roster.as_ref(),
         &g.shown,
-    ));
-    let qr_fits = qr_fits(&rows, url.as_deref());
-    diagnostics.extend(too_long_for_qr(
-        &qr_fits,
-        roster.as_ref(),
-        url.as_deref(),
-        &g.shown,
-    ));
+        &mut diagnostics,
+    );
     let page = Page {
         book,
         engine: &engine,
@@ -142,6 +136,21 @@ pub fn handouts(
         diagnostics,
         sources,
     })
+}
+
+/// Whether each address (the book's, each row's `url`) fits a QR code; warnings for rows
+/// without an address and for addresses too long for one.
+fn addresses(
+    url: Option<&str>,
+    rows: &[Vec<(String, String)>],
+    roster: Option<&roster::Roster>,
+    shown: &std::path::Path,
+    diagnostics: &mut Diagnostics,
+) -> HashMap<String, bool> {
+    diagnostics.extend(prepare::without_address(url, rows, roster, shown));
+    let fits = qr_fits(rows, url);
+    diagnostics.extend(too_long_for_qr(&fits, roster, url, shown));
+    fits
 }
 
 /// The attendee's columns a guide uses, each with a stand-in value for the one check of the

@@ -224,18 +224,7 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
             true => format!("{name}/{f}"),
             false => f.clone(),
         }));
-        diagnostics.extend(files.guides.iter().flat_map(|g| g.warnings.iter().cloned()));
-        // A render warning at a place in its guide (W020) shows that line: the guide's text,
-        // which the check kept only for guides with problems.
-        for g in &files.guides {
-            for w in g.warnings.iter().filter(|w| w.span.is_some()) {
-                if sources.get(&w.file).is_none()
-                    && let Ok(text) = std::fs::read_to_string(&g.path)
-                {
-                    sources.insert(w.file.clone(), std::sync::Arc::from(text));
-                }
-            }
-        }
+        render_warnings(&files.guides, &mut diagnostics, &mut sources);
         if !several {
             kept = Some(files.guides);
         }
@@ -259,6 +248,26 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
     };
     let built = kept.map(|pages| Built::new(book.clone(), dest, engine, pages));
     Ok((report, built))
+}
+
+/// The render warnings of `guides` (an image not in the PDF, a character no font has), with the
+/// text of each guide one points into: a warning at a place in its guide (W020) shows that
+/// line, and the check kept the text only of guides with problems.
+fn render_warnings(
+    guides: &[render::GuideOut],
+    diagnostics: &mut Diagnostics,
+    sources: &mut Sources,
+) {
+    diagnostics.extend(guides.iter().flat_map(|g| g.warnings.iter().cloned()));
+    for g in guides {
+        for w in g.warnings.iter().filter(|w| w.span.is_some()) {
+            if sources.get(&w.file).is_none()
+                && let Ok(text) = std::fs::read_to_string(&g.path)
+            {
+                sources.insert(w.file.clone(), std::sync::Arc::from(text));
+            }
+        }
+    }
 }
 
 /// With `remote-images = "copy"` (and no errors to stop the build first), every remote
