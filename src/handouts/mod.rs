@@ -85,13 +85,8 @@ pub fn handouts(
     // need be), the same bytes as the book's PDFs.
     if book.config.output.remote_images == crate::config::RemoteImages::Copy {
         let shown = g.shown.clone();
-        diagnostics.extend(crate::remote::copy_one(
-            book,
-            &g.guide,
-            &shown,
-            &mut resolved,
-            &mut assets,
-        ));
+        let copied = crate::remote::copy_one(book, &g.guide, &shown, &mut resolved, &mut assets);
+        diagnostics.extend(copied);
     }
     let id = resolved.id.clone();
     let engine = render::Engine::new(book)?;
@@ -122,8 +117,8 @@ pub fn handouts(
         crate::pipeline::timed("fonts", || font_plan(book, &page, &rows, roster.as_ref()))
             .map_err(|d| content(vec![*d], &engine.sources()))?;
     diagnostics.extend(missing);
-    let meta = DocMeta::of(book, lang, &crate::markdown::plain(&g.guide.title));
-    let run = Run::of(book, opts, &g.shown, plan, meta);
+    let title = crate::markdown::plain(&g.guide.title);
+    let run = Run::of(book, opts, &g.shown, plan, DocMeta::of(book, lang, &title));
     let warnings = run.print(&page, &rows, out).map_err(|e| match e {
         Failed::Content(d) => content(vec![*d], &engine.sources()),
         Failed::Other(e) => Error::Other(e),
