@@ -146,6 +146,7 @@ mod entry;
 mod feedback;
 pub mod html;
 pub mod markdown;
+pub mod marks;
 mod pages;
 mod search;
 pub mod view;
