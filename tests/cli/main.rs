@@ -20,6 +20,7 @@ mod lint;
 pub mod lint_server;
 #[cfg(feature = "lsp")]
 mod lsp;
+mod marks;
 #[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]
