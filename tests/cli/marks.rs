@@ -361,3 +361,46 @@ fn the_overlay_scales_with_the_image_in_a_browser() {
     let problems = cdp.axe();
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Lint reads a remote screenshot's size when it fetches it (a 1×1 PNG here) and checks its
+/// marks against it; `check`, which fetches nothing, cannot.
+#[test]
+fn lint_checks_the_marks_of_remote_screenshots_against_their_size() {
+    let server = crate::lint_server::TestServer::start();
+    let book = marked_book("");
+    let guide = format!(
+        "title: Marks
+sections:
+  - title: S
+    steps:
+      - text: x
+        screenshots:
+          - src: {}
+            alt: A one-pixel picture
+            marks:
+              - box: [0, 0, 1, 1]
+          - src: {}
+            alt: The same picture
+            marks:
+              - callout: 1
+                at: [40, 30]
+",
+        server.url("/img-a.png"),
+        server.url("/img-b.png")
+    );
+    book.write("content/marks.yaml", &guide);
+    assert_eq!(book.run(&["check"]).code, 0);
+    let r = book.run(&["lint", "--no-cache"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let found = crate::locations(&r.stderr);
+    let want = format!("content/marks.yaml:{}:", line_of(&guide, "[40, 30]"));
+    let e030: Vec<&(String, String)> = found.iter().filter(|(c, _)| c == "E030").collect();
+    assert_eq!(e030.len(), 1, "{}", r.stderr);
+    assert!(e030[0].1.starts_with(&want), "{e030:?}");
+    assert!(
+        r.stderr
+            .contains("this callout is outside the image, which is 1×1 pixels"),
+        "{}",
+        r.stderr
+    );
+}
