@@ -20,7 +20,7 @@ mod lint;
 pub mod lint_server;
 #[cfg(feature = "lsp")]
 mod lsp;
-mod marks;
+pub(crate) mod marks;
 #[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]
