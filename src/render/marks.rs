@@ -65,8 +65,8 @@ pub fn view(marks: &[Sp<Mark>], size: Option<(u32, u32)>, t: &Strings) -> MarksV
         return MarksView::default();
     }
     let (iw, ih) = size.map_or((1000.0, 750.0), |(w, h)| (f64::from(w), f64::from(h)));
-    // A callout's circle is about 2.5% of the image's shorter side, readable at any size.
-    let r = (iw.min(ih) * 0.025).clamp(9.0, 48.0);
+    // A callout's circle is about 3.5% of the image's shorter side, readable at any size.
+    let r = (iw.min(ih) * 0.035).clamp(10.0, 48.0);
     let mut dim = String::new();
     let mut items = Vec::new();
     for (shape, label) in shapes {
