@@ -75,7 +75,7 @@ fn coords(key: &str, list: &Sp<Vec<f64>>, names: &str) -> Result<Vec<f64>, Probl
         ));
     }
     for &v in list.iter() {
-        if !v.is_finite() || v < 0.0 || v > MAX_COORD {
+        if !v.is_finite() || !(0.0..=MAX_COORD).contains(&v) {
             let what = if v.is_nan() {
                 "not a number".to_owned()
             } else if v < 0.0 {

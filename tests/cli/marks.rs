@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+#[cfg(feature = "lsp")]
 use serde_json::json;
 
 use crate::Book;
@@ -119,6 +120,7 @@ fn labels_cannot_inject_markup() {
 }
 
 /// Where the accent colour of the marks is in a rendered page.
+#[cfg(feature = "pdf")]
 fn accent(p: &image::Rgb<u8>) -> bool {
     let [r, g, b] = p.0;
     r > 150 && g < 130 && b > 50 && b < 170 && r as i32 - g as i32 > 80
@@ -250,6 +252,7 @@ fn a_mark_outside_the_image_is_an_error_at_its_line_in_check_and_lint() {
     }
 }
 
+#[cfg(feature = "lsp")]
 #[test]
 fn the_language_server_reports_marks_outside_and_completes_mark_kinds() {
     let book = marked_book("");
