@@ -407,3 +407,36 @@ sections:
         r.stderr
     );
 }
+
+/// A translation's screenshot must keep its source's marks (W018 otherwise); their labels are
+/// texts for translators, with a context that says what they are, and read in the page's
+/// language.
+#[test]
+fn translations_keep_the_marks_and_translate_their_labels() {
+    let book = marked_book("[languages]\nde = {}\n[output.html]\n");
+    let de = GUIDE
+        .replace("label: Next button", "label: Weiter-Schaltfläche")
+        .replace("              - arrow: [700, 500, 560, 420]\n", "");
+    book.write("content/marks.de.yaml", &de);
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "warning[W018]: screenshot 1 of step `sign-in-1` has 3 mark(s) here and 4 in marks.yaml"
+        ),
+        "{}",
+        r.stderr
+    );
+    let html = book.read("book/html/de/marks/index.html");
+    assert!(
+        html.contains("aria-label=\"Markierungen: Rahmen: Subscription; Nummer 1: Resource group; Nummer 2: Weiter-Schaltfläche\""),
+        "{html}"
+    );
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let po = book.read("i18n/de/marks.po");
+    assert!(
+        po.contains("#. a mark's label on a screenshot: what a box, arrow or numbered callout points at (short) (plain text)\n#: content/marks.yaml:11\nmsgctxt \"marks#sign-in-1/shot-1/mark-1:label\"\nmsgid \"Subscription\""),
+        "{po}"
+    );
+}
