@@ -49,6 +49,9 @@ pub struct MarksView {
     pub dim: String,
     /// The Markdown list of the marks: callouts first, by number, then the others in order.
     pub md: Vec<String>,
+    /// The marks that have a label, in words, joined by ` · ` (printed under the image in the
+    /// PDF, where the overlay has no words).
+    pub labelled: String,
 }
 
 /// `v` without trailing zeros: `12`, `12.5`.
@@ -106,11 +109,18 @@ pub fn view(marks: &[Sp<Mark>], size: Option<(u32, u32)>, t: &Strings) -> MarksV
     let words: Vec<&str> = items.iter().map(|m| m.text.as_str()).collect();
     let label = t.fill("label_colon", &[("label", t.get("marks"))]) + " " + &words.join("; ");
     let md = markdown_list(&items);
+    let labelled = items
+        .iter()
+        .filter(|m| !m.label.is_empty())
+        .map(|m| m.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ");
     MarksView {
         items,
         label,
         dim,
         md,
+        labelled,
     }
 }
 

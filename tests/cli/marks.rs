@@ -138,6 +138,17 @@ fn the_guide_pdf_draws_the_marks_over_the_image() {
     } else {
         book.path().join("book/html/pdf/marks.pdf")
     };
+    // The overlay has no words: the labelled marks are printed under the image.
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Box: Subscription · Callout 1: Resource group · Callout 2: Next button"),
+        "{text}"
+    );
     let ok = std::process::Command::new("pdftoppm")
         .args(["-r", "100", "-png", "-f", "1", "-l", "1"])
         .arg(&pdf)
