@@ -74,6 +74,8 @@ enum Owner {
     Substep,
     Note(String),
     Screenshot,
+    /// A mark drawn over a screenshot.
+    Mark,
 }
 
 /// A text's key path as (owner part of the context, field part, what owns it).
@@ -121,6 +123,10 @@ fn describe(path: &[Seg], anchors: &Guide, guide: &Guide) -> (String, String, Ow
             ("screenshots", Owner::Step | Owner::Substep) => {
                 owner.push_str(&format!("/shot-{}", n + 1));
                 what = Owner::Screenshot;
+            }
+            ("marks", Owner::Screenshot) => {
+                owner.push_str(&format!("/mark-{}", n + 1));
+                what = Owner::Mark;
             }
             _ => break,
         }
@@ -208,6 +214,9 @@ fn kind(what: &Owner, name: &str, field: Field) -> String {
             "alt text: describe the screenshot for readers who cannot see it"
         }
         (Owner::Screenshot, "caption") => "a screenshot's caption",
+        (Owner::Mark, "label") => {
+            "a mark's label on a screenshot: what a box, arrow or numbered callout points at (short)"
+        }
         (Owner::Note(k), "text") => return format!("a callout: {k} ({format})"),
         _ => "",
     };

@@ -174,6 +174,25 @@ impl Checker {
             .saturating_mul(self.opts.retries.saturating_add(1))
     }
 
+    /// The first `max` bytes of the body at `url` (a GET, no redirects, no retries), for
+    /// reading an image's size from its header; `None` for anything but a 2xx answer.
+    pub fn first_bytes(&self, url: &str, max: u64) -> Option<Vec<u8>> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let host = host_of(url).unwrap_or_default();
+        let _slot = self.slot(&host);
+        let mut resp = self.agent.get(url).call().ok()?;
+        if !resp.status().is_success() {
+            return None;
+        }
+        let mut buf = Vec::new();
+        resp.body_mut()
+            .as_reader()
+            .take(max)
+            .read_to_end(&mut buf)
+            .ok()?;
+        Some(buf)
+    }
+
     /// One URL (no redirect following), with retries, until `deadline`; with `whole`, the body.
     fn check_one(
         &self,

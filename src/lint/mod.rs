@@ -6,6 +6,7 @@ mod cache;
 pub mod format;
 pub mod http;
 mod local;
+mod measure;
 
 use crate::diag::Code;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -85,8 +86,10 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     let (mut checked, per_guide) = book.check_visiting(&book.variant(), |g, r| {
         let (mut uses, mut local, mut diags) = (Vec::new(), Vec::new(), Diagnostics::default());
         collect(g, r, &mut uses, &mut local, &mut diags);
-        let text = (!diags.is_empty()).then(|| (g.shown.clone(), g.text.clone()));
-        (uses, local, diags, text)
+        let marked = marked_remote(g, r);
+        let text =
+            (!diags.is_empty() || !marked.is_empty()).then(|| (g.shown.clone(), g.text.clone()));
+        (uses, local, diags, text, marked)
     })?;
     let mut diagnostics = std::mem::take(&mut checked.diagnostics);
     let mut sources = std::mem::take(&mut checked.sources);
@@ -102,8 +105,10 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         .collect();
     let mut uses = Vec::new();
     let mut local = Vec::new();
-    for (gi, (u, l, d, text)) in per_guide.into_iter().enumerate() {
+    let mut marked = Vec::new();
+    for (gi, (u, l, d, text, m)) in per_guide.into_iter().enumerate() {
         uses.extend(u);
+        marked.extend(m);
         local.extend(l.into_iter().filter_map(|mut l: LocalUse| {
             l.asset = checked.asset_of(gi, l.asset)?;
             Some(l)
@@ -137,6 +142,11 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         if let Some(v) = verdicts.get(&u.url) {
             diagnostics.extend(remote_problem(u, v));
         }
+    }
+    if !marked.is_empty() && !verdicts.is_empty() {
+        let checker = Checker::new(http_options(cfg, opts));
+        diagnostics.extend(measure::problems(&checker, &marked, &verdicts));
+        stats.requests += checker.requests.load(std::sync::atomic::Ordering::Relaxed);
     }
     apply_levels(&mut diagnostics, cfg);
     diagnostics.sort();
@@ -563,6 +573,48 @@ fn check_all(
     done.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The HTTP settings of `[lint]` and the command line.
+fn http_options(cfg: &LintTable, opts: &LintOptions) -> HttpOptions {
+    HttpOptions {
+        connect_timeout: Duration::from_secs(cfg.connect_timeout),
+        timeout: Duration::from_secs(opts.timeout.unwrap_or(cfg.timeout)),
+        per_host: opts.per_host.unwrap_or(cfg.per_host),
+        retries: opts.retries.unwrap_or(cfg.retries),
+        max_redirects: cfg.max_redirects,
+        accept: cfg.accept.clone(),
+        user_agent: cfg.user_agent.clone(),
+        max_retry_after: Duration::from_secs(10),
+    }
+}
+
+/// The remote screenshots of a guide that carry marks (their size is read when linted).
+fn marked_remote(g: &LoadedGuide, r: &Resolved) -> Vec<measure::Marked> {
+    let file: std::sync::Arc<std::path::Path> = std::sync::Arc::from(g.shown.as_path());
+    let mut shots: Vec<(&Screenshot, &Image)> = Vec::new();
+    for section in CheckedGuide::new(&g.guide, r).sections() {
+        for step in section.steps() {
+            screenshots(step, &mut shots);
+        }
+    }
+    shots
+        .into_iter()
+        .filter_map(|(shot, img)| match img {
+            Image::Remote(url) if !shot.marks.is_empty() => Some(measure::Marked {
+                url: url.clone(),
+                file: file.clone(),
+                marks: shot
+                    .marks
+                    .iter()
+                    .take(crate::validate::marks::MAX_MARKS)
+                    .cloned()
+                    .collect(),
+                src: shot.src.span.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 fn check_remote(
     book: &Book,
     cfg: &LintTable,
@@ -585,16 +637,7 @@ fn check_remote(
             None => todo.push((url, image)),
         }
     }
-    let checker = Checker::new(HttpOptions {
-        connect_timeout: Duration::from_secs(cfg.connect_timeout),
-        timeout: Duration::from_secs(opts.timeout.unwrap_or(cfg.timeout)),
-        per_host: opts.per_host.unwrap_or(cfg.per_host),
-        retries: opts.retries.unwrap_or(cfg.retries),
-        max_redirects: cfg.max_redirects,
-        accept: cfg.accept.clone(),
-        user_agent: cfg.user_agent.clone(),
-        max_retry_after: Duration::from_secs(10),
-    });
+    let checker = Checker::new(http_options(cfg, opts));
     let per_host = opts.per_host.unwrap_or(cfg.per_host);
     let concurrency = workers(
         opts.concurrency.unwrap_or(cfg.concurrency),

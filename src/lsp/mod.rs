@@ -197,15 +197,43 @@ pub fn completions(
     if !found.is_empty() {
         return found;
     }
-    fields::completions(crate::schema::guide_schema(), text, at)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, doc)| Item {
-            insert: Some(format!("{k}: ")),
-            documentation: Some(doc),
-            ..Item::new(k, "field", ItemKind::Field)
+    let keys = fields::completions(crate::schema::guide_schema(), text, at).unwrap_or_default();
+    // In a mark, its kinds come first, each with the shape of its coordinates.
+    let in_mark = keys.iter().any(|(k, _)| k == "highlight");
+    keys.into_iter()
+        .map(|(k, doc)| {
+            let kind = in_mark.then(|| mark_kind(&k)).flatten();
+            match kind {
+                Some((detail, insert)) => Item {
+                    insert: Some(insert.to_owned()),
+                    documentation: Some(doc),
+                    ..Item::new(k, detail, ItemKind::Value)
+                },
+                None => Item {
+                    insert: Some(format!("{k}: ")),
+                    documentation: Some(doc),
+                    ..Item::new(k, "field", ItemKind::Field)
+                },
+            }
         })
         .collect()
+}
+
+/// A mark kind's completion: what it takes (in the image's pixels) and the text inserted.
+fn mark_kind(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
+        "box" => ("mark: [x, y, width, height] in pixels", "box: ["),
+        "arrow" => (
+            "mark: [x1, y1, x2, y2] in pixels, head at x2, y2",
+            "arrow: [",
+        ),
+        "callout" => ("mark: a number 1-99, with `at: [x, y]`", "callout: "),
+        "highlight" => (
+            "mark: [x, y, width, height] kept bright, the rest dimmed",
+            "highlight: [",
+        ),
+        _ => return None,
+    })
 }
 
 /// What may be typed at byte `at` of book.toml: the keys of the table the line is in, less those

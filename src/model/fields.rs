@@ -64,6 +64,11 @@ macro_rules! walk {
                 if let Some(t) = &$($mut_)? shot.value.caption {
                     f(field("caption", Markdown), t);
                 }
+                for mark in &$($mut_)? shot.value.marks {
+                    if let Some(t) = &$($mut_)? mark.value.label {
+                        f(field("label", Plain), t);
+                    }
+                }
             }
             for sub in &$($mut_)? s.substeps {
                 step(&$($mut_)? sub.value, f);
@@ -132,7 +137,7 @@ mod tests {
 
     #[test]
     fn every_text_field_is_visited_once_in_document_order_and_can_be_rewritten() {
-        let yaml = "title: t\nsummary: s\naudience: a\nprerequisites: [p]\nobjectives: [o]\nnotes: [{kind: note, text: n}]\ninstructor: gi\nconclusion: z\nsections:\n  - title: st\n    intro: i\n    notes: [{kind: tip, text: sn}]\n    instructor: si\n    steps:\n      - text: x\n        check: c\n        result: r\n        hint: h\n        answer: an\n        instructor: xi\n        notes: [{kind: tip, text: xn}]\n        screenshots: [{src: a.png, alt: al, caption: ca}]\n        substeps:\n          - text: y\n";
+        let yaml = "title: t\nsummary: s\naudience: a\nprerequisites: [p]\nobjectives: [o]\nnotes: [{kind: note, text: n}]\ninstructor: gi\nconclusion: z\nsections:\n  - title: st\n    intro: i\n    notes: [{kind: tip, text: sn}]\n    instructor: si\n    steps:\n      - text: x\n        check: c\n        result: r\n        hint: h\n        answer: an\n        instructor: xi\n        notes: [{kind: tip, text: xn}]\n        screenshots: [{src: a.png, alt: al, caption: ca, marks: [{box: [1, 2, 3, 4], label: ml}]}]\n        substeps:\n          - text: y\n";
         let tree = crate::source::node::parse_yaml(yaml).unwrap();
         let mut guide = crate::model::Guide::from_node(&tree).unwrap();
         let mut seen = Vec::new();
@@ -158,6 +163,7 @@ mod tests {
             ("xn", "text", Markdown),
             ("al", "alt", Plain),
             ("ca", "caption", Markdown),
+            ("ml", "label", Plain),
             ("y", "text", Markdown),
             ("z", "conclusion", Markdown),
         ];

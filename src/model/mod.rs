@@ -356,6 +356,38 @@ pub struct Screenshot {
     /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only: Only,
+    /// Marks drawn over the image (never into it): boxes, arrows, numbered callouts and a
+    /// highlight, in the image's pixels (x right, y down from the top-left corner, as an
+    /// image editor shows them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<Sp<Mark>>,
+}
+
+/// One mark over a screenshot: exactly one of `box`, `arrow`, `callout` (with `at`) or
+/// `highlight`, in the image's pixels.
+#[derive(Debug, Clone, Default, serde::Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mark {
+    /// A rectangle `[x, y, width, height]` in the image's pixels.
+    #[serde(rename = "box", default, skip_serializing_if = "Option::is_none")]
+    pub rect: Option<Sp<Vec<f64>>>,
+    /// An arrow `[x1, y1, x2, y2]` from the first point to the second (the head), in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrow: Option<Sp<Vec<f64>>>,
+    /// A numbered callout (1-99) drawn as a circle at `at`; the step text can refer to it
+    /// ("select **Next** (2)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callout: Option<Sp<i64>>,
+    /// Where a callout's circle is centred: `[x, y]` in the image's pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Sp<Vec<f64>>>,
+    /// A rectangle `[x, y, width, height]` kept bright while the rest of the image is dimmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<Sp<Vec<f64>>>,
+    /// What the mark points at ("Next button"): read aloud with the image and listed under
+    /// it in the Markdown output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Sp<String>>,
 }
 
 /// A Markdown field of a guide: its text and the field's name (`summary`, `text`, `caption`…).

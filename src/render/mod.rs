@@ -147,6 +147,7 @@ mod feedback;
 pub mod html;
 pub mod markdown;
 pub mod offline;
+pub mod marks;
 mod pages;
 mod search;
 pub mod view;

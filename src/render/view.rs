@@ -153,6 +153,10 @@ pub struct ShotView {
     pub height: Option<u32>,
     /// The image as Markdown: `![alt](src)`.
     pub md: String,
+    /// The marks drawn over the image (in its pixels).
+    pub marks: crate::render::marks::MarksView,
+    /// Whether the HTML draws the marks over the image: it has marks and a known size.
+    pub overlay: bool,
 }
 
 /// What a guide's view depends on besides the guide: the interface text of its language, and
@@ -448,7 +452,11 @@ fn screenshot(m: &Md, s: &Screenshot, img: &Image) -> Option<ShotView> {
         .map(|a| a.replace('\n', " "))
         .unwrap_or_default();
     let md = format!("![{}]({})", md_escape_alt(&alt), md_url(&src_md));
+    let size = width.zip(height);
+    let marks = crate::render::marks::view(&s.marks, size, m.t);
     Some(ShotView {
+        overlay: size.is_some() && !marks.items.is_empty(),
+        marks,
         md,
         remote,
         src_html,

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::model::{Guide, GuideVars, Note, NoteKind, Screenshot, Section, Sp, Step};
+use crate::model::{Guide, GuideVars, Mark, Note, NoteKind, Screenshot, Section, Sp, Step};
 use crate::source::node::{Node, Value};
 
 /// Builds a model value from a node; `None` when the node has the wrong shape.
@@ -222,6 +222,37 @@ impl FromNode for Screenshot {
             alt: f.opt("alt"),
             caption: f.opt("caption"),
             only: f.or_default("only"),
+            marks: f.or_default("marks"),
+        })
+    }
+}
+
+impl FromNode for f64 {
+    /// A number as written; YAML's `.nan` and `.inf` too (validation reports them).
+    fn from_node(node: &Node) -> Option<Self> {
+        let Value::Num { text, .. } = &node.value else {
+            return None;
+        };
+        let lower = text.to_ascii_lowercase();
+        match lower.trim_start_matches(['+', '-']) {
+            ".nan" => Some(f64::NAN),
+            ".inf" if lower.starts_with('-') => Some(f64::NEG_INFINITY),
+            ".inf" => Some(f64::INFINITY),
+            _ => text.parse().ok(),
+        }
+    }
+}
+
+impl FromNode for Mark {
+    fn from_node(node: &Node) -> Option<Self> {
+        let f = Fields::of(node)?;
+        Some(Mark {
+            rect: f.opt("box"),
+            arrow: f.opt("arrow"),
+            callout: f.opt("callout"),
+            at: f.opt("at"),
+            highlight: f.opt("highlight"),
+            label: f.opt("label"),
         })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod book;
 mod checked;
+pub mod marks;
 mod paths;
 pub mod translations;
 
@@ -356,7 +357,9 @@ impl GuideValidator<'_> {
     fn screenshots(&mut self, step: &Step) -> Vec<Image> {
         let mut screenshots = Vec::new();
         for shot in &step.screenshots {
-            screenshots.push(self.screenshot_src(&shot.src));
+            let img = self.screenshot_src(&shot.src);
+            self.marks(shot, &img);
+            screenshots.push(img);
             match &shot.alt {
                 None => {
                     self.warning(Code::W001, shot, "screenshot has no alt text".into())
@@ -371,6 +374,39 @@ impl GuideValidator<'_> {
             }
         }
         screenshots
+    }
+
+    /// E030 for each mark that is not usable or lies outside a local image; W024 when a local
+    /// image's size cannot be read. A remote image's size is known only to `lint`.
+    fn marks(&mut self, shot: &Sp<crate::model::Screenshot>, img: &Image) {
+        let Some(first) = shot.marks.first() else {
+            return;
+        };
+        let size = match img {
+            Image::Local(i) => {
+                let size = image_size(&self.locals[*i]);
+                if size.is_none() {
+                    self.warning(
+                        Code::W024,
+                        first,
+                        format!(
+                            "the size of `{}` cannot be read: its marks are not checked or drawn",
+                            shot.src.trim()
+                        ),
+                    )
+                    .help("save the image again as PNG or JPEG in an image editor");
+                }
+                size
+            }
+            Image::Remote(_) | Image::Invalid => None,
+        };
+        for p in marks::problems(&shot.marks, size) {
+            self.diags.push(
+                Diagnostic::error(Code::E030, &self.g.shown, p.message)
+                    .at(p.span)
+                    .help(p.help),
+            );
+        }
     }
 
     fn check_id(&mut self, id: &Sp<String>, what: &str) {

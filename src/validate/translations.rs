@@ -304,6 +304,21 @@ impl Drift {
                         );
                         self.warn(at.clone(), message, "translate each screenshot of the source (a localized picture, or the same `src`)");
                     }
+                    // Marks are drawn on the translation's own picture, so its coordinates
+                    // may differ; their number may not (callouts are referred to by number).
+                    for (n, (x, y)) in ss.screenshots.iter().zip(&ts.screenshots).enumerate() {
+                        if x.marks.len() != y.marks.len() {
+                            let message = format!(
+                                "screenshot {} of step `{}` has {} mark(s) here and {} in {}",
+                                n + 1,
+                                b.anchor,
+                                y.marks.len(),
+                                x.marks.len(),
+                                self.src_name
+                            );
+                            self.warn(y.span.clone(), message, "give the translation's screenshot the source's marks (their coordinates may differ on a localized picture)");
+                        }
+                    }
                     self.tags("step", &b.anchor, &ss.only, &ts.only, at.clone());
                     self.fields(
                         &format!("step `{}`", b.anchor),

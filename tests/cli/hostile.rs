@@ -14,6 +14,7 @@ mod handouts;
 mod images;
 mod imports;
 mod lint_http;
+mod marks;
 mod markup;
 mod publishing;
 mod remote_images;

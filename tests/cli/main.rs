@@ -21,6 +21,7 @@ pub mod lint_server;
 #[cfg(feature = "lsp")]
 mod lsp;
 mod offline;
+pub(crate) mod marks;
 #[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]

@@ -132,6 +132,16 @@ const PROBES: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "marks over a screenshot",
+        "title: T\nsections:\n  - title: S\n    steps:\n      - text: x\n        screenshots:\n          - src: https://example.com/a.png\n            alt: a\n            marks:\n              - {box: [1, 2, 30, 40.5], label: Next}\n              - {arrow: [0, 0, 10, 10]}\n              - {callout: 1, at: [5, 5]}\n              - {highlight: [1, 1, 2, 2], label: 7}\n",
+        true,
+    ),
+    (
+        "a mark with an unknown key or text coordinates",
+        "title: T\nsections:\n  - title: S\n    steps:\n      - text: x\n        screenshots:\n          - src: https://example.com/a.png\n            alt: a\n            marks:\n              - {circle: [1, 2, 3]}\n              - {box: \"1, 2, 3, 4\"}\n",
+        false,
+    ),
+    (
         "numbers as tags and variables",
         "title: T\nvariables: {code: 1234, event: {year: 2026}}\nsections:\n  - title: S\n    only: [2026]\n    steps: [{text: x}]\n",
         true,
