@@ -143,11 +143,7 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
             diagnostics.extend(remote_problem(u, v));
         }
     }
-    if !marked.is_empty() && !verdicts.is_empty() {
-        let checker = Checker::new(http_options(cfg, opts));
-        diagnostics.extend(measure::problems(&checker, &marked, &verdicts));
-        stats.requests += checker.requests.load(std::sync::atomic::Ordering::Relaxed);
-    }
+    diagnostics.extend(measure_marked(cfg, opts, &marked, &verdicts, &mut stats));
     apply_levels(&mut diagnostics, cfg);
     diagnostics.sort();
     add_sources(&mut sources, &diagnostics, &paths);
@@ -158,6 +154,24 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         files,
         stats,
     })
+}
+
+/// The marks of remote screenshots outside their images: each image that answered is measured
+/// (the first bytes of its body, for its header's size).
+fn measure_marked(
+    cfg: &LintTable,
+    opts: &LintOptions,
+    marked: &[measure::Marked],
+    verdicts: &BTreeMap<String, Verdict>,
+    stats: &mut Stats,
+) -> Vec<Diagnostic> {
+    if marked.is_empty() || verdicts.is_empty() {
+        return Vec::new();
+    }
+    let checker = Checker::new(http_options(cfg, opts));
+    let found = measure::problems(&checker, marked, verdicts);
+    stats.requests += checker.requests.load(std::sync::atomic::Ordering::Relaxed);
+    found
 }
 
 /// The URLs to check, each once however often it is used, as an image if any use is one;

@@ -157,6 +157,18 @@ fn markdown_list(items: &[MarkView]) -> Vec<String> {
     out
 }
 
+/// An arrow's head, `r` the marks' scale: where the line stops (the head's base) and the head's
+/// three corners (the tip first).
+fn arrow_head(x1: f64, y1: f64, x2: f64, y2: f64, r: f64) -> ((f64, f64), [(f64, f64); 3]) {
+    let (dx, dy) = (x2 - x1, y2 - y1);
+    let len = (dx * dx + dy * dy).sqrt();
+    let head = (r * 1.4).min(len);
+    let (ux, uy) = (dx / len, dy / len);
+    let (bx, by) = (x2 - ux * head, y2 - uy * head);
+    let (px, py) = (-uy * head * 0.5, ux * head * 0.5);
+    ((bx, by), [(x2, y2), (bx + px, by + py), (bx - px, by - py)])
+}
+
 /// Coordinates, words, the Markdown item and the Typst dictionary of one mark.
 fn fill(v: &mut MarkView, shape: &Shape, r: f64, t: &Strings) {
     let named = |key: &str| -> String {
@@ -188,20 +200,11 @@ fn fill(v: &mut MarkView, shape: &Shape, r: f64, t: &Strings) {
             };
         }
         Shape::Arrow { x1, y1, x2, y2 } => {
-            let (dx, dy) = (x2 - x1, y2 - y1);
-            let len = (dx * dx + dy * dy).sqrt();
-            let head = (r * 1.4).min(len);
-            let (ux, uy) = (dx / len, dy / len);
-            let (bx, by) = (x2 - ux * head, y2 - uy * head);
-            let (px, py) = (-uy * head * 0.5, ux * head * 0.5);
+            let ((bx, by), [(ax, ay), (lx, ly), (rx, ry)]) = arrow_head(x1, y1, x2, y2, r);
+            let points = [ax, ay, lx, ly, rx, ry].map(num);
             v.head = format!(
                 "{},{} {},{} {},{}",
-                num(x2),
-                num(y2),
-                num(bx + px),
-                num(by + py),
-                num(bx - px),
-                num(by - py)
+                points[0], points[1], points[2], points[3], points[4], points[5]
             );
             // The line stops where the head starts, so its end does not poke through the tip.
             (v.x, v.y, v.x2, v.y2) = (num(x1), num(y1), num(bx), num(by));
@@ -215,12 +218,7 @@ fn fill(v: &mut MarkView, shape: &Shape, r: f64, t: &Strings) {
             };
             v.head_typ = format!(
                 "(({}, {}), ({}, {}), ({}, {}))",
-                num(x2),
-                num(y2),
-                num(bx + px),
-                num(by + py),
-                num(bx - px),
-                num(by - py)
+                points[0], points[1], points[2], points[3], points[4], points[5]
             );
         }
         Shape::Callout { n, x, y } => {

@@ -20,8 +20,8 @@ mod lint;
 pub mod lint_server;
 #[cfg(feature = "lsp")]
 mod lsp;
-mod offline;
 pub(crate) mod marks;
+mod offline;
 #[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]
