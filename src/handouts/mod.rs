@@ -447,7 +447,10 @@ impl Run {
         crate::pipeline::timed("typst", || {
             pdf::compile_parts(
                 "handout.typ",
-                &self.shown,
+                pdf::Shown {
+                    file: &self.shown,
+                    text: &page.guide.text,
+                },
                 documents,
                 page.assets,
                 &self.remote,

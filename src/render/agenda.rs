@@ -139,7 +139,10 @@ impl Output for Agenda {
             let plan = fonts.plan(&[&source], &cx.lang.code);
             let (bytes, _) = super::pdf::compile(
                 "agenda.typ",
-                crate::config::CONFIG_FILE,
+                super::pdf::Shown {
+                    file: crate::config::CONFIG_FILE,
+                    text: "",
+                },
                 source,
                 &[],
                 remote,

@@ -69,6 +69,54 @@ impl Remote {
 /// An image a document names that it cannot show: (its source, why).
 pub type Missing = Vec<(String, String)>;
 
+/// The warnings for images a guide's PDF cannot show: one for each reason (an offline build's
+/// eleven screenshots are one warning, not eleven), at the first image's place in the guide's
+/// `text` and pointing at each other one's.
+pub fn warnings(missing: Missing, file: &str, text: &str) -> Vec<crate::diag::Diagnostic> {
+    let mut by_why: Vec<(String, Vec<String>)> = Vec::new();
+    for (src, why) in missing {
+        match by_why.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, srcs)) => srcs.push(src),
+            None => by_why.push((why, vec![src])),
+        }
+    }
+    let place = |src: &str| text.find(src).map(|at| at..at + src.len());
+    by_why
+        .into_iter()
+        .map(|(why, srcs)| {
+            let message = match srcs.as_slice() {
+                [one] => format!("image `{one}` is not in the PDF ({why}); a framed placeholder with its alt text is printed"),
+                more => format!("{} images are not in the PDF ({why}); a framed placeholder with its alt text is printed for each", more.len()),
+            };
+            let mut d = crate::diag::Diagnostic::warning(crate::diag::Code::W014, file, message)
+                .help("use a PNG, JPEG, GIF or WebP image that opens, under `max-image-pixels`; run the build online once to cache remote images");
+            let placed: Vec<std::ops::Range<usize>> = srcs.iter().filter_map(|s| place(s)).collect();
+            if let Some(first) = placed.first() {
+                // The others' lines in the label (a terminal shows one excerpt), and each as a
+                // related place (an editor shows them all).
+                let line = |at: usize| text[..at].matches('\n').count() + 1;
+                let others: Vec<String> = placed[1..].iter().map(|r| line(r.start).to_string()).collect();
+                let label = if others.is_empty() {
+                    "this image".to_owned()
+                } else {
+                    format!("this image, and the ones at lines {}", others.join(", "))
+                };
+                d = d.at(first.clone()).label(label);
+            }
+            for span in placed.iter().skip(1) {
+                d = d.related(file.into(), span.clone(), "another image not in the PDF");
+            }
+            // Images not found in the text (a path the guide writes otherwise) are named.
+            let unplaced: Vec<&String> = srcs.iter().filter(|s| place(s).is_none()).collect();
+            if srcs.len() > 1 && !unplaced.is_empty() {
+                let names: Vec<String> = unplaced.iter().map(|s| format!("`{s}`")).collect();
+                d.message.push_str(&format!(": {}", names.join(", ")));
+            }
+            d
+        })
+        .collect()
+}
+
 /// An image given to Typst, with what is needed to check it again: its path in the document,
 /// its source for messages, its format and size, and its cached copy if it came from one.
 #[derive(Debug, Clone)]

@@ -61,12 +61,20 @@ pub fn preamble(files: &world::Files) -> String {
     )
 }
 
+/// The guide a document shows, for its warnings: its file as shown, and its text (to point at
+/// each image's line; empty when unknown).
+#[derive(Clone, Copy)]
+pub struct Shown<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+}
+
 /// Compiles a rendered template (with the preamble for its images) to PDF bytes; `template`
-/// names it in messages, and image warnings name the guide file `guide_file`. Images that
-/// cannot be shown come back as warnings.
+/// names it in messages, and image warnings name the guide `guide`. Images that cannot be shown
+/// come back as warnings, one for each reason with every image's line.
 pub fn compile(
     template: &str,
-    guide_file: &str,
+    guide: Shown,
     source: String,
     cx_assets: &[crate::validate::Asset],
     remote: &images::Remote,
@@ -74,7 +82,7 @@ pub fn compile(
 ) -> Result<(Vec<u8>, Vec<Diagnostic>), Box<Diagnostic>> {
     compile_parts(
         template,
-        guide_file,
+        guide,
         vec![source],
         cx_assets,
         remote,
@@ -86,7 +94,7 @@ pub fn compile(
 /// [`compile`] of a document in parts laid out in parallel (see [`world::compile_parts`]).
 pub fn compile_parts(
     template: &str,
-    guide_file: &str,
+    guide: Shown,
     sources: Vec<String>,
     cx_assets: &[crate::validate::Asset],
     remote: &images::Remote,
@@ -115,18 +123,7 @@ pub fn compile_parts(
             plan.accessible,
         );
     }
-    let warnings = images
-        .missing
-        .into_iter()
-        .map(|(src, why)| {
-            Diagnostic::warning(
-                Code::W014,
-                guide_file,
-                format!("image `{src}` is not in the PDF ({why}); a framed placeholder with its alt text is printed"),
-            )
-            .help("use a PNG, JPEG, GIF or WebP image that opens, under `max-image-pixels`; run the build online once to cache remote images")
-        })
-        .collect();
+    let warnings = images::warnings(images.missing, guide.file, guide.text);
     match made {
         Ok(bytes) => Ok((bytes, warnings)),
         Err(errors) => {
@@ -257,12 +254,18 @@ impl Pdf {
             .filter_map(|(_, _, r)| r.as_deref().ok())
             .collect();
         let plan = self.fonts.plan(&texts, &cx.lang.code);
+        // The guide's text, for the lines of the warnings (an image not shown, a character no
+        // font has).
+        let text = std::fs::read_to_string(self.root.join(source_file)).unwrap_or_default();
         let mut out = Vec::new();
         for (template, to, source) in made {
             let made = source.and_then(|source| {
                 compile(
                     template,
-                    source_file,
+                    Shown {
+                        file: source_file,
+                        text: &text,
+                    },
                     source,
                     cx.assets,
                     &self.remote,
@@ -277,11 +280,6 @@ impl Pdf {
                 Err(e) => out.push(Err(e)),
             }
         }
-        let text = if plan.missing.is_empty() {
-            String::new()
-        } else {
-            std::fs::read_to_string(self.root.join(source_file)).unwrap_or_default()
-        };
         let here = std::path::Path::new(source_file);
         out.extend(
             fonts::warnings(&plan.missing, &[(here, &text)], self.system_fonts)
