@@ -2,6 +2,7 @@
 //! raw HTML), all collected in one pass; resolves ids, anchors, waits and images for rendering.
 
 pub mod book;
+pub mod capture;
 mod checked;
 mod paths;
 pub mod translations;
@@ -356,6 +357,7 @@ impl GuideValidator<'_> {
         let mut screenshots = Vec::new();
         for shot in &step.screenshots {
             screenshots.push(self.screenshot_src(&shot.src));
+            self.capture_record(shot);
             match &shot.alt {
                 None => {
                     self.warning(Code::W001, shot, "screenshot has no alt text".into())
