@@ -121,6 +121,13 @@ impl Code {
         self.entry().0
     }
 
+    /// Whether the code is reported only when `[lint.severity]` turns it on: a screenshot
+    /// without a date is common and fine for many books; a perceptual hash decodes every image
+    /// and can match two steps of one wizard.
+    pub fn off_by_default(self) -> bool {
+        matches!(self, Code::W026 | Code::L017)
+    }
+
     /// One line saying what the code means (the README's table).
     pub fn summary(self) -> &'static str {
         self.entry().1

@@ -6,6 +6,8 @@ mod cache;
 pub mod format;
 pub mod http;
 mod local;
+mod shots;
+mod similar;
 
 use crate::diag::Code;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -84,9 +86,10 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     // them. A use's image is first its number in its guide, then in the book.
     let (mut checked, per_guide) = book.check_visiting(&book.variant(), |g, r| {
         let (mut uses, mut local, mut diags) = (Vec::new(), Vec::new(), Diagnostics::default());
-        collect(g, r, &mut uses, &mut local, &mut diags);
+        let mut shot_uses = Vec::new();
+        collect(g, r, (&mut uses, &mut local, &mut shot_uses), &mut diags);
         let text = (!diags.is_empty()).then(|| (g.shown.clone(), g.text.clone()));
-        (uses, local, diags, text)
+        (uses, local, diags, text, shot_uses)
     })?;
     let mut diagnostics = std::mem::take(&mut checked.diagnostics);
     let mut sources = std::mem::take(&mut checked.sources);
@@ -102,8 +105,15 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         .collect();
     let mut uses = Vec::new();
     let mut local = Vec::new();
-    for (gi, (u, l, d, text)) in per_guide.into_iter().enumerate() {
+    let mut shot_uses = Vec::new();
+    for (gi, (u, l, d, text, su)) in per_guide.into_iter().enumerate() {
         uses.extend(u);
+        shot_uses.extend(su.into_iter().filter_map(|mut s: shots::ShotUse| {
+            if let shots::Where::Local(i) = s.image {
+                s.image = shots::Where::Local(checked.asset_of(gi, i)?);
+            }
+            Some(s)
+        }));
         local.extend(l.into_iter().filter_map(|mut l: LocalUse| {
             l.asset = checked.asset_of(gi, l.asset)?;
             Some(l)
@@ -138,6 +148,10 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
             diagnostics.extend(remote_problem(u, v));
         }
     }
+    let found = screenshot_checks(
+        book, opts, &shot_uses, &assets, &verdicts, &paths, &mut notes,
+    );
+    diagnostics.extend(found);
     apply_levels(&mut diagnostics, cfg);
     diagnostics.sort();
     add_sources(&mut sources, &diagnostics, &paths);
@@ -148,6 +162,85 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         files,
         stats,
     })
+}
+
+/// The screenshots' own checks: staleness (W025, W026), remote screenshots that changed (L016),
+/// near-duplicates (L017, only when turned on: it decodes every image) and unused images (L018).
+fn screenshot_checks(
+    book: &Book,
+    opts: &LintOptions,
+    shot_uses: &[shots::ShotUse],
+    assets: &[crate::validate::Asset],
+    verdicts: &BTreeMap<String, Verdict>,
+    paths: &BTreeMap<PathBuf, PathBuf>,
+    notes: &mut Vec<String>,
+) -> Vec<Diagnostic> {
+    let cfg = &book.config.lint;
+    let today = crate::validate::capture::Day::today();
+    let mut out = shots::staleness(shot_uses, cfg, today);
+    let mut cache = (!opts.no_cache)
+        .then(|| cache::Cache::open(&book.root.join(&cfg.cache_dir), cfg.cache_max_age));
+    let (changed, remote_looks) = shots::remote_changes(
+        cache.as_mut(),
+        cfg,
+        shot_uses,
+        verdicts,
+        !opts.offline,
+        today,
+    );
+    out.extend(changed);
+    if let Some(c) = cache.as_mut()
+        && !opts.offline
+        && let Err(e) = c.save()
+    {
+        notes.push(format!(
+            "the screenshots' fingerprints were not saved: {e:#}"
+        ));
+    }
+    if enabled(Code::L017, cfg) {
+        let local = similar::local_looks(shot_uses, assets, cfg);
+        let look = |w: &shots::Where| match w {
+            shots::Where::Local(i) => local.get(i).copied(),
+            shots::Where::Remote(u) => remote_looks.get(u).copied(),
+        };
+        let name = |i: usize| {
+            assets.get(i).map_or_else(String::new, |a| {
+                let name = a.path.file_name().unwrap_or_default().to_string_lossy();
+                format!("`{name}`")
+            })
+        };
+        out.extend(similar::near_duplicates(
+            shot_uses, &look, &name, paths, notes,
+        ));
+    }
+    let skip = [
+        book.root.join(&book.config.build.build_dir),
+        book.root.join(&cfg.cache_dir),
+    ];
+    let guides: Vec<&PathBuf> = paths.values().collect();
+    out.extend(similar::unused_images(
+        assets,
+        &guides,
+        &skip,
+        &book.shown_root,
+        &book.root,
+    ));
+    out
+}
+
+/// Whether a problem of `code` is reported: off-by-default codes only when `[lint.severity]`
+/// turns them on.
+fn enabled(code: Code, cfg: &LintTable) -> bool {
+    let set = cfg
+        .severity
+        .iter()
+        .find(|(k, _)| Code::parse(k) == Some(code))
+        .map(|(_, v)| *v);
+    match set {
+        Some(LintLevel::Off) => false,
+        Some(_) => true,
+        None => !code.off_by_default(),
+    }
 }
 
 /// The URLs to check, each once however often it is used, as an image if any use is one;
@@ -205,7 +298,7 @@ fn apply_levels(d: &mut Diagnostics, cfg: &LintTable) {
             diag.severity = Severity::Warning;
             true
         }
-        None => true,
+        None => !diag.code.off_by_default(),
     });
 }
 
@@ -233,11 +326,17 @@ struct LocalUse {
     src: Range<usize>,
 }
 
+/// What lint takes from one guide: URLs, local screenshot uses, and every screenshot.
+type Collected<'a> = (
+    &'a mut Vec<UrlUse>,
+    &'a mut Vec<LocalUse>,
+    &'a mut Vec<shots::ShotUse>,
+);
+
 fn collect(
     g: &LoadedGuide,
     r: &Resolved,
-    uses: &mut Vec<UrlUse>,
-    local: &mut Vec<LocalUse>,
+    (uses, local, shot_uses): Collected,
     diags: &mut Diagnostics,
 ) {
     let guide = &g.guide;
@@ -264,6 +363,24 @@ fn collect(
         }
     }
     for (shot, img) in shots {
+        let image = match img {
+            Image::Remote(url) => Some(shots::Where::Remote(url.clone())),
+            Image::Local(i) => Some(shots::Where::Local(*i)),
+            Image::Invalid => None,
+        };
+        if let Some(image) = image {
+            let captured = shot.captured.as_ref().and_then(|c| {
+                let day = crate::validate::capture::Day::parse(c.trim())?;
+                Some((day, c.span.clone()))
+            });
+            shot_uses.push(shots::ShotUse {
+                file: file.clone(),
+                src: shot.src.span.clone(),
+                captured,
+                dated: shot.captured.is_some(),
+                image,
+            });
+        }
         match img {
             Image::Remote(url) => uses.push(UrlUse {
                 url: url.clone(),

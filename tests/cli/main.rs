@@ -27,6 +27,7 @@ mod print;
 mod schema;
 mod search;
 pub mod serve;
+mod shots;
 mod site;
 mod translations;
 mod variables;
