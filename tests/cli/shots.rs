@@ -286,3 +286,65 @@ fn unused_local_images_are_reported_once_each() {
         r.stderr
     );
 }
+
+#[test]
+fn shots_lists_every_screenshot_with_a_source_as_shot_scraper_yaml() {
+    let book = book_with("");
+    std::fs::create_dir_all(book.path().join("content/img")).unwrap();
+    for name in ["portal.png", "blade.jpg", "plain.png"] {
+        std::fs::write(book.path().join("content/img").join(name), png(&screen(0))).unwrap();
+    }
+    book.write(
+        "content/g.yaml",
+        "title: G\nsections:\n  - title: S\n    steps:\n      - text: Open the portal\n        screenshots:\n          - src: img/portal.png\n            alt: The portal's home page\n            source: \"https://portal.azure.com/#home\"\n            selector: \"#main > .blade\"\n            width: 1280\n            captured: 2026-11-02\n          - src: img/plain.png\n            alt: No source\n        substeps:\n          - text: Create\n            screenshots:\n              - src: img/blade.jpg\n                alt: The create blade\n                source: \"https://portal.azure.com/#create/a:b?x=1&y=#2\"\n                selector: \"a[title='x: y # z']\"\n              - src: https://example.com/remote.png\n                alt: A remote one\n                source: https://example.com/page\n",
+    );
+    let parse = |text: &str| -> Vec<serde_json::Value> {
+        serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    };
+    let r = run_with(book.path(), &["shots"], &[TODAY]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list = parse(&r.stdout);
+    assert_eq!(
+        list,
+        vec![
+            serde_json::json!({"url": "https://portal.azure.com/#home", "selector": "#main > .blade", "output": "content/img/portal.png", "width": 1280}),
+            serde_json::json!({"url": "https://portal.azure.com/#create/a:b?x=1&y=#2", "selector": "a[title='x: y # z']", "output": "content/img/blade.jpg"}),
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr
+            .contains("https://example.com/remote.png` has a `source` but is a URL"),
+        "{}",
+        r.stderr
+    );
+
+    // --out: outputs relative to the file's folder, where shot-scraper runs.
+    std::fs::create_dir_all(book.path().join("shots")).unwrap();
+    let r = run_with(
+        book.path(),
+        &["shots", "--out", "shots/shots.yml"],
+        &[TODAY],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let written = book.read("shots/shots.yml");
+    let list = parse(&written);
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["output"], "../content/img/portal.png");
+    assert!(
+        r.stderr.contains("wrote 2 screenshots to shots/shots.yml"),
+        "{}",
+        r.stderr
+    );
+
+    // A book with errors: exit 2, the file left as it was.
+    book.write("content/bad.yaml", "title: Bad\nsections: []\n");
+    let r = run_with(
+        book.path(),
+        &["shots", "--out", "shots/shots.yml"],
+        &[TODAY],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(book.read("shots/shots.yml"), written);
+}
