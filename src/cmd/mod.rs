@@ -96,7 +96,9 @@ pub(crate) enum Command {
     Check(check::Args),
     /// Find broken screenshots and links: everything `check` finds, plus local images that are
     /// not images, too large or misnamed, remote screenshots and links that fail, redirect or
-    /// are not images, and #anchors that lead nowhere.
+    /// are not images, and #anchors that lead nowhere; screenshots captured longer ago than
+    /// `screenshot-max-age`, remote ones whose bytes changed since the last run, images no
+    /// guide uses and (when turned on) near-duplicates.
     ///
     /// Remote URLs are checked concurrently (HEAD, then GET if refused), each once, with
     /// retries; good results are cached in .stepbook-cache/ so an unchanged book makes no
