@@ -12,13 +12,13 @@ const TODAY: (&str, &str) = ("STEPBOOK_TODAY", "2026-12-07");
 
 /// A file server on a free loopback port: `GET /x` answers the bytes of `dir/x` as they are at
 /// that moment (so a test can change them between runs).
-struct Files {
-    url: String,
+pub(crate) struct Files {
+    pub(crate) url: String,
     dir: tempfile::TempDir,
 }
 
 impl Files {
-    fn start() -> Files {
+    pub(crate) fn start() -> Files {
         let dir = tempfile::tempdir().unwrap();
         let root: PathBuf = dir.path().to_path_buf();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -58,14 +58,14 @@ impl Files {
         Files { url, dir }
     }
 
-    fn put(&self, name: &str, bytes: &[u8]) {
+    pub(crate) fn put(&self, name: &str, bytes: &[u8]) {
         std::fs::write(self.dir.path().join(name), bytes).unwrap();
     }
 }
 
 /// A made-up screenshot: a window with a title bar, a sidebar and a few buttons; `variant`
 /// moves things around so two variants do not look alike.
-fn screen(variant: u32) -> image::RgbImage {
+pub(crate) fn screen(variant: u32) -> image::RgbImage {
     let mut img = image::RgbImage::from_pixel(480, 320, image::Rgb([250, 250, 250]));
     let mut fill = |x0: u32, y0: u32, w: u32, h: u32, c: [u8; 3]| {
         for y in y0..(y0 + h).min(320) {
@@ -88,7 +88,7 @@ fn screen(variant: u32) -> image::RgbImage {
     img
 }
 
-fn png(img: &image::RgbImage) -> Vec<u8> {
+pub(crate) fn png(img: &image::RgbImage) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
