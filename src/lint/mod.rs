@@ -378,6 +378,7 @@ fn collect(
                 src: shot.src.span.clone(),
                 captured,
                 dated: shot.captured.is_some(),
+                sourced: shot.source.is_some(),
                 image,
             });
         }

@@ -25,6 +25,8 @@ pub(super) struct ShotUse {
     /// The `captured` day and where it is written (a bad one was reported by check: `None`).
     pub captured: Option<(Day, Range<usize>)>,
     pub dated: bool,
+    /// Whether it has a `source`.
+    pub sourced: bool,
     pub image: Where,
 }
 
@@ -75,8 +77,12 @@ pub(super) fn remote_changes(
     online: bool,
     today: Day,
 ) -> (Vec<Diagnostic>, HashMap<String, Look>) {
+    // Only screenshots with a capture record (`captured` or `source`) are followed: fetching a
+    // whole image is a second request for its URL, which a book that keeps no records should
+    // not pay (an unchanged book's second run makes no requests).
     let urls: BTreeSet<&str> = uses
         .iter()
+        .filter(|u| u.dated || u.sourced)
         .filter_map(|u| match &u.image {
             Where::Remote(url) if verdicts.get(url).is_none_or(Verdict::is_good) => {
                 Some(url.as_str())

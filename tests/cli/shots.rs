@@ -180,7 +180,7 @@ fn a_jpeg_copy_in_another_guide_is_a_near_duplicate_with_both_places() {
     book.write(
         "content/one.yaml",
         &format!(
-            "title: One\nsections:\n  - title: S\n    steps:\n      - text: Start\n        screenshots:\n          - src: {}/wizard.png\n            alt: The wizard\n",
+            "title: One\nsections:\n  - title: S\n    steps:\n      - text: Start\n        screenshots:\n          - src: {}/wizard.png\n            alt: The wizard\n            source: https://portal.example/wizard\n",
             files.url
         ),
     );

@@ -90,7 +90,7 @@ fn a_huge_remote_screenshot_is_not_fingerprinted() {
     book.write(
         "content/g.yaml",
         &format!(
-            "title: G\nsections:\n  - title: S\n    steps:\n      - text: x\n        screenshots:\n          - src: {}/big.png\n            alt: The big dialog\n",
+            "title: G\nsections:\n  - title: S\n    steps:\n      - text: x\n        screenshots:\n          - src: {}/big.png\n            alt: The big dialog\n            captured: 2026-11-02\n",
             files.url
         ),
     );
