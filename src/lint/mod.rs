@@ -148,7 +148,7 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
             diagnostics.extend(remote_problem(u, v));
         }
     }
-    let found = screenshot_checks(
+    let found = shots::screenshot_checks(
         book, opts, &shot_uses, &assets, &verdicts, &paths, &mut notes,
     );
     diagnostics.extend(found);
@@ -162,85 +162,6 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         files,
         stats,
     })
-}
-
-/// The screenshots' own checks: staleness (W025, W026), remote screenshots that changed (L016),
-/// near-duplicates (L017, only when turned on: it decodes every image) and unused images (L018).
-fn screenshot_checks(
-    book: &Book,
-    opts: &LintOptions,
-    shot_uses: &[shots::ShotUse],
-    assets: &[crate::validate::Asset],
-    verdicts: &BTreeMap<String, Verdict>,
-    paths: &BTreeMap<PathBuf, PathBuf>,
-    notes: &mut Vec<String>,
-) -> Vec<Diagnostic> {
-    let cfg = &book.config.lint;
-    let today = crate::validate::capture::Day::today();
-    let mut out = shots::staleness(shot_uses, cfg, today);
-    let mut cache = (!opts.no_cache)
-        .then(|| cache::Cache::open(&book.root.join(&cfg.cache_dir), cfg.cache_max_age));
-    let (changed, remote_looks) = shots::remote_changes(
-        cache.as_mut(),
-        cfg,
-        shot_uses,
-        verdicts,
-        !opts.offline,
-        today,
-    );
-    out.extend(changed);
-    if let Some(c) = cache.as_mut()
-        && !opts.offline
-        && let Err(e) = c.save()
-    {
-        notes.push(format!(
-            "the screenshots' fingerprints were not saved: {e:#}"
-        ));
-    }
-    if enabled(Code::L017, cfg) {
-        let local = similar::local_looks(shot_uses, assets, cfg);
-        let look = |w: &shots::Where| match w {
-            shots::Where::Local(i) => local.get(i).copied(),
-            shots::Where::Remote(u) => remote_looks.get(u).copied(),
-        };
-        let name = |i: usize| {
-            assets.get(i).map_or_else(String::new, |a| {
-                let name = a.path.file_name().unwrap_or_default().to_string_lossy();
-                format!("`{name}`")
-            })
-        };
-        out.extend(similar::near_duplicates(
-            shot_uses, &look, &name, paths, notes,
-        ));
-    }
-    let skip = [
-        book.root.join(&book.config.build.build_dir),
-        book.root.join(&cfg.cache_dir),
-    ];
-    let guides: Vec<&PathBuf> = paths.values().collect();
-    out.extend(similar::unused_images(
-        assets,
-        &guides,
-        &skip,
-        &book.shown_root,
-        &book.root,
-    ));
-    out
-}
-
-/// Whether a problem of `code` is reported: off-by-default codes only when `[lint.severity]`
-/// turns them on.
-fn enabled(code: Code, cfg: &LintTable) -> bool {
-    let set = cfg
-        .severity
-        .iter()
-        .find(|(k, _)| Code::parse(k) == Some(code))
-        .map(|(_, v)| *v);
-    match set {
-        Some(LintLevel::Off) => false,
-        Some(_) => true,
-        None => !code.off_by_default(),
-    }
 }
 
 /// The URLs to check, each once however often it is used, as an image if any use is one;

@@ -6,14 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::cache::{Cache, Fingerprint};
 use super::http::Verdict;
 use super::similar::{Look, look_of};
-use crate::config::LintTable;
+use crate::config::{LintLevel, LintTable};
 use crate::diag::{Code, Diagnostic};
 use crate::validate::capture::Day;
 
@@ -36,6 +36,85 @@ pub(super) enum Where {
     Remote(String),
     /// Index into the book's local images (`Checked::assets`).
     Local(usize),
+}
+
+/// The screenshots' own checks: staleness (W025, W026), remote screenshots that changed (L016),
+/// near-duplicates (L017, only when turned on: it decodes every image) and unused images (L018).
+pub(super) fn screenshot_checks(
+    book: &crate::book::Book,
+    opts: &super::LintOptions,
+    shot_uses: &[ShotUse],
+    assets: &[crate::validate::Asset],
+    verdicts: &BTreeMap<String, Verdict>,
+    paths: &BTreeMap<PathBuf, PathBuf>,
+    notes: &mut Vec<String>,
+) -> Vec<Diagnostic> {
+    let cfg = &book.config.lint;
+    let today = crate::validate::capture::Day::today();
+    let mut out = staleness(shot_uses, cfg, today);
+    let mut cache = (!opts.no_cache)
+        .then(|| super::cache::Cache::open(&book.root.join(&cfg.cache_dir), cfg.cache_max_age));
+    let (changed, remote_looks) = remote_changes(
+        cache.as_mut(),
+        cfg,
+        shot_uses,
+        verdicts,
+        !opts.offline,
+        today,
+    );
+    out.extend(changed);
+    if let Some(c) = cache.as_mut()
+        && !opts.offline
+        && let Err(e) = c.save()
+    {
+        notes.push(format!(
+            "the screenshots' fingerprints were not saved: {e:#}"
+        ));
+    }
+    if enabled(Code::L017, cfg) {
+        let local = super::similar::local_looks(shot_uses, assets, cfg);
+        let look = |w: &Where| match w {
+            Where::Local(i) => local.get(i).copied(),
+            Where::Remote(u) => remote_looks.get(u).copied(),
+        };
+        let name = |i: usize| {
+            assets.get(i).map_or_else(String::new, |a| {
+                let name = a.path.file_name().unwrap_or_default().to_string_lossy();
+                format!("`{name}`")
+            })
+        };
+        out.extend(super::similar::near_duplicates(
+            shot_uses, &look, &name, paths, notes,
+        ));
+    }
+    let skip = [
+        book.root.join(&book.config.build.build_dir),
+        book.root.join(&cfg.cache_dir),
+    ];
+    let guides: Vec<&PathBuf> = paths.values().collect();
+    out.extend(super::similar::unused_images(
+        assets,
+        &guides,
+        &skip,
+        &book.shown_root,
+        &book.root,
+    ));
+    out
+}
+
+/// Whether a problem of `code` is reported: off-by-default codes only when `[lint.severity]`
+/// turns them on.
+pub(super) fn enabled(code: Code, cfg: &LintTable) -> bool {
+    let set = cfg
+        .severity
+        .iter()
+        .find(|(k, _)| Code::parse(k) == Some(code))
+        .map(|(_, v)| *v);
+    match set {
+        Some(LintLevel::Off) => false,
+        Some(_) => true,
+        None => !code.off_by_default(),
+    }
 }
 
 /// W025 for every screenshot captured more than `screenshot-max-age` days before `today`, W026
