@@ -35,6 +35,7 @@ pub mod safe_fs;
 pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod shots;
 pub mod source;
 #[cfg(test)]
 mod testing;

@@ -46,6 +46,12 @@ const ID_PATTERN: &str = "^[a-z0-9-]+$";
 const DURATION: &str =
     r"\s*(?:[0-9]+h(?: *[0-9]+m)?(?: *[0-9]+s)?|[0-9]+m(?: *[0-9]+s)?|[0-9]+s)\s*";
 
+/// A screenshot's `captured` day as `validate::capture::Day::parse` reads it (a real month and
+/// day of the month; February 30 and days in the future are left to check, E031).
+const DAY: &str = "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$";
+/// A screenshot's `source`: an http(s) address with a host and no spaces (E031).
+const PAGE_URL: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]+[^\s]*$";
+
 /// Makes the schema say what `check` reads, so an editor flags what check flags: a number
 /// written where text goes is text (`title: 1.50`, `check: 7`), and ids, durations and waits
 /// carry their syntax as a `pattern` (the shape check leaves those to `validate`, which names
@@ -69,6 +75,8 @@ fn as_check_reads(v: &mut Value, key: Option<&str>) {
             Some("id") => (Some(ID_PATTERN.to_owned()), Some("integer")),
             Some("duration") => (Some(format!("^{DURATION}$")), None),
             Some("wait") => (Some(format!("^{DURATION}(?:-{DURATION})?$")), None),
+            Some("captured") => (Some(DAY.to_owned()), None),
+            Some("source") => (Some(PAGE_URL.to_owned()), None),
             _ => (None, Some("number")),
         };
         let mut types = types;

@@ -17,6 +17,7 @@ pub(crate) mod man;
 pub(crate) mod schema;
 #[cfg(feature = "serve")]
 pub(crate) mod serve;
+pub(crate) mod shots;
 #[cfg(feature = "watch")]
 pub(crate) mod watch;
 
@@ -96,7 +97,9 @@ pub(crate) enum Command {
     Check(check::Args),
     /// Find broken screenshots and links: everything `check` finds, plus local images that are
     /// not images, too large or misnamed, remote screenshots and links that fail, redirect or
-    /// are not images, and #anchors that lead nowhere.
+    /// are not images, and #anchors that lead nowhere; screenshots captured longer ago than
+    /// `screenshot-max-age`, remote ones whose bytes changed since the last run, images no
+    /// guide uses and (when turned on) near-duplicates.
     ///
     /// Remote URLs are checked concurrently (HEAD, then GET if refused), each once, with
     /// retries; good results are cached in .stepbook-cache/ so an unchanged book makes no
@@ -116,6 +119,13 @@ pub(crate) enum Command {
     /// in an overlay and keep showing the last good output.
     #[cfg(feature = "serve")]
     Serve(serve::Args),
+    /// Write a shot-scraper configuration to re-take the screenshots that have a `source`.
+    ///
+    /// One entry per local screenshot image with a `source:` (its `url`, `selector`, `width`
+    /// and the image as `output`), for `shot-scraper multi shots.yml`. Outputs are relative to
+    /// the folder of the --out file (or, on stdout, the current folder): run shot-scraper there.
+    /// Screenshots whose `src` is a URL are left out (noted): shot-scraper writes files.
+    Shots(shots::Args),
     /// Turn Markdown lab guides into guide YAML.
     ///
     /// The first `#` heading becomes the title, headings over numbered lists become sections,
@@ -274,6 +284,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Error> {
         Command::Build(args) => build::run(args, ui),
         Command::Check(args) => check::run(args, ui),
         Command::Schema(args) => schema::run(args, ui),
+        Command::Shots(args) => shots::run(args, ui),
         #[cfg(feature = "pdf")]
         Command::Handouts(args) => handouts::run(args, ui),
         #[cfg(feature = "watch")]

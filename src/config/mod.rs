@@ -144,8 +144,18 @@ pub struct LintTable {
     )]
     #[schemars(with = "TimeSetting")]
     pub cache_max_age: std::time::Duration,
+    /// A screenshot whose `captured` date is older than this many days is reported (W025):
+    /// days (`365d`) or weeks (`52w`); not set, no screenshot is too old.
+    #[serde(
+        default,
+        deserialize_with = "de_days",
+        serialize_with = "ser_days",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub screenshot_max_age: Option<u32>,
     /// Severity of each lint problem by code: `"error"`, `"warning"` or `"off"`, e.g.
-    /// `{ L003 = "error" }`.
+    /// `{ L003 = "error" }`; codes off by default (W026, L017) are turned on this way.
     #[serde(default)]
     pub severity: std::collections::BTreeMap<String, LintLevel>,
 }
@@ -175,6 +185,7 @@ impl Default for LintTable {
             user_agent: default_user_agent(),
             cache_dir: default_cache_dir(),
             cache_max_age: default_cache_max_age(),
+            screenshot_max_age: None,
             severity: Default::default(),
         }
     }
@@ -247,6 +258,40 @@ fn de_seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         }
     }
     d.deserialize_any(V)
+}
+
+/// A number of days as book.toml writes it: `365d`, `52w`; `Err` says what is wrong.
+pub fn parse_days(s: &str) -> Result<u32, String> {
+    let s = s.trim();
+    let (n, mult) = if let Some(n) = s.strip_suffix('d') {
+        (n, 1)
+    } else if let Some(n) = s.strip_suffix('w') {
+        (n, 7)
+    } else {
+        return Err("write a number of days or weeks, like `365d` or `52w`".into());
+    };
+    let n: u32 = n
+        .parse()
+        .ok()
+        .filter(|_| n.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| format!("`{n}` is not a whole number"))?;
+    match n.checked_mul(mult) {
+        Some(0) => Err("a maximum age must be longer than zero".into()),
+        Some(d) if d <= 100 * 366 => Ok(d),
+        _ => Err("longer than a hundred years".into()),
+    }
+}
+
+fn de_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_days(&s).map(Some).map_err(serde::de::Error::custom)
+}
+
+fn ser_days<S: serde::Serializer>(v: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(d) => s.serialize_str(&format!("{d}d")),
+        None => s.serialize_none(),
+    }
 }
 
 fn de_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {

@@ -270,6 +270,22 @@ fn lint_table_values(lint: Option<&node::Node>, display: &Path, diags: &mut Vec<
                     );
                 }
             }
+            ("screenshot-max-age", node::Value::Str(s)) => {
+                if let Err(e) = super::parse_days(s) {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::E006,
+                            display,
+                            format!(
+                                "`screenshot-max-age` `{}` is not a number of days: {e}",
+                                s.escape_debug()
+                            ),
+                        )
+                        .at(value.span.clone())
+                        .help("write it like `365d` or `52w`"),
+                    );
+                }
+            }
             ("exclude", node::Value::Seq(patterns)) => {
                 for p in patterns {
                     if let node::Value::Str(text) = &p.value

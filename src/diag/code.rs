@@ -68,6 +68,7 @@ codes! {
     E028 Error   r#"(i18n) a translators' file (PO, XLIFF) cannot be used: its syntax, a broken header, plural forms, an entry without a context or a context twice, a DOCTYPE or entity, over the size cap"#,
     E029 Error   r#"(i18n) a translation's `{{ placeholders }}` or link targets differ from its source's"#,
     E030 Error   r#"a mark over a screenshot is not usable: not exactly one of `box`, `arrow`, `callout` (with `at`) or `highlight`; the wrong count of coordinates; a negative, NaN, infinite or inverted coordinate; outside the image's size; a callout number outside 1-99 or twice; over 200 marks on one image"#,
+    E031 Error   r#"a screenshot's capture record cannot be used: `captured` not a YYYY-MM-DD date or in the future, `source` not an http(s) address, `selector` empty or multi-line, `width` outside 1-10000"#,
     E101 Error   r#"invalid TOML in book.toml"#,
     E102 Error   r#"the guides folder (`src`) does not exist"#,
     E103 Error   r#"the theme folder does not exist, or the theme is not a plain folder name"#,
@@ -92,6 +93,8 @@ codes! {
     W021 Warning r#"the event agenda runs past its `end`, or times a guide that gives no `duration` by an estimate"#,
     W022 Warning r#"a remote screenshot could not be copied into the book (`remote-images = "copy"`): not an image, too large, unreachable, or not cached with `--offline`; the outputs link to its URL"#,
     W024 Warning r#"a screenshot has marks but its size cannot be known: a local image whose header does not give it, or a remote one `lint` could not measure (`check` does not fetch remote images: `lint` checks their marks' bounds)"#,
+    W025 Warning r#"(lint) a screenshot's `captured` date is older than `screenshot-max-age`"#,
+    W026 Warning r#"(lint, off by default: `W026 = "warning"` in `[lint.severity]` turns it on) a screenshot has no `captured` date"#,
     L001 Error   r#"(lint) remote screenshot answers an error status"#,
     L002 Error   r#"(lint) remote screenshot is not an image (HTML page, wrong Content-Type, body not an image)"#,
     L003 Warning r#"(lint, warning) redirect: use the final URL"#,
@@ -104,6 +107,9 @@ codes! {
     L013 Warning r#"(lint, warning) extension does not match the image's real format"#,
     L014 Warning r#"(lint, warning) alt text is a placeholder: a generic word (`image`, `screenshot`, …) or the file name"#,
     L015 Error   r#"(lint) `#anchor` link to an id that is not in the guide"#,
+    L016 Warning r#"(lint, warning) the bytes at a remote screenshot's URL changed since lint last fetched them, and its `captured` date is older than the change"#,
+    L017 Warning r#"(lint, warning) off by default (`L017 = "warning"` in `[lint.severity]` turns it on): two screenshots look the same by perceptual hash (re-encoded, resized, the same screen twice)"#,
+    L018 Warning r#"(lint, warning) an image in a folder of the book's screenshots that no guide uses"#,
     I001 Warning r#"(import, warning) something in the Markdown that has no field: kept as text, or a placeholder"#,
     I002 Warning r#"(import, warning) image alt text is a placeholder: describe what the picture shows"#,
     I003 Warning r#"(import, warning) a wait said in words ("a few minutes"): set `wait:` if readers must wait"#,
@@ -116,6 +122,13 @@ impl Code {
     /// The severity a problem of this code has unless `[lint.severity]` says otherwise.
     pub fn default_severity(self) -> Severity {
         self.entry().0
+    }
+
+    /// Whether the code is reported only when `[lint.severity]` turns it on: a screenshot
+    /// without a date is common and fine for many books; a perceptual hash decodes every image
+    /// and can match two steps of one wizard.
+    pub fn off_by_default(self) -> bool {
+        matches!(self, Code::W026 | Code::L017)
     }
 
     /// One line saying what the code means (the README's table).

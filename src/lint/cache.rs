@@ -23,6 +23,26 @@ struct Stored {
     version: u32,
     /// `image URL` or `link URL` → result.
     entries: BTreeMap<String, Entry>,
+    /// Remote screenshot URL → what its bytes were when last fetched (kept however old: it is
+    /// what a change is measured against).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    shots: BTreeMap<String, Fingerprint>,
+}
+
+/// A remote screenshot's bytes as lint last saw them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Fingerprint {
+    /// SHA-1 of the bytes, hex.
+    pub sha1: String,
+    pub bytes: u64,
+    /// Seconds since the Unix epoch when they were fetched.
+    pub fetched: u64,
+    /// The day (`YYYY-MM-DD`) lint first saw other bytes at the URL than before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<String>,
+    /// Perceptual hash (hex), when the bytes decoded as an image within the limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -89,6 +109,24 @@ impl Cache {
         } else {
             self.stored.entries.remove(&k);
         }
+    }
+
+    /// What a remote screenshot's bytes were when last fetched.
+    pub(super) fn shot(&self, url: &str) -> Option<&Fingerprint> {
+        self.stored.shots.get(url)
+    }
+
+    /// Whether a screenshot's fingerprint is older than the maximum age (or missing), so its
+    /// bytes should be fetched again.
+    pub(super) fn shot_stale(&self, url: &str) -> bool {
+        self.shot(url)
+            .is_none_or(|f| !fresh(f.fetched, now(), self.max_age.as_secs()))
+    }
+
+    /// Records a remote screenshot's bytes as fetched now.
+    pub(super) fn put_shot(&mut self, url: &str, mut f: Fingerprint) {
+        f.fetched = now();
+        self.stored.shots.insert(url.to_owned(), f);
     }
 
     /// Writes the cache (atomically), dropping expired entries.

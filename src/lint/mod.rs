@@ -7,6 +7,8 @@ pub mod format;
 pub mod http;
 mod local;
 mod measure;
+mod shots;
+mod similar;
 
 use crate::diag::Code;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -85,11 +87,12 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     // them. A use's image is first its number in its guide, then in the book.
     let (mut checked, per_guide) = book.check_visiting(&book.variant(), |g, r| {
         let (mut uses, mut local, mut diags) = (Vec::new(), Vec::new(), Diagnostics::default());
-        collect(g, r, &mut uses, &mut local, &mut diags);
+        let mut shot_uses = Vec::new();
+        collect(g, r, (&mut uses, &mut local, &mut shot_uses), &mut diags);
         let marked = marked_remote(g, r);
         let text =
             (!diags.is_empty() || !marked.is_empty()).then(|| (g.shown.clone(), g.text.clone()));
-        (uses, local, diags, text, marked)
+        (uses, local, diags, text, shot_uses, marked)
     })?;
     let mut diagnostics = std::mem::take(&mut checked.diagnostics);
     let mut sources = std::mem::take(&mut checked.sources);
@@ -106,9 +109,16 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
     let mut uses = Vec::new();
     let mut local = Vec::new();
     let mut marked = Vec::new();
-    for (gi, (u, l, d, text, m)) in per_guide.into_iter().enumerate() {
+    let mut shot_uses = Vec::new();
+    for (gi, (u, l, d, text, su, m)) in per_guide.into_iter().enumerate() {
         uses.extend(u);
         marked.extend(m);
+        shot_uses.extend(su.into_iter().filter_map(|mut s: shots::ShotUse| {
+            if let shots::Where::Local(i) = s.image {
+                s.image = shots::Where::Local(checked.asset_of(gi, i)?);
+            }
+            Some(s)
+        }));
         local.extend(l.into_iter().filter_map(|mut l: LocalUse| {
             l.asset = checked.asset_of(gi, l.asset)?;
             Some(l)
@@ -144,6 +154,10 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         }
     }
     diagnostics.extend(measure_marked(cfg, opts, &marked, &verdicts, &mut stats));
+    let found = shots::screenshot_checks(
+        book, opts, &shot_uses, &assets, &verdicts, &paths, &mut notes,
+    );
+    diagnostics.extend(found);
     apply_levels(&mut diagnostics, cfg);
     diagnostics.sort();
     add_sources(&mut sources, &diagnostics, &paths);
@@ -229,7 +243,7 @@ fn apply_levels(d: &mut Diagnostics, cfg: &LintTable) {
             diag.severity = Severity::Warning;
             true
         }
-        None => true,
+        None => !diag.code.off_by_default(),
     });
 }
 
@@ -257,11 +271,17 @@ struct LocalUse {
     src: Range<usize>,
 }
 
+/// What lint takes from one guide: URLs, local screenshot uses, and every screenshot.
+type Collected<'a> = (
+    &'a mut Vec<UrlUse>,
+    &'a mut Vec<LocalUse>,
+    &'a mut Vec<shots::ShotUse>,
+);
+
 fn collect(
     g: &LoadedGuide,
     r: &Resolved,
-    uses: &mut Vec<UrlUse>,
-    local: &mut Vec<LocalUse>,
+    (uses, local, shot_uses): Collected,
     diags: &mut Diagnostics,
 ) {
     let guide = &g.guide;
@@ -288,6 +308,25 @@ fn collect(
         }
     }
     for (shot, img) in shots {
+        let image = match img {
+            Image::Remote(url) => Some(shots::Where::Remote(url.clone())),
+            Image::Local(i) => Some(shots::Where::Local(*i)),
+            Image::Invalid => None,
+        };
+        if let Some(image) = image {
+            let captured = shot.captured.as_ref().and_then(|c| {
+                let day = crate::validate::capture::Day::parse(c.trim())?;
+                Some((day, c.span.clone()))
+            });
+            shot_uses.push(shots::ShotUse {
+                file: file.clone(),
+                src: shot.src.span.clone(),
+                captured,
+                dated: shot.captured.is_some(),
+                sourced: shot.source.is_some(),
+                image,
+            });
+        }
         match img {
             Image::Remote(url) => uses.push(UrlUse {
                 url: url.clone(),

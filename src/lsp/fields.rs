@@ -438,6 +438,33 @@ mod tests {
         assert_eq!(keys("prerequisites:\n  - |"), None, "a list of strings");
     }
 
+    /// #26: a screenshot's capture record and `[lint] screenshot-max-age` are completed and
+    /// described from the schemas, like every other field.
+    #[test]
+    fn capture_record_keys_come_from_the_schema() {
+        let shot = keys(
+            "sections:\n- steps:\n  - text: x\n    screenshots:\n      - src: a.png\n        |",
+        )
+        .unwrap();
+        for key in ["captured", "source", "selector", "width"] {
+            assert!(shot.contains(&key.into()), "{key}: {shot:?}");
+        }
+        let schema = crate::schema::guide_schema();
+        let text = "sections:\n- steps:\n  - text: x\n    screenshots:\n      - src: a.png\n        captured: 2026-11-02\n";
+        let h = hover(schema, text, text.find("captured").unwrap() + 1).unwrap();
+        assert!(
+            h.starts_with("**captured**: The day the screenshot was taken"),
+            "{h}"
+        );
+        let text = "[lint]\n";
+        let lint: Vec<String> = toml_completions(book_schema(), text, text.len())
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert!(lint.contains(&"screenshot-max-age".into()), "{lint:?}");
+    }
+
     #[test]
     fn book_toml_keys_tables_and_descriptions() {
         let schema = book_schema();

@@ -356,6 +356,21 @@ pub struct Screenshot {
     /// Profile tags: shown only in builds whose profile has one of them (`[instructor]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only: Only,
+    /// The day the screenshot was taken, `YYYY-MM-DD` (not in the future); `lint` warns when it
+    /// is older than `screenshot-max-age`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured: Option<Sp<String>>,
+    /// The `http(s)://` page the screenshot was taken of; `stepbook shots` lists it for
+    /// shot-scraper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Sp<String>>,
+    /// CSS selector of the part of the `source` page the screenshot shows (`#main`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<Sp<String>>,
+    /// Width in pixels of the browser window the screenshot was taken in (1-10000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 10000))]
+    pub width: Option<Sp<i64>>,
     /// Marks drawn over the image (never into it): boxes, arrows, numbered callouts and a
     /// highlight, in the image's pixels (x right, y down from the top-left corner, as an
     /// image editor shows them).

@@ -222,6 +222,10 @@ impl FromNode for Screenshot {
             alt: f.opt("alt"),
             caption: f.opt("caption"),
             only: f.or_default("only"),
+            captured: f.opt("captured"),
+            source: f.opt("source"),
+            selector: f.opt("selector"),
+            width: f.opt("width"),
             marks: f.or_default("marks"),
         })
     }

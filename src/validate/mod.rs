@@ -2,6 +2,7 @@
 //! raw HTML), all collected in one pass; resolves ids, anchors, waits and images for rendering.
 
 pub mod book;
+pub mod capture;
 mod checked;
 pub mod marks;
 mod paths;
@@ -360,6 +361,7 @@ impl GuideValidator<'_> {
             let img = self.screenshot_src(&shot.src);
             self.marks(shot, &img);
             screenshots.push(img);
+            self.capture_record(shot);
             match &shot.alt {
                 None => {
                     self.warning(Code::W001, shot, "screenshot has no alt text".into())

@@ -2,6 +2,7 @@
 //! written or deleted, whatever the command line, book.toml, a planted link or the content says.
 
 mod bounds;
+mod captures;
 mod data_loss;
 #[cfg(feature = "lsp")]
 mod editor;

@@ -30,6 +30,7 @@ mod remote_images;
 mod schema;
 mod search;
 pub mod serve;
+mod shots;
 mod site;
 mod translations;
 mod variables;
