@@ -253,36 +253,29 @@ fn lint_table_values(lint: Option<&node::Node>, display: &Path, diags: &mut Vec<
     };
     for (key, value) in entries {
         match (key.name.as_str(), &value.value) {
-            ("cache-max-age", node::Value::Str(s)) => {
-                if let Err(e) = crate::duration::Duration::parse(s) {
+            (name @ ("cache-max-age" | "screenshot-max-age"), node::Value::Str(s)) => {
+                let (why, help) = if name == "cache-max-age" {
+                    let why = crate::duration::Duration::parse(s).err();
+                    (
+                        why.map(|e| format!("is not a duration: {}", e.0)),
+                        "write it like `24h`, `30m` or `7d`",
+                    )
+                } else {
+                    let why = super::parse_days(s).err();
+                    (
+                        why.map(|e| format!("is not a number of days: {e}")),
+                        "write it like `365d` or `52w`",
+                    )
+                };
+                if let Some(why) = why {
                     diags.push(
                         Diagnostic::error(
                             Code::E006,
                             display,
-                            format!(
-                                "`cache-max-age` `{}` is not a duration: {}",
-                                s.escape_debug(),
-                                e.0
-                            ),
+                            format!("`{name}` `{}` {why}", s.escape_debug()),
                         )
                         .at(value.span.clone())
-                        .help("write it like `24h`, `30m` or `7d`"),
-                    );
-                }
-            }
-            ("screenshot-max-age", node::Value::Str(s)) => {
-                if let Err(e) = super::parse_days(s) {
-                    diags.push(
-                        Diagnostic::error(
-                            Code::E006,
-                            display,
-                            format!(
-                                "`screenshot-max-age` `{}` is not a number of days: {e}",
-                                s.escape_debug()
-                            ),
-                        )
-                        .at(value.span.clone())
-                        .help("write it like `365d` or `52w`"),
+                        .help(help),
                     );
                 }
             }
@@ -303,37 +296,39 @@ fn lint_table_values(lint: Option<&node::Node>, display: &Path, diags: &mut Vec<
                     }
                 }
             }
-            ("severity", node::Value::Map(codes)) => {
-                for (code, _) in codes {
-                    if Code::parse(&code.name).is_some() {
-                        continue;
-                    }
-                    let names = Code::ALL.iter().map(|c| c.as_str());
-                    let d = Diagnostic::error(
-                        Code::E002,
-                        display,
-                        format!(
-                            "unknown diagnostic code `{}` in [lint.severity]",
-                            code.name.escape_debug()
-                        ),
-                    )
-                    .at(code.span.clone());
-                    diags.push(
-                        match crate::diag::did_you_mean(&code.name.to_ascii_uppercase(), names) {
-                            Some(m) => d.suggest(Fix::written(
-                                code.span.clone(),
-                                m,
-                                Written::TomlKey.write(m),
-                            )),
-                            None => d.help(
-                                "use a code from the README's table of diagnostics, like `L003`",
-                            ),
-                        },
-                    );
-                }
-            }
+            ("severity", node::Value::Map(codes)) => unknown_codes(codes, display, diags),
             _ => {}
         }
+    }
+}
+
+/// Each key of `[lint.severity]` that is not a diagnostic code (a misspelt one would silently do
+/// nothing), with "did you mean".
+fn unknown_codes(codes: &[(node::Key, node::Node)], display: &Path, diags: &mut Vec<Diagnostic>) {
+    for (code, _) in codes {
+        if Code::parse(&code.name).is_some() {
+            continue;
+        }
+        let names = Code::ALL.iter().map(|c| c.as_str());
+        let d = Diagnostic::error(
+            Code::E002,
+            display,
+            format!(
+                "unknown diagnostic code `{}` in [lint.severity]",
+                code.name.escape_debug()
+            ),
+        )
+        .at(code.span.clone());
+        diags.push(
+            match crate::diag::did_you_mean(&code.name.to_ascii_uppercase(), names) {
+                Some(m) => d.suggest(Fix::written(
+                    code.span.clone(),
+                    m,
+                    Written::TomlKey.write(m),
+                )),
+                None => d.help("use a code from the README's table of diagnostics, like `L003`"),
+            },
+        );
     }
 }
 

@@ -106,30 +106,17 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         .iter()
         .map(|g| (g.shown.clone(), g.path.clone()))
         .collect();
-    let mut uses = Vec::new();
-    let mut local = Vec::new();
-    let mut marked = Vec::new();
-    let mut shot_uses = Vec::new();
-    for (gi, (u, l, d, text, su, m)) in per_guide.into_iter().enumerate() {
-        uses.extend(u);
-        marked.extend(m);
-        shot_uses.extend(su.into_iter().filter_map(|mut s: shots::ShotUse| {
-            if let shots::Where::Local(i) = s.image {
-                s.image = shots::Where::Local(checked.asset_of(gi, i)?);
-            }
-            Some(s)
-        }));
-        local.extend(l.into_iter().filter_map(|mut l: LocalUse| {
-            l.asset = checked.asset_of(gi, l.asset)?;
-            Some(l)
-        }));
-        diagnostics.extend(d.items);
-        if let Some((shown, text)) = text
-            && sources.get(&shown).is_none()
-        {
-            sources.insert(shown, text);
-        }
-    }
+    let Gathered {
+        uses,
+        local,
+        marked,
+        shot_uses,
+    } = gather(
+        per_guide,
+        |g, i| checked.asset_of(g, i),
+        &mut diagnostics,
+        &mut sources,
+    );
     let assets = std::mem::take(&mut checked.assets);
     stats.local_images = local.len();
     diagnostics.extend(local::problems(&local, &assets, cfg));
@@ -168,6 +155,64 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         files,
         stats,
     })
+}
+
+/// What each guide's visit found: its URLs, local screenshots, problems, its text (when it has
+/// problems), its screenshots' capture records and its remote screenshots with marks.
+type Visit = (
+    Vec<UrlUse>,
+    Vec<LocalUse>,
+    Diagnostics,
+    Option<(PathBuf, std::sync::Arc<str>)>,
+    Vec<shots::ShotUse>,
+    Vec<measure::Marked>,
+);
+
+/// The visits' findings for the whole book (each image numbered in the book, not its guide).
+struct Gathered {
+    uses: Vec<UrlUse>,
+    local: Vec<LocalUse>,
+    marked: Vec<measure::Marked>,
+    shot_uses: Vec<shots::ShotUse>,
+}
+
+/// Gathers the guides' visits into the book's lists, their problems and texts into
+/// `diagnostics` and `sources`.
+fn gather(
+    per_guide: Vec<Visit>,
+    asset_of: impl Fn(usize, usize) -> Option<usize>,
+    diagnostics: &mut Diagnostics,
+    sources: &mut Sources,
+) -> Gathered {
+    let mut all = Gathered {
+        uses: Vec::new(),
+        local: Vec::new(),
+        marked: Vec::new(),
+        shot_uses: Vec::new(),
+    };
+    for (gi, (u, l, d, text, su, m)) in per_guide.into_iter().enumerate() {
+        all.uses.extend(u);
+        all.marked.extend(m);
+        all.shot_uses
+            .extend(su.into_iter().filter_map(|mut s: shots::ShotUse| {
+                if let shots::Where::Local(i) = s.image {
+                    s.image = shots::Where::Local(asset_of(gi, i)?);
+                }
+                Some(s)
+            }));
+        all.local
+            .extend(l.into_iter().filter_map(|mut l: LocalUse| {
+                l.asset = asset_of(gi, l.asset)?;
+                Some(l)
+            }));
+        diagnostics.extend(d.items);
+        if let Some((shown, text)) = text
+            && sources.get(&shown).is_none()
+        {
+            sources.insert(shown, text);
+        }
+    }
+    all
 }
 
 /// The marks of remote screenshots outside their images: each image that answered is measured
@@ -247,6 +292,31 @@ fn apply_levels(d: &mut Diagnostics, cfg: &LintTable) {
     });
 }
 
+/// A screenshot's capture record and image, for the screenshot checks.
+fn shot_use(
+    shot: &Screenshot,
+    img: &Image,
+    file: &std::sync::Arc<std::path::Path>,
+) -> Option<shots::ShotUse> {
+    let image = match img {
+        Image::Remote(url) => shots::Where::Remote(url.clone()),
+        Image::Local(i) => shots::Where::Local(*i),
+        Image::Invalid => return None,
+    };
+    let captured = shot.captured.as_ref().and_then(|c| {
+        let day = crate::validate::capture::Day::parse(c.trim())?;
+        Some((day, c.span.clone()))
+    });
+    Some(shots::ShotUse {
+        file: file.clone(),
+        src: shot.src.span.clone(),
+        captured,
+        dated: shot.captured.is_some(),
+        sourced: shot.source.is_some(),
+        image,
+    })
+}
+
 /// The `exclude` patterns (book.toml's and `--exclude`) as one matcher (globset). `*` matches
 /// any text, `/` included (`https://intranet/*` covers the whole site), `?` one character.
 pub fn exclude_set<'a>(
@@ -308,25 +378,7 @@ fn collect(
         }
     }
     for (shot, img) in shots {
-        let image = match img {
-            Image::Remote(url) => Some(shots::Where::Remote(url.clone())),
-            Image::Local(i) => Some(shots::Where::Local(*i)),
-            Image::Invalid => None,
-        };
-        if let Some(image) = image {
-            let captured = shot.captured.as_ref().and_then(|c| {
-                let day = crate::validate::capture::Day::parse(c.trim())?;
-                Some((day, c.span.clone()))
-            });
-            shot_uses.push(shots::ShotUse {
-                file: file.clone(),
-                src: shot.src.span.clone(),
-                captured,
-                dated: shot.captured.is_some(),
-                sourced: shot.source.is_some(),
-                image,
-            });
-        }
+        shot_uses.extend(shot_use(shot, img, &file));
         match img {
             Image::Remote(url) => uses.push(UrlUse {
                 url: url.clone(),
