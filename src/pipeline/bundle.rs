@@ -12,10 +12,24 @@ use crate::error::Error;
 use crate::layout;
 
 /// The zip's file name and the folder its entries are in: the book's title as a slug
-/// (`Azure Labs` → `azure-labs`), else `book`.
-pub fn zip_name(book: &Book) -> String {
+/// (`Azure Labs` → `azure-labs`), else `book`; with several profiles, the profile's name after
+/// it (`azure-labs-instructor`), so two editions copied to one stick or unzipped in one folder
+/// stay apart. A name Windows reserves for a device (`con`, `nul`, `com1`…) gets `-book`.
+pub fn zip_name(book: &Book, profile: &str) -> String {
     let slug = crate::validate::slug(&book.config.book.title);
-    if slug.is_empty() { "book".into() } else { slug }
+    let mut name = if slug.is_empty() { "book".into() } else { slug };
+    let device = matches!(name.as_str(), "con" | "prn" | "aux" | "nul")
+        || (name.len() == 4
+            && (name.starts_with("com") || name.starts_with("lpt"))
+            && name.as_bytes()[3].is_ascii_digit());
+    if device {
+        name.push_str("-book");
+    }
+    if !profile.is_empty() {
+        name.push('-');
+        name.push_str(profile);
+    }
+    name
 }
 
 /// Refuses `--zip` for a book without the HTML output (there is no site to put in it).
@@ -56,7 +70,7 @@ pub(super) fn write_each(
 /// and would break them when the zip is opened from disk: then the site is rendered once more
 /// without it, into a scratch folder beside the staging folder, and that copy is zipped.
 fn write(book: &Book, opts: &BuildOptions, dir: &Path, profile: &str) -> Result<String, Error> {
-    let name = zip_name(book);
+    let name = zip_name(book, profile);
     let file = format!("{name}.zip");
     let base_url = book
         .config

@@ -218,6 +218,16 @@ fn revealed_answers_reach_learners_but_instructor_notes_do_not() {
         page.contains("<aside class=\"instructor instructor-answer\" role=\"note\">"),
         "{page}"
     );
+    // The search finds a revealed answer (its words are in the search index's parts).
+    let index: String = every_file(&book.path().join("book/attendee/html"))
+        .into_iter()
+        .filter(|(p, _)| p.to_string_lossy().contains("search"))
+        .map(|(_, t)| t)
+        .collect();
+    assert!(
+        index.to_lowercase().contains("tokstepanswer"),
+        "not in the search index"
+    );
 }
 
 #[test]

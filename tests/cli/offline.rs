@@ -643,3 +643,30 @@ fn the_service_worker_template_is_overridable() {
     assert!(r.stderr.contains("templates/sw.js:1:"), "{}", r.stderr);
     assert_eq!(book.read("book/html/sw.js"), sw, "previous output intact");
 }
+
+/// With several profiles, each edition's zip is named for its profile and unpacks into a folder
+/// of that name: the learners' and the instructor's downloads cannot be mixed up, and only the
+/// instructor's holds the answers.
+#[test]
+fn each_profiles_zip_is_named_for_it() {
+    let book = Book::fixture("instructor");
+    let r = book.run(&["build", "--zip", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for (profile, answers) in [("attendee", false), ("instructor", true)] {
+        let zip = book
+            .path()
+            .join(format!("book/{profile}/storage-labs-{profile}.zip"));
+        let entries = read_zip(&zip);
+        let names: Vec<&String> = entries.iter().map(|(n, _)| n).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| n.starts_with(&format!("storage-labs-{profile}/"))),
+            "{names:?}"
+        );
+        let has = entries
+            .iter()
+            .any(|(_, d)| String::from_utf8_lossy(d).contains("TOKSTEPANSWER"));
+        assert_eq!(has, answers, "{profile}");
+    }
+}

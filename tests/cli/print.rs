@@ -635,6 +635,16 @@ fn the_checklist_pdf_has_headings_and_lists() {
 #[test]
 fn accessible_pdfs_declare_pdf_ua_and_require_alt_text() {
     let book = with_pdf("standard = \"ua-1\"\n");
+    // With the site's address: in the guide's footer and as the handouts' QR code (an image,
+    // described by its address).
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &toml.replace(
+            "[output.html]\n",
+            "[output.html]\nbase-url = \"https://guides.example.org/azure/\"\n",
+        ),
+    );
     let r = book.run(&["build", "--offline"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     book.write("attendees.csv", "name,code\nAda,PASS-1\nGrace,PASS-2\n");

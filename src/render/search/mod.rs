@@ -70,7 +70,8 @@ impl Spill {
 impl Entries {
     /// Everything a reader can find on the guide's page: the guide (its title, summary,
     /// prerequisites, objectives and notes), each section (title, intro, notes), each step and
-    /// substep (its label, text with code and tables, notes, result, captions), the conclusion.
+    /// substep (its label, text with code and tables, notes, result, captions, hint, and answer
+    /// and instructor notes when the build has them), the conclusion.
     pub(super) fn of(g: &GuideView, t: &crate::i18n::Strings) -> Entries {
         let mut out = GuideText::default();
         let mut body = String::new();
@@ -171,6 +172,12 @@ fn steps(out: &mut GuideText, list: &[StepView], section: usize, body: &mut Stri
                 body.push(' ');
                 html_text(c, body);
             }
+        }
+        // A hint, and an answer or instructor notes where the build has them (the instructor
+        // edition; answers after the event with `reveal-answers`): a learner build has none.
+        for b in [&st.hint, &st.answer, &st.instructor].into_iter().flatten() {
+            body.push(' ');
+            html_text(&b.html, body);
         }
         out.add(Doc {
             anchor: &st.anchor,
