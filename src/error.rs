@@ -21,6 +21,9 @@ pub enum Error {
         diagnostics: Diagnostics,
         sources: Sources,
     },
+    /// A command-line argument names nothing usable (a guide that is not there, a folder
+    /// outside the book): exit 2, as clap's own usage errors.
+    Usage(crate::diag::Failure),
     /// Anything else: I/O, a bug (exit 1).
     Other(anyhow::Error),
     /// Problems found and already printed (e.g. by `lint` in its output format): exit 2.
@@ -31,7 +34,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Config(_) => exit::CONFIG,
-            Error::Content { .. } | Error::Reported => exit::CONTENT,
+            Error::Content { .. } | Error::Reported | Error::Usage(_) => exit::CONTENT,
             Error::Other(_) => exit::FAILURE,
         }
     }
@@ -73,6 +76,7 @@ impl Error {
             Error::Other(err) => {
                 format!("error: {}\n", crate::diag::printable(&format!("{err:#}")))
             }
+            Error::Usage(f) => format!("error: {}\n", crate::diag::printable(&f.to_string())),
             Error::Reported => String::new(),
         }
     }

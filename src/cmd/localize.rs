@@ -19,7 +19,7 @@ pub(crate) struct Args {
     /// `--remote-images copy`) are written; the others are left as URLs (W022).
     #[arg(long)]
     pub offline: bool,
-    /// Treat warnings as errors: exit 2 if any screenshot could not be localized.
+    /// Treat warnings as errors: if any screenshot could not be had, write nothing and exit 2.
     #[arg(long)]
     pub deny_warnings: bool,
 }
@@ -27,8 +27,20 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
     let mut book = args.book.open()?;
     book.offline = args.offline;
-    let done = stepbook::remote::localize::localize(&book, &args.media_dir)?;
+    let done = stepbook::remote::localize::localize(&book, &args.media_dir, args.deny_warnings)?;
     ui.report(&done.diagnostics, &done.sources);
+    if !done.diagnostics.is_empty() && args.deny_warnings {
+        ui.status(&format!(
+            "nothing written: {} screenshot{} could not be had (--deny-warnings)",
+            done.diagnostics.items.len(),
+            if done.diagnostics.items.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+        ));
+        return Err(Error::Reported);
+    }
     ui.status(&format!(
         "localized {} screenshot{} in {} guide file{} ({} image file{} written, {} request{})",
         done.rewritten,
@@ -40,8 +52,5 @@ pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
         done.requests,
         if done.requests == 1 { "" } else { "s" },
     ));
-    if !done.diagnostics.is_empty() && args.deny_warnings {
-        return Err(Error::Reported);
-    }
     Ok(())
 }

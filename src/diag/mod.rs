@@ -353,7 +353,6 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     }
 }
 
-/// Renders one diagnostic to text.
 /// `s` with control characters other than line breaks and tabs written as escapes (`\u{1b}`):
 /// file names and values are untrusted, and a raw ESC sequence could rewrite the terminal, a NUL
 /// or a form feed break a report.

@@ -73,7 +73,7 @@ pub(super) fn find(
         Some(m) => crate::diag::suggestion(m),
         None => format!("the guides are {}", super::quoted_list(&ids)),
     };
-    Err(failure.help(help).into())
+    Err(Error::Usage(failure.help(help)))
 }
 
 /// One guide file, loaded; its problems when it does not load.

@@ -35,10 +35,12 @@ fn target_dir(book: &Book, dir: &str) -> Result<PathBuf, Error> {
         .components()
         .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
     if dir.trim().is_empty() || bad {
-        return Err(anyhow::anyhow!(
-            "`--dir {dir}` must be a folder inside the guides' folder, like `media` (no absolute path, no `..`)"
-        )
-        .into());
+        return Err(Error::Usage(
+            crate::diag::Failure::new(format!(
+                "`--dir {dir}` is not a folder inside the guides' folder"
+            ))
+            .help("name a folder relative to `src` in book.toml, like `media` (no absolute path, no `..`)"),
+        ));
     }
     Ok(book.src.join(rel))
 }
@@ -60,28 +62,11 @@ fn remote_src(s: &Scalar) -> bool {
 }
 
 /// Fetches every remote screenshot of the book's guide files into `dir` and rewrites their
-/// `src`. Nothing is rewritten in a file unless its edit reads back as intended.
-pub fn localize(book: &Book, dir: &str) -> Result<Localized, Error> {
+/// `src`. Nothing is rewritten in a file unless its edit reads back as intended; with `strict`
+/// (`--deny-warnings`), nothing at all is written when any screenshot could not be had.
+pub fn localize(book: &Book, dir: &str, strict: bool) -> Result<Localized, Error> {
     let target = target_dir(book, dir)?;
-    let found = crate::source::load::find_guides(&book.src);
-    let mut files: Vec<(PathBuf, String, Vec<Scalar>)> = Vec::new();
-    for path in found.files {
-        let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-        let Some(text) = yaml
-            .then(|| crate::safe_fs::read_regular_text(&path, 64 << 20).ok())
-            .flatten()
-        else {
-            continue;
-        };
-        // A file that does not parse is `check`'s to report; it is left as it is.
-        let Ok(scalars) = edit::scalars(&text) else {
-            continue;
-        };
-        let srcs: Vec<Scalar> = scalars.into_iter().filter(remote_src).collect();
-        if !srcs.is_empty() {
-            files.push((path, text, srcs));
-        }
-    }
+    let files = remote_srcs(book);
     let urls: BTreeSet<String> = files
         .iter()
         .flat_map(|(_, _, s)| s.iter().map(|s| s.value.trim().to_owned()))
@@ -92,6 +77,12 @@ pub fn localize(book: &Book, dir: &str) -> Result<Localized, Error> {
     }
     let copies = super::fetch_all(book, urls, false);
     out.requests = copies.requests;
+    for (path, text, srcs) in &files {
+        warn(book, path, text, srcs, &copies.failed, &mut out);
+    }
+    if strict && !out.diagnostics.is_empty() {
+        return Ok(out);
+    }
     // Each copy written into the book once, under its hash.
     let mut written = std::collections::HashMap::new();
     if !copies.copied.is_empty() {
@@ -114,17 +105,33 @@ pub fn localize(book: &Book, dir: &str) -> Result<Localized, Error> {
         written.insert(url.clone(), file);
     }
     for (path, text, srcs) in files {
-        rewrite(
-            book,
-            &path,
-            &text,
-            &srcs,
-            &written,
-            &copies.failed,
-            &mut out,
-        )?;
+        rewrite(book, &path, &text, &srcs, &written, &mut out)?;
     }
     Ok(out)
+}
+
+/// Each guide file with its remote screenshot `src` values (files that do not parse are
+/// `check`'s to report, and are left as they are).
+fn remote_srcs(book: &Book) -> Vec<(PathBuf, String, Vec<Scalar>)> {
+    let found = crate::source::load::find_guides(&book.src);
+    let mut files = Vec::new();
+    for path in found.files {
+        let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        let Some(text) = yaml
+            .then(|| crate::safe_fs::read_regular_text(&path, 64 << 20).ok())
+            .flatten()
+        else {
+            continue;
+        };
+        let Ok(scalars) = edit::scalars(&text) else {
+            continue;
+        };
+        let srcs: Vec<Scalar> = scalars.into_iter().filter(remote_src).collect();
+        if !srcs.is_empty() {
+            files.push((path, text, srcs));
+        }
+    }
+    files
 }
 
 /// `<hash16>.<ext>` from a copy's `remote/<hash40>.<ext>`: short, and still only hex digits.
@@ -150,6 +157,39 @@ fn inside_book(book: &Book, dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// A guide file's path as shown in messages.
+fn shown(book: &Book, path: &Path) -> PathBuf {
+    shown_path(
+        &book.shown_root,
+        path.strip_prefix(&book.root).unwrap_or(path),
+    )
+}
+
+/// W022 at each of a guide file's screenshots that could not be had.
+fn warn(
+    book: &Book,
+    path: &Path,
+    text: &str,
+    srcs: &[Scalar],
+    failed: &std::collections::BTreeMap<String, String>,
+    out: &mut Localized,
+) {
+    let shown = shown(book, path);
+    let problems: Vec<super::Use> = srcs
+        .iter()
+        .map(|s| super::Use {
+            url: s.value.trim().to_owned(),
+            file: shown.clone(),
+            span: s.span.clone(),
+        })
+        .collect();
+    let warned: Vec<Diagnostic> = super::warnings(&problems, failed, super::Step::Localize);
+    if !warned.is_empty() {
+        out.sources.insert(shown, std::sync::Arc::from(text));
+        out.diagnostics.extend(warned);
+    }
+}
+
 /// One guide file's remote `src` values rewritten to the copies' paths (relative to the file).
 fn rewrite(
     book: &Book,
@@ -157,33 +197,17 @@ fn rewrite(
     text: &str,
     srcs: &[Scalar],
     written: &std::collections::HashMap<String, PathBuf>,
-    failed: &std::collections::BTreeMap<String, String>,
     out: &mut Localized,
 ) -> Result<(), Error> {
-    let shown = shown_path(
-        &book.shown_root,
-        path.strip_prefix(&book.root).unwrap_or(path),
-    );
+    let shown = shown(book, path);
     let folder = path.parent().unwrap_or(&book.root);
-    let mut edits: Vec<(&Scalar, String)> = Vec::new();
-    let mut problems = Vec::new();
-    for s in srcs {
-        let url = s.value.trim();
-        match written.get(url) {
-            Some(file) => edits.push((s, crate::validate::relative_path(folder, file))),
-            None => problems.push(super::Use {
-                url: url.to_owned(),
-                file: shown.clone(),
-                span: s.span.clone(),
-            }),
-        }
-    }
-    let warned: Vec<Diagnostic> = super::warnings(&problems, failed);
-    if !warned.is_empty() {
-        out.sources
-            .insert(shown.clone(), std::sync::Arc::from(text));
-        out.diagnostics.extend(warned);
-    }
+    let edits: Vec<(&Scalar, String)> = srcs
+        .iter()
+        .filter_map(|s| {
+            let file = written.get(s.value.trim())?;
+            Some((s, crate::validate::relative_path(folder, file)))
+        })
+        .collect();
     if edits.is_empty() {
         return Ok(());
     }

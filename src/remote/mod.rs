@@ -226,8 +226,28 @@ pub fn check_image(bytes: &[u8], max_pixels: u64) -> Result<(&'static str, (u32,
     Ok((ext, (w, h)))
 }
 
+/// Which step could not have a remote screenshot: a build copying it into the site, or
+/// `localize` writing it into the book; the wording of W022 says which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Build,
+    Localize,
+}
+
 /// W022 at each use of a URL that was not copied.
-pub fn warnings(uses: &[Use], failed: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+pub fn warnings(uses: &[Use], failed: &BTreeMap<String, String>, step: Step) -> Vec<Diagnostic> {
+    let (what, label, help) = match step {
+        Step::Build => (
+            "was not copied into the book",
+            "the outputs link to its host",
+            "fix or replace the URL (`stepbook lint` checks them all); the next build tries again",
+        ),
+        Step::Localize => (
+            "was not downloaded into the book",
+            "its `src` is left as the URL",
+            "fix or replace the URL (`stepbook lint` checks them all), then run `stepbook localize` again",
+        ),
+    };
     uses.iter()
         .filter_map(|u| {
             let why = failed.get(&u.url)?;
@@ -235,11 +255,11 @@ pub fn warnings(uses: &[Use], failed: &BTreeMap<String, String>) -> Vec<Diagnost
                 Diagnostic::warning(
                     Code::W022,
                     &u.file,
-                    format!("screenshot `{}` was not copied into the book: {why}", u.url),
+                    format!("screenshot `{}` {what}: {why}", u.url),
                 )
                 .at(u.span.clone())
-                .label("the outputs link to its host")
-                .help("fix or replace the URL (`stepbook lint` checks them all); the next build tries again"),
+                .label(label)
+                .help(help),
             )
         })
         .collect()
@@ -274,5 +294,5 @@ pub fn copy_one(
             span,
         })
         .collect();
-    warnings(&uses, &copies.failed)
+    warnings(&uses, &copies.failed, Step::Build)
 }

@@ -350,9 +350,9 @@ fn roster_problems_are_reported_at_their_place() {
         text.contains("Enter the promo code ______________ and select"),
         "{text}"
     );
-    // An unknown guide: did you mean.
+    // An unknown guide: did you mean, and exit 2 as for any command-line mistake.
     let r = book.run(&["handouts", "azure-pas", "--offline"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains("did you mean `azure-pass`?"),
         "{}",

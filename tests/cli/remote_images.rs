@@ -101,6 +101,42 @@ fn copies_are_used_by_every_output_and_a_second_build_makes_no_request() {
     }
 }
 
+/// A screenshot the build cannot copy is one warning (W022 at its line), asked once: the PDF
+/// does not fetch it a second time, nor warn of it again as W014.
+#[cfg(feature = "pdf")]
+#[test]
+fn a_screenshot_that_cannot_be_copied_is_asked_once_and_warned_of_once() {
+    let server = TestServer::start();
+    let book = remote_book(&server);
+    let text = book.read("content/azure-pass.yaml");
+    book.write(
+        "content/azure-pass.yaml",
+        &text.replacen(&server.url("/img3.png"), &server.url("/missing.png"), 1),
+    );
+    let mut toml = book.read("book.toml");
+    toml = toml.replace("[output.markdown]", "[output.markdown]\n[output.pdf]");
+    toml = toml.replace(
+        "[output.html]",
+        "[output]\nremote-images = \"copy\"\n\n[output.html]",
+    );
+    book.write("book.toml", &toml);
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = locations(&r.stderr);
+    assert_eq!(found.len(), 1, "{}", r.stderr);
+    assert_eq!(found[0].0, "W022", "{}", r.stderr);
+    let asked: usize = server
+        .hits
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(p, _)| p.contains("missing"))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(asked, 1, "{:?}", server.hits.lock().unwrap());
+    assert!(book.path().join("book/html/pdf/azure-pass.pdf").is_file());
+}
+
 fn which(tool: &str) -> bool {
     std::process::Command::new(tool).arg("-v").output().is_ok()
 }
@@ -183,6 +219,18 @@ fn localize_writes_the_images_into_the_book_and_rewrites_src_keeping_comments() 
         "content/azure-pass.yaml",
         &before.replacen(&server.url("/img10.png"), &gone, 1),
     );
+    let edited = book.read("content/azure-pass.yaml");
+    // With --deny-warnings, one screenshot that cannot be had means nothing is written at all.
+    let r = book.run(&["localize", "--deny-warnings"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("nothing written"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not downloaded into the book"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(book.read("content/azure-pass.yaml"), edited);
+    assert!(!book.path().join("content/media").exists());
     let r = book.run(&["localize"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let found = locations(&r.stderr);

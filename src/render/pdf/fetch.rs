@@ -85,17 +85,44 @@ pub fn download(url: &str, opts: &FetchOptions, deadline: Instant) -> Result<Vec
         .user_agent(concat!("stepbook/", env!("CARGO_PKG_VERSION"), " (pdf)"))
         .build()
         .into();
-    let resp = agent.get(url).call().map_err(|e| e.to_string())?;
+    let resp = agent.get(url).call().map_err(|e| words(&e, opts))?;
     let mut bytes = Vec::new();
     resp.into_body()
         .into_reader()
         .take(MAX_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::TimedOut => words(&ureq::Error::Io(e), opts),
+            _ => format!("the download broke off ({e})"),
+        })?;
     if bytes.len() as u64 > MAX_BYTES {
         return Err("larger than 32 MiB".into());
     }
     Ok(bytes)
+}
+
+/// A failed request in words, with the setting that bounds it (ureq's own text for a timeout
+/// is `timeout: global`).
+fn words(e: &ureq::Error, opts: &FetchOptions) -> String {
+    match e {
+        ureq::Error::StatusCode(code) => format!("HTTP {code}"),
+        ureq::Error::Timeout(ureq::Timeout::Connect) => format!(
+            "no connection within {} s (`connect-timeout` in [lint])",
+            opts.connect_timeout.as_secs()
+        ),
+        ureq::Error::Timeout(_) => format!(
+            "no complete answer within {} s (`timeout` in [lint])",
+            opts.timeout.as_secs()
+        ),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => format!(
+            "no complete answer within {} s (`timeout` in [lint])",
+            opts.timeout.as_secs()
+        ),
+        ureq::Error::TooManyRedirects => {
+            format!("more than {} redirects", opts.max_redirects)
+        }
+        other => other.to_string(),
+    }
 }
 
 /// Requests in flight per host, across every document compiled at once.

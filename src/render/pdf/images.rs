@@ -52,7 +52,14 @@ pub struct Remote {
     pub max_pixels: u64,
     /// Timeouts and politeness of downloads (`[lint]`).
     pub fetch: fetch::FetchOptions,
+    /// `remote-images = "copy"`: the build already fetched every remote screenshot and warned
+    /// (W022) of each it could not have, so a URL left in a document is not asked again (a
+    /// dead host would cost a second timeout) nor warned of twice.
+    pub copied: bool,
 }
+
+/// Why an image is missing when the copy step already said so (W022): no W014 for it.
+const COPY_FAILED: &str = "it could not be copied into the book (W022)";
 
 impl Remote {
     /// The settings of `book`: its cache folder, `--offline`, its pixel cap.
@@ -62,6 +69,7 @@ impl Remote {
             offline: book.offline,
             max_pixels: book.config.lint.max_image_pixels,
             fetch: fetch::FetchOptions::of(&book.config.lint),
+            copied: book.config.output.remote_images == crate::config::RemoteImages::Copy,
         }
     }
 }
@@ -74,7 +82,7 @@ pub type Missing = Vec<(String, String)>;
 /// `text` and pointing at each other one's.
 pub fn warnings(missing: Missing, file: &str, text: &str) -> Vec<crate::diag::Diagnostic> {
     let mut by_why: Vec<(String, Vec<String>)> = Vec::new();
-    for (src, why) in missing {
+    for (src, why) in missing.into_iter().filter(|(_, why)| why != COPY_FAILED) {
         match by_why.iter_mut().find(|(w, _)| *w == why) {
             Some((_, srcs)) => srcs.push(src),
             None => by_why.push((why, vec![src])),
@@ -239,6 +247,9 @@ fn remote_image(
                 note = "its cached copy was bad and is deleted; ";
             }
         }
+    }
+    if remote.copied {
+        return Err(COPY_FAILED.into());
     }
     if remote.offline {
         return Err(format!("{note}not fetched: --offline"));

@@ -43,7 +43,7 @@ pub fn vet(bytes: Vec<u8>, max_pixels: u64) -> Result<Vetted, String> {
     reader.limits(limits);
     let (w, h) = reader
         .into_dimensions()
-        .map_err(|e| format!("it does not decode as an image ({e})"))?;
+        .map_err(|e| undecodable(format, &e))?;
     if u64::from(w) * u64::from(h) > max_pixels {
         return Err(format!(
             "it is {w}×{h} pixels, more than `max-image-pixels` ({max_pixels}) in [lint]; scale it down"
@@ -69,7 +69,26 @@ pub fn decodes(bytes: &[u8], format: ImageFormat, pixels: u64) -> Result<(), Str
     reader
         .decode()
         .map(drop)
-        .map_err(|e| format!("it does not decode as an image ({e})"))
+        .map_err(|e| undecodable(format, &e))
+}
+
+/// Why an image does not decode, in words: the decoders' own messages are for developers
+/// (some print internal structures, like `CrcMismatch { crc_val: … }`).
+fn undecodable(format: ImageFormat, e: &image::ImageError) -> String {
+    let name = format
+        .extensions_str()
+        .first()
+        .map_or("image", |x| x)
+        .to_ascii_uppercase();
+    match e {
+        image::ImageError::Limits(_) => format!(
+            "the {name} file asks for more memory to decode than its size allows (damaged?)"
+        ),
+        image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            format!("the {name} file is cut short")
+        }
+        _ => format!("the {name} file is damaged: it does not decode"),
+    }
 }
 
 /// A PNG without its colour profile (`iCCP` chunk) when that profile is larger than

@@ -184,7 +184,7 @@ fn pdf_text(pdf: &Path) -> String {
 
 /// The W014 warnings of a run, each with what follows its header line.
 /// How many images W014 says are not in the PDF: a warning names one image, or says how many
-/// share its reason ("3 images are not in the PDF (timeout: global)").
+/// share its reason ("3 images are not in the PDF (no complete answer within 3 s …)").
 fn w014(r: &Run) -> usize {
     let warnings = locations(&r.stderr)
         .iter()

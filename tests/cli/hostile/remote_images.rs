@@ -161,7 +161,7 @@ fn hostile_urls_never_name_a_file_outside_the_media_folder() {
     }
     // `localize` writes into the book's media folder only, under the same names.
     let r = book.run(&["localize", "--dir", "../../escape"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "a usage mistake, as clap's: {}", r.stderr);
     assert!(
         r.stderr.contains("inside the guides' folder"),
         "{}",
