@@ -132,8 +132,9 @@ pub(super) fn without_address(
         .collect()
 }
 
-/// The columns each handout prints: `[handouts] show`, else the name columns the roster has
-/// and the columns the guide uses (never an email or a phone number unless `show` names it).
+/// The columns each handout prints: `[handouts] show`, else the name and promo code columns
+/// the roster has and the columns the guide uses (never an email or a phone number unless
+/// `show` names it).
 /// A column `show` names that the roster lacks is an error at book.toml.
 pub(super) fn shown_columns(
     book: &Book,
@@ -159,7 +160,15 @@ pub(super) fn shown_columns(
         }
         return Ok(show.clone());
     }
-    let names = ["name", "full_name", "first_name", "last_name"];
+    // The code is what attendees type: printed even when the guide does not quote it.
+    let names = [
+        "name",
+        "full_name",
+        "first_name",
+        "last_name",
+        "code",
+        "promo_code",
+    ];
     let mut out: Vec<String> = names
         .iter()
         .filter(|n| roster.is_some_and(|r| r.column(n).is_some()))

@@ -83,6 +83,7 @@ pub fn import_with(
     let mut out = Imported::default();
     let front = front_matter(&mut text, &mut out);
     let text = dialects(&text);
+    let text = parse::without_comments(&text);
     let doc = parse::blocks(&text);
     let mut r = Reader {
         text: &text,
@@ -290,13 +291,16 @@ impl Reader<'_> {
         }
     }
 
-    /// A step's hint or callout block, kept as its `hint:` (the first hint) or one of its notes;
-    /// `false` for any other block.
+    /// A step's hint or callout block, kept as its `hint:` (a second hint joins the first, so
+    /// the reader unfolds them together, in order) or one of its notes; `false` for any other
+    /// block.
     fn aside(&self, step: &mut Step, c: &Block) -> bool {
-        if step.hint.is_none()
-            && let Some(h) = self.hint(c)
-        {
-            step.hint = Some(h.into());
+        if let Some(h) = self.hint(c) {
+            let joined = match step.hint.take() {
+                Some(first) => format!("{}\n\n{h}", first.value),
+                None => h,
+            };
+            step.hint = Some(joined.into());
             return true;
         }
         match self.callout(c) {
@@ -546,28 +550,44 @@ mod tests {
         );
     }
 
-    /// A hint inside a step (a lab platform's `>[!hint]`, a `**Hint:**` quote) is the step's
-    /// `hint:`, folded on the page; a second one, or one outside a step, stays a tip.
+    /// A hint inside a step (a lab platform's `>[!hint]`, a `**Hint:**` quote), or right after
+    /// it at column 0, is the step's `hint:`, folded on the page; a second one joins the first;
+    /// one above every step stays a tip.
     #[test]
     fn a_hint_in_a_step_is_the_steps_hint() {
-        let md = "# Lab\n\n>[!hint] Ask the proctor.\n\n## Task\n\n1. Open the portal.\n\n    >[!hint] Search for **Storage**.\n\n    > **Hint:** Or use the menu.\n\n1. Sign in.\n\n    >[!alert] Use the lab account.\n";
+        let md = "# Lab\n\n>[!hint] Ask the proctor.\n\n## Task\n\n1. Open the portal.\n\n    >[!hint] Search for **Storage**.\n\n    > **Hint:** Or use the menu.\n\n1. Sign in.\n\n    >[!alert] Use the lab account.\n\n>[!hint] The account is on the lab's **Resources** tab.\n";
         let g = import(md, Path::new("g.md"), Path::new("content"));
         let steps = &g.guide.sections[0].steps;
         assert_eq!(
             steps[0].hint.as_ref().map(|h| h.as_str()),
-            Some("Search for **Storage**.")
+            Some("Search for **Storage**.\n\nOr use the menu.")
         );
         assert_eq!(steps[0].text.value, "Open the portal.");
-        let notes: Vec<(NoteKind, &str)> = steps[0]
-            .notes
-            .iter()
-            .map(|n| (n.kind.value, n.text.as_str()))
-            .collect();
-        assert_eq!(notes, [(NoteKind::Tip, "Or use the menu.")]);
-        assert_eq!(steps[1].hint, None);
+        assert!(steps[0].notes.is_empty());
+        assert_eq!(
+            steps[1].hint.as_ref().map(|h| h.as_str()),
+            Some("The account is on the lab's **Resources** tab.")
+        );
         assert_eq!(steps[1].notes[0].kind.value, NoteKind::Warning);
         assert_eq!(g.guide.notes[0].kind.value, NoteKind::Tip);
         assert_eq!(g.guide.notes[0].text.value, "Ask the proctor.");
+    }
+
+    /// HTML comments (a draft step, a link list hidden on GitHub) are not imported; one in code
+    /// is code, and line numbers after them stay true.
+    #[test]
+    fn html_comments_are_left_out() {
+        let md = "# Lab\n\n<!--- **[Exercise 5](https://example.org)**\n\nmore --->\nAn intro.\n\n## Task\n\n1. Open the portal.\n<!--- 1. A step left out. --->\n1. Sign in <!-- inline -->now.\n\n    ```html\n    <!-- kept -->\n    ```\n";
+        let g = import(md, Path::new("g.md"), Path::new("content"));
+        assert_eq!(
+            g.guide.summary.as_ref().map(|s| s.trim()),
+            Some("An intro.")
+        );
+        let steps = &g.guide.sections[0].steps;
+        assert_eq!(steps.len(), 2, "{steps:?}");
+        assert!(steps[1].text.value.starts_with("Sign in"));
+        assert!(!steps[1].text.value.contains("inline"));
+        assert!(steps[1].text.value.contains("<!-- kept -->"));
     }
 
     #[test]

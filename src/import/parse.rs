@@ -33,6 +33,41 @@ pub(super) enum Kind {
     Other,
 }
 
+/// `text` with its HTML comments (`<!-- … -->`, GitHub's way of hiding a draft step) blanked:
+/// each character but line breaks becomes a space, so offsets and line numbers stay true. Only
+/// comments Markdown itself reads as HTML go (one in a code block or code span is code).
+pub(super) fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<!--") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut html: Vec<Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(text, Options::ENABLE_GFM).into_offset_iter() {
+        match event {
+            Event::Start(Tag::HtmlBlock) => html.push(range),
+            Event::InlineHtml(s) if s.starts_with("<!--") => html.push(range),
+            _ => {}
+        }
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for r in html {
+        let mut at = r.start;
+        while let Some(open) = text[at..r.end].find("<!--") {
+            let start = at + open;
+            let end = text[start + 4..r.end]
+                .find("-->")
+                .map_or(r.end, |c| start + 4 + c + 3);
+            for b in &mut bytes[start..end] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+            at = end;
+        }
+    }
+    // Only whole UTF-8 sequences inside comments were replaced, each byte by a space.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned()))
+}
+
 /// Parses Markdown into its block tree.
 pub(super) fn blocks(text: &str) -> Block {
     let opts = Options::ENABLE_TABLES

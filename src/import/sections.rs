@@ -149,8 +149,8 @@ impl Reader<'_> {
     fn attach(&mut self, step: &mut Step, b: &Block) {
         if b.only_images {
             step.screenshots.extend(self.shots(b));
-        } else if let Some(n) = self.callout(b) {
-            step.notes.push(n.into());
+        } else if self.aside(step, b) {
+            // A hint or callout written at column 0 after the step: still the step's.
         } else {
             if matches!(b.kind, Kind::Other)
                 && self.text[b.range.clone()].trim_start().starts_with('<')
