@@ -71,6 +71,12 @@ fn marks_are_drawn_over_the_html_image_and_listed_in_markdown() {
         "{svg}"
     );
     assert_eq!(svg.matches("class=\"mark-callout\"").count(), 2);
+    // The labels are for sighted readers too: printed under the image (the overlay has only
+    // shapes and numbers).
+    assert!(
+        html.contains("<p class=\"mark-labels\">Box: Subscription · Callout 1: Resource group · Callout 2: Next button</p>"),
+        "{html}"
+    );
     // Inside the image's link, beside the image, in one positioned wrapper.
     let before = &html[..svg_at];
     assert!(
