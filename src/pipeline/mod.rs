@@ -260,12 +260,18 @@ fn render_warnings(
 ) {
     diagnostics.extend(guides.iter().flat_map(|g| g.warnings.iter().cloned()));
     for g in guides {
-        for w in g.warnings.iter().filter(|w| w.span.is_some()) {
-            if sources.get(&w.file).is_none()
-                && let Ok(text) = std::fs::read_to_string(&g.path)
-            {
-                sources.insert(w.file.clone(), std::sync::Arc::from(text));
-            }
+        warned_text(g, sources);
+    }
+}
+
+/// The text of guide `g` in `sources` when one of its render warnings points into it (a build,
+/// and `watch` rebuilding one guide).
+fn warned_text(g: &render::GuideOut, sources: &mut Sources) {
+    for w in g.warnings.iter().filter(|w| w.span.is_some()) {
+        if sources.get(&w.file).is_none()
+            && let Ok(text) = std::fs::read_to_string(&g.path)
+        {
+            sources.insert(w.file.clone(), std::sync::Arc::from(text));
         }
     }
 }

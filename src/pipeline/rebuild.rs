@@ -131,8 +131,9 @@ impl Built {
         );
         let nav = self.neighbours(Some(me)).remove(path).unwrap_or_default();
         let out = self.render_live(&g, &r, &assets, &nav, old)?;
-        let mut diagnostics = diagnostics;
+        let (mut diagnostics, mut sources) = (diagnostics, sources);
         diagnostics.extend(out.warnings.iter().cloned());
+        super::warned_text(&out, &mut sources);
         let cards = self
             .pages
             .values()

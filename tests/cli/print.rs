@@ -99,6 +99,28 @@ fn without_a_font_for_them_the_characters_are_named_at_their_line() {
     assert!(r.stderr.contains("`約` (U+7D04)"), "{}", r.stderr);
 }
 
+/// `serve` (watch) rebuilding one guide shows W020 at its line, as a build does.
+#[cfg(feature = "serve")]
+#[test]
+fn a_rebuilt_guide_shows_the_characters_no_font_has_at_their_line() {
+    let book = japanese_book("system-fonts = false\n");
+    let server = crate::serve::Server::start(&book);
+    server.wait_log(
+        "--> content/start.yaml:1:8",
+        std::time::Duration::from_secs(60),
+    );
+    let guide = book.read("content/start.yaml");
+    book.write("content/start.yaml", &guide.replace("準備", "準備する"));
+    server.wait_log(
+        "rebuilt: guide content/start.yaml",
+        std::time::Duration::from_secs(60),
+    );
+    let log = server.log.lock().unwrap().clone();
+    let rebuilt = &log[log.find("rebuilt: full build").unwrap()..];
+    assert!(rebuilt.contains("warning[W020]"), "{log}");
+    assert!(rebuilt.contains("--> content/start.yaml:1:8"), "{log}");
+}
+
 #[test]
 fn a_font_the_book_names_is_used() {
     let Some(font) = ["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"]
