@@ -31,7 +31,8 @@ pub(crate) struct Args {
     /// Paper size. Default: `[output.pdf]`'s, else the checklist's, else A4.
     #[arg(long, value_enum)]
     pub paper: Option<PaperArg>,
-    /// Two handouts per sheet: A5 halves of a landscape A4 (or letter) page.
+    /// Two halves per sheet (A5 halves of a landscape A4 or letter page, a cut line between
+    /// them): each attendee's handout on its own halves, numbered per half.
     #[arg(long)]
     pub two_up: bool,
     /// Make no network requests (remote images come from the cache only).

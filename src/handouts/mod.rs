@@ -521,31 +521,18 @@ impl DocMeta {
 }
 
 /// The whole print run: page set-up, then each handout in its own scope, one per page (or one
-/// per half sheet with `two_up`). One a page, each handout's pages are numbered on their own
-/// ("Page 2 of 3") and carry its attendee and guide from the second page on; each starts on a
-/// new page.
+/// per half sheet with `two_up`). Each handout's pages (or halves) are numbered on their own
+/// ("Page 2 of 3") and carry its attendee and guide from the second on; each starts on a new
+/// page (or half).
 fn document(parts: &[String], paper: Paper, two_up: bool, meta: &DocMeta) -> String {
-    // Each handout resets the page counter and says who it is for; its start and end are
-    // labelled, so a page's header knows whether a handout starts on it (the first page has the
-    // attendee's name large already) and its footer how many pages its handout has.
     let marginals = if two_up {
-        // A dashed cut line down the middle of the sheet, between the two halves.
-        ", background: place(center + horizon, line(angle: 90deg, length: 100% - 16mm, \
-         stroke: (paint: luma(120), thickness: 0.5pt, dash: \"dashed\")))"
-            .to_owned()
+        two_up_marginals(meta)
     } else {
-        format!(
-            ", header: context {{ if query(<sb-start>).all(e => e.location().page() != here().page()) {{ align(right, text(size: 7.5pt, fill: luma(60), sb-who.get())) }} }}\
-             , footer: context {{ let n = counter(page).get().first(); \
-             let ends = query(<sb-end>).filter(e => e.location().page() >= here().page()); \
-             let m = if ends.len() > 0 {{ counter(page).at(ends.first().location()).first() }} else {{ n }}; \
-             align(right, text(size: 7.5pt, fill: luma(60))[{}]) }}",
-            meta.page_of
-        )
+        one_up_marginals(meta)
     };
     let mut s = format!(
         "{}#let sb-who = state(\"sb-who\", none)\n\
-         #let sb-attendee(who) = [#metadata(none) <sb-start>#counter(page).update(1)#sb-who.update(who)]\n\
+         #let sb-attendee(who) = [#metadata(who) <sb-start>#counter(page).update(1)#sb-who.update(who)]\n\
          #set page(paper: {}, flipped: {two_up}, columns: {}, margin: (x: 12mm, y: 11mm){marginals})\n\
          #set columns(gutter: 16mm)\n\
          #set text(font: sb-fonts, size: {})\n\
@@ -569,6 +556,51 @@ fn document(parts: &[String], paper: Paper, two_up: bool, meta: &DocMeta) -> Str
         s.push_str("\n]\n");
     }
     s
+}
+
+/// One handout a page: each handout resets the page counter and says who it is for; its start
+/// and end are labelled, so a page's header knows whether a handout starts on it (the first
+/// page has the attendee's name large already) and its footer how many pages its handout has.
+fn one_up_marginals(meta: &DocMeta) -> String {
+    format!(
+        ", header: context {{ if query(<sb-start>).all(e => e.location().page() != here().page()) {{ align(right, text(size: 7.5pt, fill: luma(60), sb-who.get())) }} }}\
+         , footer: context {{ let n = counter(page).get().first(); \
+         let ends = query(<sb-end>).filter(e => e.location().page() >= here().page()); \
+         let m = if ends.len() > 0 {{ counter(page).at(ends.first().location()).first() }} else {{ n }}; \
+         align(right, text(size: 7.5pt, fill: luma(60))[{}]) }}",
+        meta.page_of
+    )
+}
+
+/// Two halves a sheet: a dashed cut line between them, and the running header and "Page n of
+/// m" per half. A half is numbered `2 × page + (0 left, 1 right)`; a handout starts at the
+/// half of its `<sb-start>` label (whose value is its attendee) and ends at its `<sb-end>`'s,
+/// so each half finds its handout, its place in it and its length. The labels sit at the start
+/// of a line, at a column's left edge: left of the middle is the left half.
+fn two_up_marginals(meta: &DocMeta) -> String {
+    let each_half = |body: &str| {
+        format!(
+            "context {{ let mid = page.width / 2; \
+             let half(e) = {{ let p = e.location().position(); p.page * 2 + if p.x > mid {{ 1 }} else {{ 0 }} }}; \
+             let starts = query(<sb-start>); let ends = query(<sb-end>); \
+             let cell(h) = {{ let s = starts.filter(e => half(e) <= h); \
+             if s.len() == 0 {{ return none }}; let start = s.last(); let sh = half(start); \
+             let e = ends.filter(e => half(e) >= sh); let eh = if e.len() > 0 {{ half(e.first()) }} else {{ h }}; \
+             if h > eh {{ return none }}; let n = h - sh + 1; let m = eh - sh + 1; {body} }}; \
+             grid(columns: (1fr, 1fr), column-gutter: 16mm, cell(here().page() * 2), cell(here().page() * 2 + 1)) }}"
+        )
+    };
+    format!(
+        ", background: place(center + horizon, line(angle: 90deg, length: 100% - 16mm, \
+         stroke: (paint: luma(120), thickness: 0.5pt, dash: \"dashed\"))), header: {}, footer: {}",
+        each_half(
+            "if n == 1 { none } else { align(right, text(size: 7.5pt, fill: luma(60), start.value)) }"
+        ),
+        each_half(&format!(
+            "align(right, text(size: 7.5pt, fill: luma(60))[{}])",
+            meta.page_of
+        )),
+    )
 }
 
 /// `url` with a zero-width space after every 24 characters, for printing it whole: Typst breaks

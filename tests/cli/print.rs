@@ -446,6 +446,80 @@ fn a_long_labs_handouts_name_the_attendee_and_number_every_page() {
             }
         }
     }
+    two_up_halves_are_one_attendees_each(&book, &people);
+}
+
+/// The text of the left or right half of page `page` (1-based) of `pdf`.
+fn half_text(pdf: &Path, page: usize, right: bool) -> String {
+    let meta = pdf_info(pdf);
+    let size = info(&meta, "Page size");
+    let mut dims = size
+        .split_whitespace()
+        .filter_map(|w| w.parse::<f64>().ok());
+    let (w, h) = (dims.next().unwrap(), dims.next().unwrap());
+    let half = (w / 2.0) as i64;
+    let out = std::process::Command::new("pdftotext")
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .args(["-x", &(if right { half } else { 0 }).to_string(), "-y", "0"])
+        .args(["-W", &half.to_string(), "-H", &(h as i64 + 1).to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `--two-up` of a handout longer than a half: each half holds one attendee's pages, with its
+/// running header from the second half on and "Page n of m" on every one.
+fn two_up_halves_are_one_attendees_each(book: &Book, people: &[(&str, &str)]) {
+    let r = book.run(&[
+        "handouts",
+        "lab-07-manage-azure-storage",
+        "--roster",
+        "attendees.csv",
+        "--out",
+        "two.pdf",
+        "--offline",
+        "--two-up",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = book.path().join("two.pdf");
+    let pages: usize = info(&pdf_info(&pdf), "Pages").parse().unwrap();
+    let mut seen: Vec<(usize, usize, usize)> = Vec::new();
+    for p in 1..=pages {
+        for right in [false, true] {
+            let text = half_text(&pdf, p, right);
+            let on: Vec<usize> = (0..people.len())
+                .filter(|&i| text.contains(people[i].0) || text.contains(people[i].1))
+                .collect();
+            if text.trim().is_empty() {
+                continue;
+            }
+            assert_eq!(on.len(), 1, "page {p} right {right}: one attendee: {text}");
+            let (who, code) = people[on[0]];
+            let at = text.find("Page ").expect("a page number");
+            let nums: Vec<usize> = text[at..]
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .take(2)
+                .collect();
+            let (n, m) = (nums[0], nums[1]);
+            if n > 1 {
+                assert!(
+                    text.contains(&format!("{who} · {code} · Lab 07 - Manage Azure Storage")),
+                    "page {p} right {right}: {text}"
+                );
+            }
+            seen.push((on[0], n, m));
+        }
+    }
+    // Each attendee's halves in order, 1 to m, one after the other.
+    let m = seen[0].2;
+    assert!(m >= 2, "the lab's handout fits a half: {seen:?}");
+    let expected: Vec<(usize, usize, usize)> = (0..people.len())
+        .flat_map(|i| (1..=m).map(move |n| (i, n, m)))
+        .collect();
+    assert_eq!(seen, expected);
 }
 
 /// Every kind of PDF says what it is: its title and the book's authors (pdfinfo), and it is
