@@ -291,7 +291,12 @@ fn copy_remote(book: &Book, c: &mut Checked) {
     }
     let urls = uses.iter().map(|u| u.url.clone()).collect();
     let copies = crate::remote::fetch_all(book, urls, false);
-    let warnings = crate::remote::warnings(&uses, &copies.failed, crate::remote::Step::Build);
+    let mut warnings = crate::remote::marks_outside(&uses, &copies.copied);
+    warnings.extend(crate::remote::warnings(
+        &uses,
+        &copies.failed,
+        crate::remote::Step::Build,
+    ));
     for w in &warnings {
         if c.sources.get(&w.file).is_none()
             && let Some(g) = c.guides.iter().find(|g| g.shown == w.file)

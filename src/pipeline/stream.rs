@@ -52,9 +52,9 @@ pub struct Summary {
     /// distinct image files (a catalogue's guides share a few hundred images; each path is kept
     /// once); after, their indices in [`Checked::assets`].
     locals: Vec<u32>,
-    /// Its remote screenshots (URL, span of `src`), kept only when they are to be copied into
-    /// the book (`remote-images = "copy"`).
-    remotes: Vec<(String, Range<usize>)>,
+    /// Its remote screenshots (URL, span of `src`, marks), kept only when they are to be
+    /// copied into the book (`remote-images = "copy"`).
+    remotes: Vec<crate::remote::Found>,
 }
 
 impl Summary {
@@ -432,11 +432,14 @@ impl Checked {
         self.guides
             .iter()
             .flat_map(|g| {
-                g.remotes.iter().map(|(url, span)| crate::remote::Use {
-                    url: url.clone(),
-                    file: g.shown.clone(),
-                    span: span.clone(),
-                })
+                g.remotes
+                    .iter()
+                    .map(|(url, span, marks)| crate::remote::Use {
+                        url: url.clone(),
+                        file: g.shown.clone(),
+                        span: span.clone(),
+                        marks: marks.clone(),
+                    })
             })
             .collect()
     }

@@ -181,6 +181,7 @@ fn warn(
             url: s.value.trim().to_owned(),
             file: shown.clone(),
             span: s.span.clone(),
+            marks: Vec::new(),
         })
         .collect();
     let warned: Vec<Diagnostic> = super::warnings(&problems, failed, super::Step::Localize);

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::book::Book;
 use crate::diag::{Code, Diagnostic};
 use crate::lint::http::{Checker, HttpOptions, Verdict};
-use crate::model::Guide;
+use crate::model::{Guide, Mark, Sp};
 use crate::validate::{Asset, CheckedGuide, CheckedStep, Image, Resolved};
 
 pub use store::{EXTENSIONS, Entry};
@@ -31,20 +31,25 @@ const MAX_BYTES_CAP: u64 = 1 << 30;
 /// Downloads at once (each waits on one request; the per-host limit still applies).
 const MAX_WORKERS: usize = 32;
 
-/// One use of a remote screenshot: its URL, its guide (as shown) and its `src`'s span.
+/// One use of a remote screenshot: its URL, its guide (as shown), its `src`'s span and its
+/// marks (checked against the copy's size once it is had).
 #[derive(Debug, Clone)]
 pub struct Use {
     pub url: String,
     pub file: PathBuf,
     pub span: Range<usize>,
+    pub marks: Vec<Sp<Mark>>,
 }
 
-/// The remote screenshots of a checked guide, in document order: URL and span of `src`.
-pub fn uses(guide: &Guide, resolved: &Resolved) -> Vec<(String, Range<usize>)> {
-    fn walk(s: CheckedStep<'_>, out: &mut Vec<(String, Range<usize>)>) {
+/// A remote screenshot of a checked guide: URL, span of `src`, marks.
+pub type Found = (String, Range<usize>, Vec<Sp<Mark>>);
+
+/// The remote screenshots of a checked guide, in document order.
+pub fn uses(guide: &Guide, resolved: &Resolved) -> Vec<Found> {
+    fn walk(s: CheckedStep<'_>, out: &mut Vec<Found>) {
         for (shot, img) in s.screenshots() {
             if let Image::Remote(url) = img {
-                out.push((url.clone(), shot.src.span.clone()));
+                out.push((url.clone(), shot.src.span.clone(), shot.marks.clone()));
             }
         }
         for sub in s.substeps() {
@@ -55,6 +60,32 @@ pub fn uses(guide: &Guide, resolved: &Resolved) -> Vec<(String, Range<usize>)> {
     for section in CheckedGuide::new(guide, resolved).sections() {
         for step in section.steps() {
             walk(step, &mut out);
+        }
+    }
+    out
+}
+
+/// E030 for each mark outside its copied screenshot: `check` cannot know a remote image's
+/// size, the copy's is known (its shape problems were reported by `check` already).
+pub fn marks_outside(uses: &[Use], copied: &[(String, Asset)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for u in uses.iter().filter(|u| !u.marks.is_empty()) {
+        let Some((_, a)) = copied.iter().find(|(url, _)| *url == u.url) else {
+            continue;
+        };
+        let known = crate::validate::marks::problems(&u.marks, None);
+        for p in crate::validate::marks::problems(&u.marks, a.width.zip(a.height)) {
+            if known
+                .iter()
+                .any(|k| k.span == p.span && k.message == p.message)
+            {
+                continue;
+            }
+            out.push(
+                Diagnostic::error(Code::E030, &u.file, p.message)
+                    .at(p.span)
+                    .help(p.help),
+            );
         }
     }
     out
@@ -278,21 +309,24 @@ pub fn copy_one(
     if found.is_empty() {
         return Vec::new();
     }
-    let urls = found.iter().map(|(u, _)| u.clone()).collect();
+    let urls = found.iter().map(|(u, _, _)| u.clone()).collect();
     let copies = fetch_all(book, urls, true);
+    let uses: Vec<Use> = found
+        .into_iter()
+        .map(|(url, span, marks)| Use {
+            url,
+            file: shown.to_path_buf(),
+            span,
+            marks,
+        })
+        .collect();
+    let mut problems = marks_outside(&uses, &copies.copied);
     let mut map = std::collections::HashMap::new();
     for (url, a) in copies.copied {
         map.insert(url, assets.len());
         assets.push(a);
     }
     crate::validate::use_copies(resolved, &map);
-    let uses: Vec<Use> = found
-        .into_iter()
-        .map(|(url, span)| Use {
-            url,
-            file: shown.to_path_buf(),
-            span,
-        })
-        .collect();
-    warnings(&uses, &copies.failed, Step::Build)
+    problems.extend(warnings(&uses, &copies.failed, Step::Build));
+    problems
 }

@@ -423,6 +423,19 @@ sections:
         "{}",
         r.stderr
     );
+    // A build that copies the screenshots into the book knows their size too: the same error,
+    // and nothing is written.
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"T\"\n[output]\nremote-images = \"copy\"\n[output.html]\n",
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let found = crate::locations(&r.stderr);
+    let e030: Vec<&(String, String)> = found.iter().filter(|(c, _)| c == "E030").collect();
+    assert_eq!(e030.len(), 1, "{}", r.stderr);
+    assert!(e030[0].1.starts_with(&want), "{e030:?}");
+    assert!(!book.path().join("book").exists());
 }
 
 /// A translation's screenshot must keep its source's marks (W018 otherwise); their labels are
