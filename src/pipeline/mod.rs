@@ -219,7 +219,8 @@ pub fn build_kept(book: &Book, opts: &BuildOptions) -> Result<(BuildReport, Opti
         guides += c.guides.len();
         dirs.extend(asset_dirs(&c));
         let mut files = timed("render", || write_all(book, c, &engine, target, &v))?;
-        service_worker(book, &engine, target, &files.guides, &mut files.written)?;
+        let guides: Vec<&render::GuideOut> = files.guides.iter().collect();
+        service_worker(book, &engine, target, &guides, &mut files.written)?;
         written.extend(files.written.iter().map(|f| match several {
             true => format!("{name}/{f}"),
             false => f.clone(),
@@ -418,12 +419,12 @@ fn write_all(
 }
 
 /// With `[output.html] offline`, the site's service worker, written last: it names the other
-/// files and hashes their bytes.
+/// files and hashes their bytes (a build, and `watch` after rebuilding a guide).
 fn service_worker(
     book: &Book,
     engine: &render::Engine,
     target: output::Target,
-    guides: &[render::GuideOut],
+    guides: &[&render::GuideOut],
     written: &mut HashSet<String>,
 ) -> Result<(), Error> {
     let Some(html) = book.config.outputs().html.filter(|h| h.offline) else {

@@ -342,6 +342,18 @@ impl Built {
             Ok::<(), Error>(())
         })?;
         write_files(self.target(), files)?;
+        // The service worker names and hashes every file: a reader's worker picks up the
+        // change on the next visit.
+        if self.book.config.outputs().html.is_some_and(|h| h.offline) {
+            let mut written = live_files(&self.dest);
+            super::service_worker(
+                &self.book,
+                &self.engine,
+                self.target(),
+                &pages,
+                &mut written,
+            )?;
+        }
         Ok(())
     }
 
@@ -357,6 +369,20 @@ impl Built {
             in_place: true,
         }
     }
+}
+
+/// Every file of the live output, relative to it with `/` (links are not followed).
+fn live_files(dest: &Path) -> std::collections::HashSet<String> {
+    walkdir::WalkDir::new(dest)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dest).ok()?;
+            let parts: Vec<&str> = rel.iter().map(|c| c.to_str()).collect::<Option<_>>()?;
+            Some(parts.join("/"))
+        })
+        .collect()
 }
 
 fn content_error(d: Diagnostic, sources: Sources) -> Error {

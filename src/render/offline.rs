@@ -30,7 +30,7 @@ const MAX_FILE: u64 = 4 << 30;
 pub fn service_worker(
     engine: &Engine,
     out: &Path,
-    guides: &[GuideOut],
+    guides: &[&GuideOut],
     written: &HashSet<String>,
     base_url: &str,
 ) -> anyhow::Result<Result<OutFile, Box<crate::diag::Diagnostic>>> {

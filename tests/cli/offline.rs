@@ -587,6 +587,31 @@ fn without_offline_no_service_worker_and_serve_does_not_register_one() {
     assert_eq!(cdp.eval(REGISTRATIONS), 0);
 }
 
+/// `watch` (here under `serve`) rebuilding one guide writes the service worker again: a new
+/// version, so a reader's worker fetches the changed page on the next visit.
+#[cfg(feature = "serve")]
+#[test]
+fn a_rebuilt_guide_gives_the_service_worker_a_new_version() {
+    let book = kit_book("offline = true\n");
+    let server = crate::serve::Server::start(&book);
+    let old = sw_version(&book);
+    let guide = book.read("content/three.yaml");
+    book.write(
+        "content/three.yaml",
+        &guide.replace("Create the account", "Create the storage account"),
+    );
+    server.wait_log(
+        "rebuilt: guide content/three.yaml",
+        std::time::Duration::from_secs(60),
+    );
+    let new = sw_version(&book);
+    assert_ne!(old, new, "{}", book.read("book/html/sw.js"));
+    assert!(
+        book.read("book/html/three/index.html")
+            .contains("Create the storage account")
+    );
+}
+
 /// A site served under a path (`/guides/`), with relative links and with `base-url`: the worker
 /// is registered at the site's root with that scope, and guides open offline.
 #[test]
