@@ -385,3 +385,41 @@ fn root_of(path: &Path) -> Option<PathBuf> {
         .find(|d| d.join(CONFIG_FILE).is_file())
         .map(Path::to_path_buf)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An edit replaces a document's slot: a check of the old one (still running on a worker)
+    /// is of the old text, and is no longer current, so its problems are not told.
+    #[test]
+    fn an_edit_makes_the_old_check_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join(CONFIG_FILE), "[book]\ntitle = \"T\"\n").unwrap();
+        std::fs::create_dir(root.join("content")).unwrap();
+        let path = root.join("content/a.yaml");
+        let good = "title: A\nsections:\n  - title: S\n    steps:\n      - text: Go.\n";
+        let bad = good.replace("text: Go.", "text: Go.\n        wait: 5 parsecs");
+        std::fs::write(&path, good).unwrap();
+        let mut ws = Workspace::default();
+        ws.set(&path, &bad);
+        let old = ws.slot(&path).unwrap();
+        assert!(ws.is_current(&path, &old));
+        assert!(
+            Arc::ptr_eq(&old, &ws.slot(&path).unwrap()),
+            "one check per text"
+        );
+        ws.set(&path, good);
+        let new = ws.slot(&path).unwrap();
+        assert!(!ws.is_current(&path, &old) && ws.is_current(&path, &new));
+        // Each is checked from its own snapshot, whenever a worker gets to it.
+        let codes = |s: &Slot| -> Vec<&'static str> {
+            s.analysis().diags.iter().map(|d| d.code.as_str()).collect()
+        };
+        assert_eq!(codes(&new), Vec::<&str>::new());
+        assert_eq!(codes(&old), ["E007"]);
+        ws.close(&path);
+        assert!(!ws.is_current(&path, &new));
+    }
+}

@@ -976,7 +976,9 @@ fn a_link_to_no_step_is_flagged_in_the_editor() {
 /// on a machine of any speed.
 fn holding(release: &Path) -> Client {
     let mut c = Client::start_env(&[], &[("STEPBOOK_LSP_TEST_HOLD", release)]);
-    c.send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}}));
+    c.send(
+        json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}}),
+    );
     c.until(|m| m["id"] == 0);
     c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     c
@@ -1082,7 +1084,11 @@ fn cancelled_and_failing_requests_are_answered_and_the_server_goes_on() {
     std::fs::write(&release, "go").unwrap();
     c.send(outline(22));
     let answer = c.until(|m| m["id"] == 22);
-    assert_eq!(answer["result"].as_array().map(Vec::len), Some(2), "{answer}");
+    assert_eq!(
+        answer["result"].as_array().map(Vec::len),
+        Some(2),
+        "{answer}"
+    );
 
     // Shutdown with a request held: it is cancelled and answered first.
     std::fs::remove_file(&release).unwrap();
