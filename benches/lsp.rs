@@ -7,7 +7,10 @@
 //!   reads the book's guides once then) and to its published problems (after the debounce);
 //! - other guides opened;
 //! - an edit (a misspelt key, then its repair): from `didChange` to the problems of the new text;
-//! - the server's peak resident memory (`VmHWM`).
+//! - the server's peak resident memory (`VmHWM`);
+//! - stepbook only: an edit's problems while the outline of a guide of `--long-steps N` steps
+//!   (20,000) is being made, against the outline's own time (`STEPBOOK_BIN` runs another
+//!   binary, e.g. one from before requests ran on worker threads).
 
 #[path = "corpus.rs"]
 mod corpus;
@@ -158,10 +161,16 @@ fn main() {
     let dir = dir.canonicalize().unwrap();
     eprintln!("corpus: {guides} guides in {}", dir.display());
 
-    let mut stepbook = Command::new(env!("CARGO_BIN_EXE_stepbook"));
+    let bin = std::env::var("STEPBOOK_BIN").unwrap_or(env!("CARGO_BIN_EXE_stepbook").into());
+    let mut stepbook = Command::new(&bin);
     stepbook.args(["lsp", "--stdio"]);
     println!("stepbook lsp:");
-    measure(Server::start(stepbook, None), &dir, guides);
+    let mut s = Server::start(stepbook, None);
+    measure(&mut s, &dir, guides);
+    let mut args = std::env::args().skip_while(|a| a != "--long-steps").skip(1);
+    let steps = args.next().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    during_a_long_request(&mut s, &dir, steps);
+    s.stop();
 
     // What an editor has without stepbook's server: the schema through yaml-language-server
     // (`npm ci --prefix benches/lsp`).
@@ -182,11 +191,49 @@ fn main() {
     let mut node = Command::new("node");
     node.arg(&yls).arg("--stdio");
     println!("yaml-language-server (the schema alone):");
-    measure(Server::start(node, Some(settings)), &dir, guides);
+    let mut s = Server::start(node, Some(settings));
+    measure(&mut s, &dir, guides);
+    s.stop();
+}
+
+/// The outline of a guide of `steps` steps is asked for, and another guide is edited at once:
+/// the time to the edit's problems and to the outline, and which came first.
+fn during_a_long_request(s: &mut Server, dir: &Path, steps: usize) {
+    let mut long = String::from("title: Long\nsections:\n  - title: S\n    steps:\n");
+    for i in 0..steps {
+        long.push_str(&format!("      - text: Step {i}\n"));
+    }
+    std::fs::write(dir.join("content/long.yaml"), &long).unwrap();
+    let lu = format!("file://{}/content/long.yaml", dir.display());
+    s.c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": lu, "languageId": "yaml", "version": 1, "text": long}}}));
+    s.published(&lu, false);
+    let u = format!("file://{}/content/guide-0003.yaml", dir.display());
+    let text = std::fs::read_to_string(dir.join("content/guide-0003.yaml")).unwrap();
+    let start = Instant::now();
+    s.c.send(json!({"jsonrpc": "2.0", "id": 500, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": lu}}}));
+    let edited = text.replacen("wait: ", "wiat: ", 1);
+    s.c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": u, "version": 100}, "contentChanges": [{"text": edited}]}}));
+    let (mut problems, mut outline) = (None, None);
+    while problems.is_none() || outline.is_none() {
+        let m = s.until(|m| m["id"] == 500 || m["method"] == "textDocument/publishDiagnostics");
+        if m["id"] == 500 {
+            outline = Some(ms(start));
+        } else if m["params"]["uri"] == u
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty())
+        {
+            problems = Some(ms(start));
+        }
+    }
+    let (p, o) = (problems.unwrap(), outline.unwrap());
+    println!(
+        "  during the outline of {steps} steps: an edit's problems after {p:.1} ms, the outline after {o:.1} ms"
+    );
 }
 
 /// Opens guides, edits one, and prints the times and the server's peak memory.
-fn measure(mut s: Server, dir: &Path, guides: usize) {
+fn measure(s: &mut Server, dir: &Path, guides: usize) {
     let uri = |n: usize| format!("file://{}/content/guide-{n:04}.yaml", dir.display());
     let text =
         |n: usize| std::fs::read_to_string(dir.join(format!("content/guide-{n:04}.yaml"))).unwrap();
@@ -241,5 +288,4 @@ fn measure(mut s: Server, dir: &Path, guides: usize) {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .map_or("?".to_owned(), |v| v.trim().to_owned());
     println!("  peak memory (VmHWM): {peak}");
-    s.stop();
 }

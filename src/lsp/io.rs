@@ -19,7 +19,7 @@ use crate::lsp::rpc::{self, Frame};
 /// The server's end: messages from the editor, and a way to answer.
 pub(super) struct Conn {
     out: mpsc::SyncSender<Vec<u8>>,
-    pub receiver: mpsc::Receiver<Message>,
+    pub receiver: crossbeam_channel::Receiver<Message>,
 }
 
 /// The writer thread, joined once the last answer is written.
@@ -53,7 +53,7 @@ impl Conn {
                 }
             }
         });
-        let (tx, receiver) = mpsc::sync_channel::<Message>(4);
+        let (tx, receiver) = crossbeam_channel::bounded::<Message>(4);
         let replies = out.clone();
         std::thread::spawn(move || {
             let mut input = input();
@@ -123,7 +123,7 @@ impl Io {
 /// answers to what is none go to `out`.
 fn read_loop(
     r: &mut impl std::io::BufRead,
-    server: &mpsc::SyncSender<Message>,
+    server: &crossbeam_channel::Sender<Message>,
     out: &mpsc::SyncSender<Vec<u8>>,
 ) {
     let fail = |id: Value, code: i32, message: String| {

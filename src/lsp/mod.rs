@@ -5,7 +5,9 @@
 
 pub mod fields;
 mod io;
+mod pool;
 mod project;
+mod requests;
 pub mod rpc;
 pub mod server;
 mod workspace;
@@ -13,7 +15,7 @@ mod workspace;
 use std::path::Path;
 
 pub use project::{Index, Project, Unsaved};
-pub use workspace::{Analysis, Workspace};
+pub use workspace::{Analysis, Docs, Slot, Workspace};
 
 use crate::book::Book;
 use crate::diag::{Diagnostic, Fix, Severity};

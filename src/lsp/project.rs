@@ -16,7 +16,8 @@ use crate::source::load::LoadedGuide;
 use crate::validate::{self, Languages, Resolved};
 use crate::{book::Book, source::load};
 
-/// A book as the editor sees it.
+/// A book as the editor sees it (cloned when it changes while a check still reads it).
+#[derive(Clone)]
 pub struct Project {
     pub book: Book,
     /// The book.toml text the book was opened with (to tell when it changed).

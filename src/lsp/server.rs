@@ -3,17 +3,31 @@
 //! completions, definitions and quick fixes. Messages are JSON-RPC handled as JSON values,
 //! over the transport of [`super::io`]; the analysis is [`super::Workspace`]'s. `stepbook lsp`
 //! runs it on stdin and stdout.
+//!
+//! The main loop only reads messages and keeps the state; the work is done on worker threads
+//! ([`super::pool`]) over immutable snapshots: each request on a request worker
+//! ([`super::requests`]), each document's check on a check worker, so problems keep coming
+//! while a long request (the outline of a big guide) runs, and are published as soon as their
+//! check is done. A check finished after its document changed again is dropped; a request
+//! cancelled (`$/cancelRequest`) before or while it runs is answered `RequestCancelled`; a
+//! worker that panics answers an error and the server goes on.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use lsp_server::{Message, Notification, Response};
+use crossbeam_channel::{Receiver, Sender, select, unbounded};
+use lsp_server::{Message, Notification, Request, RequestId, Response};
 use serde_json::{Value, json};
 
+use super::Workspace;
 use super::io::Conn;
-use super::{Analysis, ItemKind, Workspace};
-use crate::diag::LineIndex;
+use super::pool::{Pool, workers};
+use super::requests::{self, Snapshot, path_of, publish};
+use super::workspace::Slot;
 use crate::error::Error;
 
 /// How long the server waits after an edit for the next one before it checks: typing a word
@@ -22,6 +36,14 @@ const DEBOUNCE: Duration = Duration::from_millis(40);
 
 /// How often the problems of documents whose book is being read are looked at again.
 const READING: Duration = Duration::from_millis(10);
+
+/// LSP's error code for a request the client cancelled.
+const REQUEST_CANCELLED: i32 = -32800;
+
+/// Tests only: while this variable names a file that does not exist, outline requests wait
+/// (at most a minute, or until cancelled); if the file says `panic`, they panic. A test holds
+/// a long request this way on a machine of any speed.
+const HOLD_VAR: &str = "STEPBOOK_LSP_TEST_HOLD";
 
 /// Serves one editor over the streams `input` and `output` open (each on its own thread) until
 /// it sends `exit` or closes its end.
@@ -76,59 +98,70 @@ where
     Ok(())
 }
 
-/// Answers requests at once; publishes the problems of edited documents once no edit has come
-/// for [`DEBOUNCE`].
-fn serve(conn: &Conn) {
-    let mut server = Server::default();
-    let mut due: Option<Instant> = None;
-    loop {
-        let msg = match due {
-            None => match conn.receiver.recv() {
-                Ok(m) => m,
-                Err(_) => return,
-            },
-            Some(at) => match conn
-                .receiver
-                .recv_timeout(at.saturating_duration_since(Instant::now()))
-            {
-                Ok(m) => m,
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    let again = server.ws.poll();
-                    server.pending.extend(again);
-                    for out in server.publish_pending() {
-                        conn.send(out);
-                    }
-                    // Documents of books still being read wait for them.
-                    due = (!server.pending.is_empty()).then(|| Instant::now() + READING);
-                    continue;
-                }
-                Err(_) => return,
-            },
-        };
-        match msg {
-            Message::Request(req) => {
-                if conn.handle_shutdown(&req) {
-                    return;
-                }
-                let resp = match server.request(&req.method, &req.params) {
-                    Some(result) => Response::new_ok(req.id, result),
-                    None => Response::new_err(req.id, -32601, "method not supported".into()),
-                };
-                conn.send(resp);
-            }
-            Message::Notification(n) => {
-                if server.notify(&n) {
-                    due = Some(Instant::now() + DEBOUNCE);
-                }
-            }
-            Message::Response(_) => {}
-        }
-    }
+/// What a worker tells the main loop.
+enum Event {
+    /// A request answered.
+    Answered(Response),
+    /// A document's problems, from the check `slot` made.
+    Checked {
+        path: PathBuf,
+        slot: Arc<Slot>,
+        diagnostics: Vec<Value>,
+    },
+    /// A document's check panicked (a bug): why.
+    Failed {
+        path: PathBuf,
+        slot: Arc<Slot>,
+        why: String,
+    },
 }
 
-/// The open documents and the books they are in, and the documents whose problems are to be
-/// published.
-#[derive(Default)]
+/// Reads messages and workers' results until the editor sends `shutdown` or `exit` or closes
+/// its end; publishes the problems of edited documents once no edit has come for [`DEBOUNCE`].
+fn serve(conn: &Conn) {
+    let (events, done) = unbounded();
+    let mut server = Server::new(events);
+    let mut due: Option<Instant> = None;
+    loop {
+        let timer = match due {
+            Some(at) => crossbeam_channel::at(at),
+            None => crossbeam_channel::never(),
+        };
+        select! {
+            recv(conn.receiver) -> msg => match msg {
+                Ok(Message::Request(req)) if req.method == "shutdown" => {
+                    server.stop(conn, &done);
+                    conn.handle_shutdown(&req);
+                    return;
+                }
+                Ok(Message::Request(req)) => server.request(conn, req),
+                Ok(Message::Notification(n)) => {
+                    if server.notify(&n) {
+                        due = Some(Instant::now() + DEBOUNCE);
+                    }
+                }
+                Ok(Message::Response(_)) => {}
+                Err(_) => break,
+            },
+            recv(done) -> event => {
+                if let Ok(e) = event {
+                    server.event(conn, e);
+                }
+            }
+            recv(timer) -> _ => {
+                let again = server.ws.poll();
+                server.pending.extend(again);
+                server.publish_pending(conn);
+                // Documents of books still being read wait for them.
+                due = (!server.pending.is_empty()).then(|| Instant::now() + READING);
+            }
+        }
+    }
+    server.stop(conn, &done);
+}
+
+/// The open documents and the books they are in, the documents whose problems are to be
+/// published, and the workers.
 struct Server {
     ws: Workspace,
     pending: BTreeSet<PathBuf>,
@@ -136,15 +169,115 @@ struct Server {
     closed: BTreeSet<PathBuf>,
     /// Each open document's URI as the editor wrote it (editors percent-encode differently;
     /// problems must name the document the way it does).
-    uris: std::collections::HashMap<PathBuf, String>,
+    uris: HashMap<PathBuf, String>,
     /// Open documents in no book, told so once (until they are in one again).
     bookless: BTreeSet<PathBuf>,
+    /// The requests being answered, each with the flag that cancels it.
+    in_flight: HashMap<RequestId, Arc<AtomicBool>>,
+    /// Set when the server stops: queued checks are skipped.
+    stopping: Arc<AtomicBool>,
+    /// Workers for requests and for checks: a long request never holds up problems.
+    requests: Pool,
+    checks: Pool,
+    events: Sender<Event>,
 }
 
 impl Server {
+    fn new(events: Sender<Event>) -> Server {
+        Server {
+            ws: Workspace::default(),
+            pending: BTreeSet::new(),
+            closed: BTreeSet::new(),
+            uris: HashMap::new(),
+            bookless: BTreeSet::new(),
+            in_flight: HashMap::new(),
+            stopping: Arc::new(AtomicBool::new(false)),
+            requests: Pool::new("stepbook-lsp-request", workers(4)),
+            checks: Pool::new("stepbook-lsp-check", workers(2)),
+            events,
+        }
+    }
+
+    /// A request, answered on a worker from what is known now (every edit before it counts).
+    fn request(&mut self, conn: &Conn, req: Request) {
+        if !requests::knows(&req.method) {
+            conn.send(Response::new_err(
+                req.id,
+                -32601,
+                "method not supported".into(),
+            ));
+            return;
+        }
+        let path = req.params["textDocument"]["uri"].as_str().and_then(path_of);
+        let snap = Snapshot {
+            slot: path.as_deref().and_then(|p| self.ws.slot(p)),
+            project: path.as_deref().and_then(|p| self.ws.project(p).cloned()),
+            path,
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.in_flight.insert(req.id.clone(), cancel.clone());
+        let events = self.events.clone();
+        self.requests.spawn(move || {
+            let _ = events.send(Event::Answered(answer(req, &snap, &cancel)));
+        });
+    }
+
+    /// A worker's result: an answer is sent; problems are published if the document has not
+    /// changed since its check was made (else a newer check is on its way).
+    fn event(&mut self, conn: &Conn, e: Event) {
+        match e {
+            Event::Answered(resp) => {
+                self.in_flight.remove(&resp.id);
+                conn.send(resp);
+            }
+            Event::Checked {
+                path,
+                slot,
+                diagnostics,
+            } => {
+                if self.ws.is_current(&path, &slot) {
+                    conn.send(publish(&self.uri(&path), diagnostics));
+                }
+            }
+            Event::Failed { path, slot, why } => {
+                if self.ws.is_current(&path, &slot) {
+                    let message = format!(
+                        "stepbook: checking {} failed: {why} (a bug in stepbook: please report it)",
+                        path.display()
+                    );
+                    let params = json!({ "type": 1, "message": message });
+                    conn.send(Notification::new("window/logMessage".into(), params));
+                }
+            }
+        }
+    }
+
+    /// Cancels the requests in flight, lets the workers finish and sends their answers.
+    fn stop(self, conn: &Conn, done: &Receiver<Event>) {
+        self.stopping.store(true, Ordering::SeqCst);
+        for cancel in self.in_flight.values() {
+            cancel.store(true, Ordering::SeqCst);
+        }
+        self.requests.join();
+        self.checks.join();
+        for e in done.try_iter() {
+            if let Event::Answered(resp) = e {
+                conn.send(resp);
+            }
+        }
+    }
+
     /// didOpen, didChange (full text), didClose: whether documents wait to be published.
     fn notify(&mut self, n: &Notification) -> bool {
         let p = &n.params;
+        if n.method == "$/cancelRequest" {
+            if let Ok(id) = serde_json::from_value::<RequestId>(p["id"].clone())
+                && let Some(cancel) = self.in_flight.get(&id)
+            {
+                cancel.store(true, Ordering::SeqCst);
+            }
+            return false;
+        }
         if n.method == "workspace/didChangeWatchedFiles" {
             for change in p["changes"].as_array().into_iter().flatten() {
                 if let Some(path) = change["uri"].as_str().and_then(path_of) {
@@ -188,11 +321,11 @@ impl Server {
         true
     }
 
-    /// The diagnostics of every pending document (and empty lists for closed ones).
-    fn publish_pending(&mut self) -> Vec<Notification> {
-        let mut out: Vec<Notification> = Vec::new();
+    /// Publishes the problems of every pending document whose book is known (each checked on
+    /// a check worker, told when done), and empty lists for closed ones.
+    fn publish_pending(&mut self, conn: &Conn) {
         for p in std::mem::take(&mut self.closed) {
-            out.push(publish(&self.uri(&p), Vec::new()));
+            conn.send(publish(&self.uri(&p), Vec::new()));
             self.uris.remove(&p);
         }
         // A document's problems are told once its book is known whole (a duplicate id needs
@@ -211,243 +344,101 @@ impl Server {
             if self.ws.in_book(&path) {
                 self.bookless.remove(&path);
             } else if self.bookless.insert(path.clone()) {
-                out.push(no_book(&path));
+                conn.send(no_book(&path));
             }
-            let diags = self.diagnostics(&path);
-            out.push(publish(&self.uri(&path), diags));
+            match self.ws.slot(&path) {
+                Some(slot) => self.check(path, slot),
+                None => conn.send(publish(&self.uri(&path), Vec::new())),
+            }
         }
-        out
+    }
+
+    /// Checks a document on a check worker; its problems come back as an [`Event`].
+    fn check(&self, path: PathBuf, slot: Arc<Slot>) {
+        let (docs, uris) = (self.ws.docs(), self.uris.clone());
+        let (events, stopping) = (self.events.clone(), self.stopping.clone());
+        self.checks.spawn(move || {
+            if stopping.load(Ordering::SeqCst) {
+                return;
+            }
+            let found = catch_unwind(AssertUnwindSafe(|| {
+                requests::diagnostics(&slot.analysis(), &docs, &uris)
+            }));
+            let _ = events.send(match found {
+                Ok(diagnostics) => Event::Checked {
+                    path,
+                    slot,
+                    diagnostics,
+                },
+                Err(panic) => Event::Failed {
+                    path,
+                    slot,
+                    why: panic_message(&*panic),
+                },
+            });
+        });
     }
 
     /// The URI of a file: as the editor wrote it for an open document.
     fn uri(&self, path: &Path) -> String {
-        self.uris.get(path).cloned().unwrap_or_else(|| uri_of(path))
-    }
-
-    fn request(&mut self, method: &str, params: &Value) -> Option<Value> {
-        Some(match method {
-            "textDocument/documentSymbol" => self.symbols(params),
-            "textDocument/documentLink" => self.links(params),
-            "textDocument/hover" => self.hover(params),
-            "textDocument/definition" => self.definition(params),
-            "textDocument/completion" => self.completion(params),
-            "textDocument/codeAction" => self.code_actions(params),
-            _ => return None,
-        })
-    }
-
-    /// The open document a request is about (`textDocument`), checked.
-    fn doc(&mut self, params: &Value) -> Option<(PathBuf, std::rc::Rc<Analysis>)> {
-        let path = path_of(params["textDocument"]["uri"].as_str()?)?;
-        let a = self.ws.analysis(&path)?;
-        Some((path, a))
-    }
-
-    /// [`Server::doc`], and the byte offset of the request's position.
-    fn at(&mut self, params: &Value) -> Option<(PathBuf, std::rc::Rc<Analysis>, usize)> {
-        let (path, a) = self.doc(params)?;
-        let at = offset(&a, &params["position"]);
-        Some((path, a, at))
-    }
-
-    fn diagnostics(&mut self, path: &Path) -> Vec<Value> {
-        let Some(a) = self.ws.analysis(path) else {
-            return Vec::new();
-        };
-        // The other files problems point into, each read and indexed once.
-        let mut others: std::collections::HashMap<PathBuf, Option<(String, LineIndex)>> =
-            std::collections::HashMap::new();
-        a.diags
-            .iter()
-            .map(|d| {
-                let span = d.span.clone().unwrap_or(0..0);
-                let mut message = d.message.clone();
-                if let Some(help) = &d.help {
-                    message.push_str(&format!("\nhelp: {help}"));
-                }
-                let related: Vec<Value> = d
-                    .related
-                    .iter()
-                    .filter_map(|r| {
-                        let (text, lines) = others
-                            .entry(r.file.clone())
-                            .or_insert_with(|| {
-                                let text = self.ws.text(&r.file)?;
-                                let lines = LineIndex::new(&text);
-                                Some((text, lines))
-                            })
-                            .as_ref()?;
-                        Some(json!({
-                            "location": { "uri": self.uri(&r.file), "range": range(lines, text, r.span.clone()) },
-                            "message": r.message,
-                        }))
-                    })
-                    .collect();
-                json!({
-                    "range": range(&a.lines, &a.text, span),
-                    "severity": super::severity(d),
-                    "code": d.code.as_str(),
-                    "source": "stepbook",
-                    "message": message,
-                    "relatedInformation": related,
-                })
-            })
-            .collect()
-    }
-
-    /// From a `#anchor` link to the section or step it names.
-    fn definition(&mut self, params: &Value) -> Value {
-        let uri = params["textDocument"]["uri"].clone();
-        let Some((_, a, at)) = self.at(params) else {
-            return Value::Null;
-        };
-        let (Some(c), Some(anchor)) = (&a.guide, super::link_anchor(&a.text, at)) else {
-            return Value::Null;
-        };
-        match super::anchors(c).into_iter().find(|(x, _, _)| x == anchor) {
-            Some((_, _, span)) => json!({ "uri": uri, "range": range(&a.lines, &a.text, span) }),
-            None => Value::Null,
-        }
-    }
-
-    /// Quick fixes: the structured fixes of the problems in the requested range.
-    fn code_actions(&mut self, params: &Value) -> Value {
-        let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
-        let Some((_, a)) = self.doc(params) else {
-            return json!([]);
-        };
-        let from = offset(&a, &params["range"]["start"]);
-        let to = offset(&a, &params["range"]["end"]);
-        a.diags
-            .iter()
-            .filter_map(|d| {
-                let fix = super::quick_fix(d, &a.text)?;
-                // The problem's place or the fix's, in the range the editor asks about.
-                let near = |s: &std::ops::Range<usize>| s.start <= to && from <= s.end;
-                if !d.span.as_ref().is_some_and(near) && !near(&fix.span) {
-                    return None;
-                }
-                let edit = json!({
-                    "range": range(&a.lines, &a.text, fix.span.clone()),
-                    "newText": fix.replacement,
-                });
-                Some(json!({
-                    "title": fix.title(),
-                    "kind": "quickfix",
-                    "isPreferred": true,
-                    "edit": { "changes": { uri: [edit] } },
-                }))
-            })
-            .collect()
-    }
-
-    /// Anchors after `](#`, variables after `{{`, note kinds, profile tags, image files after
-    /// `src: `, and where a key goes, the keys allowed there with their descriptions.
-    fn completion(&mut self, params: &Value) -> Value {
-        let Some((path, a, at)) = self.at(params) else {
-            return json!([]);
-        };
-        let items = if is_config(&path) {
-            super::book_toml_completions(&a.text, at)
-        } else {
-            let Some(p) = self.ws.project(&path) else {
-                return json!([]);
-            };
-            super::completions(&p.book, &path, a.guide.as_ref(), &a.text, at)
-        };
-        items
-            .into_iter()
-            .map(|i| {
-                // LSP's kinds: reference, variable, value, file, property.
-                let kind = match i.kind {
-                    ItemKind::Anchor => 18,
-                    ItemKind::Variable => 6,
-                    ItemKind::Value => 12,
-                    ItemKind::File => 17,
-                    ItemKind::Field => 10,
-                };
-                let mut item = json!({ "label": i.label, "detail": i.detail, "kind": kind });
-                if let Some(doc) = i.documentation {
-                    item["documentation"] = json!({ "kind": "markdown", "value": doc });
-                }
-                if let Some(insert) = i.insert {
-                    item["insertText"] = json!(insert);
-                }
-                item
-            })
-            .collect()
-    }
-
-    /// The hover at a position: a wait or duration as read, a screenshot's size and format, a
-    /// field's description.
-    fn hover(&mut self, params: &Value) -> Value {
-        let Some((path, a, at)) = self.at(params) else {
-            return Value::Null;
-        };
-        if is_config(&path) {
-            let schema = super::fields::book_schema();
-            return match super::fields::toml_hover(schema, &a.text, at) {
-                Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),
-                None => Value::Null,
-            };
-        }
-        let strings = match (&a.guide, self.ws.project(&path)) {
-            (Some(c), Some(p)) => p.strings(&c.guide),
-            _ => crate::i18n::Strings::english(),
-        };
-        let found = a
-            .guide
-            .as_ref()
-            .and_then(|c| super::hover(c, at, &strings))
-            .or_else(|| super::fields::hover(crate::schema::guide_schema(), &a.text, at));
-        match found {
-            Some(md) => json!({ "contents": { "kind": "markdown", "value": md } }),
-            None => Value::Null,
-        }
-    }
-
-    /// Each local screenshot's path, as a link to its file.
-    fn links(&mut self, params: &Value) -> Value {
-        let Some((_, a)) = self.doc(params) else {
-            return json!([]);
-        };
-        let Some(c) = &a.guide else {
-            return json!([]);
-        };
-        super::image_links(c)
-            .into_iter()
-            .map(|(span, path)| json!({ "range": range(&a.lines, &a.text, span), "target": uri_of(&path) }))
-            .collect()
-    }
-
-    /// The outline: sections with their steps.
-    fn symbols(&mut self, params: &Value) -> Value {
-        let Some((_, a)) = self.doc(params) else {
-            return json!([]);
-        };
-        let Some(checked) = &a.guide else {
-            return json!([]);
-        };
-        fn symbol(a: &Analysis, s: &super::Symbol) -> Value {
-            let range = range(&a.lines, &a.text, s.span.clone());
-            json!({
-                "name": s.name,
-                "kind": if s.section { 3 } else { 12 },
-                "range": range,
-                "selectionRange": range,
-                "children": s.children.iter().map(|c| symbol(a, c)).collect::<Vec<_>>(),
-            })
-        }
-        super::outline(checked)
-            .iter()
-            .map(|s| symbol(&a, s))
-            .collect()
+        requests::uri(&self.uris, path)
     }
 }
 
-fn is_config(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n == crate::config::CONFIG_FILE)
+/// A request's answer, made on a worker: `RequestCancelled` if it was cancelled before it
+/// started or while it ran, an internal error if it panicked.
+fn answer(req: Request, snap: &Snapshot, cancel: &AtomicBool) -> Response {
+    let cancelled =
+        |id| Response::new_err(id, REQUEST_CANCELLED, "the request was cancelled".into());
+    if cancel.load(Ordering::SeqCst) {
+        return cancelled(req.id);
+    }
+    let found = catch_unwind(AssertUnwindSafe(|| {
+        hold(&req.method, cancel);
+        requests::answer(&req.method, &req.params, snap)
+    }));
+    if cancel.load(Ordering::SeqCst) {
+        return cancelled(req.id);
+    }
+    match found {
+        Ok(Some(result)) => Response::new_ok(req.id, result),
+        Ok(None) => Response::new_err(req.id, -32601, "method not supported".into()),
+        Err(panic) => Response::new_err(
+            req.id,
+            -32603,
+            format!(
+                "internal error: {} (a bug in stepbook: please report it)",
+                panic_message(&*panic)
+            ),
+        ),
+    }
+}
+
+/// What a panic said.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}
+
+/// The test hook of [`HOLD_VAR`].
+fn hold(method: &str, cancel: &AtomicBool) {
+    if method != "textDocument/documentSymbol" {
+        return;
+    }
+    let Some(file) = std::env::var_os(HOLD_VAR) else {
+        return;
+    };
+    let file = PathBuf::from(file);
+    let end = Instant::now() + Duration::from_secs(60);
+    while !file.exists() && !cancel.load(Ordering::SeqCst) && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    if std::fs::read_to_string(&file).is_ok_and(|t| t.trim() == "panic") {
+        panic!("the test asked this request to panic");
+    }
 }
 
 /// Why a document gets no problems: it is in no book (never opened in one, or its book.toml was
@@ -464,48 +455,4 @@ fn no_book(path: &Path) -> Notification {
         "window/logMessage".into(),
         json!({ "type": 3, "message": message }),
     )
-}
-
-fn publish(uri: &str, diagnostics: Vec<Value>) -> Notification {
-    Notification::new(
-        "textDocument/publishDiagnostics".into(),
-        json!({ "uri": uri, "diagnostics": diagnostics }),
-    )
-}
-
-/// An LSP position (`{line, character}`) in a document as a byte offset.
-fn offset(a: &Analysis, position: &Value) -> usize {
-    let clamp = |v: &Value| v.as_u64().unwrap_or(0).min(u32::MAX as u64) as u32;
-    a.lines.offset(
-        &a.text,
-        clamp(&position["line"]),
-        clamp(&position["character"]),
-    )
-}
-
-/// A byte range of `text` as an LSP range, found with the text's line index.
-fn range(lines: &LineIndex, text: &str, span: std::ops::Range<usize>) -> Value {
-    let (l0, c0) = lines.position(text, span.start);
-    let (l1, c1) = lines.position(text, span.end);
-    json!({ "start": { "line": l0, "character": c0 }, "end": { "line": l1, "character": c1 } })
-}
-
-/// A path as a `file://` URI (characters a URI cannot hold percent-encoded).
-fn uri_of(path: &Path) -> String {
-    let mut out = String::from("file://");
-    for b in path.to_string_lossy().bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// A `file://` URI as a path (percent-decoded); `None` for other schemes.
-fn path_of(uri: &str) -> Option<PathBuf> {
-    let rest = uri.strip_prefix("file://")?;
-    crate::validate::percent_decode(rest).map(PathBuf::from)
 }

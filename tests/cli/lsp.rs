@@ -2,6 +2,7 @@
 //! documentSymbol, shutdown. Its diagnostics are `check`'s, at the same places.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -46,6 +47,11 @@ impl Client {
 
     /// The server run by `prefix` (`prlimit --as=…`, for a memory limit).
     pub(crate) fn start_with(prefix: &[&str]) -> Client {
+        Client::start_env(prefix, &[])
+    }
+
+    /// The server run by `prefix` with the environment variables `env`.
+    pub(crate) fn start_env(prefix: &[&str], env: &[(&str, &Path)]) -> Client {
         let bin = assert_cmd::cargo::cargo_bin("stepbook");
         let mut command = match prefix.split_first() {
             Some((first, rest)) => {
@@ -55,6 +61,7 @@ impl Client {
             }
             None => Command::new(&bin),
         };
+        command.envs(env.iter().copied());
         let mut child = command
             .args(["lsp", "--stdio"])
             .stdin(Stdio::piped())
@@ -962,4 +969,135 @@ fn a_link_to_no_step_is_flagged_in_the_editor() {
     let line = text.lines().position(|l| l.contains("#nowhere")).unwrap();
     assert_eq!(l015[0]["range"]["start"]["line"], line as u64);
     c.stop();
+}
+
+/// A server whose outline requests wait until `release` exists (the test hook
+/// `STEPBOOK_LSP_TEST_HOLD`), initialized: a long request held for as long as the test needs,
+/// on a machine of any speed.
+fn holding(release: &Path) -> Client {
+    let mut c = Client::start_env(&[], &[("STEPBOOK_LSP_TEST_HOLD", release)]);
+    c.send(
+        json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}}),
+    );
+    c.until(|m| m["id"] == 0);
+    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    c
+}
+
+/// The messages up to the first that `pick` accepts, that one last.
+fn messages_until(c: &mut Client, pick: impl Fn(&Value) -> bool) -> Vec<Value> {
+    let mut seen = Vec::new();
+    loop {
+        let m = c.recv();
+        let done = pick(&m);
+        seen.push(m);
+        if done {
+            return seen;
+        }
+    }
+}
+
+/// While the outline of a big guide is being made, another guide is edited to have a problem:
+/// its problems are published (and its hover answered) before the outline, which still comes,
+/// whole, once it is let go.
+#[test]
+fn problems_are_published_while_a_long_request_runs() {
+    let book = Book::bundled();
+    let root = book.path().canonicalize().unwrap();
+    let uri = |rel: &str| format!("file://{}", root.join(rel).display());
+    let steps = 3_000;
+    let mut big = String::from("title: Big\nsections:\n  - title: S\n    steps:\n");
+    for i in 0..steps {
+        big.push_str(&format!("      - text: Step {i}\n"));
+    }
+    book.write("content/big.yaml", &big);
+    let release = root.join("release");
+    let mut c = holding(&release);
+    c.open(&uri("content/big.yaml"), &big);
+    assert_eq!(c.diagnostics(&uri("content/big.yaml")), Vec::<Value>::new());
+    let guide = "content/azure-pass.yaml";
+    let good = book.read(guide);
+    c.open(&uri(guide), &good);
+    assert_eq!(c.diagnostics(&uri(guide)), Vec::<Value>::new());
+
+    // The outline is asked for and held; the other guide gets a problem.
+    c.send(json!({"jsonrpc": "2.0", "id": 10, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": uri("content/big.yaml")}}}));
+    let bad = good.replacen("kind: important", "kind: urgent", 1);
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri(guide), "version": 2}, "contentChanges": [{"text": bad}]}}));
+    let seen = messages_until(&mut c, |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri(guide)
+    });
+    assert!(
+        seen.iter().all(|m| m["id"] != 10),
+        "the outline came first: {seen:?}"
+    );
+    let published = seen.last().unwrap()["params"]["diagnostics"].clone();
+    assert_eq!(published[0]["code"], "E006", "{published}");
+    // Requests about other documents are answered meanwhile too.
+    let line = bad.lines().position(|l| l.contains("wait: ")).unwrap();
+    let col = bad.lines().nth(line).unwrap().find("wait: ").unwrap() + 6;
+    c.send(json!({"jsonrpc": "2.0", "id": 11, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri(guide)}, "position": {"line": line, "character": col}}}));
+    let seen = messages_until(&mut c, |m| m["id"] == 11);
+    assert!(seen.iter().all(|m| m["id"] != 10), "{seen:?}");
+    assert_eq!(
+        seen.last().unwrap()["result"]["contents"]["value"],
+        "**wait**: up to 5\u{a0}min"
+    );
+
+    // Let go, the outline comes whole.
+    std::fs::write(&release, "go").unwrap();
+    let outline = c.until_within(60, |m| m["id"] == 10);
+    let children = outline["result"][0]["children"].as_array().unwrap();
+    assert_eq!(children.len(), steps);
+    c.stop();
+}
+
+/// A request cancelled while it runs is answered `RequestCancelled` (-32800); a request whose
+/// worker panics is answered with an error and the server goes on; at shutdown, a request
+/// still running is cancelled and answered before `shutdown` is, and the server ends cleanly.
+#[test]
+fn cancelled_and_failing_requests_are_answered_and_the_server_goes_on() {
+    let book = Book::bundled();
+    let root = book.path().canonicalize().unwrap();
+    let guide = "content/azure-pass.yaml";
+    let uri = format!("file://{}", root.join(guide).display());
+    let release = root.join("release");
+    let mut c = holding(&release);
+    let text = book.read(guide);
+    c.open(&uri, &text);
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+    let outline = |id: u64| json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": uri}}});
+
+    c.send(outline(20));
+    c.send(json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 20}}));
+    let answer = c.until(|m| m["id"] == 20);
+    assert_eq!(answer["error"]["code"], -32800, "{answer}");
+
+    // A worker that panics (the hook's `panic`): an error answer, and the server goes on.
+    std::fs::write(&release, "panic").unwrap();
+    c.send(outline(21));
+    let answer = c.until(|m| m["id"] == 21);
+    assert_eq!(answer["error"]["code"], -32603, "{answer}");
+    let broken = text.replacen("kind: important", "kind: urgent", 1);
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}}));
+    assert_eq!(c.diagnostics(&uri)[0]["code"], "E006");
+    std::fs::write(&release, "go").unwrap();
+    c.send(outline(22));
+    let answer = c.until(|m| m["id"] == 22);
+    assert_eq!(
+        answer["result"].as_array().map(Vec::len),
+        Some(2),
+        "{answer}"
+    );
+
+    // Shutdown with a request held: it is cancelled and answered first.
+    std::fs::remove_file(&release).unwrap();
+    c.send(outline(23));
+    c.send(json!({"jsonrpc": "2.0", "id": 24, "method": "shutdown"}));
+    let seen = messages_until(&mut c, |m| m["id"] == 24);
+    let held: Vec<&Value> = seen.iter().filter(|m| m["id"] == 23).collect();
+    assert_eq!(held.len(), 1, "{seen:?}");
+    assert_eq!(held[0]["error"]["code"], -32800, "{seen:?}");
+    c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert!(c.child.wait().unwrap().success());
 }
