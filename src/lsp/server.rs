@@ -223,7 +223,7 @@ impl Server {
     }
 
     /// A worker's result: an answer is sent; problems are published if the document has not
-    /// changed since its check was made (else a newer check is on its way).
+    /// changed since its check was made (else a newer check is on its way, or is started).
     fn event(&mut self, conn: &Conn, e: Event) {
         match e {
             Event::Answered(resp) => {
@@ -237,6 +237,13 @@ impl Server {
             } => {
                 if self.ws.is_current(&path, &slot) {
                     conn.send(publish(&self.uri(&path), diagnostics));
+                } else if !self.pending.contains(&path)
+                    && let Some(current) = self.ws.slot(&path)
+                {
+                    // Its slot was replaced with no publication on the way (a request made
+                    // a new one after the book changed): check the current one, so the
+                    // editor is never left with problems nobody will send.
+                    self.check(path, current);
                 }
             }
             Event::Failed { path, slot, why } => {
