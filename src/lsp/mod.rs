@@ -413,7 +413,7 @@ pub fn outline(c: &Checked) -> Vec<Symbol> {
                 crate::markdown::first_sentence(&crate::markdown::plain(&s.text))
             ),
             section: false,
-            span: s.span.clone(),
+            span: extent(s),
             children: s
                 .substeps
                 .iter()
@@ -421,6 +421,20 @@ pub fn outline(c: &Checked) -> Vec<Symbol> {
                 .map(|(s, r)| step(s, r))
                 .collect(),
         }
+    }
+    /// A step's bytes: a mapping's span is where it starts; it ends after its last value.
+    fn extent(s: &crate::model::Sp<crate::model::Step>) -> std::ops::Range<usize> {
+        let mut end = s.span.end.max(s.text.span.end);
+        for n in &s.notes {
+            end = end.max(n.span.end).max(n.text.span.end);
+        }
+        for shot in &s.screenshots {
+            end = end.max(shot.span.end).max(shot.src.span.end);
+        }
+        for sub in &s.substeps {
+            end = end.max(extent(sub).end);
+        }
+        s.span.start..end
     }
     g.guide
         .sections

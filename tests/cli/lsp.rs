@@ -17,6 +17,10 @@ pub(crate) struct Client {
     /// The server's messages, read on a thread so that a missing answer fails the test (after
     /// 20 s) instead of hanging it.
     messages: mpsc::Receiver<Value>,
+    /// The last problems published for each other document while waiting for one's (checks run
+    /// on several threads, so documents' problems may come in any order); forgotten at the
+    /// next edit, after which they may be out of date.
+    held: Vec<Value>,
 }
 
 /// The next message on `stdout`, `None` when the server closed it.
@@ -83,10 +87,24 @@ impl Client {
             child,
             stdin,
             messages,
+            held: Vec::new(),
         }
     }
 
+    /// Keeps `m`, problems published for a document, replacing what was kept for it.
+    fn hold(&mut self, m: Value) {
+        self.held
+            .retain(|h| h["params"]["uri"] != m["params"]["uri"]);
+        self.held.push(m);
+    }
+
     pub(crate) fn send(&mut self, msg: Value) {
+        if msg["method"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("textDocument/did") || m.starts_with("workspace/"))
+        {
+            self.held.clear();
+        }
         let body = msg.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         self.stdin.flush().unwrap();
@@ -104,12 +122,19 @@ impl Client {
             .expect("no message from the server within 20 s")
     }
 
-    /// The next message that `pick` accepts (others, such as log messages, are skipped).
+    /// The next message that `pick` accepts (others, such as log messages, are skipped;
+    /// problems published meanwhile are kept for [`Client::diagnostics`]).
     pub(crate) fn until(&mut self, pick: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.held.iter().position(&pick) {
+            return self.held.remove(i);
+        }
         for _ in 0..50 {
             let m = self.recv();
             if pick(&m) {
                 return m;
+            }
+            if m["method"] == "textDocument/publishDiagnostics" {
+                self.hold(m);
             }
         }
         panic!("no such message");
@@ -211,6 +236,13 @@ fn the_server_gives_checks_diagnostics_as_the_guide_is_edited() {
             .as_str()
             .unwrap()
             .starts_with("2.7 ")
+    );
+    // A step's range covers its text (an editor folds and highlights it).
+    let first = &sections[0]["children"][0]["range"];
+    assert!(
+        first["end"]["line"].as_u64() > first["start"]["line"].as_u64()
+            || first["end"]["character"].as_u64() > first["start"]["character"].as_u64(),
+        "{first}"
     );
     // Hover: a wait as stepbook reads it, a screenshot's source.
     let at = |needle: &str| {
@@ -449,12 +481,24 @@ impl Client {
         self.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}}));
     }
 
-    /// The next diagnostics published for `uri`.
+    /// The next problems published for `uri` (those for other documents met on the way are
+    /// kept for later calls, in order).
     pub(crate) fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        let m = self.until(|m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-        });
-        m["params"]["diagnostics"].as_array().unwrap().clone()
+        let of = |m: &Value| m["params"]["diagnostics"].as_array().unwrap().clone();
+        if let Some(i) = self.held.iter().position(|m| m["params"]["uri"] == uri) {
+            return of(&self.held.remove(i));
+        }
+        for _ in 0..50 {
+            let m = self.recv();
+            if m["method"] != "textDocument/publishDiagnostics" {
+                continue;
+            }
+            if m["params"]["uri"] == uri {
+                return of(&m);
+            }
+            self.hold(m);
+        }
+        panic!("no problems published for {uri}");
     }
 
     pub(crate) fn stop(mut self) {
@@ -606,14 +650,17 @@ fn the_open_guide_is_checked_with_its_book() {
             .contains("markdwn"),
         "{published:?}"
     );
-    let guide = c.diagnostics(&uri(fr));
-    assert!(
-        guide[0]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("book.toml: "),
-        "{guide:?}"
-    );
+    // The guide's problems then point at book.toml (a check made before the edit may still be
+    // published first: checks run on their own threads).
+    let fr_uri = uri(fr);
+    let guide = c.until(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == fr_uri.as_str()
+            && m["params"]["diagnostics"][0]["message"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("book.toml: "))
+    });
+    assert_eq!(guide["params"]["uri"], fr_uri.as_str());
     // Mended: the guide's own problems are back.
     c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri("book.toml"), "version": 2}, "contentChanges": [{"text": config}]}}));
     assert_eq!(c.diagnostics(&uri("book.toml")), Vec::<Value>::new());
