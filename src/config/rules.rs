@@ -31,6 +31,19 @@ pub(super) fn check(tree: &node::Node, display: &Path, root: &Path, diags: &mut 
         _ => None,
     };
     font_paths(pdf, display, root, diags);
+    if let Some((date, span)) = string_in(pdf, "workbook-date")
+        && crate::validate::capture::Day::parse(date.trim()).is_none()
+    {
+        diags.push(
+            Diagnostic::error(
+                Code::E006,
+                display,
+                format!("`workbook-date` is `{}`, not a date", date.escape_debug()),
+            )
+            .at(span)
+            .help("write the day as `YYYY-MM-DD`, like `workbook-date = \"2026-03-14\"`"),
+        );
+    }
     lint_table_values(table("lint"), display, diags);
     #[cfg(not(feature = "pdf"))]
     if let Some(node::Value::Map(m)) = table("output").map(|o| &o.value)

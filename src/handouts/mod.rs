@@ -456,6 +456,7 @@ impl Run {
                 &self.remote,
                 files,
                 &self.plan,
+                pdf::world::TYPST_BUDGET,
             )
         })
         .map_err(Failed::Content)
