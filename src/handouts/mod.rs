@@ -456,7 +456,7 @@ impl Run {
                 &self.remote,
                 files,
                 &self.plan,
-                pdf::world::TYPST_BUDGET,
+                pdf::worker::Bounds::PDF,
             )
         })
         .map_err(Failed::Content)

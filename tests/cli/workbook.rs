@@ -171,7 +171,9 @@ fn a_workbook_of_five_labs_lists_every_guide_and_starts_each_on_a_right_hand_pag
     }
     let index = book.read("book/html/index.html");
     assert!(
-        index.contains(r#"<a class="workbook-link" href="pdf/workbook/imported-labs.pdf">Workbook (PDF)</a>"#),
+        index.contains(
+            r#"<a class="workbook-link" href="pdf/workbook/imported-labs.pdf">Workbook (PDF)</a>"#
+        ),
         "{index}"
     );
 }

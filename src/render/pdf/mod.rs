@@ -91,12 +91,12 @@ pub fn compile(
         remote,
         world::Files::new(),
         plan,
-        world::TYPST_BUDGET,
+        worker::Bounds::PDF,
     )
 }
 
 /// [`compile`] of a document in parts laid out in parallel (see [`world::compile_parts`]),
-/// within `budget`.
+/// within `bounds`.
 #[allow(clippy::too_many_arguments)]
 pub fn compile_parts(
     template: &str,
@@ -106,7 +106,7 @@ pub fn compile_parts(
     remote: &images::Remote,
     extra: world::Files,
     plan: &fonts::Plan,
-    budget: std::time::Duration,
+    bounds: worker::Bounds,
 ) -> Result<(Vec<u8>, Vec<Diagnostic>), Box<Diagnostic>> {
     let mut images = images::resolve(&sources.concat(), cx_assets, remote);
     let with_preamble = |files: &world::Files| -> Vec<String> {
@@ -119,7 +119,7 @@ pub fn compile_parts(
         &images.files,
         &plan.faces,
         plan.accessible,
-        budget,
+        bounds,
     );
     // Typst fails the whole document for one image that does not decode: find such images
     // (only now, so a good build decodes nothing twice), show placeholders instead, try again.
@@ -129,7 +129,7 @@ pub fn compile_parts(
             &images.files,
             &plan.faces,
             plan.accessible,
-            budget,
+            bounds,
         );
     }
     let warnings = images::warnings(images.missing, guide.file, guide.text);

@@ -8,7 +8,7 @@
 //! held here, per language, until the book's shared files are made; the bodies held are bounded
 //! as a guide's PDF is, by [`super::MAX_PDF_STEPS`] steps in all, past which the workbook is an
 //! error (E020) instead of gigabytes of layout. Its compile runs in a worker like every PDF's,
-//! with its memory bounded, and within [`WORKBOOK_BUDGET`].
+//! within [`WORKBOOK_BOUNDS`] of time and memory.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -19,9 +19,14 @@ use crate::layout;
 use crate::output::OutFile;
 use crate::render::{GuideEntry, RenderCx};
 
-/// How long the workbook may take to compile: it holds every guide (55 real labs take about
-/// 20 s in a debug build), where one guide's PDF has [`world::TYPST_BUDGET`].
-pub const WORKBOOK_BUDGET: std::time::Duration = std::time::Duration::from_secs(300);
+/// How long the workbook may take to compile and how much memory: it holds every guide, where
+/// one guide's PDF has [`super::worker::Bounds::PDF`]. 55 real labs (306 pages, 183
+/// screenshots, 490 MiB of pixels decoded) took 50 s in a debug build on a busy machine and
+/// 1.34 GiB, most of it the screenshots.
+pub const WORKBOOK_BOUNDS: super::worker::Bounds = super::worker::Bounds {
+    time: std::time::Duration::from_secs(300),
+    memory: 3 << 30,
+};
 
 /// The workbook's settings and the guides' bodies held for it.
 pub struct Workbook {
@@ -138,7 +143,7 @@ impl Workbook {
             &pdf.remote,
             world::Files::new(),
             &plan,
-            WORKBOOK_BUDGET,
+            WORKBOOK_BOUNDS,
         )
         .map_err(|d| Box::new((*d).help(HELP)))?;
         Ok(vec![OutFile::Bytes {
@@ -192,4 +197,27 @@ pub fn link(pdf: &Pdf, lang: &crate::i18n::Language) -> Option<crate::render::Gu
             &layout::workbook_name(&crate::validate::slug(&lang.title)),
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_the_steps_a_pdf_is_made_of_the_bodies_are_dropped() {
+        let w = Workbook {
+            agenda: Some(vec!["b".into(), "a".into()]),
+            date: "2026-03-14".into(),
+            held: Mutex::new(Held::default()),
+        };
+        assert!(w.wants("a") && !w.wants("c"));
+        w.hold("a", "= A".into(), super::super::MAX_PDF_STEPS);
+        assert!(!w.held.lock().unwrap().over);
+        w.hold("b", "= B".into(), 1);
+        let held = w.held.lock().unwrap();
+        assert!(held.over && held.bodies.is_empty());
+        assert_eq!(held.steps, super::super::MAX_PDF_STEPS + 1);
+        let e = too_long(held.steps);
+        assert!(e.message.contains("10001 steps"), "{}", e.message);
+    }
 }
