@@ -210,3 +210,34 @@ fn a_workbook_follows_the_agenda_and_its_date_is_checked() {
     );
     assert!(r.stderr.contains("book.toml:13:"), "{}", r.stderr);
 }
+
+/// With `standard = "ua-1"` the workbook is an accessible PDF like the guides' (Typst refuses
+/// to write a PDF/UA-1 document that breaks its rules): its XMP metadata declares PDF/UA-1.
+#[test]
+fn an_accessible_books_workbook_is_pdf_ua() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[output.pdf]\nworkbook = true\nstandard = \"ua-1\"\n"),
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = book
+        .path()
+        .join("book/html/pdf/workbook/azure-pass-event-guides.pdf");
+    let out = Command::new("pdfinfo")
+        .arg("-meta")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let meta = String::from_utf8_lossy(&out.stdout);
+    assert!(meta.contains("<pdfuaid:part>1</pdfuaid:part>"), "{meta}");
+    let out = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&out.stdout);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(
+        info.contains("Title:           Azure Pass event guides"),
+        "{info}"
+    );
+}
