@@ -62,7 +62,7 @@ pub(super) fn check(tree: &node::Node, display: &Path, root: &Path, diags: &mut 
 }
 
 /// Whether `s` is a day as `YYYY-MM-DD` (a real month and day of that month).
-pub fn is_day(s: &str) -> bool {
+fn is_day(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
