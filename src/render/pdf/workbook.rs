@@ -21,8 +21,8 @@ use crate::render::{GuideEntry, RenderCx};
 
 /// How long the workbook may take to compile and how much memory: it holds every guide, where
 /// one guide's PDF has [`super::worker::Bounds::PDF`]. 55 real labs (306 pages, 183
-/// screenshots, 490 MiB of pixels decoded) took 50 s in a debug build on a busy machine and
-/// 1.34 GiB, most of it the screenshots.
+/// screenshots, 490 MiB of pixels decoded) took 40–50 s in a debug build on a shared 2-core
+/// machine and 1.32 GiB, most of it the screenshots.
 pub const WORKBOOK_BOUNDS: super::worker::Bounds = super::worker::Bounds {
     time: std::time::Duration::from_secs(300),
     memory: 3 << 30,

@@ -24,7 +24,7 @@ pub const WORKER_ARG: &str = "__pdf-worker";
 
 /// The most memory (resident) one compile may take. A guide of 10,000 steps, the most a PDF is
 /// made of, takes about 660 MiB. The workbook has its own bound (its screenshots, decoded,
-/// add up: 55 real labs took 1.34 GiB).
+/// add up: 55 real labs took 1.32 GiB).
 pub const MAX_MEMORY: u64 = 1536 << 20;
 
 /// What one compile may take: its time and its memory (resident, in a worker).
