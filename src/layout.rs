@@ -60,6 +60,30 @@ pub fn pdf_checklist(in_site: bool, lang: &str, id: &str) -> String {
     format!("{}/{id}-checklist.pdf", in_lang(pdf_dir(in_site), lang))
 }
 
+/// The workbook's folder inside the PDFs' (`[output.pdf] workbook`): a folder, so that no guide
+/// id (`workbook`, `<book>-workbook`) can name the same file as the workbook.
+const WORKBOOK_DIR: &str = "workbook";
+
+/// The workbook's file name: the book's title as a slug (`azure-pass-event-guides.pdf`), so a
+/// downloaded copy says what it is; `workbook.pdf` for a title with no letters or digits.
+pub fn workbook_name(title_slug: &str) -> String {
+    if title_slug.is_empty() {
+        "workbook.pdf".to_owned()
+    } else {
+        format!("{title_slug}.pdf")
+    }
+}
+
+/// The workbook of a language, relative to the output folder (`html/pdf/workbook/<name>`).
+pub fn pdf_workbook(in_site: bool, lang: &str, name: &str) -> String {
+    format!("{}/{WORKBOOK_DIR}/{name}", in_lang(pdf_dir(in_site), lang))
+}
+
+/// The workbook from an HTML page whose language root is `root`.
+pub fn workbook_href_from_html(root: &str, name: &str) -> String {
+    format!("{root}pdf/{WORKBOOK_DIR}/{name}")
+}
+
 /// The guide's PDF from an HTML page whose site root is `root`.
 pub fn pdf_href_from_html(root: &str, id: &str) -> String {
     format!("{root}pdf/{id}.pdf")
@@ -286,6 +310,14 @@ mod tests {
         assert_eq!(guide_href_from_checklist("g"), "../g/index.html");
         assert_eq!(pdf_href_from_html("../", "g"), "../pdf/g.pdf");
         assert_eq!(pdf_guide(true, "", "g"), "html/pdf/g.pdf");
+        assert_eq!(
+            pdf_workbook(true, "de/", &workbook_name("labs")),
+            "html/de/pdf/workbook/labs.pdf"
+        );
+        assert_eq!(
+            workbook_href_from_html("", &workbook_name("")),
+            "pdf/workbook/workbook.pdf"
+        );
         // Another language: one folder down in each output.
         assert_eq!(checklist_html(true, "de/", "g"), "html/de/checklist/g.html");
         assert_eq!(checklist_md(false, "de/", "g"), "checklist/de/g.md");

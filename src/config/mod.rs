@@ -424,6 +424,14 @@ pub struct PdfOutput {
     /// every screenshot (a missing or empty one is then an error, not a warning).
     #[serde(default)]
     pub standard: Option<PdfStandard>,
+    /// Also one PDF of every guide (or of the guides `[output.agenda]` lists, in its order):
+    /// a cover, the contents with page numbers, bookmarks, each guide on a right-hand page.
+    #[serde(default)]
+    pub workbook: bool,
+    /// The date on the workbook's cover, as `YYYY-MM-DD`; default: the day of the build
+    /// (`STEPBOOK_TODAY` fixes it).
+    #[serde(default)]
+    pub workbook_date: Option<String>,
 }
 
 /// `[output.pdf] standard`.
@@ -445,6 +453,8 @@ impl Default for PdfOutput {
             fonts: Vec::new(),
             system_fonts: true,
             standard: None,
+            workbook: false,
+            workbook_date: None,
         }
     }
 }

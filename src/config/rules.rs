@@ -31,6 +31,19 @@ pub(super) fn check(tree: &node::Node, display: &Path, root: &Path, diags: &mut 
         _ => None,
     };
     font_paths(pdf, display, root, diags);
+    if let Some((date, span)) = string_in(pdf, "workbook-date")
+        && !is_day(date.trim())
+    {
+        diags.push(
+            Diagnostic::error(
+                Code::E006,
+                display,
+                format!("`workbook-date` is `{}`, not a date", date.escape_debug()),
+            )
+            .at(span)
+            .help("write the day as `YYYY-MM-DD`, like `workbook-date = \"2026-03-14\"`"),
+        );
+    }
     lint_table_values(table("lint"), display, diags);
     #[cfg(not(feature = "pdf"))]
     if let Some(node::Value::Map(m)) = table("output").map(|o| &o.value)
@@ -46,6 +59,33 @@ pub(super) fn check(tree: &node::Node, display: &Path, root: &Path, diags: &mut 
             .help("install stepbook with its default features, or remove `[output.pdf]`"),
         );
     }
+}
+
+/// Whether `s` is a day as `YYYY-MM-DD` (a real month and day of that month).
+fn is_day(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        let t = &s[r];
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    };
+    (1..=days).contains(&d)
 }
 
 /// The string value of `key` in table `t`, with its span.
@@ -432,5 +472,27 @@ pub fn inside_book(root: &Path, rel: &str) -> Result<(), String> {
             abs.display()
         )),
         Err(e) => Err(format!("cannot be resolved: {e:#}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_day_is_a_real_date() {
+        for ok in ["2026-03-14", "2024-02-29", "2000-02-29", "1999-12-31"] {
+            assert!(super::is_day(ok), "{ok}");
+        }
+        for bad in [
+            "2026-3-14",
+            "2026-02-29",
+            "1900-02-29",
+            "2026-13-01",
+            "2026-04-31",
+            "2026-00-10",
+            "next Friday",
+            "+026-03-14",
+        ] {
+            assert!(!super::is_day(bad), "{bad}");
+        }
     }
 }

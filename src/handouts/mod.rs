@@ -456,6 +456,7 @@ impl Run {
                 &self.remote,
                 files,
                 &self.plan,
+                pdf::worker::Bounds::PDF,
             )
         })
         .map_err(Failed::Content)

@@ -397,9 +397,11 @@ fn write_all(
     };
     let mut written: HashSet<String> = HashSet::new();
     for (p, outs) in pages.iter().zip(&by_lang) {
-        let files = p
-            .shared_files(outs.iter().map(|g| &g.card), &assets, &all)
-            .map_err(|d| p.content_error(vec![*d]))?;
+        // The index, the agenda and the workbook (laid out only now, from every guide).
+        let files = timed("shared files", || {
+            p.shared_files(outs.iter().map(|g| &g.card), &assets, &all)
+        })
+        .map_err(|d| p.content_error(vec![*d]))?;
         written.extend(files.iter().map(|f| f.to().to_owned()));
         output::write_files(target, files)?;
         // A large book's search index is written part by part, as each is made.

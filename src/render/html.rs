@@ -133,6 +133,7 @@ fn index(
     base.insert("translations", &languages);
     base.insert("canonical", &page_url(cfg, &cx.lang.prefix, None));
     base.insert("guide_count", &cards.len());
+    base.insert("book_links", &page_links(&cx.book_links(), &root));
     // The time of every guide that says how long it takes, as "3 h 20 min".
     let minutes: u64 = cards.iter().filter_map(|c| c.duration_minutes).sum();
     let total = (minutes > 0).then(|| {

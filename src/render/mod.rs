@@ -28,6 +28,14 @@ pub struct RenderCx<'a> {
 }
 
 impl RenderCx<'_> {
+    /// The links the outputs offer to files of the whole book, in the outputs' order.
+    pub fn book_links(&self) -> Vec<GuideLink> {
+        self.outputs
+            .iter()
+            .filter_map(|o| o.book_link(self.lang))
+            .collect()
+    }
+
     /// The links the outputs offer for guide `id`, in the outputs' order.
     pub fn links(&self, id: &str) -> Vec<GuideLink> {
         self.outputs
@@ -47,6 +55,12 @@ pub trait Output: Send + Sync {
     /// The link a guide's page shows to the file this output made for guide `id` (from the
     /// language's root of the site); none by default, and none from an output outside the site.
     fn link(&self, _lang: &crate::i18n::Language, _id: &str) -> Option<GuideLink> {
+        None
+    }
+
+    /// The link the index shows to a file this output makes of the whole book (the workbook),
+    /// from the language's root of the site; none by default.
+    fn book_link(&self, _lang: &crate::i18n::Language) -> Option<GuideLink> {
         None
     }
 
@@ -192,6 +206,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("handout.typ", include_str!("../../templates/handout.typ")),
     #[cfg(feature = "pdf")]
     ("agenda.typ", include_str!("../../templates/agenda.typ")),
+    #[cfg(feature = "pdf")]
+    (
+        "guide-style.typ",
+        include_str!("../../templates/guide-style.typ"),
+    ),
+    #[cfg(feature = "pdf")]
+    (
+        "guide-body.typ",
+        include_str!("../../templates/guide-body.typ"),
+    ),
+    #[cfg(feature = "pdf")]
+    ("workbook.typ", include_str!("../../templates/workbook.typ")),
 ];
 
 /// Files of the built-in `default` theme: (name, bytes).

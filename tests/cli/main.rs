@@ -34,6 +34,8 @@ mod shots;
 mod site;
 mod translations;
 mod variables;
+#[cfg(feature = "pdf")]
+mod workbook;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -9,6 +9,7 @@ pub mod fonts;
 pub mod images;
 pub mod markup;
 pub mod vet;
+pub mod workbook;
 pub mod worker;
 pub mod world;
 
@@ -32,6 +33,8 @@ pub struct Pdf {
     pub system_fonts: bool,
     /// The book's folder, to find where a character without a glyph is in a guide.
     pub root: std::path::PathBuf,
+    /// The workbook, with `workbook = true`.
+    pub workbook: Option<workbook::Workbook>,
 }
 
 /// The Typst name of a paper size.
@@ -88,10 +91,13 @@ pub fn compile(
         remote,
         world::Files::new(),
         plan,
+        worker::Bounds::PDF,
     )
 }
 
-/// [`compile`] of a document in parts laid out in parallel (see [`world::compile_parts`]).
+/// [`compile`] of a document in parts laid out in parallel (see [`world::compile_parts`]),
+/// within `bounds`.
+#[allow(clippy::too_many_arguments)]
 pub fn compile_parts(
     template: &str,
     guide: Shown,
@@ -100,6 +106,7 @@ pub fn compile_parts(
     remote: &images::Remote,
     extra: world::Files,
     plan: &fonts::Plan,
+    bounds: worker::Bounds,
 ) -> Result<(Vec<u8>, Vec<Diagnostic>), Box<Diagnostic>> {
     let mut images = images::resolve(&sources.concat(), cx_assets, remote);
     let with_preamble = |files: &world::Files| -> Vec<String> {
@@ -112,6 +119,7 @@ pub fn compile_parts(
         &images.files,
         &plan.faces,
         plan.accessible,
+        bounds,
     );
     // Typst fails the whole document for one image that does not decode: find such images
     // (only now, so a good build decodes nothing twice), show placeholders instead, try again.
@@ -121,6 +129,7 @@ pub fn compile_parts(
             &images.files,
             &plan.faces,
             plan.accessible,
+            bounds,
         );
     }
     let warnings = images::warnings(images.missing, guide.file, guide.text);
@@ -165,6 +174,7 @@ pub fn make(book: &crate::book::Book, _: &super::Engine) -> Option<Box<dyn Outpu
             .filter(|b| !b.is_empty())
             .map(|b| format!("{}/", b.trim_end_matches('/'))),
         in_site: o.html.is_some(),
+        workbook: workbook::Workbook::of(book),
     }))
 }
 
@@ -181,8 +191,24 @@ impl Output for Pdf {
         })
     }
 
+    fn book_link(&self, lang: &crate::i18n::Language) -> Option<super::GuideLink> {
+        workbook::link(self, lang)
+    }
+
     fn folder(&self) -> &'static str {
         layout::pdf_dir(self.in_site)
+    }
+
+    fn shared(
+        &self,
+        cx: &RenderCx,
+        cards: &[&super::GuideEntry],
+        assets: &[crate::validate::Asset],
+    ) -> Result<Vec<OutFile>, Box<Diagnostic>> {
+        match &self.workbook {
+            Some(w) => w.file(self, cx, cards, assets),
+            None => Ok(Vec::new()),
+        }
     }
 
     fn guide(
@@ -217,6 +243,12 @@ impl Output for Pdf {
             )
             .help("split the guide into several guides, or turn `[output.pdf]` off in book.toml");
             return vec![Err(Box::new(d))];
+        }
+        if let Some(w) = self.workbook.as_ref().filter(|w| w.wants(id)) {
+            match cx.engine.render("guide-body.typ", &ctx) {
+                Ok(body) => w.hold(id, body, steps),
+                Err(e) => return vec![Err(e)],
+            }
         }
         self.documents(cx, &ctx, id, &source_file)
     }

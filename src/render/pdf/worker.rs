@@ -23,8 +23,24 @@ use super::world::{CompileError, FaceRef, File, Files, message};
 pub const WORKER_ARG: &str = "__pdf-worker";
 
 /// The most memory (resident) one compile may take. A guide of 10,000 steps, the most a PDF is
-/// made of, takes about 660 MiB.
+/// made of, takes about 660 MiB. The workbook has its own bound (its screenshots, decoded,
+/// add up: 55 real labs took 1.32 GiB).
 pub const MAX_MEMORY: u64 = 1536 << 20;
+
+/// What one compile may take: its time and its memory (resident, in a worker).
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub time: Duration,
+    pub memory: u64,
+}
+
+impl Bounds {
+    /// One guide's PDF, its checklist's, a batch of handouts, the agenda.
+    pub const PDF: Bounds = Bounds {
+        time: super::world::TYPST_BUDGET,
+        memory: MAX_MEMORY,
+    };
+}
 
 static EXE: OnceLock<PathBuf> = OnceLock::new();
 
@@ -99,7 +115,7 @@ fn record_peak(pid: u32) {
     }
 }
 
-/// Compiles in a worker, waiting as [`super::world::compile_parts`] does (its budget, the
+/// Compiles in a worker, waiting as [`super::world::compile_parts`] does (its time bound, the
 /// build's cancellation) and bounding the worker's memory; `None` when isolation is off or no
 /// worker can be started (the caller then compiles in-process).
 pub fn compile(
@@ -107,7 +123,7 @@ pub fn compile(
     files: &Files,
     faces: &[FaceRef],
     accessible: bool,
-    budget: Duration,
+    bounds: Bounds,
 ) -> Option<Result<Vec<u8>, Vec<CompileError>>> {
     let exe = EXE.get()?;
     let idle = IDLE.lock().ok().and_then(|mut idle| idle.pop());
@@ -121,11 +137,11 @@ pub fn compile(
         worker = Worker::start(exe).ok()?;
         send_job(&mut worker.stdin, sources, files, faces, accessible).ok()?;
     }
-    Some(wait(worker, budget))
+    Some(wait(worker, bounds))
 }
 
 /// Waits for the worker's answer, watching the clock, the build's cancellation and its memory.
-fn wait(worker: Worker, budget: Duration) -> Result<Vec<u8>, Vec<CompileError>> {
+fn wait(worker: Worker, bounds: Bounds) -> Result<Vec<u8>, Vec<CompileError>> {
     let Worker {
         mut child,
         stdin,
@@ -155,15 +171,15 @@ fn wait(worker: Worker, budget: Duration) -> Result<Vec<u8>, Vec<CompileError>> 
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if let Some(why) = super::world::must_stop(started, budget) {
+        if let Some(why) = super::world::must_stop(started, bounds.time) {
             watched.kill();
             return Err(vec![why]);
         }
-        if watched.resident().is_some_and(|r| r > MAX_MEMORY) {
+        if watched.resident().is_some_and(|r| r > bounds.memory) {
             watched.kill();
             return Err(vec![message(format!(
                 "compiling it took more than {} MiB of memory, and was stopped (a template that makes huge arrays or loops, or a document far too long?)",
-                MAX_MEMORY >> 20
+                bounds.memory >> 20
             ))]);
         }
     }

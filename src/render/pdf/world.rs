@@ -171,14 +171,14 @@ pub struct CompileError {
 
 /// Compiles Typst `source` (which may read `files`) to PDF bytes.
 pub fn compile(source: String, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
-    compile_parts(vec![source], files, &[], false)
+    compile_parts(vec![source], files, &[], false, super::worker::Bounds::PDF)
 }
 
 /// How long one document may take to compile (a real guide takes well under a second; a
 /// guide of 20,000 steps about 12 s).
 pub const TYPST_BUDGET: Duration = Duration::from_secs(60);
 
-/// Compiles each source (the parts of one long document, such as a print run of handouts) on
+/// Compiles each source within `bounds` (the parts of one long document, such as a print run of handouts) on
 /// its own thread, then writes their pages, in order, as one PDF. Parts share nothing across
 /// pages (no page numbers counting across parts), which is what lets them lay out in parallel.
 ///
@@ -192,8 +192,9 @@ pub fn compile_parts(
     files: &Files,
     faces: &[FaceRef],
     accessible: bool,
+    bounds: super::worker::Bounds,
 ) -> Result<Vec<u8>, Vec<CompileError>> {
-    if let Some(made) = super::worker::compile(&sources, files, faces, accessible, TYPST_BUDGET) {
+    if let Some(made) = super::worker::compile(&sources, files, faces, accessible, bounds) {
         return made;
     }
     let files = files.clone();
@@ -220,7 +221,7 @@ pub fn compile_parts(
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if let Some(why) = must_stop(started, TYPST_BUDGET) {
+        if let Some(why) = must_stop(started, bounds.time) {
             return Err(vec![why]);
         }
     }

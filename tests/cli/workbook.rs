@@ -1,0 +1,243 @@
+//! The workbook (`[output.pdf] workbook = true`): one PDF of the day's guides, checked as event
+//! staff would before printing it duplex: its bookmarks (qpdf's JSON), its contents page and
+//! each page's text (pdftotext), its metadata (pdfinfo).
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::Book;
+use crate::pdf::pdftotext;
+
+/// Five labs imported from the corpus (`tests/fixtures/labs`, one of its six left out), with
+/// the HTML and PDF outputs and the workbook on.
+fn five_labs(extra: &str) -> Book {
+    let book = Book::fixture("labs");
+    std::fs::remove_file(
+        book.path()
+            .join("content/lab-ak-05-lab1-ex01-kql-defender.yaml"),
+    )
+    .unwrap();
+    book.write(
+        "book.toml",
+        &format!(
+            "[book]\ntitle = \"Imported labs\"\nauthors = [\"Lab Team\", \"Ada Lovelace\"]\n\
+             description = \"Azure administration, hands on.\"\n\n\
+             [variables.event]\nname = \"Azure Day Zürich\"\n\n\
+             [output.html]\n\n[output.pdf]\nworkbook = true\nworkbook-date = \"2026-03-14\"\n{extra}"
+        ),
+    );
+    book
+}
+
+/// A guide's title and its sections' titles, from its YAML.
+fn titles(yaml: &Path) -> (String, Vec<String>) {
+    let v: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(yaml).unwrap()).unwrap();
+    let sections = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap().to_owned())
+        .collect();
+    (v["title"].as_str().unwrap().to_owned(), sections)
+}
+
+/// The PDF's bookmarks: each top-level one's title and page, with its children's titles.
+fn bookmarks(pdf: &Path) -> Vec<(String, usize, Vec<String>)> {
+    let out = Command::new("qpdf")
+        .arg("--json")
+        .arg(pdf)
+        .output()
+        .expect("qpdf is installed");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["outlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let kids = o["kids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k["title"].as_str().unwrap().to_owned())
+                .collect();
+            let page = o["destpageposfrom1"].as_u64().unwrap() as usize;
+            (o["title"].as_str().unwrap().to_owned(), page, kids)
+        })
+        .collect()
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The page number the contents give after `title` in `contents` (whitespace squeezed; the
+/// leader dots and a word joiner between).
+fn listed_page(contents: &str, title: &str) -> Option<usize> {
+    let at = contents.find(title)? + title.len();
+    let rest = contents[at..].trim_start_matches([' ', '.', '\u{2060}']);
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The workbook of five real labs: bookmarks list every guide and its sections in book order;
+/// each guide starts on an odd page, the one its contents entry names; the page before a guide
+/// is left blank when it must be (no header, no number); the pages after its first carry its
+/// title; the cover names the book, the event and the date; pdfinfo shows the title, authors
+/// and tags; the site's index links the workbook.
+#[test]
+fn a_workbook_of_five_labs_lists_every_guide_and_starts_each_on_a_right_hand_page() {
+    let book = five_labs("");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = book.path().join("book/html/pdf/workbook/imported-labs.pdf");
+    let mut files: Vec<_> = std::fs::read_dir(book.path().join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 5);
+    let guides: Vec<(String, Vec<String>)> = files.iter().map(|f| titles(f)).collect();
+
+    let marks = bookmarks(&pdf);
+    let marked: Vec<&str> = marks.iter().map(|(t, _, _)| t.as_str()).collect();
+    let wanted: Vec<&str> = guides.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(marked, wanted, "the bookmarks' guides in book order");
+    for ((title, sections), (_, _, kids)) in guides.iter().zip(&marks) {
+        let listed: Vec<&String> = kids.iter().filter(|k| sections.contains(k)).collect();
+        let wanted: Vec<&String> = sections.iter().collect();
+        assert_eq!(listed, wanted, "the sections of {title} in order");
+    }
+
+    let first = marks[0].1;
+    let contents = squeeze(
+        &(2..first)
+            .map(|p| pdftotext(&pdf, p))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    assert!(contents.starts_with("Contents"), "{contents}");
+    let pages: usize = crate::pdf::pdfinfo(&pdf).0;
+    for (i, (title, start, _)) in marks.iter().enumerate() {
+        assert_eq!(start % 2, 1, "{title} starts on page {start}");
+        assert_eq!(
+            listed_page(&contents, &squeeze(title)),
+            Some(*start),
+            "the contents' page of {title}: {contents}"
+        );
+        let text = squeeze(&pdftotext(&pdf, *start));
+        let words: String = squeeze(title).chars().take(30).collect();
+        assert!(text.starts_with(&words), "page {start}: {text}");
+        let end = marks.get(i + 1).map_or(pages + 1, |m| m.1);
+        // The guide's other pages: its title in the header, numbered; a blank page before the
+        // next guide has no text at all.
+        let mut blank = false;
+        for p in start + 1..end {
+            let text = squeeze(&pdftotext(&pdf, p));
+            if text.is_empty() {
+                blank = true;
+                continue;
+            }
+            assert!(!blank, "page {p} has text after a blank page");
+            assert!(
+                text.starts_with("Imported labs") && text.contains(&words),
+                "page {p}: {text}"
+            );
+            assert!(text.contains(&format!("{p} / {pages}")), "page {p}: {text}");
+        }
+    }
+    let cover = squeeze(&pdftotext(&pdf, 1));
+    for want in [
+        "Imported labs",
+        "Azure Day Zürich",
+        "Azure administration, hands on.",
+        "2026-03-14",
+        "Lab Team, Ada Lovelace",
+    ] {
+        assert!(cover.contains(want), "the cover: {cover}");
+    }
+
+    let out = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "Title:           Imported labs",
+        "Author:          Lab Team, Ada Lovelace",
+        "Tagged:          yes",
+    ] {
+        assert!(info.contains(want), "{info}");
+    }
+    let index = book.read("book/html/index.html");
+    assert!(
+        index.contains(
+            r#"<a class="workbook-link" href="pdf/workbook/imported-labs.pdf">Workbook (PDF)</a>"#
+        ),
+        "{index}"
+    );
+}
+
+/// With an agenda, the workbook holds the guides its items name, in its order; a date that is
+/// no date is an error at its line.
+#[test]
+fn a_workbook_follows_the_agenda_and_its_date_is_checked() {
+    let book = five_labs(
+        "\n[output.agenda]\nitems = [\n  { guide = \"lab-08-manage-virtual-machines\" },\n  \
+         { title = \"Lunch\", length = \"45m\" },\n  { guide = \"lab-04-implement-virtual-networking\" },\n]\n",
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = book.path().join("book/html/pdf/workbook/imported-labs.pdf");
+    let marked: Vec<String> = bookmarks(&pdf).into_iter().map(|(t, _, _)| t).collect();
+    assert_eq!(
+        marked,
+        [
+            "Lab 08 - Manage Virtual Machines",
+            "Lab 04 - Implement Virtual Networking"
+        ]
+    );
+
+    let toml = book.read("book.toml").replace("2026-03-14", "next Friday");
+    book.write("book.toml", &toml);
+    let r = book.run(&["check"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error[E006]: `workbook-date` is `next Friday`, not a date"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("book.toml:13:"), "{}", r.stderr);
+}
+
+/// With `standard = "ua-1"` the workbook is an accessible PDF like the guides' (Typst refuses
+/// to write a PDF/UA-1 document that breaks its rules): its XMP metadata declares PDF/UA-1.
+#[test]
+fn an_accessible_books_workbook_is_pdf_ua() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[output.pdf]\nworkbook = true\nstandard = \"ua-1\"\n"),
+    );
+    let r = book.run(&["build", "--offline"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = book
+        .path()
+        .join("book/html/pdf/workbook/azure-pass-event-guides.pdf");
+    let out = Command::new("pdfinfo")
+        .arg("-meta")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let meta = String::from_utf8_lossy(&out.stdout);
+    assert!(meta.contains("<pdfuaid:part>1</pdfuaid:part>"), "{meta}");
+    let out = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&out.stdout);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(
+        info.contains("Title:           Azure Pass event guides"),
+        "{info}"
+    );
+}
