@@ -62,11 +62,8 @@ pub fn plan(
         }
     };
     sources.insert(shown, text.clone());
-    let format = Format::of(file);
-    let read = match format {
-        Format::Po => super::po::read(&text),
-    };
-    let incoming = match read {
+    let format = Format::of(file, &text);
+    let incoming = match super::read(&text, format) {
         Ok(f) => f,
         Err(problems) => {
             for (message, span) in problems {
@@ -78,7 +75,10 @@ pub fn plan(
     let Some(lang) = incoming.lang.clone() else {
         diags.push(
             Diagnostic::error(Code::E028, shown, "broken header: it names no language")
-                .help("the header needs `Language: <code>` (as `stepbook i18n export` writes it)"),
+                .help(match format {
+                    Format::Po => "the header needs `Language: <code>` (as `stepbook i18n export` writes it)",
+                    Format::Xliff => "the `<file>` element needs `target-language=\"<code>\"` (as `stepbook i18n export` writes it)",
+                }),
         );
         return Ok(None);
     };
@@ -90,7 +90,7 @@ pub fn plan(
             .unwrap_or_else(|| "(none named)".into());
         diags.push(
             Diagnostic::error(Code::E028, shown, format!("no guide of the book is the file's source `{what}`"))
-                .help("import files exported from this book (`X-Stepbook-Source` in the header names the guide)"),
+                .help("import files exported from this book (`X-Stepbook-Source` in a PO header, `original` of an XLIFF `<file>`, names the guide)"),
         );
         return Ok(None);
     };

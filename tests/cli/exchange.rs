@@ -436,3 +436,180 @@ fn check_translations_counts_each_guides_texts_and_fails_an_incomplete_language_
         r.stderr
     );
 }
+
+/// Validates an XLIFF file against the OASIS XLIFF 1.2 strict schema (tests/xliff/) with
+/// `xmllint` (libxml2-utils, which .ci/run installs).
+fn xliff_valid(xlf: &Path) {
+    let xsd = crate::repo().join("tests/xliff/xliff-core-1.2-strict.xsd");
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(&xsd)
+        .arg(xlf)
+        .output()
+        .expect("xmllint (libxml2-utils) is needed: .ci/run installs it");
+    assert!(
+        out.status.success(),
+        "{}: not valid XLIFF 1.2: {}",
+        xlf.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The XLIFF with a `<target state="translated">` after every unit's `<source>`, its text
+/// the source's marked `DE: ` (as the export writes a translation).
+fn xliff_filled(xlf: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xlf;
+    while let Some(at) = rest.find("        <source>") {
+        let end = rest[at..].find("</source>\n").unwrap() + at + "</source>\n".len();
+        let inner = &rest[at + "        <source>".len()..end - "</source>\n".len()];
+        out.push_str(&rest[..end]);
+        out.push_str(&format!(
+            "        <target state=\"translated\">DE: {inner}</target>\n"
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn the_xliff_export_is_valid_xliff_1_2_with_placeholders_as_ph_and_notes_for_place_and_kind() {
+    let book = german();
+    let r = book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let path = book.path().join("i18n/de/azure-pass.xlf");
+    xliff_valid(&path);
+    let xlf = book.read("i18n/de/azure-pass.xlf");
+    assert!(xlf.contains("<file original=\"content/azure-pass.yaml\" source-language=\"en\" target-language=\"de\""), "{xlf}");
+    assert_eq!(xlf.matches("<trans-unit ").count(), 45);
+    let unit = |id: &str| {
+        let at = xlf
+            .find(&format!("<trans-unit id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id}: {xlf}"));
+        &xlf[at..at + xlf[at..].find("</trans-unit>").unwrap()]
+    };
+    let check = unit("azure-pass#redeem-5:check");
+    assert!(
+        check.contains(
+            "<source>Enter the promo code <ph id=\"1\">{{ attendee.code }}</ph> and select"
+        ),
+        "{check}"
+    );
+    assert!(!check.contains("<target"), "untranslated: no target");
+    let step = unit("azure-pass#open-site:text");
+    assert!(
+        step.contains("<note from=\"stepbook\">a step (Markdown)</note>")
+            && step.contains("<context context-type=\"sourcefile\">content/azure-pass.yaml</context>\n          <context context-type=\"linenumber\">29</context>"),
+        "{step}"
+    );
+    let r = book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(book.read("i18n/de/azure-pass.xlf"), xlf, "the same bytes again");
+}
+
+#[test]
+fn a_filled_xliff_imports_builds_and_exports_again_unchanged() {
+    let book = german();
+    assert_eq!(
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]).code,
+        0
+    );
+    let xlf = xliff_filled(&book.read("i18n/de/azure-pass.xlf"));
+    book.write("i18n/de/azure-pass.xlf", &xlf);
+    xliff_valid(&book.path().join("i18n/de/azure-pass.xlf"));
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.xlf"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("wrote content/azure-pass.de.yaml: 45 texts translated"),
+        "{}",
+        r.stderr
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = book.read("book/html/de/azure-pass/index.html");
+    assert!(page.contains("DE: Select the start button to get started."), "{page}");
+    let keys = ["id", "src", "kind", "wait", "duration"];
+    assert_eq!(
+        lines_of(&book.read("content/azure-pass.de.yaml"), &keys),
+        lines_of(&book.read("content/azure-pass.yaml"), &keys)
+    );
+    assert_eq!(
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]).code,
+        0
+    );
+    assert!(
+        book.read("i18n/de/azure-pass.xlf") == xlf,
+        "the export differs from the imported file"
+    );
+    // Imported again, unchanged: nothing is written. The PO of the same book says the same.
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.xlf"]);
+    assert!(r.stderr.contains("unchanged"), "{}", r.stderr);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    assert!(!book.read("i18n/de/azure-pass.po").contains("msgstr \"\"\n\n"));
+}
+
+#[test]
+fn a_changed_source_is_a_target_needing_review_with_the_previous_source_in_valid_xliff() {
+    let book = german();
+    let src = book.read("content/azure-pass.yaml");
+    let de = src.replace(
+        "Select the start button to get started.",
+        "Wählen Sie „Start“.",
+    );
+    book.write("content/azure-pass.de.yaml", &de);
+    git(book.path(), &["init", "-q"]);
+    git(book.path(), &["add", "."]);
+    git(book.path(), &["commit", "-qm", "English and German"]);
+    book.write(
+        "content/azure-pass.yaml",
+        &src.replace(
+            "Select the start button to get started.",
+            "Select Start to begin.",
+        ),
+    );
+    let r = book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    xliff_valid(&book.path().join("i18n/de/azure-pass.xlf"));
+    let xlf = book.read("i18n/de/azure-pass.xlf");
+    assert_eq!(xlf.matches("state=\"needs-review-translation\"").count(), 1, "{xlf}");
+    assert!(
+        xlf.contains("<source>Select Start to begin.</source>\n        <target state=\"needs-review-translation\">Wählen Sie „Start“.</target>"),
+        "{xlf}"
+    );
+    assert!(
+        xlf.contains("<alt-trans alttranstype=\"previous-version\">\n          <source>Select the start button to get started.</source>\n          <target>Wählen Sie „Start“.</target>"),
+        "{xlf}"
+    );
+    // Imported as it is, the entry needing review is not taken: the translation stays.
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.xlf"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(book.read("content/azure-pass.de.yaml"), de);
+}
+
+#[test]
+fn an_xliff_target_dropping_a_placeholder_is_rejected_at_its_line() {
+    let book = german();
+    assert_eq!(
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]).code,
+        0
+    );
+    let xlf = xliff_filled(&book.read("i18n/de/azure-pass.xlf")).replace(
+        "<target state=\"translated\">DE: Enter the promo code <ph id=\"1\">{{ attendee.code }}</ph> and select Claim",
+        "<target state=\"translated\">DE: Enter the promo code and select Claim",
+    );
+    book.write("de.xliff", &xlf);
+    let line = xlf
+        .lines()
+        .position(|l| l.contains("DE: Enter the promo code and select Claim"))
+        .unwrap()
+        + 1;
+    let r = book.run(&["i18n", "import", "de.xliff"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("E029".to_owned(), format!("de.xliff:{line}:9"))]
+    );
+    assert!(!book.path().join("content/azure-pass.de.yaml").exists());
+}
