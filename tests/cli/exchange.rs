@@ -616,3 +616,116 @@ fn an_xliff_target_dropping_a_placeholder_is_rejected_at_its_line() {
     );
     assert!(!book.path().join("content/azure-pass.de.yaml").exists());
 }
+
+/// Every file under `dir/content`, with its bytes.
+fn content_files(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_owned(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// The files of a folder with the given extension, as (name, text), sorted.
+fn exported_files(dir: &Path, ext: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Exports `format` into `out` and imports every file written, unchanged: the exit code of
+/// the import and its stderr.
+fn export_import(root: &Path, format: &str, out: &str) -> (Vec<(String, String)>, crate::Run) {
+    let r = crate::run_in(
+        root,
+        &["i18n", "export", "--lang", "de", "--format", format, "--out", out],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ext = if format == "po" { "po" } else { "xlf" };
+    let files = exported_files(&root.join(out), ext);
+    let args: Vec<String> = ["i18n", "import"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(files.iter().map(|(n, _)| format!("{out}/{n}")))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    (files, crate::run_in(root, &args))
+}
+
+/// Every lab of ../shared/corpus imported, German exported and imported back unchanged (no
+/// file changes), then every text translated (marked `DE: `) through PO and imported, and the
+/// translated book exported and imported again, as PO and as XLIFF: no guide file changes,
+/// and each export gives back the files imported.
+#[test]
+fn corpus_round_trip_through_po_and_xliff_changes_no_guide_file() {
+    let Some(corpus) = crate::corpus::corpus() else {
+        return;
+    };
+    let mut guides = 0;
+    for entry in std::fs::read_dir(&corpus).unwrap().filter_map(Result::ok) {
+        if !entry.path().join("manifest.json").is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let imported = crate::corpus::import_folder(&entry.path());
+        let root = imported.dir.path();
+        let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+        std::fs::write(root.join("book.toml"), toml + "[languages.de]\n").unwrap();
+        let before = content_files(root);
+        let (files, r) = export_import(root, "po", "po");
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(content_files(root) == before, "{name}: an untranslated export wrote files");
+        guides += files.len();
+        // Every text translated, through PO.
+        for (n, po) in &files {
+            std::fs::write(root.join("po").join(n), filled(po)).unwrap();
+        }
+        let args: Vec<String> = files.iter().map(|(n, _)| format!("po/{n}")).collect();
+        let mut cmd = vec!["i18n", "import"];
+        cmd.extend(args.iter().map(String::as_str));
+        let r = crate::run_in(root, &cmd);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(!r.stderr.contains("warning["), "{name}: {}", r.stderr);
+        let translated = content_files(root);
+        assert_eq!(translated.len(), before.len() + files.len(), "{name}");
+        // The translations are guides like their sources: no error but the sources' broken
+        // links (E010, in each language), no drift.
+        let r = crate::run_in(root, &["check", "--format", "json"]);
+        let v: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|_| panic!("{}", r.stderr));
+        for p in v["problems"].as_array().unwrap() {
+            assert!(
+                p["code"] == "E010" || p["severity"] != "error" && p["code"] != "W018",
+                "{name}: {p}"
+            );
+        }
+        for format in ["po", "xliff"] {
+            let out = format!("again-{format}");
+            let (again, r) = export_import(root, format, &out);
+            assert_eq!(r.code, 0, "{name}: {format}: {}", r.stderr);
+            assert_eq!(
+                r.stderr.matches(": unchanged").count(),
+                files.len(),
+                "{name}: {format}: {}",
+                r.stderr
+            );
+            assert!(content_files(root) == translated, "{name}: {format}: files changed");
+            if format == "po" {
+                for ((n, po), (_, filled_po)) in again.iter().zip(&files) {
+                    assert!(*po == filled(filled_po), "{name}: {n}: the export differs");
+                }
+            }
+        }
+    }
+    assert!(guides >= 55, "{guides}");
+}
