@@ -127,7 +127,8 @@ fn export(args: ExportArgs, ui: Ui) -> Result<(), Error> {
         lang: args.lang.clone(),
         code: args.code,
     };
-    let catalogs = exchange::export::catalogs(&book, &opts)?;
+    let mut catalogs = exchange::export::catalogs(&book, &opts)?;
+    catalogs.push(exchange::book_texts::catalog(&book, &args.lang)?);
     let format = format_of(args.format);
     let out = args
         .out
@@ -144,10 +145,10 @@ fn export(args: ExportArgs, ui: Ui) -> Result<(), Error> {
         fuzzy += c.units.iter().filter(|u| u.fuzzy).count();
         open += c.units.iter().filter(|u| u.translation.is_empty()).count();
     }
+    let guides = catalogs.len() - 1;
     ui.status(&format!(
-        "exported {} guide{} into `{}` ({}): {texts} texts, {open} untranslated, {fuzzy} fuzzy",
-        catalogs.len(),
-        if catalogs.len() == 1 { "" } else { "s" },
+        "exported {guides} guide{} and the book's own texts into `{}` ({}): {texts} texts, {open} untranslated, {fuzzy} fuzzy",
+        if guides == 1 { "" } else { "s" },
         args.lang,
         out.display()
     ));

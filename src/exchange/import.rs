@@ -82,6 +82,21 @@ pub fn plan(
         );
         return Ok(None);
     };
+    if incoming.source.as_deref() == Some(super::book_texts::SOURCE) {
+        export::check_lang(book, &lang)?;
+        let errors_before = diags.errors();
+        let (text, taken, kept) =
+            super::book_texts::merge(book, &lang, &incoming.units, shown, diags)?;
+        let path = book.root.join(super::book_texts::SOURCE);
+        let planned = Planned {
+            shown: crate::diag::shown_path(&book.shown_root, Path::new(super::book_texts::SOURCE)),
+            path,
+            text,
+            taken,
+            kept,
+        };
+        return Ok(Some(planned).filter(|_| diags.errors() == errors_before));
+    }
     let families = export::families(book, &lang)?;
     let Some(family) = find_family(&families, &incoming) else {
         let what = incoming

@@ -3,6 +3,7 @@
 //! translation and what changed in the source since it was made, and read back into the
 //! translation's guide file by editing its text at each value's place.
 
+pub mod book_texts;
 pub mod export;
 pub mod import;
 pub mod po;

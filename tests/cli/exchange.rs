@@ -697,7 +697,8 @@ fn corpus_round_trip_through_po_and_xliff_changes_no_guide_file() {
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
         assert!(!r.stderr.contains("warning["), "{name}: {}", r.stderr);
         let translated = content_files(root);
-        assert_eq!(translated.len(), before.len() + files.len(), "{name}");
+        // One translation per guide (the last file is the book's own texts, `_book`).
+        assert_eq!(translated.len(), before.len() + files.len() - 1, "{name}");
         // The translations are guides like their sources: no error but the sources' broken
         // links (E010, in each language), no drift.
         let r = crate::run_in(root, &["check", "--format", "json"]);
@@ -728,4 +729,91 @@ fn corpus_round_trip_through_po_and_xliff_changes_no_guide_file() {
         }
     }
     assert!(guides >= 55, "{guides}");
+}
+
+/// The book's title, description and interface strings overrides are exported (`_book.po`, `_book.xlf`)
+/// and imported back into book.toml's `[languages.de]`, comments kept; the site shows them.
+#[test]
+fn the_books_title_and_interface_strings_go_out_and_come_back_into_book_toml() {
+    let book = german();
+    let toml = book.read("book.toml")
+        + "\n[languages.en.strings]\n# Our own wording.\nsearch_placeholder = \"Find a step\"\n";
+    // A German guide (its texts still English), so the book has German pages.
+    book.write(
+        "content/azure-pass.de.yaml",
+        &book.read("content/azure-pass.yaml"),
+    );
+    for format in ["po", "xliff"] {
+        book.write("book.toml", &toml);
+        let r = book.run(&["i18n", "export", "--lang", "de", "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("exported 1 guide and the book's own texts"),
+            "{}",
+            r.stderr
+        );
+        let (file, filled_text) = if format == "po" {
+            let po = book.read("i18n/de/_book.po");
+            msgfmt_check(&book.path().join("i18n/de/_book.po"));
+            assert!(po.contains("X-Stepbook-Source: book.toml"), "{po}");
+            assert!(
+                po.contains("msgctxt \"book:title\"\nmsgid \"Azure Pass event guides\"\nmsgstr \"Azure-Pass-Anleitungen\""),
+                "{po}"
+            );
+            assert!(
+                po.contains("msgctxt \"book:strings.search_placeholder\"\nmsgid \"Find a step\"\nmsgstr \"\""),
+                "{po}"
+            );
+            // The title is translated already: only the string is filled.
+            let filled_po = filled(&po).replace("msgstr \"DE: Azure Pass event guides\"", "msgstr \"Azure-Pass-Anleitungen\"");
+            ("i18n/de/_book.po", filled_po)
+        } else {
+            let xlf = book.read("i18n/de/_book.xlf");
+            xliff_valid(&book.path().join("i18n/de/_book.xlf"));
+            let filled_xlf = xlf
+                .replace(
+                    "<source>Find a step</source>\n",
+                    "<source>Find a step</source>\n        <target state=\"translated\">DE: Find a step</target>\n",
+                )
+                .replace(
+                    "<source>Step-by-step guides for event attendees.</source>\n",
+                    "<source>Step-by-step guides for event attendees.</source>\n        <target state=\"translated\">DE: Step-by-step guides for event attendees.</target>\n",
+                );
+            ("i18n/de/_book.xlf", filled_xlf)
+        };
+        book.write(file, &filled_text);
+        let r = book.run(&["i18n", "import", file]);
+        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
+        assert!(r.stderr.contains("wrote book.toml"), "{format}: {}", r.stderr);
+        let after = book.read("book.toml");
+        assert_eq!(
+            after,
+            format!("{toml}\n[languages.de.strings]\nsearch_placeholder = \"DE: Find a step\"\n")
+                .replace(
+                    "title = \"Azure-Pass-Anleitungen\"\n",
+                    "title = \"Azure-Pass-Anleitungen\"\ndescription = \"DE: Step-by-step guides for event attendees.\"\n"
+                ),
+            "{format}"
+        );
+        let r = book.run(&["build"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let page = book.read("book/html/de/azure-pass/index.html");
+        assert!(page.contains("DE: Find a step"), "{format}");
+        // Exported again: the file imported; imported again: unchanged.
+        let r = book.run(&["i18n", "export", "--lang", "de", "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        // (The places in book.toml moved: the description was added above the string.)
+        let unplaced = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| !l.starts_with("#: ") && !l.contains("\"linenumber\""))
+                .map(str::to_owned)
+                .collect()
+        };
+        let again = book.read(file);
+        assert_eq!(unplaced(&again), unplaced(&filled_text), "{format}: the export differs");
+        let r = book.run(&["i18n", "import", file]);
+        assert!(r.stderr.contains("book.toml: unchanged"), "{}", r.stderr);
+        assert_eq!(book.run(&["i18n", "export", "--lang", "de", "--format", format]).code, 0);
+        assert!(book.read(file) == again, "{format}: a second export differs");
+    }
 }
