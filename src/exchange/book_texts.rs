@@ -159,10 +159,21 @@ pub fn merge(
         }
         if u.source != t.source {
             diags.push(
-                Diagnostic::warning(Code::W019, shown, format!("the source of `{}` changed since the export; its translation is not taken", u.context))
-                    .at(u.span.clone())
-                    .help("export again"),
+                Diagnostic::warning(
+                    Code::W019,
+                    shown,
+                    format!(
+                        "the source of `{}` changed since the export; its translation is not taken",
+                        u.context
+                    ),
+                )
+                .at(u.span.clone())
+                .help("export again"),
             );
+            continue;
+        }
+        if let Some(d) = fields_differ(&t.source, &u.target, shown, u) {
+            diags.push(d);
             continue;
         }
         edits.push((t.path.clone(), u.target.clone()));
@@ -174,6 +185,51 @@ pub fn merge(
         new = set(&new, lang, path, value)?;
     }
     Ok(((new != text).then_some(new), taken, kept))
+}
+
+/// The `{name}` fields of an interface string (each once).
+fn fields(s: &str) -> BTreeSet<&str> {
+    s.split('{')
+        .skip(1)
+        .filter_map(|r| r.split_once('}').map(|(name, _)| name))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .collect()
+}
+
+/// E029 when a translated interface string has other `{name}` fields than its source.
+fn fields_differ(source: &str, target: &str, shown: &Path, u: &Incoming) -> Option<Diagnostic> {
+    let (a, b) = (fields(source), fields(target));
+    if a == b {
+        return None;
+    }
+    let list = |s: &BTreeSet<&str>| {
+        s.iter()
+            .map(|f| format!("`{{{f}}}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Some(
+        Diagnostic::error(
+            Code::E029,
+            shown,
+            format!(
+                "the translation of `{}` has the fields {} where its source has {}",
+                u.context,
+                if b.is_empty() {
+                    "none".into()
+                } else {
+                    list(&b)
+                },
+                if a.is_empty() {
+                    "none".into()
+                } else {
+                    list(&a)
+                }
+            ),
+        )
+        .at(u.target_span.clone())
+        .help("keep each `{name}` field of the source as written: the page fills it in"),
+    )
 }
 
 /// `[languages.<lang>]`'s `path` set to `value` in book.toml's text: the value replaced at its
@@ -189,8 +245,14 @@ fn set(text: &str, lang: &str, path: &[String], value: &str) -> Result<String, E
     let key = Written::TomlKey.write(&path[path.len() - 1]);
     let new = if let Some(n) = at(&tree, &full) {
         format!("{}{written}{}", &text[..n.span.start], &text[n.span.end..])
-    } else if let Some((prefix, end)) = at(&tree, &full[..full.len() - 1]).and_then(|t| last_entry(text, t)) {
-        format!("{}\n{prefix}{key} = {written}{}", &text[..end], &text[end..])
+    } else if let Some((prefix, end)) =
+        at(&tree, &full[..full.len() - 1]).and_then(|t| last_entry(text, t))
+    {
+        format!(
+            "{}\n{prefix}{key} = {written}{}",
+            &text[..end],
+            &text[end..]
+        )
     } else if let Some(end) = (path.len() == 1).then(|| header_end(text, lang)).flatten() {
         format!("{}\n{key} = {written}{}", &text[..end], &text[end..])
     } else if path.len() == 2 {
@@ -287,7 +349,11 @@ mod tests {
             "[languages.de]\ntitle = \"A\"\n\n[languages.de.strings]\ncopy = \"K\"\n"
         );
         assert_eq!(
-            s(&["title"], "T", "[languages.de] # German\n[languages.de.strings]\n"),
+            s(
+                &["title"],
+                "T",
+                "[languages.de] # German\n[languages.de.strings]\n"
+            ),
             "[languages.de] # German\ntitle = \"T\"\n[languages.de.strings]\n"
         );
         let inline = "languages.de = { strings = { wait = \"W\" } }\n";

@@ -83,19 +83,7 @@ pub fn plan(
         return Ok(None);
     };
     if incoming.source.as_deref() == Some(super::book_texts::SOURCE) {
-        export::check_lang(book, &lang)?;
-        let errors_before = diags.errors();
-        let (text, taken, kept) =
-            super::book_texts::merge(book, &lang, &incoming.units, shown, diags)?;
-        let path = book.root.join(super::book_texts::SOURCE);
-        let planned = Planned {
-            shown: crate::diag::shown_path(&book.shown_root, Path::new(super::book_texts::SOURCE)),
-            path,
-            text,
-            taken,
-            kept,
-        };
-        return Ok(Some(planned).filter(|_| diags.errors() == errors_before));
+        return plan_book(book, &lang, &incoming, shown, diags);
     }
     let families = export::families(book, &lang)?;
     let Some(family) = find_family(&families, &incoming) else {
@@ -112,6 +100,28 @@ pub fn plan(
     let errors_before = diags.errors();
     let planned = merge(book, family, &incoming, shown, diags)?;
     Ok(planned.filter(|_| diags.errors() == errors_before))
+}
+
+/// What importing the book's own texts (`_book`) writes into book.toml.
+fn plan_book(
+    book: &Book,
+    lang: &str,
+    incoming: &IncomingFile,
+    shown: &Path,
+    diags: &mut Diagnostics,
+) -> Result<Option<Planned>, Error> {
+    export::check_lang(book, lang)?;
+    let errors_before = diags.errors();
+    let (text, taken, kept) = super::book_texts::merge(book, lang, &incoming.units, shown, diags)?;
+    let rel = Path::new(super::book_texts::SOURCE);
+    let planned = Planned {
+        path: book.root.join(rel),
+        shown: crate::diag::shown_path(&book.shown_root, rel),
+        text,
+        taken,
+        kept,
+    };
+    Ok(Some(planned).filter(|_| diags.errors() == errors_before))
 }
 
 /// The family the file is for: its `X-Stepbook-Source`, else the guide id of its contexts.

@@ -51,7 +51,11 @@ impl Format {
         match ext.as_deref() {
             Some("po" | "pot") => Format::Po,
             Some("xlf" | "xliff") => Format::Xliff,
-            _ if text.trim_start_matches('\u{feff}').trim_start().starts_with('<') => {
+            _ if text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('<') =>
+            {
                 Format::Xliff
             }
             _ => Format::Po,

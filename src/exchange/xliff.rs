@@ -51,7 +51,10 @@ fn unit(out: &mut String, u: &Unit, source_path: &str) {
         attr(&u.context)
     ));
     let ids = Pieces::of(&u.source);
-    out.push_str(&format!("        <source>{}</source>\n", ids.inline(&u.source)));
+    out.push_str(&format!(
+        "        <source>{}</source>\n",
+        ids.inline(&u.source)
+    ));
     if !u.translation.is_empty() {
         let state = if u.fuzzy {
             "needs-review-translation"
@@ -283,7 +286,9 @@ fn prolog_problem(text: &str) -> Option<Problem> {
     }
     let start = "<?xml".len() + at;
     Some((
-        format!("the file declares the encoding `{name}`; stepbook reads XLIFF in UTF-8: save it as UTF-8 and declare `encoding=\"UTF-8\"`"),
+        format!(
+            "the file declares the encoding `{name}`; stepbook reads XLIFF in UTF-8: save it as UTF-8 and declare `encoding=\"UTF-8\"`"
+        ),
         start..start + "encoding".len(),
     ))
 }
@@ -360,7 +365,11 @@ fn read_doc(doc: &roxmltree::Document, problems: &mut Vec<Problem>) -> Option<In
         return None;
     };
     if let Some(second) = files.get(1) {
-        problems.push(("a second `<file>`: stepbook writes one guide per XLIFF file; import each guide's file".into(), line_span(*second)));
+        problems.push((
+            "a second `<file>`: stepbook writes one guide per XLIFF file; import each guide's file"
+                .into(),
+            line_span(*second),
+        ));
         return None;
     }
     let units = read_units(*file, problems);
@@ -386,7 +395,12 @@ fn read_units(file: roxmltree::Node, problems: &mut Vec<Problem>) -> Vec<Incomin
             };
             if let Some(first) = seen.insert(id.to_owned(), span.start) {
                 let (line, _) = crate::diag::line_col(text, first);
-                problems.push((format!("duplicate id `{id}` (first at line {line}): each text is translated once"), span));
+                problems.push((
+                    format!(
+                        "duplicate id `{id}` (first at line {line}): each text is translated once"
+                    ),
+                    span,
+                ));
                 continue;
             }
             if let Some(u) = read_unit(u, id, span, problems) {
@@ -526,13 +540,23 @@ mod tests {
     fn texts_with_placeholders_markup_and_control_characters_come_back_as_written() {
         let tricky = "Enter {{ attendee.code }} & <b>go</b>\r\n\u{1}\ttwice {{ attendee.code }}\n";
         let c = catalog(vec![
-            unit("g#s-1:text", tricky, "Gib {{ attendee.code }} ein\u{1} {{ attendee.code }}"),
+            unit(
+                "g#s-1:text",
+                tricky,
+                "Gib {{ attendee.code }} ein\u{1} {{ attendee.code }}",
+            ),
             unit("g:title", "T", ""),
         ]);
         let xml = write(&c);
-        assert!(xml.contains("<ph id=\"1\">{{ attendee.code }}</ph>"), "{xml}");
+        assert!(
+            xml.contains("<ph id=\"1\">{{ attendee.code }}</ph>"),
+            "{xml}"
+        );
         let f = read(&xml).unwrap();
-        assert_eq!((f.lang.as_deref(), f.source.as_deref()), (Some("de"), Some("content/g.yaml")));
+        assert_eq!(
+            (f.lang.as_deref(), f.source.as_deref()),
+            (Some("de"), Some("content/g.yaml"))
+        );
         assert_eq!(f.units[0].source, tricky);
         assert_eq!(f.units[0].target, c.units[0].translation);
         assert_eq!((f.units[1].target.as_str(), f.units[1].fuzzy), ("", false));
@@ -571,8 +595,15 @@ mod tests {
         let broken = good.replace("</source>", "</sourc>");
         assert!(line(&broken).0.contains("not well-formed"));
         assert_eq!(line(&broken).1, 9);
-        let twice = good.replace("</trans-unit>", "</trans-unit>\n<trans-unit id=\"g:t\"><source>b</source></trans-unit>");
-        assert!(line(&twice).0.contains("duplicate id `g:t` (first at line 8)"));
+        let twice = good.replace(
+            "</trans-unit>",
+            "</trans-unit>\n<trans-unit id=\"g:t\"><source>b</source></trans-unit>",
+        );
+        assert!(
+            line(&twice)
+                .0
+                .contains("duplicate id `g:t` (first at line 8)")
+        );
         let v2 = good.replace("version=\"1.2\"", "version=\"2.0\"");
         assert!(line(&v2).0.contains("XLIFF 2"));
     }

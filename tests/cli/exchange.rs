@@ -508,14 +508,19 @@ fn the_xliff_export_is_valid_xliff_1_2_with_placeholders_as_ph_and_notes_for_pla
     );
     let r = book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(book.read("i18n/de/azure-pass.xlf"), xlf, "the same bytes again");
+    assert_eq!(
+        book.read("i18n/de/azure-pass.xlf"),
+        xlf,
+        "the same bytes again"
+    );
 }
 
 #[test]
 fn a_filled_xliff_imports_builds_and_exports_again_unchanged() {
     let book = german();
     assert_eq!(
-        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]).code,
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"])
+            .code,
         0
     );
     let xlf = xliff_filled(&book.read("i18n/de/azure-pass.xlf"));
@@ -532,14 +537,18 @@ fn a_filled_xliff_imports_builds_and_exports_again_unchanged() {
     let r = book.run(&["build"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let page = book.read("book/html/de/azure-pass/index.html");
-    assert!(page.contains("DE: Select the start button to get started."), "{page}");
+    assert!(
+        page.contains("DE: Select the start button to get started."),
+        "{page}"
+    );
     let keys = ["id", "src", "kind", "wait", "duration"];
     assert_eq!(
         lines_of(&book.read("content/azure-pass.de.yaml"), &keys),
         lines_of(&book.read("content/azure-pass.yaml"), &keys)
     );
     assert_eq!(
-        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]).code,
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"])
+            .code,
         0
     );
     assert!(
@@ -550,7 +559,11 @@ fn a_filled_xliff_imports_builds_and_exports_again_unchanged() {
     let r = book.run(&["i18n", "import", "i18n/de/azure-pass.xlf"]);
     assert!(r.stderr.contains("unchanged"), "{}", r.stderr);
     assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
-    assert!(!book.read("i18n/de/azure-pass.po").contains("msgstr \"\"\n\n"));
+    assert!(
+        !book
+            .read("i18n/de/azure-pass.po")
+            .contains("msgstr \"\"\n\n")
+    );
 }
 
 #[test]
@@ -576,7 +589,11 @@ fn a_changed_source_is_a_target_needing_review_with_the_previous_source_in_valid
     assert_eq!(r.code, 0, "{}", r.stderr);
     xliff_valid(&book.path().join("i18n/de/azure-pass.xlf"));
     let xlf = book.read("i18n/de/azure-pass.xlf");
-    assert_eq!(xlf.matches("state=\"needs-review-translation\"").count(), 1, "{xlf}");
+    assert_eq!(
+        xlf.matches("state=\"needs-review-translation\"").count(),
+        1,
+        "{xlf}"
+    );
     assert!(
         xlf.contains("<source>Select Start to begin.</source>\n        <target state=\"needs-review-translation\">Wählen Sie „Start“.</target>"),
         "{xlf}"
@@ -595,7 +612,8 @@ fn a_changed_source_is_a_target_needing_review_with_the_previous_source_in_valid
 fn an_xliff_target_dropping_a_placeholder_is_rejected_at_its_line() {
     let book = german();
     assert_eq!(
-        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]).code,
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"])
+            .code,
         0
     );
     let xlf = xliff_filled(&book.read("i18n/de/azure-pass.xlf")).replace(
@@ -648,7 +666,9 @@ fn exported_files(dir: &Path, ext: &str) -> Vec<(String, String)> {
 fn export_import(root: &Path, format: &str, out: &str) -> (Vec<(String, String)>, crate::Run) {
     let r = crate::run_in(
         root,
-        &["i18n", "export", "--lang", "de", "--format", format, "--out", out],
+        &[
+            "i18n", "export", "--lang", "de", "--format", format, "--out", out,
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let ext = if format == "po" { "po" } else { "xlf" };
@@ -684,7 +704,10 @@ fn corpus_round_trip_through_po_and_xliff_changes_no_guide_file() {
         let before = content_files(root);
         let (files, r) = export_import(root, "po", "po");
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
-        assert!(content_files(root) == before, "{name}: an untranslated export wrote files");
+        assert!(
+            content_files(root) == before,
+            "{name}: an untranslated export wrote files"
+        );
         guides += files.len();
         // Every text translated, through PO.
         for (n, po) in &files {
@@ -720,7 +743,10 @@ fn corpus_round_trip_through_po_and_xliff_changes_no_guide_file() {
                 "{name}: {format}: {}",
                 r.stderr
             );
-            assert!(content_files(root) == translated, "{name}: {format}: files changed");
+            assert!(
+                content_files(root) == translated,
+                "{name}: {format}: files changed"
+            );
             if format == "po" {
                 for ((n, po), (_, filled_po)) in again.iter().zip(&files) {
                     assert!(*po == filled(filled_po), "{name}: {n}: the export differs");
@@ -748,7 +774,8 @@ fn the_books_title_and_interface_strings_go_out_and_come_back_into_book_toml() {
         let r = book.run(&["i18n", "export", "--lang", "de", "--format", format]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(
-            r.stderr.contains("exported 1 guide and the book's own texts"),
+            r.stderr
+                .contains("exported 1 guide and the book's own texts"),
             "{}",
             r.stderr
         );
@@ -765,7 +792,10 @@ fn the_books_title_and_interface_strings_go_out_and_come_back_into_book_toml() {
                 "{po}"
             );
             // The title is translated already: only the string is filled.
-            let filled_po = filled(&po).replace("msgstr \"DE: Azure Pass event guides\"", "msgstr \"Azure-Pass-Anleitungen\"");
+            let filled_po = filled(&po).replace(
+                "msgstr \"DE: Azure Pass event guides\"",
+                "msgstr \"Azure-Pass-Anleitungen\"",
+            );
             ("i18n/de/_book.po", filled_po)
         } else {
             let xlf = book.read("i18n/de/_book.xlf");
@@ -784,7 +814,11 @@ fn the_books_title_and_interface_strings_go_out_and_come_back_into_book_toml() {
         book.write(file, &filled_text);
         let r = book.run(&["i18n", "import", file]);
         assert_eq!(r.code, 0, "{format}: {}", r.stderr);
-        assert!(r.stderr.contains("wrote book.toml"), "{format}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("wrote book.toml"),
+            "{format}: {}",
+            r.stderr
+        );
         let after = book.read("book.toml");
         assert_eq!(
             after,
@@ -810,10 +844,21 @@ fn the_books_title_and_interface_strings_go_out_and_come_back_into_book_toml() {
                 .collect()
         };
         let again = book.read(file);
-        assert_eq!(unplaced(&again), unplaced(&filled_text), "{format}: the export differs");
+        assert_eq!(
+            unplaced(&again),
+            unplaced(&filled_text),
+            "{format}: the export differs"
+        );
         let r = book.run(&["i18n", "import", file]);
         assert!(r.stderr.contains("book.toml: unchanged"), "{}", r.stderr);
-        assert_eq!(book.run(&["i18n", "export", "--lang", "de", "--format", format]).code, 0);
-        assert!(book.read(file) == again, "{format}: a second export differs");
+        assert_eq!(
+            book.run(&["i18n", "export", "--lang", "de", "--format", format])
+                .code,
+            0
+        );
+        assert!(
+            book.read(file) == again,
+            "{format}: a second export differs"
+        );
     }
 }

@@ -218,7 +218,11 @@ fn an_xliff_doctype_is_refused_at_its_line_and_no_entity_is_read_or_fetched() {
         "<source>Select Start</source>\n        <target state=\"translated\">&secret;&remote;</target>",
         1,
     );
-    let line = bad.lines().position(|l| l.starts_with("<!DOCTYPE")).unwrap() + 1;
+    let line = bad
+        .lines()
+        .position(|l| l.starts_with("<!DOCTYPE"))
+        .unwrap()
+        + 1;
     xliff_refused(&book, &bad, line, "DOCTYPE");
     assert!(
         listener.accept().is_err(),
@@ -248,14 +252,21 @@ fn broken_xliff_is_refused_at_its_line() {
     xliff_refused(&book, &bad, 1, "`windows-1252`");
     let bad = xlf.replacen("version=\"1.2\"", "version=\"2.0\"", 1);
     xliff_refused(&book, &bad, 5, "XLIFF 2");
-    let second = xlf.find("      <trans-unit id=\"azure-pass:summary\"").unwrap();
+    let second = xlf
+        .find("      <trans-unit id=\"azure-pass:summary\"")
+        .unwrap();
     let bad = format!(
         "{}      <trans-unit id=\"azure-pass:title\"><source>x</source></trans-unit>\n{}",
         &xlf[..second],
         &xlf[second..]
     );
     let line = bad[..second].lines().count() + 1;
-    xliff_refused(&book, &bad, line, "duplicate id `azure-pass:title` (first at line 8)");
+    xliff_refused(
+        &book,
+        &bad,
+        line,
+        "duplicate id `azure-pass:title` (first at line 8)",
+    );
     let bad = xlf.replacen(
         "<source>Select Start</source>",
         "<source>Select Start</source>\n        <target>Start <bpt id=\"1\">&lt;b&gt;</bpt>wählen</target>",
@@ -279,7 +290,11 @@ fn an_xliff_unit_for_no_text_is_a_warning_at_its_line_and_the_rest_is_imported()
             "      <trans-unit id=\"azure-pass#gone:text\"><source>Gone</source><target>Weg</target></trans-unit>\n    </body>",
             1,
         );
-    let line = xlf.lines().position(|l| l.contains("azure-pass#gone")).unwrap() + 1;
+    let line = xlf
+        .lines()
+        .position(|l| l.contains("azure-pass#gone"))
+        .unwrap()
+        + 1;
     // Named without an extension: read as XLIFF by its content.
     book.write("de-translation", &xlf);
     let r = book.run(&["i18n", "import", "de-translation"]);
@@ -312,4 +327,30 @@ fn a_huge_xliff_or_one_not_utf8_is_refused() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not valid UTF-8"), "{}", r.stderr);
     assert!(!book.path().join("content/azure-pass.de.yaml").exists());
+}
+
+#[test]
+fn an_interface_string_losing_its_field_is_rejected_at_its_line() {
+    let book = Book::bundled();
+    let toml = book.read("book.toml")
+        + "\n[languages.de]\n\n[languages.en.strings]\nsearch_step = \"step {number} of the guide\"\n";
+    book.write("book.toml", &toml);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let po = book.read("i18n/de/_book.po").replace(
+        "msgid \"step {number} of the guide\"\nmsgstr \"\"",
+        "msgid \"step {number} of the guide\"\nmsgstr \"Schritt {nummer}\"",
+    );
+    let line = line_of(&po, "msgstr \"Schritt");
+    let (code, at, stderr) = import(&book, &po);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        at,
+        [("E029".to_owned(), format!("x.po:{line}:1"))],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the fields `{nummer}` where its source has `{number}`"),
+        "{stderr}"
+    );
+    assert_eq!(book.read("book.toml"), toml, "nothing is written");
 }
