@@ -27,7 +27,8 @@ pub(crate) enum Sub {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ImportArgs {
-    /// Files exported by `stepbook i18n export` and translated.
+    /// Files exported by `stepbook i18n export` and translated: PO or XLIFF 1.2 (by the
+    /// extension, `.po` or `.xlf`/`.xliff`, else by the content).
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// The book's folder, holding book.toml.
@@ -39,6 +40,8 @@ pub(crate) struct ImportArgs {
 pub(crate) enum FormatArg {
     /// GNU gettext PO (Poedit, Weblate, Crowdin).
     Po,
+    /// XLIFF 1.2 (CAT tools: Trados, memoQ, OmegaT, Crowdin, Weblate).
+    Xliff,
 }
 
 #[derive(Debug, clap::Args)]
@@ -51,7 +54,7 @@ pub(crate) struct ExportArgs {
     /// The file format.
     #[arg(long, value_enum, default_value_t = FormatArg::Po)]
     pub format: FormatArg,
-    /// The folder to write the files into (`<id>.po`), made if needed. Default:
+    /// The folder to write the files into (`<id>.po`, `<id>.xlf`), made if needed. Default:
     /// `i18n/<lang>` in the book's folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -114,6 +117,7 @@ fn import(args: ImportArgs, ui: Ui) -> Result<(), Error> {
 fn format_of(f: FormatArg) -> Format {
     match f {
         FormatArg::Po => Format::Po,
+        FormatArg::Xliff => Format::Xliff,
     }
 }
 
@@ -123,7 +127,8 @@ fn export(args: ExportArgs, ui: Ui) -> Result<(), Error> {
         lang: args.lang.clone(),
         code: args.code,
     };
-    let catalogs = exchange::export::catalogs(&book, &opts)?;
+    let mut catalogs = exchange::export::catalogs(&book, &opts)?;
+    catalogs.push(exchange::book_texts::catalog(&book, &args.lang)?);
     let format = format_of(args.format);
     let out = args
         .out
@@ -140,10 +145,10 @@ fn export(args: ExportArgs, ui: Ui) -> Result<(), Error> {
         fuzzy += c.units.iter().filter(|u| u.fuzzy).count();
         open += c.units.iter().filter(|u| u.translation.is_empty()).count();
     }
+    let guides = catalogs.len() - 1;
     ui.status(&format!(
-        "exported {} guide{} into `{}` ({}): {texts} texts, {open} untranslated, {fuzzy} fuzzy",
-        catalogs.len(),
-        if catalogs.len() == 1 { "" } else { "s" },
+        "exported {guides} guide{} and the book's own texts into `{}` ({}): {texts} texts, {open} untranslated, {fuzzy} fuzzy",
+        if guides == 1 { "" } else { "s" },
         args.lang,
         out.display()
     ));

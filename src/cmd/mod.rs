@@ -144,7 +144,7 @@ pub(crate) enum Command {
     /// file; comments, order and every other value of the YAML stay as they were. One that
     /// cannot be fetched is left as a URL, with a warning at its line.
     Localize(localize::Args),
-    /// Exchange a language with translators: PO files for Poedit, Weblate or Crowdin.
+    /// Exchange a language with translators: PO or XLIFF files for Poedit, Weblate, Crowdin or CAT tools.
     ///
     /// `i18n export --lang de` writes one file per guide with every text to translate, its
     /// current translation, and `fuzzy` where the source changed since; `i18n import FILE…`

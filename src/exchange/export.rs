@@ -46,6 +46,8 @@ pub struct Catalog {
     /// The source guide's path in the book (`content/azure-pass.yaml`, with `/`).
     pub source: String,
     pub lang: String,
+    /// The source's language (the book's).
+    pub source_lang: String,
     pub units: Vec<Unit>,
 }
 
@@ -175,14 +177,20 @@ pub fn texts_of(
 /// The catalog of every guide of the book in `opts.lang`.
 pub fn catalogs(book: &Book, opts: &Options) -> Result<Vec<Catalog>, Error> {
     let history = History::of(&book.root);
+    let source_lang = Languages::of(&book.config).default;
     families(book, &opts.lang)?
         .iter()
-        .map(|f| catalog(f, &history, opts))
+        .map(|f| catalog(f, &history, opts, &source_lang))
         .collect()
 }
 
 /// One guide's catalog.
-pub fn catalog(f: &Family, history: &History, opts: &Options) -> Result<Catalog, Error> {
+pub fn catalog(
+    f: &Family,
+    history: &History,
+    opts: &Options,
+    source_lang: &str,
+) -> Result<Catalog, Error> {
     let src = &f.source;
     let rel = src.rel.to_string_lossy().replace('\\', "/");
     let current: HashMap<String, String> = match &f.translation {
@@ -236,6 +244,7 @@ pub fn catalog(f: &Family, history: &History, opts: &Options) -> Result<Catalog,
         id: f.id.clone(),
         source: rel,
         lang: opts.lang.clone(),
+        source_lang: source_lang.to_owned(),
         units,
     })
 }

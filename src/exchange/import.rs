@@ -62,11 +62,8 @@ pub fn plan(
         }
     };
     sources.insert(shown, text.clone());
-    let format = Format::of(file);
-    let read = match format {
-        Format::Po => super::po::read(&text),
-    };
-    let incoming = match read {
+    let format = Format::of(file, &text);
+    let incoming = match super::read(&text, format) {
         Ok(f) => f,
         Err(problems) => {
             for (message, span) in problems {
@@ -78,10 +75,16 @@ pub fn plan(
     let Some(lang) = incoming.lang.clone() else {
         diags.push(
             Diagnostic::error(Code::E028, shown, "broken header: it names no language")
-                .help("the header needs `Language: <code>` (as `stepbook i18n export` writes it)"),
+                .help(match format {
+                    Format::Po => "the header needs `Language: <code>` (as `stepbook i18n export` writes it)",
+                    Format::Xliff => "the `<file>` element needs `target-language=\"<code>\"` (as `stepbook i18n export` writes it)",
+                }),
         );
         return Ok(None);
     };
+    if incoming.source.as_deref() == Some(super::book_texts::SOURCE) {
+        return plan_book(book, &lang, &incoming, shown, diags);
+    }
     let families = export::families(book, &lang)?;
     let Some(family) = find_family(&families, &incoming) else {
         let what = incoming
@@ -90,13 +93,35 @@ pub fn plan(
             .unwrap_or_else(|| "(none named)".into());
         diags.push(
             Diagnostic::error(Code::E028, shown, format!("no guide of the book is the file's source `{what}`"))
-                .help("import files exported from this book (`X-Stepbook-Source` in the header names the guide)"),
+                .help("import files exported from this book (`X-Stepbook-Source` in a PO header, `original` of an XLIFF `<file>`, names the guide)"),
         );
         return Ok(None);
     };
     let errors_before = diags.errors();
     let planned = merge(book, family, &incoming, shown, diags)?;
     Ok(planned.filter(|_| diags.errors() == errors_before))
+}
+
+/// What importing the book's own texts (`_book`) writes into book.toml.
+fn plan_book(
+    book: &Book,
+    lang: &str,
+    incoming: &IncomingFile,
+    shown: &Path,
+    diags: &mut Diagnostics,
+) -> Result<Option<Planned>, Error> {
+    export::check_lang(book, lang)?;
+    let errors_before = diags.errors();
+    let (text, taken, kept) = super::book_texts::merge(book, lang, &incoming.units, shown, diags)?;
+    let rel = Path::new(super::book_texts::SOURCE);
+    let planned = Planned {
+        path: book.root.join(rel),
+        shown: crate::diag::shown_path(&book.shown_root, rel),
+        text,
+        taken,
+        kept,
+    };
+    Ok(Some(planned).filter(|_| diags.errors() == errors_before))
 }
 
 /// The family the file is for: its `X-Stepbook-Source`, else the guide id of its contexts.

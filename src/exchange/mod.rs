@@ -3,9 +3,11 @@
 //! translation and what changed in the source since it was made, and read back into the
 //! translation's guide file by editing its text at each value's place.
 
+pub mod book_texts;
 pub mod export;
 pub mod import;
 pub mod po;
+pub mod xliff;
 
 /// One translated text read from an exchange file.
 #[derive(Debug, Clone)]
@@ -36,19 +38,35 @@ pub mod texts;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Po,
+    Xliff,
 }
 
 impl Format {
-    /// The format of a file by its extension (PO for anything else).
-    pub fn of(path: &std::path::Path) -> Format {
-        let _ = path;
-        Format::Po
+    /// The format of a file: by its extension (`.po`, `.pot`; `.xlf`, `.xliff`), else by its
+    /// content (XML starts with `<`).
+    pub fn of(path: &std::path::Path, text: &str) -> Format {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("po" | "pot") => Format::Po,
+            Some("xlf" | "xliff") => Format::Xliff,
+            _ if text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('<') =>
+            {
+                Format::Xliff
+            }
+            _ => Format::Po,
+        }
     }
 
     /// The extension of its files.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Po => "po",
+            Format::Xliff => "xlf",
         }
     }
 }
@@ -57,5 +75,14 @@ impl Format {
 pub fn write(c: &export::Catalog, format: Format) -> String {
     match format {
         Format::Po => po::write(c),
+        Format::Xliff => xliff::write(c),
+    }
+}
+
+/// An exchange file's texts, read in `format`.
+pub fn read(text: &str, format: Format) -> Result<IncomingFile, Vec<po::Problem>> {
+    match format {
+        Format::Po => po::read(text),
+        Format::Xliff => xliff::read(text),
     }
 }

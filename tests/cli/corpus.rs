@@ -10,7 +10,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use crate::run_in;
 
-fn corpus() -> Option<PathBuf> {
+pub(crate) fn corpus() -> Option<PathBuf> {
     let p = crate::repo().join("../shared/corpus");
     if p.join("INDEX.md").is_file() {
         Some(p)
@@ -137,16 +137,16 @@ fn resolve(src: &str, dir: &Path, root: &Path) -> String {
         .into_owned()
 }
 
-struct Imported {
+pub(crate) struct Imported {
     /// repo-relative guide path → (its markdown output, its yaml path)
     guides: BTreeMap<String, (PathBuf, PathBuf)>,
-    dir: tempfile::TempDir,
+    pub(crate) dir: tempfile::TempDir,
     warnings_free: usize,
     /// `path:line` of each image import reported missing (I004).
     missing: BTreeSet<String>,
 }
 
-fn import_folder(folder: &Path) -> Imported {
+pub(crate) fn import_folder(folder: &Path) -> Imported {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(folder, dir.path());
     std::fs::write(

@@ -436,3 +436,429 @@ fn check_translations_counts_each_guides_texts_and_fails_an_incomplete_language_
         r.stderr
     );
 }
+
+/// Validates an XLIFF file against the OASIS XLIFF 1.2 strict schema (tests/xliff/, the XML
+/// namespace's schema it imports found through the catalog beside it, with no network) with
+/// `xmllint` (libxml2-utils, which .ci/run installs).
+fn xliff_valid(xlf: &Path) {
+    let dir = crate::repo().join("tests/xliff");
+    let xsd = dir.join("xliff-core-1.2-strict.xsd");
+    let out = Command::new("xmllint")
+        .env("XML_CATALOG_FILES", dir.join("catalog.xml"))
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(&xsd)
+        .arg(xlf)
+        .output()
+        .expect("xmllint (libxml2-utils) is needed: .ci/run installs it");
+    assert!(
+        out.status.success(),
+        "{}: not valid XLIFF 1.2: {}",
+        xlf.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The XLIFF with a `<target state="translated">` after every unit's `<source>`, its text
+/// the source's marked `DE: ` (as the export writes a translation).
+fn xliff_filled(xlf: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xlf;
+    while let Some(at) = rest.find("        <source>") {
+        let end = rest[at..].find("</source>\n").unwrap() + at + "</source>\n".len();
+        let inner = &rest[at + "        <source>".len()..end - "</source>\n".len()];
+        out.push_str(&rest[..end]);
+        out.push_str(&format!(
+            "        <target state=\"translated\">DE: {inner}</target>\n"
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn the_xliff_export_is_valid_xliff_1_2_with_placeholders_as_ph_and_notes_for_place_and_kind() {
+    let book = german();
+    let r = book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let path = book.path().join("i18n/de/azure-pass.xlf");
+    xliff_valid(&path);
+    let xlf = book.read("i18n/de/azure-pass.xlf");
+    assert!(xlf.contains("<file original=\"content/azure-pass.yaml\" source-language=\"en\" target-language=\"de\""), "{xlf}");
+    assert_eq!(xlf.matches("<trans-unit ").count(), 45);
+    let unit = |id: &str| {
+        let at = xlf
+            .find(&format!("<trans-unit id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id}: {xlf}"));
+        &xlf[at..at + xlf[at..].find("</trans-unit>").unwrap()]
+    };
+    let check = unit("azure-pass#redeem-5:check");
+    assert!(
+        check.contains(
+            "<source>Enter the promo code <ph id=\"1\">{{ attendee.code }}</ph> and select"
+        ),
+        "{check}"
+    );
+    assert!(!check.contains("<target"), "untranslated: no target");
+    let step = unit("azure-pass#open-site:text");
+    assert!(
+        step.contains("<note from=\"stepbook\">a step (Markdown)</note>")
+            && step.contains("<context context-type=\"sourcefile\">content/azure-pass.yaml</context>\n          <context context-type=\"linenumber\">29</context>"),
+        "{step}"
+    );
+    let r = book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        book.read("i18n/de/azure-pass.xlf"),
+        xlf,
+        "the same bytes again"
+    );
+}
+
+#[test]
+fn a_filled_xliff_imports_builds_and_exports_again_unchanged() {
+    let book = german();
+    assert_eq!(
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"])
+            .code,
+        0
+    );
+    let xlf = xliff_filled(&book.read("i18n/de/azure-pass.xlf"));
+    book.write("i18n/de/azure-pass.xlf", &xlf);
+    xliff_valid(&book.path().join("i18n/de/azure-pass.xlf"));
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.xlf"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("wrote content/azure-pass.de.yaml: 45 texts translated"),
+        "{}",
+        r.stderr
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = book.read("book/html/de/azure-pass/index.html");
+    assert!(
+        page.contains("DE: Select the start button to get started."),
+        "{page}"
+    );
+    let keys = ["id", "src", "kind", "wait", "duration"];
+    assert_eq!(
+        lines_of(&book.read("content/azure-pass.de.yaml"), &keys),
+        lines_of(&book.read("content/azure-pass.yaml"), &keys)
+    );
+    assert_eq!(
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"])
+            .code,
+        0
+    );
+    assert!(
+        book.read("i18n/de/azure-pass.xlf") == xlf,
+        "the export differs from the imported file"
+    );
+    // Imported again, unchanged: nothing is written. The PO of the same book says the same.
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.xlf"]);
+    assert!(r.stderr.contains("unchanged"), "{}", r.stderr);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    assert!(
+        !book
+            .read("i18n/de/azure-pass.po")
+            .contains("msgstr \"\"\n\n")
+    );
+}
+
+#[test]
+fn a_changed_source_is_a_target_needing_review_with_the_previous_source_in_valid_xliff() {
+    let book = german();
+    let src = book.read("content/azure-pass.yaml");
+    let de = src.replace(
+        "Select the start button to get started.",
+        "Wählen Sie „Start“.",
+    );
+    book.write("content/azure-pass.de.yaml", &de);
+    git(book.path(), &["init", "-q"]);
+    git(book.path(), &["add", "."]);
+    git(book.path(), &["commit", "-qm", "English and German"]);
+    book.write(
+        "content/azure-pass.yaml",
+        &src.replace(
+            "Select the start button to get started.",
+            "Select Start to begin.",
+        ),
+    );
+    let r = book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    xliff_valid(&book.path().join("i18n/de/azure-pass.xlf"));
+    let xlf = book.read("i18n/de/azure-pass.xlf");
+    assert_eq!(
+        xlf.matches("state=\"needs-review-translation\"").count(),
+        1,
+        "{xlf}"
+    );
+    assert!(
+        xlf.contains("<source>Select Start to begin.</source>\n        <target state=\"needs-review-translation\">Wählen Sie „Start“.</target>"),
+        "{xlf}"
+    );
+    assert!(
+        xlf.contains("<alt-trans alttranstype=\"previous-version\">\n          <source>Select the start button to get started.</source>\n          <target>Wählen Sie „Start“.</target>"),
+        "{xlf}"
+    );
+    // Imported as it is, the entry needing review is not taken: the translation stays.
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.xlf"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(book.read("content/azure-pass.de.yaml"), de);
+}
+
+#[test]
+fn an_xliff_target_dropping_a_placeholder_is_rejected_at_its_line() {
+    let book = german();
+    assert_eq!(
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"])
+            .code,
+        0
+    );
+    let xlf = xliff_filled(&book.read("i18n/de/azure-pass.xlf")).replace(
+        "<target state=\"translated\">DE: Enter the promo code <ph id=\"1\">{{ attendee.code }}</ph> and select Claim",
+        "<target state=\"translated\">DE: Enter the promo code and select Claim",
+    );
+    book.write("de.xliff", &xlf);
+    let line = xlf
+        .lines()
+        .position(|l| l.contains("DE: Enter the promo code and select Claim"))
+        .unwrap()
+        + 1;
+    let r = book.run(&["i18n", "import", "de.xliff"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("E029".to_owned(), format!("de.xliff:{line}:9"))]
+    );
+    assert!(!book.path().join("content/azure-pass.de.yaml").exists());
+}
+
+/// Every file under `dir/content`, with its bytes.
+fn content_files(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_owned(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// The files of a folder with the given extension, as (name, text), sorted.
+fn exported_files(dir: &Path, ext: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Exports `format` into `out` and imports every file written, unchanged: the exit code of
+/// the import and its stderr.
+fn export_import(root: &Path, format: &str, out: &str) -> (Vec<(String, String)>, crate::Run) {
+    let r = crate::run_in(
+        root,
+        &[
+            "i18n", "export", "--lang", "de", "--format", format, "--out", out,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ext = if format == "po" { "po" } else { "xlf" };
+    let files = exported_files(&root.join(out), ext);
+    let args: Vec<String> = ["i18n", "import"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(files.iter().map(|(n, _)| format!("{out}/{n}")))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    (files, crate::run_in(root, &args))
+}
+
+/// Every lab of ../shared/corpus imported, German exported and imported back unchanged (no
+/// file changes), then every text translated (marked `DE: `) through PO and imported, and the
+/// translated book exported and imported again, as PO and as XLIFF: no guide file changes,
+/// and each export gives back the files imported.
+#[test]
+fn corpus_round_trip_through_po_and_xliff_changes_no_guide_file() {
+    let Some(corpus) = crate::corpus::corpus() else {
+        return;
+    };
+    let mut guides = 0;
+    for entry in std::fs::read_dir(&corpus).unwrap().filter_map(Result::ok) {
+        if !entry.path().join("manifest.json").is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let imported = crate::corpus::import_folder(&entry.path());
+        let root = imported.dir.path();
+        let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+        std::fs::write(root.join("book.toml"), toml + "[languages.de]\n").unwrap();
+        let before = content_files(root);
+        let (files, r) = export_import(root, "po", "po");
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(
+            content_files(root) == before,
+            "{name}: an untranslated export wrote files"
+        );
+        guides += files.len();
+        // Every text translated, through PO.
+        for (n, po) in &files {
+            std::fs::write(root.join("po").join(n), filled(po)).unwrap();
+        }
+        let args: Vec<String> = files.iter().map(|(n, _)| format!("po/{n}")).collect();
+        let mut cmd = vec!["i18n", "import"];
+        cmd.extend(args.iter().map(String::as_str));
+        let r = crate::run_in(root, &cmd);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(!r.stderr.contains("warning["), "{name}: {}", r.stderr);
+        let translated = content_files(root);
+        // One translation per guide (the last file is the book's own texts, `_book`).
+        assert_eq!(translated.len(), before.len() + files.len() - 1, "{name}");
+        // The translations are guides like their sources: no error but the sources' broken
+        // links (E010, in each language), no drift.
+        let r = crate::run_in(root, &["check", "--format", "json"]);
+        let v: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|_| panic!("{}", r.stderr));
+        for p in v["problems"].as_array().unwrap() {
+            assert!(
+                p["code"] == "E010" || p["severity"] != "error" && p["code"] != "W018",
+                "{name}: {p}"
+            );
+        }
+        for format in ["po", "xliff"] {
+            let out = format!("again-{format}");
+            let (again, r) = export_import(root, format, &out);
+            assert_eq!(r.code, 0, "{name}: {format}: {}", r.stderr);
+            assert_eq!(
+                r.stderr.matches(": unchanged").count(),
+                files.len(),
+                "{name}: {format}: {}",
+                r.stderr
+            );
+            assert!(
+                content_files(root) == translated,
+                "{name}: {format}: files changed"
+            );
+            if format == "po" {
+                for ((n, po), (_, filled_po)) in again.iter().zip(&files) {
+                    assert!(*po == filled(filled_po), "{name}: {n}: the export differs");
+                }
+            }
+        }
+    }
+    assert!(guides >= 55, "{guides}");
+}
+
+/// The book's title, description and interface strings overrides are exported (`_book.po`, `_book.xlf`)
+/// and imported back into book.toml's `[languages.de]`, comments kept; the site shows them.
+#[test]
+fn the_books_title_and_interface_strings_go_out_and_come_back_into_book_toml() {
+    let book = german();
+    let toml = book.read("book.toml")
+        + "\n[languages.en.strings]\n# Our own wording.\nsearch_placeholder = \"Find a step\"\n";
+    // A German guide (its texts still English), so the book has German pages.
+    book.write(
+        "content/azure-pass.de.yaml",
+        &book.read("content/azure-pass.yaml"),
+    );
+    for format in ["po", "xliff"] {
+        book.write("book.toml", &toml);
+        let r = book.run(&["i18n", "export", "--lang", "de", "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("exported 1 guide and the book's own texts"),
+            "{}",
+            r.stderr
+        );
+        let (file, filled_text) = if format == "po" {
+            let po = book.read("i18n/de/_book.po");
+            msgfmt_check(&book.path().join("i18n/de/_book.po"));
+            assert!(po.contains("X-Stepbook-Source: book.toml"), "{po}");
+            assert!(
+                po.contains("msgctxt \"book:title\"\nmsgid \"Azure Pass event guides\"\nmsgstr \"Azure-Pass-Anleitungen\""),
+                "{po}"
+            );
+            assert!(
+                po.contains("msgctxt \"book:strings.search_placeholder\"\nmsgid \"Find a step\"\nmsgstr \"\""),
+                "{po}"
+            );
+            // The title is translated already: only the string is filled.
+            let filled_po = filled(&po).replace(
+                "msgstr \"DE: Azure Pass event guides\"",
+                "msgstr \"Azure-Pass-Anleitungen\"",
+            );
+            ("i18n/de/_book.po", filled_po)
+        } else {
+            let xlf = book.read("i18n/de/_book.xlf");
+            xliff_valid(&book.path().join("i18n/de/_book.xlf"));
+            let filled_xlf = xlf
+                .replace(
+                    "<source>Find a step</source>\n",
+                    "<source>Find a step</source>\n        <target state=\"translated\">DE: Find a step</target>\n",
+                )
+                .replace(
+                    "<source>Step-by-step guides for event attendees.</source>\n",
+                    "<source>Step-by-step guides for event attendees.</source>\n        <target state=\"translated\">DE: Step-by-step guides for event attendees.</target>\n",
+                );
+            ("i18n/de/_book.xlf", filled_xlf)
+        };
+        book.write(file, &filled_text);
+        let r = book.run(&["i18n", "import", file]);
+        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("wrote book.toml"),
+            "{format}: {}",
+            r.stderr
+        );
+        let after = book.read("book.toml");
+        assert_eq!(
+            after,
+            format!("{toml}\n[languages.de.strings]\nsearch_placeholder = \"DE: Find a step\"\n")
+                .replace(
+                    "title = \"Azure-Pass-Anleitungen\"\n",
+                    "title = \"Azure-Pass-Anleitungen\"\ndescription = \"DE: Step-by-step guides for event attendees.\"\n"
+                ),
+            "{format}"
+        );
+        let r = book.run(&["build"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let page = book.read("book/html/de/azure-pass/index.html");
+        assert!(page.contains("DE: Find a step"), "{format}");
+        // Exported again: the file imported; imported again: unchanged.
+        let r = book.run(&["i18n", "export", "--lang", "de", "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        // (The places in book.toml moved: the description was added above the string.)
+        let unplaced = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| !l.starts_with("#: ") && !l.contains("\"linenumber\""))
+                .map(str::to_owned)
+                .collect()
+        };
+        let again = book.read(file);
+        assert_eq!(
+            unplaced(&again),
+            unplaced(&filled_text),
+            "{format}: the export differs"
+        );
+        let r = book.run(&["i18n", "import", file]);
+        assert!(r.stderr.contains("book.toml: unchanged"), "{}", r.stderr);
+        assert_eq!(
+            book.run(&["i18n", "export", "--lang", "de", "--format", format])
+                .code,
+            0
+        );
+        assert!(
+            book.read(file) == again,
+            "{format}: a second export differs"
+        );
+    }
+}
