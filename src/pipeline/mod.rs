@@ -349,11 +349,7 @@ fn write_all(
         .iter()
         .map(|l| render::Pages::new(book, engine, variant, l))
         .collect();
-    for folder in pages[0].folders() {
-        let p = target.dir.join(folder);
-        std::fs::create_dir_all(&p)
-            .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", p.display()))?;
-    }
+    make_folders(&pages[0], &target)?;
     let assets = std::mem::take(&mut checked.assets);
     let lang_of = |s: &Summary| {
         s.lang
@@ -418,6 +414,16 @@ fn write_all(
     written.extend(files.iter().map(|f| f.to().to_owned()));
     output::write_files(target, files)?;
     Ok(Written { written, guides })
+}
+
+/// The output's folders, made before the guides are written into them in parallel.
+fn make_folders(pages: &render::Pages, target: &output::Target) -> Result<(), Error> {
+    for folder in pages.folders() {
+        let p = target.dir.join(folder);
+        std::fs::create_dir_all(&p)
+            .map_err(|e| anyhow::anyhow!("failed to create `{}`: {e}", p.display()))?;
+    }
+    Ok(())
 }
 
 /// With `[output.html] offline`, the site's service worker, written last: it names the other
