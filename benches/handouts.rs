@@ -101,7 +101,7 @@ fn main() {
         .output()
         .unwrap();
     assert!(b.status.success());
-    let page = std::fs::read_to_string(d.join("book/checklist/azure-pass.html")).unwrap();
+    let page = std::fs::read_to_string(d.join("book/html/checklist/azure-pass.html")).unwrap();
     let (head, rest) = page.split_once("<body").unwrap();
     let body = &rest[rest.find('>').unwrap() + 1..rest.rfind("</body>").unwrap()];
     let mut html = format!("{head}<body class=\"checklist\">");
@@ -112,7 +112,7 @@ fn main() {
         ));
     }
     html.push_str("</body></html>");
-    let file = d.join("book/checklist/all.html");
+    let file = d.join("book/html/checklist/all.html");
     std::fs::write(&file, html).unwrap();
     let mut ctimes = Vec::new();
     for run in 0..runs {

@@ -71,13 +71,13 @@ pub fn check_lang(book: &Book, lang: &str) -> Result<Languages, Error> {
     } else {
         format!("its other languages: {}", langs.others.join(", "))
     };
-    Err(
-        crate::diag::Failure::new(format!("`{lang}` is not a language of the book ({known})"))
-            .help(format!(
-                "declare it in book.toml with a `[languages.{lang}]` table"
-            ))
-            .into(),
-    )
+    let failure =
+        crate::diag::Failure::new(format!("`{lang}` is not a language of the book ({known})"));
+    let help = match crate::diag::did_you_mean(lang, langs.others.iter().map(String::as_str)) {
+        Some(m) => crate::diag::suggestion(m),
+        None => format!("declare it in book.toml with a `[languages.{lang}]` table"),
+    };
+    Err(Error::Usage(failure.help(help)))
 }
 
 /// Every source guide of the book with its translation into `lang`, sorted by path; a guide

@@ -40,12 +40,19 @@ pub fn plan(
     sources: &mut Sources,
 ) -> Result<Option<Planned>, Error> {
     let bytes = crate::safe_fs::read_regular(file, MAX_EXCHANGE_BYTES).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            // A mistyped name on the command line.
+            return Error::Usage(crate::diag::Failure::new(format!(
+                "cannot read `{}`: there is no such file",
+                shown.display()
+            )));
+        }
         let why = if e.kind() == std::io::ErrorKind::FileTooLarge {
             format!("it is larger than {} MiB", MAX_EXCHANGE_BYTES >> 20)
         } else {
             e.to_string()
         };
-        anyhow::anyhow!("cannot read `{}`: {why}", shown.display())
+        anyhow::anyhow!("cannot read `{}`: {why}", shown.display()).into()
     })?;
     let text: Arc<str> = match String::from_utf8(bytes) {
         Ok(t) => t.into(),

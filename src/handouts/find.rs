@@ -64,6 +64,25 @@ pub(super) fn find(
         return load(book, p, (*l).clone());
     }
     let ids: Vec<&str> = ids.iter().map(|(_, _, id)| id.as_str()).collect();
+    // The guide is there in another language: say so, never suggest another guide.
+    if let Some((p, _)) = files
+        .iter()
+        .map(|p| (p, lang_of(p)))
+        .find(|(p, l)| !in_lang(l) && validate::default_id(p, l.as_deref()) == name)
+    {
+        let rel = p.strip_prefix(&book.root).unwrap_or(p);
+        let failure = Failure::new(format!("guide `{name}` has no `{}` translation", lang.code))
+            .help(format!(
+                "print it in its own language (without `--lang`), or translate `{}` first",
+                rel.display()
+            ))
+            .note(format!(
+                "the guides in `{}` are {}",
+                lang.code,
+                super::quoted_list(&ids)
+            ));
+        return Err(Error::Usage(failure));
+    }
     let failure = Failure::new(format!(
         "no guide `{name}` in `{}`",
         book.shown_root.display()

@@ -738,7 +738,7 @@ fn unknown_language(code: &str, languages: &[crate::i18n::Language]) -> Error {
             quoted_list(&codes)
         ),
     };
-    failure.help(help).into()
+    Error::Usage(failure.help(help))
 }
 
 /// `a`, `b`, `c`

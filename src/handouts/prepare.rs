@@ -23,8 +23,14 @@ pub(super) fn read_roster(
     let shown = path.to_path_buf();
     let text = crate::safe_fs::read_regular_text(path, crate::handouts::roster::MAX_ROSTER_BYTES)
         .map_err(|e| {
-        Failure::new(format!("cannot read the roster `{}`: {e}", path.display()))
-            .help("give a UTF-8 CSV file (at most 64 MiB) with a header row")
+        let failure = Failure::new(format!("cannot read the roster `{}`: {e}", path.display()))
+            .help("give a UTF-8 CSV file (at most 64 MiB) with a header row");
+        // A mistyped name on the command line is a usage mistake (exit 2).
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::Usage(failure)
+        } else {
+            failure.into()
+        }
     })?;
     let text = text.trim_start_matches('\u{feff}');
     sources.insert(shown.clone(), std::sync::Arc::from(text));

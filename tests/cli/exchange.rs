@@ -126,7 +126,7 @@ fn a_text_of_code_alone_is_offered_only_with_code() {
 fn a_language_the_book_does_not_declare_is_refused() {
     let book = Book::bundled();
     let r = book.run(&["i18n", "export", "--lang", "de"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "a command-line mistake: {}", r.stderr);
     assert!(
         r.stderr.contains("`de` is not a language of the book"),
         "{}",

@@ -367,9 +367,36 @@ fn pdfs_and_handouts_speak_the_guides_language() {
         "{handout}"
     );
     let r = book.run(&["handouts", "azure-pass", "--lang", "dr", "--offline"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains("the book has no language `dr`"),
+        "{}",
+        r.stderr
+    );
+    // A guide with no translation in the language asked for is said to be just that (another
+    // guide is never suggested: staff would print the wrong lab), and so is a missing roster.
+    book.write(
+        "content/other.yaml",
+        "title: Other\nsections:\n  - title: S\n    steps:\n      - text: Go\n",
+    );
+    let r = book.run(&["handouts", "other", "--lang", "de", "--offline"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("guide `other` has no `de` translation"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("did you mean"), "{}", r.stderr);
+    let r = book.run(&[
+        "handouts",
+        "azure-pass",
+        "--roster",
+        "nope.csv",
+        "--offline",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot read the roster `nope.csv`"),
         "{}",
         r.stderr
     );
