@@ -295,3 +295,74 @@ fn imported_labs_fit_the_screen() {
         }
     }
 }
+
+/// Code blocks are highlighted when the site is built: with JavaScript off, the tokens of each
+/// language labs use are in coloured spans, in light and dark, and axe-core finds no serious
+/// contrast problem; an unknown language stays plain.
+#[test]
+fn code_blocks_are_highlighted_at_build_time_in_both_schemes() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    let blocks = [
+        ("PowerShell", "New-AzVm -Name \"vm1\" # the VM"),
+        ("bash", "az group create --name rg1 # the group"),
+        ("cli", "az vm list --output table"),
+        ("KQL", "SigninLogs | where TimeGenerated > ago(1d)"),
+        ("json", "{\"name\": \"vm1\", \"size\": 2}"),
+        ("yaml", "name: vm1 # the VM"),
+        ("sql", "SELECT Name FROM Machines WHERE Id = 1"),
+        ("python", "def f():\n    return 'vm1'"),
+        ("Notepad", "not a language"),
+    ];
+    let mut yaml = String::from("title: Code\nsections:\n  - title: Languages\n    steps:\n");
+    for (lang, code) in blocks {
+        yaml.push_str(&format!(
+            "      - text: |-\n          In {lang}:\n\n          ```{lang}\n"
+        ));
+        for line in code.lines() {
+            yaml.push_str(&format!("          {line}\n"));
+        }
+        yaml.push_str("          ```\n");
+    }
+    book.write("content/code.yaml", &yaml);
+    assert_eq!(book.run(&["build"]).code, 0);
+    let page = book.path().join("book/html/code/index.html");
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.call(
+        "Emulation.setScriptExecutionDisabled",
+        serde_json::json!({"value": true}),
+    );
+    cdp.goto(&url(&page));
+    let kinds = cdp.eval(
+        "Array.from(document.querySelectorAll('pre code')).map(c => Array.from(new Set(Array.from(c.querySelectorAll('span[class^=hl-]')).map(s => s.className))).sort().join(' '))",
+    );
+    assert_eq!(
+        kinds,
+        serde_json::json!([
+            "hl-comment hl-function hl-parameter hl-string",
+            "hl-comment hl-function hl-parameter",
+            "hl-function hl-parameter",
+            "hl-function hl-keyword hl-number",
+            "hl-key hl-number hl-string",
+            "hl-comment hl-key hl-string",
+            "hl-keyword hl-number",
+            "hl-function hl-keyword hl-string",
+            "",
+        ]),
+        "the token kinds of each block"
+    );
+    for scheme in ["light", "dark"] {
+        cdp.call(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+        let colours = cdp.eval(
+            "(() => { const c = s => getComputedStyle(document.querySelector(s)).color; return [c('pre code'), c('.hl-keyword'), c('.hl-string'), c('.hl-comment')]; })()",
+        );
+        let colours: Vec<String> = serde_json::from_value(colours).unwrap();
+        let distinct: std::collections::HashSet<&String> = colours.iter().collect();
+        assert_eq!(distinct.len(), 4, "{scheme}: {colours:?}");
+        let violations = cdp.axe();
+        assert!(violations.is_empty(), "{scheme}: {violations:#?}");
+    }
+}
