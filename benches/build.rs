@@ -6,6 +6,7 @@
 //!
 //! Options (after `--`): `--guides N`, `--runs N`, `--distinct-images` (every screenshot its own
 //! file instead of a shared pool of 100), `--keep DIR` (write the corpus to DIR and keep it),
+//! `--code` (a code block in every third step: PowerShell, bash, KQL, JSON, YAML, SQL, Python),
 //! `--variables` (also build the same corpus with a `{{ event.name }}` in every step, and compare),
 //! `--baseline BIN` (also build the same corpus with another stepbook binary, e.g. an earlier
 //! version, and print both and their ratio), `--mdbook BIN` (also build the same guides as an
@@ -18,7 +19,7 @@ use std::time::Instant;
 
 #[path = "corpus.rs"]
 mod corpus;
-use corpus::{generate, generate_with};
+use corpus::generate_with;
 
 struct Opts {
     guides: usize,
@@ -28,6 +29,7 @@ struct Opts {
     variables: bool,
     baseline: Option<String>,
     mdbook: Option<String>,
+    code: bool,
 }
 
 fn opts() -> Opts {
@@ -39,6 +41,7 @@ fn opts() -> Opts {
         variables: false,
         baseline: None,
         mdbook: None,
+        code: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -55,6 +58,7 @@ fn opts() -> Opts {
             "--keep" => o.keep = args.next(),
             "--baseline" => o.baseline = args.next(),
             "--mdbook" => o.mdbook = args.next(),
+            "--code" => o.code = true,
             _ => {} // cargo bench passes `--bench`
         }
     }
@@ -102,7 +106,7 @@ fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = o.keep.as_ref().map_or(tmp.path().to_path_buf(), Into::into);
     let start = Instant::now();
-    generate(&dir, o.guides, o.distinct);
+    generate_with(&dir, o.guides, o.distinct, false, o.code);
     eprintln!(
         "corpus: {} guides x 3 sections x 10 steps ({} screenshots) in {} ({:.1?})",
         o.guides,
@@ -167,7 +171,7 @@ fn main() {
     if o.variables {
         // The same corpus with a placeholder in every step, built side by side.
         let vdir = dir.join("with-variables");
-        generate_with(&vdir, o.guides, o.distinct, true);
+        generate_with(&vdir, o.guides, o.distinct, true, o.code);
         let with = measure(
             "stepbook build, first build, {{ event.name }} in every step",
             exe,

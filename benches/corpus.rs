@@ -65,12 +65,52 @@ fn zlib_stored(data: &[u8]) -> Vec<u8> {
 
 /// Writes the corpus: book.toml, content/guide-NNNN.yaml, and the screenshots.
 pub(crate) fn generate(dir: &Path, guides: usize, distinct: bool) {
-    generate_with(dir, guides, distinct, false)
+    generate_with(dir, guides, distinct, false, false)
 }
+
+/// Code blocks as labs have them, one language after another (`--code`: every third step has one).
+const CODE: [(&str, &str); 7] = [
+    (
+        "powershell",
+        "$rg = New-AzResourceGroup -Name \"az104-rg{n}\" -Location 'eastus'\n# Create the VM\nNew-AzVm -ResourceGroupName $rg.ResourceGroupName -Name \"vm{n}\" -Size Standard_B1s\nGet-AzVM | Where-Object { $_.Name -like 'vm*' } | Select-Object Name, Location\n",
+    ),
+    (
+        "bash",
+        "az group create --name az104-rg{n} --location eastus\n# Create the VM\naz vm create --resource-group az104-rg{n} --name vm{n} --image Ubuntu2204 --admin-username azureuser\nfor i in 1 2 3; do echo \"check $i\"; done\n",
+    ),
+    (
+        "kql",
+        "SecurityEvent\n| where TimeGenerated > ago(1d) and EventID == 4625\n// failed sign-ins per account\n| summarize FailedLogons = count() by Account, bin(TimeGenerated, 1h)\n| order by FailedLogons desc\n| take {n}\n",
+    ),
+    (
+        "json",
+        "{\n  \"name\": \"vm{n}\",\n  \"location\": \"eastus\",\n  \"tags\": { \"lab\": \"az104\", \"step\": {n} },\n  \"enabled\": true\n}\n",
+    ),
+    (
+        "yaml",
+        "name: vm{n}\nlocation: eastus\n# the lab's tags\ntags:\n  lab: az104\n  step: {n}\nenabled: true\n",
+    ),
+    (
+        "sql",
+        "SELECT TOP 10 Name, Location -- the first machines\nFROM dbo.Machines\nWHERE Lab = 'az104' AND Step = {n}\nORDER BY Name;\n",
+    ),
+    (
+        "python",
+        "import os\n\n# Read the lab's settings\ndef settings(step={n}):\n    return {\"rg\": os.environ.get(\"RG\", \"az104-rg{n}\"), \"step\": step}\n",
+    ),
+];
 
 /// [`generate`]; with `variables`, every step's text holds a `{{ event.name }}` placeholder
 /// (defined in book.toml's `[variables]`).
-pub(crate) fn generate_with(dir: &Path, guides: usize, distinct: bool, variables: bool) {
+/// With `code`, every third step has a code block (PowerShell, bash, KQL, JSON, YAML, SQL and
+/// Python in turn).
+pub(crate) fn generate_with(
+    dir: &Path,
+    guides: usize,
+    distinct: bool,
+    variables: bool,
+    code: bool,
+) {
     std::fs::create_dir_all(dir.join("content/img")).unwrap();
     let vars = if variables {
         "[variables.event]\nname = \"Contoso Cloud Day\"\n"
@@ -124,7 +164,23 @@ pub(crate) fn generate_with(dir: &Path, guides: usize, distinct: bool, variables
             writeln!(y, "    steps:").unwrap();
             for st in 0..10 {
                 let n = s * 10 + st;
-                writeln!(y, "      - text: In the portal, select **Resource {n}** and then select `Create`. Enter the name `res-{g}-{n}` and continue{at}.").unwrap();
+                let text = format!(
+                    "In the portal, select **Resource {n}** and then select `Create`. Enter the name `res-{g}-{n}` and continue{at}."
+                );
+                if code && n % 3 == 1 {
+                    let (lang, block) = CODE[(g + n) % CODE.len()];
+                    writeln!(
+                        y,
+                        "      - text: |\n          {text}\n\n          ```{lang}"
+                    )
+                    .unwrap();
+                    for line in block.replace("{n}", &n.to_string()).lines() {
+                        writeln!(y, "          {line}").unwrap();
+                    }
+                    writeln!(y, "          ```").unwrap();
+                } else {
+                    writeln!(y, "      - text: {text}").unwrap();
+                }
                 if n % 3 == 0 {
                     writeln!(y, "        notes:\n          - kind: note\n            text: It can take a moment for **Resource {n}** to appear.").unwrap();
                     let src = if distinct {

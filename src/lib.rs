@@ -18,6 +18,7 @@ pub mod error;
 pub mod exchange;
 #[cfg(feature = "pdf")]
 pub mod handouts;
+pub mod highlight;
 pub mod i18n;
 pub mod import;
 pub mod init;

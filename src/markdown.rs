@@ -147,13 +147,16 @@ pub fn to_html_with(text: &str, images: &dyn Fn(&str) -> Option<String>) -> Stri
             e => e,
         })
         .collect();
+    let events = crate::highlight::blocks(events);
     let mut html = String::with_capacity(text.len() + text.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if raw_html {
         // Text that carries raw HTML goes through a whitelist sanitiser; everything else was
         // escaped by pulldown-cmark and had its URLs checked above.
+        let classes = crate::highlight::KINDS.map(|k| format!("hl-{k}"));
         ammonia::Builder::default()
             .url_schemes(["http", "https", "mailto", "tel"].into())
+            .add_allowed_classes("span", classes.iter().map(String::as_str))
             .clean(&html)
             .to_string()
     } else {

@@ -89,10 +89,12 @@ impl Neighbours {
 /// The interface text the reader's scripts show (progress, copy buttons, the timer, search),
 /// as JSON for a `<script type="application/json">` element (`<`, `>`, `&` escaped).
 fn reader_strings(t: &crate::i18n::Strings) -> String {
-    const KEYS: [&str; 16] = [
+    const KEYS: [&str; 18] = [
         "progress_done",
         "progress_left",
         "progress_reset",
+        "progress_undo",
+        "lightbox_close",
         "step_done",
         "copy",
         "copied",

@@ -187,6 +187,17 @@ fn the_reader_ticks_steps_copies_code_and_fits_the_screen() {
         cdp.eval("document.querySelector('.progress span').textContent"),
         "2 of 13 done · about 13\u{a0}min left"
     );
+    // Reset clears the ticks and offers Undo, which brings them back.
+    cdp.eval("document.querySelector('.progress-reset').click(); 1");
+    assert_eq!(
+        cdp.eval("[document.querySelector('.progress span').textContent, document.querySelector('.progress-undo').hidden, document.activeElement.className]"),
+        serde_json::json!(["0 of 13 done · about 15\u{a0}min left", false, "progress-undo"])
+    );
+    cdp.eval("document.querySelector('.progress-undo').click(); 1");
+    assert_eq!(
+        cdp.eval("[Array.from(document.querySelectorAll('label.tick input')).map(b => b.checked ? 1 : 0).join(''), document.querySelector('.progress-undo').hidden]"),
+        serde_json::json!(["0100100000000", true])
+    );
     cdp.eval("document.querySelector('.progress-reset').click(); 1");
     // A wait step offers a countdown from its longest wait (step 1.6: up to 5 min).
     cdp.eval("document.querySelector('button.timer').click(); 1");
@@ -294,4 +305,126 @@ fn imported_labs_fit_the_screen() {
             }
         }
     }
+}
+
+/// Code blocks are highlighted when the site is built: with JavaScript off, the tokens of each
+/// language labs use are in coloured spans, in light and dark, and axe-core finds no serious
+/// contrast problem; an unknown language stays plain.
+#[test]
+fn code_blocks_are_highlighted_at_build_time_in_both_schemes() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    let blocks = [
+        ("PowerShell", "New-AzVm -Name \"vm1\" # the VM"),
+        ("bash", "az group create --name rg1 # the group"),
+        ("cli", "az vm list --output table"),
+        ("KQL", "SigninLogs | where TimeGenerated > ago(1d)"),
+        ("json", "{\"name\": \"vm1\", \"size\": 2}"),
+        ("yaml", "name: vm1 # the VM"),
+        ("sql", "SELECT Name FROM Machines WHERE Id = 1"),
+        ("python", "def f():\n    return 'vm1'"),
+        ("Notepad", "not a language"),
+    ];
+    let mut yaml = String::from("title: Code\nsections:\n  - title: Languages\n    steps:\n");
+    for (lang, code) in blocks {
+        yaml.push_str(&format!(
+            "      - text: |-\n          In {lang}:\n\n          ```{lang}\n"
+        ));
+        for line in code.lines() {
+            yaml.push_str(&format!("          {line}\n"));
+        }
+        yaml.push_str("          ```\n");
+    }
+    book.write("content/code.yaml", &yaml);
+    assert_eq!(book.run(&["build"]).code, 0);
+    let page = book.path().join("book/html/code/index.html");
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.call(
+        "Emulation.setScriptExecutionDisabled",
+        serde_json::json!({"value": true}),
+    );
+    cdp.goto(&url(&page));
+    let kinds = cdp.eval(
+        "Array.from(document.querySelectorAll('pre code')).map(c => Array.from(new Set(Array.from(c.querySelectorAll('span[class^=hl-]')).map(s => s.className))).sort().join(' '))",
+    );
+    assert_eq!(
+        kinds,
+        serde_json::json!([
+            "hl-comment hl-function hl-parameter hl-string",
+            "hl-comment hl-function hl-parameter",
+            "hl-function hl-parameter",
+            "hl-function hl-keyword hl-number",
+            "hl-key hl-number hl-string",
+            "hl-comment hl-key hl-string",
+            "hl-keyword hl-number",
+            "hl-function hl-keyword hl-string",
+            "",
+        ]),
+        "the token kinds of each block"
+    );
+    for scheme in ["light", "dark"] {
+        cdp.call(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+        let colours = cdp.eval(
+            "(() => { const c = s => getComputedStyle(document.querySelector(s)).color; return [c('pre code'), c('.hl-keyword'), c('.hl-string'), c('.hl-comment')]; })()",
+        );
+        let colours: Vec<String> = serde_json::from_value(colours).unwrap();
+        let distinct: std::collections::HashSet<&String> = colours.iter().collect();
+        assert_eq!(distinct.len(), 4, "{scheme}: {colours:?}");
+        let violations = cdp.axe();
+        assert!(violations.is_empty(), "{scheme}: {violations:#?}");
+    }
+}
+
+/// A screenshot tapped opens enlarged over the page (the page stays), its alt text as the
+/// caption; Esc closes it, and so does the browser's Back; from the keyboard, Enter on the
+/// focused picture opens it. Without JavaScript the link still leads to the image.
+#[test]
+fn a_screenshot_opens_in_a_lightbox_that_esc_and_back_close() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    assert_eq!(book.run(&["build"]).code, 0);
+    let page = book.path().join("book/html/azure-pass/index.html");
+    let mut cdp = Cdp::open(browser, &url(&page));
+    cdp.wait_for("document.querySelector('label.tick input')", "the reader");
+    let alt = cdp.eval("document.querySelector('a.zoom img').alt");
+    cdp.eval("document.querySelector('a.zoom').click(); 1");
+    let open = "(() => { const d = document.querySelector('dialog.lightbox'); return !!d && d.open; })()";
+    assert_eq!(cdp.eval(open), true);
+    assert_eq!(
+        cdp.eval("[location.pathname.endsWith('azure-pass/index.html'), document.querySelector('dialog.lightbox figcaption').textContent, document.querySelector('dialog.lightbox img').getAttribute('src') === document.querySelector('a.zoom').getAttribute('href') || document.querySelector('dialog.lightbox img').src === document.querySelector('a.zoom').href]"),
+        serde_json::json!([true, alt, true])
+    );
+    for kind in ["rawKeyDown", "keyUp"] {
+        cdp.call(
+            "Input.dispatchKeyEvent",
+            serde_json::json!({"type": kind, "key": "Escape", "code": "Escape", "windowsVirtualKeyCode": 27}),
+        );
+    }
+    cdp.wait_for(&format!("!{open}"), "Esc to close the lightbox");
+    // Back closes it, and leaves the reader on the page.
+    cdp.eval("document.querySelector('a.zoom').click(); 1");
+    assert_eq!(cdp.eval(open), true);
+    cdp.eval("history.back(); 1");
+    cdp.wait_for(&format!("!{open}"), "Back to close the lightbox");
+    assert_eq!(
+        cdp.eval("location.pathname.endsWith('azure-pass/index.html')"),
+        true
+    );
+    // The keyboard: Enter on the focused picture link.
+    cdp.eval("document.querySelector('a.zoom').focus(); 1");
+    for kind in ["keyDown", "keyUp"] {
+        cdp.call(
+            "Input.dispatchKeyEvent",
+            serde_json::json!({"type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "text": "\r"}),
+        );
+    }
+    cdp.wait_for(open, "Enter to open the lightbox");
+    let violations = cdp.axe();
+    assert!(violations.is_empty(), "{violations:#?}");
+    // Without JavaScript the picture is an ordinary link to the image.
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<a class=\"zoom\" href=\""), "the link to the image");
 }

@@ -5,7 +5,15 @@
 use crate::repo;
 
 /// The crates that only the default features bring in.
-const HEAVY: [&str; 6] = ["axum", "hyper", "tokio", "notify", "lsp-server", "typst"];
+const HEAVY: [&str; 7] = [
+    "axum",
+    "hyper",
+    "tokio",
+    "notify",
+    "lsp-server",
+    "typst",
+    "syntect",
+];
 
 /// `cargo tree -e normal` of stepbook with `features`, offline: one `name version` a line.
 fn tree(features: &[&str]) -> Vec<String> {

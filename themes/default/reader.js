@@ -109,7 +109,28 @@
       update();
     });
   });
-  reset.addEventListener("click", function () { save([]); update(); });
+  // Reset clears the ticks at once and offers Undo for 8 seconds (one tap cannot lose them).
+  var undo = document.createElement("button");
+  undo.type = "button";
+  undo.className = "progress-undo";
+  undo.textContent = t("progress_undo", "Undo");
+  undo.hidden = true;
+  status.appendChild(undo);
+  var undoTimer = null, cleared = [];
+  function endUndo() {
+    clearTimeout(undoTimer); undoTimer = null;
+    undo.hidden = true; reset.hidden = false;
+  }
+  reset.addEventListener("click", function () {
+    cleared = load();
+    if (!cleared.length) return;
+    save([]); update();
+    reset.hidden = true; undo.hidden = false; undo.focus();
+    undoTimer = setTimeout(endUndo, 8000);
+  });
+  undo.addEventListener("click", function () {
+    save(cleared); update(); endUndo(); reset.focus();
+  });
   update();
 
   // Copy buttons: code blocks, and inline code in a step's text (what the reader types).
@@ -168,6 +189,42 @@
   });
   // Inline code keeps no button: one after every `value` (20 in a lab) broke sentences and
   // table cells; what a reader types at length is in code blocks.
+
+  // Screenshots: a tap opens the picture enlarged over the page, its alt text as the caption
+  // (a modal <dialog>: focus stays in it, Esc closes it); Back closes it too. Without
+  // JavaScript the link opens the image itself.
+  var box = null;
+  function lightbox(a) {
+    var img = a.querySelector("img");
+    if (!box) {
+      box = document.createElement("dialog");
+      box.className = "lightbox";
+      box.innerHTML = '<figure><img alt=""><figcaption></figcaption></figure><button type="button" class="lightbox-close"></button>';
+      var close = box.querySelector("button");
+      close.textContent = t("lightbox_close", "Close");
+      close.addEventListener("click", function () { box.close(); });
+      box.addEventListener("click", function (e) { if (e.target === box) box.close(); });
+      box.addEventListener("close", function () {
+        if (history.state && history.state.stepbookLightbox) history.back();
+      });
+      window.addEventListener("popstate", function () { if (box.open) box.close(); });
+      document.body.appendChild(box);
+    }
+    var big = box.querySelector("img");
+    big.src = a.href;
+    big.alt = img ? img.alt : "";
+    box.querySelector("figcaption").textContent = img ? img.alt : "";
+    box.setAttribute("aria-label", img ? img.alt : "");
+    history.pushState({ stepbookLightbox: true }, "");
+    box.showModal();
+  }
+  guide.querySelectorAll("a.zoom").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || typeof HTMLDialogElement !== "function") return;
+      e.preventDefault();
+      lightbox(a);
+    });
+  });
 
   // Waits: a countdown from the longest wait, started by the reader.
   guide.querySelectorAll("p.wait[data-seconds]").forEach(function (p) {
