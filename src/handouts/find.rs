@@ -65,23 +65,11 @@ pub(super) fn find(
     }
     let ids: Vec<&str> = ids.iter().map(|(_, _, id)| id.as_str()).collect();
     // The guide is there in another language: say so, never suggest another guide.
-    if let Some((p, _)) = files
-        .iter()
-        .map(|p| (p, lang_of(p)))
-        .find(|(p, l)| !in_lang(l) && validate::default_id(p, l.as_deref()) == name)
-    {
-        let rel = p.strip_prefix(&book.root).unwrap_or(p);
-        let failure = Failure::new(format!("guide `{name}` has no `{}` translation", lang.code))
-            .help(format!(
-                "print it in its own language (without `--lang`), or translate `{}` first",
-                rel.display()
-            ))
-            .note(format!(
-                "the guides in `{}` are {}",
-                lang.code,
-                super::quoted_list(&ids)
-            ));
-        return Err(Error::Usage(failure));
+    if let Some(p) = files.iter().find(|p| {
+        let l = lang_of(p);
+        !in_lang(&l) && validate::default_id(p, l.as_deref()) == name
+    }) {
+        return Err(untranslated(name, book, p, &lang.code, &ids));
     }
     let failure = Failure::new(format!(
         "no guide `{name}` in `{}`",
@@ -93,6 +81,21 @@ pub(super) fn find(
         None => format!("the guides are {}", super::quoted_list(&ids)),
     };
     Err(Error::Usage(failure.help(help)))
+}
+
+/// Guide `name` (at `path`) has no translation into `code`: what to do, and the guides there are.
+fn untranslated(name: &str, book: &Book, path: &Path, code: &str, ids: &[&str]) -> Error {
+    let rel = path.strip_prefix(&book.root).unwrap_or(path);
+    let failure = Failure::new(format!("guide `{name}` has no `{code}` translation"))
+        .help(format!(
+            "print it in its own language (without `--lang`), or translate `{}` first",
+            rel.display()
+        ))
+        .note(format!(
+            "the guides in `{code}` are {}",
+            super::quoted_list(ids)
+        ));
+    Error::Usage(failure)
 }
 
 /// One guide file, loaded; its problems when it does not load.

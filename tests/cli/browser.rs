@@ -391,7 +391,8 @@ fn a_screenshot_opens_in_a_lightbox_that_esc_and_back_close() {
     cdp.wait_for("document.querySelector('label.tick input')", "the reader");
     let alt = cdp.eval("document.querySelector('a.zoom img').alt");
     cdp.eval("document.querySelector('a.zoom').click(); 1");
-    let open = "(() => { const d = document.querySelector('dialog.lightbox'); return !!d && d.open; })()";
+    let open =
+        "(() => { const d = document.querySelector('dialog.lightbox'); return !!d && d.open; })()";
     assert_eq!(cdp.eval(open), true);
     assert_eq!(
         cdp.eval("[location.pathname.endsWith('azure-pass/index.html'), document.querySelector('dialog.lightbox figcaption').textContent, document.querySelector('dialog.lightbox img').getAttribute('src') === document.querySelector('a.zoom').getAttribute('href') || document.querySelector('dialog.lightbox img').src === document.querySelector('a.zoom').href]"),
@@ -426,5 +427,8 @@ fn a_screenshot_opens_in_a_lightbox_that_esc_and_back_close() {
     assert!(violations.is_empty(), "{violations:#?}");
     // Without JavaScript the picture is an ordinary link to the image.
     let html = std::fs::read_to_string(&page).unwrap();
-    assert!(html.contains("<a class=\"zoom\" href=\""), "the link to the image");
+    assert!(
+        html.contains("<a class=\"zoom\" href=\""),
+        "the link to the image"
+    );
 }
