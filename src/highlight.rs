@@ -22,6 +22,9 @@ pub const KINDS: [&str; 9] = [
 /// Blocks longer than this stay plain (a grammar's time grows with the text).
 const MAX_BYTES: usize = 64 * 1024;
 
+/// A code block with a line longer than this (bytes) is not highlighted.
+const MAX_LINE: usize = 1000;
+
 /// `events` with each fenced code block of a known language replaced by its highlighted HTML
 /// (`<pre><code class="language-…">`, as pulldown-cmark writes it, with the tokens in spans).
 pub(crate) fn blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
@@ -218,11 +221,20 @@ mod imp {
     }
 
     pub(super) fn highlight(lang: &str, code: &str) -> Option<String> {
+        // Regex grammars can be super-linear on one long line (8 KB of `(` after a Perl `s/`
+        // took minutes): such a block is shown plain, and so is one that takes too long.
+        if code.lines().any(|l| l.len() > super::MAX_LINE) {
+            return None;
+        }
         let (set, syntax) = grammar(lang)?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
         let mut state = ParseState::new(syntax);
         let mut stack = ScopeStack::new();
         let mut out = Writer::default();
         for line in LinesWithEndings::from(code) {
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
             let ops = state.parse_line(line, set).ok()?;
             let mut pos = 0;
             let mut now = kind(stack.as_slice());
