@@ -22,9 +22,6 @@ pub const KINDS: [&str; 9] = [
 /// Blocks longer than this stay plain (a grammar's time grows with the text).
 const MAX_BYTES: usize = 64 * 1024;
 
-/// A code block with a line longer than this (bytes) is not highlighted.
-const MAX_LINE: usize = 1000;
-
 /// `events` with each fenced code block of a known language replaced by its highlighted HTML
 /// (`<pre><code class="language-…">`, as pulldown-cmark writes it, with the tokens in spans).
 pub(crate) fn blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
@@ -130,6 +127,9 @@ mod imp {
     };
     use syntect::util::LinesWithEndings;
 
+    /// A code block with a line longer than this (bytes) is not highlighted.
+    const MAX_LINE: usize = 1000;
+
     /// stepbook's own grammars: two-face has no KQL, no PowerShell for fancy-regex, and a Bash
     /// ten times slower (word boundaries and look-arounds run in fancy-regex's backtracking VM).
     const OWN_SYNTAXES: [&str; 3] = [
@@ -223,7 +223,7 @@ mod imp {
     pub(super) fn highlight(lang: &str, code: &str) -> Option<String> {
         // Regex grammars can be super-linear on one long line (8 KB of `(` after a Perl `s/`
         // took minutes): such a block is shown plain, and so is one that takes too long.
-        if code.lines().any(|l| l.len() > super::MAX_LINE) {
+        if code.lines().any(|l| l.len() > MAX_LINE) {
             return None;
         }
         let (set, syntax) = grammar(lang)?;
