@@ -382,14 +382,13 @@ fn code_blocks_are_highlighted_at_build_time_in_both_schemes() {
 /// caption; Esc closes it, and so does the browser's Back; from the keyboard, Enter on the
 /// focused picture opens it. Without JavaScript the link still leads to the image.
 #[test]
-#[ignore = "the lightbox (#23) is not finished: this test times out waiting for the reader"]
 fn a_screenshot_opens_in_a_lightbox_that_esc_and_back_close() {
     let Some(browser) = chromium() else { return };
     let book = Book::bundled();
     assert_eq!(book.run(&["build"]).code, 0);
     let page = book.path().join("book/html/azure-pass/index.html");
     let mut cdp = Cdp::open(browser, &url(&page));
-    cdp.wait_for("document.querySelector('.tick input')", "the reader");
+    cdp.wait_for("!!document.querySelector('.tick input')", "the reader");
     let alt = cdp.eval("document.querySelector('a.zoom img').alt");
     cdp.eval("document.querySelector('a.zoom').click(); 1");
     let open =
