@@ -107,6 +107,12 @@ impl Cdp {
             std::thread::sleep(std::time::Duration::from_millis(50));
         };
         let (ws, _) = tungstenite::connect(ws_url).unwrap();
+        // A command the page never answers (a promise that never settles) fails the test
+        // with its name instead of hanging the whole run.
+        if let tungstenite::stream::MaybeTlsStream::Plain(tcp) = ws.get_ref() {
+            tcp.set_read_timeout(Some(std::time::Duration::from_secs(90)))
+                .unwrap();
+        }
         Cdp {
             child,
             ws,
@@ -129,12 +135,15 @@ impl Cdp {
     pub(crate) fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
         self.next_id += 1;
         let id = self.next_id;
-        let msg = serde_json::json!({"id": id, "method": method, "params": params});
+        let msg = serde_json::json!({"id": id, "method": method, "params": &params});
         self.ws
             .send(tungstenite::Message::text(msg.to_string()))
             .unwrap();
         loop {
-            let reply = self.ws.read().unwrap();
+            let reply = self
+                .ws
+                .read()
+                .unwrap_or_else(|e| panic!("no answer to {method} {params}: {e}"));
             let Ok(text) = reply.to_text() else { continue };
             let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
             if v["id"] == id {

@@ -22,6 +22,19 @@ pub(crate) fn remote_book(server: &TestServer) -> Book {
     book
 }
 
+/// Sets `[output] remote-images = "copy"` in the book's book.toml (and `[output.pdf]` with `pdf`).
+fn copy_mode(book: &Book, pdf: bool) {
+    let mut toml = book.read("book.toml");
+    if pdf {
+        toml = toml.replace("[output.markdown]", "[output.markdown]\n[output.pdf]");
+    }
+    toml = toml.replace(
+        "[output.html]",
+        "[output]\nremote-images = \"copy\"\n\n[output.html]",
+    );
+    book.write("book.toml", &toml);
+}
+
 /// Every `<img src>` of the HTML pages under `html`, resolved from its page.
 fn images_of_pages(html: &Path) -> Vec<(String, std::path::PathBuf)> {
     let mut out = Vec::new();
@@ -65,13 +78,7 @@ fn assert_all_local(book: &Book) {
 fn copies_are_used_by_every_output_and_a_second_build_makes_no_request() {
     let server = TestServer::start();
     let book = remote_book(&server);
-    let mut toml = book.read("book.toml");
-    toml = toml.replace("[output.markdown]", "[output.markdown]\n[output.pdf]");
-    toml = toml.replace(
-        "[output.html]",
-        "[output]\nremote-images = \"copy\"\n\n[output.html]",
-    );
-    book.write("book.toml", &toml);
+    copy_mode(&book, true);
     let r = book.run(&["build", "--deny-warnings"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // Eleven URLs, each fetched once (GET, no HEAD first).
@@ -113,13 +120,7 @@ fn a_screenshot_that_cannot_be_copied_is_asked_once_and_warned_of_once() {
         "content/azure-pass.yaml",
         &text.replacen(&server.url("/img3.png"), &server.url("/missing.png"), 1),
     );
-    let mut toml = book.read("book.toml");
-    toml = toml.replace("[output.markdown]", "[output.markdown]\n[output.pdf]");
-    toml = toml.replace(
-        "[output.html]",
-        "[output]\nremote-images = \"copy\"\n\n[output.html]",
-    );
-    book.write("book.toml", &toml);
+    copy_mode(&book, true);
     let r = book.run(&["build"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let found = locations(&r.stderr);
@@ -284,14 +285,7 @@ fn serve_rebuilds_use_copies_and_do_not_ask_a_failing_host_at_every_edit() {
     use crate::serve::{Server, get};
     let host = TestServer::start();
     let book = remote_book(&host);
-    let toml = book.read("book.toml");
-    book.write(
-        "book.toml",
-        &toml.replace(
-            "[output.html]",
-            "[output]\nremote-images = \"copy\"\n\n[output.html]",
-        ),
-    );
+    copy_mode(&book, false);
     let server = Server::start(&book);
     let page = |needle: &str| {
         let start = std::time::Instant::now();

@@ -193,30 +193,48 @@
   // Screenshots: a tap opens the picture enlarged over the page, its alt text as the caption
   // (a modal <dialog>: focus stays in it, Esc closes it); Back closes it too. Without
   // JavaScript the link opens the image itself.
-  var box = null;
-  function lightbox(a) {
+  // Opening pushes a history entry so that Back closes the picture; closing otherwise goes
+  // back over that entry. That Back is asynchronous: a picture opened before it has landed
+  // waits for it (or the late popstate would close the new one).
+  var box = null, pushed = false, backing = false, waiting = null;
+  function build() {
+    box = document.createElement("dialog");
+    box.className = "lightbox";
+    box.innerHTML = '<figure><img alt=""><figcaption></figcaption></figure><button type="button" class="lightbox-close"></button>';
+    var close = box.querySelector("button");
+    close.textContent = t("lightbox_close", "Close");
+    close.addEventListener("click", function () { box.close(); });
+    box.addEventListener("click", function (e) { if (e.target === box) box.close(); });
+    box.addEventListener("close", function () {
+      if (!pushed) return;
+      pushed = false;
+      backing = true;
+      history.back();
+    });
+    window.addEventListener("popstate", function () {
+      if (backing) {
+        backing = false;
+        if (waiting) { var a = waiting; waiting = null; show(a); }
+        return;
+      }
+      if (box.open) { pushed = false; box.close(); }
+    });
+    document.body.appendChild(box);
+  }
+  function show(a) {
     var img = a.querySelector("img");
-    if (!box) {
-      box = document.createElement("dialog");
-      box.className = "lightbox";
-      box.innerHTML = '<figure><img alt=""><figcaption></figcaption></figure><button type="button" class="lightbox-close"></button>';
-      var close = box.querySelector("button");
-      close.textContent = t("lightbox_close", "Close");
-      close.addEventListener("click", function () { box.close(); });
-      box.addEventListener("click", function (e) { if (e.target === box) box.close(); });
-      box.addEventListener("close", function () {
-        if (history.state && history.state.stepbookLightbox) history.back();
-      });
-      window.addEventListener("popstate", function () { if (box.open) box.close(); });
-      document.body.appendChild(box);
-    }
     var big = box.querySelector("img");
     big.src = a.href;
     big.alt = img ? img.alt : "";
     box.querySelector("figcaption").textContent = img ? img.alt : "";
     box.setAttribute("aria-label", img ? img.alt : "");
     history.pushState({ stepbookLightbox: true }, "");
+    pushed = true;
     box.showModal();
+  }
+  function lightbox(a) {
+    if (!box) build();
+    if (backing) waiting = a; else show(a);
   }
   guide.querySelectorAll("a.zoom").forEach(function (a) {
     a.addEventListener("click", function (e) {
