@@ -46,7 +46,7 @@ pub(crate) fn blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                     match code_block(lang, code) {
                         Some(inner) => out.push(Event::Html(CowStr::from(format!(
                             "<pre><code class=\"language-{}\">{inner}</code></pre>\n",
-                            escape(lang)
+                            crate::markdown::escape_html(lang)
                         )))),
                         None => {
                             kept.push(Event::End(TagEnd::CodeBlock));
@@ -62,21 +62,6 @@ pub(crate) fn blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             block = Some((info, String::new(), vec![e]));
         } else {
             out.push(e);
-        }
-    }
-    out
-}
-
-/// `s` escaped for HTML text and attribute values.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
         }
     }
     out
@@ -272,7 +257,7 @@ mod imp {
                 }
                 self.open = kind;
             }
-            self.html.push_str(&super::escape(text));
+            self.html.push_str(&crate::markdown::escape_html(text));
         }
 
         fn finish(mut self) -> String {

@@ -533,6 +533,7 @@ fn document(parts: &[String], paper: Paper, two_up: bool, meta: &DocMeta) -> Str
     };
     let mut s = format!(
         "{}#let sb-who = state(\"sb-who\", none)\n\
+         #let sb-k = state(\"sb-k\", -1)\n\
          #let sb-attendee(who) = [#metadata(who) <sb-start>#counter(page).update(1)#sb-who.update(who)]\n\
          #set page(paper: {}, flipped: {two_up}, columns: {}, margin: (x: 12mm, y: 11mm){marginals})\n\
          #set columns(gutter: 16mm)\n\
@@ -552,22 +553,28 @@ fn document(parts: &[String], paper: Paper, two_up: bool, meta: &DocMeta) -> Str
         if i > 0 {
             s.push_str(brk);
         }
-        s.push_str("#[\n");
+        // The handout's number, and labels of its own at its start and end: a page's header
+        // and footer find their handout's by name (a label lookup) instead of filtering every
+        // handout's in Typst code, which made a print run's layout grow with its square.
+        s.push_str(&format!("#[\n#sb-k.update({i})#metadata(none) <sb-s{i}>\n"));
         s.push_str(p);
-        s.push_str("\n]\n");
+        s.push_str(&format!("\n#metadata(none) <sb-e{i}>\n]\n"));
     }
     s
 }
 
-/// One handout a page: each handout resets the page counter and says who it is for; its start
-/// and end are labelled, so a page's header knows whether a handout starts on it (the first
-/// page has the attendee's name large already) and its footer how many pages its handout has.
+/// One handout a page: each handout resets the page counter and says who it is for. A header
+/// sits before its page's content, so `sb-k` there is the handout of the page before: the page
+/// is that handout's next unless the following handout's start label is on it (the first page
+/// has the attendee's name large already). A footer sits after the content: `sb-k` is its
+/// page's handout, whose end label's page number is its length.
 fn one_up_marginals(meta: &DocMeta) -> String {
     format!(
-        ", header: context {{ if query(<sb-start>).all(e => e.location().page() != here().page()) {{ align(right, text(size: 7.5pt, fill: luma(60), sb-who.get())) }} }}\
-         , footer: context {{ let n = counter(page).get().first(); \
-         let ends = query(<sb-end>).filter(e => e.location().page() >= here().page()); \
-         let m = if ends.len() > 0 {{ counter(page).at(ends.first().location()).first() }} else {{ n }}; \
+        ", header: context {{ let k = sb-k.get(); let next = query(label(\"sb-s\" + str(k + 1))); \
+         if k >= 0 and (next.len() == 0 or next.first().location().page() != here().page()) \
+         {{ align(right, text(size: 7.5pt, fill: luma(60), sb-who.get())) }} }}\
+         , footer: context {{ let n = counter(page).get().first(); let k = sb-k.get(); \
+         let m = if k >= 0 {{ counter(page).at(label(\"sb-e\" + str(k))).first() }} else {{ n }}; \
          align(right, text(size: 7.5pt, fill: luma(60))[{}]) }}",
         meta.page_of
     )

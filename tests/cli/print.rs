@@ -432,6 +432,9 @@ fn a_long_labs_handouts_name_the_attendee_and_number_every_page() {
                 text.contains(&format!("Page {n} of {m}")),
                 "page {p}: {text}"
             );
+            // Once a page: on the first in the handout's own header block, then in the
+            // running header.
+            assert_eq!(text.matches(who).count(), 1, "page {p}: {text}");
             for (other, code) in people.iter().filter(|(o, _)| *o != who) {
                 assert!(
                     !text.contains(other) && !text.contains(code),
