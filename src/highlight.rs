@@ -351,7 +351,8 @@ mod tests {
                 .replace("&lt;", "<")
                 .replace("&gt;", ">")
                 .replace("&amp;", "&")
-                .replace("&quot;", "\""),
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'"),
             "echo '<script>' && cat a > b\n"
         );
     }
