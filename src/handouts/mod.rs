@@ -582,19 +582,22 @@ fn one_up_marginals(meta: &DocMeta) -> String {
 
 /// Two halves a sheet: a dashed cut line between them, and the running header and "Page n of
 /// m" per half. A half is numbered `2 × page + (0 left, 1 right)`; a handout starts at the
-/// half of its `<sb-start>` label (whose value is its attendee) and ends at its `<sb-end>`'s,
-/// so each half finds its handout, its place in it and its length. The labels sit at the start
-/// of a line, at a column's left edge: left of the middle is the left half.
+/// half of its `<sb-sK>` label and ends at its `<sb-eK>`'s, so each half finds its handout, its
+/// place in it and its length. A page's halves hold handouts near `sb-k` there (the handout
+/// before the page in a header, the last on it in a footer): two either side are looked up by
+/// label. The labels sit at the start of a line, at a column's left edge: left of the middle
+/// is the left half.
 fn two_up_marginals(meta: &DocMeta) -> String {
     let each_half = |body: &str| {
         format!(
             "context {{ let mid = page.width / 2; \
              let half(e) = {{ let p = e.location().position(); p.page * 2 + if p.x > mid {{ 1 }} else {{ 0 }} }}; \
-             let starts = query(<sb-start>); let ends = query(<sb-end>); \
-             let cell(h) = {{ let s = starts.filter(e => half(e) <= h); \
-             if s.len() == 0 {{ return none }}; let start = s.last(); let sh = half(start); \
-             let e = ends.filter(e => half(e) >= sh); let eh = if e.len() > 0 {{ half(e.first()) }} else {{ h }}; \
-             if h > eh {{ return none }}; let n = h - sh + 1; let m = eh - sh + 1; {body} }}; \
+             let k = sb-k.get(); \
+             let near = range(calc.max(0, k - 2), k + 3).map(j => (query(label(\"sb-s\" + str(j))), query(label(\"sb-e\" + str(j))))) \
+             .filter(q => q.at(0).len() > 0 and q.at(1).len() > 0).map(q => (half(q.at(0).first()), q.at(1).first())); \
+             let cell(h) = {{ let s = near.filter(q => q.at(0) <= h); \
+             if s.len() == 0 {{ return none }}; let (sh, end) = s.last(); let eh = half(end); \
+             if h > eh {{ return none }}; let n = h - sh + 1; let m = eh - sh + 1; let who = sb-who.at(end.location()); {body} }}; \
              grid(columns: (1fr, 1fr), column-gutter: 16mm, cell(here().page() * 2), cell(here().page() * 2 + 1)) }}"
         )
     };
@@ -602,7 +605,7 @@ fn two_up_marginals(meta: &DocMeta) -> String {
         ", background: place(center + horizon, line(angle: 90deg, length: 100% - 16mm, \
          stroke: (paint: luma(120), thickness: 0.5pt, dash: \"dashed\"))), header: {}, footer: {}",
         each_half(
-            "if n == 1 { none } else { align(right, text(size: 7.5pt, fill: luma(60), start.value)) }"
+            "if n == 1 { none } else { align(right, text(size: 7.5pt, fill: luma(60), who)) }"
         ),
         each_half(&format!(
             "align(right, text(size: 7.5pt, fill: luma(60))[{}])",
