@@ -9,8 +9,9 @@
 //! ([`super::requests`]), each document's check on a check worker, so problems keep coming
 //! while a long request (the outline of a big guide) runs, and are published as soon as their
 //! check is done. A check finished after its document changed again is dropped; a request
-//! cancelled (`$/cancelRequest`) before or while it runs is answered `RequestCancelled`; a
-//! worker that panics answers an error and the server goes on.
+//! cancelled (`$/cancelRequest`) before or while it runs is answered `RequestCancelled`; one
+//! whose document changed while it ran is answered `ContentModified` (its positions are the old
+//! text's: the editor asks again); a worker that panics answers an error and the server goes on.
 
 use std::collections::{BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -39,6 +40,9 @@ const READING: Duration = Duration::from_millis(10);
 
 /// LSP's error code for a request the client cancelled.
 const REQUEST_CANCELLED: i32 = -32800;
+
+/// LSP's error code for a request whose answer an edit made while it ran has made stale.
+const CONTENT_MODIFIED: i32 = -32801;
 
 /// Tests only: while this variable names a file that does not exist, outline requests wait
 /// (at most a minute, or until cancelled); if the file says `panic`, they panic. A test holds
@@ -172,14 +176,23 @@ struct Server {
     uris: HashMap<PathBuf, String>,
     /// Open documents in no book, told so once (until they are in one again).
     bookless: BTreeSet<PathBuf>,
-    /// The requests being answered, each with the flag that cancels it.
-    in_flight: HashMap<RequestId, Arc<AtomicBool>>,
+    /// The requests being answered, each with the flag that cancels it and the check of its
+    /// document it was answered from.
+    in_flight: HashMap<RequestId, InFlight>,
     /// Set when the server stops: queued checks are skipped.
     stopping: Arc<AtomicBool>,
     /// Workers for requests and for checks: a long request never holds up problems.
     requests: Pool,
     checks: Pool,
     events: Sender<Event>,
+}
+
+/// A request being answered.
+struct InFlight {
+    /// Set to cancel it.
+    cancel: Arc<AtomicBool>,
+    /// Its document and the check of it the answer is made from.
+    from: Option<(PathBuf, Arc<Slot>)>,
 }
 
 impl Server {
@@ -215,7 +228,14 @@ impl Server {
             path,
         };
         let cancel = Arc::new(AtomicBool::new(false));
-        self.in_flight.insert(req.id.clone(), cancel.clone());
+        let from = snap.path.clone().zip(snap.slot.clone());
+        self.in_flight.insert(
+            req.id.clone(),
+            InFlight {
+                cancel: cancel.clone(),
+                from,
+            },
+        );
         let events = self.events.clone();
         self.requests.spawn(move || {
             let _ = events.send(Event::Answered(answer(req, &snap, &cancel)));
@@ -227,8 +247,20 @@ impl Server {
     fn event(&mut self, conn: &Conn, e: Event) {
         match e {
             Event::Answered(resp) => {
-                self.in_flight.remove(&resp.id);
-                conn.send(resp);
+                let stale = self
+                    .in_flight
+                    .remove(&resp.id)
+                    .and_then(|f| f.from)
+                    .is_some_and(|(path, slot)| !self.ws.is_current(&path, &slot));
+                if stale && resp.response_result.is_ok() {
+                    conn.send(Response::new_err(
+                        resp.id,
+                        CONTENT_MODIFIED,
+                        "the document changed while the request ran".into(),
+                    ));
+                } else {
+                    conn.send(resp);
+                }
             }
             Event::Checked {
                 path,
@@ -262,8 +294,8 @@ impl Server {
     /// Cancels the requests in flight, lets the workers finish and sends their answers.
     fn stop(self, conn: &Conn, done: &Receiver<Event>) {
         self.stopping.store(true, Ordering::SeqCst);
-        for cancel in self.in_flight.values() {
-            cancel.store(true, Ordering::SeqCst);
+        for f in self.in_flight.values() {
+            f.cancel.store(true, Ordering::SeqCst);
         }
         self.requests.join();
         self.checks.join();
@@ -279,9 +311,9 @@ impl Server {
         let p = &n.params;
         if n.method == "$/cancelRequest" {
             if let Ok(id) = serde_json::from_value::<RequestId>(p["id"].clone())
-                && let Some(cancel) = self.in_flight.get(&id)
+                && let Some(f) = self.in_flight.get(&id)
             {
-                cancel.store(true, Ordering::SeqCst);
+                f.cancel.store(true, Ordering::SeqCst);
             }
             return false;
         }

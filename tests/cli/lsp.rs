@@ -1099,6 +1099,34 @@ fn problems_are_published_while_a_long_request_runs() {
     c.stop();
 }
 
+/// A request whose document is edited while it runs is answered `ContentModified` (-32801):
+/// its positions are the old text's. Asked again, it is answered from the new text.
+#[test]
+fn a_request_whose_document_changed_while_it_ran_is_answered_content_modified() {
+    let book = Book::bundled();
+    let root = book.path().canonicalize().unwrap();
+    let guide = "content/azure-pass.yaml";
+    let uri = format!("file://{}", root.join(guide).display());
+    let release = root.join("release");
+    let mut c = holding(&release);
+    let text = book.read(guide);
+    c.open(&uri, &text);
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+    let symbols = |id: u64| json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": uri}}});
+    c.send(symbols(20));
+    let edited = text.replacen("title: ", "title: Renamed ", 1);
+    c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}}));
+    // The edit is taken (its problems are published) while the outline is held.
+    c.diagnostics(&uri);
+    std::fs::write(&release, "go").unwrap();
+    let answer = c.until_within(60, |m| m["id"] == 20);
+    assert_eq!(answer["error"]["code"], -32801, "{answer}");
+    c.send(symbols(21));
+    let answer = c.until_within(60, |m| m["id"] == 21);
+    assert!(answer["result"].is_array(), "{answer}");
+    c.stop();
+}
+
 /// A request cancelled while it runs is answered `RequestCancelled` (-32800); a request whose
 /// worker panics is answered with an error and the server goes on; at shutdown, a request
 /// still running is cancelled and answered before `shutdown` is, and the server ends cleanly.
