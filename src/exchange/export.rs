@@ -75,7 +75,14 @@ pub fn check_lang(book: &Book, lang: &str) -> Result<Languages, Error> {
         crate::diag::Failure::new(format!("`{lang}` is not a language of the book ({known})"));
     let help = match crate::diag::did_you_mean(lang, langs.others.iter().map(String::as_str)) {
         Some(m) => crate::diag::suggestion(m),
-        None => format!("declare it in book.toml with a `[languages.{lang}]` table"),
+        None if !crate::i18n::is_language_tag(lang) => {
+            "use a language code (ISO 639-1, optionally with a region: `de`, `fr`, `pt-BR`) and declare it in book.toml".to_owned()
+        }
+        // The table's name as book.toml must write it (`de-DE`: tags are written canonically).
+        None => format!(
+            "declare it in book.toml with a `[languages.{}]` table",
+            crate::i18n::canonical_tag(lang)
+        ),
     };
     Err(Error::Usage(failure.help(help)))
 }

@@ -133,6 +133,13 @@ fn a_language_the_book_does_not_declare_is_refused() {
         r.stderr
     );
     assert!(r.stderr.contains("[languages.de]"), "{}", r.stderr);
+    // The table suggested is one book.toml takes (`de-de` is written `de-DE` there).
+    let r = book.run(&["i18n", "export", "--lang", "de-de"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("`[languages.de-DE]`"), "{}", r.stderr);
+    let r = book.run(&["i18n", "export", "--lang", "german"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("use a language code"), "{}", r.stderr);
 }
 
 #[test]
