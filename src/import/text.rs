@@ -139,6 +139,33 @@ pub(super) fn hint_text(md: &str) -> Option<String> {
     (label.trim().eq_ignore_ascii_case("hint") && !rest.is_empty()).then(|| rest.to_owned())
 }
 
+/// A hint written at the end of a step's line ("Select **Investigate**. **Hint:** It might take
+/// a minute."): the step's text without it, and the hint. Only a label after a sentence's end,
+/// and only to the end of its paragraph (what follows stays the step's).
+pub(super) fn inline_hint(md: &str) -> Option<(String, String)> {
+    let lower = md.to_ascii_lowercase();
+    let at = ["**hint:**", "**hint**:"]
+        .iter()
+        .flat_map(|l| lower.match_indices(l).map(|(i, _)| i))
+        .filter(|&i| lower[..i].ends_with([' ', '\n']))
+        .min()?;
+    let paragraph = md[..at].rfind("\n\n").map_or(0, |i| i + 2);
+    let lead = md[paragraph..at].trim_end();
+    if lead.is_empty() || !lead.ends_with(['.', '!', '?', ')', '*', '`']) {
+        return None;
+    }
+    let rest = &md[at + "**hint:**".len()..];
+    let end = rest.find("\n\n").unwrap_or(rest.len());
+    let hint = rest[..end].trim();
+    if hint.is_empty() {
+        return None;
+    }
+    Some((
+        format!("{}{}", md[..at].trim_end(), &rest[end..]),
+        hint.to_owned(),
+    ))
+}
+
 /// The label a callout starts with (`**Note:**`, `**Note**:`, `**Note**`, `Note:`) and the rest.
 fn split_label(md: &str) -> Option<(&str, &str)> {
     let s = md.trim_start();
@@ -426,6 +453,28 @@ pub(super) fn vague_wait(text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hint_at_the_end_of_a_steps_line_is_taken_out() {
+        assert_eq!(
+            inline_hint("Select **Investigate**. **Hint:** It might take a minute."),
+            Some((
+                "Select **Investigate**.".to_owned(),
+                "It might take a minute.".to_owned()
+            ))
+        );
+        assert_eq!(
+            inline_hint("Open it. **Hint**: use the menu.\n\nThen sign in."),
+            Some((
+                "Open it.\n\nThen sign in.".to_owned(),
+                "use the menu.".to_owned()
+            ))
+        );
+        // Not after a sentence's end, or with nothing after it: left alone.
+        assert_eq!(inline_hint("Select the **Hint:** tab"), None);
+        assert_eq!(inline_hint("Open it. **Hint:**"), None);
+        assert_eq!(inline_hint("Open it."), None);
+    }
 
     #[test]
     fn waits() {
