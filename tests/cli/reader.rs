@@ -1,0 +1,129 @@
+//! The reader's site around the guide in a real browser (headless Chromium over the DevTools
+//! protocol, from `file://`): the language menu in the header, the wait's alarm at zero, the
+//! index's cards (one search box, each card's progress) and the checklist on screen (ticks kept
+//! with the guide's, dark mode, a Print button). axe-core checks each, also on imported labs.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::Book;
+use crate::cdp::{Cdp, chromium};
+
+fn url(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+/// Presses `key` in the page (with its text for Enter, so it activates what has the focus).
+fn key(cdp: &mut Cdp, key: &str, code: u32) {
+    let text = if key == "Enter" { "\r" } else { "" };
+    let down = if text.is_empty() {
+        "rawKeyDown"
+    } else {
+        "keyDown"
+    };
+    for kind in [down, "keyUp"] {
+        cdp.call(
+            "Input.dispatchKeyEvent",
+            json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code, "text": text}),
+        );
+    }
+}
+
+fn scheme(cdp: &mut Cdp, media: &str, scheme: &str) {
+    cdp.call(
+        "Emulation.setEmulatedMedia",
+        json!({"media": media, "features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+    );
+}
+
+fn no_serious_violation(cdp: &mut Cdp, what: &str) {
+    let violations = cdp.axe();
+    assert!(violations.is_empty(), "{what}: {violations:#?}");
+}
+
+/// The anchors of the ticked steps of a guide page, or of a checklist.
+const TICKED: &str = "Array.from(document.querySelectorAll('li.step, li.check')).filter(s => { const b = s.querySelector('input[type=checkbox]'); return b && b.checked; }).map(s => s.id || s.getAttribute('data-step'))";
+
+/// The header's language menu on a phone and a laptop: one small button on a row the header
+/// has anyway (its list closed, over the page when open), named, usable from the keyboard, and
+/// plain links without JavaScript. Switching keeps the step the reader is on (`#claim`) and
+/// the ticks, which a translation shares with its source (the guide's id, the steps' anchors).
+#[test]
+fn the_language_menu_fits_the_header_and_keeps_the_step_and_the_ticks() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("translations");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = book.read("book/html/de/azure-pass/index.html");
+    assert!(
+        html.contains(r#"<nav class="languages" aria-label="Sprachen"><details><summary>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<a href="../../azure-pass/index.html" hreflang="en" lang="en">English</a>"#));
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book.path().join("book/html/de/azure-pass/index.html")));
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length > 0",
+        "the reader",
+    );
+    // The rows of the header (items centred on one line share a middle), with and without the
+    // menu; the menu's height; how many of its links show while it is closed.
+    let layout = "(() => { const h = document.querySelector('header.site'); const nav = h.querySelector('nav.languages'); \
+        const rows = () => new Set(Array.from(h.children).filter(c => c.getClientRects().length).map(c => { const r = c.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })).size; \
+        const shown = Array.from(nav.querySelectorAll('a')).filter(a => a.checkVisibility()).length; \
+        const height = nav.getBoundingClientRect().height; const withMenu = rows(); nav.style.display = 'none'; const without = rows(); nav.style.display = ''; \
+        return { rows: withMenu - without, shown, small: height <= 40 }; })()";
+    for width in [390, 1280] {
+        cdp.fits(width)
+            .unwrap_or_else(|e| panic!("{width} px: {e}"));
+        assert_eq!(
+            cdp.eval(layout),
+            json!({"rows": 0, "shown": 0, "small": true}),
+            "{width} px"
+        );
+    }
+    assert_eq!(
+        cdp.eval("document.querySelector('nav.languages summary').textContent"),
+        "Sprachen: Deutsch"
+    );
+    // The keyboard: Enter opens the menu, Tab reaches its first language, Esc closes it and
+    // gives the focus back.
+    let open = "document.querySelector('nav.languages details').open";
+    cdp.eval("document.querySelector('nav.languages summary').focus(); 1");
+    key(&mut cdp, "Enter", 13);
+    cdp.wait_for(open, "Enter to open the menu");
+    for width in [390, 1280] {
+        cdp.fits(width)
+            .unwrap_or_else(|e| panic!("{width} px, menu open: {e}"));
+        for s in ["light", "dark"] {
+            scheme(&mut cdp, "", s);
+            no_serious_violation(&mut cdp, &format!("menu open, {width} px, {s}"));
+        }
+    }
+    key(&mut cdp, "Tab", 9);
+    assert_eq!(
+        cdp.eval("document.activeElement.getAttribute('hreflang')"),
+        "en"
+    );
+    key(&mut cdp, "Escape", 27);
+    cdp.wait_for(&format!("!{open}"), "Esc to close the menu");
+    assert_eq!(cdp.eval("document.activeElement.tagName"), "SUMMARY");
+    // A click elsewhere closes it too.
+    cdp.eval(&format!("{open} = true; document.querySelector('main').click(); {open}"));
+    assert_eq!(cdp.eval(open), false);
+
+    // On step `claim` with two steps ticked, the reader switches to English.
+    cdp.eval("document.querySelectorAll('label.tick input')[0].click(); document.querySelectorAll('label.tick input')[3].click(); location.hash = '#claim'; 1");
+    let ticked = cdp.eval(TICKED);
+    assert_eq!(ticked.as_array().map(Vec::len), Some(2), "{ticked}");
+    cdp.eval(&format!(
+        "{open} = true; document.querySelector('nav.languages a[hreflang=en]').click(); 1"
+    ));
+    cdp.wait_for(
+        "location.pathname.endsWith('/book/html/azure-pass/index.html') && location.hash === '#claim' && document.readyState === 'complete' && document.querySelectorAll('label.tick input').length > 0",
+        "the English page at the same step",
+    );
+    assert_eq!(cdp.eval("document.documentElement.lang"), "en");
+    assert_eq!(cdp.eval(TICKED), ticked, "the ticks in English");
+}
