@@ -127,3 +127,84 @@ fn the_language_menu_fits_the_header_and_keeps_the_step_and_the_ticks() {
     assert_eq!(cdp.eval("document.documentElement.lang"), "en");
     assert_eq!(cdp.eval(TICKED), ticked, "the ticks in English");
 }
+
+/// A wait's countdown at zero, with the reader scrolled far from the step on a phone: a notice
+/// fixed on the screen (role alert) that leads back to the step, the tab's title, a beep (the
+/// click on Start allowed sound) and a vibration. Also on an imported lab's wait, with the
+/// clock moved on, and axe-core with the notice shown.
+#[test]
+fn a_wait_at_zero_is_seen_and_heard_wherever_the_reader_is() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    let mut yaml = String::from(
+        "title: Deploy\nsections:\n  - title: Deploy\n    steps:\n      - text: Start the deployment.\n        wait: 2s\n",
+    );
+    for n in 2..40 {
+        yaml.push_str(&format!(
+            "      - text: Check setting number {n} of the deployment in the portal.\n"
+        ));
+    }
+    book.write("content/deploy.yaml", &yaml);
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book.path().join("book/html/deploy/index.html")));
+    cdp.wait_for("!!document.querySelector('button.timer')", "the timer");
+    cdp.fits(390).unwrap();
+    let title = cdp.eval("document.title");
+    // Count the beeps and the vibrations.
+    let spy = "window.__beeps = 0; const make = AudioContext.prototype.createOscillator; AudioContext.prototype.createOscillator = function () { window.__beeps++; return make.call(this); }; Object.defineProperty(navigator, 'vibrate', { value: p => { window.__vibrated = p; return true; } }); 1";
+    cdp.eval(spy);
+    // Start is a click of the reader's (a user gesture), then the reader scrolls away.
+    cdp.call(
+        "Runtime.evaluate",
+        json!({"expression": "document.querySelector('button.timer').click()", "userGesture": true}),
+    );
+    cdp.eval("window.scrollTo(0, document.scrollingElement.scrollHeight); 1");
+    assert_eq!(
+        cdp.eval("document.querySelector('p.wait').getBoundingClientRect().bottom < 0 && !document.querySelector('.timer-toast:not([hidden])')"),
+        true,
+        "the step is off the screen and no notice yet"
+    );
+    let shown = "(() => { const t = document.querySelector('.timer-toast'); if (!t || t.hidden) return false; const r = t.getBoundingClientRect(); return getComputedStyle(t).position === 'fixed' && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth; })()";
+    cdp.wait_for(shown, "the notice at zero");
+    assert_eq!(
+        cdp.eval("[document.querySelector('.timer-toast').getAttribute('role'), document.querySelector('.timer-toast a').textContent, document.title.startsWith('⏰ '), window.__beeps, window.__vibrated, window.scrollY > 0, document.querySelector('.timer-left').textContent]"),
+        json!(["alert", "Step 1: the wait is over.", true, 3, [200, 100, 200], true, " Time is up: check the result before you go on."])
+    );
+    cdp.fits(390).unwrap();
+    for s in ["light", "dark"] {
+        scheme(&mut cdp, "", s);
+        no_serious_violation(&mut cdp, &format!("the notice, {s}"));
+    }
+    // The notice leads back to the step, and goes; so does the title's clock.
+    cdp.eval("document.querySelector('.timer-toast a').click(); 1");
+    cdp.wait_for(
+        "location.hash === '#' + document.querySelector('p.wait').closest('li.step').id",
+        "the step",
+    );
+    assert_eq!(
+        cdp.eval("[document.querySelector('.timer-toast').hidden, document.title]"),
+        json!([true, title])
+    );
+
+    // An imported lab's wait (AZ-104 Lab 08), its clock moved on past the wait.
+    let labs = Book::fixture("labs");
+    assert_eq!(labs.run(&["build"]).code, 0);
+    cdp.goto(&url(&labs
+        .path()
+        .join("book/html/lab-08-manage-virtual-machines/index.html")));
+    cdp.wait_for("!!document.querySelector('button.timer')", "the lab's timer");
+    cdp.call(
+        "Runtime.evaluate",
+        json!({"expression": "document.querySelector('button.timer').click(); const now = Date.now; Date.now = () => now() + 3600 * 1000; window.scrollTo(0, 0)", "userGesture": true}),
+    );
+    cdp.wait_for(shown, "the lab's notice");
+    for width in [390, 1280] {
+        cdp.fits(width).unwrap();
+        for s in ["light", "dark"] {
+            scheme(&mut cdp, "", s);
+            no_serious_violation(&mut cdp, &format!("lab 08's notice, {width} px, {s}"));
+        }
+    }
+}
