@@ -208,3 +208,63 @@ fn a_wait_at_zero_is_seen_and_heard_wherever_the_reader_is() {
         }
     }
 }
+
+/// The index of imported labs: one search box (the header's, 16 px or more so phones do not
+/// zoom), which also narrows the cards; each card shows the reader's progress in its guide
+/// (steps, not substeps); a lab whose summary opens with its diagram is summarised by its
+/// first words, not the diagram's alt text.
+#[test]
+fn the_index_has_one_search_box_and_shows_each_guides_progress() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let index = book.path().join("book/html/index.html");
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book
+        .path()
+        .join("book/html/lab-08-manage-virtual-machines/index.html")));
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length > 0",
+        "the ticks",
+    );
+    // Three steps and, inside the third, a substep when there is one (not counted).
+    let total = cdp.eval("(() => { const top = Array.from(document.querySelectorAll('li.step')).filter(s => !s.parentElement.closest('li.step')); top.slice(0, 3).forEach(s => s.querySelector('label.tick input').click()); const sub = document.querySelector('li.step li.step label.tick input'); if (sub) sub.click(); return top.length; })()");
+    cdp.goto(&url(&index));
+    let card = "document.querySelector('#guide-lab-08-manage-virtual-machines .card-progress')";
+    cdp.wait_for(&format!("!!{card}"), "the card's progress");
+    assert_eq!(
+        cdp.eval(&format!("{card}.textContent")),
+        format!("3 of {total} done").as_str()
+    );
+    assert_eq!(
+        cdp.eval("document.querySelectorAll('.card-progress').length"),
+        1
+    );
+    assert_eq!(
+        cdp.eval("document.querySelector('#guide-lab-ak-05-lab1-ex01-kql-defender .summary').textContent.startsWith('You’re a Security Operations Analyst') || document.querySelector('#guide-lab-ak-05-lab1-ex01-kql-defender .summary').textContent.startsWith(\"You're a Security Operations Analyst\")"),
+        true,
+        "the lab's first words, not its diagram's alt text"
+    );
+    // One search box, and it narrows the cards.
+    assert_eq!(
+        cdp.eval("document.querySelectorAll('input[type=search], input[type=text]').length"),
+        1
+    );
+    let visible = "Array.from(document.querySelectorAll('li.guide-card')).filter(c => !c.hidden && c.getClientRects().length).map(c => c.getAttribute('data-guide'))";
+    cdp.eval("(() => { const i = document.querySelector('form.search input'); i.value = 'scale sets'; i.dispatchEvent(new Event('input')); return 1; })()");
+    assert_eq!(
+        cdp.eval(visible),
+        json!(["lab-08-manage-virtual-machines"])
+    );
+    cdp.eval("(() => { const i = document.querySelector('form.search input'); i.value = ''; i.dispatchEvent(new Event('input')); document.querySelector('main').click(); return 1; })()");
+    assert_eq!(cdp.eval(&format!("{visible}.length")), 6);
+    for width in [390, 1280] {
+        cdp.fits(width).unwrap();
+        let size = cdp.eval("parseFloat(getComputedStyle(document.querySelector('form.search input')).fontSize)");
+        assert!(size.as_f64().unwrap() >= 16.0, "{size} px at {width}");
+        for s in ["light", "dark"] {
+            scheme(&mut cdp, "", s);
+            no_serious_violation(&mut cdp, &format!("index, {width} px, {s}"));
+        }
+    }
+}

@@ -6,7 +6,10 @@
   var guide = document.querySelector("article.guide");
   if (!guide) return;
   var id = guide.getAttribute("data-guide");
+  // Ticks are kept by the guide's id and the steps' anchors, which a translation shares with its
+  // source: the guide in another language, its checklist and its card on the index read them.
   var key = "stepbook:" + id + ":done";
+  var countKey = "stepbook:" + id + ":count";
   var steps = Array.prototype.slice.call(guide.querySelectorAll("li.step"));
   var top = steps.filter(function (s) { return !s.parentElement.closest("li.step"); });
   var minutes = parseFloat(guide.getAttribute("data-minutes") || "0");
@@ -90,7 +93,11 @@
     }
     counter.textContent = text;
     barProgress.textContent = t("progress_done", "{done} of {total} done", { done: n, total: top.length });
+    // What the guide's card on the index shows (the index knows no step's anchor).
+    try { localStorage.setItem(countKey, JSON.stringify({ done: n, total: top.length })); } catch (e) { /* private mode */ }
   }
+  // Ticked in another tab (the checklist, or the guide in another language): shown here too.
+  window.addEventListener("storage", function (e) { if (e.key === key) update(); });
   steps.forEach(function (s) {
     var label = document.createElement("label");
     label.className = "tick";
