@@ -268,3 +268,77 @@ fn the_index_has_one_search_box_and_shows_each_guides_progress() {
         }
     }
 }
+
+/// The checklist on screen: its boxes can be ticked and are the guide page's ticks (both
+/// ways), it is dark when the system is while paper stays black on white with empty boxes, and
+/// a Print button (not printed) prints. axe-core in light and dark, also on an imported lab's
+/// checklist with steps ticked.
+#[test]
+fn the_checklist_ticks_with_the_guide_follows_dark_mode_and_prints() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    assert_eq!(book.run(&["build"]).code, 0);
+    let checklist = url(&book.path().join("book/html/checklist/azure-pass.html"));
+    let guide = url(&book.path().join("book/html/azure-pass/index.html"));
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&checklist);
+    let ready = "document.querySelectorAll('li.check').length > 0 && document.querySelectorAll('.box input').length === document.querySelectorAll('li.check').length";
+    cdp.wait_for(ready, "the checklist's boxes");
+    // Print: shown on screen, and it prints.
+    cdp.eval("window.print = () => { window.__printed = true; }; 1");
+    assert_eq!(
+        cdp.eval("(() => { const b = document.querySelector('button.print'); return !b.hidden && getComputedStyle(b).display !== 'none'; })()"),
+        true
+    );
+    cdp.eval("document.querySelector('button.print').click(); 1");
+    assert_eq!(cdp.eval("window.__printed === true"), true);
+    // Ticked here, ticked on the guide's page; ticked there, ticked here.
+    cdp.eval("document.querySelectorAll('.box input')[0].click(); document.querySelectorAll('.box input')[3].click(); 1");
+    let mut ticked: Vec<String> = serde_json::from_value(cdp.eval(TICKED)).unwrap();
+    assert_eq!(ticked.len(), 2);
+    cdp.goto(&guide);
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length > 0",
+        "the guide's ticks",
+    );
+    assert_eq!(cdp.eval(TICKED), json!(ticked));
+    let more = cdp.eval("(() => { const s = document.querySelectorAll('li.step')[6]; s.querySelector('label.tick input').click(); return s.id; })()");
+    ticked.push(more.as_str().unwrap().to_owned());
+    ticked.sort();
+    cdp.goto(&checklist);
+    cdp.wait_for(ready, "the checklist again");
+    let mut now: Vec<String> = serde_json::from_value(cdp.eval(TICKED)).unwrap();
+    now.sort();
+    assert_eq!(now, ticked);
+    // Light and dark on screen; paper black on white with empty boxes, no button.
+    let look = "(() => { const s = getComputedStyle(document.body); const vis = e => getComputedStyle(e).display !== 'none'; return [s.backgroundColor, s.color, vis(document.querySelector('.box input')), vis(document.querySelector('.box .pen')), vis(document.querySelector('button.print'))]; })()";
+    for (media, s, expected) in [
+        ("", "light", json!(["rgb(255, 255, 255)", "rgb(0, 0, 0)", true, false, true])),
+        ("", "dark", json!(["rgb(13, 17, 23)", "rgb(230, 237, 243)", true, false, true])),
+        ("print", "dark", json!(["rgb(255, 255, 255)", "rgb(0, 0, 0)", false, true, false])),
+    ] {
+        scheme(&mut cdp, media, s);
+        assert_eq!(cdp.eval(look), expected, "{media} {s}");
+        if media.is_empty() {
+            no_serious_violation(&mut cdp, &format!("checklist, {s}"));
+        }
+    }
+    scheme(&mut cdp, "", "light");
+
+    // An imported lab's checklist, every box ticked.
+    let labs = Book::fixture("labs");
+    assert_eq!(labs.run(&["build"]).code, 0);
+    let lab = labs
+        .path()
+        .join("book/html/checklist/lab-ak-10-lab1-ex01-hunting-azure.html");
+    cdp.goto(&url(&lab));
+    cdp.wait_for(ready, "the lab's checklist");
+    cdp.eval("document.querySelectorAll('.box input').forEach(b => b.click()); 1");
+    for width in [390, 1280] {
+        cdp.fits(width).unwrap();
+        for s in ["light", "dark"] {
+            scheme(&mut cdp, "", s);
+            no_serious_violation(&mut cdp, &format!("lab checklist, {width} px, {s}"));
+        }
+    }
+}
