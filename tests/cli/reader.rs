@@ -60,9 +60,15 @@ fn the_language_menu_fits_the_header_and_keeps_the_step_and_the_ticks() {
         html.contains(r#"<nav class="languages" aria-label="Sprachen"><details><summary>"#),
         "{html}"
     );
-    assert!(html.contains(r#"<a href="../../azure-pass/index.html" hreflang="en" lang="en">English</a>"#));
+    assert!(
+        html.contains(
+            r#"<a href="../../azure-pass/index.html" hreflang="en" lang="en">English</a>"#
+        )
+    );
     let mut cdp = Cdp::open(browser, "about:blank");
-    cdp.goto(&url(&book.path().join("book/html/de/azure-pass/index.html")));
+    cdp.goto(&url(&book
+        .path()
+        .join("book/html/de/azure-pass/index.html")));
     cdp.wait_for(
         "document.querySelectorAll('label.tick input').length > 0",
         "the reader",
@@ -110,7 +116,9 @@ fn the_language_menu_fits_the_header_and_keeps_the_step_and_the_ticks() {
     cdp.wait_for(&format!("!{open}"), "Esc to close the menu");
     assert_eq!(cdp.eval("document.activeElement.tagName"), "SUMMARY");
     // A click elsewhere closes it too.
-    cdp.eval(&format!("{open} = true; document.querySelector('main').click(); {open}"));
+    cdp.eval(&format!(
+        "{open} = true; document.querySelector('main').click(); {open}"
+    ));
     assert_eq!(cdp.eval(open), false);
 
     // On step `claim` with two steps ticked, the reader switches to English.
@@ -194,7 +202,10 @@ fn a_wait_at_zero_is_seen_and_heard_wherever_the_reader_is() {
     cdp.goto(&url(&labs
         .path()
         .join("book/html/lab-08-manage-virtual-machines/index.html")));
-    cdp.wait_for("!!document.querySelector('button.timer')", "the lab's timer");
+    cdp.wait_for(
+        "!!document.querySelector('button.timer')",
+        "the lab's timer",
+    );
     cdp.call(
         "Runtime.evaluate",
         json!({"expression": "document.querySelector('button.timer').click(); const now = Date.now; Date.now = () => now() + 3600 * 1000; window.scrollTo(0, 0)", "userGesture": true}),
@@ -252,15 +263,14 @@ fn the_index_has_one_search_box_and_shows_each_guides_progress() {
     );
     let visible = "Array.from(document.querySelectorAll('li.guide-card')).filter(c => !c.hidden && c.getClientRects().length).map(c => c.getAttribute('data-guide'))";
     cdp.eval("(() => { const i = document.querySelector('form.search input'); i.value = 'scale sets'; i.dispatchEvent(new Event('input')); return 1; })()");
-    assert_eq!(
-        cdp.eval(visible),
-        json!(["lab-08-manage-virtual-machines"])
-    );
+    assert_eq!(cdp.eval(visible), json!(["lab-08-manage-virtual-machines"]));
     cdp.eval("(() => { const i = document.querySelector('form.search input'); i.value = ''; i.dispatchEvent(new Event('input')); document.querySelector('main').click(); return 1; })()");
     assert_eq!(cdp.eval(&format!("{visible}.length")), 6);
     for width in [390, 1280] {
         cdp.fits(width).unwrap();
-        let size = cdp.eval("parseFloat(getComputedStyle(document.querySelector('form.search input')).fontSize)");
+        let size = cdp.eval(
+            "parseFloat(getComputedStyle(document.querySelector('form.search input')).fontSize)",
+        );
         assert!(size.as_f64().unwrap() >= 16.0, "{size} px at {width}");
         for s in ["light", "dark"] {
             scheme(&mut cdp, "", s);
@@ -313,9 +323,21 @@ fn the_checklist_ticks_with_the_guide_follows_dark_mode_and_prints() {
     // Light and dark on screen; paper black on white with empty boxes, no button.
     let look = "(() => { const s = getComputedStyle(document.body); const vis = e => getComputedStyle(e).display !== 'none'; return [s.backgroundColor, s.color, vis(document.querySelector('.box input')), vis(document.querySelector('.box .pen')), vis(document.querySelector('button.print'))]; })()";
     for (media, s, expected) in [
-        ("", "light", json!(["rgb(255, 255, 255)", "rgb(0, 0, 0)", true, false, true])),
-        ("", "dark", json!(["rgb(13, 17, 23)", "rgb(230, 237, 243)", true, false, true])),
-        ("print", "dark", json!(["rgb(255, 255, 255)", "rgb(0, 0, 0)", false, true, false])),
+        (
+            "",
+            "light",
+            json!(["rgb(255, 255, 255)", "rgb(0, 0, 0)", true, false, true]),
+        ),
+        (
+            "",
+            "dark",
+            json!(["rgb(13, 17, 23)", "rgb(230, 237, 243)", true, false, true]),
+        ),
+        (
+            "print",
+            "dark",
+            json!(["rgb(255, 255, 255)", "rgb(0, 0, 0)", false, true, false]),
+        ),
     ] {
         scheme(&mut cdp, media, s);
         assert_eq!(cdp.eval(look), expected, "{media} {s}");
