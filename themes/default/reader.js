@@ -251,56 +251,41 @@
     });
   });
 
-  // At zero: a notice fixed on the screen (seen wherever the reader has scrolled to), the tab's
-  // title, a short beep (the click on Start allowed the page to play sound) and a vibration
-  // where the device has one.
+  // At zero: a notice fixed on the screen (seen wherever the reader has scrolled to), a clock in
+  // the tab's title, a beep and a vibration where the device has one. The notice (role=alert)
+  // and the sound are made on the click on Start: a page may start sound only from a gesture.
   var toast = null, audio = null, title = document.title;
-  function makeToast() {
+  function prepare() {
+    var Audio = window.AudioContext || window.webkitAudioContext;
+    try { audio = audio || (Audio && new Audio()); if (audio) audio.resume(); } catch (e) { audio = null; }
+    if (toast) return;
     toast = document.createElement("div");
     toast.className = "timer-toast";
     toast.setAttribute("role", "alert");
     toast.hidden = true;
-    var go = document.createElement("a");
-    var close = document.createElement("button");
-    close.type = "button";
-    close.textContent = t("lightbox_close", "Close");
-    toast.appendChild(go);
-    toast.appendChild(close);
-    function dismiss() { toast.hidden = true; document.title = title; }
-    go.addEventListener("click", dismiss);
-    close.addEventListener("click", dismiss);
+    toast.innerHTML = '<a></a><button type="button"></button>';
+    toast.lastChild.textContent = t("lightbox_close", "Close");
+    toast.addEventListener("click", function (e) {
+      if (e.target.closest("a, button")) { toast.hidden = true; document.title = title; }
+    });
     document.body.appendChild(toast);
   }
-  function beep() {
-    if (!audio) return;
+  function timeUp(step) {
+    toast.firstChild.href = "#" + step.id;
+    toast.firstChild.textContent = t("timer_toast", "Step {number}: the wait is over.", { number: step.getAttribute("data-number") });
+    toast.hidden = false;
+    document.title = "⏰ " + title;
     try {
       [0, 0.35, 0.7].forEach(function (at) {
         var o = audio.createOscillator(), g = audio.createGain();
-        o.frequency.value = 880;
         g.gain.value = 0.2;
-        o.connect(g);
-        g.connect(audio.destination);
+        o.frequency.value = 880;
+        o.connect(g).connect(audio.destination);
         o.start(audio.currentTime + at);
         o.stop(audio.currentTime + at + 0.2);
       });
     } catch (e) { /* no sound; the notice stays */ }
-  }
-  function timeUp(step) {
-    var go = toast.querySelector("a");
-    go.href = "#" + step.id;
-    go.textContent = t("timer_toast", "Step {number}: the wait is over.", { number: step.getAttribute("data-number") || "" });
-    toast.hidden = false;
-    document.title = "⏰ " + title;
-    beep();
-    if (navigator.vibrate) { try { navigator.vibrate([200, 100, 200]); } catch (e) { /* none */ } }
-  }
-  // Called from the click on Start: a page may only start sound from a user's gesture.
-  function startSound() {
-    var Audio = window.AudioContext || window.webkitAudioContext;
-    try {
-      if (!audio && Audio) audio = new Audio();
-      if (audio && audio.state === "suspended") audio.resume();
-    } catch (e) { audio = null; }
+    if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
   }
 
   // Waits: a countdown from the longest wait, started by the reader.
@@ -325,8 +310,7 @@
     b.addEventListener("click", function () {
       if (tick) { clearInterval(tick); tick = null; b.textContent = t("timer_start", "Start timer"); shown.textContent = ""; return; }
       var end = Date.now() + total * 1000;
-      if (!toast) makeToast();
-      startSound();
+      prepare();
       b.textContent = t("timer_stop", "Stop timer");
       show(total);
       tick = setInterval(function () {
