@@ -465,9 +465,23 @@ pub fn placeholder_alt(alt: &str, src: &str) -> bool {
 
 /// The text of a Markdown field without markup: for labels, titles and alt text.
 pub fn plain(text: &str) -> String {
+    plain_of(text, true)
+}
+
+/// The words of a Markdown field without its pictures' alt text: what a summary says (an
+/// imported lab's summary may open with a diagram whose alt text is "Lab overview.").
+pub fn prose(text: &str) -> String {
+    plain_of(text, false)
+}
+
+fn plain_of(text: &str, alt_text: bool) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut in_image = 0usize;
     for event in Parser::new_ext(text, options()) {
         match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(_) | Event::Code(_) if in_image > 0 && !alt_text => {}
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push(' '),

@@ -546,7 +546,13 @@ mod tests {
         assert_eq!(paren("en"), "(optional)");
         assert_eq!(paren("ja"), "（任意）");
         assert_eq!(paren("zh"), "（可选）");
-        for key in ["checklist_title", "agenda_title", "waits", "timer_up"] {
+        for key in [
+            "checklist_title",
+            "agenda_title",
+            "waits",
+            "timer_up",
+            "timer_toast",
+        ] {
             let fr = table("fr").get(key).to_owned();
             assert!(
                 fr.contains("\u{a0}:") && !fr.contains(" :"),

@@ -46,11 +46,12 @@ pub struct GuideEntry {
 
 /// The first paragraph of a Markdown summary as plain text, cut at 300 characters.
 fn lead(md: &str) -> Option<String> {
-    // Headings and pictures are not the lead: the first paragraph of text is.
+    // Headings and pictures are not the lead: the first paragraph of text is (a paragraph of
+    // pictures only has no text without their alt text).
     let first = md
         .split("\n\n")
         .filter(|b| !b.trim_start().starts_with('#'))
-        .map(crate::markdown::plain)
+        .map(crate::markdown::prose)
         .find(|p| !p.trim().is_empty())?;
     let text = first.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(if text.chars().count() > 300 {
@@ -108,6 +109,12 @@ mod tests {
         assert_eq!(
             super::lead(md).as_deref(),
             Some("Your organization wants VMs.")
+        );
+        // An imported lab's summary opens with its diagram: the card says the first words.
+        let md = "![Lab overview.](media/diagram.png)\n\nYou're a Security Operations Analyst.";
+        assert_eq!(
+            super::lead(md).as_deref(),
+            Some("You're a Security Operations Analyst.")
         );
         let long = "word ".repeat(100);
         let cut = super::lead(&long).unwrap();

@@ -89,7 +89,7 @@ impl Neighbours {
 /// The interface text the reader's scripts show (progress, copy buttons, the timer, search),
 /// as JSON for a `<script type="application/json">` element (`<`, `>`, `&` escaped).
 fn reader_strings(t: &crate::i18n::Strings) -> String {
-    const KEYS: [&str; 18] = [
+    const KEYS: [&str; 19] = [
         "progress_done",
         "progress_left",
         "progress_reset",
@@ -103,6 +103,7 @@ fn reader_strings(t: &crate::i18n::Strings) -> String {
         "timer_stop",
         "timer_left",
         "timer_up",
+        "timer_toast",
         "search_nothing",
         "search_step",
         "search_placeholder",

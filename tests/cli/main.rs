@@ -26,6 +26,7 @@ mod offline;
 mod pdf;
 #[cfg(feature = "pdf")]
 mod print;
+mod reader;
 mod remote_images;
 mod schema;
 mod search;

@@ -6,7 +6,10 @@
   var guide = document.querySelector("article.guide");
   if (!guide) return;
   var id = guide.getAttribute("data-guide");
+  // Ticks are kept by the guide's id and the steps' anchors, which a translation shares with its
+  // source: the guide in another language, its checklist and its card on the index read them.
   var key = "stepbook:" + id + ":done";
+  var countKey = "stepbook:" + id + ":count";
   var steps = Array.prototype.slice.call(guide.querySelectorAll("li.step"));
   var top = steps.filter(function (s) { return !s.parentElement.closest("li.step"); });
   var minutes = parseFloat(guide.getAttribute("data-minutes") || "0");
@@ -90,7 +93,11 @@
     }
     counter.textContent = text;
     barProgress.textContent = t("progress_done", "{done} of {total} done", { done: n, total: top.length });
+    // What the guide's card on the index shows (the index knows no step's anchor).
+    try { localStorage.setItem(countKey, JSON.stringify({ done: n, total: top.length })); } catch (e) { /* private mode */ }
   }
+  // Ticked in another tab (the checklist, or the guide in another language): shown here too.
+  window.addEventListener("storage", function (e) { if (e.key === key) update(); });
   steps.forEach(function (s) {
     var label = document.createElement("label");
     label.className = "tick";
@@ -244,6 +251,43 @@
     });
   });
 
+  // At zero: a notice fixed on the screen (seen wherever the reader has scrolled to), a clock in
+  // the tab's title, a beep and a vibration where the device has one. The notice (role=alert)
+  // and the sound are made on the click on Start: a page may start sound only from a gesture.
+  var toast = null, audio = null, title = document.title;
+  function prepare() {
+    var Audio = window.AudioContext || window.webkitAudioContext;
+    try { audio = audio || (Audio && new Audio()); if (audio) audio.resume(); } catch (e) { audio = null; }
+    if (toast) return;
+    toast = document.createElement("div");
+    toast.className = "timer-toast";
+    toast.setAttribute("role", "alert");
+    toast.hidden = true;
+    toast.innerHTML = '<a></a><button type="button"></button>';
+    toast.lastChild.textContent = t("lightbox_close", "Close");
+    toast.addEventListener("click", function (e) {
+      if (e.target.closest("a, button")) { toast.hidden = true; document.title = title; }
+    });
+    document.body.appendChild(toast);
+  }
+  function timeUp(step) {
+    toast.firstChild.href = "#" + step.id;
+    toast.firstChild.textContent = t("timer_toast", "Step {number}: the wait is over.", { number: step.getAttribute("data-number") });
+    toast.hidden = false;
+    document.title = "⏰ " + title;
+    try {
+      [0, 0.35, 0.7].forEach(function (at) {
+        var o = audio.createOscillator(), g = audio.createGain();
+        g.gain.value = 0.2;
+        o.frequency.value = 880;
+        o.connect(g).connect(audio.destination);
+        o.start(audio.currentTime + at);
+        o.stop(audio.currentTime + at + 0.2);
+      });
+    } catch (e) { /* no sound; the notice stays */ }
+    if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+  }
+
   // Waits: a countdown from the longest wait, started by the reader.
   guide.querySelectorAll("p.wait[data-seconds]").forEach(function (p) {
     var total = parseInt(p.getAttribute("data-seconds"), 10);
@@ -266,6 +310,7 @@
     b.addEventListener("click", function () {
       if (tick) { clearInterval(tick); tick = null; b.textContent = t("timer_start", "Start timer"); shown.textContent = ""; return; }
       var end = Date.now() + total * 1000;
+      prepare();
       b.textContent = t("timer_stop", "Stop timer");
       show(total);
       tick = setInterval(function () {
@@ -275,6 +320,7 @@
           clearInterval(tick); tick = null;
           b.textContent = t("timer_start", "Start timer");
           shown.textContent = " " + t("timer_up", "Time is up: check the result before you go on.");
+          timeUp(p.closest("li.step"));
         }
       }, 1000);
     });

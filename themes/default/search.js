@@ -379,3 +379,22 @@
     }
   }
 })();
+
+/* The header's language menu (in a book with translations): another language opens at the step
+   the reader is on (translations share their anchors), and Esc or a click elsewhere closes the
+   menu. Without JavaScript it is a <details> of plain links. */
+(function () {
+  "use strict";
+  var menu = document.querySelector("nav.languages details");
+  if (!menu) return;
+  menu.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a[hreflang]");
+    if (a && location.hash) a.href = a.href.split("#")[0] + location.hash;
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
+  });
+  document.addEventListener("click", function (e) {
+    if (menu.open && !menu.contains(e.target)) menu.open = false;
+  });
+})();

@@ -1,0 +1,366 @@
+//! The reader's site around the guide in a real browser (headless Chromium over the DevTools
+//! protocol, from `file://`): the language menu in the header, the wait's alarm at zero, the
+//! index's cards (one search box, each card's progress) and the checklist on screen (ticks kept
+//! with the guide's, dark mode, a Print button). axe-core checks each, also on imported labs.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::Book;
+use crate::cdp::{Cdp, chromium};
+
+fn url(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+/// Presses `key` in the page (with its text for Enter, so it activates what has the focus).
+fn key(cdp: &mut Cdp, key: &str, code: u32) {
+    let text = if key == "Enter" { "\r" } else { "" };
+    let down = if text.is_empty() {
+        "rawKeyDown"
+    } else {
+        "keyDown"
+    };
+    for kind in [down, "keyUp"] {
+        cdp.call(
+            "Input.dispatchKeyEvent",
+            json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code, "text": text}),
+        );
+    }
+}
+
+fn scheme(cdp: &mut Cdp, media: &str, scheme: &str) {
+    cdp.call(
+        "Emulation.setEmulatedMedia",
+        json!({"media": media, "features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+    );
+}
+
+fn no_serious_violation(cdp: &mut Cdp, what: &str) {
+    let violations = cdp.axe();
+    assert!(violations.is_empty(), "{what}: {violations:#?}");
+}
+
+/// The anchors of the ticked steps of a guide page, or of a checklist.
+const TICKED: &str = "Array.from(document.querySelectorAll('li.step, li.check')).filter(s => { const b = s.querySelector('input[type=checkbox]'); return b && b.checked; }).map(s => s.id || s.getAttribute('data-step'))";
+
+/// The header's language menu on a phone and a laptop: one small button on a row the header
+/// has anyway (its list closed, over the page when open), named, usable from the keyboard, and
+/// plain links without JavaScript. Switching keeps the step the reader is on (`#claim`) and
+/// the ticks, which a translation shares with its source (the guide's id, the steps' anchors).
+#[test]
+fn the_language_menu_fits_the_header_and_keeps_the_step_and_the_ticks() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("translations");
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = book.read("book/html/de/azure-pass/index.html");
+    assert!(
+        html.contains(r#"<nav class="languages" aria-label="Sprachen"><details><summary>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            r#"<a href="../../azure-pass/index.html" hreflang="en" lang="en">English</a>"#
+        )
+    );
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book
+        .path()
+        .join("book/html/de/azure-pass/index.html")));
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length > 0",
+        "the reader",
+    );
+    // The rows of the header (items centred on one line share a middle), with and without the
+    // menu; the menu's height; how many of its links show while it is closed.
+    let layout = "(() => { const h = document.querySelector('header.site'); const nav = h.querySelector('nav.languages'); \
+        const rows = () => new Set(Array.from(h.children).filter(c => c.getClientRects().length).map(c => { const r = c.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })).size; \
+        const shown = Array.from(nav.querySelectorAll('a')).filter(a => a.checkVisibility()).length; \
+        const height = nav.getBoundingClientRect().height; const withMenu = rows(); nav.style.display = 'none'; const without = rows(); nav.style.display = ''; \
+        return { rows: withMenu - without, shown, small: height <= 40 }; })()";
+    for width in [390, 1280] {
+        cdp.fits(width)
+            .unwrap_or_else(|e| panic!("{width} px: {e}"));
+        assert_eq!(
+            cdp.eval(layout),
+            json!({"rows": 0, "shown": 0, "small": true}),
+            "{width} px"
+        );
+    }
+    assert_eq!(
+        cdp.eval("document.querySelector('nav.languages summary').textContent"),
+        "Sprachen: Deutsch"
+    );
+    // The keyboard: Enter opens the menu, Tab reaches its first language, Esc closes it and
+    // gives the focus back.
+    let open = "document.querySelector('nav.languages details').open";
+    cdp.eval("document.querySelector('nav.languages summary').focus(); 1");
+    key(&mut cdp, "Enter", 13);
+    cdp.wait_for(open, "Enter to open the menu");
+    for width in [390, 1280] {
+        cdp.fits(width)
+            .unwrap_or_else(|e| panic!("{width} px, menu open: {e}"));
+        for s in ["light", "dark"] {
+            scheme(&mut cdp, "", s);
+            no_serious_violation(&mut cdp, &format!("menu open, {width} px, {s}"));
+        }
+    }
+    key(&mut cdp, "Tab", 9);
+    assert_eq!(
+        cdp.eval("document.activeElement.getAttribute('hreflang')"),
+        "en"
+    );
+    key(&mut cdp, "Escape", 27);
+    cdp.wait_for(&format!("!{open}"), "Esc to close the menu");
+    assert_eq!(cdp.eval("document.activeElement.tagName"), "SUMMARY");
+    // A click elsewhere closes it too.
+    cdp.eval(&format!(
+        "{open} = true; document.querySelector('main').click(); {open}"
+    ));
+    assert_eq!(cdp.eval(open), false);
+
+    // On step `claim` with two steps ticked, the reader switches to English.
+    cdp.eval("document.querySelectorAll('label.tick input')[0].click(); document.querySelectorAll('label.tick input')[3].click(); location.hash = '#claim'; 1");
+    let ticked = cdp.eval(TICKED);
+    assert_eq!(ticked.as_array().map(Vec::len), Some(2), "{ticked}");
+    cdp.eval(&format!(
+        "{open} = true; document.querySelector('nav.languages a[hreflang=en]').click(); 1"
+    ));
+    cdp.wait_for(
+        "location.pathname.endsWith('/book/html/azure-pass/index.html') && location.hash === '#claim' && document.readyState === 'complete' && document.querySelectorAll('label.tick input').length > 0",
+        "the English page at the same step",
+    );
+    assert_eq!(cdp.eval("document.documentElement.lang"), "en");
+    assert_eq!(cdp.eval(TICKED), ticked, "the ticks in English");
+}
+
+/// A wait's countdown at zero, with the reader scrolled far from the step on a phone: a notice
+/// fixed on the screen (role alert) that leads back to the step, the tab's title, a beep (the
+/// click on Start allowed sound) and a vibration. Also on an imported lab's wait, with the
+/// clock moved on, and axe-core with the notice shown.
+#[test]
+fn a_wait_at_zero_is_seen_and_heard_wherever_the_reader_is() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    let mut yaml = String::from(
+        "title: Deploy\nsections:\n  - title: Deploy\n    steps:\n      - text: Start the deployment.\n        wait: 2s\n",
+    );
+    for n in 2..40 {
+        yaml.push_str(&format!(
+            "      - text: Check setting number {n} of the deployment in the portal.\n"
+        ));
+    }
+    book.write("content/deploy.yaml", &yaml);
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book.path().join("book/html/deploy/index.html")));
+    cdp.wait_for("!!document.querySelector('button.timer')", "the timer");
+    cdp.fits(390).unwrap();
+    let title = cdp.eval("document.title");
+    // Count the beeps and the vibrations.
+    let spy = "window.__beeps = 0; const make = AudioContext.prototype.createOscillator; AudioContext.prototype.createOscillator = function () { window.__beeps++; return make.call(this); }; Object.defineProperty(navigator, 'vibrate', { value: p => { window.__vibrated = p; return true; } }); 1";
+    cdp.eval(spy);
+    // Start is a click of the reader's (a user gesture), then the reader scrolls away.
+    cdp.call(
+        "Runtime.evaluate",
+        json!({"expression": "document.querySelector('button.timer').click()", "userGesture": true}),
+    );
+    cdp.eval("window.scrollTo(0, document.scrollingElement.scrollHeight); 1");
+    assert_eq!(
+        cdp.eval("document.querySelector('p.wait').getBoundingClientRect().bottom < 0 && !document.querySelector('.timer-toast:not([hidden])')"),
+        true,
+        "the step is off the screen and no notice yet"
+    );
+    let shown = "(() => { const t = document.querySelector('.timer-toast'); if (!t || t.hidden) return false; const r = t.getBoundingClientRect(); return getComputedStyle(t).position === 'fixed' && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth; })()";
+    cdp.wait_for(shown, "the notice at zero");
+    assert_eq!(
+        cdp.eval("[document.querySelector('.timer-toast').getAttribute('role'), document.querySelector('.timer-toast a').textContent, document.title.startsWith('⏰ '), window.__beeps, window.__vibrated, window.scrollY > 0, document.querySelector('.timer-left').textContent]"),
+        json!(["alert", "Step 1: the wait is over.", true, 3, [200, 100, 200], true, " Time is up: check the result before you go on."])
+    );
+    cdp.fits(390).unwrap();
+    for s in ["light", "dark"] {
+        scheme(&mut cdp, "", s);
+        no_serious_violation(&mut cdp, &format!("the notice, {s}"));
+    }
+    // The notice leads back to the step, and goes; so does the title's clock.
+    cdp.eval("document.querySelector('.timer-toast a').click(); 1");
+    cdp.wait_for(
+        "location.hash === '#' + document.querySelector('p.wait').closest('li.step').id",
+        "the step",
+    );
+    assert_eq!(
+        cdp.eval("[document.querySelector('.timer-toast').hidden, document.title]"),
+        json!([true, title])
+    );
+
+    // An imported lab's wait (AZ-104 Lab 08), its clock moved on past the wait.
+    let labs = Book::fixture("labs");
+    assert_eq!(labs.run(&["build"]).code, 0);
+    cdp.goto(&url(&labs
+        .path()
+        .join("book/html/lab-08-manage-virtual-machines/index.html")));
+    cdp.wait_for(
+        "!!document.querySelector('button.timer')",
+        "the lab's timer",
+    );
+    cdp.call(
+        "Runtime.evaluate",
+        json!({"expression": "document.querySelector('button.timer').click(); const now = Date.now; Date.now = () => now() + 3600 * 1000; window.scrollTo(0, 0)", "userGesture": true}),
+    );
+    cdp.wait_for(shown, "the lab's notice");
+    for width in [390, 1280] {
+        cdp.fits(width).unwrap();
+        for s in ["light", "dark"] {
+            scheme(&mut cdp, "", s);
+            no_serious_violation(&mut cdp, &format!("lab 08's notice, {width} px, {s}"));
+        }
+    }
+}
+
+/// The index of imported labs: one search box (the header's, 16 px or more so phones do not
+/// zoom), which also narrows the cards; each card shows the reader's progress in its guide
+/// (steps, not substeps); a lab whose summary opens with its diagram is summarised by its
+/// first words, not the diagram's alt text.
+#[test]
+fn the_index_has_one_search_box_and_shows_each_guides_progress() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let index = book.path().join("book/html/index.html");
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book
+        .path()
+        .join("book/html/lab-08-manage-virtual-machines/index.html")));
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length > 0",
+        "the ticks",
+    );
+    // Three steps and, inside the third, a substep when there is one (not counted).
+    let total = cdp.eval("(() => { const top = Array.from(document.querySelectorAll('li.step')).filter(s => !s.parentElement.closest('li.step')); top.slice(0, 3).forEach(s => s.querySelector('label.tick input').click()); const sub = document.querySelector('li.step li.step label.tick input'); if (sub) sub.click(); return top.length; })()");
+    cdp.goto(&url(&index));
+    let card = "document.querySelector('#guide-lab-08-manage-virtual-machines .card-progress')";
+    cdp.wait_for(&format!("!!{card}"), "the card's progress");
+    assert_eq!(
+        cdp.eval(&format!("{card}.textContent")),
+        format!("3 of {total} done").as_str()
+    );
+    assert_eq!(
+        cdp.eval("document.querySelectorAll('.card-progress').length"),
+        1
+    );
+    assert_eq!(
+        cdp.eval("document.querySelector('#guide-lab-ak-05-lab1-ex01-kql-defender .summary').textContent.startsWith('You’re a Security Operations Analyst') || document.querySelector('#guide-lab-ak-05-lab1-ex01-kql-defender .summary').textContent.startsWith(\"You're a Security Operations Analyst\")"),
+        true,
+        "the lab's first words, not its diagram's alt text"
+    );
+    // One search box, and it narrows the cards.
+    assert_eq!(
+        cdp.eval("document.querySelectorAll('input[type=search], input[type=text]').length"),
+        1
+    );
+    let visible = "Array.from(document.querySelectorAll('li.guide-card')).filter(c => !c.hidden && c.getClientRects().length).map(c => c.getAttribute('data-guide'))";
+    cdp.eval("(() => { const i = document.querySelector('form.search input'); i.value = 'scale sets'; i.dispatchEvent(new Event('input')); return 1; })()");
+    assert_eq!(cdp.eval(visible), json!(["lab-08-manage-virtual-machines"]));
+    cdp.eval("(() => { const i = document.querySelector('form.search input'); i.value = ''; i.dispatchEvent(new Event('input')); document.querySelector('main').click(); return 1; })()");
+    assert_eq!(cdp.eval(&format!("{visible}.length")), 6);
+    for width in [390, 1280] {
+        cdp.fits(width).unwrap();
+        let size = cdp.eval(
+            "parseFloat(getComputedStyle(document.querySelector('form.search input')).fontSize)",
+        );
+        assert!(size.as_f64().unwrap() >= 16.0, "{size} px at {width}");
+        for s in ["light", "dark"] {
+            scheme(&mut cdp, "", s);
+            no_serious_violation(&mut cdp, &format!("index, {width} px, {s}"));
+        }
+    }
+}
+
+/// The checklist on screen: its boxes can be ticked and are the guide page's ticks (both
+/// ways), it is dark when the system is while paper stays black on white with empty boxes, and
+/// a Print button (not printed) prints. axe-core in light and dark, also on an imported lab's
+/// checklist with steps ticked.
+#[test]
+fn the_checklist_ticks_with_the_guide_follows_dark_mode_and_prints() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    assert_eq!(book.run(&["build"]).code, 0);
+    let checklist = url(&book.path().join("book/html/checklist/azure-pass.html"));
+    let guide = url(&book.path().join("book/html/azure-pass/index.html"));
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&checklist);
+    let ready = "document.querySelectorAll('li.check').length > 0 && document.querySelectorAll('.box input').length === document.querySelectorAll('li.check').length";
+    cdp.wait_for(ready, "the checklist's boxes");
+    // Print: shown on screen, and it prints.
+    cdp.eval("window.print = () => { window.__printed = true; }; 1");
+    assert_eq!(
+        cdp.eval("(() => { const b = document.querySelector('button.print'); return !b.hidden && getComputedStyle(b).display !== 'none'; })()"),
+        true
+    );
+    cdp.eval("document.querySelector('button.print').click(); 1");
+    assert_eq!(cdp.eval("window.__printed === true"), true);
+    // Ticked here, ticked on the guide's page; ticked there, ticked here.
+    cdp.eval("document.querySelectorAll('.box input')[0].click(); document.querySelectorAll('.box input')[3].click(); 1");
+    let mut ticked: Vec<String> = serde_json::from_value(cdp.eval(TICKED)).unwrap();
+    assert_eq!(ticked.len(), 2);
+    cdp.goto(&guide);
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length > 0",
+        "the guide's ticks",
+    );
+    assert_eq!(cdp.eval(TICKED), json!(ticked));
+    let more = cdp.eval("(() => { const s = document.querySelectorAll('li.step')[6]; s.querySelector('label.tick input').click(); return s.id; })()");
+    ticked.push(more.as_str().unwrap().to_owned());
+    ticked.sort();
+    cdp.goto(&checklist);
+    cdp.wait_for(ready, "the checklist again");
+    let mut now: Vec<String> = serde_json::from_value(cdp.eval(TICKED)).unwrap();
+    now.sort();
+    assert_eq!(now, ticked);
+    // Light and dark on screen; paper black on white with empty boxes, no button.
+    let look = "(() => { const s = getComputedStyle(document.body); const vis = e => getComputedStyle(e).display !== 'none'; return [s.backgroundColor, s.color, vis(document.querySelector('.box input')), vis(document.querySelector('.box .pen')), vis(document.querySelector('button.print'))]; })()";
+    for (media, s, expected) in [
+        (
+            "",
+            "light",
+            json!(["rgb(255, 255, 255)", "rgb(0, 0, 0)", true, false, true]),
+        ),
+        (
+            "",
+            "dark",
+            json!(["rgb(13, 17, 23)", "rgb(230, 237, 243)", true, false, true]),
+        ),
+        (
+            "print",
+            "dark",
+            json!(["rgb(255, 255, 255)", "rgb(0, 0, 0)", false, true, false]),
+        ),
+    ] {
+        scheme(&mut cdp, media, s);
+        assert_eq!(cdp.eval(look), expected, "{media} {s}");
+        if media.is_empty() {
+            no_serious_violation(&mut cdp, &format!("checklist, {s}"));
+        }
+    }
+    scheme(&mut cdp, "", "light");
+
+    // An imported lab's checklist, every box ticked.
+    let labs = Book::fixture("labs");
+    assert_eq!(labs.run(&["build"]).code, 0);
+    let lab = labs
+        .path()
+        .join("book/html/checklist/lab-ak-10-lab1-ex01-hunting-azure.html");
+    cdp.goto(&url(&lab));
+    cdp.wait_for(ready, "the lab's checklist");
+    cdp.eval("document.querySelectorAll('.box input').forEach(b => b.click()); 1");
+    for width in [390, 1280] {
+        cdp.fits(width).unwrap();
+        for s in ["light", "dark"] {
+            scheme(&mut cdp, "", s);
+            no_serious_violation(&mut cdp, &format!("lab checklist, {width} px, {s}"));
+        }
+    }
+}
