@@ -46,7 +46,7 @@ pub(crate) fn blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                     match code_block(lang, code) {
                         Some(inner) => out.push(Event::Html(CowStr::from(format!(
                             "<pre><code class=\"language-{}\">{inner}</code></pre>\n",
-                            crate::markdown::escape_html(lang)
+                            crate::escape::html(lang)
                         )))),
                         None => {
                             kept.push(Event::End(TagEnd::CodeBlock));
@@ -257,7 +257,7 @@ mod imp {
                 }
                 self.open = kind;
             }
-            self.html.push_str(&crate::markdown::escape_html(text));
+            self.html.push_str(&crate::escape::html(text));
         }
 
         fn finish(mut self) -> String {

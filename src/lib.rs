@@ -15,6 +15,7 @@ pub mod config;
 pub mod diag;
 pub mod duration;
 pub mod error;
+pub mod escape;
 pub mod exchange;
 #[cfg(feature = "pdf")]
 pub mod handouts;

@@ -615,21 +615,7 @@ fn split_urls(t: CowStr<'_>) -> Vec<Event<'_>> {
 }
 
 /// Text escaped for HTML and XML content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    // One pass: highlighted code runs every token of a book's code blocks through here.
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::escape::html as escape_html;
 
 /// Trims trailing white space, and collapses runs of blank lines to one outside fenced code
 /// blocks: inside a fence (```` ``` ```` or `~~~`) every line is kept, blank lines included,

@@ -490,14 +490,7 @@ impl Reader<'_> {
             own.push_str(&self.text[pos..item.range.end]);
         }
         step.text = tidy(&strip_marker(&own, self.text, item.range.start)).into();
-        if let Some((text, hint)) = text::inline_hint(&step.text) {
-            step.text = text.into();
-            let joined = match step.hint.take() {
-                Some(later) => format!("{hint}\n\n{}", later.value),
-                None => hint,
-            };
-            step.hint = Some(joined.into());
-        }
+        inline_hint(&mut step);
         // A wait said in the step, or in one of its notes ("It might take between 5 and 10
         // minutes for the policy to take effect"); one said only vaguely is for the author.
         step.wait = std::iter::once(step.text.as_str())
@@ -530,6 +523,18 @@ impl Reader<'_> {
             );
         }
         step
+    }
+}
+
+/// A hint at the end of the step's line moved to its `hint:`, before any hint found after it.
+fn inline_hint(step: &mut Step) {
+    if let Some((text, hint)) = text::inline_hint(&step.text) {
+        step.text = text.into();
+        let joined = match step.hint.take() {
+            Some(later) => format!("{hint}\n\n{}", later.value),
+            None => hint,
+        };
+        step.hint = Some(joined.into());
     }
 }
 
