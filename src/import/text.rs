@@ -119,7 +119,9 @@ fn lods_alert(line: &str) -> Option<String> {
 /// A callout's kind from its label (`Note`, `Tip`, ...), case-insensitive.
 fn callout_kind(label: &str) -> Option<NoteKind> {
     match label.trim().to_ascii_lowercase().as_str() {
-        "hint" => Some(NoteKind::Tip),
+        // Microsoft Learn's labs: "> **Did you know?** There are many ways to …" (19 in the
+        // corpus) is a tip.
+        "hint" | "did you know?" | "did you know" => Some(NoteKind::Tip),
         l => NoteKind::parse(l),
     }
 }
@@ -455,6 +457,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn did_you_know_is_a_tip() {
+        for md in [
+            "**Did you know?** You can view resources by tag.",
+            "**Did you know?**: You can view resources by tag.",
+        ] {
+            assert_eq!(
+                strip_label(md),
+                Some((NoteKind::Tip, "You can view resources by tag.".to_owned())),
+                "{md}"
+            );
+        }
+    }
+
+    #[test]
     fn a_hint_at_the_end_of_a_steps_line_is_taken_out() {
         assert_eq!(
             inline_hint("Select **Investigate**. **Hint:** It might take a minute."),
@@ -545,7 +561,10 @@ mod tests {
             strip_label("**IMPORTANT** text"),
             Some((NoteKind::Important, "text".into()))
         );
-        assert_eq!(strip_label("**Did you know?** text"), None);
+        assert_eq!(
+            strip_label("**Did you know?** text"),
+            Some((NoteKind::Tip, "text".into()))
+        );
         assert_eq!(strip_label("**Bold** words"), None);
         assert_eq!(
             strip_label("**Note**\nThe text"),

@@ -59,15 +59,22 @@ fn callout_start(s: &str) -> bool {
         .trim_start_matches('>')
         .trim_start()
         .to_ascii_lowercase();
-    ["note", "tip", "hint", "important", "warning", "caution"]
-        .iter()
-        .any(|k| {
-            s.starts_with(&format!("**{k}:**"))
-                || s.starts_with(&format!("**{k}**:"))
-                || s.starts_with(&format!("**{k}**"))
-                || s.starts_with(&format!("{k}:"))
-        })
-        || s.starts_with("[!")
+    [
+        "note",
+        "tip",
+        "hint",
+        "important",
+        "warning",
+        "caution",
+        "did you know?",
+    ]
+    .iter()
+    .any(|k| {
+        s.starts_with(&format!("**{k}:**"))
+            || s.starts_with(&format!("**{k}**:"))
+            || s.starts_with(&format!("**{k}**"))
+            || s.starts_with(&format!("{k}:"))
+    }) || s.starts_with("[!")
 }
 
 /// Counts in Markdown `text`; image targets are resolved against `dir` (relative to `root`).
@@ -91,7 +98,16 @@ fn counts(text: &str, dir: &Path, root: &Path) -> Counts {
             }
             // A callout is a paragraph that starts with a label (in a blockquote or not), or a
             // GFM alert.
-            Event::Start(Tag::Paragraph) if callout_start(&text[range.clone()]) => c.callouts += 1,
+            Event::Start(Tag::Paragraph) => {
+                let p = &text[range.clone()];
+                c.callouts += usize::from(callout_start(p));
+                // A hint at the end of a step's line ("… **Hint:** …") is one too.
+                let lower = p.to_ascii_lowercase();
+                c.callouts += [" **hint:**", " **hint**:"]
+                    .iter()
+                    .map(|h| lower.matches(h).count())
+                    .sum::<usize>();
+            }
             Event::Start(Tag::BlockQuote(Some(_))) => c.callouts += 1,
             Event::Start(Tag::Image { dest_url, .. }) => {
                 image = Some((String::new(), resolve(&dest_url, dir, root)))
