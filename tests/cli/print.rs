@@ -261,6 +261,26 @@ fn an_excel_roster_prints_names_and_codes_and_no_email() {
     assert!(!first.contains("First name:"), "{first}");
 }
 
+/// A misspelt `[handouts] show` column is book.toml's mistake: reported at its place there,
+/// with the roster's column it meant, as a configuration error (exit 3); nothing is printed.
+#[test]
+fn a_misspelt_show_column_is_reported_at_book_toml_with_the_column_it_meant() {
+    let book = with_pdf("");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[handouts]\nshow = [\"nmae\", \"code\", \"emial\"]\n"),
+    );
+    book.write(
+        "attendees.csv",
+        "Name,Code,Email\nAda Lovelace,PASS-0001,ada@example.org\n",
+    );
+    let r = handouts_offline(&book);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(!book.path().join("h.pdf").exists());
+    insta::assert_snapshot!("handouts_show_misspelt", r.stderr);
+}
+
 #[test]
 fn a_roster_without_its_header_row_is_told_so() {
     let book = with_pdf("");
