@@ -281,6 +281,43 @@ fn a_misspelt_show_column_is_reported_at_book_toml_with_the_column_it_meant() {
     insta::assert_snapshot!("handouts_show_misspelt", r.stderr);
 }
 
+/// The running header of a handout's later pages names the attendee as one name ("Ada
+/// Lovelace", from a first and a last name column), then their code and the guide.
+#[test]
+fn the_running_header_joins_first_and_last_name_with_a_space() {
+    let book = with_pdf("");
+    let steps: String = (1..=90)
+        .map(|i| {
+            format!(
+                "      - text: Step number {i} of a long lab, with some words to fill the line.\n"
+            )
+        })
+        .collect();
+    book.write(
+        "content/long.yaml",
+        &format!("title: Long lab\nid: long\nsections:\n  - title: All of it\n    steps:\n{steps}"),
+    );
+    book.write(
+        "attendees.csv",
+        "First Name,Last Name,Promo Code\nAda,Lovelace,PASS-0001\n",
+    );
+    let r = book.run(&[
+        "handouts",
+        "long",
+        "--roster",
+        "attendees.csv",
+        "--out",
+        "h.pdf",
+        "--offline",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let second = pdftotext(&book.path().join("h.pdf"), 2);
+    assert!(
+        second.contains("Ada Lovelace · PASS-0001 · Long lab"),
+        "{second}"
+    );
+}
+
 #[test]
 fn a_roster_without_its_header_row_is_told_so() {
     let book = with_pdf("");
