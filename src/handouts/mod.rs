@@ -258,55 +258,13 @@ impl Page<'_> {
         let body = self.engine.render("handout.typ", &ctx)?;
         // Who the pages are for, in the running header of each page after the first (the
         // attendee's printed fields and the guide), and the end of their pages, for "n of m".
-        let mut who = running_name(&fields);
+        let mut who = prepare::running_name(&fields);
         who.push(view.title.clone());
         Ok(format!(
             "#sb-attendee[{}]\n{body}\n#metadata(none) <sb-end>",
             markup::text(&who.join(" · "))
         ))
     }
-}
-
-/// Columns that hold part of a person's name (normalised headers): a given name, then a
-/// family name.
-const NAME_PARTS: &[&str] = &[
-    "first_name",
-    "given_name",
-    "first",
-    "given",
-    "firstname",
-    "givenname",
-    "forename",
-    "last_name",
-    "family_name",
-    "last",
-    "family",
-    "lastname",
-    "familyname",
-    "surname",
-];
-
-/// The attendee's printed fields for the running header: the parts of their name that follow
-/// each other (`first_name`, `last_name`) as one name, "Ada Lovelace", each other field on its
-/// own.
-fn running_name(fields: &[serde_json::Value]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut in_name = false;
-    for f in fields {
-        let Some(v) = f["shown"].as_str().filter(|v| !v.is_empty()) else {
-            continue;
-        };
-        let part = f["name"].as_str().is_some_and(|n| NAME_PARTS.contains(&n));
-        match out.last_mut() {
-            Some(last) if part && in_name => {
-                last.push(' ');
-                last.push_str(v);
-            }
-            _ => out.push(v.to_owned()),
-        }
-        in_name = part;
-    }
-    out
 }
 
 /// The fonts the print run needs (one plan for every batch: the first handout's text, which

@@ -1,6 +1,7 @@
 //! Handouts: what a print run needs before anything is laid out — the roster read and checked,
 //! the guide checked once (the attendee's columns standing in for their values), each
-//! handout's fields, and the warnings for handouts that would go without an address.
+//! handout's fields (and the attendee's name for its running header), and the warnings for
+//! handouts that would go without an address.
 
 use std::path::Path;
 
@@ -225,4 +226,46 @@ fn unknown_shown(book: &Book, roster: &Roster) -> Error {
         diagnostics,
         sources,
     })
+}
+
+/// Columns that hold part of a person's name (normalised headers): a given name, then a
+/// family name.
+const NAME_PARTS: &[&str] = &[
+    "first_name",
+    "given_name",
+    "first",
+    "given",
+    "firstname",
+    "givenname",
+    "forename",
+    "last_name",
+    "family_name",
+    "last",
+    "family",
+    "lastname",
+    "familyname",
+    "surname",
+];
+
+/// The attendee's printed fields for the running header: the parts of their name that follow
+/// each other (`first_name`, `last_name`) as one name, "Ada Lovelace", each other field on its
+/// own.
+pub(super) fn running_name(fields: &[serde_json::Value]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut in_name = false;
+    for f in fields {
+        let Some(v) = f["shown"].as_str().filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let part = f["name"].as_str().is_some_and(|n| NAME_PARTS.contains(&n));
+        match out.last_mut() {
+            Some(last) if part && in_name => {
+                last.push(' ');
+                last.push_str(v);
+            }
+            _ => out.push(v.to_owned()),
+        }
+        in_name = part;
+    }
+    out
 }
