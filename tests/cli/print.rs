@@ -81,6 +81,29 @@ fn a_japanese_book_prints_its_text_in_a_japanese_font() {
     assert!(font_names(&checklist).iter().any(|n| n.contains("CJKjp")));
 }
 
+/// An English book's handouts for a Japanese name (kana in it) print it in the Japanese
+/// family, not the Chinese one Han alone gets; a Korean name (hangul) in the Korean one.
+#[test]
+fn a_japanese_or_korean_name_in_an_english_book_prints_in_its_own_family() {
+    if !have_cjk_font() {
+        return;
+    }
+    for (name, face, not) in [
+        ("山田 さくら", "CJKjp", "CJKsc"),
+        ("김민준", "CJKkr", "CJKsc"),
+    ] {
+        let book = with_pdf("");
+        book.write("attendees.csv", &format!("name,code\n{name},PASS-0001\n"));
+        let r = handouts_offline(&book);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let pdf = book.path().join("h.pdf");
+        assert!(words(&pdftotext(&pdf, 1)).contains(name));
+        let names = font_names(&pdf);
+        assert!(names.iter().any(|n| n.contains(face)), "{name}: {names:?}");
+        assert!(!names.iter().any(|n| n.contains(not)), "{name}: {names:?}");
+    }
+}
+
 #[test]
 fn without_a_font_for_them_the_characters_are_named_at_their_line() {
     let book = japanese_book("system-fonts = false\n");
