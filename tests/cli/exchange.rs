@@ -291,6 +291,38 @@ fn importing_an_unchanged_export_writes_nothing() {
     assert_eq!(before, after);
 }
 
+/// A translation of several lines (Markdown with a hard break, two spaces at a line's end) is
+/// written into the guide as a literal block under its key, not as one quoted string; the
+/// translation builds with it, and importing the export of it again changes nothing.
+#[test]
+fn a_translation_of_several_lines_is_written_as_a_block_and_round_trips() {
+    let book = german();
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let po = book.read("i18n/de/azure-pass.po").replacen(
+        "msgid \"Select the start button to get started.\"\nmsgstr \"\"",
+        "msgid \"Select the start button to get started.\"\nmsgstr \"\"\n\"Wählen Sie **Start**.  \\n\"\n\"Dann geht es los.\"",
+        1,
+    );
+    assert!(po.contains("Dann geht es los."));
+    book.write("i18n/de/azure-pass.po", &po);
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let de = book.read("content/azure-pass.de.yaml");
+    assert!(
+        de.contains("      - text: |-\n          Wählen Sie **Start**.  \n          Dann geht es los.\n        check:"),
+        "{de}"
+    );
+    assert_eq!(book.run(&["build"]).code, 0);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert!(
+        r.stderr.contains("content/azure-pass.de.yaml: unchanged"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(book.read("content/azure-pass.de.yaml"), de);
+}
+
 #[test]
 fn a_translation_dropping_a_placeholder_is_rejected_at_its_po_line() {
     let book = german();
