@@ -228,7 +228,8 @@ fn take(
             );
             continue;
         }
-        if let Some(d) = mismatch(&t.value, &u.target, shown, u) {
+        let lang = f.lang.as_deref().unwrap_or_default();
+        if let Some(d) = mismatch(&t.value, &u.target, lang, shown, u) {
             diags.push(d);
             continue;
         }
@@ -281,8 +282,31 @@ fn base_of(family: &Family, src_texts: &[Text]) -> Result<(String, Vec<Text>), E
     Ok((text, texts))
 }
 
-/// E029 when the translation's placeholders or link targets are not the source's.
-fn mismatch(source: &str, target: &str, shown: &Path, u: &super::Incoming) -> Option<Diagnostic> {
+/// Whether the translation's link targets `b` are the source's `a`, each once, a target
+/// localised for `lang` standing for its source's ([`texts::same_link`]).
+fn links_match(a: &[String], b: &[String], lang: &str) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut left: Vec<&String> = a.iter().collect();
+    b.iter().all(|t| {
+        let found = left
+            .iter()
+            .position(|s| *s == t)
+            .or_else(|| left.iter().position(|s| texts::same_link(s, t, lang)));
+        found.map(|i| left.remove(i)).is_some()
+    })
+}
+
+/// E029 when the translation's placeholders or link targets are not the source's (a link
+/// target may be localised for `lang`).
+fn mismatch(
+    source: &str,
+    target: &str,
+    lang: &str,
+    shown: &Path,
+    u: &super::Incoming,
+) -> Option<Diagnostic> {
     let mut a = texts::placeholders(source);
     let mut b = texts::placeholders(target);
     a.sort();
@@ -314,7 +338,7 @@ fn mismatch(source: &str, target: &str, shown: &Path, u: &super::Incoming) -> Op
         );
     }
     let (a, b) = (texts::link_targets(source), texts::link_targets(target));
-    if a != b {
+    if !links_match(&a, &b, lang) {
         return Some(
             Diagnostic::error(
                 Code::E029,
@@ -326,7 +350,7 @@ fn mismatch(source: &str, target: &str, shown: &Path, u: &super::Incoming) -> Op
             )
             .at(u.target_span.clone())
             .help(format!(
-                "keep the link targets of the source: {}",
+                "keep the link targets of the source (an address may name the translation's language instead of the source's in one path segment, `/en-us/` → `/{lang}/`): {}",
                 if a.is_empty() {
                     "none".to_owned()
                 } else {

@@ -379,6 +379,47 @@ fn a_translation_changing_a_link_target_is_rejected_at_its_po_line() {
     assert_eq!(crate::locations(&r.stderr).len(), 1, "{}", r.stderr);
 }
 
+/// A link target localised for the translation's language (`/en-us/` → `/de-de/`) is taken;
+/// one localised for another language, or another page, is still refused.
+#[test]
+fn a_link_localised_for_the_translations_language_is_taken_and_others_refused() {
+    let book = german();
+    let src = book.read("content/azure-pass.yaml").replace(
+        "on https://www.microsoftazuresponsorships.com/balance",
+        "on [the balance page](https://learn.microsoft.com/en-us/azure/cost-management-billing/)",
+    );
+    book.write("content/azure-pass.yaml", &src);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let exported = filled(&book.read("i18n/de/azure-pass.po"));
+    let with = |target: &str| {
+        exported.replace(
+            "(https://learn.microsoft.com/en-us/azure/cost-management-billing/)\"\n\n",
+            &format!("({target})\"\n\n"),
+        )
+    };
+    for refused in [
+        "https://learn.microsoft.com/fr-fr/azure/cost-management-billing/",
+        "https://learn.microsoft.com/de-de/azure/storage/",
+    ] {
+        let po = with(refused);
+        assert!(po.contains(refused));
+        book.write("i18n/de/azure-pass.po", &po);
+        let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+        assert_eq!(r.code, 2, "{refused}: {}", r.stderr);
+        assert!(r.stderr.contains("error[E029]"), "{}", r.stderr);
+    }
+    let localised = "https://learn.microsoft.com/de-de/azure/cost-management-billing/";
+    book.write("i18n/de/azure-pass.po", &with(localised));
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        book.read("content/azure-pass.de.yaml")
+            .contains(&format!("[the balance page]({localised})")),
+        "{}",
+        book.read("content/azure-pass.de.yaml")
+    );
+}
+
 #[test]
 fn missing_and_fuzzy_entries_keep_the_current_translation_and_its_comments() {
     let (book, po) = imported();
