@@ -146,32 +146,13 @@ pub fn merge(
     let ours = texts(book, &tree, lang, &book.config.book.language);
     let mut edits: Vec<(Vec<String>, String)> = Vec::new();
     for u in units {
-        let Some(t) = ours.iter().find(|t| t.context == u.context) else {
-            diags.push(
-                Diagnostic::warning(Code::W019, shown, format!("`{}` matches no text of book.toml; skipped", u.context))
-                    .at(u.span.clone())
-                    .help("the book no longer has that text, or no longer overrides that interface string: export again"),
-            );
+        let t = ours.iter().find(|t| t.context == u.context);
+        let (warnings, usable) =
+            super::import::unusable(u, t.map(|t| t.source.as_str()), Path::new(SOURCE), shown);
+        diags.extend(warnings);
+        let (Some(t), true) = (t, usable) else {
             continue;
         };
-        if u.fuzzy || u.target.is_empty() {
-            continue;
-        }
-        if u.source != t.source {
-            diags.push(
-                Diagnostic::warning(
-                    Code::W019,
-                    shown,
-                    format!(
-                        "the source of `{}` changed since the export; its translation is not taken",
-                        u.context
-                    ),
-                )
-                .at(u.span.clone())
-                .help("export again"),
-            );
-            continue;
-        }
         if let Some(d) = fields_differ(&t.source, &u.target, shown, u) {
             diags.push(d);
             continue;

@@ -200,34 +200,12 @@ fn take(
 ) -> HashMap<String, String> {
     let mut taken: HashMap<String, String> = HashMap::new();
     for u in &f.units {
-        let Some(t) = by_ctx.get(u.context.as_str()) else {
-            diags.push(
-                Diagnostic::warning(Code::W019, shown, format!("`{}` matches no text of {}; skipped", u.context, source.display()))
-                    .at(u.span.clone())
-                    .help("the text was removed from the guide, or its section or step got another id: export again"),
-            );
+        let current = by_ctx.get(u.context.as_str()).map(|t| t.value.as_str());
+        let (warnings, usable) = unusable(u, current, source, shown);
+        diags.extend(warnings);
+        let (Some(t), true) = (by_ctx.get(u.context.as_str()), usable) else {
             continue;
         };
-        if u.fuzzy || u.target.is_empty() {
-            continue;
-        }
-        if u.source != t.value {
-            diags.push(
-                Diagnostic::warning(
-                    Code::W019,
-                    shown,
-                    format!(
-                        "the source of `{}` changed since the export; its translation is not taken",
-                        u.context
-                    ),
-                )
-                .at(u.span.clone())
-                .help(
-                    "export again: the entry will be fuzzy, with the text it was translated from",
-                ),
-            );
-            continue;
-        }
         let lang = f.lang.as_deref().unwrap_or_default();
         if let Some(d) = mismatch(&t.value, &u.target, lang, shown, u) {
             diags.push(d);
@@ -236,6 +214,66 @@ fn take(
         taken.insert(u.context.clone(), u.target.clone());
     }
     taken
+}
+
+/// The warnings (W019) for an entry of the translators' file `shown`, and whether its
+/// translation can be taken: not when its context matches no text of `of` (`current` is
+/// `None`), when it is untranslated or fuzzy, or when the source it was translated from is not
+/// the `current` one; a placeholder the translator edited (an XLIFF `<ph>`) is put back as the
+/// source has it, with a warning. Used for guides and for book.toml's texts alike.
+pub(super) fn unusable(
+    u: &super::Incoming,
+    current: Option<&str>,
+    of: &Path,
+    shown: &Path,
+) -> (Vec<Diagnostic>, bool) {
+    let Some(current) = current else {
+        let d = Diagnostic::warning(
+            Code::W019,
+            shown,
+            format!("`{}` matches no text of {}; skipped", u.context, of.display()),
+        )
+        .at(u.span.clone())
+        .help(format!(
+            "the text is no longer in {} (or its section or step got another id, or the book no longer overrides that interface string): export again",
+            of.display()
+        ));
+        return (vec![d], false);
+    };
+    if u.fuzzy || u.target.is_empty() {
+        return (Vec::new(), false);
+    }
+    if u.source != current {
+        let d = Diagnostic::warning(
+            Code::W019,
+            shown,
+            format!(
+                "the source of `{}` changed since the export; its translation is not taken",
+                u.context
+            ),
+        )
+        .at(u.span.clone())
+        .help("export again: the entry will be fuzzy, with the text it was translated from");
+        return (vec![d], false);
+    }
+    let edited = u
+        .edited
+        .iter()
+        .map(|(own, was, span)| {
+            Diagnostic::warning(
+                Code::W019,
+                shown,
+                format!(
+                    "the translation of `{}` changed the placeholder `{was}` into `{own}`; the source's is kept",
+                    u.context
+                ),
+            )
+            .at(span.clone())
+            .label("edited placeholder")
+            .help("a `<ph>` stands for the source's placeholder as it is: leave its content alone")
+        })
+        .collect();
+    (edited, true)
 }
 
 /// The text the translations go into, with its texts: the translation as it is when its texts

@@ -708,6 +708,47 @@ fn an_xliff_target_dropping_a_placeholder_is_rejected_at_its_line() {
     assert!(!book.path().join("content/azure-pass.de.yaml").exists());
 }
 
+/// A `<ph>` whose content the translator edited is put back as the source's placeholder, and
+/// a warning at its line says so (it was put back silently).
+#[test]
+fn an_edited_xliff_placeholder_is_put_back_with_a_warning_at_its_line() {
+    let book = german();
+    assert_eq!(
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"])
+            .code,
+        0
+    );
+    let xlf = xliff_filled(&book.read("i18n/de/azure-pass.xlf")).replace(
+        "<target state=\"translated\">DE: Enter the promo code <ph id=\"1\">{{ attendee.code }}</ph>",
+        "<target state=\"translated\">DE: Enter the promo code <ph id=\"1\">{{ attendee.kode }}</ph>",
+    );
+    assert!(xlf.contains("attendee.kode"));
+    book.write("de.xliff", &xlf);
+    let at = xlf.find("<ph id=\"1\">{{ attendee.kode").unwrap();
+    let line = xlf[..at].lines().count();
+    let col = at - xlf[..at].rfind('\n').unwrap();
+    let r = book.run(&["i18n", "import", "de.xliff"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("W019".to_owned(), format!("de.xliff:{line}:{col}"))],
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "changed the placeholder `{{ attendee.code }}` into `{{ attendee.kode }}`; the source's is kept"
+        ),
+        "{}",
+        r.stderr
+    );
+    let de = book.read("content/azure-pass.de.yaml");
+    assert!(
+        de.contains("DE: Enter the promo code {{ attendee.code }} and select"),
+        "{de}"
+    );
+}
+
 /// Every file under `dir/content`, with its bytes.
 fn content_files(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir.join("content"))
