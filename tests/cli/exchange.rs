@@ -186,6 +186,55 @@ fn a_step_changed_since_the_translation_is_exactly_the_fuzzy_entry_with_its_prev
     );
 }
 
+/// The book's own texts are fuzzy like a guide's when their source changed since the
+/// translation was made (book.toml's git history): the changed title is, with the title it was
+/// translated from; the unchanged description is not; a translation changed since its last
+/// commit was made from the source as it is.
+#[test]
+fn a_book_text_whose_source_changed_since_its_translation_is_fuzzy() {
+    let book = german();
+    let toml = book.read("book.toml").replace(
+        "title = \"Azure-Pass-Anleitungen\"\n",
+        "title = \"Azure-Pass-Anleitungen\"\ndescription = \"Schritt für Schritt.\"\n",
+    );
+    book.write("book.toml", &toml);
+    git(book.path(), &["init", "-q"]);
+    git(book.path(), &["add", "."]);
+    git(book.path(), &["commit", "-qm", "English and German"]);
+    book.write(
+        "book.toml",
+        &toml.replace(
+            "title = \"Azure Pass event guides\"",
+            "title = \"Azure Pass guides\"",
+        ),
+    );
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    msgfmt_check(&book.path().join("i18n/de/_book.po"));
+    let po = book.read("i18n/de/_book.po");
+    let fuzzy: Vec<(String, String)> = entries(&po)
+        .into_iter()
+        .filter(|(_, e)| e.contains("#, fuzzy"))
+        .collect();
+    assert_eq!(fuzzy.len(), 1, "{po}");
+    assert_eq!(fuzzy[0].0, "book:title");
+    assert!(
+        fuzzy[0]
+            .1
+            .contains("#| msgid \"Azure Pass event guides\"\n"),
+        "{}",
+        fuzzy[0].1
+    );
+    assert!(po.contains("msgstr \"Schritt für Schritt.\""), "{po}");
+    // The translation updated (not yet committed): made from the title as it is.
+    let toml = book
+        .read("book.toml")
+        .replace("Azure-Pass-Anleitungen", "Azure-Pass-Leitfäden");
+    book.write("book.toml", &toml);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    assert!(!book.read("i18n/de/_book.po").contains("#, fuzzy"));
+}
+
 /// The PO with every `msgstr` set to its `msgid` marked `DE: ` (split into lines as the
 /// export writes them), and the marked texts.
 fn filled(po: &str) -> String {
