@@ -164,6 +164,25 @@ impl History {
     }
 }
 
+impl History {
+    /// The committed texts of the file at `rel` (from the book's folder, `/`), newest first, at
+    /// most `max`: read from the object store (empty without a repository).
+    pub fn versions(&self, rel: &str, max: usize) -> Vec<String> {
+        let n = format!("-{max}");
+        let Some(log) = git(
+            &self.root,
+            &["log", &n, "--no-show-signature", "--format=%H", "--", rel],
+        ) else {
+            return Vec::new();
+        };
+        log.lines()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map_while(|c| git(&self.root, &["cat-file", "blob", &format!("{c}:./{rel}")]))
+            .collect()
+    }
+}
+
 /// When each file last changed: git's commit times where the book is in a repository, with
 /// the files changed since (or never committed) by their modification time.
 struct LastChange {

@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, Diagnostics, Failure, Sources};
 
 mod agenda;
 pub mod feedback;
+pub mod handouts;
 mod languages;
 mod profiles;
 pub(crate) mod rules;

@@ -88,7 +88,7 @@ codes! {
     W016 Warning r#"(handouts) no QR code: no `base-url` and no `url` (for the book or a row), or an address too long for one (printed as text)"#,
     W017 Warning r#"a book language has no built-in interface strings and book.toml does not give them all: English is used for the rest"#,
     W018 Warning r#"a translation differs from its source: section or step ids, step or screenshot counts, `only` tags"#,
-    W019 Warning r#"(i18n) an entry of a translators' file matches no text of its guide, or its source text changed since the export (not imported)"#,
+    W019 Warning r#"(i18n) an entry of a translators' file matches no text of its guide, or its source text changed since the export (not imported); an XLIFF `<ph>` whose content was edited (the source's placeholder is kept)"#,
     W020 Warning r#"(PDF) a character no available font has a glyph for (it would print as a box): install a font for it or name one in `[output.pdf] fonts`"#,
     W021 Warning r#"the event agenda runs past its `end`, or times a guide that gives no `duration` by an estimate"#,
     W022 Warning r#"a remote screenshot could not be copied into the book (`remote-images = "copy"`): not an image, too large, unreachable, or not cached with `--offline`; the outputs link to its URL"#,

@@ -19,10 +19,16 @@ pub const ID: &str = "_book";
 /// The file the texts are in, as the catalog names it.
 pub const SOURCE: &str = "book.toml";
 
+/// The most versions of book.toml read from its history to find where a translation was made.
+const MAX_VERSIONS: usize = 200;
+
 /// One text of book.toml: its context, its key path in `[languages.<lang>]`, the source's text.
 struct BookText {
     context: String,
     path: Vec<String>,
+    /// Where the source's own text is in book.toml (an interface string the book does not
+    /// override has none there: its source is built in).
+    source_path: Vec<String>,
     source: String,
     kind: String,
     /// Where the source's text is (or the translation's, for a built-in source string).
@@ -54,6 +60,7 @@ fn texts(book: &Book, tree: &Node, lang: &str, source_lang: &str) -> Vec<BookTex
     let mut out = vec![BookText {
         context: "book:title".into(),
         path: vec!["title".into()],
+        source_path: vec!["book".into(), "title".into()],
         source: cfg.book.title.clone(),
         kind: "the book's title (plain text)".into(),
         span: span(&["book", "title"]),
@@ -62,6 +69,7 @@ fn texts(book: &Book, tree: &Node, lang: &str, source_lang: &str) -> Vec<BookTex
         out.push(BookText {
             context: "book:description".into(),
             path: vec!["description".into()],
+            source_path: vec!["book".into(), "description".into()],
             source: d.clone(),
             kind: "the book's description, for search engines and the index page (plain text)"
                 .into(),
@@ -86,6 +94,9 @@ fn texts(book: &Book, tree: &Node, lang: &str, source_lang: &str) -> Vec<BookTex
         out.push(BookText {
             context: format!("book:strings.{key}"),
             path: vec!["strings".into(), key.clone()],
+            source_path: ["languages", source_lang, "strings", key]
+                .map(str::to_owned)
+                .to_vec(),
             source,
             kind: format!("an interface string of the book's pages (`{key}`): keep its `{{name}}` fields and, for a count, its `one|other` forms"),
             span,
@@ -94,10 +105,52 @@ fn texts(book: &Book, tree: &Node, lang: &str, source_lang: &str) -> Vec<BookTex
     out
 }
 
-/// The catalog of book.toml's texts in `lang`.
+/// The text of a string value at a key path.
+fn str_at(tree: &Node, path: &[&str]) -> Option<String> {
+    match at(tree, path).map(|n| &n.value) {
+        Some(Value::Str(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Whether the source of `t` changed since its translation into `lang` (`translation`) was
+/// made, and the source it was made from: from book.toml's history (`versions`, newest
+/// first), the translation was made in the oldest of the newest versions that hold it as it
+/// is; its source then is compared with the source now. Not fuzzy when the translation is not
+/// committed as it is (it was made from the source as it is) or there is no history.
+fn drift(
+    t: &BookText,
+    tree: &Node,
+    versions: &[Node],
+    lang: &str,
+    translation: &str,
+) -> (bool, Option<String>) {
+    let path: Vec<&str> = ["languages", lang]
+        .into_iter()
+        .chain(t.path.iter().map(String::as_str))
+        .collect();
+    let src: Vec<&str> = t.source_path.iter().map(String::as_str).collect();
+    let made = versions
+        .iter()
+        .take_while(|v| str_at(v, &path).as_deref() == Some(translation))
+        .last();
+    let Some(made) = made else {
+        return (false, None);
+    };
+    let was = str_at(made, &src);
+    if was == str_at(tree, &src) {
+        (false, None)
+    } else {
+        (true, was)
+    }
+}
+
+/// The catalog of book.toml's texts in `lang`; a translated text whose source changed since
+/// the translation was made (book.toml's git history) is fuzzy, with that source.
 pub fn catalog(book: &Book, lang: &str) -> Result<Catalog, Error> {
     let source_lang = book.config.book.language.clone();
     let (text, tree) = read_toml(book)?;
+    let mut versions: Option<Vec<Node>> = None;
     let units = texts(book, &tree, lang, &source_lang)
         .into_iter()
         .map(|t| {
@@ -109,6 +162,18 @@ pub fn catalog(book: &Book, lang: &str) -> Result<Catalog, Error> {
                 Some(Value::Str(s)) if *s != t.source => s.clone(),
                 _ => String::new(),
             };
+            let (fuzzy, previous) = if translation.is_empty() {
+                (false, None)
+            } else {
+                let versions = versions.get_or_insert_with(|| {
+                    crate::translations::History::of(&book.root)
+                        .versions(SOURCE, MAX_VERSIONS)
+                        .iter()
+                        .filter_map(|v| parse_toml(v).ok())
+                        .collect()
+                });
+                drift(&t, &tree, versions, lang, &translation)
+            };
             let line = t
                 .span
                 .map_or(1, |s| crate::diag::line_col(&text, s.start).0);
@@ -117,8 +182,8 @@ pub fn catalog(book: &Book, lang: &str) -> Result<Catalog, Error> {
                 context: t.context,
                 source: t.source,
                 translation,
-                fuzzy: false,
-                previous: None,
+                fuzzy,
+                previous,
                 place: format!("{SOURCE}:{line}"),
                 kind: t.kind,
             }
@@ -146,32 +211,13 @@ pub fn merge(
     let ours = texts(book, &tree, lang, &book.config.book.language);
     let mut edits: Vec<(Vec<String>, String)> = Vec::new();
     for u in units {
-        let Some(t) = ours.iter().find(|t| t.context == u.context) else {
-            diags.push(
-                Diagnostic::warning(Code::W019, shown, format!("`{}` matches no text of book.toml; skipped", u.context))
-                    .at(u.span.clone())
-                    .help("the book no longer has that text, or no longer overrides that interface string: export again"),
-            );
+        let t = ours.iter().find(|t| t.context == u.context);
+        let (warnings, usable) =
+            super::import::unusable(u, t.map(|t| t.source.as_str()), Path::new(SOURCE), shown);
+        diags.extend(warnings);
+        let (Some(t), true) = (t, usable) else {
             continue;
         };
-        if u.fuzzy || u.target.is_empty() {
-            continue;
-        }
-        if u.source != t.source {
-            diags.push(
-                Diagnostic::warning(
-                    Code::W019,
-                    shown,
-                    format!(
-                        "the source of `{}` changed since the export; its translation is not taken",
-                        u.context
-                    ),
-                )
-                .at(u.span.clone())
-                .help("export again"),
-            );
-            continue;
-        }
         if let Some(d) = fields_differ(&t.source, &u.target, shown, u) {
             diags.push(d);
             continue;

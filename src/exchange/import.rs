@@ -200,41 +200,80 @@ fn take(
 ) -> HashMap<String, String> {
     let mut taken: HashMap<String, String> = HashMap::new();
     for u in &f.units {
-        let Some(t) = by_ctx.get(u.context.as_str()) else {
-            diags.push(
-                Diagnostic::warning(Code::W019, shown, format!("`{}` matches no text of {}; skipped", u.context, source.display()))
-                    .at(u.span.clone())
-                    .help("the text was removed from the guide, or its section or step got another id: export again"),
-            );
+        let current = by_ctx.get(u.context.as_str()).map(|t| t.value.as_str());
+        let (warnings, usable) = unusable(u, current, source, shown);
+        diags.extend(warnings);
+        let (Some(t), true) = (by_ctx.get(u.context.as_str()), usable) else {
             continue;
         };
-        if u.fuzzy || u.target.is_empty() {
-            continue;
-        }
-        if u.source != t.value {
-            diags.push(
-                Diagnostic::warning(
-                    Code::W019,
-                    shown,
-                    format!(
-                        "the source of `{}` changed since the export; its translation is not taken",
-                        u.context
-                    ),
-                )
-                .at(u.span.clone())
-                .help(
-                    "export again: the entry will be fuzzy, with the text it was translated from",
-                ),
-            );
-            continue;
-        }
-        if let Some(d) = mismatch(&t.value, &u.target, shown, u) {
+        let lang = f.lang.as_deref().unwrap_or_default();
+        if let Some(d) = mismatch(&t.value, &u.target, lang, shown, u) {
             diags.push(d);
             continue;
         }
         taken.insert(u.context.clone(), u.target.clone());
     }
     taken
+}
+
+/// The warnings (W019) for an entry of the translators' file `shown`, and whether its
+/// translation can be taken: not when its context matches no text of `of` (`current` is
+/// `None`), when it is untranslated or fuzzy, or when the source it was translated from is not
+/// the `current` one; a placeholder the translator edited (an XLIFF `<ph>`) is put back as the
+/// source has it, with a warning. Used for guides and for book.toml's texts alike.
+pub(super) fn unusable(
+    u: &super::Incoming,
+    current: Option<&str>,
+    of: &Path,
+    shown: &Path,
+) -> (Vec<Diagnostic>, bool) {
+    let Some(current) = current else {
+        let d = Diagnostic::warning(
+            Code::W019,
+            shown,
+            format!("`{}` matches no text of {}; skipped", u.context, of.display()),
+        )
+        .at(u.span.clone())
+        .help(format!(
+            "the text is no longer in {} (or its section or step got another id, or the book no longer overrides that interface string): export again",
+            of.display()
+        ));
+        return (vec![d], false);
+    };
+    if u.fuzzy || u.target.is_empty() {
+        return (Vec::new(), false);
+    }
+    if u.source != current {
+        let d = Diagnostic::warning(
+            Code::W019,
+            shown,
+            format!(
+                "the source of `{}` changed since the export; its translation is not taken",
+                u.context
+            ),
+        )
+        .at(u.span.clone())
+        .help("export again: the entry will be fuzzy, with the text it was translated from");
+        return (vec![d], false);
+    }
+    let edited = u
+        .edited
+        .iter()
+        .map(|(own, was, span)| {
+            Diagnostic::warning(
+                Code::W019,
+                shown,
+                format!(
+                    "the translation of `{}` changed the placeholder `{was}` into `{own}`; the source's is kept",
+                    u.context
+                ),
+            )
+            .at(span.clone())
+            .label("edited placeholder")
+            .help("a `<ph>` stands for the source's placeholder as it is: leave its content alone")
+        })
+        .collect();
+    (edited, true)
 }
 
 /// The text the translations go into, with its texts: the translation as it is when its texts
@@ -281,8 +320,31 @@ fn base_of(family: &Family, src_texts: &[Text]) -> Result<(String, Vec<Text>), E
     Ok((text, texts))
 }
 
-/// E029 when the translation's placeholders or link targets are not the source's.
-fn mismatch(source: &str, target: &str, shown: &Path, u: &super::Incoming) -> Option<Diagnostic> {
+/// Whether the translation's link targets `b` are the source's `a`, each once, a target
+/// localised for `lang` standing for its source's ([`texts::same_link`]).
+fn links_match(a: &[String], b: &[String], lang: &str) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut left: Vec<&String> = a.iter().collect();
+    b.iter().all(|t| {
+        let found = left
+            .iter()
+            .position(|s| *s == t)
+            .or_else(|| left.iter().position(|s| texts::same_link(s, t, lang)));
+        found.map(|i| left.remove(i)).is_some()
+    })
+}
+
+/// E029 when the translation's placeholders or link targets are not the source's (a link
+/// target may be localised for `lang`).
+fn mismatch(
+    source: &str,
+    target: &str,
+    lang: &str,
+    shown: &Path,
+    u: &super::Incoming,
+) -> Option<Diagnostic> {
     let mut a = texts::placeholders(source);
     let mut b = texts::placeholders(target);
     a.sort();
@@ -314,7 +376,7 @@ fn mismatch(source: &str, target: &str, shown: &Path, u: &super::Incoming) -> Op
         );
     }
     let (a, b) = (texts::link_targets(source), texts::link_targets(target));
-    if a != b {
+    if !links_match(&a, &b, lang) {
         return Some(
             Diagnostic::error(
                 Code::E029,
@@ -326,7 +388,7 @@ fn mismatch(source: &str, target: &str, shown: &Path, u: &super::Incoming) -> Op
             )
             .at(u.target_span.clone())
             .help(format!(
-                "keep the link targets of the source: {}",
+                "keep the link targets of the source (an address may name the translation's language instead of the source's in one path segment, `/en-us/` → `/{lang}/`): {}",
                 if a.is_empty() {
                     "none".to_owned()
                 } else {

@@ -22,6 +22,9 @@ pub struct Incoming {
     /// The bytes of the entry's start, and of its translation, in the file.
     pub span: std::ops::Range<usize>,
     pub target_span: std::ops::Range<usize>,
+    /// Placeholders the translation changed, which the import puts back as the source has
+    /// them (an XLIFF `<ph>` whose content was edited): what it had, the source's, and where.
+    pub edited: Vec<(String, String, std::ops::Range<usize>)>,
 }
 
 /// An exchange file read: its language, the guide it is for, its texts.

@@ -399,6 +399,7 @@ pub fn read(text: &str) -> Result<super::IncomingFile, Vec<Problem>> {
             fuzzy: e.fuzzy,
             span: e.span.clone(),
             target_span: e.strs[0].2.clone(),
+            edited: Vec::new(),
         });
     }
     if !problems.is_empty() {

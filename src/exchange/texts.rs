@@ -274,6 +274,65 @@ pub fn link_targets(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether the translation's link target `target` may stand for the source's `source` in a
+/// translation into `lang`: the same, or the same http(s) address (scheme, host, query,
+/// fragment and every other path segment as written) but for one path segment where the
+/// source names a locale and the translation one of `lang`
+/// (`https://learn.microsoft.com/en-us/azure/` → `…/de-de/azure/` or `…/de/azure/` for `de`).
+pub fn same_link(source: &str, target: &str, lang: &str) -> bool {
+    if source == target {
+        return true;
+    }
+    let split = |u: &str| -> Option<(String, Vec<String>, String)> {
+        let (scheme, rest) = u.split_once("://")?;
+        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+            return None;
+        }
+        let end = rest.find(['?', '#']).unwrap_or(rest.len());
+        let (path, tail) = rest.split_at(end);
+        let mut segs = path.split('/');
+        let host = segs.next()?.to_ascii_lowercase();
+        Some((
+            format!("{scheme}://{host}"),
+            segs.map(str::to_owned).collect(),
+            tail.to_owned(),
+        ))
+    };
+    let (Some((a_base, a, a_tail)), Some((b_base, b, b_tail))) = (split(source), split(target))
+    else {
+        return false;
+    };
+    if !a_base.eq_ignore_ascii_case(&b_base) || a_tail != b_tail || a.len() != b.len() {
+        return false;
+    }
+    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    let want = lang.split(['-', '_']).next().unwrap_or(lang);
+    match differ[..] {
+        [i] => {
+            locale(&a[i]).is_some() && locale(&b[i]).is_some_and(|l| l.eq_ignore_ascii_case(want))
+        }
+        _ => false,
+    }
+}
+
+/// The language of a path segment that is a locale (`en`, `en-us`, `de-DE`, `zh-Hant`,
+/// `es-419`, `en_us`): 2 or 3 letters, then optionally `-` or `_` and 2 letters, 4 letters or
+/// 3 digits.
+fn locale(seg: &str) -> Option<&str> {
+    let (lang, region) = match seg.split_once(['-', '_']) {
+        Some((l, r)) => (l, Some(r)),
+        None => (seg, None),
+    };
+    let letters = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let region_ok = region.is_none_or(|r| {
+        (r.len() == 2 || r.len() == 4) && letters(r, 2..=4)
+            || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit()))
+    });
+    (letters(lang, 2..=3) && region_ok).then_some(lang)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +340,46 @@ mod tests {
 
     fn guide(yaml: &str) -> Guide {
         Guide::from_node(&crate::source::node::parse_yaml(yaml).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_link_may_differ_by_its_locale_segment_alone() {
+        let src = "https://learn.microsoft.com/en-us/azure/storage/?view=x#top";
+        for ok in [
+            "https://learn.microsoft.com/de-de/azure/storage/?view=x#top",
+            "https://learn.microsoft.com/de/azure/storage/?view=x#top",
+            "https://learn.microsoft.com/DE-AT/azure/storage/?view=x#top",
+            src,
+        ] {
+            assert!(same_link(src, ok, "de"), "{ok}");
+        }
+        for bad in [
+            // Another language than the translation's.
+            "https://learn.microsoft.com/fr-fr/azure/storage/?view=x#top",
+            // Another page, host, query or fragment.
+            "https://learn.microsoft.com/de-de/azure/compute/?view=x#top",
+            "https://evil.example/de-de/azure/storage/?view=x#top",
+            "https://learn.microsoft.com/de-de/azure/storage/?view=y#top",
+            "https://learn.microsoft.com/de-de/azure/storage/?view=x",
+            // A segment dropped or added, or a word that is no locale.
+            "https://learn.microsoft.com/azure/storage/?view=x#top",
+            "https://learn.microsoft.com/de-de/en-us/azure/storage/?view=x#top",
+            "https://learn.microsoft.com/deutsch/azure/storage/?view=x#top",
+        ] {
+            assert!(!same_link(src, bad, "de"), "{bad}");
+        }
+        // The source's segment must be a locale too; relative links must be as written.
+        assert!(!same_link(
+            "https://x.example/docs/a",
+            "https://x.example/de/a",
+            "de"
+        ));
+        assert!(!same_link("../en/a.md", "../de/a.md", "de"));
+        assert!(same_link(
+            "https://x.example/en_us/a",
+            "https://x.example/de_de/a",
+            "de-CH"
+        ));
     }
 
     #[test]

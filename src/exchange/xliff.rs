@@ -425,6 +425,7 @@ fn read_unit(
     let mut ph = HashMap::new();
     let src = inline(source, &HashMap::new(), Some(&mut ph), problems)?;
     let target = u.children().find(|n| is(n, "target"));
+    let edited = target.map_or_else(Vec::new, |t| edited_placeholders(t, &ph));
     let (value, target_span, fuzzy) = match target {
         Some(t) => (
             inline(t, &ph, None, problems)?,
@@ -440,7 +441,25 @@ fn read_unit(
         fuzzy,
         span,
         target_span,
+        edited,
     })
+}
+
+/// The `<ph>` elements of a `<target>` whose content is not the source's placeholder of their
+/// id (an empty one is a tag the tool kept, not an edit): what each holds, the source's, where.
+fn edited_placeholders(
+    target: roxmltree::Node,
+    source_ph: &HashMap<String, String>,
+) -> Vec<(String, String, Range<usize>)> {
+    target
+        .descendants()
+        .filter(|n| is(n, "ph"))
+        .filter_map(|n| {
+            let was = source_ph.get(n.attribute("id")?)?;
+            let own = ph_text(n);
+            (!own.is_empty() && own != *was).then(|| (own, was.clone(), line_span(n)))
+        })
+        .collect()
 }
 
 /// The text of a `<source>` or `<target>`: its text, `<g>` and `<mrk>` as their content, a

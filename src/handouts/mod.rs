@@ -258,12 +258,8 @@ impl Page<'_> {
         let body = self.engine.render("handout.typ", &ctx)?;
         // Who the pages are for, in the running header of each page after the first (the
         // attendee's printed fields and the guide), and the end of their pages, for "n of m".
-        let who: Vec<String> = fields
-            .iter()
-            .filter_map(|f| f["shown"].as_str().filter(|v| !v.is_empty()))
-            .map(str::to_owned)
-            .chain([view.title.clone()])
-            .collect();
+        let mut who = prepare::running_name(&fields);
+        who.push(view.title.clone());
         Ok(format!(
             "#sb-attendee[{}]\n{body}\n#metadata(none) <sb-end>",
             markup::text(&who.join(" · "))

@@ -1,6 +1,7 @@
 //! Handouts: what a print run needs before anything is laid out — the roster read and checked,
 //! the guide checked once (the attendee's columns standing in for their values), each
-//! handout's fields, and the warnings for handouts that would go without an address.
+//! handout's fields (and the attendee's name for its running header), and the warnings for
+//! handouts that would go without an address.
 
 use std::path::Path;
 
@@ -141,28 +142,18 @@ pub(super) fn without_address(
 /// The columns each handout prints: `[handouts] show`, else the name and promo code columns
 /// the roster has and the columns the guide uses (never an email or a phone number unless
 /// `show` names it).
-/// A column `show` names that the roster lacks is an error at book.toml.
+/// A column `show` names that the roster lacks is book.toml's mistake: a configuration error
+/// at its place there (exit 3).
 pub(super) fn shown_columns(
     book: &Book,
     roster: Option<&Roster>,
     used: &[String],
-) -> Result<Vec<String>, Box<Diagnostic>> {
+) -> Result<Vec<String>, Error> {
     if let Some(show) = &book.config.handouts.show {
         if let Some(r) = roster
-            && let Some(missing) = show.iter().find(|c| r.column(c).is_none())
+            && show.iter().any(|c| r.column(c).is_none())
         {
-            let have: Vec<String> = r.columns.iter().map(|c| format!("`{c}`")).collect();
-            return Err(Box::new(Diagnostic::error(
-                Code::E024,
-                &r.shown,
-                format!("`[handouts] show` names `{missing}`, which the roster has no column for"),
-            )
-            .at(0..r.text.find('\n').unwrap_or(r.text.len()))
-            .label("the header row")
-            .help(format!(
-                "the roster's columns (headers normalised: `First Name` is `first_name`) are {}",
-                have.join(", ")
-            ))));
+            return Err(unknown_shown(book, r));
         }
         return Ok(show.clone());
     }
@@ -190,7 +181,7 @@ pub(super) fn shown_columns(
 }
 
 /// The roster `opts` names (read and checked: its warnings added to `diagnostics`) and the
-/// columns each handout prints (a `show` problem added to `diagnostics`).
+/// columns each handout prints (a `show` column the roster lacks is a configuration error).
 pub(super) fn roster_and_show(
     book: &Book,
     opts: &super::HandoutOptions,
@@ -206,9 +197,75 @@ pub(super) fn roster_and_show(
         }
         None => None,
     };
-    let show = shown_columns(book, roster.as_ref(), used).unwrap_or_else(|d| {
-        diagnostics.push(*d);
-        Vec::new()
-    });
+    let show = shown_columns(book, roster.as_ref(), used)?;
     Ok((roster, show))
+}
+
+/// The configuration error for the `[handouts] show` names the roster has no column for, at
+/// their places in book.toml.
+fn unknown_shown(book: &Book, roster: &Roster) -> Error {
+    let rel = Path::new(crate::config::CONFIG_FILE);
+    let shown = crate::diag::shown_path(&book.shown_root, rel);
+    let text =
+        crate::safe_fs::read_regular_text(&book.root.join(rel), crate::config::MAX_CONFIG_BYTES)
+            .unwrap_or_default();
+    let mut found = crate::config::handouts::unknown_columns(&text, &shown, &roster.columns);
+    if found.is_empty() {
+        // book.toml changed since it was read: the error without its place.
+        found.push(Diagnostic::error(
+            Code::E006,
+            &shown,
+            "`[handouts] show` names a column the roster does not have",
+        ));
+    }
+    let mut diagnostics = crate::diag::Diagnostics::default();
+    diagnostics.extend(found);
+    let mut sources = Sources::default();
+    sources.insert(shown, std::sync::Arc::from(text));
+    Error::Config(crate::config::ConfigError::Invalid {
+        diagnostics,
+        sources,
+    })
+}
+
+/// Columns that hold part of a person's name (normalised headers): a given name, then a
+/// family name.
+const NAME_PARTS: &[&str] = &[
+    "first_name",
+    "given_name",
+    "first",
+    "given",
+    "firstname",
+    "givenname",
+    "forename",
+    "last_name",
+    "family_name",
+    "last",
+    "family",
+    "lastname",
+    "familyname",
+    "surname",
+];
+
+/// The attendee's printed fields for the running header: the parts of their name that follow
+/// each other (`first_name`, `last_name`) as one name, "Ada Lovelace", each other field on its
+/// own.
+pub(super) fn running_name(fields: &[serde_json::Value]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut in_name = false;
+    for f in fields {
+        let Some(v) = f["shown"].as_str().filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let part = f["name"].as_str().is_some_and(|n| NAME_PARTS.contains(&n));
+        match out.last_mut() {
+            Some(last) if part && in_name => {
+                last.push(' ');
+                last.push_str(v);
+            }
+            _ => out.push(v.to_owned()),
+        }
+        in_name = part;
+    }
+    out
 }

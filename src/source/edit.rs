@@ -172,26 +172,10 @@ pub fn region(text: &str, s: &Scalar) -> Range<usize> {
 
 /// `value` written as a YAML scalar to stand where `s` is in `text`: the scalar's own style
 /// when the value can keep it, a literal block (`|`) for text of several lines outside flow
-/// collections, else double quotes, which can hold anything.
+/// collections (read back in place to be sure), else double quotes, which can hold anything.
 pub fn render(text: &str, s: &Scalar, value: &str) -> String {
     if value.contains('\n') {
-        if !s.in_flow
-            && literal_fits(value)
-            && let Some(indent) = block_indent(text, region(text, s).start)
-        {
-            let chomp = if value.ends_with('\n') { "" } else { "-" };
-            let pad = " ".repeat(indent);
-            let mut out = format!("|{chomp}");
-            for line in value.strip_suffix('\n').unwrap_or(value).split('\n') {
-                out.push('\n');
-                if !line.is_empty() {
-                    out.push_str(&pad);
-                    out.push_str(line);
-                }
-            }
-            return out;
-        }
-        return double_quoted(value);
+        return literal(text, s, value).unwrap_or_else(|| double_quoted(value));
     }
     let clean = !value.chars().any(|c| c.is_control() && c != '\t');
     match s.style {
@@ -202,21 +186,45 @@ pub fn render(text: &str, s: &Scalar, value: &str) -> String {
     }
 }
 
-/// Can `value` be a literal block as written: no carriage return or control character, no
-/// line of only spaces (the block's indentation would eat them), the first not indented, at
-/// most one line break at the end (more needs `|+`, whose blank lines the next key shares).
+/// `value` as a literal block to stand where `s` is in `text`, indented past its key (with an
+/// indentation indicator when its first line starts with spaces), if the text with it reads
+/// back as `value` at `s`'s path.
+fn literal(text: &str, s: &Scalar, value: &str) -> Option<String> {
+    if s.in_flow || !literal_fits(value) {
+        return None;
+    }
+    let at = region(text, s);
+    let indent = block_indent(text, at.start)?;
+    let chomp = if value.ends_with('\n') { "" } else { "-" };
+    let pad = " ".repeat(indent);
+    let indicator = if value.starts_with(' ') { "2" } else { "" };
+    let mut out = format!("|{indicator}{chomp}");
+    for line in value.strip_suffix('\n').unwrap_or(value).split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+    }
+    let edited = format!("{}{out}{}", &text[..at.start], &text[at.end..]);
+    let back = scalars(&edited).ok()?;
+    back.iter()
+        .any(|b| b.path == s.path && b.value == value)
+        .then_some(out)
+}
+
+/// Can `value` be a literal block: no carriage return or control character but tab, no tab
+/// leading a line (it cannot indent), at most one line break at the end (more needs `|+`,
+/// whose blank lines the next key shares), no line of only spaces before the first text.
 fn literal_fits(value: &str) -> bool {
     let body = value.strip_suffix('\n').unwrap_or(value);
-    !body.is_empty()
+    !body.trim().is_empty()
         && !body.ends_with('\n')
-        && !body.starts_with([' ', '\t'])
         && !value
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t')
-        && body
-            .split('\n')
-            .all(|l| l.is_empty() || !l.trim_matches([' ', '\t']).is_empty())
-        && !body.split('\n').any(|l| l.ends_with([' ', '\t']))
+        && !body.split('\n').any(|l| l.starts_with('\t'))
+        && !body.split('\n').next().is_some_and(|l| l.trim().is_empty())
 }
 
 /// The indentation of a block scalar's lines whose header is at `at`: two more than the
@@ -426,18 +434,34 @@ mod tests {
 
     #[test]
     fn text_a_literal_block_cannot_hold_is_double_quoted() {
-        for v in [
-            "  indented\nfirst",
-            "a\n\n\n",
-            "trailing \nspace",
-            "a\r\nb",
-            "x\n   \ny",
-            "bell\u{7}\nx",
-        ] {
+        for v in ["a\n\n\n", "a\r\nb", "bell\u{7}\nx", "\tx\ny", "   \nx"] {
             let out = edit(DOC, "summary", v);
             assert!(out.contains("summary: \""), "{v:?}: {out}");
             assert_eq!(scalars(&out).unwrap()[2].value, v);
         }
+    }
+
+    /// Translated Markdown of several lines is a block as long as it reads back: a hard break
+    /// (two spaces at a line's end), an indented first line (an indentation indicator), a
+    /// line of spaces, under a key or a list item.
+    #[test]
+    fn text_of_several_lines_is_a_literal_block_when_it_reads_back() {
+        for v in [
+            "Zeile eins  \nZeile zwei",
+            "  eingerückt\nerste",
+            "x\n   \ny",
+            "a\n\n    code\nb\n",
+        ] {
+            let out = edit(DOC, "summary", v);
+            assert!(out.contains("summary: |"), "{v:?}: {out}");
+            assert_eq!(scalars(&out).unwrap()[2].value, v, "{out}");
+            let out = edit(DOC, "notes[0].text", v);
+            assert!(out.contains("text: |"), "{v:?}: {out}");
+            assert_eq!(scalars(&out).unwrap()[4].value, v, "{out}");
+        }
+        let doc = "items:\n  - one\nafter: 1\n";
+        let out = edit(doc, "items[0]", "  a\nb");
+        assert_eq!(scalars(&out).unwrap()[0].value, "  a\nb", "{out}");
     }
 
     #[test]

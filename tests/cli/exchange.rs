@@ -193,6 +193,55 @@ fn a_step_changed_since_the_translation_is_exactly_the_fuzzy_entry_with_its_prev
     );
 }
 
+/// The book's own texts are fuzzy like a guide's when their source changed since the
+/// translation was made (book.toml's git history): the changed title is, with the title it was
+/// translated from; the unchanged description is not; a translation changed since its last
+/// commit was made from the source as it is.
+#[test]
+fn a_book_text_whose_source_changed_since_its_translation_is_fuzzy() {
+    let book = german();
+    let toml = book.read("book.toml").replace(
+        "title = \"Azure-Pass-Anleitungen\"\n",
+        "title = \"Azure-Pass-Anleitungen\"\ndescription = \"Schritt für Schritt.\"\n",
+    );
+    book.write("book.toml", &toml);
+    git(book.path(), &["init", "-q"]);
+    git(book.path(), &["add", "."]);
+    git(book.path(), &["commit", "-qm", "English and German"]);
+    book.write(
+        "book.toml",
+        &toml.replace(
+            "title = \"Azure Pass event guides\"",
+            "title = \"Azure Pass guides\"",
+        ),
+    );
+    let r = book.run(&["i18n", "export", "--lang", "de"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    msgfmt_check(&book.path().join("i18n/de/_book.po"));
+    let po = book.read("i18n/de/_book.po");
+    let fuzzy: Vec<(String, String)> = entries(&po)
+        .into_iter()
+        .filter(|(_, e)| e.contains("#, fuzzy"))
+        .collect();
+    assert_eq!(fuzzy.len(), 1, "{po}");
+    assert_eq!(fuzzy[0].0, "book:title");
+    assert!(
+        fuzzy[0]
+            .1
+            .contains("#| msgid \"Azure Pass event guides\"\n"),
+        "{}",
+        fuzzy[0].1
+    );
+    assert!(po.contains("msgstr \"Schritt für Schritt.\""), "{po}");
+    // The translation updated (not yet committed): made from the title as it is.
+    let toml = book
+        .read("book.toml")
+        .replace("Azure-Pass-Anleitungen", "Azure-Pass-Leitfäden");
+    book.write("book.toml", &toml);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    assert!(!book.read("i18n/de/_book.po").contains("#, fuzzy"));
+}
+
 /// The PO with every `msgstr` set to its `msgid` marked `DE: ` (split into lines as the
 /// export writes them), and the marked texts.
 fn filled(po: &str) -> String {
@@ -298,6 +347,38 @@ fn importing_an_unchanged_export_writes_nothing() {
     assert_eq!(before, after);
 }
 
+/// A translation of several lines (Markdown with a hard break, two spaces at a line's end) is
+/// written into the guide as a literal block under its key, not as one quoted string; the
+/// translation builds with it, and importing the export of it again changes nothing.
+#[test]
+fn a_translation_of_several_lines_is_written_as_a_block_and_round_trips() {
+    let book = german();
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let po = book.read("i18n/de/azure-pass.po").replacen(
+        "msgid \"Select the start button to get started.\"\nmsgstr \"\"",
+        "msgid \"Select the start button to get started.\"\nmsgstr \"\"\n\"Wählen Sie **Start**.  \\n\"\n\"Dann geht es los.\"",
+        1,
+    );
+    assert!(po.contains("Dann geht es los."));
+    book.write("i18n/de/azure-pass.po", &po);
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let de = book.read("content/azure-pass.de.yaml");
+    assert!(
+        de.contains("      - text: |-\n          Wählen Sie **Start**.  \n          Dann geht es los.\n        check:"),
+        "{de}"
+    );
+    assert_eq!(book.run(&["build"]).code, 0);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert!(
+        r.stderr.contains("content/azure-pass.de.yaml: unchanged"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(book.read("content/azure-pass.de.yaml"), de);
+}
+
 #[test]
 fn a_translation_dropping_a_placeholder_is_rejected_at_its_po_line() {
     let book = german();
@@ -352,6 +433,47 @@ fn a_translation_changing_a_link_target_is_rejected_at_its_po_line() {
         r.stderr
     );
     assert_eq!(crate::locations(&r.stderr).len(), 1, "{}", r.stderr);
+}
+
+/// A link target localised for the translation's language (`/en-us/` → `/de-de/`) is taken;
+/// one localised for another language, or another page, is still refused.
+#[test]
+fn a_link_localised_for_the_translations_language_is_taken_and_others_refused() {
+    let book = german();
+    let src = book.read("content/azure-pass.yaml").replace(
+        "on https://www.microsoftazuresponsorships.com/balance",
+        "on [the balance page](https://learn.microsoft.com/en-us/azure/cost-management-billing/)",
+    );
+    book.write("content/azure-pass.yaml", &src);
+    assert_eq!(book.run(&["i18n", "export", "--lang", "de"]).code, 0);
+    let exported = filled(&book.read("i18n/de/azure-pass.po"));
+    let with = |target: &str| {
+        exported.replace(
+            "(https://learn.microsoft.com/en-us/azure/cost-management-billing/)\"\n\n",
+            &format!("({target})\"\n\n"),
+        )
+    };
+    for refused in [
+        "https://learn.microsoft.com/fr-fr/azure/cost-management-billing/",
+        "https://learn.microsoft.com/de-de/azure/storage/",
+    ] {
+        let po = with(refused);
+        assert!(po.contains(refused));
+        book.write("i18n/de/azure-pass.po", &po);
+        let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+        assert_eq!(r.code, 2, "{refused}: {}", r.stderr);
+        assert!(r.stderr.contains("error[E029]"), "{}", r.stderr);
+    }
+    let localised = "https://learn.microsoft.com/de-de/azure/cost-management-billing/";
+    book.write("i18n/de/azure-pass.po", &with(localised));
+    let r = book.run(&["i18n", "import", "i18n/de/azure-pass.po"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        book.read("content/azure-pass.de.yaml")
+            .contains(&format!("[the balance page]({localised})")),
+        "{}",
+        book.read("content/azure-pass.de.yaml")
+    );
 }
 
 #[test]
@@ -640,6 +762,47 @@ fn an_xliff_target_dropping_a_placeholder_is_rejected_at_its_line() {
         [("E029".to_owned(), format!("de.xliff:{line}:9"))]
     );
     assert!(!book.path().join("content/azure-pass.de.yaml").exists());
+}
+
+/// A `<ph>` whose content the translator edited is put back as the source's placeholder, and
+/// a warning at its line says so (it was put back silently).
+#[test]
+fn an_edited_xliff_placeholder_is_put_back_with_a_warning_at_its_line() {
+    let book = german();
+    assert_eq!(
+        book.run(&["i18n", "export", "--lang", "de", "--format", "xliff"])
+            .code,
+        0
+    );
+    let xlf = xliff_filled(&book.read("i18n/de/azure-pass.xlf")).replace(
+        "<target state=\"translated\">DE: Enter the promo code <ph id=\"1\">{{ attendee.code }}</ph>",
+        "<target state=\"translated\">DE: Enter the promo code <ph id=\"1\">{{ attendee.kode }}</ph>",
+    );
+    assert!(xlf.contains("attendee.kode"));
+    book.write("de.xliff", &xlf);
+    let at = xlf.find("<ph id=\"1\">{{ attendee.kode").unwrap();
+    let line = xlf[..at].lines().count();
+    let col = at - xlf[..at].rfind('\n').unwrap();
+    let r = book.run(&["i18n", "import", "de.xliff"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("W019".to_owned(), format!("de.xliff:{line}:{col}"))],
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "changed the placeholder `{{ attendee.code }}` into `{{ attendee.kode }}`; the source's is kept"
+        ),
+        "{}",
+        r.stderr
+    );
+    let de = book.read("content/azure-pass.de.yaml");
+    assert!(
+        de.contains("DE: Enter the promo code {{ attendee.code }} and select"),
+        "{de}"
+    );
 }
 
 /// Every file under `dir/content`, with its bytes.

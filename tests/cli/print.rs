@@ -81,6 +81,29 @@ fn a_japanese_book_prints_its_text_in_a_japanese_font() {
     assert!(font_names(&checklist).iter().any(|n| n.contains("CJKjp")));
 }
 
+/// An English book's handouts for a Japanese name (kana in it) print it in the Japanese
+/// family, not the Chinese one Han alone gets; a Korean name (hangul) in the Korean one.
+#[test]
+fn a_japanese_or_korean_name_in_an_english_book_prints_in_its_own_family() {
+    if !have_cjk_font() {
+        return;
+    }
+    for (name, face, not) in [
+        ("山田 さくら", "CJKjp", "CJKsc"),
+        ("김민준", "CJKkr", "CJKsc"),
+    ] {
+        let book = with_pdf("");
+        book.write("attendees.csv", &format!("name,code\n{name},PASS-0001\n"));
+        let r = handouts_offline(&book);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let pdf = book.path().join("h.pdf");
+        assert!(words(&pdftotext(&pdf, 1)).contains(name));
+        let names = font_names(&pdf);
+        assert!(names.iter().any(|n| n.contains(face)), "{name}: {names:?}");
+        assert!(!names.iter().any(|n| n.contains(not)), "{name}: {names:?}");
+    }
+}
+
 #[test]
 fn without_a_font_for_them_the_characters_are_named_at_their_line() {
     let book = japanese_book("system-fonts = false\n");
@@ -259,6 +282,63 @@ fn an_excel_roster_prints_names_and_codes_and_no_email() {
     let first = pdftotext(&book.path().join("h.pdf"), 2);
     assert!(first.contains("person2@example.org"), "{first}");
     assert!(!first.contains("First name:"), "{first}");
+}
+
+/// A misspelt `[handouts] show` column is book.toml's mistake: reported at its place there,
+/// with the roster's column it meant, as a configuration error (exit 3); nothing is printed.
+#[test]
+fn a_misspelt_show_column_is_reported_at_book_toml_with_the_column_it_meant() {
+    let book = with_pdf("");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[handouts]\nshow = [\"nmae\", \"code\", \"emial\"]\n"),
+    );
+    book.write(
+        "attendees.csv",
+        "Name,Code,Email\nAda Lovelace,PASS-0001,ada@example.org\n",
+    );
+    let r = handouts_offline(&book);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(!book.path().join("h.pdf").exists());
+    insta::assert_snapshot!("handouts_show_misspelt", r.stderr);
+}
+
+/// The running header of a handout's later pages names the attendee as one name ("Ada
+/// Lovelace", from a first and a last name column), then their code and the guide.
+#[test]
+fn the_running_header_joins_first_and_last_name_with_a_space() {
+    let book = with_pdf("");
+    let steps: String = (1..=90)
+        .map(|i| {
+            format!(
+                "      - text: Step number {i} of a long lab, with some words to fill the line.\n"
+            )
+        })
+        .collect();
+    book.write(
+        "content/long.yaml",
+        &format!("title: Long lab\nid: long\nsections:\n  - title: All of it\n    steps:\n{steps}"),
+    );
+    book.write(
+        "attendees.csv",
+        "First Name,Last Name,Promo Code\nAda,Lovelace,PASS-0001\n",
+    );
+    let r = book.run(&[
+        "handouts",
+        "long",
+        "--roster",
+        "attendees.csv",
+        "--out",
+        "h.pdf",
+        "--offline",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let second = pdftotext(&book.path().join("h.pdf"), 2);
+    assert!(
+        second.contains("Ada Lovelace · PASS-0001 · Long lab"),
+        "{second}"
+    );
 }
 
 #[test]

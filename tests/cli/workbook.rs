@@ -241,3 +241,78 @@ fn an_accessible_books_workbook_is_pdf_ua() {
         "{info}"
     );
 }
+
+/// The section headings left at the foot of a page of `pdf`: a heading of `titles` followed by
+/// at most one line of text before the page's footer (pdftotext's layout, page by page).
+fn headings_at_page_feet(pdf: &Path, titles: &[String]) -> Vec<(usize, String)> {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut found = Vec::new();
+    for (i, page) in text.split('\u{c}').enumerate() {
+        let lines: Vec<String> = page
+            .lines()
+            .map(squeeze)
+            .filter(|l| !l.is_empty())
+            .collect();
+        // The last line is the footer (the page's number).
+        for (k, line) in lines.iter().enumerate() {
+            if titles.contains(line) && lines.len() - k - 1 <= 2 {
+                found.push((i + 1, line.clone()));
+            }
+        }
+    }
+    found
+}
+
+/// A section's heading is never left at the foot of a page, with one line of its section
+/// under it and the rest on the next page (Typst keeps a heading with the next block, and a
+/// one-line intro or a bold label is one): it starts the next page. Guides whose first section
+/// grows a step at a time put the second section's heading at every height of the page; it
+/// ended the page of guide 38 and the workbook, and the checklist of guide 44.
+#[test]
+fn no_page_ends_with_a_section_heading() {
+    let book = Book::bundled();
+    std::fs::remove_file(book.path().join("content/azure-pass.yaml")).unwrap();
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Feet\"\n\n[output.pdf]\nworkbook = true\n",
+    );
+    for k in 36..=45 {
+        let steps: String = (1..=k)
+            .map(|i| format!("      - text: Step {i} of the first part, one line.\n"))
+            .collect();
+        let more: String = (1..=5)
+            .map(|i| format!("      - text: Step {i} of the second part, one line.\n"))
+            .collect();
+        book.write(
+            &format!("content/g{k}.yaml"),
+            &format!(
+                "title: Guide {k}\nsections:\n  - title: First part\n    steps:\n{steps}\
+                 \x20 - title: Second part\n    intro: One line of introduction.\n    steps:\n{more}"
+            ),
+        );
+    }
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sections = ["First part".to_owned(), "Second part".to_owned()];
+    let pdfs = book.path().join("book/pdf");
+    let mut found = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(&pdfs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    files.push(pdfs.join("workbook/feet.pdf"));
+    assert_eq!(files.len(), 21);
+    for p in &files {
+        for (page, h) in headings_at_page_feet(p, &sections) {
+            found.push(format!("{}: page {page}: {h}", p.display()));
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}

@@ -135,6 +135,12 @@ impl Fonts {
     /// The plan of a document whose text is in `texts`, in language `lang` (`ja`, `zh-TW`, …).
     pub fn plan(&self, texts: &[&str], lang: &str) -> Plan {
         let mut wanted = uncovered(texts);
+        // A text of another language with kana or hangul in it (a Japanese or Korean name on
+        // an English book's roster) has its Han characters drawn the Japanese or Korean way.
+        let lang = match cjk_sample(lang) {
+            None => by_script(&wanted).unwrap_or(lang),
+            Some(_) => lang,
+        };
         let cjk = cjk_sample(lang);
         let mut plan = Plan {
             accessible: self.accessible,
@@ -246,6 +252,25 @@ fn cjk_sample(lang: &str) -> Option<char> {
     }
 }
 
+/// The language whose script the characters show: `ja` for kana, `ko` for hangul (the one
+/// with more characters when both are there); none for Han alone, which every CJK language
+/// writes.
+fn by_script(chars: &BTreeSet<char>) -> Option<&'static str> {
+    let kana = chars
+        .iter()
+        .filter(|&&c| matches!(c as u32, 0x3041..=0x309F | 0x30A0..=0x30FA | 0x30FD..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9D))
+        .count();
+    let hangul = chars
+        .iter()
+        .filter(|&&c| matches!(c as u32, 0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF | 0xD7B0..=0xD7FF))
+        .count();
+    match (kana, hangul) {
+        (0, 0) => None,
+        (k, h) if k >= h => Some("ja"),
+        _ => Some("ko"),
+    }
+}
+
 fn primary(lang: &str) -> String {
     lang.split(['-', '_'])
         .next()
@@ -296,7 +321,8 @@ fn preferred(lang: &str) -> &'static [&'static str] {
             "WenQuanYi Zen Hei",
             "WenQuanYi Micro Hei",
         ],
-        // Han in a text of another language (a name on a roster): simplified Chinese forms.
+        // Han in a text of another language without kana or hangul (a name on a roster):
+        // simplified Chinese forms.
         _ => &["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans"],
     }
 }

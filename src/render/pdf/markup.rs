@@ -63,6 +63,8 @@ pub fn markdown(md: &str, image: ImageFn) -> String {
         lang: None,
         table_cols: 0,
         head: false,
+        para: None,
+        label_end: None,
     };
     for event in crate::markdown::autolink(Parser::new_ext(md, crate::markdown::options())) {
         w.event(event);
@@ -94,6 +96,11 @@ struct Writer<'a> {
     table_cols: usize,
     /// Inside a table's header row.
     head: bool,
+    /// Where the paragraph being written starts in `out`.
+    para: Option<usize>,
+    /// Where a bold text that opens the paragraph ends in `out`: when the paragraph ends there
+    /// too, it is a label ("**Architecture diagram**") kept with what follows it.
+    label_end: Option<usize>,
 }
 
 impl Writer<'_> {
@@ -155,7 +162,10 @@ impl Writer<'_> {
 
     fn start(&mut self, tag: Tag) {
         match tag {
-            Tag::Paragraph => {}
+            Tag::Paragraph => {
+                self.para = Some(self.out.len());
+                self.label_end = None;
+            }
             Tag::Heading { level, .. } => {
                 let level = match level {
                     HeadingLevel::H1 | HeadingLevel::H2 => 3,
@@ -238,7 +248,17 @@ impl Writer<'_> {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph => self.out.push_str("\n\n"),
+            TagEnd::Paragraph => {
+                if let Some(start) = self.para.take()
+                    && self.label_end == Some(self.out.len())
+                {
+                    // A paragraph of bold text alone labels what follows (a diagram, a
+                    // table): it moves to the next page with it rather than stay behind.
+                    self.out.insert_str(start, "#block(sticky: true)[");
+                    self.out.push(']');
+                }
+                self.out.push_str("\n\n");
+            }
             TagEnd::Heading(_)
             | TagEnd::BlockQuote(_)
             | TagEnd::List(_)
@@ -252,6 +272,14 @@ impl Writer<'_> {
             | TagEnd::Table
             | TagEnd::TableCell => {
                 self.close();
+                if matches!(tag, TagEnd::Strong)
+                    && self
+                        .para
+                        .is_some_and(|p| self.out[p..].starts_with("#strong["))
+                    && self.label_end.is_none()
+                {
+                    self.label_end = Some(self.out.len());
+                }
                 if matches!(tag, TagEnd::Item) {
                     self.out.push_str(", ");
                 }
@@ -303,6 +331,16 @@ mod tests {
             md("| A | B |\n|---|---|\n| 1 | 2 |\n"),
             "#table(columns: 2, table.header([#strong[A]], [#strong[B]], ), [1], [2], )"
         );
+    }
+
+    #[test]
+    fn a_bold_paragraph_alone_is_kept_with_what_follows() {
+        assert_eq!(
+            md("**Architecture diagram**\n\nText."),
+            "#block(sticky: true)[#strong[Architecture diagram]]\n\nText\\."
+        );
+        assert_eq!(md("**Note** this."), "#strong[Note] this\\.");
+        assert_eq!(md("**a** and **b**"), "#strong[a] and #strong[b]");
     }
 
     #[test]
