@@ -215,13 +215,12 @@ impl Plan {
         if outside.is_empty() {
             return Ok(());
         }
-        Err(Failure::new(format!(
+        Err(Error::Usage(Failure::new(format!(
                 "these images are outside the book (`{}`), where `build` cannot publish them; nothing was written:\n{}",
                 self.book_root.display(),
             outside.join("\n")
             ))
-            .help("import without --no-copy-images to copy them into the book, or move them into it first")
-            .into())
+            .help("import without --no-copy-images to copy them into the book, or move them into it first")))
     }
 }
 
@@ -236,12 +235,13 @@ fn refuse_existing(jobs: &[Job]) -> Result<(), Error> {
     if existing.is_empty() {
         return Ok(());
     }
-    Err(Failure::new(format!(
-        "these files exist already; nothing was written:\n{}",
-        existing.join("\n")
+    Err(Error::Usage(
+        Failure::new(format!(
+            "these files exist already; nothing was written:\n{}",
+            existing.join("\n")
+        ))
+        .help("use --force to overwrite them, or --out-dir to write elsewhere"),
     ))
-    .help("use --force to overwrite them, or --out-dir to write elsewhere")
-    .into())
 }
 
 /// The book the guides are imported into: the nearest folder at or above `out_dir` with a
@@ -273,12 +273,13 @@ fn refuse_replacing_images(copies: &[super::ImageCopy]) -> Result<(), Error> {
     if clashes.is_empty() {
         return Ok(());
     }
-    Err(Failure::new(format!(
-        "copying the images would replace these different files; nothing was written:\n{}",
-        clashes.join("\n")
+    Err(Error::Usage(
+        Failure::new(format!(
+            "copying the images would replace these different files; nothing was written:\n{}",
+            clashes.join("\n")
+        ))
+        .help("use --force to overwrite them, or --out-dir to import elsewhere"),
     ))
-    .help("use --force to overwrite them, or --out-dir to import elsewhere")
-    .into())
 }
 
 /// A guide's image copies by folder: (from, to, how many).
@@ -334,10 +335,22 @@ fn jobs(
     let mut jobs = Vec::new();
     for file in files {
         let text = crate::safe_fs::read_regular_text(file, MAX_MARKDOWN_BYTES).map_err(|e| {
-            Failure::new(format!("cannot import `{}`: {e}", file.display())).help(format!(
-                "import a UTF-8 Markdown file of at most {}",
-                crate::safe_fs::human_bytes(MAX_MARKDOWN_BYTES)
-            ))
+            let failure = Failure::new(format!("cannot import `{}`: {e}", file.display()));
+            // A path that names nothing is a mistake on the command line (exit 2), as are the
+            // limits below; anything else (a permission) is the machine's.
+            let help = match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    "check the path: it is read from the current folder".to_owned()
+                }
+                _ => format!(
+                    "import a UTF-8 Markdown file of at most {}",
+                    crate::safe_fs::human_bytes(MAX_MARKDOWN_BYTES)
+                ),
+            };
+            match e.kind() {
+                std::io::ErrorKind::PermissionDenied => Error::from(failure.help(help)),
+                _ => Error::Usage(failure.help(help)),
+            }
         })?;
         let stem = file
             .file_stem()

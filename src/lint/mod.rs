@@ -135,6 +135,12 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         let urls = distinct.into_iter().collect();
         check_remote(book, cfg, opts, urls, &mut stats, &mut notes)?
     };
+    if no_network(&verdicts) {
+        notes.push(format!(
+            "none of the {} addresses could be reached: without a network, `stepbook lint --offline` checks the local screenshots and links only",
+            verdicts.len()
+        ));
+    }
     for u in &uses {
         if let Some(v) = verdicts.get(&u.url) {
             diagnostics.extend(remote_problem(u, v));
@@ -560,6 +566,15 @@ fn remote_problem(u: &UrlUse, v: &Verdict) -> Option<Diagnostic> {
         }
     };
     Some(d.at(u.span.clone()))
+}
+
+/// Whether every address checked failed to connect or to answer (at least two: one host down
+/// is not the network), as when lint runs with no network.
+fn no_network(verdicts: &BTreeMap<String, Verdict>) -> bool {
+    verdicts.len() >= 2
+        && verdicts
+            .values()
+            .all(|v| matches!(v, Verdict::Failed { .. } | Verdict::Timeout))
 }
 
 fn status_text(status: u16) -> &'static str {

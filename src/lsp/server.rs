@@ -191,8 +191,9 @@ struct Server {
 struct InFlight {
     /// Set to cancel it.
     cancel: Arc<AtomicBool>,
-    /// Its document and the check of it the answer is made from.
-    from: Option<(PathBuf, Arc<Slot>)>,
+    /// Its document and the document's text when it was asked (an edit since makes its answer
+    /// stale; a check made anew for other reasons, the book read, does not).
+    from: Option<(PathBuf, Option<Arc<str>>)>,
 }
 
 impl Server {
@@ -228,7 +229,10 @@ impl Server {
             path,
         };
         let cancel = Arc::new(AtomicBool::new(false));
-        let from = snap.path.clone().zip(snap.slot.clone());
+        let from = snap.path.clone().map(|p| {
+            let text = self.ws.open_text(&p);
+            (p, text)
+        });
         self.in_flight.insert(
             req.id.clone(),
             InFlight {
@@ -251,7 +255,13 @@ impl Server {
                     .in_flight
                     .remove(&resp.id)
                     .and_then(|f| f.from)
-                    .is_some_and(|(path, slot)| !self.ws.is_current(&path, &slot));
+                    .is_some_and(|(path, then)| {
+                        let now = self.ws.open_text(&path);
+                        match (then, now) {
+                            (Some(a), Some(b)) => !Arc::ptr_eq(&a, &b),
+                            (a, b) => a.is_some() != b.is_some(),
+                        }
+                    });
                 if stale && resp.response_result.is_ok() {
                     conn.send(Response::new_err(
                         resp.id,

@@ -273,6 +273,12 @@ impl Workspace {
         self.checked.get(path).is_some_and(|s| Arc::ptr_eq(s, slot))
     }
 
+    /// An open document's text as the editor last sent it (the same `Arc` until it sends
+    /// another), `None` for a document that is not open.
+    pub fn open_text(&self, path: &Path) -> Option<Arc<str>> {
+        self.docs.0.get(path).cloned()
+    }
+
     /// The open documents' texts now, for a worker.
     pub fn docs(&self) -> Docs {
         self.docs.clone()

@@ -184,8 +184,17 @@ fn imports_lab_dialects_and_reports_what_it_cannot_map() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     // No overwrite without --force.
     let r = book.run(&["import", "labs/lab1.md"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2, "a command-line mistake: {}", r.stderr);
     assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    // A file that is not there is one too, and the help says what to check.
+    let r = book.run(&["import", "labs/lab9.md"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot import `labs/lab9.md`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("check the path"), "{}", r.stderr);
     assert_eq!(book.read("content/lab1.yaml"), yaml);
     assert_eq!(book.run(&["import", "labs/lab1.md", "--force"]).code, 0);
 }
@@ -387,7 +396,7 @@ fn images_outside_the_book_are_copied_into_it_or_refused() {
 
     // Refused: nothing is written.
     let r = book.run(&["import", "--no-copy-images", lab]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("outside the book"), "{}", r.stderr);
     assert!(
         r.stderr.contains("lab.md:23: "),
@@ -418,7 +427,7 @@ fn images_outside_the_book_are_copied_into_it_or_refused() {
     std::fs::write(&copy, b"mine").unwrap();
     std::fs::remove_file(book.path().join("content/lab.yaml")).unwrap();
     let r = book.run(&["import", lab]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains("would replace these different files"),
         "{}",

@@ -223,6 +223,30 @@ fn offline_checks_everything_local_and_no_url() {
     insta::assert_snapshot!("lint_local", r.stderr);
 }
 
+/// With no network (every address refuses), lint says once that `--offline` exists; one host
+/// down among others that answer is not that.
+#[test]
+fn without_a_network_lint_points_to_offline() {
+    let server = TestServer::start();
+    let book = lint_book(&server);
+    let text = book.read("content/remote.yaml");
+    // Port 1 on loopback: nothing listens there, so every connection is refused at once.
+    let down = text.replace(&server.url(""), "http://127.0.0.1:1");
+    assert_ne!(down, text);
+    book.write("content/remote.yaml", &down);
+    let r = book.run(&["lint", "--timeout", "1", "--retries", "0"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("lint --offline").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    book.write("content/remote.yaml", &text);
+    let r = book.run(&["lint", "--timeout", "1", "--retries", "0"]);
+    assert!(!r.stderr.contains("lint --offline"), "{}", r.stderr);
+}
+
 #[test]
 fn machine_formats() {
     let book = Book::fixture("lint-local");
