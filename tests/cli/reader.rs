@@ -364,3 +364,54 @@ fn the_checklist_ticks_with_the_guide_follows_dark_mode_and_prints() {
         }
     }
 }
+
+/// Types `text` into the header's search box (as the reader does: an input event).
+fn type_search(cdp: &mut Cdp, text: &str) {
+    cdp.eval(&format!(
+        "(() => {{ const i = document.querySelector('form.search input'); i.focus(); i.value = {}; i.dispatchEvent(new Event('input')); return 1; }})()",
+        json!(text)
+    ));
+}
+
+/// The cards shown on the index, by guide id.
+const CARDS: &str = "Array.from(document.querySelectorAll('li.guide-card')).filter(c => !c.hidden && c.getClientRects().length).map(c => c.getAttribute('data-guide'))";
+
+/// The index's card filter never leaves an empty page: words found only inside steps (the
+/// search's results show them) keep every card; when it hides cards a line says how many match
+/// and a button shows them all; Esc shows them all too.
+#[test]
+fn the_index_filter_says_what_it_hides_and_gives_the_cards_back() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book.path().join("book/html/index.html")));
+    cdp.wait_for("!!document.querySelector('form.search input')", "the box");
+    let note = "(() => { const n = document.querySelector('.filter-note'); return n && !n.hidden && n.getClientRects().length ? n.textContent : null; })()";
+    // A word only inside a step: the result lists it, and every card stays.
+    type_search(&mut cdp, "c2.ps1");
+    cdp.wait_for(
+        "!!document.querySelector('form.search ol a.search-title')",
+        "the search's result",
+    );
+    assert_eq!(cdp.eval(&format!("{CARDS}.length")), 6);
+    assert_eq!(cdp.eval(note), json!(null));
+    // Words in one card's summary: that card, and a line saying so with a way back.
+    type_search(&mut cdp, "scale sets");
+    assert_eq!(cdp.eval(CARDS), json!(["lab-08-manage-virtual-machines"]));
+    assert_eq!(cdp.eval(note), "1 of 6 guides match Show all guides");
+    cdp.eval("document.querySelector('.filter-note button').click(); 1");
+    assert_eq!(cdp.eval(&format!("{CARDS}.length")), 6);
+    assert_eq!(cdp.eval(note), json!(null));
+    // Esc in the box shows them all again too.
+    type_search(&mut cdp, "scale sets");
+    assert_eq!(cdp.eval(&format!("{CARDS}.length")), 1);
+    key(&mut cdp, "Escape", 27);
+    assert_eq!(cdp.eval(&format!("{CARDS}.length")), 6);
+    assert_eq!(cdp.eval(note), json!(null));
+    for width in [390, 1280] {
+        cdp.fits(width).unwrap();
+        type_search(&mut cdp, "scale sets");
+        no_serious_violation(&mut cdp, &format!("index filtered, {width} px"));
+    }
+}
