@@ -415,3 +415,45 @@ fn the_index_filter_says_what_it_hides_and_gives_the_cards_back() {
         no_serious_violation(&mut cdp, &format!("index filtered, {width} px"));
     }
 }
+
+/// A search result shows a step's first sentence (its label: "When prompted … select
+/// PowerShell.") once: the excerpt goes on after it, and is left out when the text is no more
+/// than the label.
+#[test]
+fn a_search_result_shows_a_one_sentence_step_once() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book.path().join("book/html/index.html")));
+    cdp.wait_for("!!document.querySelector('form.search input')", "the box");
+    type_search(&mut cdp, "prompted select PowerShell");
+    cdp.wait_for(
+        "!!document.querySelector('form.search ol ol a')",
+        "the steps found",
+    );
+    // Each step found: its label, and its excerpt (null when there is none).
+    let rows = cdp.eval("Array.from(document.querySelectorAll('form.search ol ol a')).map(a => { const e = a.querySelector('.search-excerpt'); return [a.querySelector('.search-where').textContent, e ? e.textContent : null]; })");
+    let rows = rows.as_array().unwrap();
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let once = rows
+        .iter()
+        .find(|r| r[0].as_str().unwrap().contains("select PowerShell."))
+        .unwrap_or_else(|| panic!("the step: {rows:?}"));
+    assert!(
+        once[1].as_str().is_some_and(|e| !e.contains("When prompted")),
+        "the text after the label: {once}"
+    );
+    for r in rows {
+        let label = r[0].as_str().unwrap();
+        let label = squash(label.split_once(" · ").map_or(label, |(_, l)| l));
+        if let Some(e) = r[1].as_str() {
+            let e = squash(e.trim_start_matches("… ").trim_end_matches(" …"));
+            assert!(!label.contains(&e) && !e.contains(&label), "{r}");
+        }
+    }
+    assert!(
+        rows.iter().any(|r| r[1].is_string()),
+        "a longer text keeps its excerpt: {rows:?}"
+    );
+}
