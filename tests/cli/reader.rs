@@ -457,3 +457,33 @@ fn a_search_result_shows_a_one_sentence_step_once() {
         "a longer text keeps its excerpt: {rows:?}"
     );
 }
+
+/// At 390 px a code block's Copy button covers none of its code: the button's box and the
+/// first line's text do not overlap (the line scrolls sideways, under the button before).
+#[test]
+fn the_copy_button_covers_no_code_on_a_phone() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book
+        .path()
+        .join("book/html/lab-08-manage-virtual-machines/index.html")));
+    cdp.wait_for(
+        "document.querySelectorAll('.code-block > button.copy').length > 0",
+        "the copy buttons",
+    );
+    cdp.fits(390).unwrap();
+    // For each code block: whether the button's box meets a box of its first line's text.
+    let overlaps = "Array.from(document.querySelectorAll('.code-block')).map(w => { const b = w.querySelector('button.copy').getBoundingClientRect(); const r = document.createRange(); r.selectNodeContents(w.querySelector('pre')); const boxes = Array.from(r.getClientRects()).filter(x => x.width > 0 && x.height > 0); const top = Math.min(...boxes.map(x => x.top)); return boxes.filter(x => x.top < top + 2).some(x => x.left < b.right && x.right > b.left && x.top < b.bottom && x.bottom > b.top); })";
+    let found = cdp.eval(overlaps);
+    assert!(!found.as_array().unwrap().is_empty());
+    assert!(
+        found.as_array().unwrap().iter().all(|o| o == false),
+        "{found}"
+    );
+    for width in [390, 1280] {
+        cdp.fits(width).unwrap();
+        no_serious_violation(&mut cdp, &format!("code blocks, {width} px"));
+    }
+}
