@@ -487,3 +487,66 @@ fn the_copy_button_covers_no_code_on_a_phone() {
         no_serious_violation(&mut cdp, &format!("code blocks, {width} px"));
     }
 }
+
+/// The lightbox offers a screenshot at its own size: fitted first (a 1523 px screenshot barely
+/// grew), a tap on it (or Full size) shows its natural width, scrollable within the dialog, and
+/// another tap fits it again; Esc still closes. At 1280 and 390 px.
+#[test]
+fn the_lightbox_shows_a_screenshot_at_full_size_and_scrolls_it() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    let shot = "content/media/lab-08-manage-virtual-machines/az104-lab08-create-vm.png";
+    image::RgbImage::from_fn(1523, 1000, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    })
+    .save(book.path().join(shot))
+    .unwrap();
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book
+        .path()
+        .join("book/html/lab-08-manage-virtual-machines/index.html")));
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length > 0",
+        "the reader",
+    );
+    let big = "document.querySelector('dialog.lightbox img')";
+    // The picture's width on screen, the dialog's pane: how wide its content is, how far it
+    // scrolled after asking for 300 px, and whether the dialog stays within the window.
+    let state = format!(
+        "(() => {{ const d = document.querySelector('dialog.lightbox'); const p = d.querySelector('.lightbox-pic'); p.scrollLeft = 300; const r = d.getBoundingClientRect(); \
+         return {{ width: Math.round({big}.getBoundingClientRect().width), scrolled: p.scrollLeft > 0, inside: r.left >= 0 && r.right <= innerWidth && r.bottom <= innerHeight, button: d.querySelector('.lightbox-size').textContent }}; }})()"
+    );
+    for width in [1280, 390] {
+        cdp.fits(width).unwrap();
+        cdp.eval("document.querySelector('a.zoom[href$=\"az104-lab08-create-vm.png\"]').click(); 1");
+        cdp.wait_for(
+            &format!("document.querySelector('dialog.lightbox').open && {big}.complete && {big}.naturalWidth === 1523"),
+            "the picture in the lightbox",
+        );
+        let fitted = cdp.eval(&state);
+        assert!(fitted["width"].as_u64().unwrap() < 1200, "{width} px: {fitted}");
+        assert_eq!(fitted["button"], "Full size", "{fitted}");
+        cdp.eval(&format!("{big}.click(); 1"));
+        assert_eq!(
+            cdp.eval(&state),
+            json!({"width": 1523, "scrolled": true, "inside": true, "button": "Fit to screen"}),
+            "{width} px, full size"
+        );
+        for s in ["light", "dark"] {
+            scheme(&mut cdp, "", s);
+            no_serious_violation(&mut cdp, &format!("full size, {width} px, {s}"));
+        }
+        cdp.eval(&format!("{big}.click(); 1"));
+        assert_eq!(cdp.eval(&state), fitted, "{width} px, fitted again");
+        // The button does the same; Esc closes the dialog.
+        cdp.eval("document.querySelector('dialog.lightbox .lightbox-size').click(); 1");
+        assert_eq!(cdp.eval(&state)["width"], 1523);
+        key(&mut cdp, "Escape", 27);
+        cdp.wait_for(
+            "!document.querySelector('dialog.lightbox').open",
+            "Esc to close",
+        );
+    }
+}

@@ -198,7 +198,7 @@
   // table cells; what a reader types at length is in code blocks.
 
   // Screenshots: a tap opens the picture enlarged over the page, its alt text as the caption
-  // (a modal <dialog>: focus stays in it, Esc closes it); Back closes it too. Without
+  // (a modal <dialog>: focus stays in it, Esc closes it), with Full size; Back closes it too. Without
   // JavaScript the link opens the image itself.
   // Opening pushes a history entry so that Back closes the picture; closing otherwise goes
   // back over that entry. That Back is asynchronous: a picture opened before it has landed
@@ -207,10 +207,15 @@
   function build() {
     box = document.createElement("dialog");
     box.className = "lightbox";
-    box.innerHTML = '<figure><img alt=""><figcaption></figcaption></figure><button type="button" class="lightbox-close"></button>';
-    var close = box.querySelector("button");
+    box.innerHTML = '<figure><div class="lightbox-pic"><img alt=""></div><figcaption></figcaption></figure>' +
+      '<button type="button" class="lightbox-size"></button> <button type="button" class="lightbox-close"></button>';
+    var close = box.querySelector(".lightbox-close");
     close.textContent = t("lightbox_close", "Close");
     close.addEventListener("click", function () { box.close(); });
+    // A tap on the picture (or Full size) shows it at its own size, scrolled within the
+    // dialog; another fits it again (fitted, a wide screenshot barely grew).
+    box.querySelector(".lightbox-size").addEventListener("click", function () { full(!box.classList.contains("full")); });
+    box.querySelector("img").addEventListener("click", function () { full(!box.classList.contains("full")); });
     box.addEventListener("click", function (e) { if (e.target === box) box.close(); });
     box.addEventListener("close", function () {
       if (!pushed) return;
@@ -228,7 +233,15 @@
     });
     document.body.appendChild(box);
   }
+  function full(on) {
+    box.classList.toggle("full", on);
+    box.querySelector(".lightbox-size").textContent = on ? t("lightbox_fit", "Fit to screen") : t("lightbox_full_size", "Full size");
+    var pic = box.querySelector(".lightbox-pic");
+    // What scrolls must be reachable by keyboard.
+    if (on) pic.setAttribute("tabindex", "0"); else pic.removeAttribute("tabindex");
+  }
   function show(a) {
+    full(false);
     var img = a.querySelector("img");
     var big = box.querySelector("img");
     big.src = a.href;
