@@ -550,3 +550,80 @@ fn the_lightbox_shows_a_screenshot_at_full_size_and_scrolls_it() {
         );
     }
 }
+
+/// A running countdown survives a reload of the page: it goes on from where it was (not back
+/// to Start), and one that ended while the page was away gives its notice on load.
+#[test]
+fn a_wait_countdown_survives_a_reload() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    book.write(
+        "content/long.yaml",
+        "title: Long\nsections:\n  - title: Deploy\n    steps:\n      - text: Start the deployment.\n        wait: 10m\n",
+    );
+    book.write(
+        "content/short.yaml",
+        "title: Short\nsections:\n  - title: Deploy\n    steps:\n      - text: Start the deployment.\n        wait: 1s\n",
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    let long = url(&book.path().join("book/html/long/index.html"));
+    cdp.goto(&long);
+    cdp.wait_for("!!document.querySelector('button.timer')", "the timer");
+    cdp.eval("document.querySelector('button.timer').click(); 1");
+    let state = "[document.querySelector('button.timer').textContent, document.querySelector('.timer-left').textContent]";
+    cdp.wait_for(
+        "document.querySelector('.timer-left').textContent.includes('left')",
+        "the countdown",
+    );
+    // Reloaded: still counting, from under ten minutes.
+    cdp.eval("window.__old = true; 1");
+    cdp.call("Page.reload", json!({}));
+    cdp.wait_for(
+        "!window.__old && document.readyState === 'complete' && !!document.querySelector('button.timer') && document.querySelector('.timer-left').textContent !== ''",
+        "the countdown after the reload",
+    );
+    let after = cdp.eval(state);
+    assert_eq!(after[0], "Stop timer", "{after}");
+    let left = after[1].as_str().unwrap();
+    assert!(
+        left.starts_with(" 9:") || left == " 10:00 left",
+        "{left}"
+    );
+    // Stopped, a reload shows Start again.
+    cdp.eval("document.querySelector('button.timer').click(); 1");
+    cdp.eval("window.__old = true; 1");
+    cdp.call("Page.reload", json!({}));
+    cdp.wait_for(
+        "!window.__old && document.readyState === 'complete' && !!document.querySelector('button.timer')",
+        "the page again",
+    );
+    assert_eq!(cdp.eval(state), json!(["Start timer", ""]));
+
+    // A wait that ends while the page is away: its notice on the way back.
+    let short = url(&book.path().join("book/html/short/index.html"));
+    cdp.goto(&short);
+    cdp.wait_for("!!document.querySelector('button.timer')", "the short timer");
+    cdp.eval("document.querySelector('button.timer').click(); 1");
+    cdp.goto(&long);
+    cdp.wait_for("!!document.querySelector('button.timer')", "another page");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    cdp.goto(&short);
+    cdp.wait_for(
+        "(() => { const t = document.querySelector('.timer-toast'); return !!t && !t.hidden; })()",
+        "the notice of the wait that ended",
+    );
+    assert_eq!(
+        cdp.eval("[document.querySelector('.timer-toast a').textContent, document.querySelector('button.timer').textContent]"),
+        json!(["Step 1: the wait is over.", "Start timer"])
+    );
+    // Given once: not again on the next load.
+    cdp.eval("window.__old = true; 1");
+    cdp.call("Page.reload", json!({}));
+    cdp.wait_for(
+        "!window.__old && document.readyState === 'complete' && !!document.querySelector('button.timer')",
+        "the page again",
+    );
+    assert_eq!(cdp.eval("!document.querySelector('.timer-toast')"), true);
+}

@@ -315,28 +315,44 @@
     p.appendChild(document.createTextNode(" "));
     p.appendChild(b);
     p.appendChild(shown);
-    var tick = null;
+    var tick = null, step = p.closest("li.step");
+    // A running countdown's end is kept for the tab (by the guide and the step), so a reload
+    // resumes it, and one that ended meanwhile gives its notice on load.
+    var kept = "stepbook:" + id + ":wait:" + (step ? step.id : "");
+    function keep(end) {
+      try { if (end) sessionStorage.setItem(kept, String(end)); else sessionStorage.removeItem(kept); } catch (e) { /* private mode */ }
+    }
     function show(s) {
       var m = Math.floor(s / 60), r = s % 60;
       shown.textContent = " " + t("timer_left", "{time} left", { time: m + ":" + (r < 10 ? "0" : "") + r });
     }
-    b.addEventListener("click", function () {
-      if (tick) { clearInterval(tick); tick = null; b.textContent = t("timer_start", "Start timer"); shown.textContent = ""; return; }
-      var end = Date.now() + total * 1000;
+    function stop() {
+      clearInterval(tick); tick = null;
+      b.textContent = t("timer_start", "Start timer");
+      keep(0);
+    }
+    function run(end) {
       prepare();
+      keep(end);
       b.textContent = t("timer_stop", "Stop timer");
-      show(total);
-      tick = setInterval(function () {
+      function check() {
         var left = Math.max(0, Math.round((end - Date.now()) / 1000));
         show(left);
-        if (left === 0) {
-          clearInterval(tick); tick = null;
-          b.textContent = t("timer_start", "Start timer");
-          shown.textContent = " " + t("timer_up", "Time is up: check the result before you go on.");
-          timeUp(p.closest("li.step"));
-        }
-      }, 1000);
+        if (left > 0) return;
+        stop();
+        shown.textContent = " " + t("timer_up", "Time is up: check the result before you go on.");
+        timeUp(step);
+      }
+      tick = setInterval(check, 1000);
+      check();
+    }
+    b.addEventListener("click", function () {
+      if (tick) { stop(); shown.textContent = ""; return; }
+      run(Date.now() + total * 1000);
     });
+    var end = null;
+    try { end = parseInt(sessionStorage.getItem(kept), 10); } catch (e) { /* private mode */ }
+    if (end > 0) run(end);
   });
 
   // The section being read, marked in the contents.
