@@ -627,3 +627,52 @@ fn a_wait_countdown_survives_a_reload() {
     );
     assert_eq!(cdp.eval("!document.querySelector('.timer-toast')"), true);
 }
+
+/// Opened at the last step of a section (`#anchor`), or sent there, the contents mark that
+/// section, not the next one whose top is just below the short step. On a laptop and a phone.
+#[test]
+fn the_contents_mark_the_section_of_the_step_landed_on() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let page = url(&book
+        .path()
+        .join("book/html/lab-08-manage-virtual-machines/index.html"));
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&page);
+    cdp.wait_for("!!document.querySelector('nav.toc')", "the contents");
+    // Each section's id and its last step's.
+    let last = "Array.from(document.querySelectorAll('section.section')).map(s => { const steps = Array.from(s.querySelectorAll('li.step')).filter(x => !x.parentElement.closest('li.step')); return [s.id, steps.length ? steps[steps.length - 1].id : null]; })";
+    let sections = cdp.eval(last);
+    let sections = sections.as_array().unwrap();
+    assert!(sections.len() >= 4, "{sections:?}");
+    let marked = "(() => { const a = document.querySelector('nav.toc a[aria-current]'); return a ? a.getAttribute('href') : null; })()";
+    for width in [1280, 390] {
+        cdp.fits(width).unwrap();
+        let (section, step) = (
+            sections[2][0].as_str().unwrap(),
+            sections[2][1].as_str().unwrap(),
+        );
+        cdp.goto("about:blank");
+        cdp.goto(&format!("{page}#{step}"));
+        cdp.wait_for(
+            &format!("document.getElementById('{step}').getBoundingClientRect().top < 100 && window.scrollY > 0"),
+            "the step at the top",
+        );
+        // The scroll's mark comes at most 50 ms after the scroll.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(cdp.eval(marked), format!("#{section}"), "{width} px, opened at #{step}");
+        // Sent to the last step of section 2 by a link in the page.
+        let (section, step) = (
+            sections[1][0].as_str().unwrap(),
+            sections[1][1].as_str().unwrap(),
+        );
+        cdp.eval(&format!("location.hash = '#{step}'; 1"));
+        cdp.wait_for(
+            &format!("document.getElementById('{step}').getBoundingClientRect().top < 100"),
+            "the step at the top",
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(cdp.eval(marked), format!("#{section}"), "{width} px, sent to #{step}");
+    }
+}

@@ -360,18 +360,30 @@
   document.querySelectorAll("nav.toc a[href^='#']").forEach(function (a) {
     links[a.getAttribute("href").slice(1)] = a;
   });
-  // The last section whose top has passed the upper third of the window; at the very bottom
-  // of the page the last section (a short last section never reaches the upper third).
+  // The section of the step the page was opened at (#anchor) while that step is still on
+  // screen (the next section's top may be just below a short last step); otherwise the last
+  // section whose top has passed a line near the top (under the phone's bar); at the very
+  // bottom of the page the last section (a short last section never reaches the line).
   var sections = Array.prototype.slice.call(guide.querySelectorAll("section.section"));
   var marked = null;
+  function landed(under) {
+    var el = null;
+    try { el = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (e) { return null; }
+    var s = el && el.closest("section.section");
+    if (!s || s === el) return null;
+    var r = el.getBoundingClientRect();
+    return r.bottom > under && r.top < window.innerHeight * 0.5 ? s : null;
+  }
   function mark() {
     var current = null;
-    var line = window.innerHeight * 0.3;
+    var under = bar.classList.contains("shown") ? bar.getBoundingClientRect().bottom : 0;
+    var line = under + window.innerHeight * 0.15;
     sections.forEach(function (s) { if (s.getBoundingClientRect().top <= line) current = s; });
     var root = document.scrollingElement;
     if (sections.length && root.scrollTop > 0 && root.scrollTop + root.clientHeight >= root.scrollHeight - 2) {
       current = sections[sections.length - 1];
     }
+    current = landed(under) || current;
     var heading = current && current.querySelector("h2");
     barSection.textContent = heading ? heading.textContent.replace(/\s*#\s*$/, "") : "";
     showBar();
@@ -389,6 +401,7 @@
     pending = true;
     setTimeout(function () { pending = false; mark(); }, 50);
   }, { passive: true });
+  window.addEventListener("hashchange", mark);
   mark();
 
   // j / k (or arrow down / up with Alt): next and previous step.
