@@ -441,7 +441,9 @@ fn a_search_result_shows_a_one_sentence_step_once() {
         .find(|r| r[0].as_str().unwrap().contains("select PowerShell."))
         .unwrap_or_else(|| panic!("the step: {rows:?}"));
     assert!(
-        once[1].as_str().is_some_and(|e| !e.contains("When prompted")),
+        once[1]
+            .as_str()
+            .is_some_and(|e| !e.contains("When prompted")),
         "the text after the label: {once}"
     );
     for r in rows {
@@ -520,13 +522,18 @@ fn the_lightbox_shows_a_screenshot_at_full_size_and_scrolls_it() {
     );
     for width in [1280, 390] {
         cdp.fits(width).unwrap();
-        cdp.eval("document.querySelector('a.zoom[href$=\"az104-lab08-create-vm.png\"]').click(); 1");
+        cdp.eval(
+            "document.querySelector('a.zoom[href$=\"az104-lab08-create-vm.png\"]').click(); 1",
+        );
         cdp.wait_for(
             &format!("document.querySelector('dialog.lightbox').open && {big}.complete && {big}.naturalWidth === 1523"),
             "the picture in the lightbox",
         );
         let fitted = cdp.eval(&state);
-        assert!(fitted["width"].as_u64().unwrap() < 1200, "{width} px: {fitted}");
+        assert!(
+            fitted["width"].as_u64().unwrap() < 1200,
+            "{width} px: {fitted}"
+        );
         assert_eq!(fitted["button"], "Full size", "{fitted}");
         cdp.eval(&format!("{big}.click(); 1"));
         assert_eq!(
@@ -587,10 +594,7 @@ fn a_wait_countdown_survives_a_reload() {
     let after = cdp.eval(state);
     assert_eq!(after[0], "Stop timer", "{after}");
     let left = after[1].as_str().unwrap();
-    assert!(
-        left.starts_with(" 9:") || left == " 10:00 left",
-        "{left}"
-    );
+    assert!(left.starts_with(" 9:") || left == " 10:00 left", "{left}");
     // Stopped, a reload shows Start again.
     cdp.eval("document.querySelector('button.timer').click(); 1");
     cdp.eval("window.__old = true; 1");
@@ -604,7 +608,10 @@ fn a_wait_countdown_survives_a_reload() {
     // A wait that ends while the page is away: its notice on the way back.
     let short = url(&book.path().join("book/html/short/index.html"));
     cdp.goto(&short);
-    cdp.wait_for("!!document.querySelector('button.timer')", "the short timer");
+    cdp.wait_for(
+        "!!document.querySelector('button.timer')",
+        "the short timer",
+    );
     cdp.eval("document.querySelector('button.timer').click(); 1");
     cdp.goto(&long);
     cdp.wait_for("!!document.querySelector('button.timer')", "another page");
@@ -661,7 +668,11 @@ fn the_contents_mark_the_section_of_the_step_landed_on() {
         );
         // The scroll's mark comes at most 50 ms after the scroll.
         std::thread::sleep(std::time::Duration::from_millis(200));
-        assert_eq!(cdp.eval(marked), format!("#{section}"), "{width} px, opened at #{step}");
+        assert_eq!(
+            cdp.eval(marked),
+            format!("#{section}"),
+            "{width} px, opened at #{step}"
+        );
         // Sent to the last step of section 2 by a link in the page.
         let (section, step) = (
             sections[1][0].as_str().unwrap(),
@@ -673,6 +684,10 @@ fn the_contents_mark_the_section_of_the_step_landed_on() {
             "the step at the top",
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
-        assert_eq!(cdp.eval(marked), format!("#{section}"), "{width} px, sent to #{step}");
+        assert_eq!(
+            cdp.eval(marked),
+            format!("#{section}"),
+            "{width} px, sent to #{step}"
+        );
     }
 }
