@@ -1,7 +1,9 @@
 //! The reader's site around the guide in a real browser (headless Chromium over the DevTools
 //! protocol, from `file://`): the language menu in the header, the wait's alarm at zero, the
 //! index's cards (one search box, each card's progress) and the checklist on screen (ticks kept
-//! with the guide's, dark mode, a Print button). axe-core checks each, also on imported labs.
+//! with the guide's, dark mode, a Print button); the index's filter, search results, code
+//! blocks, the lightbox at full size, a countdown across a reload and the contents' mark after
+//! an #anchor. axe-core checks each, also on imported labs.
 
 use std::path::Path;
 
