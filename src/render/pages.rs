@@ -89,12 +89,16 @@ impl Neighbours {
 /// The interface text the reader's scripts show (progress, copy buttons, the timer, search),
 /// as JSON for a `<script type="application/json">` element (`<`, `>`, `&` escaped).
 fn reader_strings(t: &crate::i18n::Strings) -> String {
-    const KEYS: [&str; 19] = [
+    const KEYS: [&str; 23] = [
         "progress_done",
         "progress_left",
         "progress_reset",
         "progress_undo",
         "lightbox_close",
+        "lightbox_full_size",
+        "lightbox_fit",
+        "index_filtered",
+        "index_show_all",
         "step_done",
         "copy",
         "copied",

@@ -1,7 +1,9 @@
 //! The reader's site around the guide in a real browser (headless Chromium over the DevTools
 //! protocol, from `file://`): the language menu in the header, the wait's alarm at zero, the
 //! index's cards (one search box, each card's progress) and the checklist on screen (ticks kept
-//! with the guide's, dark mode, a Print button). axe-core checks each, also on imported labs.
+//! with the guide's, dark mode, a Print button); the index's filter, search results, code
+//! blocks, the lightbox at full size, a countdown across a reload and the contents' mark after
+//! an #anchor. axe-core checks each, also on imported labs.
 
 use std::path::Path;
 
@@ -362,5 +364,332 @@ fn the_checklist_ticks_with_the_guide_follows_dark_mode_and_prints() {
             scheme(&mut cdp, "", s);
             no_serious_violation(&mut cdp, &format!("lab checklist, {width} px, {s}"));
         }
+    }
+}
+
+/// Types `text` into the header's search box (as the reader does: an input event).
+fn type_search(cdp: &mut Cdp, text: &str) {
+    cdp.eval(&format!(
+        "(() => {{ const i = document.querySelector('form.search input'); i.focus(); i.value = {}; i.dispatchEvent(new Event('input')); return 1; }})()",
+        json!(text)
+    ));
+}
+
+/// The cards shown on the index, by guide id.
+const CARDS: &str = "Array.from(document.querySelectorAll('li.guide-card')).filter(c => !c.hidden && c.getClientRects().length).map(c => c.getAttribute('data-guide'))";
+
+/// The index's card filter never leaves an empty page: words found only inside steps (the
+/// search's results show them) keep every card; when it hides cards a line says how many match
+/// and a button shows them all; Esc shows them all too.
+#[test]
+fn the_index_filter_says_what_it_hides_and_gives_the_cards_back() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book.path().join("book/html/index.html")));
+    cdp.wait_for("!!document.querySelector('form.search input')", "the box");
+    let note = "(() => { const n = document.querySelector('.filter-note'); return n && !n.hidden && n.getClientRects().length ? n.textContent : null; })()";
+    // A word only inside a step: the result lists it, and every card stays.
+    type_search(&mut cdp, "c2.ps1");
+    cdp.wait_for(
+        "!!document.querySelector('form.search ol a.search-title')",
+        "the search's result",
+    );
+    assert_eq!(cdp.eval(&format!("{CARDS}.length")), 6);
+    assert_eq!(cdp.eval(note), json!(null));
+    // Words in one card's summary: that card, and a line saying so with a way back.
+    type_search(&mut cdp, "scale sets");
+    assert_eq!(cdp.eval(CARDS), json!(["lab-08-manage-virtual-machines"]));
+    assert_eq!(cdp.eval(note), "1 of 6 guides match Show all guides");
+    cdp.eval("document.querySelector('.filter-note button').click(); 1");
+    assert_eq!(cdp.eval(&format!("{CARDS}.length")), 6);
+    assert_eq!(cdp.eval(note), json!(null));
+    // Esc in the box shows them all again too.
+    type_search(&mut cdp, "scale sets");
+    assert_eq!(cdp.eval(&format!("{CARDS}.length")), 1);
+    key(&mut cdp, "Escape", 27);
+    assert_eq!(cdp.eval(&format!("{CARDS}.length")), 6);
+    assert_eq!(cdp.eval(note), json!(null));
+    for width in [390, 1280] {
+        cdp.fits(width).unwrap();
+        type_search(&mut cdp, "scale sets");
+        no_serious_violation(&mut cdp, &format!("index filtered, {width} px"));
+    }
+}
+
+/// A search result shows a step's first sentence (its label: "When prompted … select
+/// PowerShell.") once: the excerpt goes on after it, and is left out when the text is no more
+/// than the label.
+#[test]
+fn a_search_result_shows_a_one_sentence_step_once() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book.path().join("book/html/index.html")));
+    cdp.wait_for("!!document.querySelector('form.search input')", "the box");
+    type_search(&mut cdp, "prompted select PowerShell");
+    cdp.wait_for(
+        "!!document.querySelector('form.search ol ol a')",
+        "the steps found",
+    );
+    // Each step found: its label, and its excerpt (null when there is none).
+    let rows = cdp.eval("Array.from(document.querySelectorAll('form.search ol ol a')).map(a => { const e = a.querySelector('.search-excerpt'); return [a.querySelector('.search-where').textContent, e ? e.textContent : null]; })");
+    let rows = rows.as_array().unwrap();
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let once = rows
+        .iter()
+        .find(|r| r[0].as_str().unwrap().contains("select PowerShell."))
+        .unwrap_or_else(|| panic!("the step: {rows:?}"));
+    assert!(
+        once[1]
+            .as_str()
+            .is_some_and(|e| !e.contains("When prompted")),
+        "the text after the label: {once}"
+    );
+    for r in rows {
+        let label = r[0].as_str().unwrap();
+        let label = squash(label.split_once(" · ").map_or(label, |(_, l)| l));
+        if let Some(e) = r[1].as_str() {
+            let e = squash(e.trim_start_matches("… ").trim_end_matches(" …"));
+            assert!(!label.contains(&e) && !e.contains(&label), "{r}");
+        }
+    }
+    assert!(
+        rows.iter().any(|r| r[1].is_string()),
+        "a longer text keeps its excerpt: {rows:?}"
+    );
+}
+
+/// At 390 px a code block's Copy button covers none of its code: the button's box and the
+/// first line's text do not overlap (the line scrolls sideways, under the button before).
+#[test]
+fn the_copy_button_covers_no_code_on_a_phone() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book
+        .path()
+        .join("book/html/lab-08-manage-virtual-machines/index.html")));
+    cdp.wait_for(
+        "document.querySelectorAll('.code-block > button.copy').length > 0",
+        "the copy buttons",
+    );
+    cdp.fits(390).unwrap();
+    // For each code block: whether the button's box meets a box of its first line's text.
+    let overlaps = "Array.from(document.querySelectorAll('.code-block')).map(w => { const b = w.querySelector('button.copy').getBoundingClientRect(); const r = document.createRange(); r.selectNodeContents(w.querySelector('pre')); const boxes = Array.from(r.getClientRects()).filter(x => x.width > 0 && x.height > 0); const top = Math.min(...boxes.map(x => x.top)); return boxes.filter(x => x.top < top + 2).some(x => x.left < b.right && x.right > b.left && x.top < b.bottom && x.bottom > b.top); })";
+    let found = cdp.eval(overlaps);
+    assert!(!found.as_array().unwrap().is_empty());
+    assert!(
+        found.as_array().unwrap().iter().all(|o| o == false),
+        "{found}"
+    );
+    for width in [390, 1280] {
+        cdp.fits(width).unwrap();
+        no_serious_violation(&mut cdp, &format!("code blocks, {width} px"));
+    }
+}
+
+/// The lightbox offers a screenshot at its own size: fitted first (a 1523 px screenshot barely
+/// grew), a tap on it (or Full size) shows its natural width, scrollable within the dialog, and
+/// another tap fits it again; Esc still closes. At 1280 and 390 px.
+#[test]
+fn the_lightbox_shows_a_screenshot_at_full_size_and_scrolls_it() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    let shot = "content/media/lab-08-manage-virtual-machines/az104-lab08-create-vm.png";
+    image::RgbImage::from_fn(1523, 1000, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    })
+    .save(book.path().join(shot))
+    .unwrap();
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&url(&book
+        .path()
+        .join("book/html/lab-08-manage-virtual-machines/index.html")));
+    cdp.wait_for(
+        "document.querySelectorAll('label.tick input').length > 0",
+        "the reader",
+    );
+    let big = "document.querySelector('dialog.lightbox img')";
+    // The picture's width on screen, the dialog's pane: how wide its content is, how far it
+    // scrolled after asking for 300 px, and whether the dialog stays within the window.
+    let state = format!(
+        "(() => {{ const d = document.querySelector('dialog.lightbox'); const p = d.querySelector('.lightbox-pic'); p.scrollLeft = 300; const r = d.getBoundingClientRect(); \
+         return {{ width: Math.round({big}.getBoundingClientRect().width), scrolled: p.scrollLeft > 0, inside: r.left >= 0 && r.right <= innerWidth && r.bottom <= innerHeight, button: d.querySelector('.lightbox-size').textContent }}; }})()"
+    );
+    for width in [1280, 390] {
+        cdp.fits(width).unwrap();
+        cdp.eval(
+            "document.querySelector('a.zoom[href$=\"az104-lab08-create-vm.png\"]').click(); 1",
+        );
+        cdp.wait_for(
+            &format!("document.querySelector('dialog.lightbox').open && {big}.complete && {big}.naturalWidth === 1523"),
+            "the picture in the lightbox",
+        );
+        let fitted = cdp.eval(&state);
+        assert!(
+            fitted["width"].as_u64().unwrap() < 1200,
+            "{width} px: {fitted}"
+        );
+        assert_eq!(fitted["button"], "Full size", "{fitted}");
+        cdp.eval(&format!("{big}.click(); 1"));
+        assert_eq!(
+            cdp.eval(&state),
+            json!({"width": 1523, "scrolled": true, "inside": true, "button": "Fit to screen"}),
+            "{width} px, full size"
+        );
+        for s in ["light", "dark"] {
+            scheme(&mut cdp, "", s);
+            no_serious_violation(&mut cdp, &format!("full size, {width} px, {s}"));
+        }
+        cdp.eval(&format!("{big}.click(); 1"));
+        assert_eq!(cdp.eval(&state), fitted, "{width} px, fitted again");
+        // The button does the same; Esc closes the dialog.
+        cdp.eval("document.querySelector('dialog.lightbox .lightbox-size').click(); 1");
+        assert_eq!(cdp.eval(&state)["width"], 1523);
+        key(&mut cdp, "Escape", 27);
+        cdp.wait_for(
+            "!document.querySelector('dialog.lightbox').open",
+            "Esc to close",
+        );
+    }
+}
+
+/// A running countdown survives a reload of the page: it goes on from where it was (not back
+/// to Start), and one that ended while the page was away gives its notice on load.
+#[test]
+fn a_wait_countdown_survives_a_reload() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::bundled();
+    book.write(
+        "content/long.yaml",
+        "title: Long\nsections:\n  - title: Deploy\n    steps:\n      - text: Start the deployment.\n        wait: 10m\n",
+    );
+    book.write(
+        "content/short.yaml",
+        "title: Short\nsections:\n  - title: Deploy\n    steps:\n      - text: Start the deployment.\n        wait: 1s\n",
+    );
+    let r = book.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut cdp = Cdp::open(browser, "about:blank");
+    let long = url(&book.path().join("book/html/long/index.html"));
+    cdp.goto(&long);
+    cdp.wait_for("!!document.querySelector('button.timer')", "the timer");
+    cdp.eval("document.querySelector('button.timer').click(); 1");
+    let state = "[document.querySelector('button.timer').textContent, document.querySelector('.timer-left').textContent]";
+    cdp.wait_for(
+        "document.querySelector('.timer-left').textContent.includes('left')",
+        "the countdown",
+    );
+    // Reloaded: still counting, from under ten minutes.
+    cdp.eval("window.__old = true; 1");
+    cdp.call("Page.reload", json!({}));
+    cdp.wait_for(
+        "!window.__old && document.readyState === 'complete' && !!document.querySelector('button.timer') && document.querySelector('.timer-left').textContent !== ''",
+        "the countdown after the reload",
+    );
+    let after = cdp.eval(state);
+    assert_eq!(after[0], "Stop timer", "{after}");
+    let left = after[1].as_str().unwrap();
+    assert!(left.starts_with(" 9:") || left == " 10:00 left", "{left}");
+    // Stopped, a reload shows Start again.
+    cdp.eval("document.querySelector('button.timer').click(); 1");
+    cdp.eval("window.__old = true; 1");
+    cdp.call("Page.reload", json!({}));
+    cdp.wait_for(
+        "!window.__old && document.readyState === 'complete' && !!document.querySelector('button.timer')",
+        "the page again",
+    );
+    assert_eq!(cdp.eval(state), json!(["Start timer", ""]));
+
+    // A wait that ends while the page is away: its notice on the way back.
+    let short = url(&book.path().join("book/html/short/index.html"));
+    cdp.goto(&short);
+    cdp.wait_for(
+        "!!document.querySelector('button.timer')",
+        "the short timer",
+    );
+    cdp.eval("document.querySelector('button.timer').click(); 1");
+    cdp.goto(&long);
+    cdp.wait_for("!!document.querySelector('button.timer')", "another page");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    cdp.goto(&short);
+    cdp.wait_for(
+        "(() => { const t = document.querySelector('.timer-toast'); return !!t && !t.hidden; })()",
+        "the notice of the wait that ended",
+    );
+    assert_eq!(
+        cdp.eval("[document.querySelector('.timer-toast a').textContent, document.querySelector('button.timer').textContent]"),
+        json!(["Step 1: the wait is over.", "Start timer"])
+    );
+    // Given once: not again on the next load.
+    cdp.eval("window.__old = true; 1");
+    cdp.call("Page.reload", json!({}));
+    cdp.wait_for(
+        "!window.__old && document.readyState === 'complete' && !!document.querySelector('button.timer')",
+        "the page again",
+    );
+    assert_eq!(cdp.eval("!document.querySelector('.timer-toast')"), true);
+}
+
+/// Opened at the last step of a section (`#anchor`), or sent there, the contents mark that
+/// section, not the next one whose top is just below the short step. On a laptop and a phone.
+#[test]
+fn the_contents_mark_the_section_of_the_step_landed_on() {
+    let Some(browser) = chromium() else { return };
+    let book = Book::fixture("labs");
+    assert_eq!(book.run(&["build"]).code, 0);
+    let page = url(&book
+        .path()
+        .join("book/html/lab-08-manage-virtual-machines/index.html"));
+    let mut cdp = Cdp::open(browser, "about:blank");
+    cdp.goto(&page);
+    cdp.wait_for("!!document.querySelector('nav.toc')", "the contents");
+    // Each section's id and its last step's.
+    let last = "Array.from(document.querySelectorAll('section.section')).map(s => { const steps = Array.from(s.querySelectorAll('li.step')).filter(x => !x.parentElement.closest('li.step')); return [s.id, steps.length ? steps[steps.length - 1].id : null]; })";
+    let sections = cdp.eval(last);
+    let sections = sections.as_array().unwrap();
+    assert!(sections.len() >= 4, "{sections:?}");
+    let marked = "(() => { const a = document.querySelector('nav.toc a[aria-current]'); return a ? a.getAttribute('href') : null; })()";
+    for width in [1280, 390] {
+        cdp.fits(width).unwrap();
+        let (section, step) = (
+            sections[2][0].as_str().unwrap(),
+            sections[2][1].as_str().unwrap(),
+        );
+        cdp.goto("about:blank");
+        cdp.goto(&format!("{page}#{step}"));
+        cdp.wait_for(
+            &format!("document.getElementById('{step}').getBoundingClientRect().top < 100 && window.scrollY > 0"),
+            "the step at the top",
+        );
+        // The scroll's mark comes at most 50 ms after the scroll.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(
+            cdp.eval(marked),
+            format!("#{section}"),
+            "{width} px, opened at #{step}"
+        );
+        // Sent to the last step of section 2 by a link in the page.
+        let (section, step) = (
+            sections[1][0].as_str().unwrap(),
+            sections[1][1].as_str().unwrap(),
+        );
+        cdp.eval(&format!("location.hash = '#{step}'; 1"));
+        cdp.wait_for(
+            &format!("document.getElementById('{step}').getBoundingClientRect().top < 100"),
+            "the step at the top",
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(
+            cdp.eval(marked),
+            format!("#{section}"),
+            "{width} px, sent to #{step}"
+        );
     }
 }

@@ -198,7 +198,7 @@
   // table cells; what a reader types at length is in code blocks.
 
   // Screenshots: a tap opens the picture enlarged over the page, its alt text as the caption
-  // (a modal <dialog>: focus stays in it, Esc closes it); Back closes it too. Without
+  // (a modal <dialog>: focus stays in it, Esc closes it), with Full size; Back closes it too. Without
   // JavaScript the link opens the image itself.
   // Opening pushes a history entry so that Back closes the picture; closing otherwise goes
   // back over that entry. That Back is asynchronous: a picture opened before it has landed
@@ -207,10 +207,15 @@
   function build() {
     box = document.createElement("dialog");
     box.className = "lightbox";
-    box.innerHTML = '<figure><img alt=""><figcaption></figcaption></figure><button type="button" class="lightbox-close"></button>';
-    var close = box.querySelector("button");
+    box.innerHTML = '<figure><div class="lightbox-pic"><img alt=""></div><figcaption></figcaption></figure>' +
+      '<button type="button" class="lightbox-size"></button> <button type="button" class="lightbox-close"></button>';
+    var close = box.querySelector(".lightbox-close");
     close.textContent = t("lightbox_close", "Close");
     close.addEventListener("click", function () { box.close(); });
+    // A tap on the picture (or Full size) shows it at its own size, scrolled within the
+    // dialog; another fits it again (fitted, a wide screenshot barely grew).
+    box.querySelector(".lightbox-size").addEventListener("click", function () { full(!box.classList.contains("full")); });
+    box.querySelector("img").addEventListener("click", function () { full(!box.classList.contains("full")); });
     box.addEventListener("click", function (e) { if (e.target === box) box.close(); });
     box.addEventListener("close", function () {
       if (!pushed) return;
@@ -228,7 +233,15 @@
     });
     document.body.appendChild(box);
   }
+  function full(on) {
+    box.classList.toggle("full", on);
+    box.querySelector(".lightbox-size").textContent = on ? t("lightbox_fit", "Fit to screen") : t("lightbox_full_size", "Full size");
+    var pic = box.querySelector(".lightbox-pic");
+    // What scrolls must be reachable by keyboard.
+    if (on) pic.setAttribute("tabindex", "0"); else pic.removeAttribute("tabindex");
+  }
   function show(a) {
+    full(false);
     var img = a.querySelector("img");
     var big = box.querySelector("img");
     big.src = a.href;
@@ -302,28 +315,44 @@
     p.appendChild(document.createTextNode(" "));
     p.appendChild(b);
     p.appendChild(shown);
-    var tick = null;
+    var tick = null, step = p.closest("li.step");
+    // A running countdown's end is kept for the tab (by the guide and the step), so a reload
+    // resumes it, and one that ended meanwhile gives its notice on load.
+    var kept = "stepbook:" + id + ":wait:" + (step ? step.id : "");
+    function keep(end) {
+      try { if (end) sessionStorage.setItem(kept, String(end)); else sessionStorage.removeItem(kept); } catch (e) { /* private mode */ }
+    }
     function show(s) {
       var m = Math.floor(s / 60), r = s % 60;
       shown.textContent = " " + t("timer_left", "{time} left", { time: m + ":" + (r < 10 ? "0" : "") + r });
     }
-    b.addEventListener("click", function () {
-      if (tick) { clearInterval(tick); tick = null; b.textContent = t("timer_start", "Start timer"); shown.textContent = ""; return; }
-      var end = Date.now() + total * 1000;
+    function stop() {
+      clearInterval(tick); tick = null;
+      b.textContent = t("timer_start", "Start timer");
+      keep(0);
+    }
+    function run(end) {
       prepare();
+      keep(end);
       b.textContent = t("timer_stop", "Stop timer");
-      show(total);
-      tick = setInterval(function () {
+      function check() {
         var left = Math.max(0, Math.round((end - Date.now()) / 1000));
         show(left);
-        if (left === 0) {
-          clearInterval(tick); tick = null;
-          b.textContent = t("timer_start", "Start timer");
-          shown.textContent = " " + t("timer_up", "Time is up: check the result before you go on.");
-          timeUp(p.closest("li.step"));
-        }
-      }, 1000);
+        if (left > 0) return;
+        stop();
+        shown.textContent = " " + t("timer_up", "Time is up: check the result before you go on.");
+        timeUp(step);
+      }
+      tick = setInterval(check, 1000);
+      check();
+    }
+    b.addEventListener("click", function () {
+      if (tick) { stop(); shown.textContent = ""; return; }
+      run(Date.now() + total * 1000);
     });
+    var end = null;
+    try { end = parseInt(sessionStorage.getItem(kept), 10); } catch (e) { /* private mode */ }
+    if (end > 0) run(end);
   });
 
   // The section being read, marked in the contents.
@@ -331,18 +360,30 @@
   document.querySelectorAll("nav.toc a[href^='#']").forEach(function (a) {
     links[a.getAttribute("href").slice(1)] = a;
   });
-  // The last section whose top has passed the upper third of the window; at the very bottom
-  // of the page the last section (a short last section never reaches the upper third).
+  // The section of the step the page was opened at (#anchor) while that step is still on
+  // screen (the next section's top may be just below a short last step); otherwise the last
+  // section whose top has passed a line near the top (under the phone's bar); at the very
+  // bottom of the page the last section (a short last section never reaches the line).
   var sections = Array.prototype.slice.call(guide.querySelectorAll("section.section"));
   var marked = null;
+  function landed(under) {
+    var el = null;
+    try { el = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (e) { return null; }
+    var s = el && el.closest("section.section");
+    if (!s || s === el) return null;
+    var r = el.getBoundingClientRect();
+    return r.bottom > under && r.top < window.innerHeight * 0.5 ? s : null;
+  }
   function mark() {
     var current = null;
-    var line = window.innerHeight * 0.3;
+    var under = bar.classList.contains("shown") ? bar.getBoundingClientRect().bottom : 0;
+    var line = under + window.innerHeight * 0.15;
     sections.forEach(function (s) { if (s.getBoundingClientRect().top <= line) current = s; });
     var root = document.scrollingElement;
     if (sections.length && root.scrollTop > 0 && root.scrollTop + root.clientHeight >= root.scrollHeight - 2) {
       current = sections[sections.length - 1];
     }
+    current = landed(under) || current;
     var heading = current && current.querySelector("h2");
     barSection.textContent = heading ? heading.textContent.replace(/\s*#\s*$/, "") : "";
     showBar();
@@ -360,6 +401,7 @@
     pending = true;
     setTimeout(function () { pending = false; mark(); }, 50);
   }, { passive: true });
+  window.addEventListener("hashchange", mark);
   mark();
 
   // j / k (or arrow down / up with Alt): next and previous step.

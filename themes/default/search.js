@@ -252,6 +252,13 @@
     return root + url + "?highlight=" + encodeURIComponent(words.join(" ")) + (anchor ? "#" + anchor : "");
   }
 
+  // The text after the label it starts with ("" when the text is within the label).
+  function after(label, text) {
+    var l = label.replace(/\s+/g, " ").trim(), t = text.replace(/\s+/g, " ").trim();
+    if (!t || l.indexOf(t) >= 0) return "";
+    return t.lastIndexOf(l, 0) === 0 ? t.slice(l.length).trim() : text;
+  }
+
   var shownFor = null;
   function show(groups, words) {
     list.textContent = "";
@@ -285,10 +292,13 @@
         if (doc[1]) where.appendChild(document.createTextNode(say("search_step", "step {number}").replace("{number}", doc[1]) + " · "));
         if (h.d > 0) where.appendChild(marked(doc[2], words));
         a.appendChild(where);
-        if (doc[3]) {
+        // A step's label is its text's first sentence: the excerpt goes on after it (and is
+        // left out when the text is no more than the label), so the sentence shows once.
+        var rest = h.d > 0 ? after(doc[2], doc[3]) : doc[3];
+        if (rest) {
           var excerpt = document.createElement("span");
           excerpt.className = "search-excerpt";
-          excerpt.appendChild(marked(doc[3], words, 150));
+          excerpt.appendChild(marked(rest, words, 150));
           a.appendChild(excerpt);
         }
         item.appendChild(a);
