@@ -135,12 +135,6 @@ pub fn lint(book: &Book, opts: &LintOptions) -> Result<LintReport, Error> {
         let urls = distinct.into_iter().collect();
         check_remote(book, cfg, opts, urls, &mut stats, &mut notes)?
     };
-    if no_network(&verdicts) {
-        notes.push(format!(
-            "none of the {} addresses could be reached: without a network, `stepbook lint --offline` checks the local screenshots and links only",
-            verdicts.len()
-        ));
-    }
     for u in &uses {
         if let Some(v) = verdicts.get(&u.url) {
             diagnostics.extend(remote_problem(u, v));
@@ -778,6 +772,12 @@ fn check_remote(
     {
         // A read-only checkout still gets its report; only the next run is slower.
         notes.push(format!("the link cache was not saved: {e:#}"));
+    }
+    if no_network(&results) {
+        notes.push(format!(
+            "none of the {} addresses could be reached: without a network, `stepbook lint --offline` checks the local screenshots and links only",
+            results.len()
+        ));
     }
     Ok(results)
 }

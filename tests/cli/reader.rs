@@ -319,6 +319,19 @@ fn the_checklist_ticks_with_the_guide_follows_dark_mode_and_prints() {
     ticked.sort();
     cdp.goto(&checklist);
     cdp.wait_for(ready, "the checklist again");
+    // The guide page's last write may reach the new page a moment later (Chromium commits
+    // storage across processes asynchronously; the page follows `storage` events).
+    let want = serde_json::to_string(&ticked).unwrap();
+    let same = format!(
+        "JSON.stringify(({TICKED}).sort()) === {}",
+        serde_json::to_string(&want).unwrap()
+    );
+    for _ in 0..100 {
+        if cdp.eval(&same) == json!(true) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     let mut now: Vec<String> = serde_json::from_value(cdp.eval(TICKED)).unwrap();
     now.sort();
     assert_eq!(now, ticked);

@@ -34,7 +34,7 @@ fn import_and_init_never_write_through_a_dangling_link() {
     std::fs::create_dir(dir.path().join("content")).unwrap();
     symlink(&target, dir.path().join("content/lab.yaml")).unwrap();
     let r = run_in(dir.path(), &["import", "lab.md"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("exist already"), "{}", r.stderr);
     assert!(!target.exists(), "written through the link");
     // --force replaces the link itself, not what it points to.
@@ -82,7 +82,7 @@ fn import_of_a_fifo_or_device_does_not_hang() {
     let dir = tempfile::tempdir().unwrap();
     symlink("/dev/zero", dir.path().join("zero.md")).unwrap();
     let r = run_in(dir.path(), &["import", "zero.md", "--dry-run"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
 }
 
