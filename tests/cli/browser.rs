@@ -8,11 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::Book;
-use crate::cdp::{Cdp, chromium, headless};
-
-fn url(p: &Path) -> String {
-    format!("file://{}", p.display())
-}
+use crate::cdp::{Cdp, chromium, headless, url};
 
 fn pdfinfo(pdf: &Path) -> (u32, String) {
     let out = Command::new("pdfinfo")

@@ -24,6 +24,11 @@ pub(crate) fn chromium() -> Option<&'static str> {
         })
 }
 
+/// The `file://` address of a page on disk.
+pub(crate) fn url(p: &std::path::Path) -> String {
+    format!("file://{}", p.display())
+}
+
 /// The flags headless Chromium needs as root on a closed network.
 pub(crate) const FLAGS: [&str; 8] = [
     "--headless",
@@ -201,6 +206,23 @@ impl Cdp {
             &format!("location.href.split('#')[0] === {wanted}.split('#')[0] && document.readyState === 'complete'"),
             url,
         );
+    }
+
+    /// Presses `key` in the page (with its text for Enter, so it activates what has the
+    /// focus).
+    pub(crate) fn press(&mut self, key: &str, code: u32) {
+        let text = if key == "Enter" { "\r" } else { "" };
+        let down = if text.is_empty() {
+            "rawKeyDown"
+        } else {
+            "keyDown"
+        };
+        for kind in [down, "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                serde_json::json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code, "text": text}),
+            );
+        }
     }
 
     /// Runs axe-core (from npm, `tests/browser/`) on the page and returns its serious and

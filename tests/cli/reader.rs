@@ -5,32 +5,10 @@
 //! blocks, the lightbox at full size, a countdown across a reload and the contents' mark after
 //! an #anchor. axe-core checks each, also on imported labs.
 
-use std::path::Path;
-
 use serde_json::json;
 
 use crate::Book;
-use crate::cdp::{Cdp, chromium};
-
-fn url(p: &Path) -> String {
-    format!("file://{}", p.display())
-}
-
-/// Presses `key` in the page (with its text for Enter, so it activates what has the focus).
-fn key(cdp: &mut Cdp, key: &str, code: u32) {
-    let text = if key == "Enter" { "\r" } else { "" };
-    let down = if text.is_empty() {
-        "rawKeyDown"
-    } else {
-        "keyDown"
-    };
-    for kind in [down, "keyUp"] {
-        cdp.call(
-            "Input.dispatchKeyEvent",
-            json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code, "text": text}),
-        );
-    }
-}
+use crate::cdp::{Cdp, chromium, url};
 
 fn scheme(cdp: &mut Cdp, media: &str, scheme: &str) {
     cdp.call(
@@ -42,6 +20,19 @@ fn scheme(cdp: &mut Cdp, media: &str, scheme: &str) {
 fn no_serious_violation(cdp: &mut Cdp, what: &str) {
     let violations = cdp.axe();
     assert!(violations.is_empty(), "{what}: {violations:#?}");
+}
+
+/// axe-core finds no serious violation at 390 and 1280 px, light and dark, and the page fits
+/// each width.
+fn no_serious_violation_at_both_widths_and_schemes(cdp: &mut Cdp, what: &str) {
+    for width in [390, 1280] {
+        cdp.fits(width)
+            .unwrap_or_else(|e| panic!("{what}, {width} px: {e}"));
+        for s in ["light", "dark"] {
+            scheme(cdp, "", s);
+            no_serious_violation(cdp, &format!("{what}, {width} px, {s}"));
+        }
+    }
 }
 
 /// The anchors of the ticked steps of a guide page, or of a checklist.
@@ -99,22 +90,15 @@ fn the_language_menu_fits_the_header_and_keeps_the_step_and_the_ticks() {
     // gives the focus back.
     let open = "document.querySelector('nav.languages details').open";
     cdp.eval("document.querySelector('nav.languages summary').focus(); 1");
-    key(&mut cdp, "Enter", 13);
+    cdp.press("Enter", 13);
     cdp.wait_for(open, "Enter to open the menu");
-    for width in [390, 1280] {
-        cdp.fits(width)
-            .unwrap_or_else(|e| panic!("{width} px, menu open: {e}"));
-        for s in ["light", "dark"] {
-            scheme(&mut cdp, "", s);
-            no_serious_violation(&mut cdp, &format!("menu open, {width} px, {s}"));
-        }
-    }
-    key(&mut cdp, "Tab", 9);
+    no_serious_violation_at_both_widths_and_schemes(&mut cdp, "menu open");
+    cdp.press("Tab", 9);
     assert_eq!(
         cdp.eval("document.activeElement.getAttribute('hreflang')"),
         "en"
     );
-    key(&mut cdp, "Escape", 27);
+    cdp.press("Escape", 27);
     cdp.wait_for(&format!("!{open}"), "Esc to close the menu");
     assert_eq!(cdp.eval("document.activeElement.tagName"), "SUMMARY");
     // A click elsewhere closes it too.
@@ -213,13 +197,7 @@ fn a_wait_at_zero_is_seen_and_heard_wherever_the_reader_is() {
         json!({"expression": "document.querySelector('button.timer').click(); const now = Date.now; Date.now = () => now() + 3600 * 1000; window.scrollTo(0, 0)", "userGesture": true}),
     );
     cdp.wait_for(shown, "the lab's notice");
-    for width in [390, 1280] {
-        cdp.fits(width).unwrap();
-        for s in ["light", "dark"] {
-            scheme(&mut cdp, "", s);
-            no_serious_violation(&mut cdp, &format!("lab 08's notice, {width} px, {s}"));
-        }
-    }
+    no_serious_violation_at_both_widths_and_schemes(&mut cdp, "lab 08's notice");
 }
 
 /// The index of imported labs: one search box (the header's, 16 px or more so phones do not
@@ -371,13 +349,7 @@ fn the_checklist_ticks_with_the_guide_follows_dark_mode_and_prints() {
     cdp.goto(&url(&lab));
     cdp.wait_for(ready, "the lab's checklist");
     cdp.eval("document.querySelectorAll('.box input').forEach(b => b.click()); 1");
-    for width in [390, 1280] {
-        cdp.fits(width).unwrap();
-        for s in ["light", "dark"] {
-            scheme(&mut cdp, "", s);
-            no_serious_violation(&mut cdp, &format!("lab checklist, {width} px, {s}"));
-        }
-    }
+    no_serious_violation_at_both_widths_and_schemes(&mut cdp, "lab checklist");
 }
 
 /// Types `text` into the header's search box (as the reader does: an input event).
@@ -421,7 +393,7 @@ fn the_index_filter_says_what_it_hides_and_gives_the_cards_back() {
     // Esc in the box shows them all again too.
     type_search(&mut cdp, "scale sets");
     assert_eq!(cdp.eval(&format!("{CARDS}.length")), 1);
-    key(&mut cdp, "Escape", 27);
+    cdp.press("Escape", 27);
     assert_eq!(cdp.eval(&format!("{CARDS}.length")), 6);
     assert_eq!(cdp.eval(note), json!(null));
     for width in [390, 1280] {
@@ -565,7 +537,7 @@ fn the_lightbox_shows_a_screenshot_at_full_size_and_scrolls_it() {
         // The button does the same; Esc closes the dialog.
         cdp.eval("document.querySelector('dialog.lightbox .lightbox-size').click(); 1");
         assert_eq!(cdp.eval(&state)["width"], 1523);
-        key(&mut cdp, "Escape", 27);
+        cdp.press("Escape", 27);
         cdp.wait_for(
             "!document.querySelector('dialog.lightbox').open",
             "Esc to close",

@@ -4,14 +4,8 @@
 //! PNGs): code tokens in step bodies, ranking by title, marked words, the keyboard, and what a
 //! page loads before a search (nothing).
 
-use std::path::Path;
-
 use crate::Book;
-use crate::cdp::{Cdp, chromium};
-
-fn url(p: &Path) -> String {
-    format!("file://{}", p.display())
-}
+use crate::cdp::{Cdp, chromium, url};
 
 /// Types `query` into the search box and waits for results (or "nothing found").
 fn search(cdp: &mut Cdp, query: &str) {
@@ -38,21 +32,6 @@ fn first_guide(cdp: &mut Cdp) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
-}
-
-fn key(cdp: &mut Cdp, key: &str, code: u32) {
-    let text = if key == "Enter" { "\r" } else { "" };
-    let down = if text.is_empty() {
-        "rawKeyDown"
-    } else {
-        "keyDown"
-    };
-    for kind in [down, "keyUp"] {
-        cdp.call(
-            "Input.dispatchKeyEvent",
-            serde_json::json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code, "text": text}),
-        );
-    }
 }
 
 #[test]
@@ -145,7 +124,7 @@ fn search_finds_code_in_step_bodies_ranks_titles_and_marks_the_step_landed_on() 
 
     // Esc closes the results; a click outside closes them; ↓ enters them, Enter follows.
     search(&mut cdp, "New-AzVm");
-    key(&mut cdp, "Escape", 27);
+    cdp.press("Escape", 27);
     assert_eq!(
         cdp.eval("document.querySelector('ol.search-results').hidden"),
         true
@@ -161,14 +140,14 @@ fn search_finds_code_in_step_bodies_ranks_titles_and_marks_the_step_landed_on() 
         true
     );
     search(&mut cdp, "New-AzVm");
-    key(&mut cdp, "ArrowDown", 40);
+    cdp.press("ArrowDown", 40);
     assert_eq!(cdp.eval("document.activeElement.className"), "search-title");
-    key(&mut cdp, "ArrowDown", 40);
+    cdp.press("ArrowDown", 40);
     assert_eq!(
         cdp.eval("document.activeElement.getAttribute('href')"),
         href.as_str()
     );
-    key(&mut cdp, "Enter", 13);
+    cdp.press("Enter", 13);
     cdp.wait_for(
         &format!(
             "location.hash === '#{anchor}' && document.readyState === 'complete' && !!document.querySelector('.search-landed')"
