@@ -161,8 +161,12 @@ fn stand_ins(used: &[String]) -> Vars {
         .collect()
 }
 
-/// One handout's Typst.
-type Rendered = String;
+/// One handout: its Typst, and its running header (the attendee's printed fields and the
+/// guide), on each of its pages after the first.
+struct Rendered {
+    body: String,
+    who: String,
+}
 
 /// What every handout is rendered with.
 struct Page<'a> {
@@ -256,14 +260,12 @@ impl Page<'_> {
         ctx.insert("qr", &qr);
         ctx.insert("url_text", &url.filter(|_| qr.is_none()).map(breakable));
         let body = self.engine.render("handout.typ", &ctx)?;
-        // Who the pages are for, in the running header of each page after the first (the
-        // attendee's printed fields and the guide), and the end of their pages, for "n of m".
         let mut who = prepare::running_name(&fields);
         who.push(view.title.clone());
-        Ok(format!(
-            "#sb-attendee[{}]\n{body}\n#metadata(none) <sb-end>",
-            markup::text(&who.join(" · "))
-        ))
+        Ok(Rendered {
+            body,
+            who: who.join(" · "),
+        })
     }
 }
 
@@ -277,7 +279,10 @@ fn font_plan(
     roster: Option<&roster::Roster>,
 ) -> Result<(pdf::fonts::Plan, Vec<Diagnostic>), Box<Diagnostic>> {
     let first = match rows.first() {
-        Some(row) => page.render(row)?,
+        Some(row) => {
+            let first = page.render(row)?;
+            format!("{}\n{}", first.body, first.who)
+        }
         None => String::new(),
     };
     let values: String = rows
@@ -436,10 +441,13 @@ impl Run {
         } else {
             per
         };
-        let documents: Vec<String> = parts
-            .chunks(per)
-            .map(|chunk| document(chunk, self.paper, self.two_up, &self.meta))
-            .collect();
+        let documents = world::Parts {
+            sources: parts
+                .chunks(per)
+                .map(|chunk| document(chunk, self.paper, self.two_up, &self.meta))
+                .collect(),
+            running: Some(running(self.paper, self.two_up, &self.meta)),
+        };
         crate::pipeline::timed("typst", || {
             pdf::compile_parts(
                 "handout.typ",
@@ -517,29 +525,41 @@ impl DocMeta {
     }
 }
 
-/// The whole print run: page set-up, then each handout in its own scope, one per page (or one
-/// per half sheet with `two_up`). Each handout's pages (or halves) are numbered on their own
-/// ("Page 2 of 3") and carry its attendee and guide from the second on; each starts on a new
-/// page (or half).
-fn document(parts: &[String], paper: Paper, two_up: bool, meta: &DocMeta) -> String {
-    let marginals = if two_up {
-        two_up_marginals(meta)
-    } else {
-        one_up_marginals(meta)
-    };
-    let mut s = format!(
-        "{}#let sb-who = state(\"sb-who\", none)\n\
-         #let sb-k = state(\"sb-k\", -1)\n\
-         #let sb-attendee(who) = [#metadata(who) <sb-start>#counter(page).update(1)#sb-who.update(who)]\n\
-         #set page(paper: {}, flipped: {two_up}, columns: {}, margin: (x: 12mm, y: 11mm){marginals})\n\
-         #set columns(gutter: 16mm)\n\
-         #set text(font: sb-fonts, size: {})\n\
-         #show raw: set text(font: \"DejaVu Sans Mono\")\n",
+/// How every page of a print run is set up: paper, orientation (two halves a sheet lie on
+/// a landscape page), margins and text; the marginals laid out over them share it.
+fn page_setup(paper: Paper, two_up: bool, meta: &DocMeta) -> String {
+    format!(
+        "{}#set page(paper: {}, flipped: {two_up}, margin: (x: 12mm, y: 11mm))\n\
+         #set text(font: sb-fonts, size: {})\n",
         meta.set(),
         markup::string(pdf::typst_paper(paper)),
-        if two_up { 2 } else { 1 },
         if two_up { "8pt" } else { "9.5pt" },
-    );
+    )
+}
+
+/// What the print run's pages carry in their margins (see [`pdf::running`]).
+fn running(paper: Paper, two_up: bool, meta: &DocMeta) -> pdf::running::Running {
+    pdf::running::Running {
+        setup: page_setup(paper, two_up, meta),
+        two_up,
+        page_of: meta.page_of.clone(),
+    }
+}
+
+/// The whole print run: page set-up, then each handout in its own scope, one per page (or one
+/// per half sheet with `two_up`, a dashed cut line between the halves), each starting on a new
+/// page (or half). Its labels mark where each starts and ends: the marginals ("Page 2 of 3",
+/// the attendee and guide from the second page on) are placed after the layout from them.
+fn document(parts: &[Rendered], paper: Paper, two_up: bool, meta: &DocMeta) -> String {
+    let mut s = page_setup(paper, two_up, meta);
+    if two_up {
+        s.push_str(
+            "#set page(columns: 2, background: place(center + horizon, line(angle: 90deg, \
+             length: 100% - 16mm, stroke: (paint: luma(120), thickness: 0.5pt, dash: \"dashed\"))))\n\
+             #set columns(gutter: 16mm)\n",
+        );
+    }
+    s.push_str("#show raw: set text(font: \"DejaVu Sans Mono\")\n");
     let brk = if two_up {
         "#colbreak(weak: true)\n"
     } else {
@@ -549,65 +569,14 @@ fn document(parts: &[String], paper: Paper, two_up: bool, meta: &DocMeta) -> Str
         if i > 0 {
             s.push_str(brk);
         }
-        // The handout's number, and labels of its own at its start and end: a page's header
-        // and footer find their handout's by name (a label lookup) instead of filtering every
-        // handout's in Typst code, which made a print run's layout grow with its square.
-        s.push_str(&format!("#[\n#sb-k.update({i})#metadata(none) <sb-s{i}>\n"));
-        s.push_str(p);
-        s.push_str(&format!("\n#metadata(none) <sb-e{i}>\n]\n"));
+        s.push_str("#[\n");
+        s.push_str(&pdf::running::start(i, &p.who));
+        s.push_str(&p.body);
+        s.push('\n');
+        s.push_str(&pdf::running::end(i));
+        s.push_str("]\n");
     }
     s
-}
-
-/// One handout a page: each handout resets the page counter and says who it is for. A header
-/// sits before its page's content, so `sb-k` there is the handout of the page before: the page
-/// is that handout's next unless the following handout's start label is on it (the first page
-/// has the attendee's name large already). A footer sits after the content: `sb-k` is its
-/// page's handout, whose end label's page number is its length.
-fn one_up_marginals(meta: &DocMeta) -> String {
-    format!(
-        ", header: context {{ let k = sb-k.get(); let next = query(label(\"sb-s\" + str(k + 1))); \
-         if k >= 0 and (next.len() == 0 or next.first().location().page() != here().page()) \
-         {{ align(right, text(size: 7.5pt, fill: luma(60), sb-who.get())) }} }}\
-         , footer: context {{ let n = counter(page).get().first(); let k = sb-k.get(); \
-         let m = if k >= 0 {{ counter(page).at(label(\"sb-e\" + str(k))).first() }} else {{ n }}; \
-         align(right, text(size: 7.5pt, fill: luma(60))[{}]) }}",
-        meta.page_of
-    )
-}
-
-/// Two halves a sheet: a dashed cut line between them, and the running header and "Page n of
-/// m" per half. A half is numbered `2 × page + (0 left, 1 right)`; a handout starts at the
-/// half of its `<sb-sK>` label and ends at its `<sb-eK>`'s, so each half finds its handout, its
-/// place in it and its length. A page's halves hold handouts near `sb-k` there (the handout
-/// before the page in a header, the last on it in a footer): two either side are looked up by
-/// label. The labels sit at the start of a line, at a column's left edge: left of the middle
-/// is the left half.
-fn two_up_marginals(meta: &DocMeta) -> String {
-    let each_half = |body: &str| {
-        format!(
-            "context {{ let mid = page.width / 2; \
-             let half(e) = {{ let p = e.location().position(); p.page * 2 + if p.x > mid {{ 1 }} else {{ 0 }} }}; \
-             let k = sb-k.get(); \
-             let near = range(calc.max(0, k - 2), k + 3).map(j => (query(label(\"sb-s\" + str(j))), query(label(\"sb-e\" + str(j))))) \
-             .filter(q => q.at(0).len() > 0 and q.at(1).len() > 0).map(q => (half(q.at(0).first()), q.at(1).first())); \
-             let cell(h) = {{ let s = near.filter(q => q.at(0) <= h); \
-             if s.len() == 0 {{ return none }}; let (sh, end) = s.last(); let eh = half(end); \
-             if h > eh {{ return none }}; let n = h - sh + 1; let m = eh - sh + 1; let who = sb-who.at(end.location()); {body} }}; \
-             grid(columns: (1fr, 1fr), column-gutter: 16mm, cell(here().page() * 2), cell(here().page() * 2 + 1)) }}"
-        )
-    };
-    format!(
-        ", background: place(center + horizon, line(angle: 90deg, length: 100% - 16mm, \
-         stroke: (paint: luma(120), thickness: 0.5pt, dash: \"dashed\"))), header: {}, footer: {}",
-        each_half(
-            "if n == 1 { none } else { align(right, text(size: 7.5pt, fill: luma(60), who)) }"
-        ),
-        each_half(&format!(
-            "align(right, text(size: 7.5pt, fill: luma(60))[{}])",
-            meta.page_of
-        )),
-    )
 }
 
 /// `url` with a zero-width space after every 24 characters, for printing it whole: Typst breaks

@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod fonts;
 pub mod images;
 pub mod markup;
+pub mod running;
 pub mod vet;
 pub mod workbook;
 pub mod worker;
@@ -86,7 +87,7 @@ pub fn compile(
     compile_parts(
         template,
         guide,
-        vec![source],
+        world::Parts::one(source),
         cx_assets,
         remote,
         world::Files::new(),
@@ -101,17 +102,28 @@ pub fn compile(
 pub fn compile_parts(
     template: &str,
     guide: Shown,
-    sources: Vec<String>,
+    parts: world::Parts,
     cx_assets: &[crate::validate::Asset],
     remote: &images::Remote,
     extra: world::Files,
     plan: &fonts::Plan,
     bounds: worker::Bounds,
 ) -> Result<(Vec<u8>, Vec<Diagnostic>), Box<Diagnostic>> {
-    let mut images = images::resolve(&sources.concat(), cx_assets, remote);
-    let with_preamble = |files: &world::Files| -> Vec<String> {
+    let mut images = images::resolve(&parts.sources.concat(), cx_assets, remote);
+    // Each part has the fonts and the images' function; the marginals, the fonts.
+    let with_preamble = |files: &world::Files| -> world::Parts {
         let preamble = format!("{}{}", plan.typst(), preamble(files));
-        sources.iter().map(|s| format!("{preamble}{s}")).collect()
+        world::Parts {
+            sources: parts
+                .sources
+                .iter()
+                .map(|s| format!("{preamble}{s}"))
+                .collect(),
+            running: parts.running.as_ref().map(|r| running::Running {
+                setup: format!("{}{}", plan.typst(), r.setup),
+                ..r.clone()
+            }),
+        }
     };
     images.files.extend(extra);
     let mut made = world::compile_parts(

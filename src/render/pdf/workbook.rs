@@ -138,7 +138,7 @@ impl Workbook {
                 file: crate::config::CONFIG_FILE,
                 text: "",
             },
-            vec![source],
+            world::Parts::one(source),
             assets,
             &pdf.remote,
             world::Files::new(),

@@ -17,7 +17,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::world::{CompileError, FaceRef, File, Files, message};
+use super::running::Running;
+use super::world::{CompileError, FaceRef, File, Files, Parts, message};
 
 /// The first argument that starts the binary as a worker (not a command users see).
 pub const WORKER_ARG: &str = "__pdf-worker";
@@ -119,7 +120,7 @@ fn record_peak(pid: u32) {
 /// build's cancellation) and bounding the worker's memory; `None` when isolation is off or no
 /// worker can be started (the caller then compiles in-process).
 pub fn compile(
-    sources: &[String],
+    parts: &Parts,
     files: &Files,
     faces: &[FaceRef],
     accessible: bool,
@@ -131,11 +132,11 @@ pub fn compile(
         Some(w) => w,
         None => Worker::start(exe).ok()?,
     };
-    if send_job(&mut worker.stdin, sources, files, faces, accessible).is_err() {
+    if send_job(&mut worker.stdin, parts, files, faces, accessible).is_err() {
         // A worker that died while idle: start a fresh one once.
         worker.stop();
         worker = Worker::start(exe).ok()?;
-        send_job(&mut worker.stdin, sources, files, faces, accessible).ok()?;
+        send_job(&mut worker.stdin, parts, files, faces, accessible).ok()?;
     }
     Some(wait(worker, bounds))
 }
@@ -250,12 +251,12 @@ pub fn serve() -> i32 {
     let mut input = BufReader::new(io::stdin().lock());
     let mut output = BufWriter::new(io::stdout().lock());
     loop {
-        let (sources, files, faces, accessible) = match read_job(&mut input) {
+        let (parts, files, faces, accessible) = match read_job(&mut input) {
             Ok(Some(job)) => job,
             Ok(None) => return 0,
             Err(_) => return 1,
         };
-        let made = super::world::compile_here(sources, &files, &faces, accessible);
+        let made = super::world::compile_here(parts, &files, &faces, accessible);
         if write_answer(&mut output, &made)
             .and_then(|()| output.flush())
             .is_err()
@@ -299,14 +300,22 @@ fn get_string(r: &mut impl Read) -> io::Result<String> {
 
 fn send_job(
     w: &mut impl Write,
-    sources: &[String],
+    parts: &Parts,
     files: &Files,
     faces: &[FaceRef],
     accessible: bool,
 ) -> io::Result<()> {
-    put_len(w, sources.len())?;
-    for s in sources {
+    put_len(w, parts.sources.len())?;
+    for s in &parts.sources {
         put(w, s.as_bytes())?;
+    }
+    match &parts.running {
+        Some(r) => {
+            w.write_all(&[1, u8::from(r.two_up)])?;
+            put(w, r.setup.as_bytes())?;
+            put(w, r.page_of.as_bytes())?;
+        }
+        None => w.write_all(&[0])?,
     }
     w.write_all(&[u8::from(accessible)])?;
     put_len(w, faces.len())?;
@@ -345,9 +354,9 @@ fn path_of(body: Vec<u8>) -> PathBuf {
     path
 }
 
-/// A job: the sources, the files they read, the font faces beyond the embedded ones, whether
-/// the PDF is PDF/UA-1.
-type Job = (Vec<String>, Files, Vec<FaceRef>, bool);
+/// A job: the document's parts, the files they read, the font faces beyond the embedded ones,
+/// whether the PDF is PDF/UA-1.
+type Job = (Parts, Files, Vec<FaceRef>, bool);
 
 /// The next job, or `None` when the input ends before one begins.
 fn read_job(r: &mut impl Read) -> io::Result<Option<Job>> {
@@ -361,6 +370,19 @@ fn read_job(r: &mut impl Read) -> io::Result<Option<Job>> {
     let sources = (0..count)
         .map(|_| get_string(r))
         .collect::<io::Result<Vec<_>>>()?;
+    let mut running = [0];
+    r.read_exact(&mut running)?;
+    let running = if running[0] == 1 {
+        let mut two_up = [0];
+        r.read_exact(&mut two_up)?;
+        Some(Running {
+            two_up: two_up[0] == 1,
+            setup: get_string(r)?,
+            page_of: get_string(r)?,
+        })
+    } else {
+        None
+    };
     let mut accessible = [0];
     r.read_exact(&mut accessible)?;
     let mut faces = Vec::new();
@@ -382,7 +404,12 @@ fn read_job(r: &mut impl Read) -> io::Result<Option<Job>> {
         };
         files.insert(name, file);
     }
-    Ok(Some((sources, files, faces, accessible[0] == 1)))
+    Ok(Some((
+        Parts { sources, running },
+        files,
+        faces,
+        accessible[0] == 1,
+    )))
 }
 
 fn write_answer(w: &mut impl Write, made: &Result<Vec<u8>, Vec<CompileError>>) -> io::Result<()> {
@@ -445,18 +472,19 @@ mod tests {
             path: PathBuf::from("/fonts/cjk.ttc"),
             index: 3,
         }];
-        send_job(
-            &mut wire,
-            &["one".into(), "two é".into()],
-            &files,
-            &faces,
-            true,
-        )
-        .unwrap();
-        let (sources, back, faces_back, accessible) =
+        let parts = Parts {
+            sources: vec!["one".into(), "two é".into()],
+            running: Some(Running {
+                setup: "#set page(flipped: true)".into(),
+                two_up: true,
+                page_of: "Page #(n) of #(m)".into(),
+            }),
+        };
+        send_job(&mut wire, &parts, &files, &faces, true).unwrap();
+        let (parts_back, back, faces_back, accessible) =
             read_job(&mut wire.as_slice()).unwrap().unwrap();
         assert!(accessible);
-        assert_eq!(sources, ["one", "two é"]);
+        assert_eq!(parts_back, parts);
         assert_eq!(faces_back, faces);
         assert!(matches!(&back["/a.png"], File::Image(b) if b.as_slice() == [1, 2, 3]));
         assert!(matches!(&back["/b.png"], File::Path(p) if p == &PathBuf::from("media/b.png")));

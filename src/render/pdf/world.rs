@@ -171,7 +171,31 @@ pub struct CompileError {
 
 /// Compiles Typst `source` (which may read `files`) to PDF bytes.
 pub fn compile(source: String, files: &Files) -> Result<Vec<u8>, Vec<CompileError>> {
-    compile_parts(vec![source], files, &[], false, super::worker::Bounds::PDF)
+    compile_parts(
+        Parts::one(source),
+        files,
+        &[],
+        false,
+        super::worker::Bounds::PDF,
+    )
+}
+
+/// A document to compile: the sources of its parts and, for a print run of handouts, what its
+/// pages carry in their margins (placed after the layout: see [`super::running`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Parts {
+    pub sources: Vec<String>,
+    pub running: Option<super::running::Running>,
+}
+
+impl Parts {
+    /// A document in one part.
+    pub fn one(source: String) -> Parts {
+        Parts {
+            sources: vec![source],
+            running: None,
+        }
+    }
 }
 
 /// How long one document may take to compile (a real guide takes well under a second; a
@@ -188,13 +212,13 @@ pub const TYPST_BUDGET: Duration = Duration::from_secs(60);
 /// the document fails at once with a message and the compile is left to end on its own (a
 /// `build` exits meanwhile).
 pub fn compile_parts(
-    sources: Vec<String>,
+    parts: Parts,
     files: &Files,
     faces: &[FaceRef],
     accessible: bool,
     bounds: super::worker::Bounds,
 ) -> Result<Vec<u8>, Vec<CompileError>> {
-    if let Some(made) = super::worker::compile(&sources, files, faces, accessible, bounds) {
+    if let Some(made) = super::worker::compile(&parts, files, faces, accessible, bounds) {
         return made;
     }
     let files = files.clone();
@@ -206,7 +230,7 @@ pub fn compile_parts(
         // Typst recurses deeply on nested content; the main thread's size.
         .stack_size(8 << 20)
         .spawn(move || {
-            let _ = tx.send(compile_here(sources, &files, &faces, accessible));
+            let _ = tx.send(compile_here(parts, &files, &faces, accessible));
         });
     if let Err(e) = spawned {
         return Err(vec![message(format!(
@@ -260,16 +284,25 @@ pub(super) fn message(m: impl Into<String>) -> CompileError {
 
 /// [`compile_parts`] on this thread, without a budget.
 pub(super) fn compile_here(
-    sources: Vec<String>,
+    parts: Parts,
     files: &Files,
     faces: &[FaceRef],
     accessible: bool,
 ) -> Result<Vec<u8>, Vec<CompileError>> {
     use rayon::prelude::*;
     let fonts = store_with(faces);
+    let Parts { sources, running } = parts;
     let laid_out: Vec<Result<PagedDocument, Vec<CompileError>>> = sources
         .into_par_iter()
-        .map(|s| layout(s, files, &fonts))
+        .map(|s| {
+            let doc = layout(s, "/main.typ", files, &fonts)?;
+            match &running {
+                Some(r) => {
+                    super::running::apply(doc, r, |s| layout(s, "/running.typ", files, &fonts))
+                }
+                None => Ok(doc),
+            }
+        })
         .collect();
     let mut docs = Vec::with_capacity(laid_out.len());
     for d in laid_out {
@@ -319,15 +352,17 @@ pub(super) fn compile_here(
     pdf
 }
 
-/// Lays out one source.
+/// Lays out one source, as the file `path` (two sources laid out for one document, a
+/// document and its marginals, have paths of their own, so their elements' places differ).
 fn layout(
     source: String,
+    path: &str,
     files: &Files,
     fonts: &FontStore,
 ) -> Result<PagedDocument, Vec<CompileError>> {
     let id = FileId::new(RootedPath::new(
         VirtualRoot::Project,
-        VirtualPath::new("/main.typ").expect("a valid path"),
+        VirtualPath::new(path).expect("a valid path"),
     ));
     let world = StepbookWorld {
         main: Source::new(id, source),
