@@ -240,8 +240,9 @@ impl Watched {
 // The worker's side.
 
 /// Runs the worker: compiles each job read from stdin and writes its result to stdout, until
-/// stdin ends. Returns the process's exit code.
-pub fn serve() -> i32 {
+/// stdin ends, calling `idle` after each (the binary gives its allocator's memory back there).
+/// Returns the process's exit code.
+pub fn serve(idle: impl Fn()) -> i32 {
     #[cfg(target_os = "linux")]
     // SAFETY: prctl with PR_SET_PDEATHSIG takes a signal number and touches no memory. A worker
     // whose parent is killed mid-compile is killed too instead of compiling on for nobody.
@@ -263,6 +264,8 @@ pub fn serve() -> i32 {
         {
             return 1;
         }
+        drop(made);
+        idle();
     }
 }
 

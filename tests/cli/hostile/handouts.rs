@@ -261,7 +261,7 @@ fn a_roster_longer_than_the_limit_is_refused_at_the_first_row_too_many() {
 
 #[test]
 fn a_roster_printed_in_batches_is_one_whole_pdf() {
-    // Batches of 4 (the default is 200): the batches' pages merged into one PDF as each is
+    // Batches of 4 (the default is 100): the batches' pages merged into one PDF as each is
     // laid out, so memory holds one batch, not the roster.
     let mut roster = String::from("name,code\n");
     for i in 1..=11 {
