@@ -62,6 +62,8 @@ pub fn handouts(
     opts: &HandoutOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<Handouts, Error> {
+    // The Typst worker starts (and loads its fonts) while the roster is read and checked.
+    pdf::worker::prestart();
     let lang = &language(book, opts.lang.as_deref())?;
     let guide = find::find(&opts.guide, book, lang)?;
     let mut sources = Sources::default();

@@ -116,6 +116,18 @@ fn record_peak(pid: u32) {
     }
 }
 
+/// Starts a worker now, if none is waiting, for a compile to come: it loads the standard
+/// library and the embedded fonts while the caller prepares the document.
+pub fn prestart() {
+    let Some(exe) = EXE.get() else { return };
+    let Ok(mut idle) = IDLE.lock() else { return };
+    if idle.is_empty()
+        && let Ok(w) = Worker::start(exe)
+    {
+        idle.push(w);
+    }
+}
+
 /// Compiles in a worker, waiting as [`super::world::compile_parts`] does (its time bound, the
 /// build's cancellation) and bounding the worker's memory; `None` when isolation is off or no
 /// worker can be started (the caller then compiles in-process).
@@ -249,6 +261,10 @@ pub fn serve(idle: impl Fn()) -> i32 {
     unsafe {
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
     }
+    // Ready before the first job comes (its sources are still being made).
+    let _ = std::thread::Builder::new()
+        .name("typst-warm".into())
+        .spawn(super::world::warm);
     let mut input = BufReader::new(io::stdin().lock());
     let mut output = BufWriter::new(io::stdout().lock());
     loop {

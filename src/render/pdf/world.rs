@@ -100,6 +100,12 @@ fn store_with(faces: &[FaceRef]) -> Arc<FontStore> {
     store
 }
 
+/// Makes the standard library and the embedded fonts, which every compile needs, ahead of it.
+pub(super) fn warm() {
+    embedded();
+    library();
+}
+
 fn library() -> &'static LazyHash<Library> {
     static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
     LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
