@@ -12,9 +12,16 @@ use stepbook::handouts::output::Destination;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The guide: its id (`azure-pass`) or the path of its file.
-    #[arg(value_name = "GUIDE")]
-    pub guide: String,
+    /// The guide: its id (`azure-pass`) or the path of its file. Not with `--workbook`.
+    #[arg(value_name = "GUIDE", required_unless_present = "workbook")]
+    pub guide: Option<String>,
+    /// A copy of the day's workbook for each attendee of `--roster`, instead of one guide's
+    /// handout: the workbook the last `stepbook build` wrote (`workbook = true` in
+    /// `[output.pdf]`), with the attendee's fields large on the cover and their name and code
+    /// at the foot of every other page. A copy of an odd number of pages ends with a blank page,
+    /// so each starts on a new sheet printed duplex. Default `--out`: `workbook-handouts.pdf`.
+    #[arg(long, conflicts_with_all = ["guide", "two_up"], requires = "roster")]
+    pub workbook: bool,
     #[command(flatten)]
     pub book: BookDir,
     /// Attendees, one handout each: a CSV file with a header row (comma, semicolon or tab).
@@ -66,7 +73,8 @@ pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
         mode.apply(&mut book);
     }
     let opts = HandoutOptions {
-        guide: args.guide,
+        guide: args.guide.unwrap_or_default(),
+        workbook: args.workbook,
         roster: args.roster,
         paper: args.paper.map(|p| match p {
             PaperArg::A4 => Paper::A4,

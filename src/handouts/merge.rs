@@ -23,6 +23,22 @@ pub struct Info<'a> {
     pub lang: &'a str,
 }
 
+/// A page of another PDF kept as a form to draw on pages: its object and the page's box.
+#[derive(Debug, Clone, Copy)]
+pub struct Form {
+    form: Ref,
+    media: pdf_writer::Rect,
+    /// The page draws nothing (a page left blank for duplex printing).
+    pub blank: bool,
+}
+
+impl Form {
+    /// The page's width and height (pt).
+    pub fn size(&self) -> (f32, f32) {
+        (self.media.x2 - self.media.x1, self.media.y2 - self.media.y1)
+    }
+}
+
 /// The merged PDF, being written to `out`.
 pub struct Merger<W: Write> {
     out: W,
@@ -59,9 +75,99 @@ impl<W: Write> Merger<W> {
     /// Copies every page of the PDF `bytes` (one batch) into the merged PDF; its pages come
     /// after those added before. Returns how many there were.
     pub fn add(&mut self, bytes: Vec<u8>) -> Result<usize, String> {
+        let (mut chunk, pages, node) = self.extract(bytes, false)?;
+        let n = pages.len();
+        self.add_node(&mut chunk, node, &pages)?;
+        Ok(n)
+    }
+
+    /// Every page of the PDF `bytes` as a form (a picture of the page, drawn by others), its
+    /// pages' boxes, written into the merged PDF but not shown as pages: the workbook each
+    /// attendee's copy draws, written once for them all.
+    pub fn add_forms(&mut self, bytes: Vec<u8>) -> Result<Vec<Form>, String> {
+        let boxes: Vec<(pdf_writer::Rect, bool)> = hayro_syntax::Pdf::new(bytes.clone())
+            .map_err(|e| format!("{e:?}"))?
+            .pages()
+            .iter()
+            .map(|p| {
+                let b = p.media_box();
+                let media =
+                    pdf_writer::Rect::new(b.x0 as f32, b.y0 as f32, b.x1 as f32, b.y1 as f32);
+                (media, paints_nothing(p))
+            })
+            .collect();
+        let (chunk, refs, _) = self.extract(bytes, true)?;
+        self.append(&chunk)?;
+        Ok(refs
+            .into_iter()
+            .zip(boxes)
+            .map(|(form, (media, blank))| Form { form, media, blank })
+            .collect())
+    }
+
+    /// Adds the pages of the PDF `overlay` (a batch), each drawn over a form of `forms`: its
+    /// page `j` over form `j mod len`, or alone where `j mod per` is past the forms (a blank
+    /// page that makes each copy an even number of pages). Returns how many pages were added.
+    pub fn add_stamped(
+        &mut self,
+        forms: &[Form],
+        per: usize,
+        overlay: Vec<u8>,
+    ) -> Result<usize, String> {
+        let (mut chunk, overlays, node) = self.extract(overlay, true)?;
+        // One content stream for every page: the form, then the overlay (`/W`, `/O` in each
+        // page's resources).
+        let both = self.alloc();
+        chunk.stream(both, b"q /W Do Q q /O Do Q");
+        let alone = self.alloc();
+        chunk.stream(alone, b"q /O Do Q");
+        let mut pages = Vec::with_capacity(overlays.len());
+        let blank = forms.first().map(|f| f.media);
+        for (j, o) in overlays.iter().enumerate() {
+            let form = forms.get(j % per.max(1));
+            let page_ref = self.alloc();
+            let mut page = chunk.page(page_ref);
+            page.parent(node);
+            if let Some(media) = form.map(|f| f.media).or(blank) {
+                page.media_box(media);
+            }
+            page.contents(if form.is_some() { both } else { alone });
+            let mut resources = page.resources();
+            let mut x = resources.x_objects();
+            x.pair(pdf_writer::Name(b"O"), *o);
+            if let Some(f) = form {
+                x.pair(pdf_writer::Name(b"W"), f.form);
+            }
+            x.finish();
+            resources.finish();
+            page.finish();
+            pages.push(page_ref);
+        }
+        let n = pages.len();
+        self.add_node(&mut chunk, node, &pages)?;
+        Ok(n)
+    }
+
+    /// The next free object number.
+    fn alloc(&mut self) -> Ref {
+        let r = Ref::new(self.next);
+        self.next += 1;
+        r
+    }
+
+    /// The pages (or, with `forms`, the pages as forms) of the PDF `bytes` copied into a chunk,
+    /// with their objects numbered from the next free number; and the number kept for their
+    /// node of the page tree.
+    fn extract(&mut self, bytes: Vec<u8>, forms: bool) -> Result<(Chunk, Vec<Ref>, Ref), String> {
         let pdf = hayro_syntax::Pdf::new(bytes).map_err(|e| format!("{e:?}"))?;
         let n = pdf.pages().len();
-        let queries: Vec<_> = (0..n).map(hayro_write::ExtractionQuery::new_page).collect();
+        let queries: Vec<_> = (0..n)
+            .map(if forms {
+                hayro_write::ExtractionQuery::new_xobject
+            } else {
+                hayro_write::ExtractionQuery::new_page
+            })
+            .collect();
         let next = std::cell::Cell::new(self.next);
         let extracted = hayro_write::extract(
             &pdf,
@@ -75,23 +181,25 @@ impl<W: Write> Merger<W> {
             &queries,
         )
         .map_err(|e| format!("{e:?}"))?;
-        let pages: Vec<Ref> = extracted
+        let refs: Vec<Ref> = extracted
             .root_refs
             .into_iter()
             .collect::<Result<_, _>>()
             .map_err(|e| format!("{e:?}"))?;
         self.next = next.get();
-        let mut chunk = extracted.chunk;
-        // This batch's node of the page tree, under the root.
-        let node = extracted.page_tree_parent_ref;
+        Ok((extracted.chunk, refs, extracted.page_tree_parent_ref))
+    }
+
+    /// Writes `chunk` with `pages` under their own node of the page tree, below the root.
+    fn add_node(&mut self, chunk: &mut Chunk, node: Ref, pages: &[Ref]) -> Result<(), String> {
         chunk
             .pages(node)
             .parent(Ref::new(PAGES))
             .kids(pages.iter().copied())
-            .count(n as i32);
-        self.append(&chunk)?;
-        self.batches.push((node, n));
-        Ok(n)
+            .count(pages.len() as i32);
+        self.append(chunk)?;
+        self.batches.push((node, pages.len()));
+        Ok(())
     }
 
     /// Writes a chunk's objects and notes where each starts. A chunk does not tell its
@@ -171,6 +279,21 @@ impl<W: Write> Merger<W> {
         self.out.flush().map_err(|e| e.to_string())?;
         Ok(self.out)
     }
+}
+
+/// Whether a page's content draws nothing: only marks (a tagged PDF marks even an empty page's
+/// header and footer places) and state.
+fn paints_nothing(page: &hayro_syntax::page::Page) -> bool {
+    let mut ops = page.operations();
+    while let Some(op) = ops.next() {
+        if !matches!(
+            &**op.operator,
+            b"BDC" | b"BMC" | b"EMC" | b"MP" | b"DP" | b"q" | b"Q" | b"cm" | b"gs"
+        ) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Where the object with header `head` starts: right after an `endobj` line (and an optional

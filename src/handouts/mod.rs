@@ -9,6 +9,7 @@ pub mod merge;
 pub mod output;
 mod prepare;
 pub mod roster;
+mod workbook;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -36,6 +37,9 @@ pub struct HandoutOptions {
     /// Handouts laid out at a time (rounded up to even); [`BATCH`] unless a test or a
     /// benchmark says otherwise.
     pub batch: usize,
+    /// A copy of the workbook the build wrote for each attendee, instead of one guide's
+    /// handout (`guide` is not used).
+    pub workbook: bool,
 }
 
 /// Handouts laid out at a time: memory grows with a batch (about 1 MB a handout while it is
@@ -62,6 +66,9 @@ pub fn handouts(
     opts: &HandoutOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<Handouts, Error> {
+    if opts.workbook {
+        return workbook::print(book, opts, out);
+    }
     // The Typst worker starts (and loads its fonts) while the roster is read and checked.
     pdf::worker::prestart();
     let lang = &language(book, opts.lang.as_deref())?;
@@ -241,9 +248,10 @@ impl Page<'_> {
             .map(|k| {
                 let v = row.iter().find(|(c, _)| c == k).map_or("", |(_, v)| v);
                 let code = k == "code" || k == "promo_code";
-                let shown = match self.book.config.handouts.code_group {
-                    Some(n) if code && n > 0 => grouped(v, n.into()),
-                    _ => v.to_owned(),
+                let shown = if code {
+                    shown_code(self.book, v)
+                } else {
+                    v.to_owned()
                 };
                 serde_json::json!({ "name": k, "label": self.label(k), "value": v, "code": code, "shown": shown })
             })
@@ -312,6 +320,14 @@ fn font_plan(
 
 /// `code` in groups of `n` characters joined by `-` (`ABCDEFGH` → `ABCD-EFGH`); a code that
 /// already has separators is left as written.
+/// A promo code as printed: grouped as `[handouts] code-group` says.
+fn shown_code(book: &Book, code: &str) -> String {
+    match book.config.handouts.code_group {
+        Some(n) if n > 0 => grouped(code, n.into()),
+        _ => code.to_owned(),
+    }
+}
+
 fn grouped(code: &str, n: usize) -> String {
     if code.contains(['-', ' ']) {
         return code.to_owned();

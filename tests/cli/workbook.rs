@@ -316,3 +316,144 @@ fn no_page_ends_with_a_section_heading() {
     }
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// `handouts --workbook`: a copy of the built workbook per attendee of an Excel-style roster
+/// (not Ada Lovelace: the book's authors, on the cover, name her),
+/// checked page by page as staff would before printing it duplex: each copy an even number of
+/// pages, the attendee's name and code large on its cover and at the foot of every other page
+/// beside the workbook's own "n / m", nobody else's, and never their email.
+#[test]
+fn each_attendee_gets_a_copy_of_the_workbook_with_their_name_and_code_on_every_page() {
+    let book = five_labs("");
+    book.write(
+        "r.csv",
+        "\u{feff}First Name,Last Name,Email Address,Promo Code\r\nKatherine,Johnson,kj@example.org,PASS-AAA1\r\nGrace,Hopper,grace@example.org,PASS-BBB2\r\nAlan,Turing,alan@example.org,PASS-CCC3\r\n",
+    );
+    let args = [
+        "handouts",
+        "--workbook",
+        "--roster",
+        "r.csv",
+        "--out",
+        "day.pdf",
+    ];
+    // Before a build there is no workbook to copy: said, with what to run.
+    let r = book.run(&args);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("cannot read the workbook `book/html/pdf/workbook/imported-labs.pdf`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("`stepbook build` writes it"),
+        "{}",
+        r.stderr
+    );
+    assert!(!book.path().join("day.pdf").exists());
+    let r = book.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = book.run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("wrote 3 handouts to `day.pdf`"),
+        "{}",
+        r.stderr
+    );
+    let workbook = book.path().join("book/html/pdf/workbook/imported-labs.pdf");
+    let pdf = book.path().join("day.pdf");
+    let pages = |p: &Path| -> usize {
+        let out = Command::new("pdfinfo").arg(p).output().unwrap();
+        // Debian 12's poppler warned of every tagged PDF's `/Suspects false`.
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let m = pages(&workbook);
+    let per = m + m % 2;
+    assert_eq!(pages(&pdf), 3 * per);
+    let people = [
+        ("Katherine Johnson", "PASS-AAA1"),
+        ("Grace Hopper", "PASS-BBB2"),
+        ("Alan Turing", "PASS-CCC3"),
+    ];
+    for (k, (who, code)) in people.iter().enumerate() {
+        for n in 1..=per {
+            let text = pdftotext(&pdf, k * per + n);
+            // The copy's last page when the workbook's count is odd, and the workbook's own
+            // pages left blank for duplex printing, stay blank.
+            if n > m || pdftotext(&workbook, n).trim().is_empty() {
+                assert!(text.trim().is_empty(), "copy {k}'s blank page {n}: {text}");
+                continue;
+            }
+            let mine = if n == 1 {
+                text.contains(who) && text.contains(code)
+            } else {
+                squeeze(&text).contains(&format!("{who} · {code}"))
+                    && squeeze(&text).contains(&format!("{n} / {m}"))
+            };
+            assert!(mine, "copy {k} page {n}: {text}");
+            assert!(!text.contains("@example.org"), "copy {k} page {n}: {text}");
+            for (other, c) in people.iter().filter(|(o, _)| o != who) {
+                assert!(
+                    !text.contains(other) && !text.contains(c),
+                    "copy {k} page {n}: {text}"
+                );
+            }
+        }
+    }
+    // The copies show the workbook's pages: the same text, the attendee's line aside.
+    let original = pdftotext(&workbook, 4);
+    let copied = pdftotext(&pdf, 2 * per + 4);
+    assert_eq!(
+        squeeze(&copied.replace("Alan Turing · PASS-CCC3", "")),
+        squeeze(&original)
+    );
+    // Each workbook page is in the file once, drawn by every copy: three copies are not three
+    // workbooks.
+    let (one, all) = (
+        std::fs::metadata(&workbook).unwrap().len(),
+        std::fs::metadata(&pdf).unwrap().len(),
+    );
+    assert!(all < one * 2, "{all} bytes for three copies of {one}");
+}
+
+/// `--workbook` for a book that makes none, without a roster, or with a guide: each says what
+/// to do, exit 2.
+#[test]
+fn workbook_handouts_are_refused_with_what_to_do() {
+    let book = five_labs("");
+    book.write("r.csv", "name,code\nAda,PASS-1\n");
+    let r = book.run(&["handouts", "--workbook"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--roster"), "{}", r.stderr);
+    let r = book.run(&[
+        "handouts",
+        "--workbook",
+        "lab-04-implement-virtual-networking",
+        "--roster",
+        "r.csv",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+    let toml = book.read("book.toml");
+    book.write("book.toml", &toml.replace("workbook = true\n", ""));
+    let r = book.run(&["handouts", "--workbook", "--roster", "r.csv"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("this book makes no workbook"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("`workbook = true`"), "{}", r.stderr);
+}

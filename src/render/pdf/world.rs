@@ -342,19 +342,35 @@ pub(super) fn compile_here(
         },
         ..Default::default()
     };
-    let pdf = typst_pdf::pdf(&doc, &options).map_err(|d| {
-        d.iter()
-            .map(|d| CompileError {
-                message: d.message.to_string(),
-                line: None,
-            })
-            .collect::<Vec<_>>()
-    });
+    let pdf = typst_pdf::pdf(&doc, &options)
+        .map(without_suspects)
+        .map_err(|d| {
+            d.iter()
+                .map(|d| CompileError {
+                    message: d.message.to_string(),
+                    line: None,
+                })
+                .collect::<Vec<_>>()
+        });
     // Typst memoises across compiles; keep what this compile used again (the fonts, the
     // templates: every compile hits them), drop the rest, so memory stays flat over a big book
     // and over a roster's batches in one worker (keeping eight compiles' held 8 batches of
     // laid-out handouts: 834 MiB for 2,000 attendees).
     typst::comemo::evict(1);
+    pdf
+}
+
+/// A tagged PDF's `/Suspects false` blanked out (spaces of the same length, so every offset
+/// stays true). It is the default, and saying it made poppler before 23.x (Debian 12's
+/// `pdfinfo`, `pdftotext`) print "Syntax Error: Suspects object is wrong type (boolean)" for
+/// every tagged PDF.
+fn without_suspects(mut pdf: Vec<u8>) -> Vec<u8> {
+    const SAID: &[u8] = b"/Marked true/Suspects false>>";
+    const BLANK: &[u8] = b"/Marked true               >>";
+    // In the catalog, written after the pages: looked for from the end.
+    if let Some(at) = pdf.windows(SAID.len()).rposition(|w| w == SAID) {
+        pdf[at..at + SAID.len()].copy_from_slice(BLANK);
+    }
     pdf
 }
 
@@ -392,4 +408,41 @@ fn layout(
                 })
                 .collect()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tagged_pdf_says_nothing_of_suspects_and_keeps_its_offsets() {
+        let made = compile_here(
+            Parts::one("= Title\n\nText.".into()),
+            &Files::new(),
+            &[],
+            false,
+        )
+        .unwrap();
+        assert!(made.windows(8).any(|w| w == b"/Marked "), "tagged");
+        assert!(!made.windows(9).any(|w| w == b"/Suspects"));
+        // Same length as typst-pdf wrote it, so the cross-reference table still holds.
+        let said = typst_pdf::pdf(
+            &layout(
+                "= Title\n\nText.".into(),
+                "/main.typ",
+                &Files::new(),
+                &store_with(&[]),
+            )
+            .unwrap(),
+            &typst_pdf::PdfOptions {
+                ident: typst::foundations::Smart::Custom("stepbook".into()),
+                creator: typst::foundations::Smart::Custom(Some(
+                    concat!("stepbook ", env!("CARGO_PKG_VERSION")).into(),
+                )),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(made.len(), said.len());
+    }
 }
