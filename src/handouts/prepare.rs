@@ -228,9 +228,8 @@ fn unknown_shown(book: &Book, roster: &Roster) -> Error {
     })
 }
 
-/// Columns that hold part of a person's name (normalised headers): a given name, then a
-/// family name.
-const NAME_PARTS: &[&str] = &[
+/// Columns that hold a person's given name (normalised headers).
+const GIVEN_NAMES: &[&str] = &[
     "first_name",
     "given_name",
     "first",
@@ -238,6 +237,10 @@ const NAME_PARTS: &[&str] = &[
     "firstname",
     "givenname",
     "forename",
+];
+
+/// Columns that hold a person's family name (normalised headers).
+const FAMILY_NAMES: &[&str] = &[
     "last_name",
     "family_name",
     "last",
@@ -248,24 +251,92 @@ const NAME_PARTS: &[&str] = &[
 ];
 
 /// The attendee's printed fields for the running header: the parts of their name that follow
-/// each other (`first_name`, `last_name`) as one name, "Ada Lovelace", each other field on its
-/// own.
+/// each other (`first_name`, `last_name`) as one name, each other field on its own. A name
+/// is written as its script writes names: "Ada Lovelace", given name first, with a space;
+/// "王小明", "山田太郎", "김민준", family name first, without one.
 pub(super) fn running_name(fields: &[serde_json::Value]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut in_name = false;
+    // The parts of the name being read: (family name?, text).
+    let mut name: Vec<(bool, &str)> = Vec::new();
     for f in fields {
         let Some(v) = f["shown"].as_str().filter(|v| !v.is_empty()) else {
             continue;
         };
-        let part = f["name"].as_str().is_some_and(|n| NAME_PARTS.contains(&n));
-        match out.last_mut() {
-            Some(last) if part && in_name => {
-                last.push(' ');
-                last.push_str(v);
-            }
-            _ => out.push(v.to_owned()),
+        let column = f["name"].as_str().unwrap_or("");
+        let family = FAMILY_NAMES.contains(&column);
+        if family || GIVEN_NAMES.contains(&column) {
+            name.push((family, v));
+            continue;
         }
-        in_name = part;
+        out.extend(joined(&mut name));
+        out.push(v.to_owned());
     }
+    out.extend(joined(&mut name));
     out
+}
+
+/// The parts of one name as one (see [`running_name`]), taking them; `None` for no parts.
+fn joined(parts: &mut Vec<(bool, &str)>) -> Option<String> {
+    if parts.is_empty() {
+        return None;
+    }
+    let east_asian = parts
+        .iter()
+        .all(|(_, p)| p.chars().filter(|c| !c.is_whitespace()).all(east_asian));
+    let name = if east_asian {
+        // Family name first; a stable sort keeps the order within each kind.
+        parts.sort_by_key(|(family, _)| !family);
+        parts.iter().map(|(_, p)| p.trim()).collect::<String>()
+    } else {
+        parts.iter().map(|(_, p)| *p).collect::<Vec<_>>().join(" ")
+    };
+    parts.clear();
+    Some(name)
+}
+
+/// Han, kana and hangul: the scripts whose names are written family name first.
+fn east_asian(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11ff}' | '\u{3040}'..='\u{30ff}' | '\u{3130}'..='\u{318f}'
+        | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}'
+        | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::running_name;
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<serde_json::Value> {
+        pairs
+            .iter()
+            .map(|(n, v)| serde_json::json!({ "name": n, "shown": v }))
+            .collect()
+    }
+
+    #[test]
+    fn a_name_is_written_as_its_script_writes_names() {
+        let latin = fields(&[
+            ("first_name", "Ada"),
+            ("last_name", "Lovelace"),
+            ("code", "P-1"),
+        ]);
+        assert_eq!(running_name(&latin), ["Ada Lovelace", "P-1"]);
+        let chinese = fields(&[("first_name", "小明"), ("last_name", "王"), ("code", "P-2")]);
+        assert_eq!(running_name(&chinese), ["王小明", "P-2"]);
+        let japanese = fields(&[("given_name", "太郎"), ("surname", "山田")]);
+        assert_eq!(running_name(&japanese), ["山田太郎"]);
+        let korean = fields(&[("first_name", "민준"), ("last_name", "김")]);
+        assert_eq!(running_name(&korean), ["김민준"]);
+        // Already family name first (the roster's order): kept.
+        let ordered = fields(&[("last_name", "王"), ("first_name", "小明")]);
+        assert_eq!(running_name(&ordered), ["王小明"]);
+        // A name in two scripts, or one part empty: as the roster has it.
+        let mixed = fields(&[("first_name", "Xiaoming"), ("last_name", "王")]);
+        assert_eq!(running_name(&mixed), ["Xiaoming 王"]);
+        let one = fields(&[("first_name", ""), ("last_name", "王"), ("name", "x")]);
+        assert_eq!(running_name(&one), ["王", "x"]);
+        // Parts apart from each other are fields of their own.
+        let apart = fields(&[("first_name", "Ada"), ("code", "P"), ("last_name", "L")]);
+        assert_eq!(running_name(&apart), ["Ada", "P", "L"]);
+    }
 }
