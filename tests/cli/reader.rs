@@ -479,7 +479,8 @@ fn the_copy_button_covers_no_code_on_a_phone() {
 
 /// The lightbox offers a screenshot at its own size: fitted first (a 1523 px screenshot barely
 /// grew), a tap on it (or Full size) shows its natural width, scrollable within the dialog, and
-/// another tap fits it again; Esc still closes. At 1280 and 390 px.
+/// another tap fits it again; Esc still closes. At 1280 and 390 px. A picture that fits whole
+/// has no Full size.
 #[test]
 fn the_lightbox_shows_a_screenshot_at_full_size_and_scrolls_it() {
     let Some(browser) = chromium() else { return };
@@ -490,6 +491,12 @@ fn the_lightbox_shows_a_screenshot_at_full_size_and_scrolls_it() {
     })
     .save(book.path().join(shot))
     .unwrap();
+    image::RgbImage::from_pixel(240, 150, image::Rgb([30, 90, 160]))
+        .save(
+            book.path()
+                .join("content/media/lab-08-manage-virtual-machines/az104-lab08-resize-vm.png"),
+        )
+        .unwrap();
     let r = book.run(&["build"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mut cdp = Cdp::open(browser, "about:blank");
@@ -543,6 +550,19 @@ fn the_lightbox_shows_a_screenshot_at_full_size_and_scrolls_it() {
             "Esc to close",
         );
     }
+    // A small picture is shown whole at its own size already: no Full size, and a tap on it
+    // changes nothing.
+    cdp.fits(1280).unwrap();
+    cdp.eval("document.querySelector('a.zoom[href$=\"az104-lab08-resize-vm.png\"]').click(); 1");
+    cdp.wait_for(
+        &format!("document.querySelector('dialog.lightbox').open && {big}.complete && {big}.naturalWidth === 240"),
+        "the small picture in the lightbox",
+    );
+    let small = "(() => { const d = document.querySelector('dialog.lightbox'); return { width: Math.round(d.querySelector('img').getBoundingClientRect().width), offered: !d.querySelector('.lightbox-size').hidden }; })()";
+    assert_eq!(cdp.eval(small), json!({"width": 240, "offered": false}));
+    cdp.eval(&format!("{big}.click(); 1"));
+    assert_eq!(cdp.eval(small), json!({"width": 240, "offered": false}));
+    no_serious_violation(&mut cdp, "a small picture");
 }
 
 /// A running countdown survives a reload of the page: it goes on from where it was (not back

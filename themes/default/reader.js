@@ -215,7 +215,8 @@
     // A tap on the picture (or Full size) shows it at its own size, scrolled within the
     // dialog; another fits it again (fitted, a wide screenshot barely grew).
     box.querySelector(".lightbox-size").addEventListener("click", function () { full(!box.classList.contains("full")); });
-    box.querySelector("img").addEventListener("click", function () { full(!box.classList.contains("full")); });
+    box.querySelector("img").addEventListener("click", function () { if (!box.classList.contains("fits")) full(!box.classList.contains("full")); });
+    box.querySelector("img").addEventListener("load", sized);
     box.addEventListener("click", function (e) { if (e.target === box) box.close(); });
     box.addEventListener("close", function () {
       if (!pushed) return;
@@ -240,8 +241,18 @@
     // What scrolls must be reachable by keyboard.
     if (on) pic.setAttribute("tabindex", "0"); else pic.removeAttribute("tabindex");
   }
+  // A picture shown whole at its own size has nothing to enlarge: no Full size for it.
+  function sized() {
+    var big = box.querySelector("img");
+    var fits = !box.classList.contains("full") && big.naturalWidth > 0 &&
+      big.naturalWidth <= big.clientWidth + 1 && big.naturalHeight <= big.clientHeight + 1;
+    box.classList.toggle("fits", fits);
+    box.querySelector(".lightbox-size").hidden = fits;
+  }
   function show(a) {
     full(false);
+    box.classList.remove("fits");
+    box.querySelector(".lightbox-size").hidden = false;
     var img = a.querySelector("img");
     var big = box.querySelector("img");
     big.src = a.href;
@@ -251,6 +262,7 @@
     history.pushState({ stepbookLightbox: true }, "");
     pushed = true;
     box.showModal();
+    if (big.complete) sized();
   }
   function lightbox(a) {
     if (!box) build();
