@@ -7,6 +7,7 @@
 
 mod budget;
 pub mod checklist;
+pub mod compact;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 
@@ -555,7 +556,7 @@ fn compile(
 fn theme_files(book: &Book) -> Result<BTreeMap<String, Vec<u8>>, Error> {
     let mut theme: BTreeMap<String, Vec<u8>> = THEME
         .iter()
-        .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+        .map(|(n, t)| (n.to_string(), compact::compact(n, t).into_bytes()))
         .collect();
     let mut names = vec!["default".to_owned()];
     let chosen = book.config.theme();
