@@ -12,7 +12,8 @@ use stepbook::handouts::output::Destination;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The guide: its id (`azure-pass`) or the path of its file. Not with `--workbook`.
+    /// The guide: its id (`azure-pass`) or the path of its file. With `--workbook` there is
+    /// none: a folder given there is the book's (`handouts --workbook --roster r.csv DIR`).
     #[arg(value_name = "GUIDE", required_unless_present = "workbook")]
     pub guide: Option<String>,
     /// A copy of the day's workbook for each attendee of `--roster`, instead of one guide's
@@ -20,7 +21,7 @@ pub(crate) struct Args {
     /// `[output.pdf]`), with the attendee's fields large on the cover and their name and code
     /// at the foot of every other page. A copy of an odd number of pages ends with a blank page,
     /// so each starts on a new sheet printed duplex. Default `--out`: `workbook-handouts.pdf`.
-    #[arg(long, conflicts_with_all = ["guide", "two_up"], requires = "roster")]
+    #[arg(long, conflicts_with_all = ["two_up", "paper"], requires = "roster")]
     pub workbook: bool,
     #[command(flatten)]
     pub book: BookDir,
@@ -59,14 +60,38 @@ pub(crate) struct Args {
     pub lang: Option<String>,
 }
 
+/// With `--workbook` there is no guide: the one word given is the book's folder. Anything
+/// else there (a guide's id) is a mistake.
+fn workbook_folder(args: &mut Args) -> Result<(), Error> {
+    if !args.workbook {
+        return Ok(());
+    }
+    match args.guide.take() {
+        Some(word) if args.book.dir == Path::new(".") && Path::new(&word).is_dir() => {
+            args.book.dir = PathBuf::from(word);
+            Ok(())
+        }
+        Some(word) => Err(Error::Usage(
+            Failure::new(format!(
+                "`--workbook` prints the whole workbook: it takes no guide (`{word}`)"
+            ))
+            .help(
+                "leave the guide out: `stepbook handouts --workbook --roster attendees.csv [DIR]`",
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub(crate) enum PaperArg {
     A4,
     Letter,
 }
 
-pub(crate) fn run(args: Args, ui: Ui) -> Result<(), Error> {
+pub(crate) fn run(mut args: Args, ui: Ui) -> Result<(), Error> {
     let start = std::time::Instant::now();
+    workbook_folder(&mut args)?;
     let mut book = args.book.open()?;
     book.offline = args.offline;
     if let Some(mode) = args.remote_images {
@@ -150,19 +175,19 @@ fn destination(
     book: &stepbook::Book,
     roster: Option<&Path>,
 ) -> Result<Destination, Error> {
+    // A refused `--out` is a usage mistake (exit 2), as a mistyped option is.
     let d = stepbook::handouts::output::destination(out, book, roster).map_err(|why| {
-        Failure::new(format!(
+        Error::Usage(Failure::new(format!(
             "refusing to write the handouts to `{}`: {why}; nothing was written",
             out.display()
         ))
-        .help("give --out a new file name or an existing PDF, like `--out handouts.pdf` (`--out -` writes to standard output)")
+        .help("give --out a new file name or an existing PDF, like `--out handouts.pdf` (`--out -` writes to standard output)"))
     })?;
     if d == Destination::Stdout && std::io::stdout().is_terminal() {
-        return Err(
+        return Err(Error::Usage(
             Failure::new("refusing to write a PDF to the terminal; nothing was written")
-                .help("redirect it (`--out - > handouts.pdf`, `| lp`), or give --out a file name")
-                .into(),
-        );
+                .help("redirect it (`--out - > handouts.pdf`, `| lp`), or give --out a file name"),
+        ));
     }
     Ok(d)
 }

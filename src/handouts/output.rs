@@ -1,5 +1,5 @@
 //! Where `stepbook handouts` writes its PDF, checked before the print run and again before the
-//! write: never over the book's own files or the roster being read, never over a device, a
+//! write: never over the book's own files, its build output or the roster being read, never over a device, a
 //! folder, a FIFO or a link, never over a file that is not a PDF; `-` is standard output.
 
 use std::io::Read;
@@ -16,7 +16,8 @@ pub enum Destination {
 
 /// Checks that the PDF may be written to `out`: `-` is standard output; a file may be new, or
 /// an existing PDF, but never one of `book`'s sources (book.toml, anything in the guides
-/// folder), the `roster`, or anything that is not a regular file. `Err` says why not.
+/// folder), anything in its build output, the `roster`, or anything that is not a regular
+/// file. `Err` says why not.
 pub fn destination(
     out: &Path,
     book: &crate::book::Book,
@@ -36,6 +37,16 @@ pub fn destination(
         }
         if real.starts_with(&book.src) {
             return Err("it is inside the book's guides folder, among its sources".into());
+        }
+        // The build writes (and replaces) everything there, and publishes the site from it:
+        // a print file of names and codes there would be put online, or lost at the next build.
+        let built = book.dest(None);
+        let built = crate::safe_fs::absolute(&built).unwrap_or(built);
+        if real.starts_with(&built) {
+            return Err(format!(
+                "it is inside the book's build output (`{}`), which the next build replaces and the site publishes",
+                built.strip_prefix(&book.root).unwrap_or(&built).display()
+            ));
         }
     }
     let meta = match std::fs::symlink_metadata(out) {

@@ -445,7 +445,59 @@ fn workbook_handouts_are_refused_with_what_to_do() {
         "r.csv",
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("it takes no guide (`lab-04-implement-virtual-networking`)"),
+        "{}",
+        r.stderr
+    );
+    let r = book.run(&[
+        "handouts",
+        "--workbook",
+        "--roster",
+        "r.csv",
+        "--paper",
+        "letter",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+    // The copies are never written into the build's output, where the workbook is read from
+    // and the site is published.
+    let r = book.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let built = "book/html/pdf/workbook/imported-labs.pdf";
+    let before = std::fs::read(book.path().join(built)).unwrap();
+    let r = book.run(&[
+        "handouts",
+        "--workbook",
+        "--roster",
+        "r.csv",
+        "--out",
+        built,
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("inside the book's build output"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(book.path().join(built)).unwrap(), before);
+    // The book's folder, given where a guide would be: from outside the book.
+    let (roster, out) = (book.path().join("r.csv"), book.path().join("day.pdf"));
+    let r = crate::run_in(
+        book.path().parent().unwrap(),
+        &[
+            "handouts",
+            "--workbook",
+            "--roster",
+            roster.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            book.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(out.exists());
     let toml = book.read("book.toml");
     book.write("book.toml", &toml.replace("workbook = true\n", ""));
     let r = book.run(&["handouts", "--workbook", "--roster", "r.csv"]);

@@ -39,13 +39,16 @@ fn handouts_out_never_replaces_the_book_the_roster_or_a_non_pdf() {
         ("./content/../attendees.csv", "the roster being read"),
         ("README.txt", "not a PDF"),
         ("content", "guides folder"),
+        // The build's output: published with the site, replaced by the next build.
+        ("book/html/pdf/h.pdf", "build output (`book`)"),
+        ("book", "build output (`book`)"),
     ] {
         if out == "README.txt" {
             book.write(out, "notes\n");
         }
         let before = std::fs::read(book.path().join(out)).ok();
         let r = handouts(&book, out);
-        assert_eq!(r.code, 1, "{out}: {}", r.stderr);
+        assert_eq!(r.code, 2, "{out}: {}", r.stderr);
         assert!(
             r.stderr.contains("refusing to write the handouts") && r.stderr.contains(why),
             "{out}: {}",
@@ -74,7 +77,7 @@ fn handouts_out_refuses_devices_fifos_and_links_and_dash_is_stdout() {
         .unwrap();
     assert!(made.success());
     let r = handouts(&book, "pipe.pdf");
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
     assert!(
         std::os::unix::fs::FileTypeExt::is_fifo(
@@ -83,12 +86,12 @@ fn handouts_out_refuses_devices_fifos_and_links_and_dash_is_stdout() {
         "the FIFO is still there"
     );
     let r = handouts(&book, "/dev/null");
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
     let elsewhere = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(elsewhere.path().join("x.pdf"), book.path().join("l.pdf")).unwrap();
     let r = handouts(&book, "l.pdf");
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("it is a link"), "{}", r.stderr);
     // `-`: the PDF on standard output, no file named `-`.
     let out = assert_cmd::Command::cargo_bin("stepbook")
