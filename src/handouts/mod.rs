@@ -272,6 +272,7 @@ impl Page<'_> {
         ctx.insert("url", &url);
         ctx.insert("qr", &qr);
         ctx.insert("url_text", &url.filter(|_| qr.is_none()).map(breakable));
+        ctx.insert("qr_caption", &url.filter(|_| qr.is_some()).map(narrow));
         let body = self.engine.render("handout.typ", &ctx)?;
         let mut who = prepare::running_name(&fields);
         who.push(view.title.clone());
@@ -558,6 +559,18 @@ fn page_setup(paper: Paper, two_up: bool, meta: &DocMeta) -> String {
     )
 }
 
+/// `sb-code(label, code)`, for `handout.typ`: the label, then the promo code in a box, large
+/// and monospaced; made smaller (down to 8 pt) where it would not fit the line whole, so that
+/// it never breaks at its hyphens or runs out of its box (a two-up half, a long code).
+const SB_CODE: &str = "#let sb-code(label, code) = layout(size => {\n\
+  let lead = strong(label) + [ ]\n\
+  let shown(s) = text(font: \"DejaVu Sans Mono\", size: s, weight: \"bold\", tracking: 0.06em, code)\n\
+  let room = size.width - measure(lead).width - 14pt\n\
+  let wide = measure(shown(16pt)).width\n\
+  let s = if wide > room { calc.max(8pt, 16pt * 0.95 * (room / wide)) } else { 16pt }\n\
+  block(above: 4pt, below: 4pt, lead + box(stroke: 1pt, inset: (x: 6pt, y: 5pt), outset: (y: 2pt), radius: 2pt, shown(s)))\n\
+})\n";
+
 /// What the print run's pages carry in their margins (see [`pdf::running`]).
 fn running(paper: Paper, two_up: bool, meta: &DocMeta) -> pdf::running::Running {
     pdf::running::Running {
@@ -581,6 +594,7 @@ fn document(parts: &[Rendered], paper: Paper, two_up: bool, meta: &DocMeta) -> S
         );
     }
     s.push_str("#show raw: set text(font: \"DejaVu Sans Mono\")\n");
+    s.push_str(SB_CODE);
     let brk = if two_up {
         "#colbreak(weak: true)\n"
     } else {
@@ -598,6 +612,22 @@ fn document(parts: &[Rendered], paper: Paper, two_up: bool, meta: &DocMeta) -> S
         s.push_str("]\n");
     }
     s
+}
+
+/// `url` breakable anywhere in a narrow column (under its QR code): a zero-width space after
+/// each `/`, `.`, `-`, `?`, `&`, `=` and `#`, and after every 12 characters without one.
+fn narrow(url: &str) -> String {
+    let mut out = String::with_capacity(url.len() + url.len() / 4);
+    let mut run = 0;
+    for c in url.chars() {
+        out.push(c);
+        run += 1;
+        if matches!(c, '/' | '.' | '-' | '?' | '&' | '=' | '#') || run == 12 {
+            out.push('\u{200b}');
+            run = 0;
+        }
+    }
+    out
 }
 
 /// `url` with a zero-width space after every 24 characters, for printing it whole: Typst breaks

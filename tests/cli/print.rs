@@ -428,6 +428,86 @@ fn the_promo_code_prints_large_in_a_monospaced_face_grouped_and_the_qr_code_is_u
     );
 }
 
+/// The tallest box of a word on page `page` of `pdf` (pdftotext -bbox): (xMin, xMax, height);
+/// `None` when the word is not there whole.
+fn word_box(pdf: &Path, page: usize, word: &str) -> Option<(f64, f64, f64)> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed");
+    let html = String::from_utf8_lossy(&out.stdout).into_owned();
+    html.lines()
+        .filter(|l| l.contains(&format!(">{word}</word>")))
+        .map(|line| {
+            let num = |k: &str| -> f64 {
+                let at = line.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+                line[at..].split('"').next().unwrap().parse().unwrap()
+            };
+            (num("xMin"), num("xMax"), num("yMax") - num("yMin"))
+        })
+        .max_by(|a, b| a.2.total_cmp(&b.2))
+}
+
+/// A promo code never breaks at its hyphens nor runs out of its half: in a two-up half of
+/// letter paper (the trial's `AZP-0002-` / `OQ7`), a 24-character code made smaller to fit, and
+/// a long site address under the QR code not widening its column.
+#[test]
+fn a_long_promo_code_stays_whole_within_its_half() {
+    let book = Book::fixture("labs");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"Labs\"\n\n[output.html]\nbase-url = \"https://labs.example.org/some/long/path/for/the-azure-labs/\"\n\n[output.pdf]\n",
+    );
+    let codes = ["AZP-0002-OQ7", "Q2HXT7RW9K3MPL5VZB8NCD4F"];
+    book.write(
+        "attendees.csv",
+        &format!(
+            "name,code\nAda Lovelace,{}\nGrace Hopper,{}\n",
+            codes[0], codes[1]
+        ),
+    );
+    let r = book.run(&[
+        "handouts",
+        "lab-08-manage-virtual-machines",
+        "--roster",
+        "attendees.csv",
+        "--offline",
+        "--two-up",
+        "--paper",
+        "letter",
+        "--out",
+        "h.pdf",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = book.path().join("h.pdf");
+    let width = 792.0; // US letter, landscape
+    for (i, code) in codes.iter().enumerate() {
+        // Each handout's first half (the lab takes more than one): the page with its label.
+        let page = (1..=8)
+            .find(|&p| {
+                let text = pdftotext(&pdf, p);
+                text.contains("Code:")
+                    && text.contains(["Ada", "Grace"][i])
+                    && word_box(&pdf, p, code).is_some_and(|b| b.2 >= 8.0)
+            })
+            .unwrap_or_else(|| panic!("{code}'s first page: {}", pdftotext(&pdf, 1)));
+        let (left, right, height) = word_box(&pdf, page, code)
+            .unwrap_or_else(|| panic!("{code} is not whole: {}", pdftotext(&pdf, page)));
+        let half = if left < width / 2.0 { 0.0 } else { 1.0 };
+        let (start, end) = (half * width / 2.0, (half + 1.0) * width / 2.0);
+        assert!(
+            left > start && right < end - 20.0,
+            "{code}: {left}..{right} in {start}..{end}"
+        );
+        assert!(height >= 8.0, "{code} is {height} pt high");
+        if i == 0 {
+            assert!(height >= 14.0, "{code} is {height} pt high");
+        }
+    }
+}
+
 /// pdfinfo's `Key: value` lines of a PDF, as pairs.
 fn pdf_info(pdf: &Path) -> Vec<(String, String)> {
     let out = Command::new("pdfinfo")
