@@ -154,6 +154,16 @@ fn attendee(book: &Book, show: &[String], row: &[(String, String)]) -> Attendee 
     }
 }
 
+/// `sb-fit(body, size, keep, side)`: `body` at `size` in grey on one line, in the width of its
+/// place less `keep` (the workbook's page number, on the other side), made smaller to fit (down
+/// to 5 pt) rather than run into the number; past that it wraps.
+pub(super) const FIT_ONE_LINE: &str = "#let sb-fit(body, size, keep, side) = layout(place => {\n\
+  let room = place.width - keep\n\
+  let wide = measure(text(size: size, body)).width\n\
+  let s = if wide > room { calc.max(5pt, size * 0.95 * (room / wide)) } else { size }\n\
+  box(width: room, align(side, text(size: s, fill: luma(90), body)))\n\
+})\n";
+
 /// The attendees' text as Typst: for each, `per` pages of the workbook's size (over its pages,
 /// whose blank ones are `blank`, then a blank one if `per` is more): the fields large at the
 /// top of the cover, and the name and code at the foot of every other page but the blank
@@ -162,7 +172,8 @@ fn overlay(people: &[Attendee], blank: &[bool], per: usize, (w, h): (f32, f32)) 
     let mut s = format!(
         "#set page(width: {w}pt, height: {h}pt, margin: (inside: 22mm, outside: 16mm, top: 20mm, bottom: 20mm))\n\
          #set text(font: sb-fonts, size: 8pt)\n\
-         #let sb-foot(who, odd) = align(if odd {{ left }} else {{ right }}, text(fill: luma(90), who))\n"
+         {FIT_ONE_LINE}\
+         #let sb-foot(who, odd) = {{ let side = if odd {{ left }} else {{ right }}; align(side, sb-fit(who, 8pt, 60pt, side)) }}\n"
     );
     for p in people {
         let mut who = p.lines.clone();

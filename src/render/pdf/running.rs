@@ -98,7 +98,9 @@ fn cell(handouts: &[Handout], at: usize) -> Option<(Option<String>, String)> {
 /// document (same paper, orientation and margins, so the same header and footer places).
 fn source(handouts: &[Handout], pages: usize, running: &Running) -> String {
     let mut s = format!(
-        "{}#let sb-head(who) = align(right, text(size: 7.5pt, fill: luma(60), who))\n\
+        "{}#let sb-head(who) = layout(place => {{ let wide = measure(text(size: 7.5pt, who)).width; \
+         let s = if wide > place.width {{ calc.max(5pt, 7.5pt * 0.95 * (place.width / wide)) }} else {{ 7.5pt }}; \
+         align(right, text(size: s, fill: luma(60), who)) }})\n\
          #let sb-foot(n, m) = align(right, text(size: 7.5pt, fill: luma(60))[{}])\n\
          #let sb-halves(left, right) = grid(columns: (1fr, 1fr), column-gutter: 16mm, left, right)\n",
         running.setup, running.page_of
