@@ -30,9 +30,11 @@ impl Reader<'_> {
                 let deeper_next = blocks
                     .get(body_end)
                     .is_some_and(|n| matches!(n.kind, Kind::Heading(l) if l > level));
-                if body.is_empty() && deeper_next && level > 0 {
-                    // A group heading (an exercise above its tasks).
+                if deeper_next && level > 0 {
+                    // A group heading (an exercise above its tasks, a task above its parts):
+                    // its text opens the first section below it.
                     prefix.push((level, title));
+                    carried.extend(body.iter().map(|x| self.src(&x.range)));
                 } else {
                     if level > 0 {
                         carried.push(format!("**{title}**"));

@@ -612,3 +612,35 @@ fn numbered_steps_right_under_the_title_are_steps() {
     assert_eq!(first.len(), 3);
     assert!(text(get(&first[0], "text")).starts_with("Open [Bing.com]"));
 }
+
+/// A task heading with a paragraph and no steps of its own, above its parts (`## Task 3` over
+/// `### Create the ASG`: Lab 04 of AZ-104) is a group heading: its title goes before its parts'
+/// and its paragraph opens the first part. The trial found Tasks 3 and 4 gone from Lab 04's
+/// handouts and workbook (their titles left as bold lines in an intro).
+#[test]
+fn a_task_with_an_introduction_above_its_parts_titles_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("lab.md");
+    std::fs::write(
+        &md,
+        "# Lab\n\n## Task 1: Create\n\n1. Create it.\n\n## Task 3: Secure the network\n\nIn this task, we create an ASG and an NSG.\n\n### Create the ASG\n\n1. Search for ASGs.\n\n### Create the NSG\n\n1. Search for NSGs.\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["import", md.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let g = parse_yaml(&r.stdout).unwrap();
+    let sections = items(get(&g, "sections"));
+    let titles: Vec<String> = sections.iter().map(|s| text(get(s, "title"))).collect();
+    assert_eq!(
+        titles,
+        [
+            "Task 1: Create",
+            "Task 3: Secure the network › Create the ASG",
+            "Task 3: Secure the network › Create the NSG"
+        ]
+    );
+    assert_eq!(
+        text(get(&sections[1], "intro")),
+        "In this task, we create an ASG and an NSG."
+    );
+}
