@@ -8,6 +8,7 @@ mod find;
 pub mod merge;
 pub mod output;
 mod prepare;
+mod roster_check;
 pub mod roster;
 mod workbook;
 
