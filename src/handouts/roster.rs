@@ -107,10 +107,7 @@ fn delimiter(text: &str) -> u8 {
 /// Parses roster text.
 pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
     if text.trim().is_empty() {
-        return Err(vec![
-            Diagnostic::error(Code::E024, shown, "the roster is empty")
-                .help("export the attendee list with its header row, e.g. `name,code`, and a row per attendee"),
-        ]);
+        return Err(vec![empty(shown)]);
     }
     let delim = delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -186,6 +183,13 @@ pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
         header_spans,
         rows,
     })
+}
+
+/// The error for a roster file with nothing in it (not even a header row).
+fn empty(shown: &Path) -> Diagnostic {
+    Diagnostic::error(Code::E024, shown, "the roster is empty").help(
+        "export the attendee list with its header row, e.g. `name,code`, and a row per attendee",
+    )
 }
 
 /// The problem of the header row found while parsing: none at all. (A header that cannot be a

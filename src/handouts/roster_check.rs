@@ -65,7 +65,7 @@ pub(super) fn header_is_data(
         Diagnostic::error(
             Code::E024,
             &roster.shown,
-            format!("the roster's first row looks like data, not a header: {why}"),
+            format!("the first row looks like data, not a header: {why}"),
         )
         .at(header)
         .label("an attendee, not the columns' names")
