@@ -8,8 +8,8 @@ mod find;
 pub mod merge;
 pub mod output;
 mod prepare;
-mod roster_check;
 pub mod roster;
+mod roster_check;
 mod workbook;
 
 use std::collections::HashMap;

@@ -26,15 +26,15 @@ pub(super) fn read_roster(
     let shown = path.to_path_buf();
     let bytes = crate::safe_fs::read_regular(path, crate::handouts::roster::MAX_ROSTER_BYTES)
         .map_err(|e| {
-        let failure = Failure::new(format!("cannot read the roster `{}`: {e}", path.display()))
-            .help("give a UTF-8 CSV file (at most 64 MiB) with a header row");
-        // A mistyped name on the command line is a usage mistake (exit 2).
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::Usage(failure)
-        } else {
-            failure.into()
-        }
-    })?;
+            let failure = Failure::new(format!("cannot read the roster `{}`: {e}", path.display()))
+                .help("give a UTF-8 CSV file (at most 64 MiB) with a header row");
+            // A mistyped name on the command line is a usage mistake (exit 2).
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::Usage(failure)
+            } else {
+                failure.into()
+            }
+        })?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {

@@ -141,7 +141,7 @@ pub(super) fn printed(
             errors.push(
                 Diagnostic::error(Code::E024, &roster.shown, message)
                     .at(span)
-                    .label("given before")
+                    .label(format!("`{}` again", roster.headers[first]))
                     .help("rename or remove one of them: the handouts print one column per name"),
             );
         } else {
@@ -185,13 +185,14 @@ fn blanks(roster: &Roster, c: &str) -> Option<Diagnostic> {
             Code::W027,
             &roster.shown,
             format!(
-                "`{c}` is empty on {}{of}: their handouts print a line to fill in for it",
+                "`{}` is empty on {}{of}: their handouts print a line to fill in for it",
+                roster.headers[col],
                 rows_named(&lines)
             ),
         )
         .at(first.spans.get(col).cloned().unwrap_or(0..0))
         .label("empty")
-        .help("fill it in in the roster and print again, or write it on those handouts by hand"),
+        .help("fill those rows in and print again, or write it on their handouts by hand"),
     )
 }
 
@@ -204,11 +205,9 @@ fn rows_named(lines: &[usize]) -> String {
         .collect();
     match (lines.len(), shown.split_last()) {
         (1, _) => format!("row {}", lines[0]),
-        (n, _) if n > ROWS_NAMED => format!(
-            "rows {} and {} more",
-            shown.join(", "),
-            n - ROWS_NAMED
-        ),
+        (n, _) if n > ROWS_NAMED => {
+            format!("rows {} and {} more", shown.join(", "), n - ROWS_NAMED)
+        }
         (_, Some((last, rest))) => format!("rows {} and {last}", rest.join(", ")),
         _ => String::new(),
     }
@@ -247,7 +246,13 @@ mod tests {
         assert_eq!(data_cell("ada@example.org"), Some("is an email address"));
         assert_eq!(data_cell("https://e.org/a"), Some("is a web address"));
         assert_eq!(data_cell("PASS-0001"), Some("looks like a code"));
-        for header in ["Email Address", "E-mail", "Address 2", "Promo Code", "@handle"] {
+        for header in [
+            "Email Address",
+            "E-mail",
+            "Address 2",
+            "Promo Code",
+            "@handle",
+        ] {
             assert_eq!(data_cell(header), None, "{header}");
         }
         assert_eq!(rows_named(&[8]), "row 8");

@@ -419,7 +419,9 @@ fn a_roster_without_its_header_row_is_refused_for_a_lab_that_quotes_no_column() 
         );
         assert!(!book.path().join("h.pdf").exists());
     }
-    let book = book_with_lab("小明,王,wang@example.com,PASS-0001\nAda,Lovelace,ada@example.org,PASS-0002\n");
+    let book = book_with_lab(
+        "小明,王,wang@example.com,PASS-0001\nAda,Lovelace,ada@example.org,PASS-0002\n",
+    );
     let toml = book.read("book.toml");
     book.write(
         "book.toml",
