@@ -489,6 +489,19 @@ fn a_header_given_twice_is_an_error_naming_both() {
     );
     assert!(r.stderr.contains("`Name` and `name`"), "{}", r.stderr);
     assert!(!book.path().join("h.pdf").exists());
+    // A column nothing prints given twice: a warning, and the handouts print.
+    book.write("attendees.csv", "Name,Code,Notes,notes\nAda,PASS-1,a,b\n");
+    let r = lab_handouts(&book);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr)
+            .into_iter()
+            .filter(|(c, _)| c != "W016")
+            .collect::<Vec<_>>(),
+        [("W028".to_string(), "attendees.csv:1:17".to_string())],
+        "{}",
+        r.stderr
+    );
 }
 
 /// A guide quoting `{{ attendee.code }}` takes a roster's `Promo Code` column for it.
