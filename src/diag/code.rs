@@ -95,6 +95,8 @@ codes! {
     W024 Warning r#"a screenshot has marks but its size cannot be known: a local image whose header does not give it, or a remote one `lint` could not measure (`check` does not fetch remote images: `lint` checks their marks' bounds)"#,
     W025 Warning r#"(lint) a screenshot's `captured` date is older than `screenshot-max-age`"#,
     W026 Warning r#"(lint, off by default: `W026 = "warning"` in `[lint.severity]` turns it on) a screenshot has no `captured` date"#,
+    W027 Warning r#"(handouts) a row of the roster has no value for a column the handouts print (one warning per column, at its first empty row, naming the others)"#,
+    W028 Warning r#"(handouts) the roster's header names a column twice that the handouts neither print nor quote (the first is read; one they print is an error, `E024`)"#,
     L001 Error   r#"(lint) remote screenshot answers an error status"#,
     L002 Error   r#"(lint) remote screenshot is not an image (HTML page, wrong Content-Type, body not an image)"#,
     L003 Warning r#"(lint, warning) redirect: use the final URL"#,

@@ -9,6 +9,7 @@ pub mod merge;
 pub mod output;
 mod prepare;
 pub mod roster;
+mod roster_check;
 mod workbook;
 
 use std::collections::HashMap;

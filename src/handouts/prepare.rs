@@ -8,35 +8,49 @@ use std::path::Path;
 use crate::diag::{Code, Diagnostic, Failure, Sources};
 use crate::error::Error;
 use crate::handouts::roster::Roster;
+use crate::handouts::roster_check::{FAMILY_NAMES, GIVEN_NAMES};
 use crate::source::load::LoadedGuide;
 use crate::validate::{self, Asset, Resolved};
 use crate::variant::Variant;
 use crate::{book::Book, pipeline};
 
-/// The roster at `path`, read and checked against the columns the guide uses (`used`); its
-/// text goes into `sources` for the problems' snippets. Errors stop the run; the warnings are
-/// given back.
+/// The roster at `path`, read and checked against the columns the guide uses (`used`) and
+/// `[handouts] show` (`show`); its text goes into `sources` for the problems' snippets. Errors
+/// stop the run (a file that is not UTF-8 at its first bad byte); the warnings are given back.
 pub(super) fn read_roster(
     path: &Path,
     used: &[String],
+    show: Option<&[String]>,
     sources: &mut Sources,
 ) -> Result<(Roster, Vec<Diagnostic>), Error> {
     let shown = path.to_path_buf();
-    let text = crate::safe_fs::read_regular_text(path, crate::handouts::roster::MAX_ROSTER_BYTES)
+    let bytes = crate::safe_fs::read_regular(path, crate::handouts::roster::MAX_ROSTER_BYTES)
         .map_err(|e| {
-        let failure = Failure::new(format!("cannot read the roster `{}`: {e}", path.display()))
-            .help("give a UTF-8 CSV file (at most 64 MiB) with a header row");
-        // A mistyped name on the command line is a usage mistake (exit 2).
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::Usage(failure)
-        } else {
-            failure.into()
+            let failure = Failure::new(format!("cannot read the roster `{}`: {e}", path.display()))
+                .help("give a UTF-8 CSV file (at most 64 MiB) with a header row");
+            // A mistyped name on the command line is a usage mistake (exit 2).
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::Usage(failure)
+            } else {
+                failure.into()
+            }
+        })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let (d, text) = super::roster_check::not_utf8(e.as_bytes(), valid, &shown);
+            sources.insert(shown, std::sync::Arc::from(text));
+            return Err(super::content(vec![d], sources));
         }
-    })?;
+    };
     let text = text.trim_start_matches('\u{feff}');
     sources.insert(shown.clone(), std::sync::Arc::from(text));
     let roster =
         crate::handouts::roster::parse(text, &shown).map_err(|d| super::content(d, sources))?;
+    if let Some(d) = super::roster_check::header_is_data(&roster, used, show) {
+        return Err(super::content(vec![d], sources));
+    }
     let (errors, warnings) = crate::handouts::roster::check(&roster, used);
     if !errors.is_empty() {
         return Err(super::content(errors, sources));
@@ -84,14 +98,20 @@ pub(super) fn rows(roster: Option<&Roster>, used: &[String]) -> Vec<Vec<(String,
                         && r.column(&r.columns[i]) == Some(i)
                 })
                 .collect();
+            // A column the guide uses by the other name of one the roster has (`code` for
+            // `promo_code`) takes its values.
+            let aliased: Vec<(&String, usize)> = used
+                .iter()
+                .filter(|u| r.column(u).is_none())
+                .filter_map(|u| Some((u, r.column_for(u)?)))
+                .collect();
             r.rows
                 .iter()
                 .map(|row| {
+                    let value = |i: usize| row.values.get(i).cloned().unwrap_or_default();
                     cols.iter()
-                        .map(|&i| {
-                            let v = row.values.get(i).cloned().unwrap_or_default();
-                            (r.columns[i].clone(), v)
-                        })
+                        .map(|&i| (r.columns[i].clone(), value(i)))
+                        .chain(aliased.iter().map(|&(u, i)| (u.clone(), value(i))))
                         .collect()
                 })
                 .collect()
@@ -141,7 +161,8 @@ pub(super) fn without_address(
 
 /// The columns each handout prints: `[handouts] show`, else the name and promo code columns
 /// the roster has and the columns the guide uses (never an email or a phone number unless
-/// `show` names it).
+/// `show` names it; the code once, by either name). Without a roster, lines to fill in for a
+/// name and the code, and the columns the guide uses.
 /// A column `show` names that the roster lacks is book.toml's mistake: a configuration error
 /// at its place there (exit 3).
 pub(super) fn shown_columns(
@@ -166,14 +187,19 @@ pub(super) fn shown_columns(
         "code",
         "promo_code",
     ];
-    let mut out: Vec<String> = names
-        .iter()
-        .filter(|n| roster.is_some_and(|r| r.column(n).is_some()))
-        .map(|n| (*n).to_owned())
-        .collect();
+    let mut out: Vec<String> = match roster {
+        Some(r) => names
+            .iter()
+            .filter(|n| r.column(n).is_some())
+            .map(|n| (*n).to_owned())
+            .collect(),
+        None if used.iter().any(|u| u == "promo_code") => vec!["name".to_owned()],
+        None => vec!["name".to_owned(), "code".to_owned()],
+    };
     for u in used {
         let private = u.contains("mail") || u.contains("phone");
-        if !out.contains(u) && u != "url" && !private {
+        let other = crate::handouts::roster::alias(u).is_some_and(|a| out.iter().any(|o| o == a));
+        if !out.contains(u) && u != "url" && !private && !other {
             out.push(u.clone());
         }
     }
@@ -191,13 +217,21 @@ pub(super) fn roster_and_show(
 ) -> Result<(Option<Roster>, Vec<String>), Error> {
     let roster = match &opts.roster {
         Some(path) => {
-            let (roster, warnings) = read_roster(path, used, sources)?;
+            let show = book.config.handouts.show.as_deref();
+            let (roster, warnings) = read_roster(path, used, show, sources)?;
             diagnostics.extend(warnings);
             Some(roster)
         }
         None => None,
     };
     let show = shown_columns(book, roster.as_ref(), used)?;
+    if let Some(r) = &roster {
+        let (errors, warnings) = super::roster_check::printed(r, &show, used);
+        if !errors.is_empty() {
+            return Err(super::content(errors, sources));
+        }
+        diagnostics.extend(warnings);
+    }
     Ok((roster, show))
 }
 
@@ -227,28 +261,6 @@ fn unknown_shown(book: &Book, roster: &Roster) -> Error {
         sources,
     })
 }
-
-/// Columns that hold a person's given name (normalised headers).
-const GIVEN_NAMES: &[&str] = &[
-    "first_name",
-    "given_name",
-    "first",
-    "given",
-    "firstname",
-    "givenname",
-    "forename",
-];
-
-/// Columns that hold a person's family name (normalised headers).
-const FAMILY_NAMES: &[&str] = &[
-    "last_name",
-    "family_name",
-    "last",
-    "family",
-    "lastname",
-    "familyname",
-    "surname",
-];
 
 /// The attendee's printed fields for the running header: the parts of their name that follow
 /// each other (`first_name`, `last_name`) as one name, each other field on its own. A name

@@ -2,8 +2,10 @@
 //! required; UTF-8 with or without a BOM; the delimiter (comma, semicolon or tab) is found from
 //! the header; quoted fields may hold newlines. Headers are normalised as exports write them
 //! (Excel's, Eventbrite's, Teams': `First Name` is `first_name`), and each column is a variable
-//! `attendee.<column>`; a header that cannot be a name, or one given twice, is a problem only
-//! when the book uses that column. Problems are diagnostics at `file:line:column`.
+//! `attendee.<column>`; a header that cannot be a name is a problem only when the book uses
+//! that column, one given twice when the handouts print it (else a warning). A header row that
+//! looks like an attendee's (a roster exported without it) is refused whatever the guide uses.
+//! Problems are diagnostics at `file:line:column`.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -65,6 +67,22 @@ impl Roster {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c == name)
     }
+
+    /// The column that gives `name`'s values: `name` itself, else its alias (`promo_code` for
+    /// `code` and the other way round: exports call the code either).
+    pub fn column_for(&self, name: &str) -> Option<usize> {
+        self.column(name)
+            .or_else(|| alias(name).and_then(|a| self.column(a)))
+    }
+}
+
+/// The other name of a column the book may quote by either (`code`, `promo_code`).
+pub fn alias(name: &str) -> Option<&'static str> {
+    match name {
+        "code" => Some("promo_code"),
+        "promo_code" => Some("code"),
+        _ => None,
+    }
 }
 
 /// The delimiter of a CSV text: the one of `,` `;` tab found most often in its first line
@@ -88,6 +106,9 @@ fn delimiter(text: &str) -> u8 {
 
 /// Parses roster text.
 pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
+    if text.trim().is_empty() {
+        return Err(vec![empty(shown)]);
+    }
     let delim = delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delim)
@@ -164,8 +185,16 @@ pub fn parse(text: &str, shown: &Path) -> Result<Roster, Vec<Diagnostic>> {
     })
 }
 
+/// The error for a roster file with nothing in it (not even a header row).
+fn empty(shown: &Path) -> Diagnostic {
+    Diagnostic::error(Code::E024, shown, "the roster is empty").help(
+        "export the attendee list with its header row, e.g. `name,code`, and a row per attendee",
+    )
+}
+
 /// The problem of the header row found while parsing: none at all. (A header that cannot be a
-/// name, or one given twice, is a problem only for a column the book uses: see [`check`].)
+/// name is a problem only for a column the book uses: see [`check`]; one given twice, see
+/// `roster_check::printed`.)
 fn header_problems(
     headers: &[String],
     err: &impl Fn(Range<usize>, String, &str) -> Diagnostic,
@@ -180,41 +209,9 @@ fn header_problems(
     Vec::new()
 }
 
-/// The problems of the columns the book needs (`needed`): a header given twice.
-fn needed_header_problems(roster: &Roster, needed: &[String]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (i, c) in roster.columns.iter().enumerate() {
-        if needed.contains(c) && roster.columns[..i].contains(c) {
-            out.push(
-                Diagnostic::error(
-                    Code::E024,
-                    &roster.shown,
-                    format!("column `{c}` appears twice (`{}`)", roster.headers[i]),
-                )
-                .at(roster.header_spans.get(i).cloned().unwrap_or(0..0))
-                .help("give each column its own name"),
-            );
-        }
-    }
-    out
-}
-
-/// The error for a column `u` the guide uses that the roster lacks; `data` when the header row
-/// looks like an attendee's row (a roster exported without its header).
-fn missing_column(roster: &Roster, u: &str, data: bool) -> Diagnostic {
+/// The error for a column `u` the guide uses that the roster lacks.
+fn missing_column(roster: &Roster, u: &str) -> Diagnostic {
     let header = 0..roster.text.find('\n').unwrap_or(roster.text.len());
-    if data {
-        return Diagnostic::error(
-            Code::E024,
-            &roster.shown,
-            format!("the roster has no column `{u}`: the first row looks like data, not a header"),
-        )
-        .at(header)
-        .label("an attendee, not the columns' names")
-        .help(format!(
-            "add a header row naming the columns first, e.g. `name,{u}`"
-        ));
-    }
     let present = roster
         .columns
         .iter()
@@ -236,14 +233,6 @@ fn missing_column(roster: &Roster, u: &str, data: bool) -> Diagnostic {
         )),
         None => d.help(format!("add a column `{u}`; the roster has {present}")),
     }
-}
-
-/// Whether the header row looks like an attendee's row: a value with a digit or an `@` (a
-/// code, an address), as when a roster is exported without its header.
-fn looks_like_data(headers: &[String]) -> bool {
-    headers
-        .iter()
-        .any(|h| h.contains('@') || h.contains("://") || h.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// The problem of a row the CSV reader cannot read, at that row.
@@ -319,20 +308,16 @@ fn field_spans(text: &str, start: usize, delim: u8, n: usize) -> Vec<Range<usize
     spans
 }
 
-/// Checks the roster against the columns the book needs (`used`: those the guide uses,
-/// `attendee.<column>`, and those `[handouts] show` names): each must exist once, and no row
-/// may leave one empty. Duplicate values in a `code` column are warnings.
+/// Checks the roster against the columns the guide uses (`used`, `attendee.<column>`): each
+/// must exist (`promo_code` gives `code`, and the other way round), and no row may leave one
+/// empty. Duplicate values in the code column are warnings. (A header row that looks like data
+/// is checked before: `roster_check::header_is_data`.)
 pub fn check(roster: &Roster, used: &[String]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    errors.extend(needed_header_problems(roster, used));
-    let data = looks_like_data(&roster.headers);
     for u in used {
-        let Some(col) = roster.column(u) else {
-            errors.push(missing_column(roster, u, data));
-            if data {
-                break;
-            }
+        let Some(col) = roster.column_for(u) else {
+            errors.push(missing_column(roster, u));
             continue;
         };
         for row in &roster.rows {
@@ -359,7 +344,7 @@ pub fn check(roster: &Roster, used: &[String]) -> (Vec<Diagnostic>, Vec<Diagnost
         );
     }
     errors.extend(check_urls(roster));
-    if let Some(col) = roster.columns.iter().position(|c| c == "code") {
+    if let Some(col) = roster.column_for("code") {
         let mut seen: std::collections::HashMap<&str, usize> = Default::default();
         for row in &roster.rows {
             let Some(v) = row.values.get(col).filter(|v| !v.is_empty()) else {

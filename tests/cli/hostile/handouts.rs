@@ -373,3 +373,190 @@ fn a_row_without_a_url_is_named_when_the_guide_has_no_address() {
     );
     assert!(r.stderr.contains("row 3 has no `url`"), "{}", r.stderr);
 }
+
+/// The bundled book with a lab that quotes no attendee column (as an imported lab), `lab`.
+fn book_with_lab(roster: &str) -> Book {
+    let book = book_with_roster(roster);
+    book.write(
+        "content/lab.yaml",
+        "title: Lab\nid: lab\nsections:\n  - title: All of it\n    steps:\n      - text: Open the portal.\n",
+    );
+    book
+}
+
+fn lab_handouts(book: &Book) -> crate::Run {
+    book.run(&[
+        "handouts",
+        "lab",
+        "--roster",
+        "attendees.csv",
+        "--offline",
+        "--out",
+        "h.pdf",
+    ])
+}
+
+/// A roster exported without its header row is refused at its line 1, whatever the guide
+/// quotes and whatever `[handouts] show` names (not blamed on book.toml).
+#[test]
+fn a_roster_without_its_header_row_is_refused_for_a_lab_that_quotes_no_column() {
+    for roster in [
+        "Ada,Lovelace,ada@example.org,PASS-0001\nGrace,Hopper,grace@example.org,PASS-0002\n",
+        "Ada Lovelace,https://guides.example.org/a\nGrace Hopper,https://guides.example.org/b\n",
+        "Ada,Lovelace,PASS-0001\nGrace,Hopper,PASS-0002\n",
+        "Ada,Lovelace\nGrace,Hopper\n",
+    ] {
+        let book = book_with_lab(roster);
+        let r = lab_handouts(&book);
+        assert_eq!(r.code, 2, "{roster}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("looks like data, not a header"),
+            "{roster}: {}",
+            r.stderr
+        );
+        assert_eq!(
+            crate::locations(&r.stderr),
+            [("E024".to_string(), "attendees.csv:1:1".to_string())],
+            "{}",
+            r.stderr
+        );
+        assert!(!book.path().join("h.pdf").exists());
+    }
+    let book = book_with_lab(
+        "小明,王,wang@example.com,PASS-0001\nAda,Lovelace,ada@example.org,PASS-0002\n",
+    );
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[handouts]\nshow = [\"first_name\", \"last_name\", \"promo_code\"]\n"),
+    );
+    let r = lab_handouts(&book);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("E006"), "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("E024".to_string(), "attendees.csv:1:1".to_string())],
+        "{}",
+        r.stderr
+    );
+    // A real header with a column the handouts print is taken.
+    let book = book_with_lab("Name,Table 2\nAda,1\n");
+    let r = lab_handouts(&book);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// A printed column left empty on a few rows of a long roster: one warning per column at its
+/// first empty row, naming the others.
+#[test]
+fn blank_values_of_printed_columns_are_one_warning_per_column() {
+    let mut roster = String::from("First Name,Last Name,Promo Code\n");
+    for i in 1..=300 {
+        let code = if [7, 50, 51, 200].contains(&i) {
+            "   ".to_owned()
+        } else {
+            format!("PASS-{i:04}")
+        };
+        let first = if i == 99 { "" } else { "Ada" };
+        roster.push_str(&format!("{first},Lovelace{i},{code}\n"));
+    }
+    let book = book_with_lab(&roster);
+    let r = lab_handouts(&book);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w027: Vec<(String, String)> = crate::locations(&r.stderr)
+        .into_iter()
+        .filter(|(c, _)| c == "W027")
+        .collect();
+    assert_eq!(
+        w027,
+        [
+            ("W027".to_string(), "attendees.csv:8:15".to_string()),
+            ("W027".to_string(), "attendees.csv:100:1".to_string()),
+        ],
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("rows 8, 51, 52 and 201"), "{}", r.stderr);
+}
+
+/// A header given twice (the same column once normalised) is an error naming both.
+#[test]
+fn a_header_given_twice_is_an_error_naming_both() {
+    let book = book_with_lab("Name,name,Code\nAda,A,PASS-1\n");
+    let r = lab_handouts(&book);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("E024".to_string(), "attendees.csv:1:6".to_string())],
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("`Name` and `name`"), "{}", r.stderr);
+    assert!(!book.path().join("h.pdf").exists());
+    // A column nothing prints given twice: a warning, and the handouts print.
+    book.write("attendees.csv", "Name,Code,Notes,notes\nAda,PASS-1,a,b\n");
+    let r = lab_handouts(&book);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr)
+            .into_iter()
+            .filter(|(c, _)| c != "W016")
+            .collect::<Vec<_>>(),
+        [("W028".to_string(), "attendees.csv:1:17".to_string())],
+        "{}",
+        r.stderr
+    );
+}
+
+/// A guide quoting `{{ attendee.code }}` takes a roster's `Promo Code` column for it.
+#[test]
+fn a_promo_code_column_is_the_code_the_guide_quotes() {
+    let book = book_with_roster("Name,Promo Code\nAda,PASS-0001\nGrace,PASS-0002\n");
+    let r = handouts(&book, "h.pdf");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = crate::pdf::pdftotext(&book.path().join("h.pdf"), 2);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("promo code PASS-0002"), "{text}");
+    // Printed once at the top, not twice.
+    assert_eq!(text.matches("PASS-0002").count(), 2, "{text}");
+}
+
+/// A roster that is not UTF-8 (as Excel's plain "CSV" writes) is refused at its first bad
+/// byte, saying how to save it; an empty file is called empty.
+#[test]
+fn a_roster_not_utf8_or_empty_is_a_content_error() {
+    let book = book_with_roster(ROSTER);
+    std::fs::write(
+        book.path().join("attendees.csv"),
+        b"name,code\nAda,PASS-1\nJos\xe9,PASS-2\n",
+    )
+    .unwrap();
+    let r = handouts(&book, "h.pdf");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        crate::locations(&r.stderr),
+        [("E024".to_string(), "attendees.csv:3:4".to_string())],
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("CSV UTF-8 (Comma delimited)"),
+        "{}",
+        r.stderr
+    );
+    book.write("attendees.csv", "");
+    let r = handouts(&book, "h.pdf");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("the roster is empty"), "{}", r.stderr);
+    assert!(!book.path().join("h.pdf").exists());
+}
+
+/// Without a roster, a lab's one handout has lines to fill in for a name and the code.
+#[test]
+fn a_blank_handout_of_a_lab_has_lines_for_a_name_and_the_code() {
+    let book = book_with_lab(ROSTER);
+    let r = book.run(&["handouts", "lab", "--offline", "--out", "h.pdf"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = crate::pdf::pdftotext(&book.path().join("h.pdf"), 1);
+    assert!(text.contains("Name:"), "{text}");
+    assert!(text.contains("Code:"), "{text}");
+}
