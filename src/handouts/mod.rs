@@ -81,26 +81,8 @@ pub fn handouts(
     let (roster, show) =
         prepare::roster_and_show(book, opts, &used, &mut sources, &mut diagnostics)?;
     let base = book.variant();
-    // Checked once, with the column names as stand-in values.
-    let (found, checked) = prepare::check(book, &guide, &with(&base, &stand_ins(&used)));
-    diagnostics.extend(found);
-    diagnostics.sort();
-    if diagnostics.has_errors() {
-        return Err(Error::Content {
-            diagnostics,
-            sources,
-        });
-    }
-    let Some((g, mut resolved, mut assets)) = checked else {
-        return Err(anyhow::anyhow!("the guide did not load").into());
-    };
-    // The handouts show the copies a build with `remote-images = "copy"` made (fetched now if
-    // need be), the same bytes as the book's PDFs.
-    if book.config.output.remote_images == crate::config::RemoteImages::Copy {
-        let shown = g.shown.clone();
-        let copied = crate::remote::copy_one(book, &g.guide, &shown, &mut resolved, &mut assets);
-        diagnostics.extend(copied);
-    }
+    let (g, resolved, assets) =
+        checked(book, &guide, &used, &base, &mut diagnostics, &mut sources)?;
     let id = resolved.id.clone();
     let engine = render::Engine::new(book)?;
     let url = site_url(book).map(|b| format!("{b}{}", layout::guide_url_path(&lang.prefix, &id)));
@@ -144,6 +126,38 @@ pub fn handouts(
         diagnostics,
         sources,
     })
+}
+
+/// The guide checked once for the print run, with the column names as stand-in values for
+/// the attendee's, and with the copies of its remote screenshots a build with
+/// `remote-images = "copy"` keeps (fetched now if need be: the same bytes as the book's PDFs).
+/// Errors, with those found before in `diagnostics`, stop the run.
+fn checked(
+    book: &Book,
+    guide: &LoadedGuide,
+    used: &[String],
+    base: &variant::Variant,
+    diagnostics: &mut Diagnostics,
+    sources: &mut Sources,
+) -> Result<prepare::Printable, Error> {
+    let (found, checked) = prepare::check(book, guide, &with(base, &stand_ins(used)));
+    diagnostics.extend(found);
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        return Err(Error::Content {
+            diagnostics: std::mem::take(diagnostics),
+            sources: std::mem::take(sources),
+        });
+    }
+    let Some((g, mut resolved, mut assets)) = checked else {
+        return Err(anyhow::anyhow!("the guide did not load").into());
+    };
+    if book.config.output.remote_images == crate::config::RemoteImages::Copy {
+        let shown = g.shown.clone();
+        let copied = crate::remote::copy_one(book, &g.guide, &shown, &mut resolved, &mut assets);
+        diagnostics.extend(copied);
+    }
+    Ok((g, resolved, assets))
 }
 
 /// Whether each address (the book's, each row's `url`) fits a QR code; warnings for rows

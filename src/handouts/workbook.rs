@@ -53,9 +53,29 @@ pub(super) fn print(
             system,
         ));
     }
+    write(book, &lang, bytes, &people, &plan, out)?;
+    diagnostics.sort();
+    Ok(Handouts {
+        id: "workbook".into(),
+        handouts: people.len(),
+        diagnostics,
+        sources,
+    })
+}
+
+/// Writes the copies to `out`: the workbook's pages (`workbook`, its PDF) once as forms, then
+/// the attendees' text over them, [`BATCH`] attendees at a time.
+fn write(
+    book: &Book,
+    lang: &crate::i18n::Language,
+    workbook: Vec<u8>,
+    people: &[Attendee],
+    plan: &pdf::fonts::Plan,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let failed = |e: String| Error::Other(anyhow::anyhow!("failed to write the PDF: {e}"));
     let mut merger = merge::Merger::new(out).map_err(|e| failed(e.to_string()))?;
-    let forms = merger.add_forms(bytes).map_err(failed)?;
+    let forms = merger.add_forms(workbook).map_err(failed)?;
     let first = forms
         .first()
         .map(|f| f.size())
@@ -94,13 +114,7 @@ pub(super) fn print(
             lang: &lang.code,
         })
         .map_err(failed)?;
-    diagnostics.sort();
-    Ok(Handouts {
-        id: "workbook".into(),
-        handouts: people.len(),
-        diagnostics,
-        sources,
-    })
+    Ok(())
 }
 
 /// The workbook PDF the last build wrote for `lang`, or why there is none.
