@@ -52,6 +52,16 @@ pub fn destination(
     let meta = match std::fs::symlink_metadata(out) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let folder = out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            if !folder.is_dir() {
+                return Err(format!(
+                    "its folder `{}` does not exist (create it first)",
+                    folder.display()
+                ));
+            }
             return Ok(Destination::File {
                 path: out.to_path_buf(),
                 replaces: false,
