@@ -23,6 +23,10 @@ pub(crate) struct Args {
     /// so each starts on a new sheet printed duplex. Default `--out`: `workbook-handouts.pdf`.
     #[arg(long, conflicts_with_all = ["two_up", "paper"], requires = "roster")]
     pub workbook: bool,
+    /// With `--workbook`: the folder the build wrote to, when `build --dest-dir` gave one.
+    /// Default: `build-dir` from book.toml.
+    #[arg(long, short = 'd', value_name = "DEST", requires = "workbook")]
+    pub dest_dir: Option<PathBuf>,
     #[command(flatten)]
     pub book: BookDir,
     /// Attendees, one handout each: a CSV file with a header row (comma, semicolon or tab).
@@ -100,6 +104,7 @@ pub(crate) fn run(mut args: Args, ui: Ui) -> Result<(), Error> {
     let opts = HandoutOptions {
         guide: args.guide.unwrap_or_default(),
         workbook: args.workbook,
+        dest_dir: args.dest_dir,
         roster: args.roster,
         paper: args.paper.map(|p| match p {
             PaperArg::A4 => Paper::A4,
@@ -111,7 +116,7 @@ pub(crate) fn run(mut args: Args, ui: Ui) -> Result<(), Error> {
     };
     // Checked before the print run (no waiting to learn it is refused), and again at the write.
     let first = match &args.out {
-        Some(out) => Some(destination(out, &book, opts.roster.as_deref())?),
+        Some(out) => Some(destination(out, &book, &opts)?),
         None => None,
     };
     // The PDF is written, a batch at a time, to a temporary file beside where it goes (the
@@ -147,7 +152,7 @@ pub(crate) fn run(mut args: Args, ui: Ui) -> Result<(), Error> {
         made.handouts,
         if made.handouts == 1 { "" } else { "s" }
     );
-    let to = match destination(&out, &book, opts.roster.as_deref())? {
+    let to = match destination(&out, &book, &opts)? {
         Destination::Stdout => {
             let mut stdout = std::io::stdout().lock();
             let file = tmp.as_file_mut();
@@ -173,10 +178,12 @@ pub(crate) fn run(mut args: Args, ui: Ui) -> Result<(), Error> {
 fn destination(
     out: &Path,
     book: &stepbook::Book,
-    roster: Option<&Path>,
+    opts: &HandoutOptions,
 ) -> Result<Destination, Error> {
+    let built = book.dest(opts.dest_dir.as_deref());
+    let roster = opts.roster.as_deref();
     // A refused `--out` is a usage mistake (exit 2), as a mistyped option is.
-    let d = stepbook::handouts::output::destination(out, book, roster).map_err(|why| {
+    let d = stepbook::handouts::output::destination(out, book, roster, &built).map_err(|why| {
         Error::Usage(Failure::new(format!(
             "refusing to write the handouts to `{}`: {why}; nothing was written",
             out.display()

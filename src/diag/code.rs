@@ -92,6 +92,7 @@ codes! {
     W020 Warning r#"(PDF) a character no available font has a glyph for (it would print as a box): install a font for it or name one in `[output.pdf] fonts`"#,
     W021 Warning r#"the event agenda runs past its `end`, or times a guide that gives no `duration` by an estimate"#,
     W022 Warning r#"a remote screenshot could not be copied into the book (`remote-images = "copy"`): not an image, too large, unreachable, or not cached with `--offline`; the outputs link to its URL"#,
+    W023 Warning r#"(handouts --workbook) a guide or book.toml changed after the workbook was built: the copies print it as the last build made it"#,
     W024 Warning r#"a screenshot has marks but its size cannot be known: a local image whose header does not give it, or a remote one `lint` could not measure (`check` does not fetch remote images: `lint` checks their marks' bounds)"#,
     W025 Warning r#"(lint) a screenshot's `captured` date is older than `screenshot-max-age`"#,
     W026 Warning r#"(lint, off by default: `W026 = "warning"` in `[lint.severity]` turns it on) a screenshot has no `captured` date"#,

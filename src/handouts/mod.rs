@@ -41,6 +41,8 @@ pub struct HandoutOptions {
     /// A copy of the workbook the build wrote for each attendee, instead of one guide's
     /// handout (`guide` is not used).
     pub workbook: bool,
+    /// Where the build wrote the workbook (`build --dest-dir`); default: `build-dir`.
+    pub dest_dir: Option<PathBuf>,
 }
 
 /// Handouts laid out at a time: memory grows with a batch (about 1 MB a handout while it is

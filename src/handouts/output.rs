@@ -16,12 +16,13 @@ pub enum Destination {
 
 /// Checks that the PDF may be written to `out`: `-` is standard output; a file may be new, or
 /// an existing PDF, but never one of `book`'s sources (book.toml, anything in the guides
-/// folder), anything in its build output, the `roster`, or anything that is not a regular
+/// folder), anything in its build output (`built`: `build-dir`, or `--dest-dir`), the `roster`, or anything that is not a regular
 /// file. `Err` says why not.
 pub fn destination(
     out: &Path,
     book: &crate::book::Book,
     roster: Option<&Path>,
+    built: &Path,
 ) -> Result<Destination, String> {
     if out.as_os_str() == "-" {
         return Ok(Destination::Stdout);
@@ -40,8 +41,7 @@ pub fn destination(
         }
         // The build writes (and replaces) everything there, and publishes the site from it:
         // a print file of names and codes there would be put online, or lost at the next build.
-        let built = book.dest(None);
-        let built = crate::safe_fs::absolute(&built).unwrap_or(built);
+        let built = crate::safe_fs::absolute(built).unwrap_or_else(|_| built.to_path_buf());
         if real.starts_with(&built) {
             return Err(format!(
                 "it is inside the book's build output (`{}`), which the next build replaces and the site publishes",

@@ -9,7 +9,10 @@
 use std::io::Write;
 
 use super::{HandoutOptions, Handouts, merge, prepare};
-use crate::diag::{Diagnostics, Failure, Sources};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Failure, Sources};
 use crate::error::Error;
 use crate::render::pdf::{self, markup, world};
 use crate::{book::Book, layout};
@@ -26,9 +29,10 @@ pub(super) fn print(
 ) -> Result<Handouts, Error> {
     pdf::worker::prestart();
     let lang = super::language(book, opts.lang.as_deref())?;
-    let bytes = read_workbook(book, &lang)?;
+    let (bytes, path) = read_workbook(book, &lang, opts.dest_dir.as_deref())?;
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(stale(book, &path));
     let (roster, show) = prepare::roster_and_show(book, opts, &[], &mut sources, &mut diagnostics)?;
     if roster.is_none() {
         return Err(Error::Usage(
@@ -118,7 +122,11 @@ fn write(
 }
 
 /// The workbook PDF the last build wrote for `lang`, or why there is none.
-fn read_workbook(book: &Book, lang: &crate::i18n::Language) -> Result<Vec<u8>, Error> {
+fn read_workbook(
+    book: &Book,
+    lang: &crate::i18n::Language,
+    dest: Option<&Path>,
+) -> Result<(Vec<u8>, PathBuf), Error> {
     let outputs = book.config.outputs();
     if !outputs.pdf.as_ref().is_some_and(|p| p.workbook) {
         return Err(Error::Usage(
@@ -128,18 +136,67 @@ fn read_workbook(book: &Book, lang: &crate::i18n::Language) -> Result<Vec<u8>, E
     }
     let name = layout::workbook_name(&crate::validate::slug(&lang.title));
     let rel = layout::pdf_workbook(outputs.html.is_some(), &lang.prefix, &name);
-    let path = book.dest(None).join(rel);
-    crate::safe_fs::read_regular(&path, 1 << 30).map_err(|e| {
-        let rel = path.strip_prefix(&book.root).unwrap_or(&path);
-        let shown = crate::diag::shown_path(&book.shown_root, rel);
-        Error::Usage(
+    let path = book.dest(dest).join(rel);
+    match crate::safe_fs::read_regular(&path, 1 << 30) {
+        Ok(bytes) => Ok((bytes, path)),
+        Err(e) => Err(Error::Usage(
             Failure::new(format!(
                 "cannot read the workbook `{}`: {e}",
-                shown.display()
+                shown(book, &path).display()
             ))
-            .help("`stepbook build` writes it: run it first (and again after editing a guide)"),
+            .help("`stepbook build` writes it: run it first (with `--dest-dir DEST`: give it here too)"),
+        )),
+    }
+}
+
+/// `path` as messages show it: from where the book was named.
+fn shown(book: &Book, path: &Path) -> PathBuf {
+    crate::diag::shown_path(
+        &book.shown_root,
+        path.strip_prefix(&book.root).unwrap_or(path),
+    )
+}
+
+/// A warning when a guide or book.toml changed after the workbook at `workbook` was built: the
+/// copies print the workbook as that build made it.
+fn stale(book: &Book, workbook: &Path) -> Option<Diagnostic> {
+    let built = std::fs::metadata(workbook).ok()?.modified().ok()?;
+    let modified = |p: &Path| std::fs::metadata(p).ok()?.modified().ok();
+    let guides = walkdir::WalkDir::new(&book.src)
+        .max_depth(8)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml")
+        })
+        .map(|e| e.into_path());
+    let mut changed: Vec<(SystemTime, PathBuf)> = guides
+        .chain(std::iter::once(book.root.join(crate::config::CONFIG_FILE)))
+        .filter_map(|p| Some((modified(&p)?, p)))
+        .filter(|(t, _)| *t > built)
+        .collect();
+    changed.sort();
+    let (_, newest) = changed.last()?;
+    let others = match changed.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 other file)".to_owned(),
+        n => format!(" (and {n} other files)"),
+    };
+    let file = shown(book, newest);
+    Some(
+        Diagnostic::warning(
+            Code::W023,
+            &file,
+            format!(
+                "`{}`{others} changed after the workbook was built: the copies print the workbook as the last build made it",
+                file.display()
+            ),
         )
-    })
+        .help("run `stepbook build`, then print the copies again"),
+    )
 }
 
 /// One attendee's printed text: their fields, one a line (the parts of a name as one), and

@@ -509,3 +509,64 @@ fn workbook_handouts_are_refused_with_what_to_do() {
     );
     assert!(r.stderr.contains("`workbook = true`"), "{}", r.stderr);
 }
+
+/// The copies are of the workbook a build wrote: a guide edited since is said (W023, naming
+/// it), and a build written elsewhere (`--dest-dir`) is read from there.
+#[test]
+fn workbook_copies_say_when_a_guide_changed_since_the_build_and_read_a_dest_dir() {
+    let book = five_labs("");
+    book.write("r.csv", "name,code\nKatherine Johnson,PASS-1\n");
+    let r = book.run(&["build", "--quiet", "--dest-dir", "elsewhere"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = book.run(&[
+        "handouts",
+        "--workbook",
+        "--roster",
+        "r.csv",
+        "--out",
+        "day.pdf",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("with `--dest-dir DEST`: give it here too"),
+        "{}",
+        r.stderr
+    );
+    let args = [
+        "handouts",
+        "--workbook",
+        "--roster",
+        "r.csv",
+        "--out",
+        "day.pdf",
+        "--dest-dir",
+        "elsewhere",
+    ];
+    let r = book.run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("W023"), "{}", r.stderr);
+    // Never into the folder the build wrote to, wherever that is.
+    let mut inside = args;
+    inside[5] = "elsewhere/day.pdf";
+    let r = book.run(&inside);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("inside the book's build output (`elsewhere`)"),
+        "{}",
+        r.stderr
+    );
+    let guide = "content/lab-04-implement-virtual-networking.yaml";
+    let text = book.read(guide);
+    book.write(guide, &format!("{text}# edited after the build\n"));
+    let r = book.run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[W023]"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("`{guide}` changed after the workbook was built")),
+        "{}",
+        r.stderr
+    );
+}

@@ -42,7 +42,10 @@ fn handouts_out_never_replaces_the_book_the_roster_or_a_non_pdf() {
         // The build's output: published with the site, replaced by the next build.
         ("book/html/pdf/h.pdf", "build output (`book`)"),
         ("book", "build output (`book`)"),
-        ("../no-such-folder/h.pdf", "its folder `../no-such-folder` does not exist"),
+        (
+            "../no-such-folder/h.pdf",
+            "its folder `../no-such-folder` does not exist",
+        ),
     ] {
         if out == "README.txt" {
             book.write(out, "notes\n");
