@@ -171,12 +171,21 @@ pub(super) fn shown_columns(
     used: &[String],
 ) -> Result<Vec<String>, Error> {
     if let Some(show) = &book.config.handouts.show {
-        if let Some(r) = roster
-            && show.iter().any(|c| r.column(c).is_none())
-        {
+        let Some(r) = roster else {
+            return Ok(show.clone());
+        };
+        // `code` names a roster's `promo_code` column, and the other way round.
+        let shown: Vec<String> = show
+            .iter()
+            .map(|c| match crate::handouts::roster::alias(c) {
+                Some(a) if r.column(c).is_none() && r.column(a).is_some() => a.to_owned(),
+                _ => c.clone(),
+            })
+            .collect();
+        if shown.iter().any(|c| r.column(c).is_none()) {
             return Err(unknown_shown(book, r));
         }
-        return Ok(show.clone());
+        return Ok(shown);
     }
     // The code is what attendees type: printed even when the guide does not quote it.
     let names = [

@@ -42,18 +42,25 @@ pub(super) fn header_is_data(
     used: &[String],
     show: Option<&[String]>,
 ) -> Option<Diagnostic> {
+    let known = |c: &String| {
+        used.contains(c)
+            || alias(c).is_some_and(|a| used.iter().any(|u| u == a))
+            || show.is_some_and(|s| s.contains(c))
+            || person_column(c)
+    };
+    // A row naming a column the handouts know is a header, whatever else it holds: a cell
+    // like `AZ-104` there is a column of its own, not an attendee's code.
+    let names_one = roster.columns.iter().any(known);
     let why = roster
         .headers
         .iter()
-        .find_map(|h| data_cell(h).map(|what| format!("`{h}` {what}")))
+        .find_map(|h| {
+            data_cell(h)
+                .filter(|what| !names_one || *what != "looks like a code")
+                .map(|what| format!("`{h}` {what}"))
+        })
         .or_else(|| {
-            let known = |c: &String| {
-                used.contains(c)
-                    || alias(c).is_some_and(|a| used.iter().any(|u| u == a))
-                    || show.is_some_and(|s| s.contains(c))
-                    || person_column(c)
-            };
-            (!roster.columns.iter().any(known)).then(|| {
+            (!names_one).then(|| {
                 format!(
                     "none of {} names a column the handouts print (a name or a code)",
                     crate::handouts::quoted_list(&roster.headers)

@@ -227,12 +227,13 @@ fn attendee(book: &Book, show: &[String], row: &[(String, String)]) -> Attendee 
 
 /// `sb-fit(body, size, keep, side)`: `body` at `size` in grey on one line, in the width of its
 /// place less `keep` (the workbook's page number, on the other side), made smaller to fit (down
-/// to 5 pt) rather than run into the number; past that it wraps.
+/// to 5 pt) rather than run into the number; past that, what the line cannot hold is cut.
 pub(super) const FIT_ONE_LINE: &str = "#let sb-fit(body, size, keep, side) = layout(place => {\n\
   let room = place.width - keep\n\
   let wide = measure(text(size: size, body)).width\n\
   let s = if wide > room { calc.max(5pt, size * 0.95 * (room / wide)) } else { size }\n\
-  box(width: room, align(side, text(size: s, fill: luma(90), body)))\n\
+  let w = measure(text(size: s, body)).width + 1pt\n\
+  box(width: room, clip: true, align(if w > room { left } else { side }, box(width: w, text(size: s, fill: luma(90), body))))\n\
 })\n";
 
 /// The attendees' text as Typst: for each, `per` pages of the workbook's size (over its pages,

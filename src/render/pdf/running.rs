@@ -100,7 +100,8 @@ fn source(handouts: &[Handout], pages: usize, running: &Running) -> String {
     let mut s = format!(
         "{}#let sb-head(who) = layout(place => {{ let wide = measure(text(size: 7.5pt, who)).width; \
          let s = if wide > place.width {{ calc.max(5pt, 7.5pt * 0.95 * (place.width / wide)) }} else {{ 7.5pt }}; \
-         align(right, text(size: s, fill: luma(60), who)) }})\n\
+         let w = measure(text(size: s, who)).width + 1pt; \
+         box(width: place.width, clip: true, align(if w > place.width {{ left }} else {{ right }}, box(width: w, text(size: s, fill: luma(60), who)))) }})\n\
          #let sb-foot(n, m) = align(right, text(size: 7.5pt, fill: luma(60))[{}])\n\
          #let sb-halves(left, right) = grid(columns: (1fr, 1fr), column-gutter: 16mm, left, right)\n",
         running.setup, running.page_of

@@ -564,3 +564,28 @@ fn a_blank_handout_of_a_lab_has_lines_for_a_name_and_the_code() {
     assert!(text.contains("Name:"), "{text}");
     assert!(text.contains("Code:"), "{text}");
 }
+
+/// The second trial: a header row naming a column the handouts print is a header, even beside
+/// a column named like a code (`AZ-104`); and `[handouts] show = ["code"]` takes a roster's
+/// `Promo Code` column, as a guide's `{{ attendee.code }}` does.
+#[test]
+fn a_header_with_a_code_like_column_and_show_code_for_promo_code_are_accepted() {
+    let book = book_with_lab("name,code,AZ-104\nAda,PASS-1,yes\n");
+    let r = lab_handouts(&book);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = crate::pdf::pdftotext(&book.path().join("h.pdf"), 1);
+    assert!(text.contains("Ada") && text.contains("PASS-1"), "{text}");
+    book.write("attendees.csv", "Name,Promo Code\nAda,PASS-1\n");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[handouts]\nshow = [\"name\", \"code\"]\n"),
+    );
+    let r = lab_handouts(&book);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = crate::pdf::pdftotext(&book.path().join("h.pdf"), 1);
+    assert!(
+        text.contains("Promo code") && text.contains("PASS-1"),
+        "{text}"
+    );
+}
