@@ -14,6 +14,10 @@ impl Reader<'_> {
     /// opens the next section's intro; what is carried past the last section is the conclusion.
     pub(super) fn sections(&mut self, blocks: &[Block], mut j: usize, mut carried: Vec<String>) {
         let mut prefix: Vec<(u8, String)> = Vec::new();
+        // A task's heading with text but no steps (`## Task 2: …`) whose steps come under the
+        // next heading (`## Architecture diagram - Load Balancer`): its title, and where its
+        // bold line goes in `carried` if it does not title that section.
+        let mut pending: Option<(String, usize)> = None;
         while j < blocks.len() {
             let b = &blocks[j];
             let (level, title) = match b.kind {
@@ -26,55 +30,77 @@ impl Reader<'_> {
                 .unwrap_or(blocks.len());
             prefix.retain(|(l, _)| *l < level.max(1));
             let body = &blocks[body_start..body_end];
+            let deeper_next = blocks
+                .get(body_end)
+                .is_some_and(|n| matches!(n.kind, Kind::Heading(l) if l > level));
             if !body.iter().any(|x| x.kind == Kind::OrderedList) {
-                let deeper_next = blocks
-                    .get(body_end)
-                    .is_some_and(|n| matches!(n.kind, Kind::Heading(l) if l > level));
+                restore(&mut pending, &mut carried);
                 if deeper_next && level > 0 {
                     // A group heading (an exercise above its tasks, a task above its parts):
                     // its text opens the first section below it.
                     prefix.push((level, title));
-                    carried.extend(body.iter().map(|x| self.src(&x.range)));
-                } else {
-                    if level > 0 {
-                        carried.push(format!("**{title}**"));
-                    }
-                    carried.extend(body.iter().map(|x| self.src(&x.range)));
+                } else if level > 0 && task_like(&title) {
+                    pending = Some((title, carried.len()));
+                } else if level > 0 {
+                    carried.push(format!("**{title}**"));
                 }
+                carried.extend(body.iter().map(|x| self.src(&x.range)));
                 j = body_end;
                 continue;
             }
+            let title = match pending.take() {
+                Some((task, _)) if !task_like(&title) => {
+                    carried.push(format!("**{title}**"));
+                    task
+                }
+                other => {
+                    pending = other;
+                    restore(&mut pending, &mut carried);
+                    title
+                }
+            };
             let full_title = prefix
                 .iter()
                 .map(|(_, t)| t.as_str())
                 .chain(std::iter::once(title.as_str()))
                 .collect::<Vec<_>>()
                 .join(" › ");
-            // A bold line between steps ("**Scale in rule**") followed by more steps opens a
-            // section of its own, titled under this one.
-            let mut parts = self.split_at_pseudo_headings(body).into_iter();
-            let (_, first) = parts.next().unwrap_or_default();
-            let intro = std::mem::take(&mut carried);
-            let section = self.section(full_title.clone(), first, intro);
-            self.out.guide.sections.push(section.into());
-            for (heading, part) in parts {
-                if part.iter().any(|x| x.kind == Kind::OrderedList) {
-                    let title = format!("{full_title} › {heading}");
-                    let section = self.section(title, part, Vec::new());
-                    self.out.guide.sections.push(section.into());
-                } else {
-                    carried.push(format!("**{heading}**"));
-                    carried.extend(part.iter().map(|x| self.src(&x.range)));
-                }
+            self.push_sections(&full_title, body, &mut carried);
+            // A task with steps of its own above its parts (`## Task 2` over `### Make
+            // changes…`) titles them too; not a lab's `#` title over the whole lab.
+            if level > 1 && deeper_next {
+                prefix.push((level, title));
             }
             j = body_end;
         }
+        restore(&mut pending, &mut carried);
         if !carried.is_empty() {
             let rest = carried.join("\n\n");
             if self.out.guide.sections.is_empty() {
                 self.out.guide.summary = Some(merge(self.out.guide.summary.take(), rest));
             } else {
                 self.out.guide.conclusion = Some(rest.into());
+            }
+        }
+    }
+
+    /// The section of `body` titled `full_title`, its intro what was `carried`; a bold line
+    /// between steps ("**Scale in rule**") followed by more steps opens a section of its own,
+    /// titled under this one (a bold line followed by no steps is carried on).
+    fn push_sections(&mut self, full_title: &str, body: &[Block], carried: &mut Vec<String>) {
+        let mut parts = self.split_at_pseudo_headings(body).into_iter();
+        let (_, first) = parts.next().unwrap_or_default();
+        let intro = std::mem::take(carried);
+        let section = self.section(full_title.to_owned(), first, intro);
+        self.out.guide.sections.push(section.into());
+        for (heading, part) in parts {
+            if part.iter().any(|x| x.kind == Kind::OrderedList) {
+                let title = format!("{full_title} › {heading}");
+                let section = self.section(title, part, Vec::new());
+                self.out.guide.sections.push(section.into());
+            } else {
+                carried.push(format!("**{heading}**"));
+                carried.extend(part.iter().map(|x| self.src(&x.range)));
             }
         }
     }
@@ -190,4 +216,32 @@ pub(super) fn first_section(blocks: &[Block], i: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// A pending task heading that titles no section after all: its bold line where it was.
+fn restore(pending: &mut Option<(String, usize)>, carried: &mut Vec<String>) {
+    if let Some((title, at)) = pending.take() {
+        carried.insert(at.min(carried.len()), format!("**{title}**"));
+    }
+}
+
+/// A heading numbered as a unit of a lab: `Task 2: …`, `Exercise 1`, `Part 3 - …`.
+fn task_like(title: &str) -> bool {
+    let mut words = title.split_whitespace();
+    let first = words.next().unwrap_or("").to_lowercase();
+    let units = [
+        "task",
+        "exercise",
+        "part",
+        "step",
+        "module",
+        "lesson",
+        "lab",
+        "challenge",
+    ];
+    units.contains(&first.as_str())
+        && words
+            .next()
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_ascii_digit())
 }

@@ -613,17 +613,18 @@ fn numbered_steps_right_under_the_title_are_steps() {
     assert!(text(get(&first[0], "text")).starts_with("Open [Bing.com]"));
 }
 
-/// A task heading with a paragraph and no steps of its own, above its parts (`## Task 3` over
-/// `### Create the ASG`: Lab 04 of AZ-104) is a group heading: its title goes before its parts'
-/// and its paragraph opens the first part. The trial found Tasks 3 and 4 gone from Lab 04's
-/// handouts and workbook (their titles left as bold lines in an intro).
+/// A task heading above its parts titles them, with steps of its own (`## Task 1` over `###
+/// Check it`) or only a paragraph, which opens the first part (`## Task 3` over `### Create the
+/// ASG`: Lab 04 of AZ-104). A task's heading whose steps come under the next heading of its
+/// level (`## Task 2` then `## Architecture diagram - Load Balancer`: Lab 06) titles that
+/// section. The trials found these tasks gone from the labs' handouts and workbook contents.
 #[test]
 fn a_task_with_an_introduction_above_its_parts_titles_them() {
     let dir = tempfile::tempdir().unwrap();
     let md = dir.path().join("lab.md");
     std::fs::write(
         &md,
-        "# Lab\n\n## Task 1: Create\n\n1. Create it.\n\n## Task 3: Secure the network\n\nIn this task, we create an ASG and an NSG.\n\n### Create the ASG\n\n1. Search for ASGs.\n\n### Create the NSG\n\n1. Search for NSGs.\n",
+        "# Lab\n\n## Task 1: Create\n\n1. Create it.\n\n### Check it\n\n1. Look.\n\n## Task 3: Secure the network\n\nIn this task, we create an ASG and an NSG.\n\n### Create the ASG\n\n1. Search for ASGs.\n\n### Create the NSG\n\n1. Search for NSGs.\n\n## Task 4: Balance the load\n\nIn this task, a load balancer.\n\n## Architecture diagram - Load Balancer\n\nThe diagram.\n\n1. Create the load balancer.\n",
     )
     .unwrap();
     let r = run_in(dir.path(), &["import", md.to_str().unwrap(), "--dry-run"]);
@@ -635,12 +636,19 @@ fn a_task_with_an_introduction_above_its_parts_titles_them() {
         titles,
         [
             "Task 1: Create",
+            "Task 1: Create › Check it",
             "Task 3: Secure the network › Create the ASG",
-            "Task 3: Secure the network › Create the NSG"
+            "Task 3: Secure the network › Create the NSG",
+            "Task 4: Balance the load",
         ]
     );
+    // Lab 06's layout: the task's text, then the heading its steps come under as a bold line.
     assert_eq!(
-        text(get(&sections[1], "intro")),
+        text(get(&sections[4], "intro")),
+        "In this task, a load balancer.\n\n**Architecture diagram - Load Balancer**\n\nThe diagram."
+    );
+    assert_eq!(
+        text(get(&sections[2], "intro")),
         "In this task, we create an ASG and an NSG."
     );
 }
