@@ -77,7 +77,7 @@ fn workbook_folder(args: &mut Args) -> Result<(), Error> {
         }
         Some(word) => Err(Error::Usage(
             Failure::new(format!(
-                "`--workbook` prints the whole workbook: it takes no guide (`{word}`)"
+                "`--workbook` prints the whole workbook: it takes no guide, and `{word}` is not a folder"
             ))
             .help(
                 "leave the guide out: `stepbook handouts --workbook --roster attendees.csv [DIR]`",
@@ -147,11 +147,13 @@ pub(crate) fn run(mut args: Args, ui: Ui) -> Result<(), Error> {
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from(format!("{}-handouts.pdf", made.id)));
-    let n = format!(
-        "{} handout{}",
-        made.handouts,
-        if made.handouts == 1 { "" } else { "s" }
-    );
+    let what = match (opts.workbook, made.handouts == 1) {
+        (true, true) => "workbook copy",
+        (true, false) => "workbook copies",
+        (false, true) => "handout",
+        (false, false) => "handouts",
+    };
+    let n = format!("{} {what}", made.handouts);
     let to = match destination(&out, &book, &opts)? {
         Destination::Stdout => {
             let mut stdout = std::io::stdout().lock();

@@ -357,7 +357,7 @@ fn each_attendee_gets_a_copy_of_the_workbook_with_their_name_and_code_on_every_p
     let r = book.run(&args);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr.contains("wrote 3 handouts to `day.pdf`"),
+        r.stderr.contains("wrote 3 workbook copies to `day.pdf`"),
         "{}",
         r.stderr
     );
@@ -447,7 +447,7 @@ fn workbook_handouts_are_refused_with_what_to_do() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("it takes no guide (`lab-04-implement-virtual-networking`)"),
+            .contains("it takes no guide, and `lab-04-implement-virtual-networking` is not a folder"),
         "{}",
         r.stderr
     );
