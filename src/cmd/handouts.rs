@@ -101,19 +101,7 @@ pub(crate) fn run(mut args: Args, ui: Ui) -> Result<(), Error> {
     if let Some(mode) = args.remote_images {
         mode.apply(&mut book);
     }
-    let opts = HandoutOptions {
-        guide: args.guide.unwrap_or_default(),
-        workbook: args.workbook,
-        dest_dir: args.dest_dir,
-        roster: args.roster,
-        paper: args.paper.map(|p| match p {
-            PaperArg::A4 => Paper::A4,
-            PaperArg::Letter => Paper::Letter,
-        }),
-        two_up: args.two_up,
-        lang: args.lang,
-        batch: args.batch,
-    };
+    let opts = options(&mut args);
     // Checked before the print run (no waiting to learn it is refused), and again at the write.
     let first = match &args.out {
         Some(out) => Some(destination(out, &book, &opts)?),
@@ -147,13 +135,7 @@ pub(crate) fn run(mut args: Args, ui: Ui) -> Result<(), Error> {
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from(format!("{}-handouts.pdf", made.id)));
-    let what = match (opts.workbook, made.handouts == 1) {
-        (true, true) => "workbook copy",
-        (true, false) => "workbook copies",
-        (false, true) => "handout",
-        (false, false) => "handouts",
-    };
-    let n = format!("{} {what}", made.handouts);
+    let n = count(made.handouts, opts.workbook);
     let to = match destination(&out, &book, &opts)? {
         Destination::Stdout => {
             let mut stdout = std::io::stdout().lock();
@@ -174,6 +156,34 @@ pub(crate) fn run(mut args: Args, ui: Ui) -> Result<(), Error> {
     };
     ui.status(&format!("wrote {n} to {to} in {:.1?}", start.elapsed()));
     Ok(())
+}
+
+/// What to print, from the flags (the guide, the roster and the rest taken out of `args`).
+fn options(args: &mut Args) -> HandoutOptions {
+    HandoutOptions {
+        guide: args.guide.take().unwrap_or_default(),
+        workbook: args.workbook,
+        dest_dir: args.dest_dir.take(),
+        roster: args.roster.take(),
+        paper: args.paper.map(|p| match p {
+            PaperArg::A4 => Paper::A4,
+            PaperArg::Letter => Paper::Letter,
+        }),
+        two_up: args.two_up,
+        lang: args.lang.take(),
+        batch: args.batch,
+    }
+}
+
+/// "3 handouts", "1 workbook copy".
+fn count(n: usize, workbook: bool) -> String {
+    let what = match (workbook, n == 1) {
+        (true, true) => "workbook copy",
+        (true, false) => "workbook copies",
+        (false, true) => "handout",
+        (false, false) => "handouts",
+    };
+    format!("{n} {what}")
 }
 
 /// [`stepbook::handouts::output::destination`], refused as an error that says why and what to do.

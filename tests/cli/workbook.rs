@@ -446,8 +446,9 @@ fn workbook_handouts_are_refused_with_what_to_do() {
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("it takes no guide, and `lab-04-implement-virtual-networking` is not a folder"),
+        r.stderr.contains(
+            "it takes no guide, and `lab-04-implement-virtual-networking` is not a folder"
+        ),
         "{}",
         r.stderr
     );

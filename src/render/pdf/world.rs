@@ -27,6 +27,25 @@ const BODY_FONTS: [&[u8]; 4] = [
     include_bytes!("../../../assets/fonts/DejaVuSans-BoldOblique.ttf"),
 ];
 
+/// How wide `text` is set in DejaVu Sans Bold at `size` (pt), from its advances (without
+/// kerning); a character it has no glyph for counts as 1 em (a CJK character, drawn by
+/// another font). For fitting a line without laying it out.
+pub fn bold_width(text: &str, size: f64) -> f64 {
+    static FACE: OnceLock<Option<ttf_parser::Face<'static>>> = OnceLock::new();
+    let Some(face) = FACE.get_or_init(|| ttf_parser::Face::parse(BODY_FONTS[1], 0).ok()) else {
+        return text.chars().count() as f64 * size;
+    };
+    let em = f64::from(face.units_per_em());
+    text.chars()
+        .map(|c| {
+            face.glyph_index(c)
+                .and_then(|g| face.glyph_hor_advance(g))
+                .map_or(1.0, |a| f64::from(a) / em)
+        })
+        .sum::<f64>()
+        * size
+}
+
 /// The fonts embedded in the binary: DejaVu Sans (4 faces, 2.9 MB) and typst-assets' (Libertinus
 /// Serif, New Computer Modern and its Math, DejaVu Sans Mono). No CJK font is embedded (one is
 /// about 16 MB a weight): a book names its own, or the machine's are used (see [`super::fonts`]).
