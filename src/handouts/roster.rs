@@ -308,6 +308,19 @@ fn field_spans(text: &str, start: usize, delim: u8, n: usize) -> Vec<Range<usize
     spans
 }
 
+/// "row 3 has no `Promo Code`…": the column named as the roster's header writes it, and as the
+/// guide quotes it when that differs (`Promo Code` for `{{ attendee.code }}`).
+fn empty_used(roster: &Roster, col: usize, used: &str, line: usize) -> String {
+    let header = roster.headers.get(col).map_or(used, String::as_str);
+    if header == used {
+        format!("row {line} has no `{used}`, which the guide prints")
+    } else {
+        format!(
+            "row {line} has no `{header}`, which the guide prints as `{{{{ attendee.{used} }}}}`"
+        )
+    }
+}
+
 /// Checks the roster against the columns the guide uses (`used`, `attendee.<column>`): each
 /// must exist (`promo_code` gives `code`, and the other way round), and no row may leave one
 /// empty. Duplicate values in the code column are warnings. (A header row that looks like data
@@ -326,7 +339,7 @@ pub fn check(roster: &Roster, used: &[String]) -> (Vec<Diagnostic>, Vec<Diagnost
                     Diagnostic::error(
                         Code::E024,
                         &roster.shown,
-                        format!("row {} has no `{u}`, which the guide prints", row.line),
+                        empty_used(roster, col, u, row.line),
                     )
                     .at(row.spans.get(col).cloned().unwrap_or(0..0))
                     .label("empty")

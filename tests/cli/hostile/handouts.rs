@@ -589,3 +589,20 @@ fn a_header_with_a_code_like_column_and_show_code_for_promo_code_are_accepted() 
         "{text}"
     );
 }
+
+/// An empty value the guide quotes is named as the roster's header writes it, and as the guide
+/// quotes it when they differ (the second trial was told of a `code` the roster did not have).
+#[test]
+fn an_empty_value_the_guide_quotes_is_named_by_the_rosters_header() {
+    let book = book_with_roster("name,Promo Code\nAda,PASS-1\nGrace,\n");
+    let r = handouts(&book, "h.pdf");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("row 3 has no `Promo Code`, which the guide prints as `{{ attendee.code }}`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("attendees.csv:3:7"), "{}", r.stderr);
+    assert!(!book.path().join("h.pdf").exists());
+}
