@@ -75,7 +75,8 @@ impl<W: Write> Merger<W> {
     /// Copies every page of the PDF `bytes` (one batch) into the merged PDF; its pages come
     /// after those added before. Returns how many there were.
     pub fn add(&mut self, bytes: Vec<u8>) -> Result<usize, String> {
-        let (mut chunk, pages, node) = self.extract(bytes, false)?;
+        let pdf = parse(bytes)?;
+        let (mut chunk, pages, node) = self.extract(&pdf, false)?;
         let n = pages.len();
         self.add_node(&mut chunk, node, &pages)?;
         Ok(n)
@@ -85,8 +86,8 @@ impl<W: Write> Merger<W> {
     /// pages' boxes, written into the merged PDF but not shown as pages: the workbook each
     /// attendee's copy draws, written once for them all.
     pub fn add_forms(&mut self, bytes: Vec<u8>) -> Result<Vec<Form>, String> {
-        let boxes: Vec<(pdf_writer::Rect, bool)> = hayro_syntax::Pdf::new(bytes.clone())
-            .map_err(|e| format!("{e:?}"))?
+        let pdf = parse(bytes)?;
+        let boxes: Vec<(pdf_writer::Rect, bool)> = pdf
             .pages()
             .iter()
             .map(|p| {
@@ -96,7 +97,7 @@ impl<W: Write> Merger<W> {
                 (media, paints_nothing(p))
             })
             .collect();
-        let (chunk, refs, _) = self.extract(bytes, true)?;
+        let (chunk, refs, _) = self.extract(&pdf, true)?;
         self.append(&chunk)?;
         Ok(refs
             .into_iter()
@@ -114,7 +115,8 @@ impl<W: Write> Merger<W> {
         per: usize,
         overlay: Vec<u8>,
     ) -> Result<usize, String> {
-        let (mut chunk, overlays, node) = self.extract(overlay, true)?;
+        let overlay = parse(overlay)?;
+        let (mut chunk, overlays, node) = self.extract(&overlay, true)?;
         // One content stream for every page: the form, then the overlay (`/W`, `/O` in each
         // page's resources).
         let both = self.alloc();
@@ -155,11 +157,14 @@ impl<W: Write> Merger<W> {
         r
     }
 
-    /// The pages (or, with `forms`, the pages as forms) of the PDF `bytes` copied into a chunk,
-    /// with their objects numbered from the next free number; and the number kept for their
-    /// node of the page tree.
-    fn extract(&mut self, bytes: Vec<u8>, forms: bool) -> Result<(Chunk, Vec<Ref>, Ref), String> {
-        let pdf = hayro_syntax::Pdf::new(bytes).map_err(|e| format!("{e:?}"))?;
+    /// The pages (or, with `forms`, the pages as forms) of `pdf` copied into a chunk, with
+    /// their objects numbered from the next free number; and the number kept for their node of
+    /// the page tree.
+    fn extract(
+        &mut self,
+        pdf: &hayro_syntax::Pdf,
+        forms: bool,
+    ) -> Result<(Chunk, Vec<Ref>, Ref), String> {
         let n = pdf.pages().len();
         let queries: Vec<_> = (0..n)
             .map(if forms {
@@ -170,7 +175,7 @@ impl<W: Write> Merger<W> {
             .collect();
         let next = std::cell::Cell::new(self.next);
         let extracted = hayro_write::extract(
-            &pdf,
+            pdf,
             Box::new(|| {
                 let r = Ref::new(next.get());
                 next.set(next.get() + 1);
@@ -279,6 +284,11 @@ impl<W: Write> Merger<W> {
         self.out.flush().map_err(|e| e.to_string())?;
         Ok(self.out)
     }
+}
+
+/// The PDF `bytes`, read.
+fn parse(bytes: Vec<u8>) -> Result<hayro_syntax::Pdf, String> {
+    hayro_syntax::Pdf::new(bytes).map_err(|e| format!("{e:?}"))
 }
 
 /// Whether a page's content draws nothing: only marks (a tagged PDF marks even an empty page's

@@ -299,8 +299,13 @@ impl Page<'_> {
         ctx.insert("used", self.used);
         ctx.insert("url", &url);
         ctx.insert("qr", &qr);
-        ctx.insert("url_text", &url.filter(|_| qr.is_none()).map(breakable));
-        ctx.insert("qr_caption", &url.filter(|_| qr.is_some()).map(narrow));
+        // The address printed under its QR code (a narrow column), or alone at full width.
+        let printed = url.map(|u| match qr {
+            Some(_) => breakable(u, 12, &['/', '.', '-', '?', '&', '=', '#']),
+            None => breakable(u, 24, &[]),
+        });
+        ctx.insert("url_text", &printed.as_ref().filter(|_| qr.is_none()));
+        ctx.insert("qr_caption", &printed.as_ref().filter(|_| qr.is_some()));
         let body = self.engine.render("handout.typ", &ctx)?;
         let mut who = prepare::running_name(&fields);
         who.push(view.title.clone());
@@ -332,18 +337,13 @@ fn font_plan(
         .flat_map(|r| r.iter().map(|(_, v)| v.as_str()))
         .collect::<Vec<_>>()
         .join("\n");
-    let plan = pdf::fonts::Fonts::of(book).plan(&[&first, &values], &page.lang.code);
-    let system = book
-        .config
-        .outputs()
-        .pdf
-        .as_ref()
-        .is_none_or(|p| p.system_fonts);
+    let fonts = pdf::fonts::Fonts::of(book);
+    let plan = fonts.plan(&[&first, &values], &page.lang.code);
     let mut places: Vec<(&std::path::Path, &str)> = vec![(&page.guide.shown, &page.guide.text)];
     if let Some(r) = roster {
         places.push((&r.shown, &r.text));
     }
-    let warnings = pdf::fonts::warnings(&plan.missing, &places, system);
+    let warnings = fonts.warnings(&plan.missing, &places);
     Ok((plan, warnings))
 }
 
@@ -672,32 +672,22 @@ fn document(parts: &[Rendered], paper: Paper, two_up: bool, meta: &DocMeta) -> S
     s
 }
 
-/// `url` breakable anywhere in a narrow column (under its QR code): a zero-width space after
-/// each `/`, `.`, `-`, `?`, `&`, `=` and `#`, and after every 12 characters without one.
-fn narrow(url: &str) -> String {
+/// `url` with a zero-width space after each of the characters `after` and after every
+/// `every` characters without one (never at its end), for printing it whole: Typst breaks a
+/// line only where the text allows one, and an address is a long unbroken word that would run
+/// off the page (too long for a QR code, printed in full width: every 24), or widen the narrow
+/// column under its QR code (every 12, and after `/`, `.`, `-`, `?`, `&`, `=` and `#`).
+fn breakable(url: &str, every: usize, after: &[char]) -> String {
     let mut out = String::with_capacity(url.len() + url.len() / 4);
     let mut run = 0;
-    for c in url.chars() {
+    let mut chars = url.chars().peekable();
+    while let Some(c) = chars.next() {
         out.push(c);
         run += 1;
-        if matches!(c, '/' | '.' | '-' | '?' | '&' | '=' | '#') || run == 12 {
+        if (after.contains(&c) || run == every) && chars.peek().is_some() {
             out.push('\u{200b}');
             run = 0;
         }
-    }
-    out
-}
-
-/// `url` with a zero-width space after every 24 characters, for printing it whole: Typst breaks
-/// a line only where the text allows one, and an address too long for a QR code is a long
-/// unbroken word that would run off the page.
-fn breakable(url: &str) -> String {
-    let mut out = String::with_capacity(url.len() + url.len() / 8);
-    for (i, c) in url.chars().enumerate() {
-        if i > 0 && i % 24 == 0 {
-            out.push('\u{200b}');
-        }
-        out.push(c);
     }
     out
 }

@@ -43,19 +43,10 @@ pub(super) fn print(
     let rows = prepare::rows(roster.as_ref(), &[]);
     let people: Vec<Attendee> = rows.iter().map(|r| attendee(book, &show, r)).collect();
     let texts: Vec<String> = people.iter().map(|p| p.lines.join("\n")).collect();
-    let plan = pdf::fonts::Fonts::of(book).plan(&[&texts.join("\n")], &lang.code);
+    let fonts = pdf::fonts::Fonts::of(book);
+    let plan = fonts.plan(&[&texts.join("\n")], &lang.code);
     if let Some(r) = &roster {
-        let system = book
-            .config
-            .outputs()
-            .pdf
-            .as_ref()
-            .is_none_or(|p| p.system_fonts);
-        diagnostics.extend(pdf::fonts::warnings(
-            &plan.missing,
-            &[(&r.shown, &r.text)],
-            system,
-        ));
+        diagnostics.extend(fonts.warnings(&plan.missing, &[(&r.shown, &r.text)]));
     }
     write(book, &lang, bytes, &people, &plan, out)?;
     diagnostics.sort();

@@ -359,25 +359,6 @@ fn a_roster_without_its_header_row_is_told_so() {
     assert!(!book.path().join("h.pdf").exists());
 }
 
-/// The height (points) of the word `word` on page 1, from pdftotext's boxes.
-fn word_height(pdf: &Path, word: &str) -> Option<f64> {
-    let out = Command::new("pdftotext")
-        .args(["-bbox", "-f", "1", "-l", "1"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is installed");
-    let html = String::from_utf8_lossy(&out.stdout).into_owned();
-    let line = html
-        .lines()
-        .find(|l| l.contains(&format!(">{word}</word>")))?;
-    let num = |k: &str| -> f64 {
-        let at = line.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
-        line[at..].split('"').next().unwrap().parse().unwrap()
-    };
-    Some(num("yMax") - num("yMin"))
-}
-
 #[test]
 fn the_promo_code_prints_large_in_a_monospaced_face_grouped_and_the_qr_code_is_unchanged() {
     let book = with_pdf("");
@@ -404,7 +385,7 @@ fn the_promo_code_prints_large_in_a_monospaced_face_grouped_and_the_qr_code_is_u
         "{:?}",
         font_names(&pdf)
     );
-    let height = word_height(&pdf, "Q0OL-1IZ2").expect("the code's box");
+    let (_, _, height) = word_box(&pdf, 1, "Q0OL-1IZ2").expect("the code's box");
     assert!(height >= 14.0, "the code is {height} pt high");
     // The QR code still holds the guide's address.
     let png = book.path().join("page");

@@ -106,6 +106,12 @@ impl Fonts {
         }
     }
 
+    /// The warnings for the characters `missing` no font has, at their places in `places`
+    /// (see [`warnings`]), advising as these fonts are looked for (installed ones or not).
+    pub fn warnings(&self, missing: &[char], places: &[(&Path, &str)]) -> Vec<Diagnostic> {
+        warnings(missing, places, self.system)
+    }
+
     /// The book's faces, read on first use.
     fn book_faces(&self) -> &[Candidate] {
         self.book.get_or_init(|| {

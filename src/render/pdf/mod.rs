@@ -30,8 +30,6 @@ pub struct Pdf {
     pub in_site: bool,
     /// The fonts beyond the embedded ones.
     pub fonts: fonts::Fonts,
-    /// Whether installed fonts are used (for the warnings' advice).
-    pub system_fonts: bool,
     /// The book's folder, to find where a character without a glyph is in a guide.
     pub root: std::path::PathBuf,
     /// The workbook, with `workbook = true`.
@@ -172,10 +170,9 @@ pub fn compile_parts(
 /// The PDF output, when `[output.pdf]` is in book.toml.
 pub fn make(book: &crate::book::Book, _: &super::Engine) -> Option<Box<dyn Output>> {
     let o = book.config.outputs();
-    let pdf = o.pdf.as_ref()?;
+    o.pdf.as_ref()?;
     Some(Box::new(Pdf {
         fonts: fonts::Fonts::of(book),
-        system_fonts: pdf.system_fonts,
         root: book.root.clone(),
         paper: book.config.pdf_paper(),
         remote: images::Remote::of(book),
@@ -326,7 +323,8 @@ impl Pdf {
         }
         let here = std::path::Path::new(source_file);
         out.extend(
-            fonts::warnings(&plan.missing, &[(here, &text)], self.system_fonts)
+            self.fonts
+                .warnings(&plan.missing, &[(here, &text)])
                 .into_iter()
                 .map(|w| Err(Box::new(w))),
         );
